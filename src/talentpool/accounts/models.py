@@ -1,0 +1,65 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    TALENT = "talent", _("Talent")
+    ENTERPRISE = "enterprise", _("Enterprise HR")
+    OFFICER = "officer", _("Officer")
+    ADMIN = "admin", _("Administrator")
+
+
+class User(AbstractUser):
+    """A person who signs in. The role decides what they may see; the bindings narrow it further.
+
+    - talent: bound to one registry talent (``registry.Talent.user``), sees only itself;
+    - enterprise: bound to one enterprise, sees it and its registered staff;
+    - officer: bound to a division scope (a district code such as 330106, or a city such as 330100 for all of
+      its districts), sees talents and enterprises in it; ``is_service_officer`` marks one-to-one officers;
+    - admin: users, roles, reference data and the audit trail.
+    """
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.TALENT)
+    display_name = models.CharField(_("display name"), max_length=60, blank=True)
+    enterprise = models.ForeignKey(
+        "registry.Enterprise", null=True, blank=True, on_delete=models.PROTECT, related_name="hr_users",
+        verbose_name=_("enterprise"),
+    )
+    scope_division = models.CharField(_("division scope"), max_length=6, blank=True)
+    is_service_officer = models.BooleanField(_("service officer"), default=False)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="enterprise_user_has_enterprise",
+                condition=~models.Q(role="enterprise") | models.Q(enterprise__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="officer_has_scope",
+                condition=~models.Q(role="officer") | ~models.Q(scope_division=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def is_officer(self) -> bool:
+        return self.role == Role.OFFICER
+
+    @property
+    def is_admin_role(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def scope_prefix(self) -> str:
+        """Division-code prefix covered by an officer: 330106 -> '330106'; 330100 -> '3301'; 330000 -> '33'."""
+        code = self.scope_division
+        if not code:
+            return ""
+        if code.endswith("0000"):
+            return code[:2]
+        if code.endswith("00"):
+            return code[:4]
+        return code

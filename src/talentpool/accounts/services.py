@@ -1,0 +1,58 @@
+"""Writes on accounts: each one checks the actor, validates, saves and audits in one transaction."""
+
+from __future__ import annotations
+
+import secrets
+
+from axes.models import AccessAttempt
+from django.db import transaction
+
+from talentpool.core.audit import audit_record
+from talentpool.core.errors import ApplicationError
+from talentpool.core.models import AuditAction
+
+from .models import Role, User
+
+
+def user_save(*, actor, user: User, changed_fields: list[str], request=None) -> User:
+    if user.role == Role.ENTERPRISE and not user.enterprise_id:
+        raise ApplicationError("An enterprise user must be bound to an enterprise.", field="enterprise")
+    if user.role == Role.OFFICER and not user.scope_division:
+        raise ApplicationError("An officer must have a division scope.", field="scope_division")
+    with transaction.atomic():
+        created = user.pk is None
+        if created:
+            user.set_unusable_password()
+        user.full_clean(exclude=["password"])
+        user.save()
+        audit_record(
+            actor=actor, action=AuditAction.USER_CHANGE, target=f"user:{user.pk}", request=request,
+            detail={"created": created, "fields": sorted(changed_fields), "role": user.role},
+        )
+    return user
+
+
+def user_password_reset(*, actor, user: User, request=None) -> str:
+    """Sets a random one-time password and returns it for the administrator to hand over."""
+    password = secrets.token_urlsafe(9)
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        audit_record(actor=actor, action=AuditAction.PASSWORD_RESET, target=f"user:{user.pk}", request=request)
+    return password
+
+
+def user_is_locked(user: User) -> bool:
+    from django.conf import settings
+
+    return AccessAttempt.objects.filter(
+        username=user.username, failures_since_start__gte=settings.AXES_FAILURE_LIMIT
+    ).exists()
+
+
+def user_unlock(*, actor, user: User, request=None) -> int:
+    with transaction.atomic():
+        removed, _ = AccessAttempt.objects.filter(username=user.username).delete()
+        audit_record(actor=actor, action=AuditAction.UNLOCK, target=f"user:{user.pk}", request=request,
+                     detail={"attempts_cleared": removed})
+    return removed

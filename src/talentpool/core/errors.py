@@ -1,0 +1,30 @@
+"""Typed errors raised by services; views and the API map them to one error shape."""
+
+from __future__ import annotations
+
+
+class ApplicationError(Exception):
+    """A refusal the user can act on. ``code`` is stable for programs; ``message`` is for people."""
+
+    status = 400
+
+    def __init__(self, message: str, *, code: str = "invalid", field: str | None = None, extra: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.field = field
+        self.extra = extra or {}
+
+
+class PermissionDeniedError(ApplicationError):
+    status = 403
+
+    def __init__(self, message: str = "You may not do this.", *, code: str = "forbidden"):
+        super().__init__(message, code=code)
+
+
+class NotFoundError(ApplicationError):
+    status = 404
+
+    def __init__(self, message: str = "Not found.", *, code: str = "not_found"):
+        super().__init__(message, code=code)

@@ -1,0 +1,63 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(models.TextChoices):
+    VIEW_PERSON = "view_person", _("Viewed a person's record")
+    REVEAL_ID = "reveal_id", _("Revealed an ID number")
+    SEARCH_REGISTRY = "search_registry", _("Searched the registry")
+    IMPORT = "import", _("Imported a file")
+    EXPORT = "export", _("Exported data")
+    USER_CHANGE = "user_change", _("Changed a user")
+    PASSWORD_RESET = "password_reset", _("Reset a password")
+    UNLOCK = "unlock", _("Unlocked an account")
+    REFERENCE_LOAD = "reference_load", _("Loaded reference data")
+    RECORD_CHANGE = "record_change", _("Changed a record")
+
+
+class AuditEvent(models.Model):
+    """Who did what to whose data, and when. Written by services; never edited."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor_username = models.CharField(max_length=150, blank=True)
+    actor_role = models.CharField(max_length=20, blank=True)
+    action = models.CharField(max_length=32, choices=AuditAction.choices, db_index=True)
+    subject_talent_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    target = models.CharField(max_length=200, blank=True, help_text="What was acted on, e.g. talent:42 (never a plain ID number).")
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["actor", "at"], name="audit_actor_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.target}"
+
+
+class ChangeSource(models.TextChoices):
+    FORM = "form", _("Form")
+    IMPORT = "import", _("Import")
+    API = "api", _("API")
+    DEMO = "demo", _("Demo data")
+    SYSTEM = "system", _("System")
+
+
+class ChangeRecord(models.Model):
+    """Field-level history of registry records: one row per create or update, old and new values."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    source = models.CharField(max_length=10, choices=ChangeSource.choices)
+    source_ref = models.CharField(max_length=64, blank=True, help_text="e.g. import:17")
+    entity = models.CharField(max_length=40)
+    entity_id = models.BigIntegerField()
+    subject_talent_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    created = models.BooleanField(default=False)
+    changes = models.JSONField(default=dict, help_text="{field: [old, new]}; ID numbers appear only as masked values")
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["entity", "entity_id"], name="change_entity")]

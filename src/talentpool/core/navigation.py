@@ -1,0 +1,78 @@
+"""The role-aware navigation shell. Items without a URL are planned features shown greyed out, so the shape of
+the whole product is visible from the start and each later feature lands in its place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from talentpool.accounts.models import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str | None  # None: planned, not yet built
+    icon: str = ""
+
+
+NAVIGATION: dict[str, list[NavItem]] = {
+    Role.TALENT: [
+        NavItem(_("My profile"), "registry:my-profile"),
+        NavItem(_("What policy gives me"), None),
+        NavItem(_("My subsidies"), None),
+        NavItem(_("Jobs for me"), None),
+        NavItem(_("Fairs"), None),
+        NavItem(_("Free lodging"), None),
+        NavItem(_("Services"), None),
+        NavItem(_("Events"), None),
+    ],
+    Role.ENTERPRISE: [
+        NavItem(_("My enterprise"), "registry:my-enterprise"),
+        NavItem(_("Jobs"), None),
+        NavItem(_("Candidates"), None),
+        NavItem(_("Fair booths"), None),
+    ],
+    Role.OFFICER: [
+        NavItem(_("Registry"), "registry:talent-list"),
+        NavItem(_("Enterprises"), "registry:enterprise-list"),
+        NavItem(_("Imports"), "registry:import-list"),
+        NavItem(_("Policies"), None),
+        NavItem(_("Eligibility runs"), None),
+        NavItem(_("Recruitment"), None),
+        NavItem(_("Fairs"), None),
+        NavItem(_("Service tickets"), None),
+        NavItem(_("Maps and KPIs"), None),
+    ],
+    Role.ADMIN: [
+        NavItem(_("Users"), "accounts:user-list"),
+        NavItem(_("Audit trail"), "core:audit-list"),
+        NavItem(_("Reference data"), "reference:source-list"),
+        NavItem(_("Registry"), "registry:talent-list"),
+        NavItem(_("Imports"), "registry:import-list"),
+    ],
+}
+
+
+def navigation(request) -> dict:
+    user = getattr(request, "user", None)
+    if not user or not user.is_authenticated:
+        return {"nav_items": []}
+    current = getattr(getattr(request, "resolver_match", None), "view_name", "")
+    items = []
+    for item in NAVIGATION.get(user.role, []):
+        url = None
+        if item.url_name:
+            try:
+                url = reverse(item.url_name)
+            except NoReverseMatch:
+                url = None
+        items.append({"label": item.label, "url": url, "active": bool(url) and current == item.url_name})
+    return {"nav_items": items}
+
+
+def home_url_for(user) -> str:
+    first = next((i for i in NAVIGATION.get(user.role, []) if i.url_name), None)
+    return reverse(first.url_name) if first else reverse("accounts:password-change")

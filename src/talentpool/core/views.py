@@ -1,0 +1,44 @@
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+
+from talentpool.accounts.models import Role
+
+from .models import AuditAction
+from .navigation import home_url_for
+from .permissions import require_role
+from .selectors import audit_event_list
+
+
+@login_required
+def home(request):
+    return redirect(home_url_for(request.user))
+
+
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+class AuditFilterForm(forms.Form):
+    actor = forms.CharField(label=_("User"), required=False)
+    action = forms.ChoiceField(label=_("Action"), required=False, choices=[("", _("Any"))] + AuditAction.choices)
+    subject = forms.IntegerField(label=_("Talent record no."), required=False, min_value=1)
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+@require_role(Role.ADMIN)
+def audit_list(request):
+    form = AuditFilterForm(request.GET or None)
+    events = audit_event_list()
+    if form.is_valid():
+        d = form.cleaned_data
+        events = audit_event_list(
+            actor=d["actor"].strip(), action=d["action"], subject_talent_id=d["subject"],
+            date_from=d["date_from"], date_to=d["date_to"],
+        )
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "core/audit_list.html", {"form": form, "page": page})

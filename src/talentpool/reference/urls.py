@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reference"
+urlpatterns = [
+    path("", views.source_list, name="source-list"),
+]

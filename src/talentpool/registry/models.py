@@ -1,0 +1,250 @@
+"""The talent registry: people, their education, employment and social insurance, and the enterprises."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class IdType(models.TextChoices):
+    RESIDENT_ID = "resident_id", _("Resident ID card")
+    PASSPORT = "passport", _("Passport")
+    OTHER = "other", _("Other")
+
+
+class Gender(models.TextChoices):
+    MALE = "M", _("Male")
+    FEMALE = "F", _("Female")
+
+
+class Tier(models.TextChoices):
+    A = "A", _("Tier A (top talent)")
+    B = "B", _("Tier B (national leading talent)")
+    C = "C", _("Tier C (provincial leading talent)")
+    D = "D", _("Tier D (city leading talent)")
+    E = "E", _("Tier E (high-level talent)")
+
+
+class Honour(models.TextChoices):
+    ACADEMICIAN_CAS = "academician_cas", _("Academician, Chinese Academy of Sciences")
+    ACADEMICIAN_CAE = "academician_cae", _("Academician, Chinese Academy of Engineering")
+    FOREIGN_ACADEMICIAN = "foreign_academician", _("Foreign academician")
+    NATIONAL_PROGRAMME = "national_programme", _("National talent programme")
+    PROVINCIAL_TOP = "provincial_top", _("Provincial top-talent programme")
+    CITY_PROGRAMME = "city_programme", _("City talent programme")
+
+
+class Housing(models.TextChoices):
+    NONE = "none", _("No public housing")
+    PUBLIC_RENTAL = "public_rental", _("Public rental housing")
+    TALENT_RENTAL = "talent_rental", _("Talent rental housing")
+
+
+class Degree(models.TextChoices):
+    JUNIOR_COLLEGE = "junior_college", _("Junior college")
+    BACHELOR = "bachelor", _("Bachelor")
+    MASTER = "master", _("Master")
+    DOCTOR = "doctor", _("Doctor")
+
+
+DEGREE_RANK = {Degree.JUNIOR_COLLEGE: 1, Degree.BACHELOR: 2, Degree.MASTER: 3, Degree.DOCTOR: 4}
+
+
+class Cluster(models.TextChoices):
+    INTELLIGENT_MANUFACTURING = "intelligent_manufacturing", _("Intelligent manufacturing")
+    LIFE_HEALTH = "life_health", _("Life and health")
+    DIGITAL_ECONOMY = "digital_economy", _("Digital economy")
+    OTHER = "other", _("Other")
+
+
+class EnterpriseSize(models.TextChoices):
+    MICRO = "micro", _("Micro")
+    SMALL = "small", _("Small")
+    MEDIUM = "medium", _("Medium")
+    LARGE = "large", _("Large")
+
+
+class Enterprise(models.Model):
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, unique=True)
+    name = models.CharField(_("name"), max_length=200, db_index=True)
+    industry_code = models.CharField(_("industry (GB/T 4754)"), max_length=5, blank=True)
+    cluster = models.CharField(_("cluster"), max_length=30, choices=Cluster.choices, default=Cluster.OTHER, db_index=True)
+    division = models.CharField(_("division"), max_length=6, db_index=True)
+    street = models.CharField(_("street"), max_length=100, blank=True)
+    tax_division = models.CharField(_("tax-registration division"), max_length=6, blank=True)
+    founded_on = models.DateField(_("founding date"), null=True, blank=True)
+    size = models.CharField(_("size"), max_length=10, choices=EnterpriseSize.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Talent(models.Model):
+    """A person in the registry. The ID number is never stored in clear: see ``talentpool.core.crypto``."""
+
+    id_type = models.CharField(_("ID type"), max_length=12, choices=IdType.choices)
+    id_number_encrypted = models.TextField()
+    id_lookup = models.CharField(max_length=64, unique=True, help_text="HMAC of id_type:id_number")
+    id_masked = models.CharField(_("ID number"), max_length=40)
+    id_tail = models.CharField(max_length=4, db_index=True)
+    name = models.CharField(_("name"), max_length=60, db_index=True)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    hukou_division = models.CharField(_("hukou division"), max_length=6, blank=True)
+    residence_division = models.CharField(_("residence division"), max_length=6, blank=True)
+    district = models.CharField(
+        _("registry district"), max_length=6, db_index=True,
+        help_text=_("County-level division whose office keeps this record; officers see their district's records."),
+    )
+    arrival_date = models.DateField(_("arrival date"), null=True, blank=True)
+    tier = models.CharField(_("talent tier"), max_length=1, choices=Tier.choices, blank=True, db_index=True)
+    tier_basis = models.CharField(_("tier basis"), max_length=200, blank=True)
+    tier_date = models.DateField(_("tier date"), null=True, blank=True)
+    honours = models.JSONField(_("honours"), default=list, blank=True)
+    spouse = models.OneToOneField("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    owns_property = models.BooleanField(_("owns property"), default=False)
+    property_division = models.CharField(_("property division"), max_length=6, blank=True)
+    property_purchase_date = models.DateField(_("property purchase date"), null=True, blank=True)
+    housing = models.CharField(_("public housing"), max_length=20, choices=Housing.choices, default=Housing.NONE)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="talent"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("talent")
+        verbose_name_plural = _("talents")
+        indexes = [models.Index(fields=["district", "name"], name="talent_district_name")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.id_masked})"
+
+
+class Education(models.Model):
+    talent = models.ForeignKey(Talent, on_delete=models.CASCADE, related_name="educations")
+    degree = models.CharField(_("degree"), max_length=16, choices=Degree.choices)
+    full_time = models.BooleanField(_("full-time"), default=True)
+    overseas = models.BooleanField(_("overseas"), default=False)
+    overseas_certified = models.BooleanField(_("overseas degree certified"), default=False)
+    university_code = models.CharField(_("university"), max_length=10, blank=True, db_index=True)
+    university_name = models.CharField(_("university name"), max_length=120, blank=True)
+    major_code = models.CharField(_("major"), max_length=8, blank=True, db_index=True)
+    graduation_date = models.DateField(_("graduation date"))
+    diploma_date = models.DateField(_("diploma date"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["graduation_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["talent", "degree", "graduation_date"], name="education_natural_key")
+        ]
+
+
+class Employment(models.Model):
+    talent = models.ForeignKey(Talent, on_delete=models.CASCADE, related_name="employments")
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="employments")
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    position = models.CharField(_("position"), max_length=100, blank=True)
+    occupation_code = models.CharField(_("occupation"), max_length=12, blank=True)
+    certified_at = models.DateTimeField(_("certified by the enterprise"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["start_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["talent", "enterprise", "start_date"], name="employment_natural_key")
+        ]
+        indexes = [models.Index(fields=["enterprise", "end_date"], name="employment_current")]
+
+
+class InsuranceRecord(models.Model):
+    """A run of consecutive months of social insurance paid in one division (a single month has from == to)."""
+
+    talent = models.ForeignKey(Talent, on_delete=models.CASCADE, related_name="insurance")
+    from_month = models.DateField(_("from month"), help_text=_("First day of the first month"))
+    to_month = models.DateField(_("to month"), help_text=_("First day of the last month"))
+    division = models.CharField(_("division where paid"), max_length=6)
+    back_paid = models.BooleanField(_("back-paid"), default=False)
+
+    class Meta:
+        ordering = ["from_month"]
+        constraints = [
+            models.UniqueConstraint(fields=["talent", "from_month", "division"], name="insurance_natural_key"),
+            models.CheckConstraint(name="insurance_months_ordered", condition=models.Q(to_month__gte=models.F("from_month"))),
+        ]
+
+    @property
+    def months(self) -> int:
+        return (self.to_month.year - self.from_month.year) * 12 + self.to_month.month - self.from_month.month + 1
+
+
+class ImportKind(models.TextChoices):
+    TALENTS = "talents", _("Talents")
+    EDUCATION = "education", _("Education")
+    EMPLOYMENT = "employment", _("Employment")
+    INSURANCE = "insurance", _("Social insurance")
+    ENTERPRISES = "enterprises", _("Enterprises")
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Finished")
+    FAILED = "failed", _("File unusable")
+
+
+class ImportJob(models.Model):
+    """One uploaded file and its progress. Rows are applied in chunks, each committed with the cursor, so an
+    interrupted import resumes where it stopped and re-running a chunk changes nothing (upserts on natural keys)."""
+
+    kind = models.CharField(_("kind"), max_length=12, choices=ImportKind.choices)
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    filename = models.CharField(_("file"), max_length=200)
+    sha256 = models.CharField(max_length=64)
+    district = models.CharField(max_length=6, blank=True, help_text="District of the importing officer")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING)
+    file_error = models.TextField(blank=True)
+    total_rows = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    new = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    @property
+    def summary_line(self) -> str:
+        return (
+            f"{self.rows_done} rows: {self.new} new, {self.updated} updated, "
+            f"{self.unchanged} unchanged, {self.rejected} rejected"
+        )
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.rows_done / self.total_rows) if self.total_rows else (100 if self.status == "done" else 0)
+
+
+class ImportRowError(models.Model):
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="row_errors")
+    row = models.PositiveIntegerField(_("row"))
+    column = models.CharField(_("column"), max_length=60, blank=True)
+    value = models.CharField(_("value"), max_length=200, blank=True)
+    reason = models.CharField(_("reason"), max_length=300)
+
+    class Meta:
+        ordering = ["row", "id"]

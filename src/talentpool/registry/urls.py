@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import import_views, views
+
+app_name = "registry"
+urlpatterns = [
+    # officer console
+    path("talents/", views.talent_list, name="talent-list"),
+    path("talents/<int:pk>/", views.talent_detail, name="talent-detail"),
+    path("talents/<int:pk>/reveal/", views.talent_reveal_id, name="talent-reveal-id"),
+    path("enterprises/", views.enterprise_list, name="enterprise-list"),
+    path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise-detail"),
+    # bulk import (officers)
+    path("imports/", import_views.import_list, name="import-list"),
+    path("imports/<int:pk>/", import_views.import_detail, name="import-detail"),
+    path("imports/<int:pk>/errors.xlsx", import_views.import_errors_download, name="import-errors"),
+    path("imports/template/<str:kind>.xlsx", import_views.import_template, name="import-template"),
+    # portals
+    path("me/", views.my_profile, name="my-profile"),
+    path("my-enterprise/", views.my_enterprise, name="my-enterprise"),
+    path("my-enterprise/staff/<int:employment_id>/certify/", views.my_enterprise_certify, name="my-enterprise-certify"),
+]
