@@ -1,5 +1,7 @@
 """The JSON API root: /api/v1/, OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs."""
 
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
@@ -28,6 +30,16 @@ def _error(request, status: int, code: str, message: str, field: str | None = No
 @api.exception_handler(ApplicationError)
 def on_application_error(request, exc: ApplicationError):
     return _error(request, exc.status, exc.code, str(exc.message), exc.field, exc.extra)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return _error(request, 404, "not_found", _("Not found."))
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request, exc):
+    return _error(request, 403, "forbidden", _("You may not do this."))
 
 
 @api.exception_handler(AuthenticationError)

@@ -6,6 +6,7 @@ import secrets
 
 from axes.models import AccessAttempt
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from talentpool.core.audit import audit_record
 from talentpool.core.errors import ApplicationError
@@ -16,9 +17,9 @@ from .models import Role, User
 
 def user_save(*, actor, user: User, changed_fields: list[str], request=None) -> User:
     if user.role == Role.ENTERPRISE and not user.enterprise_id:
-        raise ApplicationError("An enterprise user must be bound to an enterprise.", field="enterprise")
+        raise ApplicationError(_("An enterprise user must be bound to an enterprise."), field="enterprise")
     if user.role == Role.OFFICER and not user.scope_division:
-        raise ApplicationError("An officer must have a division scope.", field="scope_division")
+        raise ApplicationError(_("An officer must have a division scope."), field="scope_division")
     with transaction.atomic():
         created = user.pk is None
         if created:

@@ -50,7 +50,6 @@ NAVIGATION: dict[str, list[NavItem]] = {
         NavItem(_("Users"), "accounts:user-list"),
         NavItem(_("Audit trail"), "core:audit-list"),
         NavItem(_("Reference data"), "reference:source-list"),
-        NavItem(_("Registry"), "registry:talent-list"),
         NavItem(_("Imports"), "registry:import-list"),
     ],
 }

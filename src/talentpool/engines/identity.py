@@ -50,7 +50,7 @@ def parse_resident_id(raw: str) -> ResidentId:
         raise IdentityError("a resident ID is 17 digits and a final digit or X") from exc
     except InvalidChecksum as exc:
         raise IdentityError("the check digit does not match (mistyped number?)") from exc
-    except InvalidComponent as exc:
+    except InvalidComponent:
         # raised for an impossible birth date, or a place code unknown to python-stdnum's own table
         _birth_date_or_error(number)
     except KeyError:

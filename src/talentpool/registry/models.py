@@ -248,3 +248,23 @@ class ImportRowError(models.Model):
 
     class Meta:
         ordering = ["row", "id"]
+
+
+class CorrectionStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    RESOLVED = "resolved", _("Resolved")
+
+
+class CorrectionRequest(models.Model):
+    """A talent's request to correct what the office holds about them (journey: talent 1)."""
+
+    talent = models.ForeignKey(Talent, on_delete=models.CASCADE, related_name="corrections")
+    message = models.TextField(_("what is wrong"), max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=CorrectionStatus.choices, default=CorrectionStatus.OPEN)
+    answer = models.TextField(_("answer"), blank=True, max_length=2000)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]

@@ -1,44 +1,122 @@
-from django.http import HttpResponse
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+from django.views.decorators.http import require_POST
 
 from talentpool.accounts.models import Role
+from talentpool.core.errors import ApplicationError
+from talentpool.core.models import ChangeRecord
 from talentpool.core.permissions import require_role
 
+from . import selectors, services
+from .models import Cluster, Employment, Tier
 
-@require_role(Role.OFFICER, Role.ADMIN)
+
+class TalentSearchForm(forms.Form):
+    q = forms.CharField(label=_l("Name or ID number"), required=False, max_length=40,
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": _l("张三 / 330106********1234 / last 4")}))
+    university = forms.CharField(label=_l("University"), required=False, max_length=60)
+    major = forms.CharField(label=_l("Major code"), required=False, max_length=8)
+    enterprise = forms.CharField(label=_l("Enterprise"), required=False, max_length=60)
+    tier = forms.ChoiceField(label=_l("Tier"), required=False, choices=[("", _l("Any"))] + Tier.choices)
+    division = forms.CharField(label=_l("Division code"), required=False, max_length=6)
+
+
+@require_role(Role.OFFICER)
 def talent_list(request):
-    return HttpResponse("talents")
+    form = TalentSearchForm(request.GET or None)
+    filters = selectors.TalentFilters()
+    if form.is_valid():
+        filters = selectors.TalentFilters(**{k: (v or "").strip() for k, v in form.cleaned_data.items()})
+    talents = selectors.talent_search(user=request.user, filters=filters).only(
+        "id", "name", "id_masked", "gender", "birth_date", "tier", "district", "residence_division", "phone")
+    page = Paginator(talents, 25).get_page(request.GET.get("page"))
+    return render(request, "registry/talent_list.html", {"form": form, "page": page, "searched": bool(request.GET)})
 
 
-@require_role(Role.OFFICER, Role.ADMIN)
-def talent_detail(request, pk):
-    return HttpResponse("talent")
+@require_role(Role.OFFICER)
+def talent_detail(request, pk: int):
+    talent = selectors.talent_detail_for(user=request.user, pk=pk)
+    if talent is None:
+        raise Http404
+    services.talent_record_viewed(actor=request.user, talent=talent, request=request)
+    history = ChangeRecord.objects.filter(subject_talent_id=talent.pk).order_by("-at")[:50]
+    return render(request, "registry/talent_detail.html", {
+        "talent": talent, "timeline": selectors.talent_timeline(talent), "history": history,
+        "revealed": request.session.pop(f"revealed:{talent.pk}", None),
+    })
 
 
-@require_role(Role.OFFICER, Role.ADMIN)
-def talent_reveal_id(request, pk):
-    return HttpResponse("reveal")
+@require_role(Role.OFFICER)
+@require_POST
+def talent_reveal_id(request, pk: int):
+    talent = selectors.talent_detail_for(user=request.user, pk=pk)
+    if talent is None:
+        raise Http404
+    try:
+        number = services.talent_id_reveal(actor=request.user, talent=talent, reason=request.POST.get("reason", ""),
+                                           request=request)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        request.session[f"revealed:{talent.pk}"] = number  # shown once, on the next page view
+    return redirect("registry:talent-detail", pk=pk)
 
 
-@require_role(Role.OFFICER, Role.ADMIN)
+@require_role(Role.OFFICER)
 def enterprise_list(request):
-    return HttpResponse("enterprises")
+    q = request.GET.get("q", "")
+    cluster = request.GET.get("cluster", "")
+    enterprises = selectors.enterprise_search(user=request.user, q=q, cluster=cluster)
+    page = Paginator(enterprises, 25).get_page(request.GET.get("page"))
+    return render(request, "registry/enterprise_list.html",
+                  {"page": page, "q": q, "cluster": cluster, "clusters": Cluster.choices})
 
 
-@require_role(Role.OFFICER, Role.ADMIN)
-def enterprise_detail(request, pk):
-    return HttpResponse("enterprise")
+@require_role(Role.OFFICER)
+def enterprise_detail(request, pk: int):
+    enterprise = get_object_or_404(selectors.enterprise_visible_to(request.user), pk=pk)
+    staff = Paginator(selectors.enterprise_staff(enterprise), 50).get_page(request.GET.get("page"))
+    return render(request, "registry/enterprise_detail.html", {"enterprise": enterprise, "page": staff, "portal": False})
+
+
+class CorrectionForm(forms.Form):
+    message = forms.CharField(label=_l("What is wrong or missing?"), max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
 
 
 @require_role(Role.TALENT)
 def my_profile(request):
-    return HttpResponse("me")
+    talent = selectors.talent_detail_for(user=request.user, pk=getattr(getattr(request.user, "talent", None), "pk", 0))
+    form = CorrectionForm(request.POST or None)
+    if talent and request.method == "POST" and form.is_valid():
+        try:
+            services.correction_request_create(talent=talent, message=form.cleaned_data["message"])
+        except ApplicationError as exc:
+            form.add_error("message", exc.message)
+        else:
+            messages.success(request, _("Your request was sent to the talent office."))
+            return redirect("registry:my-profile")
+    return render(request, "registry/my_profile.html", {
+        "talent": talent, "timeline": selectors.talent_timeline(talent) if talent else [], "form": form,
+    })
 
 
 @require_role(Role.ENTERPRISE)
 def my_enterprise(request):
-    return HttpResponse("my enterprise")
+    enterprise = request.user.enterprise
+    staff = Paginator(selectors.enterprise_staff(enterprise), 50).get_page(request.GET.get("page"))
+    return render(request, "registry/enterprise_detail.html", {"enterprise": enterprise, "page": staff, "portal": True})
 
 
 @require_role(Role.ENTERPRISE)
-def my_enterprise_certify(request, employment_id):
-    return HttpResponse("certify")
+@require_POST
+def my_enterprise_certify(request, employment_id: int):
+    employment = get_object_or_404(Employment, pk=employment_id, enterprise_id=request.user.enterprise_id)
+    services.employment_certify(actor=request.user, employment=employment)
+    messages.success(request, _("Certified %(name)s.") % {"name": employment.talent.name})
+    return redirect("registry:my-enterprise")

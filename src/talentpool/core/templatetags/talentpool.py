@@ -1,0 +1,56 @@
+"""Template filters: codes shown as names, money in yuan, masked contact details."""
+
+from decimal import Decimal
+
+from django import template
+
+register = template.Library()
+
+
+def _names(kind: str) -> dict[str, str]:
+    from talentpool.reference.selectors import reference_names
+
+    return reference_names(kind)
+
+
+@register.filter
+def division_name(code: str) -> str:
+    if not code:
+        return ""
+    from talentpool.reference.selectors import division_name as full_name
+
+    return full_name(code) or code
+
+
+@register.filter
+def university_name(code: str) -> str:
+    return _names("universities").get(code, code) if code else ""
+
+
+@register.filter
+def major_name(code: str) -> str:
+    return f"{_names('majors').get(code, '')} ({code})" if code else ""
+
+
+@register.filter
+def industry_name(code: str) -> str:
+    return f"{_names('industries').get(code, '')} ({code})" if code else ""
+
+
+@register.filter
+def occupation_name(code: str) -> str:
+    return f"{_names('occupations').get(code, '')} ({code})" if code else ""
+
+
+@register.filter
+def mask_phone(phone: str) -> str:
+    return phone[:3] + "****" + phone[-4:] if phone and len(phone) >= 11 else phone
+
+
+@register.filter
+def yuan(amount) -> str:
+    """Money as Chinese convention writes it: ¥1,234.50 (Decimal, two places; never a float)."""
+    if amount is None or amount == "":
+        return ""
+    value = Decimal(amount).quantize(Decimal("0.01"))
+    return f"¥{value:,.2f}"

@@ -1,0 +1,143 @@
+"""The permission matrix: every registry, account, audit and reference endpoint × every role.
+
+For an allowed role the exact status is asserted; for a denied role the status, that no personal data leaked
+into the body, and (for writes) that nothing was stored.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from talentpool.api import api
+from talentpool.core.models import AuditEvent, ChangeRecord
+from talentpool.registry.models import CorrectionRequest
+
+ROLES = ["anonymous", "talent", "enterprise", "officer", "officer_other", "admin"]
+
+# (method, path template, {role: expected status}); roles not listed expect the page default denial.
+PAGES = [
+    ("get", "/registry/talents/", {"officer": 200, "officer_other": 200}),
+    ("get", "/registry/talents/{talent}/", {"officer": 200, "officer_other": 404}),
+    ("post", "/registry/talents/{talent}/reveal/", {"officer": 302, "officer_other": 404}),
+    ("get", "/registry/enterprises/", {"officer": 200, "officer_other": 200}),
+    ("get", "/registry/enterprises/{enterprise}/", {"officer": 200, "officer_other": 404}),
+    ("get", "/registry/me/", {"talent": 200}),
+    ("get", "/registry/my-enterprise/", {"enterprise": 200}),
+    ("post", "/registry/my-enterprise/staff/{employment}/certify/", {"enterprise": 302}),
+    ("get", "/accounts/users/", {"admin": 200}),
+    ("get", "/accounts/users/new/", {"admin": 200}),
+    ("get", "/accounts/users/{user}/", {"admin": 200}),
+    ("post", "/accounts/users/{user}/password/", {"admin": 302}),
+    ("post", "/accounts/users/{user}/unlock/", {"admin": 302}),
+    ("get", "/audit/", {"admin": 200}),
+    ("get", "/reference/", {"admin": 200}),
+    ("get", "/accounts/password/", {r: 200 for r in ROLES if r != "anonymous"}),
+]
+
+API = [
+    ("get", "/api/v1/registry/talents", {"officer": 200, "officer_other": 200}),
+    ("get", "/api/v1/registry/talents/{talent}", {"officer": 200, "officer_other": 404}),
+    ("post", "/api/v1/registry/talents/{talent}/reveal", {"officer": 200, "officer_other": 404}),
+    ("get", "/api/v1/registry/me", {"talent": 200}),
+    ("post", "/api/v1/registry/me/corrections", {"talent": 201}),
+    ("get", "/api/v1/registry/enterprises", {"officer": 200, "officer_other": 200}),
+    ("get", "/api/v1/registry/enterprises/{enterprise}", {"officer": 200, "officer_other": 404, "enterprise": 200}),
+    ("get", "/api/v1/registry/my-enterprise/staff", {"enterprise": 200}),
+    ("post", "/api/v1/registry/my-enterprise/staff/{employment}/certify", {"enterprise": 200}),
+    ("get", "/api/v1/accounts/me", {r: 200 for r in ROLES if r != "anonymous"}),
+    ("get", "/api/v1/audit/events", {"admin": 200}),
+]
+
+BODIES = {
+    "/registry/talents/{talent}/reveal/": {"reason": "核对身份"},
+    "/api/v1/registry/talents/{talent}/reveal": {"reason": "核对身份"},
+    "/api/v1/registry/me/corrections": {"message": "学历信息有误"},
+}
+
+
+def _client(client, world, role):
+    users = {"talent": world.talent_user, "enterprise": world.hr, "officer": world.officer,
+             "officer_other": world.officer_other, "admin": world.admin}
+    if role != "anonymous":
+        client.force_login(users[role])
+    return client
+
+
+def _path(template, world):
+    employment = world.colleague.employments.get()
+    return template.format(talent=world.talent.pk, enterprise=employment.enterprise_id, employment=employment.pk,
+                           user=world.talent_user.pk)
+
+
+def _state():
+    return (ChangeRecord.objects.count(), CorrectionRequest.objects.count(),
+            AuditEvent.objects.exclude(action="search_registry").count())
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("method", "template", "allowed"), PAGES, ids=[p[1] + ":" + p[0] for p in PAGES])
+def test_page_matrix(client, world, role, method, template, allowed):
+    c = _client(client, world, role)
+    before = _state()
+    path = _path(template, world)
+    response = getattr(c, method)(path, BODIES.get(template, {}))
+    if role in allowed:
+        assert response.status_code == allowed[role], (role, path, response.status_code)
+    elif role == "anonymous":
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    else:
+        assert response.status_code == 403, (role, path, response.status_code)
+    if response.status_code >= 300:
+        body = response.content.decode()
+        assert world.talent.name not in body and world.talent.id_masked not in body
+        assert _state() == before
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("method", "template", "allowed"), API, ids=[p[1] + ":" + p[0] for p in API])
+def test_api_matrix(client, world, role, method, template, allowed):
+    c = _client(client, world, role)
+    before = _state()
+    path = _path(template, world)
+    kwargs = {"data": BODIES[template], "content_type": "application/json"} if template in BODIES else {}
+    response = getattr(c, method)(path, **kwargs)
+    if role in allowed:
+        assert response.status_code == allowed[role], (role, path, response.status_code, response.content[:300])
+    else:
+        assert response.status_code == (401 if role == "anonymous" else 403), (role, path, response.status_code)
+        assert response.json()["error"]["code"] in {"unauthenticated", "forbidden"}
+    if response.status_code >= 300:
+        assert world.talent.name not in response.content.decode()
+        assert _state() == before
+
+
+def _url_patterns(resolver, prefix=""):
+    for p in resolver.url_patterns:
+        if isinstance(p, URLResolver):
+            yield from _url_patterns(p, prefix + str(p.pattern))
+        elif isinstance(p, URLPattern):
+            yield prefix + str(p.pattern), p
+
+
+def test_every_page_and_endpoint_is_in_the_matrix():
+    """A new URL or API operation must be added to the matrix above (or to the public list) to pass."""
+    public = {"accounts/login/", "accounts/logout/", "accounts/password/done/", "i18n/setlang/", "", "healthz"}
+    listed = {t.strip("/").replace("{talent}", "<int:pk>").replace("{enterprise}", "<int:pk>")
+              .replace("{user}", "<int:pk>").replace("{employment}", "<int:employment_id>") for _, t, _ in PAGES}
+    missing = []
+    for route, _pattern in _url_patterns(get_resolver()):
+        if route.startswith("api/v1/") or route in public:
+            continue
+        if route.strip("/") not in listed and route not in OTHER_APPS_ROUTES:
+            missing.append(route)
+    assert missing == []
+    schema = api.get_openapi_schema()
+    operations = {(m, path) for path, ops in schema["paths"].items() for m in ops}
+    listed_api = {(m, t.replace("{talent}", "{pk}").replace("{enterprise}", "{pk}")) for m, t, _ in API}
+    assert {op for op in operations if op not in listed_api and op[1] not in OTHER_APPS_API} == set()
+
+
+# Routes whose permission matrices live with their own apps' tests.
+OTHER_APPS_ROUTES: set[str] = set()
+OTHER_APPS_API: set[str] = set()
