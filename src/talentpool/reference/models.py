@@ -81,6 +81,8 @@ class Major(models.Model):
     name = models.CharField(max_length=80)
     level = models.CharField(max_length=10, choices=TaxonomyLevel.choices)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    # The catalogue's suffix to the code: T special (特设) major, K state-controlled (国家控制布点), TK both.
+    mark = models.CharField(max_length=2, blank=True)
 
     class Meta:
         ordering = ["code"]
@@ -112,6 +114,8 @@ class Occupation(models.Model):
     name = models.CharField(max_length=120)
     level = models.CharField(max_length=10, choices=TaxonomyLevel.choices)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    # The classification's marks: S digital occupation (数字职业), L green occupation (绿色职业), L/S both.
+    mark = models.CharField(max_length=3, blank=True)
 
     class Meta:
         ordering = ["code"]
