@@ -4,14 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+
 from .models import AuditAction, AuditEvent
 
 
 def client_ip(request) -> str | None:
+    """The client's address. X-Forwarded-For is believed only behind our own proxy (TALENTPOOL_BEHIND_PROXY),
+    where the proxy appends the real address last; otherwise anyone could claim any address."""
     if request is None:
         return None
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR") or None
+    if settings.TALENTPOOL_BEHIND_PROXY:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+        if forwarded:
+            return forwarded[-1]
+    return request.META.get("REMOTE_ADDR") or None
 
 
 def audit_record(

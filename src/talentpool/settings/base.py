@@ -104,6 +104,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False
+# Behind nginx set TALENTPOOL_BEHIND_PROXY=1 so lockouts and the audit trail see the real client address.
+TALENTPOOL_BEHIND_PROXY = os.environ.get("TALENTPOOL_BEHIND_PROXY", "") == "1"
+AXES_CLIENT_IP_CALLABLE = "talentpool.core.audit.client_ip"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
