@@ -15,6 +15,9 @@ urlpatterns = [
     path("imports/<int:pk>/", import_views.import_detail, name="import-detail"),
     path("imports/<int:pk>/errors.xlsx", import_views.import_errors_download, name="import-errors"),
     path("imports/template/<str:kind>.xlsx", import_views.import_template, name="import-template"),
+    path("imports/<int:pk>/progress.json", import_views.import_progress, name="import-progress"),
+    path("imports/<int:pk>/resume/", import_views.import_resume, name="import-resume"),
+    path("imports/latest.json", import_views.import_latest, name="import-latest"),
     # portals
     path("me/", views.my_profile, name="my-profile"),
     path("my-enterprise/", views.my_enterprise, name="my-enterprise"),

@@ -7,11 +7,12 @@ into the body, and (for writes) that nothing was stored.
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from talentpool.api import api
 from talentpool.core.models import AuditEvent, ChangeRecord
-from talentpool.registry.models import CorrectionRequest
+from talentpool.registry.models import CorrectionRequest, ImportJob
 
 ROLES = ["anonymous", "talent", "enterprise", "officer", "officer_other", "admin"]
 
@@ -25,6 +26,13 @@ PAGES = [
     ("get", "/registry/me/", {"talent": 200}),
     ("get", "/registry/my-enterprise/", {"enterprise": 200}),
     ("post", "/registry/my-enterprise/staff/{employment}/certify/", {"enterprise": 302}),
+    ("get", "/registry/imports/", {"officer": 200, "officer_other": 200, "admin": 200}),
+    ("get", "/registry/imports/{job}/", {"officer": 200, "officer_other": 404, "admin": 200}),
+    ("get", "/registry/imports/{job}/errors.xlsx", {"officer": 200, "officer_other": 404, "admin": 200}),
+    ("get", "/registry/imports/{job}/progress.json", {"officer": 200, "officer_other": 404, "admin": 200}),
+    ("post", "/registry/imports/{job}/resume/", {"officer": 302, "officer_other": 404, "admin": 302}),
+    ("get", "/registry/imports/latest.json", {"officer": 200, "officer_other": 200, "admin": 200}),
+    ("get", "/registry/imports/template/talents.xlsx", {"officer": 200, "officer_other": 200, "admin": 200}),
     ("get", "/accounts/users/", {"admin": 200}),
     ("get", "/accounts/users/new/", {"admin": 200}),
     ("get", "/accounts/users/{user}/", {"admin": 200}),
@@ -46,6 +54,10 @@ API = [
     ("get", "/api/v1/registry/enterprises/{enterprise}", {"officer": 200, "officer_other": 404, "enterprise": 200}),
     ("get", "/api/v1/registry/my-enterprise/staff", {"enterprise": 200}),
     ("post", "/api/v1/registry/my-enterprise/staff/{employment}/certify", {"enterprise": 200}),
+    ("post", "/api/v1/imports/", {"officer": 201, "officer_other": 201, "admin": 201}),
+    ("get", "/api/v1/imports/", {"officer": 200, "officer_other": 200, "admin": 200}),
+    ("get", "/api/v1/imports/{job}", {"officer": 200, "officer_other": 404, "admin": 200}),
+    ("get", "/api/v1/imports/{job}/errors", {"officer": 200, "officer_other": 404, "admin": 200}),
     ("get", "/api/v1/accounts/me", {r: 200 for r in ROLES if r != "anonymous"}),
     ("get", "/api/v1/audit/events", {"admin": 200}),
     ("get", "/api/v1/reference/divisions", {r: 200 for r in ROLES if r != "anonymous"}),
@@ -71,14 +83,19 @@ def _client(client, world, role):
     return client
 
 
+MULTIPART = {"/api/v1/imports/"}
+
+
 def _path(template, world):
     employment = world.colleague.employments.get()
+    job = ImportJob.objects.get_or_create(kind="talents", filename="人才.csv", sha256="0" * 64, district="330106",
+                                          created_by=world.officer, status="done")[0]
     return template.format(talent=world.talent.pk, enterprise=employment.enterprise_id, employment=employment.pk,
-                           user=world.talent_user.pk)
+                           user=world.talent_user.pk, job=job.pk)
 
 
 def _state():
-    return (ChangeRecord.objects.count(), CorrectionRequest.objects.count(),
+    return (ChangeRecord.objects.count(), CorrectionRequest.objects.count(), ImportJob.objects.count(),
             AuditEvent.objects.exclude(action="search_registry").count())
 
 
@@ -86,8 +103,8 @@ def _state():
 @pytest.mark.parametrize(("method", "template", "allowed"), PAGES, ids=[p[1] + ":" + p[0] for p in PAGES])
 def test_page_matrix(client, world, role, method, template, allowed):
     c = _client(client, world, role)
-    before = _state()
     path = _path(template, world)
+    before = _state()
     response = getattr(c, method)(path, BODIES.get(template, {}))
     if role in allowed:
         assert response.status_code == allowed[role], (role, path, response.status_code)
@@ -105,9 +122,12 @@ def test_page_matrix(client, world, role, method, template, allowed):
 @pytest.mark.parametrize(("method", "template", "allowed"), API, ids=[p[1] + ":" + p[0] for p in API])
 def test_api_matrix(client, world, role, method, template, allowed):
     c = _client(client, world, role)
-    before = _state()
     path = _path(template, world)
+    before = _state()
     kwargs = {"data": BODIES[template], "content_type": "application/json"} if template in BODIES else {}
+    if template in MULTIPART:
+        csv = SimpleUploadedFile("人才.csv", "姓名,证件号码\n".encode())
+        kwargs = {"data": {"kind": "talents", "file": csv}}
     response = getattr(c, method)(path, **kwargs)
     if role in allowed:
         assert response.status_code == allowed[role], (role, path, response.status_code, response.content[:300])
@@ -131,7 +151,8 @@ def test_every_page_and_endpoint_is_in_the_matrix():
     """A new URL or API operation must be added to the matrix above (or to the public list) to pass."""
     public = {"accounts/login/", "accounts/logout/", "accounts/password/done/", "i18n/setlang/", "", "healthz"}
     listed = {t.strip("/").replace("{talent}", "<int:pk>").replace("{enterprise}", "<int:pk>")
-              .replace("{user}", "<int:pk>").replace("{employment}", "<int:employment_id>") for _, t, _ in PAGES}
+              .replace("{user}", "<int:pk>").replace("{employment}", "<int:employment_id>").replace("{job}", "<int:pk>")
+              .replace("template/talents.xlsx", "template/<str:kind>.xlsx") for _, t, _ in PAGES}
     missing = []
     for route, _pattern in _url_patterns(get_resolver()):
         if route.startswith("api/v1/") or route in public:
@@ -141,7 +162,8 @@ def test_every_page_and_endpoint_is_in_the_matrix():
     assert missing == []
     schema = api.get_openapi_schema()
     operations = {(m, path) for path, ops in schema["paths"].items() for m in ops}
-    listed_api = {(m, t.replace("{talent}", "{pk}").replace("{enterprise}", "{pk}")) for m, t, _ in API}
+    listed_api = {(m, t.replace("{talent}", "{pk}").replace("{enterprise}", "{pk}").replace("{job}", "{pk}")
+                   .replace("{employment}", "{employment_id}")) for m, t, _ in API}
     assert {op for op in operations if op not in listed_api and op[1] not in OTHER_APPS_API} == set()
 
 
