@@ -1,0 +1,34 @@
+"""Name pools taken from Faker's zh_CN provider lists (read as data, so drawing a name is one cheap choice)."""
+
+from __future__ import annotations
+
+import random
+from itertools import accumulate
+
+from faker.providers.person.zh_CN import Provider as ZhPerson
+
+SURNAMES: tuple[str, ...] = tuple(ZhPerson.last_names)
+SURNAME_CUM_WEIGHTS: tuple[float, ...] = tuple(accumulate(ZhPerson.last_names.values()))
+MALE_CHARS: tuple[str, ...] = tuple(ZhPerson.first_names_male)
+FEMALE_CHARS: tuple[str, ...] = tuple(ZhPerson.first_names_female)
+NEUTRAL_CHARS: tuple[str, ...] = ("子", "思", "雨", "一", "嘉", "欣", "宇", "晨", "文", "佳", "梓", "浩", "睿", "可",
+                                  "若", "言", "安", "明", "清", "书")
+
+FOREIGN_GIVEN_MALE = ("约翰", "大卫", "迈克尔", "托马斯", "彼得", "亚历山大", "丹尼尔", "詹姆斯", "汉斯", "卢卡斯")
+FOREIGN_GIVEN_FEMALE = ("安娜", "玛丽亚", "索菲亚", "伊丽莎白", "艾米丽", "克莱尔", "劳拉", "朱莉娅")
+FOREIGN_SURNAMES = ("史密斯", "约翰逊", "布朗", "米勒", "施密特", "穆勒", "马丁", "伯纳德", "罗西", "加西亚",
+                    "威尔逊", "泰勒", "费舍尔", "杜邦")
+
+
+def chinese_name(rng: random.Random, *, male: bool) -> str:
+    surname = rng.choices(SURNAMES, cum_weights=SURNAME_CUM_WEIGHTS)[0]
+    chars = MALE_CHARS if male else FEMALE_CHARS
+    if rng.random() < 0.3:
+        return surname + rng.choice(chars)
+    first = rng.choice(NEUTRAL_CHARS) if rng.random() < 0.35 else rng.choice(chars)
+    return surname + first + rng.choice(chars)
+
+
+def foreign_name(rng: random.Random, *, male: bool) -> str:
+    given = rng.choice(FOREIGN_GIVEN_MALE if male else FOREIGN_GIVEN_FEMALE)
+    return f"{given}·{rng.choice(FOREIGN_SURNAMES)}"
