@@ -1,6 +1,7 @@
-"""Crash safety for real: the CLI import runs in a subprocess on a file-based SQLite database, is SIGKILLed after
-its first committed chunk, and is resumed by running the same command again. The registry must then equal the
-one an uninterrupted import builds."""
+"""Crash safety for real: the CLI import runs in a subprocess on its own database (a SQLite file, or a fresh
+PostgreSQL database on the test server when the suite runs on PostgreSQL), is SIGKILLed after its first committed
+chunk, and is resumed by running the same command again. The registry must then equal the one an uninterrupted
+import builds."""
 
 from __future__ import annotations
 
@@ -20,11 +21,56 @@ ROWS = 60
 CHUNK = 10
 
 
+PG_URL = os.environ.get("DATABASE_URL", "") if os.environ.get("DATABASE_URL", "").startswith("postgres") else ""
+
+
+def _pg_url(home: Path) -> str:
+    base, _, _ = PG_URL.rpartition("/")
+    return f"{base}/crash_{home.name}_{os.getpid()}"
+
+
 def _env(home: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
     env.update(TALENTPOOL_HOME=str(home), DJANGO_SETTINGS_MODULE="talentpool.settings.dev",
                TALENTPOOL_IMPORT_CHUNK_ROWS=str(CHUNK), **extra)
+    if PG_URL:
+        env["DATABASE_URL"] = _pg_url(home)
     return env
+
+
+def _query(home: Path, sql: str) -> list[tuple]:
+    if PG_URL:
+        import psycopg
+
+        with psycopg.connect(_pg_url(home)) as con:
+            return [tuple(str(v) if v is not None and not isinstance(v, (int, str)) else v for v in row)
+                    for row in con.execute(sql).fetchall()]
+    if not (home / "talentpool.sqlite3").exists():
+        return []
+    con = sqlite3.connect(home / "talentpool.sqlite3")
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def databases_made(tmp_path):
+    """On PostgreSQL, a fresh database per registry; dropped afterwards."""
+    homes = [tmp_path / "straight", tmp_path / "crashed"]
+    if PG_URL:
+        import psycopg
+
+        with psycopg.connect(PG_URL.rpartition("/")[0] + "/postgres", autocommit=True) as con:
+            for home in homes:
+                con.execute(f'CREATE DATABASE "{_pg_url(home).rpartition("/")[2]}"')
+    yield homes
+    if PG_URL:
+        import psycopg
+
+        with psycopg.connect(PG_URL.rpartition("/")[0] + "/postgres", autocommit=True) as con:
+            for home in homes:
+                con.execute(f'DROP DATABASE IF EXISTS "{_pg_url(home).rpartition("/")[2]}" WITH (FORCE)')
 
 
 def _tp(home: Path, *args: str, **extra: str) -> subprocess.CompletedProcess:
@@ -38,25 +84,18 @@ def _prepare(home: Path) -> None:
 
 
 def _registry(home: Path) -> list[tuple]:
-    con = sqlite3.connect(home / "talentpool.sqlite3")
+    return _query(home, "SELECT id_lookup, id_masked, name, gender, birth_date, phone, district, tier "
+                        "FROM registry_talent ORDER BY id_lookup")
+
+
+def _job(home: Path) -> list[tuple]:
     try:
-        return con.execute("SELECT id_lookup, id_masked, name, gender, birth_date, phone, district, tier "
-                           "FROM registry_talent ORDER BY id_lookup").fetchall()
-    finally:
-        con.close()
+        return _query(home, "SELECT status, rows_done, new, updated, unchanged, rejected FROM registry_importjob")
+    except Exception:  # the table does not exist before the subprocess has migrated
+        return []
 
 
-def _job(home: Path) -> tuple:
-    con = sqlite3.connect(home / "talentpool.sqlite3")
-    try:
-        return con.execute("SELECT status, rows_done, new, updated, unchanged, rejected FROM registry_importjob"
-                           ).fetchall()
-    finally:
-        con.close()
-
-
-@pytest.mark.skipif(os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="file-based SQLite test")
-def test_sigkill_mid_import_then_resume_equals_an_uninterrupted_import(tmp_path):
+def test_sigkill_mid_import_then_resume_equals_an_uninterrupted_import(tmp_path, databases_made):
     rows = [TALENT_HEADER] + [talent_row(f"人{i}", rid(seq=i + 1)) for i in range(ROWS)]
     rows.append(talent_row("坏", "123", gender="男"))  # one rejected row, so the error rows must survive the crash too
     path = write_xlsx(tmp_path / "t.xlsx", rows)
@@ -75,7 +114,7 @@ def test_sigkill_mid_import_then_resume_equals_an_uninterrupted_import(tmp_path)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         time.sleep(0.2)
-        jobs = _job(crashed) if (crashed / "talentpool.sqlite3").exists() else []
+        jobs = _job(crashed)
         if jobs and jobs[0][1] >= CHUNK:
             break
     proc.send_signal(signal.SIGKILL)
