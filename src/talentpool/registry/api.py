@@ -1,7 +1,7 @@
 """Registry endpoints. Same selectors and services as the pages; the same visibility rules apply."""
 
 from django.shortcuts import get_object_or_404
-from ninja import Router
+from ninja import Router, Status
 
 from talentpool.accounts.models import Role
 from talentpool.core.errors import NotFoundError
@@ -72,7 +72,7 @@ def my_correction(request, payload: CorrectionIn):
     talent = selectors.talent_visible_to(request.user).first()
     if talent is None:
         raise NotFoundError("Your account is not linked to a registry record.")
-    return 201, services.correction_request_create(talent=talent, message=payload.message)
+    return Status(201, services.correction_request_create(talent=talent, message=payload.message))
 
 
 @router.get("/enterprises", response=list[EnterpriseOut], summary="Enterprises of my district (officers)")
