@@ -39,7 +39,7 @@ def test_officer_imports_fixes_and_reimports(page, shot, login, world, tmp_path)
     page.click("#import-form button[type=submit]")
     page.wait_for_url("**/registry/imports/*/")
     shot(page, "first-import-result")
-    assert "5 rows: 3 new, 0 updated, 0 unchanged, 2 rejected" == page.locator("#import-summary").inner_text().strip()
+    assert "5 rows: 3 new, 0 updated, 0 unchanged, 2 rejected" == page.locator("#import-summary").get_attribute("data-summary")
     errors = page.locator("#import-errors tbody tr")
     assert errors.count() == 2
     assert "5" in errors.nth(0).inner_text() or "5" in errors.nth(1).inner_text()  # row numbers as in the sheet
@@ -55,7 +55,7 @@ def test_officer_imports_fixes_and_reimports(page, shot, login, world, tmp_path)
     page.click("#import-form button[type=submit]")
     page.wait_for_url("**/registry/imports/*/")
     shot(page, "fixed-import-result")
-    assert "5 rows: 2 new, 0 updated, 3 unchanged, 0 rejected" == page.locator("#import-summary").inner_text().strip()
+    assert "5 rows: 2 new, 0 updated, 3 unchanged, 0 rejected" == page.locator("#import-summary").get_attribute("data-summary")
     assert Talent.objects.filter(name__in=["错号", "错区"]).count() == 2
     page.goto("/registry/imports/")
     shot(page, "import-history")

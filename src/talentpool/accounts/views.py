@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from talentpool.core.errors import ApplicationError
 from talentpool.core.permissions import require_role
@@ -27,7 +27,7 @@ class UserForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].widget = forms.TextInput(attrs={"placeholder": _l("enterprise record no.")})
+        self.fields["enterprise"].widget = forms.TextInput(attrs={"placeholder": gettext_lazy("enterprise record no.")})
         self.fields["enterprise"].required = False
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
+
 
 class ApplicationError(Exception):
     """A refusal the user can act on. ``code`` is stable for programs; ``message`` is for people."""
@@ -19,12 +21,12 @@ class ApplicationError(Exception):
 class PermissionDeniedError(ApplicationError):
     status = 403
 
-    def __init__(self, message: str = "You may not do this.", *, code: str = "forbidden"):
+    def __init__(self, message: str = gettext_lazy("You may not do this."), *, code: str = "forbidden"):
         super().__init__(message, code=code)
 
 
 class NotFoundError(ApplicationError):
     status = 404
 
-    def __init__(self, message: str = "Not found.", *, code: str = "not_found"):
+    def __init__(self, message: str = gettext_lazy("Not found."), *, code: str = "not_found"):
         super().__init__(message, code=code)

@@ -23,8 +23,19 @@ PROVINCE_PREFIXES = frozenset(
 _SPACES = re.compile(r"[\s\u00a0\u3000]+")
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a msgid for extraction; the Django side translates it (engines do not import Django)."""
+    return message
+
+
 class IdentityError(ValueError):
-    """The reason an ID number is refused, in words an officer can act on."""
+    """The reason an ID number is refused, in words an officer can act on: an English msgid with ``%(name)s``
+    placeholders (``message``, ``params``); ``str()`` gives the English text."""
+
+    def __init__(self, message: str, **params: object) -> None:
+        super().__init__(message % params if params else message)
+        self.message = message
+        self.params = params
 
 
 def normalise_text(value: str) -> str:
@@ -45,11 +56,11 @@ def parse_resident_id(raw: str) -> ResidentId:
     try:
         ric.validate(number)
     except InvalidLength as exc:
-        raise IdentityError(f"a resident ID has 18 characters, this has {len(number)}") from exc
+        raise IdentityError(gettext_noop("Invalid ID number: a resident ID has 18 characters, this one has %(length)s."), length=len(number)) from exc
     except InvalidFormat as exc:
-        raise IdentityError("a resident ID is 17 digits and a final digit or X") from exc
+        raise IdentityError(gettext_noop("Invalid ID number: a resident ID is 17 digits followed by a digit or X.")) from exc
     except InvalidChecksum as exc:
-        raise IdentityError("the check digit does not match (mistyped number?)") from exc
+        raise IdentityError(gettext_noop("Invalid ID number: the check digit does not match (a mistyped digit?).")) from exc
     except InvalidComponent:
         # raised for an impossible birth date, or a place code unknown to python-stdnum's own table
         _birth_date_or_error(number)
@@ -57,9 +68,9 @@ def parse_resident_id(raw: str) -> ResidentId:
         pass  # python-stdnum's place table lacks some current codes (e.g. 330113); we judge places ourselves
     birth = _birth_date_or_error(number)
     if number[:2] not in PROVINCE_PREFIXES:
-        raise IdentityError(f"{number[:2]} is not a province code")
+        raise IdentityError(gettext_noop("Invalid ID number: %(code)s is not a province code."), code=number[:2])
     if birth > date.today():
-        raise IdentityError("the birth date in the number is in the future")
+        raise IdentityError(gettext_noop("Invalid ID number: the birth date in it is in the future."))
     return ResidentId(number=number, birth_date=birth, gender="M" if int(number[16]) % 2 else "F",
                       place_code=number[:6])
 
@@ -68,20 +79,20 @@ def _birth_date_or_error(number: str) -> date:
     try:
         return ric.get_birth_date(number)
     except (InvalidComponent, ValueError) as exc:
-        raise IdentityError(f"the birth date {number[6:14]} in the number does not exist") from exc
+        raise IdentityError(gettext_noop("Invalid ID number: the birth date %(date)s in it does not exist."), date=number[6:14]) from exc
 
 
 def normalise_passport(raw: str) -> str:
     number = normalise_text(raw).upper()
     if not re.fullmatch(r"[A-Z0-9]{5,20}", number):
-        raise IdentityError("a passport number is 5 to 20 letters and digits")
+        raise IdentityError(gettext_noop("Invalid passport number: it has 5 to 20 letters and digits."))
     return number
 
 
 def normalise_other_id(raw: str) -> str:
     number = normalise_text(raw).upper()
     if not 3 <= len(number) <= 30:
-        raise IdentityError("an ID number has 3 to 30 characters")
+        raise IdentityError(gettext_noop("Invalid ID number: it has 3 to 30 characters."))
     return number
 
 

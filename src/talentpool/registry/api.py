@@ -1,6 +1,7 @@
 """Registry endpoints. Same selectors and services as the pages; the same visibility rules apply."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from ninja import Router, Status
 
 from talentpool.accounts.models import Role
@@ -62,7 +63,7 @@ def my_record(request):
     ensure_role(request.user, Role.TALENT)
     talent = selectors.talent_visible_to(request.user).first()
     if talent is None:
-        raise NotFoundError("Your account is not linked to a registry record.")
+        raise NotFoundError(gettext("Your account is not linked to a registry record."))
     return _talent_or_404(request.user, talent.pk)
 
 
@@ -71,7 +72,7 @@ def my_correction(request, payload: CorrectionIn):
     ensure_role(request.user, Role.TALENT)
     talent = selectors.talent_visible_to(request.user).first()
     if talent is None:
-        raise NotFoundError("Your account is not linked to a registry record.")
+        raise NotFoundError(gettext("Your account is not linked to a registry record."))
     return Status(201, services.correction_request_create(talent=talent, message=payload.message))
 
 

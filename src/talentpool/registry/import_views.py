@@ -52,7 +52,7 @@ def import_job_progress(job: ImportJob) -> dict:
         "id": job.pk, "kind": job.kind, "filename": job.filename, "status": job.status,
         "status_label": str(job.get_status_display()), "total_rows": job.total_rows, "rows_done": job.rows_done,
         "percent": job.percent, "new": job.new, "updated": job.updated, "unchanged": job.unchanged,
-        "rejected": job.rejected, "file_error": job.file_error, "summary": job.summary_line,
+        "rejected": job.rejected, "file_error": job.file_error, "summary": job.summary_text, "summary_line": job.summary_line,
         "finished": job.status not in UNFINISHED, "url": reverse("registry:import-detail", args=[job.pk]),
     }
 

@@ -235,6 +235,15 @@ class ImportJob(models.Model):
         )
 
     @property
+    def summary_text(self) -> str:
+        """The summary in the user's language (the CLI prints ``summary_line``, which scripts parse)."""
+        from django.utils.translation import gettext
+
+        return gettext("%(rows)s rows: %(new)s new, %(updated)s updated, %(unchanged)s unchanged, %(rejected)s rejected") % {
+            "rows": self.rows_done, "new": self.new, "updated": self.updated, "unchanged": self.unchanged,
+            "rejected": self.rejected}
+
+    @property
     def percent(self) -> int:
         return int(100 * self.rows_done / self.total_rows) if self.total_rows else (100 if self.status == "done" else 0)
 

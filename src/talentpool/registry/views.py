@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from talentpool.accounts.models import Role
@@ -17,13 +17,13 @@ from .models import Cluster, Employment, Tier
 
 
 class TalentSearchForm(forms.Form):
-    q = forms.CharField(label=_l("Name or ID number"), required=False, max_length=40,
-                        widget=forms.TextInput(attrs={"type": "search", "placeholder": _l("张三 / 330106********1234 / last 4")}))
-    university = forms.CharField(label=_l("University"), required=False, max_length=60)
-    major = forms.CharField(label=_l("Major code"), required=False, max_length=8)
-    enterprise = forms.CharField(label=_l("Enterprise"), required=False, max_length=60)
-    tier = forms.ChoiceField(label=_l("Tier"), required=False, choices=[("", _l("Any"))] + Tier.choices)
-    division = forms.CharField(label=_l("Division code"), required=False, max_length=6)
+    q = forms.CharField(label=gettext_lazy("Name or ID number"), required=False, max_length=40,
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": gettext_lazy("张三 / 330106********1234 / last 4")}))
+    university = forms.CharField(label=gettext_lazy("University"), required=False, max_length=60)
+    major = forms.CharField(label=gettext_lazy("Major code"), required=False, max_length=8)
+    enterprise = forms.CharField(label=gettext_lazy("Enterprise"), required=False, max_length=60)
+    tier = forms.ChoiceField(label=gettext_lazy("Tier"), required=False, choices=[("", gettext_lazy("Any"))] + Tier.choices)
+    division = forms.CharField(label=gettext_lazy("Division code"), required=False, max_length=6)
 
 
 @require_role(Role.OFFICER)
@@ -85,7 +85,7 @@ def enterprise_detail(request, pk: int):
 
 
 class CorrectionForm(forms.Form):
-    message = forms.CharField(label=_l("What is wrong or missing?"), max_length=2000,
+    message = forms.CharField(label=gettext_lazy("What is wrong or missing?"), max_length=2000,
                               widget=forms.Textarea(attrs={"rows": 3}))
 
 

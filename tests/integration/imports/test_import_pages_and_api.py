@@ -27,6 +27,14 @@ def bad_rows():
             talent_row("王五", rid(), residence="999999")]
 
 
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """These tests read messages; they read them in English (the msgid language). Chinese is the default
+    elsewhere and is checked in tests/integration/accounts and the browser tests."""
+    settings.LANGUAGE_CODE = "en"
+
+
 def test_page_upload_without_js_redirects_to_the_detail_with_errors(references, make_user, client_for, tmp_path):
     officer = make_user("officer")
     client = client_for(officer)

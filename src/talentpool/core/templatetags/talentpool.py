@@ -54,3 +54,10 @@ def yuan(amount) -> str:
         return ""
     value = Decimal(amount).quantize(Decimal("0.01"))
     return f"¥{value:,.2f}"
+
+
+@register.filter
+def role_label(role: str) -> str:
+    from talentpool.accounts.models import Role
+
+    return Role(role).label if role in Role.values else role

@@ -301,7 +301,7 @@ def _identity(r: _Row) -> tuple[str | None, str | None, Any]:
             return id_type, normalise_passport(str(value)), None
         return id_type, normalise_other_id(str(value)), None
     except IdentityError as exc:
-        r.problem("id_number", _("Invalid ID number: %(detail)s"), value=compact(value), detail=str(exc))
+        r.problem("id_number", exc.message, value=compact(value), **exc.params)
         return id_type, None, None
 
 
