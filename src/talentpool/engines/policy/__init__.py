@@ -1,0 +1,15 @@
+"""The policy engine: policies as data (YAML), compiled to SQL, evaluated over whole columns, explained per person.
+
+No Django here: the registry adapter (talentpool.policies.facts) hands in an Arrow table of facts."""
+
+from .compile import CompiledPolicy, compile_policy
+from .document import PolicyError, PolicyVersion, parse_documents
+from .evaluate import Explanation, check_policy_set, evaluate_registry, explain, facts_table, version_in_force
+from .facts import AREAS, FACTS
+from .testcases import CaseResult, run_cases
+
+__all__ = [
+    "AREAS", "FACTS", "CaseResult", "CompiledPolicy", "Explanation", "PolicyError", "PolicyVersion",
+    "check_policy_set", "compile_policy", "evaluate_registry", "explain", "facts_table", "parse_documents",
+    "run_cases", "version_in_force",
+]

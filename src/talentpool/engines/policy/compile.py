@@ -1,0 +1,250 @@
+"""Compiling a policy version, for an as-of date, to SQL over the facts table.
+
+Criteria, amounts and due dates are SQL expressions parsed with sqlglot. Compilation checks every name
+(facts from ``facts.FACTS``, parameters as ``param.<name>``, ``as_of``), inlines the parameter values in force on
+the as-of date, expands the engine's macros, and prints the result in a target dialect: DuckDB here, Spark SQL
+(or any dialect sqlglot writes) for a city- or province-wide run on a distributed engine.
+
+SQL's three-valued logic is the engine's "cannot decide": a criterion over a missing fact (NULL) is NULL, so a
+verdict is ``yes`` only when every criterion is TRUE, ``no`` when any is FALSE, and ``unknown`` otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import ParseError
+
+from .document import PolicyError, PolicyVersion
+from .facts import AREAS, FACTS
+
+MACROS = {
+    "age_on": "age_on(birth_date, day): whole years of age on day (born 29 February: a year older on 1 March in common years)",
+    "in_area": "in_area(division, 'hz'): the division lies in a named area (hz, hz_main, yh, outer)",
+    "in_division": "in_division(division, '330110'): the division code starts with the given code",
+    "months_between": "months_between(a, b): whole months from a to b",
+    "month_start": "month_start(d): the first day of d's month",
+}
+_ALLOWED_FUNCS = (
+    exp.AddMonths, exp.DateAdd, exp.DateSub, exp.Coalesce, exp.Greatest, exp.Least, exp.Year, exp.Month, exp.Day,
+    exp.Case, exp.If, exp.Abs, exp.Round, exp.Cast, exp.TryCast, exp.Substring, exp.StartsWith, exp.Length,
+    exp.Upper, exp.Lower, exp.DateTrunc, exp.TimestampTrunc, exp.Floor, exp.Ceil,
+)
+
+
+@dataclass
+class Compiled:
+    """One expression, ready to print; with the facts and parameters it read (for explanations)."""
+
+    node: exp.Expression
+    facts: set[str] = field(default_factory=set)
+    params: set[str] = field(default_factory=set)
+
+    def sql(self, dialect: str = "duckdb") -> str:
+        return self.node.sql(dialect=dialect)
+
+
+def _literal(kind: str, value) -> exp.Expression:
+    if value is None:
+        return exp.Null()
+    if kind == "date":
+        return exp.cast(exp.Literal.string(value.isoformat()), exp.DataType.build("DATE"))
+    if kind == "bool":
+        return exp.Boolean(this=bool(value))
+    if kind == "int":
+        return exp.Literal.number(int(value))
+    if kind in ("money", "decimal"):
+        return exp.cast(exp.Literal.number(str(Decimal(value))), exp.DataType.build("DECIMAL(18,4)"))
+    return exp.Literal.string(str(value))
+
+
+def _date_literal(day: dt.date) -> exp.Expression:
+    return exp.cast(exp.Literal.string(day.isoformat()), exp.DataType.build("DATE"))
+
+
+def _macro(name: str, args: list[exp.Expression], line: int, problems: list) -> exp.Expression | None:
+    def need(n: int) -> bool:
+        if len(args) != n:
+            problems.append((line, f"{name}() takes {n} arguments, not {len(args)}"))
+            return False
+        return True
+
+    if name == "age_on" and need(2):
+        birth, day = args
+        years = exp.Sub(this=exp.Year(this=day.copy()), expression=exp.Year(this=birth.copy()))
+        md_day = exp.Add(this=exp.Mul(this=exp.Month(this=day.copy()), expression=exp.Literal.number(100)),
+                         expression=exp.Day(this=day.copy()))
+        md_birth = exp.Add(this=exp.Mul(this=exp.Month(this=birth.copy()), expression=exp.Literal.number(100)),
+                           expression=exp.Day(this=birth.copy()))
+        before = exp.Case(ifs=[exp.If(this=exp.LT(this=md_day, expression=md_birth), true=exp.Literal.number(1))],
+                          default=exp.Literal.number(0))
+        return exp.Paren(this=exp.Sub(this=years, expression=before))
+    if name == "months_between" and need(2):
+        a, b = args
+        months = exp.Add(
+            this=exp.Mul(this=exp.Sub(this=exp.Year(this=b.copy()), expression=exp.Year(this=a.copy())),
+                         expression=exp.Literal.number(12)),
+            expression=exp.Sub(this=exp.Month(this=b.copy()), expression=exp.Month(this=a.copy())))
+        short = exp.Case(ifs=[exp.If(this=exp.LT(this=exp.Day(this=b.copy()), expression=exp.Day(this=a.copy())),
+                                     true=exp.Literal.number(1))], default=exp.Literal.number(0))
+        return exp.Paren(this=exp.Sub(this=months, expression=short))
+    if name == "month_start" and need(1):
+        return exp.cast(exp.DateTrunc(this=args[0], unit=exp.var("MONTH")), exp.DataType.build("DATE"))
+    if name in ("in_area", "in_division") and need(2):
+        target, code = args
+        if not isinstance(code, exp.Literal) or not code.is_string:
+            problems.append((line, f"{name}() needs a quoted code as its second argument"))
+            return None
+        if name == "in_area":
+            if code.this not in AREAS:
+                problems.append((line, f"unknown area '{code.this}' (known: {', '.join(AREAS)})"))
+                return None
+            prefixes = AREAS[code.this]
+        else:
+            prefixes = (code.this,)
+        tests = [exp.Like(this=target.copy(), expression=exp.Literal.string(p + "%")) for p in prefixes]
+        node = tests[0]
+        for t in tests[1:]:
+            node = exp.Or(this=node, expression=t)
+        return exp.Paren(this=node)
+    return None
+
+
+def compile_expression(text: str, version: PolicyVersion, as_of: dt.date, *, line: int,
+                       problems: list[tuple[int, str]]) -> Compiled:
+    """Parse and check one expression; problems are appended (line, message) rather than raised."""
+    try:
+        tree = sqlglot.parse_one(str(text), read="duckdb")
+    except ParseError as exc:
+        problems.append((line, f"cannot read the expression {text!r}: {str(exc).splitlines()[0]}"))
+        return Compiled(exp.Null())
+    out = Compiled(tree)
+
+    def visit(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Column):
+            table = node.table
+            name = node.name
+            if table == "param":
+                param = version.parameters.get(name)
+                if param is None:
+                    problems.append((line, f"unknown parameter '{name}' (declare it under parameters)"))
+                    return exp.Null()
+                current = param.value_on(as_of)
+                out.params.add(name)
+                if current is None:  # not yet in force on the as-of date: unknown, like a missing fact
+                    return exp.Null()
+                return exp.Paren(this=_literal(param.type, current.value))
+            if table:
+                problems.append((line, f"'{table}.{name}' is neither a fact nor param.<name>"))
+                return node
+            if name == "as_of":
+                return _date_literal(as_of)
+            if name not in FACTS:
+                problems.append((line, f"reads '{name}', which the registry does not have as a fact"))
+                return node
+            out.facts.add(name)
+            return exp.column(name, quoted=True)
+        if isinstance(node, exp.Anonymous):
+            name = str(node.this).lower()
+            if name not in MACROS:
+                problems.append((line, f"unknown function {name}() (allowed: {', '.join(MACROS)} and common SQL functions)"))
+                return exp.Null()
+            return _macro(name, [_transform(a, visit) for a in node.expressions], line, problems) or exp.Null()
+        if isinstance(node, exp.Func) and not isinstance(node, (*_ALLOWED_FUNCS, exp.Binary)):
+            problems.append((line, f"the function {node.sql()} is not allowed in a policy"))
+            return exp.Null()
+        if isinstance(node, (exp.Select, exp.Subquery, exp.Table)):
+            problems.append((line, "a policy expression may not contain a query"))
+            return exp.Null()
+        return node
+
+    out.node = _transform(tree, visit)
+    return out
+
+
+def _transform(tree: exp.Expression, visit) -> exp.Expression:
+    """Top-down transform where a replaced node's children are not visited again, and macro arguments are."""
+    replaced = visit(tree)
+    if replaced is not tree:
+        return replaced
+    for key, value in list(tree.args.items()):
+        if isinstance(value, exp.Expression):
+            tree.set(key, _transform(value, visit))
+        elif isinstance(value, list):
+            tree.set(key, [_transform(v, visit) if isinstance(v, exp.Expression) else v for v in value])
+    return tree
+
+
+@dataclass
+class CompiledPolicy:
+    version: PolicyVersion
+    as_of: dt.date
+    criteria: list[tuple[str, Compiled]]
+    review: Compiled | None
+    amount: Compiled | None
+    instalments: list[tuple[str, Decimal, Compiled, Compiled | None]]
+
+    def facts_read(self) -> set[str]:
+        parts = [c for _, c in self.criteria] + [x for x in (self.review, self.amount) if x]
+        parts += [d for *_, d, _ in self.instalments] + [r for *_, r in self.instalments if r]
+        return set().union(*(p.facts for p in parts)) if parts else set()
+
+    def select_sql(self, table: str = "facts", dialect: str = "duckdb", *, detail: bool = False) -> str:
+        """One row per person: verdict, amount, masks of failed/undecided criteria, instalments (and, with
+        ``detail``, each criterion's status)."""
+        def q(node: exp.Expression) -> str:
+            return node.sql(dialect=dialect)
+
+        conj = " AND ".join(f"({q(c.node)})" for _, c in self.criteria) or "TRUE"
+        review = f"({q(self.review.node)})" if self.review else "FALSE"
+        verdict = (f"CASE WHEN ({conj}) IS NULL THEN 'unknown' WHEN ({conj}) THEN "
+                   f"CASE WHEN COALESCE({review}, FALSE) THEN 'review' ELSE 'yes' END ELSE 'no' END")
+        fail = " + ".join(f"CASE WHEN NOT ({q(c.node)}) THEN {1 << i} ELSE 0 END" for i, (_, c) in enumerate(self.criteria)) or "0"
+        unknown = " + ".join(f"CASE WHEN ({q(c.node)}) IS NULL THEN {1 << i} ELSE 0 END" for i, (_, c) in enumerate(self.criteria)) or "0"
+        amount = f"CAST(ROUND({q(self.amount.node)}, 2) AS DECIMAL(14,2))" if self.amount else "CAST(NULL AS DECIMAL(14,2))"
+        cols = ["talent_id", f"{verdict} AS verdict", f"{amount} AS amount", f"{fail} AS fail_mask", f"{unknown} AS unknown_mask"]
+        for i, (_iid, _share, due, ready) in enumerate(self.instalments, 1):
+            cols.append(f"CAST({q(due.node)} AS DATE) AS i{i}_due")
+            cols.append(f"({q(ready.node)}) AS i{i}_ready" if ready else f"TRUE AS i{i}_ready")
+        if detail:
+            for cid, c in self.criteria:
+                cols.append(f"({q(c.node)}) AS c_{cid}")
+            if self.review:
+                cols.append(f"({q(self.review.node)}) AS review_flag")
+        return f"SELECT {', '.join(cols)} FROM {table}"
+
+
+def compile_policy(version: PolicyVersion, as_of: dt.date) -> CompiledPolicy:
+    """Compile for one as-of date; raises PolicyError listing every problem with its line."""
+    problems: list[tuple[int, str]] = []
+
+    def comp(text: str | None, line: int) -> Compiled | None:
+        return None if text is None else compile_expression(text, version, as_of, line=line, problems=problems)
+
+    criteria = [(c.id, comp(c.when, c.line)) for c in version.criteria]
+    amount = None
+    if version.amount:
+        rules = [(comp(r.when, r.line) if r.when else None, comp(r.value, r.line)) for r in version.amount]
+        ifs = [exp.If(this=w.node, true=v.node) for w, v in rules if w is not None]
+        default = next((v.node for w, v in rules if w is None), exp.Null())
+        node: exp.Expression = exp.Case(ifs=ifs, default=default) if ifs else default
+        amount = Compiled(node, set().union(*((w.facts if w else set()) | v.facts for w, v in rules)),
+                          set().union(*((w.params if w else set()) | v.params for w, v in rules)))
+        line = version.lines.get("amount", 1)
+        if version.cap:
+            cap = comp(version.cap, version.lines.get("cap", line))
+            amount = Compiled(exp.Least(this=amount.node, expressions=[cap.node]), amount.facts | cap.facts, amount.params | cap.params)
+        if version.minus:
+            minus = comp(version.minus, version.lines.get("minus", line))
+            amount = Compiled(exp.Greatest(this=exp.Sub(this=exp.Paren(this=amount.node), expression=exp.Paren(this=minus.node)),
+                                           expressions=[exp.Literal.number(0)]), amount.facts | minus.facts, amount.params | minus.params)
+    instalments = [(i.id, i.share, comp(i.due, i.line), comp(i.ready_when, i.line)) for i in version.instalments]
+    compiled = CompiledPolicy(version, as_of, criteria, comp(version.review_when, version.lines.get("review_when", 1)),
+                              amount, instalments)
+    if problems:
+        raise PolicyError(problems)
+    return compiled

@@ -1,0 +1,250 @@
+"""Evaluating compiled policies: over the whole registry at once (DuckDB over an Arrow table of facts), and for
+one person with a criterion-by-criterion trace. Both paths run the same compiled SQL, so they cannot disagree."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from .compile import CompiledPolicy, compile_policy
+from .document import PolicyError, PolicyVersion
+from .facts import FACTS, LEDGER_FACTS
+
+_ARROW = {"date": pa.date32(), "int": pa.int64(), "bool": pa.bool_(), "str": pa.string(), "money": pa.decimal128(14, 2)}
+LEDGER_SCHEMA = pa.schema([("talent_id", pa.int64()), ("policy_code", pa.string()), ("instalments_paid", pa.int64()),
+                           ("amount_paid", pa.decimal128(14, 2)), ("first_paid_on", pa.date32()),
+                           ("household_paid", pa.int64())])
+
+
+def facts_schema() -> pa.Schema:
+    return pa.schema([(name, _ARROW[f.type]) for name, f in FACTS.items() if name not in LEDGER_FACTS])
+
+
+def facts_table(rows: Iterable[Mapping[str, Any]]) -> pa.Table:
+    """Facts from dicts (tests, single-person explain); missing keys are NULL, i.e. unknown."""
+    schema = facts_schema()
+    rows = list(rows)
+    return pa.table({f.name: pa.array([_coerce(f.type, r.get(f.name)) for r in rows], type=f.type) for f in schema},
+                    schema=schema)
+
+
+def _coerce(kind: pa.DataType, value: Any) -> Any:
+    if value is None:
+        return None
+    if pa.types.is_date(kind) and isinstance(value, str):
+        return dt.date.fromisoformat(value)
+    if pa.types.is_decimal(kind):
+        return Decimal(str(value)).quantize(Decimal("0.01"))
+    return value
+
+
+def _connect(threads: int | None = None) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    if threads:
+        con.execute(f"SET threads={int(threads)}")
+    return con
+
+
+def _source_sql(compiled: CompiledPolicy) -> str:
+    """The facts relation a policy reads: the facts, joined to its own ledger lines when it reads them."""
+    if not compiled.facts_read() & set(LEDGER_FACTS):
+        return "facts"
+    code = compiled.version.code.replace("'", "''")
+    return (
+        "(SELECT f.*, COALESCE(l.instalments_paid, 0) AS ledger_instalments_paid, "
+        "COALESCE(l.amount_paid, 0) AS ledger_amount_paid, l.first_paid_on AS ledger_first_paid_on, "
+        "COALESCE(l.household_paid, 0) AS ledger_household_paid "
+        f"FROM facts f LEFT JOIN ledger l ON l.talent_id = f.talent_id AND l.policy_code = '{code}') AS facts_l"
+    )
+
+
+def _with_instalment_amounts(compiled: CompiledPolicy, inner: str) -> str:
+    n = len(compiled.instalments)
+    if not n:
+        return inner
+    parts = []
+    for i, (_iid, share, _due, _ready) in enumerate(compiled.instalments, 1):
+        if i < n:
+            parts.append(f"CAST(ROUND(amount * {share}, 2) AS DECIMAL(14,2)) AS i{i}_amount")
+    earlier = " - ".join(f"CAST(ROUND(amount * {s}, 2) AS DECIMAL(14,2))" for _, s, _, _ in compiled.instalments[:-1])
+    parts.append(f"CAST(amount{(' - ' + earlier) if earlier else ''} AS DECIMAL(14,2)) AS i{n}_amount")
+    return f"SELECT *, {', '.join(parts)} FROM ({inner}) AS v"
+
+
+def evaluate_registry(compiled: list[CompiledPolicy], facts: pa.Table, ledger: pa.Table | None = None,
+                      *, threads: int | None = None) -> dict[str, pa.Table]:
+    """Every person × every policy. Returns, per policy code, a table with talent_id, verdict, amount,
+    fail_mask, unknown_mask and per instalment i<k>_due, i<k>_ready, i<k>_amount; exclusions applied."""
+    con = _connect(threads)
+    con.register("facts", facts)
+    con.register("ledger", ledger if ledger is not None else LEDGER_SCHEMA.empty_table())
+    out: dict[str, pa.Table] = {}
+    for c in compiled:
+        sql = _with_instalment_amounts(c, c.select_sql(table=_source_sql(c)))
+        out[c.version.code] = con.sql(sql).to_arrow_table()
+    return apply_exclusions(compiled, out, con)
+
+
+def apply_exclusions(compiled: list[CompiledPolicy], results: dict[str, pa.Table],
+                     con: duckdb.DuckDBPyConnection | None = None) -> dict[str, pa.Table]:
+    """Where policy A excludes B, a person granted A (yes or review) gets ``excluded`` instead of yes for B."""
+    con = con or _connect()
+    for c in compiled:
+        for other in c.version.excludes:
+            if other not in results or c.version.code not in results:
+                continue
+            con.register("winner", results[c.version.code])
+            con.register("loser", results[other])
+            results[other] = con.sql(
+                "SELECT l.* REPLACE (CASE WHEN l.verdict = 'yes' AND w.talent_id IS NOT NULL THEN 'excluded' "
+                "ELSE l.verdict END AS verdict) FROM loser l LEFT JOIN (SELECT talent_id FROM winner "
+                "WHERE verdict IN ('yes', 'review')) w ON w.talent_id = l.talent_id").to_arrow_table()
+            con.unregister("winner")
+            con.unregister("loser")
+    return results
+
+
+# --- one person, explained ----------------------------------------------------------------------------------------
+
+@dataclass
+class CriterionTrace:
+    id: str
+    zh: str
+    en: str
+    status: str  # pass / fail / unknown
+    expression: str
+    facts: dict[str, Any]
+    params: dict[str, dict[str, Any]]
+    missing: list[str]
+
+
+@dataclass
+class InstalmentLine:
+    id: str
+    zh: str
+    en: str
+    amount: Decimal | None
+    due: dt.date | None
+    ready: bool | None
+
+
+@dataclass
+class Explanation:
+    code: str
+    version: int
+    as_of: dt.date
+    verdict: str
+    amount: Decimal | None
+    criteria: list[CriterionTrace]
+    instalments: list[InstalmentLine]
+    missing: list[str] = field(default_factory=list)
+    excluded_by: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        def plain(v):
+            if isinstance(v, Decimal):
+                return f"{v:.2f}"
+            if isinstance(v, dt.date):
+                return v.isoformat()
+            if isinstance(v, dict):
+                return {k: plain(x) for k, x in v.items()}
+            if isinstance(v, list):
+                return [plain(x) for x in v]
+            return v
+
+        return plain({
+            "policy": self.code, "version": self.version, "as_of": self.as_of, "verdict": self.verdict,
+            "amount": self.amount, "missing": self.missing, "excluded_by": self.excluded_by,
+            "criteria": [c.__dict__ for c in self.criteria], "instalments": [i.__dict__ for i in self.instalments],
+        })
+
+
+def explain(version: PolicyVersion, facts: Mapping[str, Any], as_of: dt.date,
+            ledger: Mapping[str, Any] | None = None, *, compiled: CompiledPolicy | None = None) -> Explanation:
+    compiled = compiled or compile_policy(version, as_of)
+    con = _connect(1)
+    row = {"talent_id": 0, **facts}
+    con.register("facts", facts_table([row]))
+    ledger = {k: (Decimal(str(v)) if k == "amount_paid" else v) for k, v in (ledger or {}).items()}
+    ledger_rows = [{"talent_id": row["talent_id"], "policy_code": version.code, **ledger}] if ledger else []
+    con.register("ledger", pa.Table.from_pylist(ledger_rows, schema=LEDGER_SCHEMA) if ledger_rows else LEDGER_SCHEMA.empty_table())
+    sql = _with_instalment_amounts(compiled, compiled.select_sql(table=_source_sql(compiled), detail=True))
+    result = con.sql(sql).to_arrow_table().to_pylist()[0]
+    read = {**row, **{k: (ledger or {}).get(k.removeprefix("ledger_"), 0 if k != "ledger_first_paid_on" else None) for k in LEDGER_FACTS}}
+    traces = []
+    for crit, (cid, comp) in zip(version.criteria, compiled.criteria, strict=True):
+        value = result[f"c_{cid}"]
+        status = "unknown" if value is None else ("pass" if value else "fail")
+        facts_used = {name: read.get(name) for name in sorted(comp.facts)}
+        params_used = {}
+        for name in sorted(comp.params):
+            current = version.parameters[name].value_on(as_of)
+            params_used[name] = {"value": current.value, "since": current.start, "zh": version.parameters[name].label.zh,
+                                 "en": version.parameters[name].label.en}
+        missing = [n for n, v in facts_used.items() if v is None] if status == "unknown" else []
+        traces.append(CriterionTrace(cid, crit.label.zh, crit.label.en, status, crit.when, facts_used, params_used, missing))
+    lines = []
+    for i, inst in enumerate(version.instalments, 1):
+        lines.append(InstalmentLine(inst.id, inst.label.zh, inst.label.en, result.get(f"i{i}_amount"),
+                                    result.get(f"i{i}_due"), result.get(f"i{i}_ready")))
+    missing = sorted({m for t in traces for m in t.missing})
+    amount = result["amount"] if result["verdict"] in ("yes", "review") else None
+    return Explanation(version.code, version.version, as_of, result["verdict"], amount, traces,
+                       lines if result["verdict"] in ("yes", "review") else [], missing)
+
+
+# --- a set of policies --------------------------------------------------------------------------------------------
+
+def check_policy_set(versions: list[PolicyVersion]) -> None:
+    """Versions of one policy must not overlap; ``excludes`` must name known policies and form no cycle."""
+    problems: list[tuple[int, str]] = []
+    by_code: dict[str, list[PolicyVersion]] = {}
+    for v in versions:
+        by_code.setdefault(v.code, []).append(v)
+    for code, vs in by_code.items():
+        vs.sort(key=lambda v: v.effective_from)
+        numbers = [v.version for v in vs]
+        if len(set(numbers)) != len(numbers):
+            problems.append((vs[0].lines.get("version", 1), f"{code}: version numbers repeat"))
+        for a, b in zip(vs, vs[1:], strict=False):
+            if a.effective_to is None or a.effective_to >= b.effective_from:
+                problems.append((b.lines.get("effective_from", 1),
+                                 f"{code}: version {b.version} starts {b.effective_from} while version {a.version} is still in force"))
+    graph = {code: set().union(*(set(v.excludes) for v in vs)) for code, vs in by_code.items()}
+    for code, targets in graph.items():
+        for t in targets - set(graph):
+            problems.append((1, f"{code} excludes unknown policy {t}"))
+    state: dict[str, int] = {}
+
+    def cycle(node: str, path: list[str]) -> list[str] | None:
+        state[node] = 1
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                return path + [node, nxt]
+            if nxt in graph and state.get(nxt) is None:
+                found = cycle(nxt, path + [node])
+                if found:
+                    return found
+        state[node] = 2
+        return None
+
+    for code in sorted(graph):
+        if state.get(code) is None:
+            found = cycle(code, [])
+            if found:
+                start = found.index(found[-1])
+                problems.append((by_code[code][0].lines.get("excludes", 1),
+                                 "exclusion cycle: " + " → ".join(found[start:])))
+                break
+    if problems:
+        raise PolicyError(problems)
+
+
+def version_in_force(versions: list[PolicyVersion], code: str, as_of: dt.date) -> PolicyVersion | None:
+    return next((v for v in versions if v.code == code and v.in_force_on(as_of)), None)
