@@ -111,6 +111,20 @@ def test_a_missing_fact_gives_unknown_naming_it_never_a_silent_no():
     assert explain(version, {"degree_rank": 1}, dt.date(2024, 1, 1)).verdict == "no"  # a fail beats an unknown
 
 
+def test_months_between_counts_whole_months():
+    version = parse_documents(BASE.replace("<= 35\"}", "<= 35\"}\n  - {id: span, zh: 月数, en: months, when: \"months_between(graduation_date, as_of) >= 6\"}"))[0]
+    person = {"degree_rank": 4, "birth_date": dt.date(2000, 1, 1), "graduation_date": dt.date(2024, 1, 31)}
+    assert explain(version, person, dt.date(2024, 7, 30)).verdict == "no"   # 5 whole months
+    assert explain(version, person, dt.date(2024, 7, 31)).verdict == "yes"  # 6
+
+
+def test_a_missing_cap_makes_the_amount_unknown_not_uncapped():
+    version = parse_documents(BASE + "cap: house_price\n")[0]
+    person = {"degree_rank": 4, "birth_date": dt.date(2000, 1, 1)}
+    assert explain(version, person, dt.date(2024, 1, 1)).amount is None
+    assert explain(version, {**person, "house_price": "500.00"}, dt.date(2024, 1, 1)).amount == Decimal("500.00")
+
+
 def test_instalments_split_to_the_cent():
     version = parse_documents(BASE.replace('"1000.00"', '"1000.01"') + textwrap.dedent("""\
         instalments:
@@ -158,10 +172,10 @@ def test_batch_and_single_person_paths_agree_on_a_generated_registry():
     current = [v for v in versions if v.in_force_on(as_of)]
     compiled = [compile_policy(v, as_of) for v in current]
     batch = evaluate_registry(compiled, facts_table(people))
-    for version in current:
+    for version, comp in zip(current, compiled, strict=True):
         table = batch[version.code].to_pylist()
         for person, row in zip(people, table, strict=True):
-            single = explain(version, person, as_of)
+            single = explain(version, person, as_of, compiled=comp)
             expected = "yes" if row["verdict"] == "excluded" else row["verdict"]
             assert (single.verdict, single.amount if single.verdict in ("yes", "review") else None) == \
                    (expected, row["amount"] if row["verdict"] in ("yes", "review", "excluded") else None), (version.code, person)

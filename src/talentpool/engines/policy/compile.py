@@ -86,7 +86,7 @@ def _macro(name: str, args: list[exp.Expression], line: int, problems: list) -> 
     if name == "months_between" and need(2):
         a, b = args
         months = exp.Add(
-            this=exp.Mul(this=exp.Sub(this=exp.Year(this=b.copy()), expression=exp.Year(this=a.copy())),
+            this=exp.Mul(this=exp.Paren(this=exp.Sub(this=exp.Year(this=b.copy()), expression=exp.Year(this=a.copy()))),
                          expression=exp.Literal.number(12)),
             expression=exp.Sub(this=exp.Month(this=b.copy()), expression=exp.Month(this=a.copy())))
         short = exp.Case(ifs=[exp.If(this=exp.LT(this=exp.Day(this=b.copy()), expression=exp.Day(this=a.copy())),
@@ -148,6 +148,9 @@ def compile_expression(text: str, version: PolicyVersion, as_of: dt.date, *, lin
                 return node
             out.facts.add(name)
             return exp.column(name, quoted=True)
+        if isinstance(node, exp.MonthsBetween):  # sqlglot reads our macro as its own function; keep our meaning
+            args = [_transform(a, visit) for a in (node.this, node.expression)]
+            return _macro("months_between", args, line, problems) or exp.Null()
         if isinstance(node, exp.Anonymous):
             name = str(node.this).lower()
             if name not in MACROS:
@@ -199,20 +202,21 @@ class CompiledPolicy:
         def q(node: exp.Expression) -> str:
             return node.sql(dialect=dialect)
 
-        conj = " AND ".join(f"({q(c.node)})" for _, c in self.criteria) or "TRUE"
+        crit = [(cid, q(c.node)) for cid, c in self.criteria]  # each printed once
+        conj = " AND ".join(f"({sql})" for _, sql in crit) or "TRUE"
         review = f"({q(self.review.node)})" if self.review else "FALSE"
         verdict = (f"CASE WHEN ({conj}) IS NULL THEN 'unknown' WHEN ({conj}) THEN "
                    f"CASE WHEN COALESCE({review}, FALSE) THEN 'review' ELSE 'yes' END ELSE 'no' END")
-        fail = " + ".join(f"CASE WHEN NOT ({q(c.node)}) THEN {1 << i} ELSE 0 END" for i, (_, c) in enumerate(self.criteria)) or "0"
-        unknown = " + ".join(f"CASE WHEN ({q(c.node)}) IS NULL THEN {1 << i} ELSE 0 END" for i, (_, c) in enumerate(self.criteria)) or "0"
+        fail = " + ".join(f"CASE WHEN NOT ({sql}) THEN {1 << i} ELSE 0 END" for i, (_, sql) in enumerate(crit)) or "0"
+        unknown = " + ".join(f"CASE WHEN ({sql}) IS NULL THEN {1 << i} ELSE 0 END" for i, (_, sql) in enumerate(crit)) or "0"
         amount = f"CAST(ROUND({q(self.amount.node)}, 2) AS DECIMAL(14,2))" if self.amount else "CAST(NULL AS DECIMAL(14,2))"
         cols = ["talent_id", f"{verdict} AS verdict", f"{amount} AS amount", f"{fail} AS fail_mask", f"{unknown} AS unknown_mask"]
         for i, (_iid, _share, due, ready) in enumerate(self.instalments, 1):
             cols.append(f"CAST({q(due.node)} AS DATE) AS i{i}_due")
             cols.append(f"({q(ready.node)}) AS i{i}_ready" if ready else f"TRUE AS i{i}_ready")
         if detail:
-            for cid, c in self.criteria:
-                cols.append(f"({q(c.node)}) AS c_{cid}")
+            for cid, sql in crit:
+                cols.append(f"({sql}) AS c_{cid}")
             if self.review:
                 cols.append(f"({q(self.review.node)}) AS review_flag")
         return f"SELECT {', '.join(cols)} FROM {table}"
@@ -237,11 +241,18 @@ def compile_policy(version: PolicyVersion, as_of: dt.date) -> CompiledPolicy:
         line = version.lines.get("amount", 1)
         if version.cap:
             cap = comp(version.cap, version.lines.get("cap", line))
-            amount = Compiled(exp.Least(this=amount.node, expressions=[cap.node]), amount.facts | cap.facts, amount.params | cap.params)
+            # LEAST and GREATEST skip NULLs in SQL: a missing cap must make the amount unknown, not uncapped.
+            capped = exp.Case(ifs=[exp.If(this=exp.Is(this=exp.Paren(this=cap.node.copy()), expression=exp.Null()),
+                                          true=exp.Null())],
+                              default=exp.Least(this=amount.node, expressions=[cap.node]))
+            amount = Compiled(capped, amount.facts | cap.facts, amount.params | cap.params)
         if version.minus:
             minus = comp(version.minus, version.lines.get("minus", line))
-            amount = Compiled(exp.Greatest(this=exp.Sub(this=exp.Paren(this=amount.node), expression=exp.Paren(this=minus.node)),
-                                           expressions=[exp.Literal.number(0)]), amount.facts | minus.facts, amount.params | minus.params)
+            less = exp.Case(ifs=[exp.If(this=exp.Is(this=exp.Paren(this=minus.node.copy()), expression=exp.Null()),
+                                        true=exp.Null())],
+                            default=exp.Greatest(this=exp.Sub(this=exp.Paren(this=amount.node), expression=exp.Paren(this=minus.node)),
+                                                 expressions=[exp.Literal.number(0)]))
+            amount = Compiled(less, amount.facts | minus.facts, amount.params | minus.params)
     instalments = [(i.id, i.share, comp(i.due, i.line), comp(i.ready_when, i.line)) for i in version.instalments]
     compiled = CompiledPolicy(version, as_of, criteria, comp(version.review_when, version.lines.get("review_when", 1)),
                               amount, instalments)
