@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("talentpool.accounts.urls")),
     path("registry/", include("talentpool.registry.urls")),
     path("reference/", include("talentpool.reference.urls")),
+    path("policies/", include("talentpool.policies.urls")),
     path("", include("talentpool.core.urls")),
 ]
 if settings.DEBUG:

@@ -21,7 +21,7 @@ class NavItem:
 NAVIGATION: dict[str, list[NavItem]] = {
     Role.TALENT: [
         NavItem(_("My profile"), "registry:my-profile"),
-        NavItem(_("What policy gives me"), None),
+        NavItem(_("What policy gives me"), "policies:mine"),
         NavItem(_("My subsidies"), None),
         NavItem(_("Jobs for me"), None),
         NavItem(_("Fairs"), None),
@@ -39,7 +39,8 @@ NAVIGATION: dict[str, list[NavItem]] = {
         NavItem(_("Registry"), "registry:talent-list"),
         NavItem(_("Enterprises"), "registry:enterprise-list"),
         NavItem(_("Imports"), "registry:import-list"),
-        NavItem(_("Policies"), None),
+        NavItem(_("Policies"), "policies:policy-list"),
+        NavItem(_("Objections"), "policies:objection-list"),
         NavItem(_("Eligibility runs"), None),
         NavItem(_("Recruitment"), None),
         NavItem(_("Fairs"), None),

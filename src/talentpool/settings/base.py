@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "talentpool.accounts",
     "talentpool.reference",
     "talentpool.registry",
+    "talentpool.policies",
 ]
 
 MIDDLEWARE = [

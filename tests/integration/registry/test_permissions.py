@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from talentpool.api import api
 from talentpool.core.models import AuditEvent, ChangeRecord
+from talentpool.policies.models import Objection, Policy, PolicyVersion
 from talentpool.registry.models import CorrectionRequest, ImportJob
 
 ROLES = ["anonymous", "talent", "enterprise", "officer", "officer_other", "admin"]
@@ -33,6 +34,17 @@ PAGES = [
     ("post", "/registry/imports/{job}/resume/", {"officer": 302, "officer_other": 404, "admin": 302}),
     ("get", "/registry/imports/latest.json", {"officer": 200, "officer_other": 200, "admin": 200}),
     ("get", "/registry/imports/template/talents.xlsx", {"officer": 200, "officer_other": 200, "admin": 200}),
+    ("get", "/policies/", {"officer": 200, "officer_other": 200, "admin": 200}),
+    ("get", "/policies/mine/", {"talent": 200}),
+    ("post", "/policies/mine/{code}/object/", {"talent": 302}),
+    ("get", "/policies/objections/", {"officer": 200, "officer_other": 200}),
+    ("post", "/policies/objections/{objection}/answer/", {"officer": 302, "officer_other": 404}),
+    ("get", "/policies/drafts/{draft}/", {"officer": 200, "officer_other": 200, "admin": 200}),
+    ("post", "/policies/drafts/{draft}/publish/", {"officer": 302, "officer_other": 302}),
+    ("post", "/policies/versions/{version}/retire/", {"officer": 302, "officer_other": 302}),
+    ("get", "/policies/explain/{talent}/{code}/", {"officer": 200, "officer_other": 404}),
+    ("get", "/policies/{code}/", {"officer": 200, "officer_other": 200, "admin": 200}),
+    ("get", "/policies/{code}/drafts/new/", {"officer": 200, "officer_other": 200}),
     ("get", "/accounts/users/", {"admin": 200}),
     ("get", "/accounts/users/new/", {"admin": 200}),
     ("get", "/accounts/users/{user}/", {"admin": 200}),
@@ -72,6 +84,8 @@ BODIES = {
     "/registry/talents/{talent}/reveal/": {"reason": "核对身份"},
     "/api/v1/registry/talents/{talent}/reveal": {"reason": "核对身份"},
     "/api/v1/registry/me/corrections": {"message": "学历信息有误"},
+    "/policies/mine/{code}/object/": {"message": "我认为我符合条件"},
+    "/policies/objections/{objection}/answer/": {"answer": "已核实"},
 }
 
 
@@ -90,12 +104,35 @@ def _path(template, world):
     employment = world.colleague.employments.get()
     job = ImportJob.objects.get_or_create(kind="talents", filename="人才.csv", sha256="0" * 64, district="330106",
                                           created_by=world.officer, status="done")[0]
+    version, draft, objection = _policy_rows(world)
     return template.format(talent=world.talent.pk, enterprise=employment.enterprise_id, employment=employment.pk,
-                           user=world.talent_user.pk, job=job.pk)
+                           user=world.talent_user.pk, job=job.pk, code=version.policy.code, draft=draft.pk,
+                           version=version.pk, objection=objection.pk)
+
+
+def _policy_rows(world):
+    """The living subsidy stored as published (its cases not run: fast), a draft of it and an objection."""
+    from talentpool.policies.services import SHIPPED_DIR
+
+    if PolicyVersion.objects.exists():
+        return (PolicyVersion.objects.get(status="published"), PolicyVersion.objects.get(status="draft"),
+                Objection.objects.get())
+    text = (SHIPPED_DIR / "hz-graduate-living.yaml").read_text(encoding="utf-8")
+    policy = Policy.objects.create(code="hz-graduate-living", title_zh="杭州市应届高校毕业生生活补贴")
+    version = PolicyVersion.objects.create(policy=policy, version=1, status="published", source=text,
+                                           effective_from="2019-06-03", tests_passed=True)
+    draft = PolicyVersion.objects.create(policy=policy, version=2, status="draft", based_on=version,
+                                         source=text.replace("version: 1", "version: 2", 1),
+                                         effective_from="2019-06-03", tests_passed=True)
+    objection = Objection.objects.create(talent=world.talent, policy=policy, as_of="2025-01-01", message="我符合",
+                                         explanation={"policy": "hz-graduate-living", "verdict": "no"})
+    return version, draft, objection
 
 
 def _state():
     return (ChangeRecord.objects.count(), CorrectionRequest.objects.count(), ImportJob.objects.count(),
+            Objection.objects.count(), list(PolicyVersion.objects.order_by("pk").values_list("status", flat=True)),
+            Objection.objects.filter(status="answered").count(),
             AuditEvent.objects.exclude(action="search_registry").count())
 
 
@@ -152,7 +189,9 @@ def test_every_page_and_endpoint_is_in_the_matrix():
     public = {"accounts/login/", "accounts/logout/", "accounts/password/done/", "i18n/setlang/", "", "healthz"}
     listed = {t.strip("/").replace("{talent}", "<int:pk>").replace("{enterprise}", "<int:pk>")
               .replace("{user}", "<int:pk>").replace("{employment}", "<int:employment_id>").replace("{job}", "<int:pk>")
-              .replace("template/talents.xlsx", "template/<str:kind>.xlsx") for _, t, _ in PAGES}
+              .replace("template/talents.xlsx", "template/<str:kind>.xlsx").replace("{code}", "<str:code>")
+              .replace("{draft}", "<int:pk>").replace("{version}", "<int:pk>").replace("{objection}", "<int:pk>")
+              .replace("explain/<int:pk>/", "explain/<int:talent_pk>/") for _, t, _ in PAGES}
     missing = []
     for route, _pattern in _url_patterns(get_resolver()):
         if route.startswith("api/v1/") or route in public:
@@ -169,4 +208,9 @@ def test_every_page_and_endpoint_is_in_the_matrix():
 
 # Routes whose permission matrices live with their own apps' tests.
 OTHER_APPS_ROUTES: set[str] = set()
-OTHER_APPS_API: set[str] = set()
+OTHER_APPS_API: set[str] = {  # tests/integration/policies/test_api_and_cli.py holds their matrix
+    "/api/v1/policies/", "/api/v1/policies/me", "/api/v1/policies/me/objections", "/api/v1/policies/objections",
+    "/api/v1/policies/objections/{pk}/answer", "/api/v1/policies/drafts/{pk}/publish", "/api/v1/policies/drafts/{pk}",
+    "/api/v1/policies/versions/{pk}/retire", "/api/v1/policies/{code}", "/api/v1/policies/{code}/drafts",
+    "/api/v1/policies/{code}/whatif", "/api/v1/policies/{code}/explain",
+}

@@ -61,3 +61,23 @@ def role_label(role: str) -> str:
     from talentpool.accounts.models import Role
 
     return Role(role).label if role in Role.values else role
+
+
+@register.filter
+def lang(obj, field: str = "") -> str:
+    """The Chinese or English side of a bilingual text (an object or dict with zh/en, or ``<field>_zh``)."""
+    from django.utils.translation import get_language
+
+    side = "en" if (get_language() or "").startswith("en") else "zh"
+    if obj is None:
+        return ""
+    if field:
+        return getattr(obj, f"{field}_{side}", "") or getattr(obj, f"{field}_zh", "")
+    if isinstance(obj, dict):
+        return obj.get(side) or obj.get("zh", "")
+    return getattr(obj, side, "") or getattr(obj, "zh", "")
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if isinstance(mapping, dict) else None

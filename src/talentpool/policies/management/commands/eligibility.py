@@ -1,0 +1,140 @@
+"""``talentpool eligibility explain --talent ID_NUMBER --policy CODE --as-of DATE [--json] [--lang en]``.
+
+The talent is found by the keyed hash of the ID number (resident ID first, then passport); the number is never
+printed. The explanation is written to the audit trail as a read of the person's record (channel ``cli``).
+``talentpool eligibility run`` (paying out) is a later issue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from talentpool.core.errors import ApplicationError
+from talentpool.engines.identity import IdentityError, normalise_passport, parse_resident_id
+from talentpool.engines.policy.facts import FACTS
+from talentpool.policies.selectors import eligibility_explain
+from talentpool.registry.identity import talent_id_lookup
+from talentpool.registry.models import IdType, Talent
+from talentpool.registry.services import talent_record_viewed
+
+WORDS = {
+    "zh": {"policy": "政策", "as_of": "评估日期", "verdict": "结论", "amount": "金额", "instalments": "分期发放",
+           "criteria": "逐项条件", "read": "读取", "params": "参数", "missing": "缺少", "since": "自", "on": "起",
+           "ready": "条件已满足", "not_ready": "条件未满足", "due": "应发日期", "yuan": "元", "excluded_by": "已享受",
+           "yes": "符合", "no": "不符合", "unknown": "无法判断", "review": "符合，需人工审核", "excluded": "不可同时享受",
+           "pass": "通过", "fail": "不通过", "empty": "（无）", "true": "是", "false": "否", "version": "第{n}版"},
+    "en": {"policy": "Policy", "as_of": "As of", "verdict": "Verdict", "amount": "Amount", "instalments": "Instalments",
+           "criteria": "Criteria", "read": "reads", "params": "parameters", "missing": "missing", "since": "since",
+           "on": "", "ready": "ready", "not_ready": "not ready yet", "due": "due", "yuan": "yuan",
+           "excluded_by": "already granted", "yes": "eligible", "no": "not eligible", "unknown": "cannot decide",
+           "review": "eligible, manual review", "excluded": "excluded by another policy", "pass": "pass",
+           "fail": "fail", "empty": "(none)", "true": "yes", "false": "no", "version": "version {n}"},
+}
+
+
+def talent_by_id_number(text: str) -> Talent | None:
+    """Resident ID first (validated, normalised), then passport; through the keyed look-up hash only."""
+    lookups = []
+    try:
+        lookups.append(talent_id_lookup(id_type=IdType.RESIDENT_ID, id_number=parse_resident_id(text).number))
+    except IdentityError:
+        pass
+    try:
+        lookups.append(talent_id_lookup(id_type=IdType.PASSPORT, id_number=normalise_passport(text)))
+    except IdentityError:
+        pass
+    return Talent.objects.filter(id_lookup__in=lookups).first() if lookups else None
+
+
+def _value(value, w: dict[str, str]) -> str:
+    if value is None:
+        return w["empty"]
+    if isinstance(value, bool):
+        return w["true"] if value else w["false"]
+    if isinstance(value, Decimal):
+        return f"{value:,.2f}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+class Command(BaseCommand):
+    help = "Explain a talent's eligibility for a policy on a date, criterion by criterion."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True, metavar="{explain}")
+        ex = sub.add_parser("explain", help="verdict, amount, instalments and each criterion for one person")
+        ex.add_argument("--talent", required=True, metavar="ID_NUMBER", help="resident ID or passport number")
+        ex.add_argument("--policy", required=True, metavar="CODE")
+        ex.add_argument("--as-of", type=dt.date.fromisoformat, default=None, help="YYYY-MM-DD (default today)")
+        ex.add_argument("--json", action="store_true", help="print Explanation.as_dict() as JSON")
+        ex.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the plain text (default zh)")
+
+    def handle(self, *args, **options):
+        talent = talent_by_id_number(options["talent"])
+        if talent is None:
+            raise CommandError("No talent with this ID number in the registry.")
+        as_of = options["as_of"] or timezone.localdate()
+        try:
+            explanation = eligibility_explain(talent=talent, code=options["policy"], as_of=as_of)
+        except ApplicationError as exc:
+            raise CommandError(str(exc.message)) from exc
+        talent_record_viewed(actor=None, talent=talent, channel="cli")
+        if options["json"]:
+            self.stdout.write(json.dumps(explanation.as_dict(), ensure_ascii=False, indent=2))
+            return
+        self._print(explanation, talent, options["lang"])
+
+    def _print(self, e, talent: Talent, lang: str) -> None:
+        from talentpool.policies.selectors import policy_versions_published
+
+        w = WORDS[lang]
+        out = self.stdout.write
+        doc = next((v for v in policy_versions_published(e.as_of) if v.code == e.code), None)
+        title = (doc.title.zh if lang == "zh" else doc.title.en) if doc else e.code
+        out(f"{w['policy']}: {title} ({e.code}, {w['version'].format(n=e.version)})")
+        out(f"{talent.name} {talent.id_masked}")
+        out(f"{w['as_of']}: {e.as_of.isoformat()}")
+        verdict = w[e.verdict]
+        if e.verdict == "unknown" and e.missing:
+            verdict += f" ({w['missing']}: " + ", ".join(self._fact(m, lang) for m in e.missing) + ")"
+        if e.verdict == "excluded" and e.excluded_by:
+            verdict += f" ({w['excluded_by']} {e.excluded_by})"
+        out(f"{w['verdict']}: {verdict}")
+        if e.amount is not None:
+            out(f"{w['amount']}: {e.amount:,.2f} {w['yuan']}")
+        if e.instalments:
+            out(f"{w['instalments']}:")
+            for i in e.instalments:
+                label = i.zh if lang == "zh" else i.en
+                amount = f"{i.amount:,.2f} {w['yuan']}" if i.amount is not None else w["empty"]
+                out(f"  - {label}: {amount}, {w['due']} {_value(i.due, w)}, "
+                    f"{w['ready'] if i.ready else w['not_ready']}")
+        out(f"{w['criteria']}:")
+        for c in e.criteria:
+            label = c.zh if lang == "zh" else c.en
+            out(f"  [{w[c.status] if c.status in w else c.status}] {label}")
+            if c.facts:
+                out(f"      {w['read']}: " + "; ".join(f"{self._fact(k, lang)} = {_value(v, w)}"
+                                                      for k, v in c.facts.items()))
+            if c.params:
+                parts = []
+                for p in c.params.values():
+                    since = f"{w['since']} {_value(p['since'], w)}{w['on']}" if p.get("since") else ""
+                    parts.append(f"{p['zh'] if lang == 'zh' else p['en']} = {_value(p['value'], w)}"
+                                 + (f" ({since})" if since else ""))
+                out(f"      {w['params']}: " + "; ".join(parts))
+            if c.missing:
+                out(f"      {w['missing']}: " + ", ".join(self._fact(m, lang) for m in c.missing))
+
+    @staticmethod
+    def _fact(name: str, lang: str) -> str:
+        fact = FACTS.get(name)
+        if fact is None:
+            return name
+        return fact.zh if lang == "zh" else fact.en

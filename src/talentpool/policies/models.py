@@ -1,0 +1,92 @@
+"""Stored policies: each version is the YAML document officers read and edit, with its check results."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Policy(models.Model):
+    """A policy by its stable code (``hz-graduate-living``); the rules are in its versions."""
+
+    code = models.CharField(_("code"), max_length=41, unique=True)
+    title_zh = models.CharField(_("title (Chinese)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("policy")
+        verbose_name_plural = _("policies")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title_zh}"
+
+
+class VersionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    RETIRED = "retired", _("Retired")
+
+
+class PolicyVersion(models.Model):
+    """One version of a policy. ``source`` is the whole YAML document of this version (the engine parses it);
+    the other columns are copies for listing and the results of the last check."""
+
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="versions")
+    version = models.PositiveIntegerField(_("version"))
+    status = models.CharField(_("status"), max_length=10, choices=VersionStatus.choices, default=VersionStatus.DRAFT,
+                              db_index=True)
+    source = models.TextField(_("policy document (YAML)"))
+    effective_from = models.DateField(_("in force from"))
+    effective_to = models.DateField(_("in force until"), null=True, blank=True)
+    based_on = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="drafts",
+                                 verbose_name=_("based on"))
+    tests_passed = models.BooleanField(_("test cases passed"), null=True, blank=True)
+    tests_report = models.JSONField(_("test case results"), default=list, blank=True)
+    validation_report = models.JSONField(_("validation problems"), default=list, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    published_at = models.DateTimeField(null=True, blank=True)
+    retired_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["policy__code", "version"]
+        constraints = [models.UniqueConstraint(fields=["policy", "version"], name="policy_version_unique")]
+        verbose_name = _("policy version")
+        verbose_name_plural = _("policy versions")
+
+    def __str__(self) -> str:
+        return f"{self.policy.code} v{self.version} ({self.status})"
+
+
+class ObjectionStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    ANSWERED = "answered", _("Answered")
+
+
+class Objection(models.Model):
+    """A talent says "I think I qualify": kept with a snapshot of the explanation they saw."""
+
+    talent = models.ForeignKey("registry.Talent", on_delete=models.CASCADE, related_name="policy_objections")
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="objections")
+    as_of = models.DateField(_("as of"))
+    message = models.TextField(_("why I think I qualify"), max_length=2000)
+    explanation = models.JSONField(_("explanation shown"), default=dict)
+    status = models.CharField(_("status"), max_length=10, choices=ObjectionStatus.choices,
+                              default=ObjectionStatus.OPEN, db_index=True)
+    answer = models.TextField(_("answer"), blank=True, max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")

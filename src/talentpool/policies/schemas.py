@@ -1,0 +1,145 @@
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from ninja import Field, Schema
+
+
+class ParameterValueIn(Schema):
+    from_: date = Field(..., alias="from")
+    value: Any
+    note: str = ""
+
+
+class DraftIn(Schema):
+    based_on: int | None = Field(None, description="version number to start from (default: the one in force)")
+    parameter_values: dict[str, list[ParameterValueIn]] | None = Field(
+        None, description="per parameter, its whole new list of {from, value}")
+    source: str | None = Field(None, description="a whole YAML document instead")
+
+
+class DraftUpdateIn(Schema):
+    source: str
+
+
+class WhatifIn(Schema):
+    as_of: date | None = None
+    draft_id: int | None = Field(None, description="simulate a stored draft of this policy")
+    draft_source: str | None = None
+    parameter_values: dict[str, list[ParameterValueIn]] | None = None
+
+
+class ObjectionIn(Schema):
+    policy: str
+    message: str
+    as_of: date | None = None
+
+
+class AnswerIn(Schema):
+    answer: str
+
+
+class VersionRow(Schema):
+    id: int
+    version: int
+    status: str
+    effective_from: date
+    effective_to: date | None
+    tests_passed: bool | None
+    based_on_id: int | None
+    created_at: datetime
+    published_at: datetime | None
+    retired_at: datetime | None
+
+
+class PolicyRowOut(Schema):
+    code: str
+    title_zh: str
+    title_en: str
+    current: VersionRow | None
+    drafts: int
+
+
+class VersionOut(Schema):
+    id: int
+    code: str
+    version: int
+    status: str
+    title: dict
+    issuer: dict
+    summary: dict
+    entity: str
+    effective_from: date
+    effective_to: date | None
+    excludes: list[str]
+    basis: list[dict]
+    criteria: list[dict]
+    parameters: list[dict]
+    amount: list[dict]
+    cap: str | None
+    minus: str | None
+    review_when: str | None
+    instalments: list[dict]
+    tests_passed: bool | None
+    tests_report: list[dict]
+    validation_report: list[dict]
+    based_on: int | None
+    source: str
+
+
+class PolicyDetailOut(Schema):
+    code: str
+    title_zh: str
+    title_en: str
+    current: VersionOut | None
+    versions: list[VersionRow]
+
+
+class ObjectionOut(Schema):
+    id: int
+    policy: str
+    talent_id: int
+    as_of: date
+    message: str
+    status: str
+    answer: str
+    created_at: datetime
+    answered_at: datetime | None
+    verdict: str | None = None
+
+    @staticmethod
+    def resolve_policy(obj) -> str:
+        return obj.policy.code
+
+    @staticmethod
+    def resolve_verdict(obj) -> str | None:
+        return (obj.explanation or {}).get("verdict")
+
+
+class SplitRow(Schema):
+    key: str | None
+    talents: int
+    eligible_before: int
+    eligible_after: int
+    gained: int
+    lost: int
+    budget_before: Decimal
+    budget_after: Decimal
+    budget_change: Decimal
+
+
+class WhatifOut(Schema):
+    code: str
+    as_of: date
+    base_version: int
+    talents: int
+    before: dict[str, int]
+    after: dict[str, int]
+    gained: int
+    lost: int
+    eligible_before: int
+    eligible_after: int
+    budget_before: Decimal
+    budget_after: Decimal
+    budget_change: Decimal
+    splits: dict[str, list[SplitRow]]

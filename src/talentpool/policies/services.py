@@ -1,0 +1,467 @@
+"""Writes on policies: loading the shipped set, drafts, checks, publishing and retiring, objections.
+
+Every write runs under ``transaction.atomic`` and leaves an audit row (``AuditAction.RECORD_CHANGE`` with
+``detail.event`` naming what happened). A policy document is checked when it is saved: a draft whose YAML cannot
+be read or fails validation (unknown field, type mismatch, unknown fact, overlapping versions, exclusion cycle…)
+is refused with every problem and its line; a draft whose own test cases fail is kept (so it can be fixed) but
+cannot be published.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from talentpool.core.audit import audit_record
+from talentpool.core.errors import ApplicationError, NotFoundError
+from talentpool.core.models import AuditAction
+from talentpool.engines.policy import (
+    PolicyError,
+    check_policy_set,
+    compile_policy,
+    parse_documents,
+    run_cases,
+)
+from talentpool.engines.policy import PolicyVersion as EngineVersion
+
+from .models import Objection, ObjectionStatus, Policy, PolicyVersion, VersionStatus
+
+SHIPPED_DIR = Path(__file__).resolve().parent / "shipped"
+_DOC_SEPARATOR = re.compile(r"^---[ \t]*$", re.MULTILINE)
+
+
+# --- checking a document ------------------------------------------------------------------------------------------
+
+@dataclass
+class CheckReport:
+    """The result of checking one policy document: validation problems (line, message) and its own test cases.
+
+    ``ok`` means the document may be saved (it parses and validates); ``publishable`` additionally needs every
+    test case to pass."""
+
+    problems: list[dict[str, Any]] = field(default_factory=list)
+    cases: list[dict[str, Any]] = field(default_factory=list)
+    version: EngineVersion | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def passed(self) -> int:
+        return sum(1 for c in self.cases if c["passed"])
+
+    @property
+    def failed(self) -> int:
+        return sum(1 for c in self.cases if not c["passed"])
+
+    @property
+    def tests_passed(self) -> bool | None:
+        if not self.ok:
+            return None
+        return self.failed == 0
+
+    @property
+    def publishable(self) -> bool:
+        return self.ok and bool(self.tests_passed)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"ok": self.ok, "problems": self.problems, "tests_passed": self.tests_passed,
+                "passed": self.passed, "failed": self.failed, "cases": self.cases}
+
+
+def _problems(error: PolicyError) -> list[dict[str, Any]]:
+    return [{"line": line, "message": message} for line, message in error.problems]
+
+
+def _published_others(*, code: str, exclude_pks: set[int]) -> list[EngineVersion]:
+    from .selectors import policy_version_document
+
+    qs = PolicyVersion.objects.filter(status=VersionStatus.PUBLISHED).select_related("policy").exclude(pk__in=exclude_pks)
+    return [policy_version_document(v) for v in qs]
+
+
+def policy_version_check(source_or_version: str | PolicyVersion, *, code: str | None = None,
+                         number: int | None = None, replaces: PolicyVersion | None = None,
+                         today: dt.date | None = None) -> CheckReport:
+    """Check a document (text, or a stored version): it parses into exactly one version (of ``code``, numbered
+    ``number`` when given), compiles at its start date and today, fits with the other published versions (the
+    version it ``replaces`` left out) and runs its own test cases. Never raises for a bad document."""
+    report = CheckReport()
+    exclude: set[int] = set()
+    if isinstance(source_or_version, PolicyVersion):
+        stored = source_or_version
+        source = stored.source
+        code = code or stored.policy.code
+        number = number or stored.version
+        exclude.add(stored.pk)
+        if stored.based_on_id and stored.status == VersionStatus.DRAFT:
+            exclude.add(stored.based_on_id)
+    else:
+        source = source_or_version
+    if replaces is not None:
+        exclude.add(replaces.pk)
+    try:
+        versions = parse_documents(source)
+    except PolicyError as exc:
+        report.problems = _problems(exc)
+        return report
+    if len(versions) != 1:
+        report.problems = [{"line": 1, "message": _("a stored version holds exactly one policy document")}]
+        return report
+    version = versions[0]
+    report.version = version
+    if code and version.code != code:
+        report.problems.append({"line": version.lines.get("code", 1),
+                                "message": _("the code must stay %(code)s") % {"code": code}})
+    if number and version.version != number:
+        report.problems.append({"line": version.lines.get("version", 1),
+                                "message": _("this version is number %(n)s") % {"n": number}})
+    today = today or timezone.localdate()
+    days = {version.effective_from, min(max(today, version.effective_from), version.effective_to or today)}
+    for day in sorted(days):
+        try:
+            compile_policy(version, day)
+        except PolicyError as exc:
+            for p in _problems(exc):
+                if p not in report.problems:
+                    report.problems.append(p)
+    try:
+        check_policy_set(_published_others(code=version.code, exclude_pks=exclude) + [version])
+    except PolicyError as exc:
+        report.problems += _problems(exc)
+    if report.problems:
+        report.problems.sort(key=lambda p: (p["line"], p["message"]))
+        return report
+    report.cases = [{"name": r.name, "line": r.line, "passed": r.passed, "problems": list(r.problems)}
+                    for r in run_cases(version)]
+    return report
+
+
+def _refuse(report: CheckReport) -> None:
+    lines = "; ".join(f"line {p['line']}: {p['message']}" for p in report.problems)
+    raise ApplicationError(_("The policy document is not valid: %(problems)s") % {"problems": lines},
+                           code="policy_invalid", extra={"problems": report.problems})
+
+
+def _store_report(version: PolicyVersion, report: CheckReport) -> None:
+    version.tests_passed = report.tests_passed
+    version.tests_report = report.cases
+    version.validation_report = report.problems
+
+
+def _audit(*, actor, version: PolicyVersion, event: str, **detail: Any) -> None:
+    audit_record(actor=actor, action=AuditAction.RECORD_CHANGE, target=f"policy:{version.policy.code}:v{version.version}",
+                 detail={"event": event, "policy": version.policy.code, "version": version.version, **detail})
+
+
+# --- editing a document -------------------------------------------------------------------------------------------
+
+def _yaml_value(kind: str, raw: Any) -> Any:
+    """A parameter value as it should be written in the YAML (typed as the engine expects it)."""
+    try:
+        if kind == "date":
+            return raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw))
+        if kind == "int":
+            if isinstance(raw, bool):
+                raise ValueError
+            return int(str(raw))
+        if kind == "bool":
+            if isinstance(raw, bool):
+                return raw
+            text = str(raw).strip().lower()
+            if text in ("true", "yes", "1", "on", "是"):
+                return True
+            if text in ("false", "no", "0", "off", "否"):
+                return False
+            raise ValueError
+        if kind in ("money", "decimal"):
+            value = Decimal(str(raw))
+            return f"{value.quantize(Decimal('0.01'))}" if kind == "money" else str(value)
+        return str(raw)
+    except (ValueError, InvalidOperation, TypeError):
+        raise ApplicationError(_("%(value)r is not a valid %(kind)s") % {"value": raw, "kind": kind},
+                               code="parameter_invalid") from None
+
+
+def document_with_parameters(source: str, parameter_values: dict[str, list[dict[str, Any]]] | None, *,
+                             version: int | None = None) -> str:
+    """Rewrite a one-version document with new parameter values (each parameter's whole list of
+    ``{from, value[, note]}`` replaced) and optionally a new version number. Comments and flow style are not kept;
+    the result is re-read by the engine before it is stored."""
+    data = yaml.safe_load(source)
+    if not isinstance(data, dict):
+        raise ApplicationError(_("The policy document is not a mapping."), code="policy_invalid")
+    if version is not None:
+        data["version"] = version
+    params = data.get("parameters") or {}
+    for name, values in (parameter_values or {}).items():
+        if name not in params:
+            raise ApplicationError(_("Unknown parameter %(name)s.") % {"name": name}, code="parameter_unknown",
+                                   field=name)
+        kind = params[name].get("type")
+        if not values:
+            raise ApplicationError(_("Parameter %(name)s needs at least one value.") % {"name": name},
+                                   code="parameter_invalid", field=name)
+        rows = []
+        for item in values:
+            if "from" not in item or "value" not in item:
+                raise ApplicationError(_("Each value of %(name)s needs from and value.") % {"name": name},
+                                       code="parameter_invalid", field=name)
+            row = {"from": _yaml_value("date", item["from"]), "value": _yaml_value(kind, item["value"])}
+            if item.get("note"):
+                row["note"] = str(item["note"])
+            rows.append(row)
+        params[name]["values"] = sorted(rows, key=lambda r: r["from"])
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120, default_flow_style=False)
+
+
+def parameter_values_set(source: str, edits: list[tuple[str, str, dt.date | None]]) -> dict[str, list[dict]]:
+    """Turn ``name=value[@from]`` edits (as the CLI takes them) into whole value lists for
+    ``document_with_parameters``: without a date the value holds from the parameter's first date on (replacing
+    every value); with one, values from that date on are replaced and earlier ones kept."""
+    data = yaml.safe_load(source) or {}
+    params = data.get("parameters") or {}
+    out: dict[str, list[dict]] = {}
+    for name, value, start in edits:
+        if name not in params:
+            raise ApplicationError(_("Unknown parameter %(name)s.") % {"name": name}, code="parameter_unknown",
+                                   field=name)
+        current = out.get(name) or [dict(v) for v in params[name].get("values") or []]
+        first = min((_yaml_value("date", v["from"]) for v in current), default=None)
+        if start is None:
+            start = first or dt.date(1970, 1, 1)
+            current = []
+        else:
+            current = [v for v in current if _yaml_value("date", v["from"]) < start]
+        current.append({"from": start, "value": value})
+        out[name] = current
+    return out
+
+
+_VERSION_LINE = re.compile(r"^version:[ \t]*\S+[ \t]*$", re.MULTILINE)
+
+
+def _with_version_number(source: str, number: int) -> str:
+    """An officer's full document gets the draft's number (its top-level ``version:`` line), formatting kept."""
+    return _VERSION_LINE.sub(f"version: {number}", source, count=1)
+
+
+# --- shipped policies ---------------------------------------------------------------------------------------------
+
+def _split_documents(text: str) -> list[str]:
+    parts = [p for p in _DOC_SEPARATOR.split(text) if p.strip() and not all(
+        ln.strip().startswith("#") or not ln.strip() for ln in p.splitlines())]
+    return [p.lstrip("\n") for p in parts]
+
+
+def shipped_documents(directory: Path | None = None) -> list[tuple[Path, str, EngineVersion]]:
+    """Every version in the shipped files, with its own document text; raises PolicyError on a bad file."""
+    out = []
+    for path in sorted((directory or SHIPPED_DIR).glob("*.yaml")):
+        for text in _split_documents(path.read_text(encoding="utf-8")):
+            (version,) = parse_documents(text)
+            out.append((path, text, version))
+    return out
+
+
+def policy_sync_shipped(*, actor=None, directory: Path | None = None) -> dict[str, list[str]]:
+    """Load the shipped policy files as published versions where the version (code + number) is not stored yet.
+
+    Idempotent. A stored version whose shipped text has since changed is reported under ``changed`` and left
+    alone (a published version is never rewritten in place: make a draft). A file that does not read is reported
+    under ``invalid``. Returns ``{"created": [...], "unchanged": [...], "changed": [...], "invalid": [...]}``."""
+    result: dict[str, list[str]] = {"created": [], "unchanged": [], "changed": [], "invalid": []}
+    for path in sorted((directory or SHIPPED_DIR).glob("*.yaml")):
+        try:
+            docs = [(text, parse_documents(text)[0]) for text in _split_documents(path.read_text(encoding="utf-8"))]
+        except PolicyError as exc:
+            result["invalid"].append(f"{path.name}: {exc}")
+            continue
+        for text, version in docs:
+            label = f"{version.code} v{version.version}"
+            stored = PolicyVersion.objects.filter(policy__code=version.code, version=version.version).first()
+            if stored is not None:
+                result["unchanged" if stored.source.strip() == text.strip() else "changed"].append(label)
+                continue
+            with transaction.atomic():
+                policy, _created = Policy.objects.get_or_create(
+                    code=version.code, defaults={"title_zh": version.title.zh, "title_en": version.title.en})
+                report = policy_version_check(text, code=version.code, number=version.version)
+                if not report.ok:
+                    result["invalid"].append(f"{path.name}: {label}: " + "; ".join(
+                        f"line {p['line']}: {p['message']}" for p in report.problems))
+                    continue
+                now = timezone.now()
+                stored = PolicyVersion(policy=policy, version=version.version, status=VersionStatus.PUBLISHED,
+                                       source=text, effective_from=version.effective_from,
+                                       effective_to=version.effective_to, created_by=_user(actor),
+                                       published_by=_user(actor), published_at=now)
+                _store_report(stored, report)
+                stored.full_clean()
+                stored.save()
+                _audit(actor=actor, version=stored, event="policy_sync_shipped", file=path.name)
+            result["created"].append(label)
+    return result
+
+
+def _user(actor):
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
+# --- drafts, publishing, retiring ---------------------------------------------------------------------------------
+
+def policy_draft_create(*, actor, version: PolicyVersion, parameter_values: dict[str, list[dict]] | None = None,
+                        source: str | None = None) -> PolicyVersion:
+    """A new draft of ``version``'s policy, numbered max + 1 and based on ``version``: its document with the
+    given parameter values (each parameter's whole list of ``{from, value}``), or the given ``source``.
+    Refused (ApplicationError ``policy_invalid`` with ``extra.problems``) when the result does not validate."""
+    with transaction.atomic():
+        policy = Policy.objects.select_for_update().get(pk=version.policy_id)
+        number = (policy.versions.aggregate(n=Max("version"))["n"] or 0) + 1
+        if source is None:
+            text = document_with_parameters(version.source, parameter_values, version=number)
+        elif parameter_values:
+            text = document_with_parameters(source, parameter_values, version=number)
+        else:
+            text = _with_version_number(source, number)
+        report = policy_version_check(text, code=policy.code, number=number, replaces=version)
+        if not report.ok:
+            _refuse(report)
+        engine = report.version
+        draft = PolicyVersion(policy=policy, version=number, status=VersionStatus.DRAFT, source=text,
+                              effective_from=engine.effective_from, effective_to=engine.effective_to,
+                              based_on=version, created_by=_user(actor))
+        _store_report(draft, report)
+        draft.full_clean()
+        draft.save()
+        changed = sorted(parameter_values or {})
+        _audit(actor=actor, version=draft, event="policy_draft_create", based_on=version.version,
+               parameters=changed, tests_passed=draft.tests_passed)
+    return draft
+
+
+def policy_draft_update(*, actor, draft: PolicyVersion, source: str) -> PolicyVersion:
+    """Replace a draft's document; refused when the draft is no longer a draft or the new text does not validate
+    (nothing changes then)."""
+    if draft.status != VersionStatus.DRAFT:
+        raise ApplicationError(_("Only a draft can be edited."), code="not_draft")
+    source = _with_version_number(source, draft.version)
+    report = policy_version_check(source, code=draft.policy.code, number=draft.version,
+                                  replaces=draft.based_on) if draft.based_on else \
+        policy_version_check(source, code=draft.policy.code, number=draft.version)
+    if not report.ok:
+        _refuse(report)
+    with transaction.atomic():
+        draft = PolicyVersion.objects.select_for_update().select_related("policy").get(pk=draft.pk)
+        if draft.status != VersionStatus.DRAFT:
+            raise ApplicationError(_("Only a draft can be edited."), code="not_draft")
+        draft.source = source
+        draft.effective_from = report.version.effective_from
+        draft.effective_to = report.version.effective_to
+        _store_report(draft, report)
+        draft.full_clean()
+        draft.save()
+        _audit(actor=actor, version=draft, event="policy_draft_update", tests_passed=draft.tests_passed)
+    return draft
+
+
+def policy_publish(*, actor, draft: PolicyVersion) -> PolicyVersion:
+    """Publish a draft: checked again now, refused unless it validates and every one of its test cases passes.
+    The version it is based on, when published, is retired in the same transaction."""
+    if draft.status != VersionStatus.DRAFT:
+        raise ApplicationError(_("Only a draft can be published."), code="not_draft")
+    report = policy_version_check(draft)
+    if not report.ok:
+        _refuse(report)
+    if not report.tests_passed:
+        failing = [c["name"] for c in report.cases if not c["passed"]]
+        raise ApplicationError(
+            _("%(n)s test case(s) fail: %(names)s") % {"n": len(failing), "names": "; ".join(failing)},
+            code="tests_failed", extra={"cases": [c for c in report.cases if not c["passed"]]})
+    now = timezone.now()
+    with transaction.atomic():
+        draft = PolicyVersion.objects.select_for_update().select_related("policy").get(pk=draft.pk)
+        if draft.status != VersionStatus.DRAFT:
+            raise ApplicationError(_("Only a draft can be published."), code="not_draft")
+        base = draft.based_on
+        if base is not None and base.status == VersionStatus.PUBLISHED:
+            base.status, base.retired_by, base.retired_at = VersionStatus.RETIRED, _user(actor), now
+            base.save(update_fields=["status", "retired_by", "retired_at", "updated_at"])
+            _audit(actor=actor, version=base, event="policy_retire", replaced_by=draft.version)
+        draft.status, draft.published_by, draft.published_at = VersionStatus.PUBLISHED, _user(actor), now
+        _store_report(draft, report)
+        draft.save()
+        _audit(actor=actor, version=draft, event="policy_publish",
+               retired=base.version if base is not None else None)
+    return draft
+
+
+def policy_retire(*, actor, version: PolicyVersion) -> PolicyVersion:
+    """Take a published version out of force (nobody is evaluated under it any more)."""
+    with transaction.atomic():
+        version = PolicyVersion.objects.select_for_update().select_related("policy").get(pk=version.pk)
+        if version.status != VersionStatus.PUBLISHED:
+            raise ApplicationError(_("Only a published version can be retired."), code="not_published")
+        version.status, version.retired_by, version.retired_at = VersionStatus.RETIRED, _user(actor), timezone.now()
+        version.save(update_fields=["status", "retired_by", "retired_at", "updated_at"])
+        _audit(actor=actor, version=version, event="policy_retire")
+    return version
+
+
+# --- objections ---------------------------------------------------------------------------------------------------
+
+def objection_create(*, talent, policy_code: str, message: str, as_of: dt.date) -> Objection:
+    """A talent objects to a verdict ("I think I qualify"); the explanation they saw is kept with it."""
+    from .selectors import eligibility_explain
+
+    message = (message or "").strip()
+    if not message:
+        raise ApplicationError(_("Say why you think you qualify."), code="required", field="message")
+    if len(message) > 2000:
+        raise ApplicationError(_("Keep it under 2,000 characters."), code="too_long", field="message")
+    policy = Policy.objects.filter(code=policy_code).first()
+    if policy is None:
+        raise NotFoundError(_("No such policy."))
+    try:
+        snapshot = eligibility_explain(talent=talent, code=policy_code, as_of=as_of).as_dict()
+    except NotFoundError:
+        snapshot = {"policy": policy_code, "as_of": as_of.isoformat(), "verdict": None}
+    with transaction.atomic():
+        objection = Objection(talent=talent, policy=policy, as_of=as_of, message=message, explanation=snapshot)
+        objection.full_clean()
+        objection.save()
+        audit_record(actor=talent.user, action=AuditAction.RECORD_CHANGE, target=f"objection:{objection.pk}",
+                     subject_talent_id=talent.pk,
+                     detail={"event": "objection_create", "policy": policy_code, "verdict": snapshot.get("verdict")})
+    return objection
+
+
+def objection_answer(*, actor, objection: Objection, answer: str) -> Objection:
+    answer = (answer or "").strip()
+    if not answer:
+        raise ApplicationError(_("Write an answer."), code="required", field="answer")
+    if len(answer) > 2000:
+        raise ApplicationError(_("Keep it under 2,000 characters."), code="too_long", field="answer")
+    with transaction.atomic():
+        objection = Objection.objects.select_for_update().get(pk=objection.pk)
+        if objection.status != ObjectionStatus.OPEN:
+            raise ApplicationError(_("This objection has already been answered."), code="already_answered")
+        objection.answer, objection.status = answer, ObjectionStatus.ANSWERED
+        objection.answered_by, objection.answered_at = _user(actor), timezone.now()
+        objection.full_clean()
+        objection.save()
+        audit_record(actor=actor, action=AuditAction.RECORD_CHANGE, target=f"objection:{objection.pk}",
+                     subject_talent_id=objection.talent_id,
+                     detail={"event": "objection_answer", "policy_id": objection.policy_id})
+    return objection

@@ -1,0 +1,63 @@
+"""Officer journey 3 (open a policy, read its criteria, edit a parameter in a draft, run its test cases, see the
+what-if, publish) and talent journey 2 (what policy gives me, why, object, follow the answer)."""
+
+import pytest
+from factories.world import build_world
+
+from talentpool.policies.models import Objection, PolicyVersion
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def world(transactional_db):
+    from talentpool.policies.selectors import policy_cache_clear
+    from talentpool.policies.services import policy_sync_shipped
+    from talentpool.reference.services import reference_load
+
+    reference_load()
+    policy_cache_clear()
+    w = build_world()
+    policy_sync_shipped()
+    return w
+
+
+def test_officer_edits_a_parameter_sees_the_whatif_and_publishes(page, shot, login, world):
+    login(page, world.officer)
+    page.click("nav >> text=政策")
+    shot(page, "policy-list")
+    page.click("#policy-table a:has-text('杭州市应届高校毕业生生活补贴')")
+    shot(page, "policy-detail")
+    assert page.locator("ol.criteria li").count() >= 8
+    assert page.locator("#test-cases .ok").count() >= 8
+    page.click("#edit-parameters")
+    shot(page, "draft-form")
+    page.fill("input[name='p-age_limit-0-value']", "40")
+    page.click("#draft-form button[type=submit]")
+    shot(page, "draft-created")
+    assert "✓" in page.locator("#tests-result").inner_text()
+    page.fill("#as_of", "2025-03-01")
+    page.click("#run-whatif")
+    shot(page, "whatif")
+    assert page.locator("#whatif-result").is_visible()
+    assert page.locator("table.whatif-split").count() == 4
+    page.click("#publish")
+    shot(page, "published")
+    draft = PolicyVersion.objects.get(policy__code="hz-graduate-living", version=2)
+    assert draft.status == "published"
+
+
+def test_talent_reads_why_and_objects(page, shot, login, world):
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, world.talent_user)
+    page.goto("/policies/mine/")
+    shot(page, "what-policy-gives-me")
+    cards = page.locator(".policy-card")
+    assert cards.count() >= 5
+    station = page.locator("#policy-hz-youth-station")
+    station.locator("summary").click()
+    station.locator("textarea").fill("我刚毕业，想申请青荷驿站")
+    station.locator("button[type=submit]").click()
+    shot(page, "objection-sent")
+    assert Objection.objects.filter(talent=world.talent).count() == 1
+    assert page.locator("#my-objections").is_visible()

@@ -1,0 +1,136 @@
+"""The policy API by role (allowed result exactly; for a denial, nothing changed and nothing leaked) and the
+CLI's exit codes and summary line."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+
+from talentpool.core.crypto import decrypt_text
+from talentpool.core.models import AuditEvent
+from talentpool.policies.models import Objection, PolicyVersion
+
+CODE = "hz-graduate-living"
+ROLES = ["anonymous", "talent", "enterprise", "officer", "officer_other", "admin"]
+API = [
+    ("get", "/api/v1/policies/", {"officer": 200, "officer_other": 200, "admin": 200}),
+    ("get", f"/api/v1/policies/{CODE}", {"officer": 200, "officer_other": 200}),
+    ("post", f"/api/v1/policies/{CODE}/drafts", {"officer": 201, "officer_other": 201}),
+    ("post", "/api/v1/policies/drafts/{draft}/publish", {"officer": 200, "officer_other": 200}),
+    ("put", "/api/v1/policies/drafts/{draft}", {"officer": 200, "officer_other": 200}),
+    ("post", "/api/v1/policies/versions/{v1}/retire", {"officer": 200, "officer_other": 200}),
+    ("post", f"/api/v1/policies/{CODE}/whatif", {"officer": 200, "officer_other": 200}),
+    ("get", f"/api/v1/policies/{CODE}/explain?talent_id={{talent}}&as_of=2025-03-01", {"officer": 200, "officer_other": 404}),
+    ("get", "/api/v1/policies/me?as_of=2025-03-01", {"talent": 200}),
+    ("post", "/api/v1/policies/me/objections", {"talent": 201}),
+    ("get", "/api/v1/policies/objections", {"officer": 200, "officer_other": 200}),
+    ("post", "/api/v1/policies/objections/{objection}/answer", {"officer": 200, "officer_other": 404}),
+]
+BODIES = {
+    f"/api/v1/policies/{CODE}/drafts": {"parameter_values": {"age_limit": [{"from": "2019-06-03", "value": 36}]}},
+    f"/api/v1/policies/{CODE}/whatif": {"as_of": "2025-03-01",
+                                       "parameter_values": {"window_months": [{"from": "2019-06-03", "value": 36}]}},
+    "/api/v1/policies/me/objections": {"policy": CODE, "message": "我认为我符合条件", "as_of": "2025-03-01"},
+    "/api/v1/policies/objections/{objection}/answer": {"answer": "已核实"},
+}
+
+
+def _state():
+    return (list(PolicyVersion.objects.order_by("pk").values_list("pk", "status", "source")),
+            list(Objection.objects.values_list("pk", "status")), AuditEvent.objects.count())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("method", "template", "allowed"), API, ids=[a[1] + ":" + a[0] for a in API])
+def test_api_matrix(client, world, living, role, method, template, allowed):
+    from talentpool.policies.services import objection_create, policy_draft_create
+
+    v1 = PolicyVersion.objects.get(policy__code=CODE, version=1)
+    draft = policy_draft_create(actor=world.officer, version=v1)
+    objection = objection_create(talent=world.talent, policy_code=CODE, message="请核实",
+                                 as_of=__import__("datetime").date(2025, 3, 1))
+    users = {"talent": world.talent_user, "enterprise": world.hr, "officer": world.officer,
+             "officer_other": world.officer_other, "admin": world.admin}
+    if role != "anonymous":
+        client.force_login(users[role])
+    path = template.format(draft=draft.pk, v1=v1.pk, talent=world.talent.pk, objection=objection.pk)
+    body = BODIES.get(template)
+    if template.endswith("/drafts/{draft}"):
+        body = {"source": draft.source.replace("value: 35", "value: 37")}
+    before = _state()
+    kwargs = {"data": body, "content_type": "application/json"} if body is not None else {}
+    response = getattr(client, method)(path, **kwargs)
+    if role in allowed:
+        assert response.status_code == allowed[role], (role, path, response.status_code, response.content[:400])
+    else:
+        assert response.status_code == (401 if role == "anonymous" else 403), (role, path, response.status_code)
+        assert response.json()["error"]["code"] in {"unauthenticated", "forbidden"}
+    if role not in allowed or allowed[role] == 404:
+        assert world.talent.name not in response.content.decode()
+        assert _state() == before
+
+
+@pytest.mark.django_db
+def test_api_results(client, world, shipped):
+    client.force_login(world.officer)
+    v1 = PolicyVersion.objects.get(policy__code=CODE, version=1)
+    rows = client.get("/api/v1/policies/").json()
+    assert {r["code"]: r["current"]["version"] for r in rows}[CODE] == 1
+    detail = client.get(f"/api/v1/policies/{CODE}").json()
+    assert detail["current"]["parameters"][0]["values"][0]["from"] == "2019-06-03"
+    assert [v["version"] for v in detail["versions"]] == [1]
+    bad = client.post(f"/api/v1/policies/{CODE}/drafts", {"source": v1.source.replace("degree_rank >= 2", "salary > 1")},
+                      content_type="application/json")
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == "policy_invalid"
+    assert bad.json()["error"]["problems"][0]["line"] > 1 and "salary" in bad.json()["error"]["problems"][0]["message"]
+    explained = client.get(f"/api/v1/policies/{CODE}/explain?talent_id={world.talent.pk}&as_of=2025-03-01").json()
+    assert (explained["verdict"], explained["amount"]) == ("yes", "30000.00")
+    assert AuditEvent.objects.filter(action="view_person", subject_talent_id=world.talent.pk,
+                                     detail__channel="api:policy-explain", actor=world.officer).count() == 1
+    w = client.post(f"/api/v1/policies/{CODE}/whatif", {"as_of": "2026-07-01", "parameter_values": {
+        "window_months": [{"from": "2019-06-03", "value": 36}]}}, content_type="application/json").json()
+    assert (w["gained"], w["budget_change"]) == (1, "30000.00")
+    client.force_login(world.talent_user)
+    mine = client.get("/api/v1/policies/me?as_of=2025-03-01").json()
+    assert next(p for p in mine["policies"] if p["policy"] == CODE)["verdict"] == "yes"
+
+
+def _run(*args):
+    out = io.StringIO()
+    try:
+        call_command(*args, stdout=out)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    return code, out.getvalue()
+
+
+@pytest.mark.django_db
+def test_cli_test_sync_whatif_and_explain(world, shipped):
+    code, out = _run("policies", "test", CODE)
+    assert code == 0 and out.strip().splitlines()[-1].endswith(" passed, 0 failed")
+    passed = int(out.strip().splitlines()[-1].split()[0])
+    # a published version with a failing case fails the run, naming policy, version and case
+    v1 = PolicyVersion.objects.get(policy__code=CODE, version=1)
+    v1.source = v1.source.replace('value: "10000.00"', 'value: "12000.00"')
+    v1.save()
+    code, out = _run("policies", "test", CODE)
+    lines = out.strip().splitlines()
+    assert code == 1 and lines[-1] == f"{2 * passed - 1} passed, 1 failed"  # shipped and the changed published version
+    assert lines[0].startswith(f"FAIL {CODE} v1 (published)") and "amount 12000.00 (expected 10000.00)" in out
+    code, out = _run("policies", "sync")
+    assert code == 0 and "1 changed" in out.strip().splitlines()[-1]
+    code, out = _run("policies", "whatif", CODE, "--set", "window_months=36", "--as-of", "2026-07-01", "--json")
+    assert code == 0 and json.loads(out)["gained"] == 1
+    number = decrypt_text(world.talent.id_number_encrypted)
+    code, out = _run("eligibility", "explain", "--talent", number, "--policy", CODE, "--as-of", "2025-03-01")
+    assert code == 0 and "结论: 符合" in out and "30,000.00 元" in out and number not in out
+    code, out = _run("eligibility", "explain", "--talent", number, "--policy", CODE, "--as-of", "2025-03-01",
+                     "--lang", "en")
+    assert "Verdict: eligible" in out and "[pass] bachelor's degree or higher" in out
+    code, out = _run("eligibility", "explain", "--talent", number, "--policy", CODE, "--as-of", "2025-03-01", "--json")
+    assert json.loads(out)["verdict"] == "yes"

@@ -1,0 +1,124 @@
+"""Sync, drafts, checks, publishing and retiring: exact outcomes, and for a refusal, that nothing changed."""
+
+from __future__ import annotations
+
+import pytest
+
+from talentpool.core.errors import ApplicationError
+from talentpool.core.models import AuditEvent
+from talentpool.policies.models import PolicyVersion, VersionStatus
+from talentpool.policies.services import (
+    SHIPPED_DIR,
+    policy_draft_create,
+    policy_draft_update,
+    policy_publish,
+    policy_retire,
+    policy_sync_shipped,
+    policy_version_check,
+)
+
+CODE = "hz-graduate-living"
+
+
+def state():
+    return (list(PolicyVersion.objects.order_by("pk").values_list("pk", "status", "source")),
+            AuditEvent.objects.count())
+
+
+@pytest.mark.django_db
+def test_sync_is_idempotent_and_reports_a_changed_shipped_text(tmp_path, make_user):
+    first = policy_sync_shipped()
+    files = sorted(SHIPPED_DIR.glob("*.yaml"))
+    assert len(first["created"]) >= len(files) and not first["invalid"] and not first["changed"]
+    assert PolicyVersion.objects.filter(status=VersionStatus.PUBLISHED, tests_passed=True).count() == len(first["created"])
+    before = state()
+    again = policy_sync_shipped()
+    assert again["created"] == [] and sorted(again["unchanged"]) == sorted(first["created"])
+    assert state() == before
+    changed = tmp_path / "living.yaml"
+    changed.write_text((SHIPPED_DIR / f"{CODE}.yaml").read_text().replace("杭州市应届", "杭州应届"))
+    report = policy_sync_shipped(directory=tmp_path)
+    assert report["changed"] == [f"{CODE} v1"] and state() == before
+
+
+@pytest.mark.django_db
+def test_draft_with_a_parameter_change_checks_and_publishes(make_user):
+    officer = make_user("officer")
+    policy_sync_shipped()
+    v1 = PolicyVersion.objects.get(policy__code=CODE, version=1)
+    draft = policy_draft_create(actor=officer, version=v1,
+                                parameter_values={"window_months": [{"from": "2019-06-03", "value": "24"}],
+                                                  "age_limit": [{"from": "2019-06-03", "value": 35},
+                                                                {"from": "2025-01-01", "value": "40"}]})
+    assert (draft.version, draft.status, draft.based_on, draft.tests_passed) == (2, "draft", v1, True)
+    assert "version: 2" in draft.source and "value: 40" in draft.source
+    assert all(c["passed"] for c in draft.tests_report) and draft.validation_report == []
+    published = policy_publish(actor=officer, draft=draft)
+    v1.refresh_from_db()
+    assert (published.status, v1.status, published.published_by, v1.retired_by) == ("published", "retired", officer, officer)
+    events = list(AuditEvent.objects.filter(target__startswith=f"policy:{CODE}").values_list("detail__event", flat=True))
+    assert sorted(events) == sorted(["policy_sync_shipped", "policy_draft_create", "policy_retire", "policy_publish"])
+    policy_retire(actor=officer, version=published)
+    published.refresh_from_db()
+    assert published.status == "retired"
+
+
+@pytest.mark.django_db
+def test_a_draft_whose_test_case_fails_is_kept_but_cannot_be_published(make_user):
+    officer = make_user("officer")
+    policy_sync_shipped()
+    v1 = PolicyVersion.objects.get(policy__code=CODE, version=1)
+    draft = policy_draft_create(actor=officer, version=v1,
+                                parameter_values={"amount_bachelor": [{"from": "2019-06-03", "value": "12000"}]})
+    assert draft.tests_passed is False
+    failing = [c for c in draft.tests_report if not c["passed"]]
+    assert failing and "amount 12000.00 (expected 10000.00)" in failing[0]["problems"][0]
+    before = state()
+    with pytest.raises(ApplicationError) as info:
+        policy_publish(actor=officer, draft=draft)
+    assert info.value.code == "tests_failed"
+    assert state() == before
+
+
+@pytest.mark.django_db
+def test_an_invalid_document_is_refused_with_line_and_reason_and_nothing_changes(make_user):
+    officer = make_user("officer")
+    policy_sync_shipped()
+    v1 = PolicyVersion.objects.get(policy__code=CODE, version=1)
+    before = state()
+    lines = v1.source.splitlines()
+    colour = v1.source.replace("entity: person", "entity: person\ncolour: blue")
+    with pytest.raises(ApplicationError) as info:
+        policy_draft_create(actor=officer, version=v1, source=colour)
+    (problem,) = info.value.extra["problems"]
+    assert problem["line"] == lines.index("entity: person") + 2 and "unknown field 'colour'" in problem["message"]
+    bad = v1.source.replace("when: degree_rank >= 2", "when: salary >= 2")
+    with pytest.raises(ApplicationError) as info:
+        policy_draft_create(actor=officer, version=v1, source=bad)
+    (problem,) = info.value.extra["problems"]
+    assert problem["line"] == lines.index("    when: degree_rank >= 2") + 1
+    assert "reads 'salary', which the registry does not have" in problem["message"]
+    with pytest.raises(ApplicationError):
+        policy_draft_create(actor=officer, version=v1, source="code: [unclosed")
+    with pytest.raises(ApplicationError) as info:
+        policy_draft_create(actor=officer, version=v1, parameter_values={"window_months": [{"from": "2019-06-03",
+                                                                                            "value": "many"}]})
+    assert info.value.code == "parameter_invalid"
+    assert state() == before
+    # the same check on a draft that exists: updating it with a bad text changes nothing either
+    draft = policy_draft_create(actor=officer, version=v1)
+    before = state()
+    with pytest.raises(ApplicationError):
+        policy_draft_update(actor=officer, draft=draft, source=bad)
+    assert state() == before
+
+
+@pytest.mark.django_db
+def test_overlapping_versions_are_refused():
+    policy_sync_shipped()
+    v1 = PolicyVersion.objects.get(policy__code=CODE, version=1)
+    # a second version starting while v1 is in force, not replacing it
+    report = policy_version_check(v1.source.replace("version: 1", "version: 2"), code=CODE, number=2)
+    assert not report.ok and any("is still in force" in p["message"] for p in report.problems)
+    # the same document replacing v1 is fine
+    assert policy_version_check(v1.source.replace("version: 1", "version: 2"), code=CODE, number=2, replaces=v1).ok
