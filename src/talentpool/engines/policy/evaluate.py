@@ -89,17 +89,99 @@ def _with_instalment_amounts(compiled: CompiledPolicy, inner: str) -> str:
     return f"SELECT *, {', '.join(parts)} FROM ({inner}) AS v"
 
 
+_LEDGER_COLUMNS = {"ledger_instalments_paid": ("instalments_paid", "0"), "ledger_amount_paid": ("amount_paid", "0"),
+                   "ledger_first_paid_on": ("first_paid_on", None), "ledger_household_paid": ("household_paid", "0")}
+
+
+def _single_pass_sql(compiled: list[CompiledPolicy], dialect: str = "duckdb",
+                     ledger_codes: frozenset[str] = frozenset()) -> tuple[str, list[list[str]]]:
+    """All policies in one scan of the facts, in three layers: (1) every criterion, amount, due date and readiness
+    once per person (policy k's columns are named p<k>_...); (2) the verdicts; (3) what depends on the verdict,
+    computed only for the rows that need it (instalments for the eligible, the mask of failed criteria for a no,
+    of undecided ones for an unknown). A policy that reads its ledger gets its own ledger lines joined as l<k>,
+    or, when the ledger holds nothing for it (``ledger_codes``), the values of an empty ledger inlined."""
+    inner = ["f.talent_id"]
+    middle = ["*"]
+    outer = ["talent_id"]
+    joins = []
+    per_policy: list[list[str]] = []
+    for k, c in enumerate(compiled):
+        reads_ledger = bool(c.facts_read() & set(LEDGER_FACTS))
+        joined = reads_ledger and c.version.code in ledger_codes
+
+        def q(node, k=k, reads_ledger=reads_ledger, joined=joined) -> str:
+            sql = node.sql(dialect=dialect)
+            if reads_ledger:
+                for fact, (column, default) in _LEDGER_COLUMNS.items():
+                    if joined:
+                        repl = f'l{k}."{column}"' if default is None else f'COALESCE(l{k}."{column}", {default})'
+                    else:
+                        repl = "CAST(NULL AS DATE)" if default is None else default
+                    sql = sql.replace(f'"{fact}"', repl)
+            return sql
+
+        if joined:
+            code = c.version.code.replace("'", "''")
+            joins.append(f"LEFT JOIN (SELECT * FROM ledger WHERE policy_code = '{code}') AS l{k} ON l{k}.talent_id = f.talent_id")
+        crit = [f"p{k}_c{i}" for i in range(len(c.criteria))]
+        for name, (_cid, comp) in zip(crit, c.criteria, strict=True):
+            inner.append(f"({q(comp.node)}) AS {name}")
+        if c.review:
+            inner.append(f"({q(c.review.node)}) AS p{k}_review")
+        inner.append(f"CAST(ROUND({q(c.amount.node)}, 2) AS DECIMAL(14,2)) AS p{k}_amount" if c.amount
+                     else f"CAST(NULL AS DECIMAL(14,2)) AS p{k}_amount")
+        for i, (_iid, _share, due, ready) in enumerate(c.instalments, 1):
+            inner.append(f"CAST({q(due.node)} AS DATE) AS p{k}_i{i}_due")
+            inner.append(f"({q(ready.node)}) AS p{k}_i{i}_ready" if ready else f"TRUE AS p{k}_i{i}_ready")
+        conj = " AND ".join(crit) or "TRUE"
+        review = f"COALESCE(p{k}_review, FALSE)" if c.review else "FALSE"
+        middle.append(f"CASE WHEN ({conj}) IS NULL THEN 'unknown' WHEN ({conj}) THEN "
+                      f"CASE WHEN {review} THEN 'review' ELSE 'yes' END ELSE 'no' END AS p{k}_verdict")
+        granted = f"p{k}_verdict IN ('yes', 'review')"
+        outer.append(f"p{k}_verdict")
+        outer.append(f"CASE WHEN {granted} THEN p{k}_amount END AS p{k}_amount")
+        fail = " + ".join(f"CASE WHEN NOT {n} THEN {1 << i} ELSE 0 END" for i, n in enumerate(crit)) or "0"
+        unknown = " + ".join(f"CASE WHEN {n} IS NULL THEN {1 << i} ELSE 0 END" for i, n in enumerate(crit)) or "0"
+        outer.append(f"CASE WHEN p{k}_verdict = 'no' THEN {fail} ELSE 0 END AS p{k}_fail_mask")
+        outer.append(f"CASE WHEN p{k}_verdict = 'unknown' THEN {unknown} ELSE 0 END AS p{k}_unknown_mask")
+        cols = [f"p{k}_verdict", f"p{k}_amount", f"p{k}_fail_mask", f"p{k}_unknown_mask"]
+        n = len(c.instalments)
+        earlier = []
+        for i, (_iid, share, _due, _ready) in enumerate(c.instalments, 1):
+            outer += [f"CASE WHEN {granted} THEN p{k}_i{i}_due END AS p{k}_i{i}_due",
+                      f"CASE WHEN {granted} THEN p{k}_i{i}_ready END AS p{k}_i{i}_ready"]
+            part = f"CAST(ROUND(p{k}_amount * {share}, 2) AS DECIMAL(14,2))"
+            if i < n:
+                outer.append(f"CASE WHEN {granted} THEN {part} END AS p{k}_i{i}_amount")
+                earlier.append(part)
+            else:
+                rest = " - ".join(earlier)
+                outer.append(f"CASE WHEN {granted} THEN CAST(p{k}_amount{(' - ' + rest) if rest else ''} AS DECIMAL(14,2)) "
+                             f"END AS p{k}_i{i}_amount")
+            cols += [f"p{k}_i{i}_due", f"p{k}_i{i}_ready", f"p{k}_i{i}_amount"]
+        per_policy.append(cols)
+    sql = (f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(middle)} FROM "
+           f"(SELECT {', '.join(inner)} FROM facts AS f {' '.join(joins)}) AS v1) AS v2")
+    return sql, per_policy
+
+
 def evaluate_registry(compiled: list[CompiledPolicy], facts: pa.Table, ledger: pa.Table | None = None,
                       *, threads: int | None = None) -> dict[str, pa.Table]:
-    """Every person × every policy. Returns, per policy code, a table with talent_id, verdict, amount,
-    fail_mask, unknown_mask and per instalment i<k>_due, i<k>_ready, i<k>_amount; exclusions applied."""
+    """Every person × every policy, in one scan. Returns, per policy code, a table with talent_id, verdict,
+    amount, fail_mask, unknown_mask and per instalment i<k>_due, i<k>_ready, i<k>_amount; exclusions applied."""
     con = _connect(threads)
     con.register("facts", facts)
-    con.register("ledger", ledger if ledger is not None else LEDGER_SCHEMA.empty_table())
+    ledger = ledger if ledger is not None else LEDGER_SCHEMA.empty_table()
+    con.register("ledger", ledger)
+    codes = frozenset(ledger.column("policy_code").unique().to_pylist()) if ledger.num_rows else frozenset()
+    sql, per_policy = _single_pass_sql(compiled, ledger_codes=codes)
+    wide = con.sql(sql).to_arrow_table()
     out: dict[str, pa.Table] = {}
-    for c in compiled:
-        sql = _with_instalment_amounts(c, c.select_sql(table=_source_sql(c)))
-        out[c.version.code] = con.sql(sql).to_arrow_table()
+    ids = wide.column("talent_id")
+    for k, (c, cols) in enumerate(zip(compiled, per_policy, strict=True)):
+        prefix = f"p{k}_"
+        out[c.version.code] = pa.table([ids] + [wide.column(name) for name in cols],
+                                       names=["talent_id"] + [name.removeprefix(prefix) for name in cols])
     return apply_exclusions(compiled, out, con)
 
 
