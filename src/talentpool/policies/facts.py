@@ -27,7 +27,8 @@ How each fact is derived (``as_of`` is the evaluation date; ``as_of month`` its 
   run, also across divisions of the same area. ``<area>_first_insured_month`` is the first insured month on or
   after the graduation month (NULL without a graduation date or without such a month); ``<area>_run_months``
   the length of the run from that month (0 when there is none); ``<area>_current_run_months`` and
-  ``<area>_current_run_start`` the run that includes the as-of month (0 and NULL when not insured that month).
+  ``<area>_current_run_start`` the run that includes the as-of month or the month before it (contributions are
+  recorded a month late), 0 and NULL when there is none.
 - ``house_price``, ``settling_allowance_received`` and ``household_income_low`` are not in the registry: NULL.
 """
 
@@ -188,8 +189,8 @@ WITH edu AS (
          MIN(CASE WHEN g IS NOT NULL AND e >= g THEN GREATEST(s, g) END) AS first_m,
          arg_min(CASE WHEN g IS NOT NULL AND e >= g THEN e - GREATEST(s, g) + 1 END,
                  CASE WHEN g IS NOT NULL AND e >= g THEN GREATEST(s, g) END) AS run_months,
-         MAX(CASE WHEN e = {asof_m} THEN e - s + 1 END) AS cur_months,
-         MAX(CASE WHEN e = {asof_m} THEN s END) AS cur_start
+         MAX(CASE WHEN e >= {asof_m} - 1 THEN e - s + 1 END) AS cur_months,
+         MAX(CASE WHEN e >= {asof_m} - 1 THEN s END) AS cur_start
   FROM runs_g GROUP BY talent_id, area
 ), ins AS (
   SELECT talent_id, {", ".join(area_cols)} FROM per_area GROUP BY talent_id
@@ -366,7 +367,7 @@ def facts_from_rows(tables: dict[str, pa.Table], *, as_of: dt.date) -> list[dict
                       if s["division"] and s["division"].startswith(prefixes) and _month(s["from_month"]) <= asof_m]
             runs = _runs(months)
             first = next(((max(a, grad_m), b) for a, b in runs if grad_m is not None and b >= grad_m), None)
-            cur = next(((a, b) for a, b in runs if b == asof_m), None)
+            cur = next(((a, b) for a, b in runs if b >= asof_m - 1), None)  # this month's or last month's
             facts[f"{area}_first_insured_month"] = _month_date(first[0]) if first else None
             facts[f"{area}_run_months"] = first[1] - first[0] + 1 if first else 0
             facts[f"{area}_current_run_months"] = cur[1] - cur[0] + 1 if cur else 0

@@ -56,8 +56,11 @@ def test_a_gap_month_breaks_the_run_and_a_back_paid_month_does_not_fill_it():
     f = facts_of(t, date(2024, 2, 29))
     assert (f["hz_first_insured_month"], f["hz_run_months"]) == (date(2023, 7, 1), 3)
     assert (f["hz_current_run_start"], f["hz_current_run_months"]) == (date(2023, 11, 1), 4)
-    # the as-of month not insured: no current run
+    # March not (yet) recorded: February's contribution still counts as current (recorded a month late)
     f = facts_of(t, date(2024, 3, 1))
+    assert (f["hz_current_run_months"], f["hz_current_run_start"], f["hz_run_months"]) == (4, date(2023, 11, 1), 3)
+    # two months without a record: no current run
+    f = facts_of(t, date(2024, 4, 1))
     assert (f["hz_current_run_months"], f["hz_current_run_start"], f["hz_run_months"]) == (0, None, 3)
 
 

@@ -10,8 +10,9 @@ district, the outer counties). For an area ``a`` the adapter computes, counting 
 - ``a_first_insured_month``: the first such month on or after the month of graduation (first day of the month);
 - ``a_run_months``: the length of the continuous run of months that starts at ``a_first_insured_month``,
   counted up to the as-of month;
-- ``a_current_run_months``: the length of the continuous run that includes the as-of month (0 when the person
-  is not insured there in the as-of month); ``a_current_run_start`` its first month.
+- ``a_current_run_months``: the length of the continuous run that includes the as-of month or the month before
+  it (a month's contribution is usually recorded the month after), 0 when there is none; ``a_current_run_start``
+  its first month.
 """
 
 from __future__ import annotations
