@@ -81,3 +81,13 @@ def lang(obj, field: str = "") -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if isinstance(mapping, dict) else None
+
+
+@register.filter
+def verdict_label(verdict: str) -> str:
+    from django.utils.translation import gettext
+
+    labels = {"yes": gettext("Eligible"), "no": gettext("Not eligible"), "unknown": gettext("Cannot decide yet"),
+              "review": gettext("Eligible, decided case by case by the office"),
+              "excluded": gettext("Not paid together with another subsidy you receive")}
+    return labels.get(verdict, verdict)
