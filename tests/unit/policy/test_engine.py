@@ -15,6 +15,7 @@ from talentpool.engines.policy import (
     evaluate_registry,
     explain,
     facts_table,
+    instalment_schedule,
     parse_documents,
 )
 
@@ -174,8 +175,13 @@ def test_batch_and_single_person_paths_agree_on_a_generated_registry():
     batch = evaluate_registry(compiled, facts_table(people))
     for version, comp in zip(current, compiled, strict=True):
         table = batch[version.code].to_pylist()
+        eligible = [r["talent_id"] for r in table if r["verdict"] in ("yes", "review", "excluded")]
+        schedule = {}
+        for line in instalment_schedule(comp, facts_table(people), eligible).to_pylist():
+            schedule.setdefault(line["talent_id"], []).append((line["due"], line["ready"], line["amount"]))
         for person, row in zip(people, table, strict=True):
             single = explain(version, person, as_of, compiled=comp)
             expected = "yes" if row["verdict"] == "excluded" else row["verdict"]
             assert (single.verdict, single.amount if single.verdict in ("yes", "review") else None) == \
                    (expected, row["amount"] if row["verdict"] in ("yes", "review", "excluded") else None), (version.code, person)
+            assert [(i.due, i.ready, i.amount) for i in single.instalments] == schedule.get(person["talent_id"], [])

@@ -4,12 +4,21 @@ No Django here: the registry adapter (talentpool.policies.facts) hands in an Arr
 
 from .compile import CompiledPolicy, compile_policy
 from .document import PolicyError, PolicyVersion, parse_documents
-from .evaluate import Explanation, check_policy_set, evaluate_registry, explain, facts_table, version_in_force
+from .evaluate import (
+    Explanation,
+    check_policy_set,
+    evaluate_registry,
+    explain,
+    facts_table,
+    instalment_schedule,
+    version_in_force,
+)
 from .facts import AREAS, FACTS
 from .testcases import CaseResult, run_cases
 
 __all__ = [
     "AREAS", "FACTS", "CaseResult", "CompiledPolicy", "Explanation", "PolicyError", "PolicyVersion",
-    "check_policy_set", "compile_policy", "evaluate_registry", "explain", "facts_table", "parse_documents",
+    "check_policy_set", "compile_policy", "evaluate_registry", "explain", "facts_table", "instalment_schedule",
+    "parse_documents",
     "run_cases", "version_in_force",
 ]

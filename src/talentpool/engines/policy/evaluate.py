@@ -89,18 +89,23 @@ def _with_instalment_amounts(compiled: CompiledPolicy, inner: str) -> str:
     return f"SELECT *, {', '.join(parts)} FROM ({inner}) AS v"
 
 
+VERDICT_CODES = ("no", "yes", "review", "unknown", "excluded")
+_VERDICTS = pa.array(VERDICT_CODES, type=pa.string())
+
 _LEDGER_COLUMNS = {"ledger_instalments_paid": ("instalments_paid", "0"), "ledger_amount_paid": ("amount_paid", "0"),
                    "ledger_first_paid_on": ("first_paid_on", None), "ledger_household_paid": ("household_paid", "0")}
 
 
 def _single_pass_sql(compiled: list[CompiledPolicy], dialect: str = "duckdb",
                      ledger_codes: frozenset[str] = frozenset()) -> tuple[str, list[list[str]]]:
-    """All policies in one scan of the facts, in three layers: (1) every criterion, amount, due date and readiness
-    once per person (policy k's columns are named p<k>_...); (2) the verdicts; (3) what depends on the verdict,
-    computed only for the rows that need it (instalments for the eligible, the mask of failed criteria for a no,
-    of undecided ones for an unknown). A policy that reads its ledger gets its own ledger lines joined as l<k>,
-    or, when the ledger holds nothing for it (``ledger_codes``), the values of an empty ledger inlined."""
-    inner = ["f.talent_id"]
+    """All policies in one scan of the facts, in three layers: (1) the facts and every criterion, review flag
+    and amount, once per person (policy k's columns are named p<k>_...); (2) the verdicts; (3) what depends on
+    the verdict, computed only for the rows that need it: the amount for the eligible, the mask of undecided
+    criteria for an unknown. (Why a person is not eligible is the single-person explanation's job; instalment
+    schedules come from ``instalment_schedule`` for the eligible only.) A policy that reads its ledger gets its
+    own ledger lines joined as l<k>, or, when the ledger holds nothing for it (``ledger_codes``), the values of
+    an empty ledger inlined."""
+    inner = ["f.*"]
     middle = ["*"]
     outer = ["talent_id"]
     joins = []
@@ -109,12 +114,13 @@ def _single_pass_sql(compiled: list[CompiledPolicy], dialect: str = "duckdb",
         reads_ledger = bool(c.facts_read() & set(LEDGER_FACTS))
         joined = reads_ledger and c.version.code in ledger_codes
 
-        def q(node, k=k, reads_ledger=reads_ledger, joined=joined) -> str:
+        def q(node, k=k, reads_ledger=reads_ledger, joined=joined, layer="inner") -> str:
             sql = node.sql(dialect=dialect)
             if reads_ledger:
                 for fact, (column, default) in _LEDGER_COLUMNS.items():
                     if joined:
-                        repl = f'l{k}."{column}"' if default is None else f'COALESCE(l{k}."{column}", {default})'
+                        ref = f'l{k}."{column}"' if layer == "inner" else f'"l{k}_{column}"'
+                        repl = ref if default is None else f"COALESCE({ref}, {default})"
                     else:
                         repl = "CAST(NULL AS DATE)" if default is None else default
                     sql = sql.replace(f'"{fact}"', repl)
@@ -123,42 +129,25 @@ def _single_pass_sql(compiled: list[CompiledPolicy], dialect: str = "duckdb",
         if joined:
             code = c.version.code.replace("'", "''")
             joins.append(f"LEFT JOIN (SELECT * FROM ledger WHERE policy_code = '{code}') AS l{k} ON l{k}.talent_id = f.talent_id")
+            inner += [f'l{k}."{column}" AS "l{k}_{column}"' for column, _ in _LEDGER_COLUMNS.values()]
         crit = [f"p{k}_c{i}" for i in range(len(c.criteria))]
         for name, (_cid, comp) in zip(crit, c.criteria, strict=True):
             inner.append(f"({q(comp.node)}) AS {name}")
         if c.review:
             inner.append(f"({q(c.review.node)}) AS p{k}_review")
-        inner.append(f"CAST(ROUND({q(c.amount.node)}, 2) AS DECIMAL(14,2)) AS p{k}_amount" if c.amount
-                     else f"CAST(NULL AS DECIMAL(14,2)) AS p{k}_amount")
-        for i, (_iid, _share, due, ready) in enumerate(c.instalments, 1):
-            inner.append(f"CAST({q(due.node)} AS DATE) AS p{k}_i{i}_due")
-            inner.append(f"({q(ready.node)}) AS p{k}_i{i}_ready" if ready else f"TRUE AS p{k}_i{i}_ready")
         conj = " AND ".join(crit) or "TRUE"
         review = f"COALESCE(p{k}_review, FALSE)" if c.review else "FALSE"
-        middle.append(f"CASE WHEN ({conj}) IS NULL THEN 'unknown' WHEN ({conj}) THEN "
-                      f"CASE WHEN {review} THEN 'review' ELSE 'yes' END ELSE 'no' END AS p{k}_verdict")
-        granted = f"p{k}_verdict IN ('yes', 'review')"
-        outer.append(f"p{k}_verdict")
-        outer.append(f"CASE WHEN {granted} THEN p{k}_amount END AS p{k}_amount")
-        fail = " + ".join(f"CASE WHEN NOT {n} THEN {1 << i} ELSE 0 END" for i, n in enumerate(crit)) or "0"
+        middle.append(f"({conj}) AS p{k}_ok")  # TRUE: eligible (yes or review); FALSE: no; NULL: unknown
+        granted = f"p{k}_ok"
+        amount = (f"CAST(ROUND({q(c.amount.node, layer='outer')}, 2) AS DECIMAL(14,2))" if c.amount
+                  else "CAST(NULL AS DECIMAL(14,2))")
+        # verdicts travel as one-byte codes (see VERDICT_CODES) and become an Arrow dictionary column
+        outer.append(f"CAST(CASE WHEN p{k}_ok IS NULL THEN 3 WHEN p{k}_ok THEN CASE WHEN {review} THEN 2 ELSE 1 END "
+                     f"ELSE 0 END AS UTINYINT) AS p{k}_verdict")
+        outer.append(f"CASE WHEN {granted} THEN {amount} END AS p{k}_amount")
         unknown = " + ".join(f"CASE WHEN {n} IS NULL THEN {1 << i} ELSE 0 END" for i, n in enumerate(crit)) or "0"
-        outer.append(f"CASE WHEN p{k}_verdict = 'no' THEN {fail} ELSE 0 END AS p{k}_fail_mask")
-        outer.append(f"CASE WHEN p{k}_verdict = 'unknown' THEN {unknown} ELSE 0 END AS p{k}_unknown_mask")
-        cols = [f"p{k}_verdict", f"p{k}_amount", f"p{k}_fail_mask", f"p{k}_unknown_mask"]
-        n = len(c.instalments)
-        earlier = []
-        for i, (_iid, share, _due, _ready) in enumerate(c.instalments, 1):
-            outer += [f"CASE WHEN {granted} THEN p{k}_i{i}_due END AS p{k}_i{i}_due",
-                      f"CASE WHEN {granted} THEN p{k}_i{i}_ready END AS p{k}_i{i}_ready"]
-            part = f"CAST(ROUND(p{k}_amount * {share}, 2) AS DECIMAL(14,2))"
-            if i < n:
-                outer.append(f"CASE WHEN {granted} THEN {part} END AS p{k}_i{i}_amount")
-                earlier.append(part)
-            else:
-                rest = " - ".join(earlier)
-                outer.append(f"CASE WHEN {granted} THEN CAST(p{k}_amount{(' - ' + rest) if rest else ''} AS DECIMAL(14,2)) "
-                             f"END AS p{k}_i{i}_amount")
-            cols += [f"p{k}_i{i}_due", f"p{k}_i{i}_ready", f"p{k}_i{i}_amount"]
+        outer.append(f"CASE WHEN p{k}_ok IS NULL THEN {unknown} ELSE 0 END AS p{k}_unknown_mask")
+        cols = [f"p{k}_verdict", f"p{k}_amount", f"p{k}_unknown_mask"]
         per_policy.append(cols)
     sql = (f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(middle)} FROM "
            f"(SELECT {', '.join(inner)} FROM facts AS f {' '.join(joins)}) AS v1) AS v2")
@@ -168,7 +157,8 @@ def _single_pass_sql(compiled: list[CompiledPolicy], dialect: str = "duckdb",
 def evaluate_registry(compiled: list[CompiledPolicy], facts: pa.Table, ledger: pa.Table | None = None,
                       *, threads: int | None = None) -> dict[str, pa.Table]:
     """Every person × every policy, in one scan. Returns, per policy code, a table with talent_id, verdict,
-    amount, fail_mask, unknown_mask and per instalment i<k>_due, i<k>_ready, i<k>_amount; exclusions applied."""
+    amount (for the eligible) and unknown_mask (bit i set when criterion i could not be decided, for an unknown
+    verdict); exclusions applied. Instalment schedules: ``instalment_schedule``."""
     con = _connect(threads)
     con.register("facts", facts)
     ledger = ledger if ledger is not None else LEDGER_SCHEMA.empty_table()
@@ -180,9 +170,35 @@ def evaluate_registry(compiled: list[CompiledPolicy], facts: pa.Table, ledger: p
     ids = wide.column("talent_id")
     for k, (c, cols) in enumerate(zip(compiled, per_policy, strict=True)):
         prefix = f"p{k}_"
-        out[c.version.code] = pa.table([ids] + [wide.column(name) for name in cols],
-                                       names=["talent_id"] + [name.removeprefix(prefix) for name in cols])
+        columns = [wide.column(name) for name in cols]
+        codes = columns[0].combine_chunks().cast(pa.int8())
+        columns[0] = pa.DictionaryArray.from_arrays(codes, _VERDICTS)
+        out[c.version.code] = pa.table([ids] + columns, names=["talent_id"] + [name.removeprefix(prefix) for name in cols])
     return apply_exclusions(compiled, out, con)
+
+
+INSTALMENT_SCHEMA = pa.schema([("talent_id", pa.int64()), ("seq", pa.int64()), ("instalment", pa.string()),
+                               ("due", pa.date32()), ("ready", pa.bool_()), ("amount", pa.decimal128(14, 2))])
+
+
+def instalment_schedule(compiled: CompiledPolicy, facts: pa.Table, talent_ids: pa.Array | list[int],
+                        ledger: pa.Table | None = None) -> pa.Table:
+    """The instalments of one policy for the given (eligible) people, one row per person and instalment:
+    talent_id, seq (1, 2, ...), instalment id, due date, ready (its condition met), amount. The shares split the
+    amount to the cent, the last instalment taking the remainder; the same SQL as the single-person path."""
+    if not compiled.instalments:
+        return INSTALMENT_SCHEMA.empty_table()
+    import pyarrow.compute as pc
+
+    subset = facts.filter(pc.is_in(facts.column("talent_id"), value_set=pa.array(talent_ids, type=pa.int64())))
+    con = _connect()
+    con.register("facts", subset)
+    con.register("ledger", ledger if ledger is not None else LEDGER_SCHEMA.empty_table())
+    wide = f"({_with_instalment_amounts(compiled, compiled.select_sql(table=_source_sql(compiled)))}) AS w"
+    parts = [f"SELECT talent_id, {i} AS seq, '{iid}' AS instalment, i{i}_due AS due, i{i}_ready AS ready, "
+             f"i{i}_amount AS amount FROM {wide} WHERE verdict IN ('yes', 'review')"
+             for i, (iid, *_rest) in enumerate(compiled.instalments, 1)]
+    return con.sql(" UNION ALL ".join(parts) + " ORDER BY talent_id, seq").to_arrow_table().cast(INSTALMENT_SCHEMA)
 
 
 def apply_exclusions(compiled: list[CompiledPolicy], results: dict[str, pa.Table],
