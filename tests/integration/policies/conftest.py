@@ -28,10 +28,10 @@ def living(db):
     """Only the living subsidy, stored as published without running its cases (fast set-up for matrices)."""
     from talentpool.engines.policy import parse_documents
     from talentpool.policies.models import Policy, PolicyVersion
-    from talentpool.policies.services import SHIPPED_DIR
+    from talentpool.policies.services import SHIPPED_DIR, _split_documents
 
-    text = (SHIPPED_DIR / "hz-graduate-living.yaml").read_text(encoding="utf-8")
+    text = _split_documents((SHIPPED_DIR / "hz-graduate-living.yaml").read_text(encoding="utf-8"))[-1]  # in force now
     (doc,) = parse_documents(text)
     policy = Policy.objects.create(code=doc.code, title_zh=doc.title.zh, title_en=doc.title.en)
-    return PolicyVersion.objects.create(policy=policy, version=1, status="published", source=text,
+    return PolicyVersion.objects.create(policy=policy, version=doc.version, status="published", source=text,
                                         effective_from=doc.effective_from, tests_passed=True)

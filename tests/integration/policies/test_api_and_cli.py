@@ -11,6 +11,7 @@ from django.core.management import call_command
 
 from talentpool.core.crypto import decrypt_text
 from talentpool.core.models import AuditEvent
+from talentpool.engines.policy import parse_documents
 from talentpool.policies.models import Objection, PolicyVersion
 
 CODE = "hz-graduate-living"
@@ -49,7 +50,7 @@ def _state():
 def test_api_matrix(client, world, living, role, method, template, allowed):
     from talentpool.policies.services import objection_create, policy_draft_create
 
-    v1 = PolicyVersion.objects.get(policy__code=CODE, version=1)
+    v1 = living
     draft = policy_draft_create(actor=world.officer, version=v1)
     objection = objection_create(talent=world.talent, policy_code=CODE, message="请核实",
                                  as_of=__import__("datetime").date(2025, 3, 1))
@@ -77,12 +78,12 @@ def test_api_matrix(client, world, living, role, method, template, allowed):
 @pytest.mark.django_db
 def test_api_results(client, world, shipped):
     client.force_login(world.officer)
-    v1 = PolicyVersion.objects.get(policy__code=CODE, version=1)
+    v1 = PolicyVersion.objects.get(policy__code=CODE, version=2)  # the version in force (v1 ended 2021-10-14)
     rows = client.get("/api/v1/policies/").json()
-    assert {r["code"]: r["current"]["version"] for r in rows}[CODE] == 1
+    assert {r["code"]: r["current"]["version"] for r in rows}[CODE] == 2
     detail = client.get(f"/api/v1/policies/{CODE}").json()
     assert detail["current"]["parameters"][0]["values"][0]["from"] == "2019-06-03"
-    assert [v["version"] for v in detail["versions"]] == [1]
+    assert sorted(v["version"] for v in detail["versions"]) == [1, 2]
     bad = client.post(f"/api/v1/policies/{CODE}/drafts", {"source": v1.source.replace("degree_rank >= 2", "salary > 1")},
                       content_type="application/json")
     assert bad.status_code == 400 and bad.json()["error"]["code"] == "policy_invalid"
@@ -115,13 +116,15 @@ def test_cli_test_sync_whatif_and_explain(world, shipped):
     assert code == 0 and out.strip().splitlines()[-1].endswith(" passed, 0 failed")
     passed = int(out.strip().splitlines()[-1].split()[0])
     # a published version with a failing case fails the run, naming policy, version and case
-    v1 = PolicyVersion.objects.get(policy__code=CODE, version=1)
+    v1 = PolicyVersion.objects.get(policy__code=CODE, version=2)
     v1.source = v1.source.replace('value: "10000.00"', 'value: "12000.00"')
     v1.save()
     code, out = _run("policies", "test", CODE)
     lines = out.strip().splitlines()
-    assert code == 1 and lines[-1] == f"{2 * passed - 1} passed, 1 failed"  # shipped and the changed published version
-    assert lines[0].startswith(f"FAIL {CODE} v1 (published)") and "amount 12000.00 (expected 10000.00)" in out
+    cases = len(parse_documents(v1.source)[0].tests)
+    # the shipped cases, plus the changed published version's (one of them now failing)
+    assert code == 1 and lines[-1] == f"{passed + cases - 1} passed, 1 failed"
+    assert lines[0].startswith(f"FAIL {CODE} v2 (published)") and "amount 12000.00 (expected 10000.00)" in out
     code, out = _run("policies", "sync")
     assert code == 0 and "1 changed" in out.strip().splitlines()[-1]
     code, out = _run("policies", "whatif", CODE, "--set", "window_months=36", "--as-of", "2026-07-01", "--json")

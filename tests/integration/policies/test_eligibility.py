@@ -49,7 +49,7 @@ def test_batch_and_single_person_agree_and_whatif_matches_a_recount(shipped):
     reference_load()
     day = date(2025, 6, 30)
     demo_generate(talents=200, enterprises=None, seed=11, district="330106", as_of=day, reset=False)
-    base = PolicyVersion.objects.get(policy__code=CODE, version=1)
+    base = PolicyVersion.objects.get(policy__code=CODE, version=2)  # in force on the day
     facts = registry_facts(as_of=day)
     batch = {r["talent_id"]: r for r in evaluate_registry(
         [compile_policy(policy_version_document(base), day)], facts)[CODE].to_pylist()}
@@ -91,7 +91,7 @@ def test_batch_and_single_person_agree_and_whatif_matches_a_recount(shipped):
 
 @pytest.mark.django_db
 def test_whatif_of_a_whole_draft_document(world, shipped):
-    base = PolicyVersion.objects.get(policy__code=CODE, version=1)
+    base = PolicyVersion.objects.get(policy__code=CODE, version=2)
     data = yaml.safe_load(base.source)
     data["criteria"] = [c for c in data["criteria"] if c["id"] != "within_window"]
     source = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)

@@ -38,26 +38,27 @@ def test_sync_is_idempotent_and_reports_a_changed_shipped_text(tmp_path, make_us
     changed = tmp_path / "living.yaml"
     changed.write_text((SHIPPED_DIR / f"{CODE}.yaml").read_text().replace("杭州市应届", "杭州应届"))
     report = policy_sync_shipped(directory=tmp_path)
-    assert report["changed"] == [f"{CODE} v1"] and state() == before
+    assert sorted(report["changed"]) == [f"{CODE} v1", f"{CODE} v2"] and state() == before
 
 
 @pytest.mark.django_db
 def test_draft_with_a_parameter_change_checks_and_publishes(make_user):
     officer = make_user("officer")
     policy_sync_shipped()
-    v1 = PolicyVersion.objects.get(policy__code=CODE, version=1)
+    v1 = PolicyVersion.objects.get(policy__code=CODE, version=2)  # the version in force now
     draft = policy_draft_create(actor=officer, version=v1,
                                 parameter_values={"window_months": [{"from": "2019-06-03", "value": "24"}],
                                                   "age_limit": [{"from": "2019-06-03", "value": 35},
                                                                 {"from": "2025-01-01", "value": "40"}]})
-    assert (draft.version, draft.status, draft.based_on, draft.tests_passed) == (2, "draft", v1, True)
-    assert "version: 2" in draft.source and "value: 40" in draft.source
+    assert (draft.version, draft.status, draft.based_on, draft.tests_passed) == (3, "draft", v1, True)
+    assert "version: 3" in draft.source and "value: 40" in draft.source
     assert all(c["passed"] for c in draft.tests_report) and draft.validation_report == []
     published = policy_publish(actor=officer, draft=draft)
     v1.refresh_from_db()
     assert (published.status, v1.status, published.published_by, v1.retired_by) == ("published", "retired", officer, officer)
     events = list(AuditEvent.objects.filter(target__startswith=f"policy:{CODE}").values_list("detail__event", flat=True))
-    assert sorted(events) == sorted(["policy_sync_shipped", "policy_draft_create", "policy_retire", "policy_publish"])
+    assert sorted(events) == sorted(["policy_sync_shipped", "policy_sync_shipped",  # its two shipped versions
+                                     "policy_draft_create", "policy_retire", "policy_publish"])
     policy_retire(actor=officer, version=published)
     published.refresh_from_db()
     assert published.status == "retired"
@@ -67,7 +68,7 @@ def test_draft_with_a_parameter_change_checks_and_publishes(make_user):
 def test_a_draft_whose_test_case_fails_is_kept_but_cannot_be_published(make_user):
     officer = make_user("officer")
     policy_sync_shipped()
-    v1 = PolicyVersion.objects.get(policy__code=CODE, version=1)
+    v1 = PolicyVersion.objects.get(policy__code=CODE, version=2)  # the version in force now
     draft = policy_draft_create(actor=officer, version=v1,
                                 parameter_values={"amount_bachelor": [{"from": "2019-06-03", "value": "12000"}]})
     assert draft.tests_passed is False
@@ -84,7 +85,7 @@ def test_a_draft_whose_test_case_fails_is_kept_but_cannot_be_published(make_user
 def test_an_invalid_document_is_refused_with_line_and_reason_and_nothing_changes(make_user):
     officer = make_user("officer")
     policy_sync_shipped()
-    v1 = PolicyVersion.objects.get(policy__code=CODE, version=1)
+    v1 = PolicyVersion.objects.get(policy__code=CODE, version=2)  # the version in force now
     before = state()
     lines = v1.source.splitlines()
     colour = v1.source.replace("entity: person", "entity: person\ncolour: blue")
@@ -116,9 +117,9 @@ def test_an_invalid_document_is_refused_with_line_and_reason_and_nothing_changes
 @pytest.mark.django_db
 def test_overlapping_versions_are_refused():
     policy_sync_shipped()
-    v1 = PolicyVersion.objects.get(policy__code=CODE, version=1)
-    # a second version starting while v1 is in force, not replacing it
-    report = policy_version_check(v1.source.replace("version: 1", "version: 2"), code=CODE, number=2)
+    v1 = PolicyVersion.objects.get(policy__code=CODE, version=2)  # the version in force now
+    # a third version starting while v2 is in force, not replacing it
+    report = policy_version_check(v1.source.replace("version: 2", "version: 3"), code=CODE, number=3)
     assert not report.ok and any("is still in force" in p["message"] for p in report.problems)
-    # the same document replacing v1 is fine
-    assert policy_version_check(v1.source.replace("version: 1", "version: 2"), code=CODE, number=2, replaces=v1).ok
+    # the same document replacing v2 is fine
+    assert policy_version_check(v1.source.replace("version: 2", "version: 3"), code=CODE, number=3, replaces=v1).ok

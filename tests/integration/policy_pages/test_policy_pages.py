@@ -21,7 +21,7 @@ def test_draft_from_parameters_then_whatif_then_publish(client, world):
     client.force_login(world.officer)
     form = client.get("/policies/hz-graduate-living/drafts/new/")
     assert form.status_code == 200
-    base = PolicyVersion.objects.get(policy__code="hz-graduate-living", status="published")
+    base = PolicyVersion.objects.get(policy__code="hz-graduate-living", status="published", effective_to__isnull=True)
     response = client.post("/policies/hz-graduate-living/drafts/new/", {
         "p-amount_master-0-from": "2019-06-03", "p-amount_master-0-value": "35000",
     })

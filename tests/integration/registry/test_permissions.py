@@ -117,13 +117,15 @@ def _policy_rows(world):
     if PolicyVersion.objects.exists():
         return (PolicyVersion.objects.get(status="published"), PolicyVersion.objects.get(status="draft"),
                 Objection.objects.get())
-    text = (SHIPPED_DIR / "hz-graduate-living.yaml").read_text(encoding="utf-8")
+    from talentpool.policies.services import _split_documents
+
+    text = _split_documents((SHIPPED_DIR / "hz-graduate-living.yaml").read_text(encoding="utf-8"))[-1]  # v2, in force
     policy = Policy.objects.create(code="hz-graduate-living", title_zh="杭州市应届高校毕业生生活补贴")
-    version = PolicyVersion.objects.create(policy=policy, version=1, status="published", source=text,
-                                           effective_from="2019-06-03", tests_passed=True)
-    draft = PolicyVersion.objects.create(policy=policy, version=2, status="draft", based_on=version,
-                                         source=text.replace("version: 1", "version: 2", 1),
-                                         effective_from="2019-06-03", tests_passed=True)
+    version = PolicyVersion.objects.create(policy=policy, version=2, status="published", source=text,
+                                           effective_from="2021-10-15", tests_passed=True)
+    draft = PolicyVersion.objects.create(policy=policy, version=3, status="draft", based_on=version,
+                                         source=text.replace("version: 2", "version: 3", 1),
+                                         effective_from="2021-10-15", tests_passed=True)
     objection = Objection.objects.create(talent=world.talent, policy=policy, as_of="2025-01-01", message="我符合",
                                          explanation={"policy": "hz-graduate-living", "verdict": "no"})
     return version, draft, objection
