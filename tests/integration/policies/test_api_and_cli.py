@@ -8,6 +8,7 @@ import json
 
 import pytest
 from django.core.management import call_command
+from factories.matrix import check_api_outcome
 
 from talentpool.core.crypto import decrypt_text
 from talentpool.core.models import AuditEvent
@@ -65,14 +66,8 @@ def test_api_matrix(client, world, living, role, method, template, allowed):
     before = _state()
     kwargs = {"data": body, "content_type": "application/json"} if body is not None else {}
     response = getattr(client, method)(path, **kwargs)
-    if role in allowed:
-        assert response.status_code == allowed[role], (role, path, response.status_code, response.content[:400])
-    else:
-        assert response.status_code == (401 if role == "anonymous" else 403), (role, path, response.status_code)
-        assert response.json()["error"]["code"] in {"unauthenticated", "forbidden"}
-    if role not in allowed or allowed[role] == 404:
-        assert world.talent.name not in response.content.decode()
-        assert _state() == before
+    check_api_outcome(response, role=role, allowed=allowed, path=path, secret=world.talent.name, before=before,
+                      state=_state)
 
 
 @pytest.mark.django_db

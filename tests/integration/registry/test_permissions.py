@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
+from factories.matrix import check_api_outcome
 
 from talentpool.api import api
 from talentpool.core.models import AuditEvent, ChangeRecord
@@ -168,14 +169,8 @@ def test_api_matrix(client, world, role, method, template, allowed):
         csv = SimpleUploadedFile("人才.csv", "姓名,证件号码\n".encode())
         kwargs = {"data": {"kind": "talents", "file": csv}}
     response = getattr(c, method)(path, **kwargs)
-    if role in allowed:
-        assert response.status_code == allowed[role], (role, path, response.status_code, response.content[:300])
-    else:
-        assert response.status_code == (401 if role == "anonymous" else 403), (role, path, response.status_code)
-        assert response.json()["error"]["code"] in {"unauthenticated", "forbidden"}
-    if role not in allowed or allowed[role] == 404:
-        assert world.talent.name not in response.content.decode()
-        assert _state() == before
+    check_api_outcome(response, role=role, allowed=allowed, path=path, secret=world.talent.name, before=before,
+                      state=_state)
 
 
 def _url_patterns(resolver, prefix=""):
