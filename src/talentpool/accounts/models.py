@@ -16,7 +16,8 @@ class User(AbstractUser):
     - talent: bound to one registry talent (``registry.Talent.user``), sees only itself;
     - enterprise: bound to one enterprise, sees it and its registered staff;
     - officer: bound to a division scope (a district code such as 330106, or a city such as 330100 for all of
-      its districts), sees talents and enterprises in it; ``is_service_officer`` marks one-to-one officers;
+      its districts), sees talents and enterprises in it; ``is_service_officer`` marks one-to-one officers,
+      ``is_payment_officer`` those who may export bank files (full account numbers);
     - admin: users, roles, reference data and the audit trail.
     """
 
@@ -28,6 +29,9 @@ class User(AbstractUser):
     )
     scope_division = models.CharField(_("division scope"), max_length=6, blank=True)
     is_service_officer = models.BooleanField(_("service officer"), default=False)
+    is_payment_officer = models.BooleanField(
+        _("payment officer"), default=False,
+        help_text=_("May export bank payment files, which carry full account numbers."))
 
     class Meta:
         constraints = [

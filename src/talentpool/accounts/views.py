@@ -23,7 +23,7 @@ class UserForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["username", "display_name", "email", "role", "enterprise", "scope_division",
-                  "is_service_officer", "is_active"]
+                  "is_service_officer", "is_payment_officer", "is_active"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -14,6 +14,10 @@ class AuditAction(models.TextChoices):
     UNLOCK = "unlock", _("Unlocked an account")
     REFERENCE_LOAD = "reference_load", _("Loaded reference data")
     RECORD_CHANGE = "record_change", _("Changed a record")
+    ELIGIBILITY_RUN = "eligibility_run", _("Started an eligibility run")
+    ENTITLEMENT_DECISION = "entitlement_decision", _("Decided on entitlements")
+    PAYMENT_BATCH = "payment_batch", _("Acted on a payment batch")
+    BANK_ACCOUNT = "bank_account", _("Changed a bank account")
 
 
 class AuditEvent(models.Model):
@@ -61,3 +65,23 @@ class ChangeRecord(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["entity", "entity_id"], name="change_entity")]
+
+
+class Notice(models.Model):
+    """A message to one user, shown in the app (and, by ``core.notices.notify``, sent by email)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=40)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notice_user_unread")]
+
+    def __str__(self) -> str:
+        return self.title

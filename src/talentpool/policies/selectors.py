@@ -85,6 +85,11 @@ def _published(as_of: dt.date | None = None) -> list[tuple[PolicyVersion, Engine
     return [(row, policy_version_document(row)) for row in rows]
 
 
+def policy_versions_in_force(as_of: dt.date) -> list[tuple[PolicyVersion, EngineVersion]]:
+    """Stored and parsed form of every published version in force on ``as_of``, by policy code."""
+    return _published(as_of)
+
+
 def policy_versions_published(as_of: dt.date | None = None) -> list[EngineVersion]:
     """Engine versions of every published policy version (only those in force on ``as_of`` when given)."""
     return [doc for _row, doc in _published(as_of)]
@@ -99,6 +104,14 @@ def _person_facts(talent, as_of: dt.date) -> dict:
     return facts
 
 
+def _person_ledger(talent) -> dict[str, dict]:
+    """What the payment ledger holds for this person (and the household), per policy code."""
+    from talentpool.payments.runs import ledger_for_talent
+
+    members = [talent.pk] + ([talent.spouse_id] if talent.spouse_id else [])
+    return ledger_for_talent(talent.pk, members)
+
+
 def _explain_all(talent, as_of: dt.date, codes: set[str] | None = None) -> list[Explanation]:
     """Explain every published policy in force (or those in ``codes`` plus the ones that may exclude them),
     then apply exclusions between them the way the batch does."""
@@ -107,7 +120,8 @@ def _explain_all(talent, as_of: dt.date, codes: set[str] | None = None) -> list[
         wanted = set(codes) | {doc.code for _row, doc in published if set(doc.excludes) & set(codes)}
         published = [(row, doc) for row, doc in published if doc.code in wanted]
     facts = _person_facts(talent, as_of)
-    results = {doc.code: explain(doc, facts, as_of, compiled=policy_version_compiled(row, as_of))
+    ledger = _person_ledger(talent)
+    results = {doc.code: explain(doc, facts, as_of, ledger.get(doc.code), compiled=policy_version_compiled(row, as_of))
                for row, doc in published}
     for _row, doc in published:
         winner = results[doc.code]

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "talentpool.reference",
     "talentpool.registry",
     "talentpool.policies",
+    "talentpool.payments",
 ]
 
 MIDDLEWARE = [
@@ -126,7 +127,14 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Background work (eligibility runs, imports, notice emails): by default in a thread of the web process after the
+# request's transaction commits, so pages return at once and show progress. Tests run tasks inline.
+TASKS = {"default": {"BACKEND": os.environ.get("TALENTPOOL_TASKS_BACKEND", "talentpool.core.tasks.ThreadBackend")}}
+
+# Payments: a batch above this total (yuan) needs a second officer's approval before it goes to the bank.
+TALENTPOOL_TWO_PERSON_ABOVE = os.environ.get("TALENTPOOL_TWO_PERSON_ABOVE", "100000.00")
+# Public address of the site, for links in notice emails.
+TALENTPOOL_SITE_URL = os.environ.get("TALENTPOOL_SITE_URL", "http://127.0.0.1:8000")
 
 # Personal data. ID numbers are encrypted with AES-GCM under TALENTPOOL_DATA_KEY and looked up by an HMAC under
 # TALENTPOOL_LOOKUP_KEY. Both are 32 bytes, url-safe base64. prod.py refuses to start without them.

@@ -2,7 +2,10 @@
 
 The talent is found by the keyed hash of the ID number (resident ID first, then passport); the number is never
 printed. The explanation is written to the audit trail as a read of the person's record (channel ``cli``).
-``talentpool eligibility run`` (paying out) is a later issue.
+``talentpool eligibility run --as-of DATE [--policy CODE]... [--district CODE]`` evaluates the published policies
+over the registry and brings the payment ledger up to date (see talentpool.payments.runs). It prints progress on a
+terminal and ends with one line scripts read: ``N evaluated: N new, N unchanged, N withdrawn, N cannot decide``.
+Exit status 0 when the run is done, 1 when it failed.
 """
 
 from __future__ import annotations
@@ -67,7 +70,14 @@ class Command(BaseCommand):
     help = "Explain a talent's eligibility for a policy on a date, criterion by criterion."
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="action", required=True, metavar="{explain}")
+        sub = parser.add_subparsers(dest="action", required=True, metavar="{explain,run}")
+        run = sub.add_parser("run", help="evaluate policies over the registry and update the payment ledger")
+        run.add_argument("--as-of", type=dt.date.fromisoformat, default=None, help="YYYY-MM-DD (default today)")
+        run.add_argument("--policy", action="append", default=[], metavar="CODE",
+                         help="a policy code (repeat for several; default every published policy in force)")
+        run.add_argument("--district", default="", metavar="CODE",
+                         help="only talents of this division (a district, or a city such as 330100)")
+        run.add_argument("--schedule", action="store_true", help="mark the run as started by a schedule (cron)")
         ex = sub.add_parser("explain", help="verdict, amount, instalments and each criterion for one person")
         ex.add_argument("--talent", required=True, metavar="ID_NUMBER", help="resident ID or passport number")
         ex.add_argument("--policy", required=True, metavar="CODE")
@@ -76,6 +86,8 @@ class Command(BaseCommand):
         ex.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the plain text (default zh)")
 
     def handle(self, *args, **options):
+        if options["action"] == "run":
+            return self._run(options)
         talent = talent_by_id_number(options["talent"])
         if talent is None:
             raise CommandError("No talent with this ID number in the registry.")
@@ -89,6 +101,43 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(explanation.as_dict(), ensure_ascii=False, indent=2))
             return
         self._print(explanation, talent, options["lang"])
+
+    def _run(self, options) -> None:
+        import sys
+
+        from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
+
+        from talentpool.payments.runs import run_create, run_execute
+
+        district = options["district"]
+        if district and not (district.isdigit() and len(district) == 6):
+            raise CommandError("--district must be a six-digit division code")
+        scope = district[:2] if district.endswith("0000") else district[:4] if district.endswith("00") else district
+        try:
+            run = run_create(as_of=options["as_of"] or timezone.localdate(), codes=options["policy"], scope=scope,
+                             trigger="schedule" if options["schedule"] else "cli")
+        except ApplicationError as exc:
+            raise CommandError(str(exc.message)) from exc
+        show = sys.stderr.isatty()
+        with Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
+                      disable=not show, transient=True) as bar:
+            task = bar.add_task("facts", total=None)
+
+            def step(phase: str, done: int, total: int) -> None:
+                bar.update(task, description=phase, completed=done, total=total or None)
+
+            try:
+                run = run_execute(run.pk, on_progress=step)
+            except ApplicationError as exc:
+                raise CommandError(str(exc.message)) from exc
+            except Exception as exc:
+                raise CommandError(f"run {run.pk} failed: {exc}") from exc
+        self.stdout.write(f"run {run.pk} as of {run.as_of.isoformat()}")
+        for p in run.report.get("policies", []):
+            self.stdout.write(f"  {p['code']} v{p['version']}: {p['evaluated']} evaluated, {p['new']} new, "
+                              f"{p['unchanged']} unchanged, {p['withdrawn']} withdrawn, {p['undecided']} cannot "
+                              f"decide, {p['amount_new']} yuan new")
+        self.stdout.write(run.summary_line)
 
     def _print(self, e, talent: Talent, lang: str) -> None:
         from talentpool.policies.selectors import policy_versions_published

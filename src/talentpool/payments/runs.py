@@ -1,0 +1,477 @@
+"""Eligibility runs: evaluate published policies over the registry and bring the ledger up to date.
+
+A run is idempotent. It computes, from the registry and the ledger as they are, the set of instalments that are
+due and ready, and compares it with the live ledger lines:
+
+- a key (subject, policy, instalment) with no live line gets a new *candidate* line;
+- a live line with the same amount is *unchanged*;
+- a live candidate with another amount is *superseded* by a new line (amounts are never edited);
+- a live line that has moved on (approved, paid…) with another amount is *flagged* for the officer;
+- a live candidate whose person is no longer eligible (verdict no or excluded) is *withdrawn*.
+
+Writes go in chunks, each in its own transaction, and every write is guarded by the ledger's unique constraint
+and by the state it expects (``status = candidate``). So a second run at the same time writes nothing twice, and
+a run killed halfway leaves whole chunks behind: the next run finds them as unchanged and writes the rest, which
+ends with the same ledger as one uninterrupted run.
+
+The instalment numbers are absolute: a policy whose instalments restart with each subject year (the rent
+subsidy's two halves, Yuhang's yearly payment) numbers them ``n × (instalments paid // n) + seq``, with ``n`` the
+number of instalments in the document, which is also right for documents that list every instalment once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from talentpool.core.errors import ApplicationError
+from talentpool.engines.policy import CompiledPolicy, evaluate_registry
+from talentpool.engines.policy.evaluate import LEDGER_SCHEMA, instalment_schedule
+from talentpool.policies.facts import registry_facts
+from talentpool.policies.models import PolicyVersion
+from talentpool.policies.selectors import policy_version_compiled, policy_versions_in_force
+
+from .models import COMMITTED, LIVE, Entitlement, EntitlementEvent, Kind, ReviewRoute, Run, RunStatus, Status
+
+log = logging.getLogger(__name__)
+
+CHUNK = 2000
+STALE_AFTER = dt.timedelta(minutes=10)
+ELIGIBLE = ("yes", "review")
+
+
+# --- the ledger as the policies read it ----------------------------------------------------------------------------
+
+def ledger_table(*, codes: Iterable[str] | None = None, talent_ids: list[int] | None = None,
+                 households: pa.Table | None = None) -> pa.Table:
+    """Ledger facts per (talent, policy) from committed lines (approved, in a batch, paid, failed): instalments
+    and amount so far, the first payment (its bank date, else its due date), and how many members of the
+    talent's household hold committed lines of the policy. ``households`` (talent_id, household_id) adds rows
+    for household members who hold no line themselves."""
+    qs = Entitlement.objects.filter(status__in=COMMITTED, kind=Kind.ENTITLEMENT)
+    if codes is not None:
+        qs = qs.filter(policy__code__in=list(codes))
+    if talent_ids is not None:
+        qs = qs.filter(talent_id__in=talent_ids)
+    rows = list(qs.values_list("talent_id", "policy__code", "amount", "paid_on", "due"))
+    if not rows:
+        return LEDGER_SCHEMA.empty_table()
+    lines = pa.table({
+        "talent_id": pa.array([r[0] for r in rows], pa.int64()),
+        "policy_code": pa.array([r[1] for r in rows], pa.string()),
+        "amount": pa.array([r[2] for r in rows], pa.decimal128(14, 2)),
+        "day": pa.array([r[3] or r[4] for r in rows], pa.date32()),
+    })
+    con = duckdb.connect()
+    try:
+        con.register("lines", lines)
+        per_talent = ("SELECT talent_id, policy_code, COUNT(*) AS instalments_paid, "
+                      "CAST(SUM(amount) AS DECIMAL(14,2)) AS amount_paid, MIN(day) AS first_paid_on "
+                      "FROM lines GROUP BY 1, 2")
+        if households is None:
+            sql = f"SELECT *, CAST(1 AS BIGINT) AS household_paid FROM ({per_talent})"
+        else:
+            con.register("hh", households.select(["talent_id", "household_id"]))
+            sql = f"""
+                WITH t AS ({per_talent}),
+                     paid AS (SELECT h.household_id, t.policy_code, COUNT(DISTINCT t.talent_id) AS n
+                              FROM t JOIN hh h USING (talent_id) GROUP BY 1, 2)
+                SELECT h.talent_id, p.policy_code, COALESCE(t.instalments_paid, 0) AS instalments_paid,
+                       COALESCE(t.amount_paid, 0) AS amount_paid, t.first_paid_on, p.n AS household_paid
+                FROM paid p JOIN hh h ON h.household_id = p.household_id
+                LEFT JOIN t ON t.talent_id = h.talent_id AND t.policy_code = p.policy_code
+                UNION ALL
+                SELECT t.*, CAST(1 AS BIGINT) FROM t ANTI JOIN hh USING (talent_id)"""
+        return con.sql(sql).to_arrow_table().select(LEDGER_SCHEMA.names).cast(LEDGER_SCHEMA)
+    finally:
+        con.close()
+
+
+def ledger_for_talent(talent_id: int, household_ids: list[int]) -> dict[str, dict[str, Any]]:
+    """The ledger facts of one person, per policy code (the single-person explanation path)."""
+    households = pa.table({"talent_id": pa.array(household_ids, pa.int64()),
+                           "household_id": pa.array([min(household_ids)] * len(household_ids), pa.int64())})
+    table = ledger_table(talent_ids=household_ids, households=households)
+    out = {}
+    for row in table.to_pylist():
+        if row["talent_id"] == talent_id:
+            out[row.pop("policy_code")] = {k: v for k, v in row.items() if k != "talent_id"}
+    return out
+
+
+# --- what a run computes ------------------------------------------------------------------------------------------
+
+@dataclass
+class Due:
+    """One instalment the registry says is owed now."""
+
+    subject: str
+    talent_id: int
+    instalment: int
+    instalment_id: str
+    amount: Decimal
+    due: dt.date
+    verdict: str
+
+
+@dataclass
+class PolicyOutcome:
+    row: PolicyVersion
+    compiled: CompiledPolicy
+    verdicts: dict[str, int] = field(default_factory=dict)
+    due: list[Due] = field(default_factory=list)
+    verdict_of: dict[int, str] = field(default_factory=dict)
+    undecided_criteria: Counter = field(default_factory=Counter)
+    undecided_sample: list[int] = field(default_factory=list)
+    facts_read: list[str] = field(default_factory=list)
+
+
+def _dues(compiled: CompiledPolicy, result: pa.Table, facts: pa.Table, ledger: pa.Table, as_of: dt.date) -> list[Due]:
+    doc = compiled.version
+    eligible = result.filter(pc.is_in(result.column("verdict").cast(pa.string()), value_set=pa.array(ELIGIBLE)))
+    if not eligible.num_rows or compiled.amount is None:
+        return []
+    verdict = dict(zip(eligible.column("talent_id").to_pylist(),
+                       eligible.column("verdict").cast(pa.string()).to_pylist(), strict=True))
+    household = doc.entity == "household"
+    hh = {}
+    if household:
+        sub = facts.filter(pc.is_in(facts.column("talent_id"), value_set=eligible.column("talent_id")))
+        hh = dict(zip(sub.column("talent_id").to_pylist(), sub.column("household_id").to_pylist(), strict=True))
+
+    def subject(tid: int) -> str:
+        return f"h{hh.get(tid) or tid}" if household else f"t{tid}"
+
+    out: list[Due] = []
+    if not compiled.instalments:
+        for tid, amount in zip(eligible.column("talent_id").to_pylist(), eligible.column("amount").to_pylist(),
+                               strict=True):
+            if amount is not None:
+                out.append(Due(subject(tid), tid, 1, "", amount, as_of, verdict[tid]))
+        return out
+    paid = {}
+    if ledger.num_rows:
+        mine = ledger.filter(pc.equal(ledger.column("policy_code"), doc.code))
+        paid = dict(zip(mine.column("talent_id").to_pylist(), mine.column("instalments_paid").to_pylist(), strict=True))
+    n = len(compiled.instalments)
+    schedule = instalment_schedule(compiled, facts, eligible.column("talent_id"), ledger)
+    schedule = schedule.filter(pc.fill_null(schedule.column("ready"), False))
+    for tid, seq, iid, due, amount in zip(*(schedule.column(c).to_pylist() for c in
+                                            ("talent_id", "seq", "instalment", "due", "amount")), strict=True):
+        if amount is None or due is None:
+            continue
+        done = paid.get(tid, 0) or 0
+        out.append(Due(subject(tid), tid, n * (done // n) + seq, iid, amount, due, verdict[tid]))
+    if household:  # one line per household and instalment: the lowest talent id, deterministically
+        seen: set[tuple[str, int]] = set()
+        kept = []
+        for d in sorted(out, key=lambda d: (d.subject, d.instalment, d.talent_id)):
+            if (d.subject, d.instalment) not in seen:
+                seen.add((d.subject, d.instalment))
+                kept.append(d)
+        out = kept
+    return out
+
+
+def _snapshots(facts: pa.Table, ledger: pa.Table, oc: PolicyOutcome, talent_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """What the policy read for each of these people: their facts and this policy's ledger values."""
+    if not talent_ids:
+        return {}
+    sub = facts.filter(pc.is_in(facts.column("talent_id"), value_set=pa.array(talent_ids, pa.int64())))
+    sub = _facts_with_ledger(sub, ledger, oc)
+    cols = ["talent_id"] + [n for n in oc.facts_read if n in sub.column_names]
+    sub = sub.select(cols)
+    out = {}
+    for row in sub.to_pylist():
+        tid = row.pop("talent_id")
+        out[tid] = {k: _plain(v) for k, v in row.items()}
+    return out
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, Decimal):
+        return f"{v:.2f}"
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    return v
+
+
+# --- running ------------------------------------------------------------------------------------------------------
+
+class Progress:
+    """Writes the run's phase and counters at most every half second."""
+
+    def __init__(self, run: Run):
+        self.run = run
+        self._last = 0.0
+
+    def __call__(self, phase: str, done: int, total: int, *, force: bool = False) -> None:
+        import time
+
+        now = time.monotonic()
+        if not force and now - self._last < 0.5 and phase == self.run.phase:
+            return
+        self._last = now
+        self.run.phase, self.run.progress_done, self.run.progress_total = phase, done, total
+        Run.objects.filter(pk=self.run.pk).update(phase=phase, progress_done=done, progress_total=total,
+                                                   heartbeat_at=timezone.now())
+
+
+def run_create(*, as_of: dt.date, codes: list[str] | None = None, scope: str = "", trigger: str = "console",
+               actor=None) -> Run:
+    if codes:
+        in_force = {doc.code for _row, doc in policy_versions_in_force(as_of)}
+        unknown = sorted(set(codes) - in_force)
+        if unknown:
+            raise ApplicationError(f"no published version in force on {as_of.isoformat()} for: {', '.join(unknown)}",
+                                   code="policy_not_in_force", field="policy")
+    Run.objects.filter(status=RunStatus.RUNNING, heartbeat_at__lt=timezone.now() - STALE_AFTER).update(
+        status=RunStatus.FAILED, error="interrupted: no progress for 10 minutes", finished_at=timezone.now())
+    return Run.objects.create(as_of=as_of, policy_codes=sorted(set(codes or [])), scope=scope, trigger=trigger,
+                              started_by=actor if getattr(actor, "is_authenticated", False) else None)
+
+
+def run_execute(run_id: int, *, on_progress: Callable[[str, int, int], None] | None = None) -> Run:
+    run = Run.objects.get(pk=run_id)
+    if run.status in (RunStatus.DONE, RunStatus.FAILED):
+        return run
+    Run.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, started_at=timezone.now(),
+                                         heartbeat_at=timezone.now())
+    run.status = RunStatus.RUNNING
+    progress = Progress(run)
+
+    def step(phase: str, done: int, total: int, force: bool = False) -> None:
+        progress(phase, done, total, force=force)
+        if on_progress:
+            on_progress(phase, done, total)
+
+    try:
+        _execute(run, step)
+    except Exception as exc:
+        if not isinstance(exc, ApplicationError):
+            log.exception("eligibility run %s failed", run.pk)
+        Run.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000],
+                                             finished_at=timezone.now())
+        run.refresh_from_db()
+        raise
+    run.refresh_from_db()
+    return run
+
+
+def _outcomes(run: Run, facts: pa.Table, ledger: pa.Table) -> list[PolicyOutcome]:
+    in_force = policy_versions_in_force(run.as_of)
+    wanted = set(run.policy_codes) or {doc.code for _row, doc in in_force}
+    unknown = wanted - {doc.code for _row, doc in in_force}
+    if unknown:
+        raise ApplicationError(f"no published version in force on {run.as_of} for: {', '.join(sorted(unknown))}",
+                               code="policy_not_in_force", field="policy")
+    # policies that may exclude a wanted one are evaluated too, so exclusions apply as in the batch engine
+    needed = wanted | {doc.code for _row, doc in in_force if set(doc.excludes) & wanted}
+    rows = [(row, doc) for row, doc in in_force if doc.code in needed]
+    compiled = [policy_version_compiled(row, run.as_of) for row, _doc in rows]
+    results = evaluate_registry(compiled, facts, ledger)
+    out = []
+    for (row, doc), comp in zip(rows, compiled, strict=True):
+        if doc.code not in wanted:
+            continue
+        result = results[doc.code]
+        verdicts = result.column("verdict").cast(pa.string())
+        counts = Counter(verdicts.to_pylist())
+        oc = PolicyOutcome(row, comp, verdicts=dict(counts), facts_read=sorted(comp.facts_read()))
+        oc.verdict_of = dict(zip(result.column("talent_id").to_pylist(), verdicts.to_pylist(), strict=True))
+        unknown_rows = result.filter(pc.equal(verdicts, "unknown"))
+        masks = Counter(unknown_rows.column("unknown_mask").to_pylist())
+        for mask, n in masks.items():
+            for i, (cid, _c) in enumerate(comp.criteria):
+                if mask and mask >> i & 1:
+                    oc.undecided_criteria[cid] += n
+        oc.undecided_sample = unknown_rows.column("talent_id").to_pylist()[:20]
+        oc.due = _dues(comp, result, facts, ledger, run.as_of)
+        out.append(oc)
+    return out
+
+
+def _routes() -> Callable[[int, str, bool], int | None]:
+    routes = {(r.policy_id, r.tier): r.officer_id for r in ReviewRoute.objects.all()}
+
+    def route(policy_id: int, tier: str, review: bool) -> int | None:
+        for key in ((policy_id, tier), (policy_id, ""), (None, tier)):
+            if key in routes and (review or key[1]):
+                return routes[key]
+        return routes.get((None, "")) if review else None
+
+    return route
+
+
+def _execute(run: Run, step: Callable[..., None]) -> None:
+    step("facts", 0, 0, True)
+    facts = registry_facts(as_of=run.as_of)
+    if run.scope:
+        facts = facts.filter(pc.starts_with(pc.fill_null(facts.column("district"), ""), run.scope))
+    ledger = ledger_table(households=facts.select(["talent_id", "household_id"]))
+    step("evaluate", 0, facts.num_rows, True)
+    outcomes = _outcomes(run, facts, ledger)
+    in_scope = set(facts.column("talent_id").to_pylist())
+    info = {r["talent_id"]: r for r in facts.select(["talent_id", "degree", "district", "tier"]).to_pylist()}
+    route = _routes()
+    total_due = sum(len(o.due) for o in outcomes)
+    step("write", 0, total_due, True)
+    report: dict[str, Any] = {"policies": []}
+    previous = (Run.objects.filter(status=RunStatus.DONE, scope=run.scope).exclude(pk=run.pk)
+                .order_by("-finished_at", "-id").first())
+    counts = Counter()
+    written = 0
+    for oc in outcomes:
+        policy_id = oc.row.policy_id
+        existing: dict[tuple[str, int], tuple] = {}
+        talents_with_lines: set[int] = set()
+        for line in (Entitlement.objects.filter(policy_id=policy_id, kind=Kind.ENTITLEMENT,
+                                                status__in=[*LIVE, Status.WITHDRAWN, Status.SUPERSEDED])
+                     .values_list("id", "subject", "instalment", "talent_id", "amount", "status")):
+            lid, subj, inst, tid, amount, status = line
+            talents_with_lines.add(tid)
+            if status in LIVE:
+                existing[(subj, inst)] = (lid, tid, amount, status)
+        stats = Counter()
+        creates: list[tuple[Due, int | None]] = []   # (due, id of the candidate it supersedes)
+        flags: list[tuple[int, str]] = []
+        for d in oc.due:
+            found = existing.get((d.subject, d.instalment))
+            if found is None:
+                creates.append((d, None))
+            elif found[2] == d.amount:
+                stats["unchanged"] += 1
+            elif found[3] == Status.CANDIDATE:
+                creates.append((d, found[0]))
+            else:
+                stats["unchanged"] += 1
+                flags.append((found[0], f"run {run.pk}: {d.amount:.2f} computed, {found[2]:.2f} on the line"))
+        due_keys = {(d.subject, d.instalment) for d in oc.due}
+        withdraw = [lid for (subj, inst), (lid, tid, _a, status) in existing.items()
+                    if status == Status.CANDIDATE and tid in in_scope and (subj, inst) not in due_keys
+                    and oc.verdict_of.get(tid) in ("no", "excluded")]
+        snapshots = _snapshots(facts, ledger, oc, sorted({d.talent_id for d, _ in creates}))
+        for start in range(0, len(creates), CHUNK):
+            chunk = creates[start:start + CHUNK]
+            stats += _write_chunk(run, oc, chunk, snapshots, info, route, talents_with_lines)
+            written += len(chunk)
+            step("write", written, total_due)
+        for start in range(0, len(withdraw), CHUNK):
+            stats["withdrawn"] += _withdraw(run, withdraw[start:start + CHUNK])
+        for lid, note in flags:
+            Entitlement.objects.filter(pk=lid).update(changed=True, flag=note[:300])
+        stats["flagged"] = len(flags)
+        stats["amount_new"] = Entitlement.objects.filter(run=run, policy_id=policy_id).aggregate(
+            s=Sum("amount"))["s"] or Decimal("0.00")
+        evaluated = sum(oc.verdicts.values())
+        undecided = oc.verdicts.get("unknown", 0)
+        counts.update(evaluated=evaluated, undecided=undecided, new=stats["new"], unchanged=stats["unchanged"],
+                      withdrawn=stats["withdrawn"])
+        labels = {c.id: {"zh": c.label.zh, "en": c.label.en} for c in oc.compiled.version.criteria}
+        report["policies"].append({
+            "code": oc.row.policy.code, "version": oc.row.version, "version_id": oc.row.pk,
+            "title": {"zh": oc.compiled.version.title.zh, "en": oc.compiled.version.title.en},
+            "verdicts": oc.verdicts, "evaluated": evaluated, "due": len(oc.due), "new": stats["new"],
+            "superseded": stats["superseded"], "unchanged": stats["unchanged"], "withdrawn": stats["withdrawn"],
+            "flagged": stats["flagged"], "amount_new": f"{stats['amount_new']:.2f}",
+            "undecided": undecided,
+            "undecided_by_criterion": [{"criterion": cid, "label": labels.get(cid, {}), "count": n}
+                                       for cid, n in oc.undecided_criteria.most_common()],
+            "undecided_sample": oc.undecided_sample,
+        })
+    report["previous_run"] = previous.pk if previous else None
+    if previous:
+        before = {p["code"]: p for p in previous.report.get("policies", [])}
+        report["since_previous"] = [
+            {"code": p["code"], "eligible_before": sum(before.get(p["code"], {}).get("verdicts", {}).get(v, 0)
+                                                       for v in ELIGIBLE),
+             "eligible_now": sum(p["verdicts"].get(v, 0) for v in ELIGIBLE),
+             "undecided_before": before.get(p["code"], {}).get("undecided", 0), "undecided_now": p["undecided"]}
+            for p in report["policies"]]
+    Run.objects.filter(pk=run.pk).update(
+        status=RunStatus.DONE, finished_at=timezone.now(), report=report, phase="done", progress_done=total_due,
+        progress_total=total_due, evaluated=counts["evaluated"], new=counts["new"], unchanged=counts["unchanged"],
+        withdrawn=counts["withdrawn"], undecided=counts["undecided"], heartbeat_at=timezone.now())
+
+
+def _facts_with_ledger(facts: pa.Table, ledger: pa.Table, oc: PolicyOutcome) -> pa.Table:
+    """The facts joined to this policy's ledger values, so a snapshot holds what the policy read."""
+    ledger_facts = [n for n in oc.facts_read if n.startswith("ledger_")]
+    if not ledger_facts:
+        return facts
+    mine = ledger.filter(pc.equal(ledger.column("policy_code"), oc.row.policy.code)) if ledger.num_rows else ledger
+    con = duckdb.connect()
+    try:
+        con.register("f", facts)
+        con.register("l", mine)
+        return con.sql(
+            "SELECT f.*, COALESCE(l.instalments_paid, 0) AS ledger_instalments_paid, "
+            "COALESCE(l.amount_paid, 0) AS ledger_amount_paid, l.first_paid_on AS ledger_first_paid_on, "
+            "COALESCE(l.household_paid, 0) AS ledger_household_paid "
+            "FROM f LEFT JOIN l ON l.talent_id = f.talent_id").to_arrow_table()
+    finally:
+        con.close()
+
+
+def _write_chunk(run: Run, oc: PolicyOutcome, chunk: list[tuple[Due, int | None]], snapshots: dict[int, dict],
+                 info: dict[int, dict], route: Callable, talents_with_lines: set[int]) -> Counter:
+    stats = Counter()
+    now = timezone.now()
+    doc = oc.compiled.version
+    with transaction.atomic():
+        replaced = [old for _d, old in chunk if old is not None]
+        superseded: set[int] = set()
+        if replaced:
+            superseded = set(Entitlement.objects.select_for_update().filter(
+                pk__in=replaced, status=Status.CANDIDATE).values_list("pk", flat=True))
+            Entitlement.objects.filter(pk__in=superseded).update(status=Status.SUPERSEDED, updated_at=now)
+            EntitlementEvent.objects.bulk_create([
+                EntitlementEvent(entitlement_id=pk, from_status=Status.CANDIDATE, to_status=Status.SUPERSEDED,
+                                 run=run, reason="amount changed") for pk in sorted(superseded)])
+        lines = []
+        for d, old in chunk:
+            if old is not None and old not in superseded:
+                continue  # someone else moved the old line on: leave it
+            facts_of = info.get(d.talent_id, {})
+            review = d.verdict == "review" or facts_of.get("tier") == "A"
+            lines.append(Entitlement(
+                subject=d.subject, talent_id=d.talent_id, policy_id=oc.row.policy_id, policy_version_id=oc.row.pk,
+                instalment=d.instalment, instalment_id=d.instalment_id, kind=Kind.ENTITLEMENT, replaces_id=old,
+                amount=d.amount, due=d.due, status=Status.CANDIDATE,
+                explanation={"as_of": run.as_of.isoformat(), "code": doc.code, "version": doc.version,
+                             "verdict": d.verdict, "facts": snapshots.get(d.talent_id, {})},
+                degree=facts_of.get("degree") or "", district=facts_of.get("district") or "",
+                tier=facts_of.get("tier") or "", review_required=review,
+                assigned_to_id=route(oc.row.policy_id, facts_of.get("tier") or "", review),
+                first_time=d.talent_id not in talents_with_lines, changed=old is not None, run=run,
+                created_at=now, updated_at=now))
+        before = Entitlement.objects.filter(run=run, policy_id=oc.row.policy_id).count()
+        Entitlement.objects.bulk_create(lines, ignore_conflicts=True)
+        created = Entitlement.objects.filter(run=run, policy_id=oc.row.policy_id).count() - before
+    stats["new"] += created
+    stats["superseded"] += len(superseded)
+    stats["unchanged"] += len(chunk) - created
+    return stats
+
+
+def _withdraw(run: Run, ids: list[int]) -> int:
+    with transaction.atomic():
+        found = list(Entitlement.objects.select_for_update().filter(pk__in=ids, status=Status.CANDIDATE)
+                     .values_list("pk", flat=True))
+        Entitlement.objects.filter(pk__in=found).update(status=Status.WITHDRAWN, updated_at=timezone.now())
+        EntitlementEvent.objects.bulk_create([
+            EntitlementEvent(entitlement_id=pk, from_status=Status.CANDIDATE, to_status=Status.WITHDRAWN, run=run,
+                             reason="no longer eligible") for pk in found])
+    return len(found)

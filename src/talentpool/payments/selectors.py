@@ -1,0 +1,182 @@
+"""Reads on the ledger, narrowed to what the user may see: officers their district scope, talents their own
+lines, nobody else anything."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from talentpool.accounts.models import Role
+
+from .models import BatchStatus, Entitlement, EntitlementEvent, PaymentBatch, Run, Status
+
+
+def _active(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def entitlements_visible_to(user) -> QuerySet[Entitlement]:
+    qs = Entitlement.objects.all()
+    if not _active(user):
+        return qs.none()
+    if user.role == Role.OFFICER and user.scope_prefix:
+        return qs.filter(talent__district__startswith=user.scope_prefix)
+    if user.role == Role.TALENT:
+        return qs.filter(talent__user=user)
+    return qs.none()
+
+
+def runs_visible_to(user) -> QuerySet[Run]:
+    """Officers see runs over their scope or inside it (a city officer sees the district runs of the city)."""
+    if not _active(user) or user.role != Role.OFFICER or not user.scope_prefix:
+        return Run.objects.none()
+    return Run.objects.filter(scope__startswith=user.scope_prefix).select_related("started_by")
+
+
+def batches_visible_to(user) -> QuerySet[PaymentBatch]:
+    if not _active(user) or user.role != Role.OFFICER or not user.scope_prefix:
+        return PaymentBatch.objects.none()
+    return PaymentBatch.objects.filter(scope__startswith=user.scope_prefix).select_related(
+        "created_by", "approved_by", "sent_by")
+
+
+@dataclass
+class QueueFilter:
+    status: str = Status.CANDIDATE
+    policy: str = ""
+    degree: str = ""
+    district: str = ""
+    amount_min: Decimal | None = None
+    amount_max: Decimal | None = None
+    first_time: bool = False
+    changed: bool = False
+    review: str = ""          # "", "yes" (manual review only), "no" (bulk-approvable only)
+    mine: bool = False        # routed to me
+    run: int | None = None
+    q: str = ""               # name prefix
+
+
+def entitlement_queue(user, f: QueueFilter) -> QuerySet[Entitlement]:
+    qs = entitlements_visible_to(user).select_related("talent", "policy", "assigned_to", "batch")
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.policy:
+        qs = qs.filter(policy__code=f.policy)
+    if f.degree:
+        qs = qs.filter(degree=f.degree)
+    if f.district:
+        qs = qs.filter(talent__district__startswith=f.district)
+    if f.amount_min is not None:
+        qs = qs.filter(amount__gte=f.amount_min)
+    if f.amount_max is not None:
+        qs = qs.filter(amount__lte=f.amount_max)
+    if f.first_time:
+        qs = qs.filter(first_time=True)
+    if f.changed:
+        qs = qs.filter(changed=True)
+    if f.review == "yes":
+        qs = qs.filter(review_required=True)
+    elif f.review == "no":
+        qs = qs.filter(review_required=False)
+    if f.mine:
+        qs = qs.filter(assigned_to=user)
+    if f.run:
+        qs = qs.filter(run_id=f.run)
+    if f.q:
+        qs = qs.filter(talent__name__startswith=f.q)
+    return qs.order_by("due", "pk")
+
+
+def queue_totals(qs: QuerySet[Entitlement]) -> dict[str, Any]:
+    agg = qs.order_by().aggregate(n=Count("pk"), amount=Sum("amount"),
+                                  review=Count("pk", filter=Q(review_required=True)))
+    return {"count": agg["n"], "amount": agg["amount"] or Decimal("0.00"), "review": agg["review"]}
+
+
+def entitlement_get(user, pk: int) -> Entitlement | None:
+    return (entitlements_visible_to(user).select_related("talent", "policy", "policy_version", "assigned_to",
+                                                         "batch", "decided_by", "run", "corrects", "replaces")
+            .filter(pk=pk).first())
+
+
+def entitlement_history(line: Entitlement) -> list[EntitlementEvent]:
+    return list(EntitlementEvent.objects.filter(entitlement=line).select_related("actor", "run", "batch"))
+
+
+def entitlement_explanation(line: Entitlement):
+    """The explanation as of the run that made the line, rebuilt from the facts it stored and the version it
+    was made under (the same engine call as a live explanation, so it reads the same)."""
+    from talentpool.engines.policy import explain
+    from talentpool.policies.selectors import policy_version_document
+
+    snap = line.explanation or {}
+    facts = dict(snap.get("facts") or {})
+    ledger = {k.removeprefix("ledger_"): facts.pop(k) for k in list(facts) if k.startswith("ledger_")}
+    as_of = dt.date.fromisoformat(snap["as_of"]) if snap.get("as_of") else line.due
+    doc = policy_version_document(line.policy_version)
+    return explain(doc, facts, as_of, ledger or None)
+
+
+def talent_lines(user) -> QuerySet[Entitlement]:
+    """A talent's own lines, newest first (withdrawn and superseded ones are the office's history)."""
+    return (entitlements_visible_to(user).exclude(status__in=[Status.WITHDRAWN, Status.SUPERSEDED])
+            .select_related("policy", "batch").order_by("-due", "-pk"))
+
+
+def batch_lines(batch: PaymentBatch) -> QuerySet[Entitlement]:
+    return batch.lines.select_related("talent", "policy", "talent__bank_account").order_by("pk")
+
+
+def batch_open_count(user) -> int:
+    return batches_visible_to(user).filter(status__in=[BatchStatus.AWAITING_APPROVAL, BatchStatus.READY,
+                                                       BatchStatus.SENT]).count()
+
+
+# --- reports ------------------------------------------------------------------------------------------------------
+
+REPORT_DIMENSIONS = ("policy", "degree", "district")
+
+
+def paid_report(user, *, year: int) -> dict[str, list[dict[str, Any]]]:
+    """Paid in ``year`` (by bank date) in the user's scope: headcount (distinct people) and amount, by policy,
+    by degree and by district, and the total."""
+    qs = entitlements_visible_to(user).filter(status=Status.PAID, paid_on__year=year).order_by()
+    out: dict[str, list[dict[str, Any]]] = {}
+    columns = {"policy": "policy__code", "degree": "degree", "district": "district"}
+    for name, column in columns.items():
+        rows = (qs.values(column).annotate(headcount=Count("talent_id", distinct=True), lines=Count("pk"),
+                                           amount=Sum("amount")).order_by(column))
+        out[name] = [{"key": r[column] or "", "headcount": r["headcount"], "lines": r["lines"],
+                      "amount": r["amount"] or Decimal("0.00")} for r in rows]
+    total = qs.aggregate(headcount=Count("talent_id", distinct=True), lines=Count("pk"), amount=Sum("amount"))
+    out["total"] = [{"key": "", "headcount": total["headcount"], "lines": total["lines"],
+                     "amount": total["amount"] or Decimal("0.00")}]
+    return out
+
+
+def paid_report_xlsx(report: dict[str, list[dict[str, Any]]], *, year: int, labels: dict[str, Any]) -> bytes:
+    """The report as a workbook: one sheet per dimension, amounts as numbers with two decimals."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name in (*REPORT_DIMENSIONS, "total"):
+        ws = wb.create_sheet(labels["sheets"][name])
+        ws.append([labels["key"][name], labels["headcount"], labels["lines"], labels["amount"]])
+        for row in report[name]:
+            key = labels["names"][name](row["key"]) if row["key"] else ""
+            ws.append([key, row["headcount"], row["lines"], row["amount"]])
+            ws.cell(ws.max_row, 4).number_format = "#,##0.00"
+        ws.column_dimensions["A"].width = 36
+        ws.column_dimensions["D"].width = 16
+        ws.title = ws.title[:31]
+    ws = wb.create_sheet(labels["about"])
+    ws.append([labels["year"], year])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

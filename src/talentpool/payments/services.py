@@ -1,0 +1,559 @@
+"""Writes on the ledger: decisions, payment batches, bank files and return files, retries, corrections, bank
+accounts and review routes. Every change of a line's state goes through ``_move``: it locks the lines it expects
+in the state it expects, moves them, and writes one event per line, all in one transaction."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max, QuerySet, Sum
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from stdnum import luhn
+
+from talentpool.accounts.models import Role, User
+from talentpool.core.audit import audit_record
+from talentpool.core.crypto import decrypt_text, encrypt_text
+from talentpool.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
+from talentpool.core.models import AuditAction
+from talentpool.core.notices import Message, notify
+from talentpool.core.permissions import ensure_role
+from talentpool.engines.tabular.columns import Column, KindSpec
+from talentpool.engines.tabular.messages import FileProblem
+from talentpool.engines.tabular.normalise import cell_text, parse_date
+from talentpool.engines.tabular.reading import read_table
+from talentpool.policies.models import Policy
+
+from .models import (
+    BankAccount,
+    BatchStatus,
+    Entitlement,
+    EntitlementEvent,
+    Kind,
+    PaymentBatch,
+    ReturnImport,
+    ReviewRoute,
+    Status,
+)
+from .selectors import entitlements_visible_to
+
+CHUNK = 2000
+
+
+def two_person_above() -> Decimal:
+    """Batches whose total is above this many yuan need a second officer's approval (0 = always)."""
+    return Decimal(str(getattr(settings, "TALENTPOOL_TWO_PERSON_ABOVE", "100000.00")))
+
+
+def _officer(actor) -> None:
+    ensure_role(actor, Role.OFFICER)
+
+
+def _chunks(ids: list[int]) -> Iterable[list[int]]:
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start:start + CHUNK]
+
+
+def _move(ids: list[int], *, expect: Iterable[str], to: str, actor=None, reason: str = "", batch=None,
+          extra: dict | None = None) -> list[int]:
+    """Move the lines among ``ids`` that are in one of the ``expect`` states to ``to``; returns those moved."""
+    moved: list[int] = []
+    now = timezone.now()
+    expect = list(expect)
+    with transaction.atomic():
+        for chunk in _chunks(ids):
+            rows = list(Entitlement.objects.select_for_update().filter(pk__in=chunk, status__in=expect)
+                        .values_list("pk", "status"))
+            if not rows:
+                continue
+            found = [pk for pk, _s in rows]
+            Entitlement.objects.filter(pk__in=found).update(status=to, updated_at=now, **(extra or {}))
+            EntitlementEvent.objects.bulk_create([
+                EntitlementEvent(entitlement_id=pk, from_status=status, to_status=to,
+                                 actor=actor if getattr(actor, "is_authenticated", False) else None,
+                                 batch=batch, reason=reason[:300]) for pk, status in rows])
+            moved += found
+    return moved
+
+
+def _notify_lines(ids: list[int], kind: str) -> int:
+    """A notice (and email) to each talent with an account, for lines just approved, paid or failed."""
+    messages = []
+    with translation.override(settings.LANGUAGE_CODE):
+        for chunk in _chunks(ids):
+            for line in (Entitlement.objects.filter(pk__in=chunk, talent__user__isnull=False)
+                         .select_related("policy").values("pk", "talent__user_id", "policy__title_zh", "amount",
+                                                          "instalment", "bank_reason")):
+                params = {"policy": line["policy__title_zh"], "amount": f"{line['amount']:,.2f}",
+                          "n": line["instalment"], "reason": line["bank_reason"]}
+                if kind == "approved":
+                    title = _("Approved: %(policy)s, instalment %(n)s, %(amount)s yuan") % params
+                    body = _("The talent office approved this payment from the data it holds; you need not apply. "
+                             "You will be told when the money is paid.")
+                elif kind == "paid":
+                    title = _("Paid: %(policy)s, instalment %(n)s, %(amount)s yuan") % params
+                    body = _("The money was paid into your bank account.")
+                else:
+                    title = _("Payment failed: %(policy)s, instalment %(n)s") % params
+                    body = _("The bank could not pay: %(reason)s. Please check your bank account in the portal; the "
+                             "office will pay again once it is updated.") % params
+                messages.append(Message(line["talent__user_id"], f"entitlement_{kind}", title, body,
+                                        reverse("payments:mine") + f"#line-{line['pk']}"))
+    return notify(messages)
+
+
+# --- decisions ----------------------------------------------------------------------------------------------------
+
+@dataclass
+class Outcome:
+    done: int
+    skipped: int = 0
+    note: str = ""
+
+
+def _selected(actor, ids: list[int] | None, queryset: QuerySet | None) -> QuerySet[Entitlement]:
+    qs = entitlements_visible_to(actor)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    if queryset is not None:
+        qs = qs.filter(pk__in=queryset.values("pk"))
+    return qs
+
+
+def entitlements_approve(*, actor, ids: list[int] | None = None, queryset: QuerySet | None = None,
+                         request=None) -> Outcome:
+    """Approve candidates. In bulk (more than one line) lines marked for manual review are skipped; one such
+    line is approved on its own, by the officer it is routed to (or any officer when it is routed to no one)."""
+    _officer(actor)
+    qs = _selected(actor, ids, queryset).filter(status=Status.CANDIDATE)
+    rows = list(qs.values_list("pk", "review_required", "assigned_to_id"))
+    single = len(rows) == 1
+    allowed = [pk for pk, review, assignee in rows
+               if not review or (single and assignee in (None, actor.pk))]
+    if single and rows and not allowed:
+        raise PermissionDeniedError(_("This line is routed to another officer for manual review."))
+    moved = _move(allowed, expect=[Status.CANDIDATE], to=Status.APPROVED, actor=actor,
+                  extra={"decided_by_id": actor.pk, "decided_at": timezone.now()})
+    if moved:
+        _notify_lines(moved, "approved")
+        audit_record(actor=actor, action=AuditAction.ENTITLEMENT_DECISION, target=f"entitlements:{len(moved)}",
+                     request=request, detail={"decision": "approve", "count": len(moved), "first": moved[:20]})
+    return Outcome(len(moved), len(rows) - len(moved),
+                   _("lines for manual review are approved one by one") if len(rows) > len(moved) else "")
+
+
+def entitlements_reject(*, actor, reason: str, ids: list[int] | None = None, queryset: QuerySet | None = None,
+                        request=None) -> Outcome:
+    _officer(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(_("Give the reason for rejecting."), field="reason", code="reason_required")
+    rows = list(_selected(actor, ids, queryset).filter(status=Status.CANDIDATE)
+                .values_list("pk", "review_required", "assigned_to_id"))
+    allowed = [pk for pk, review, assignee in rows if not review or assignee in (None, actor.pk)]
+    moved = _move(allowed, expect=[Status.CANDIDATE], to=Status.REJECTED, actor=actor, reason=reason,
+                  extra={"decided_by_id": actor.pk, "decided_at": timezone.now(), "reason": reason[:300]})
+    if moved:
+        audit_record(actor=actor, action=AuditAction.ENTITLEMENT_DECISION, target=f"entitlements:{len(moved)}",
+                     request=request, detail={"decision": "reject", "count": len(moved), "reason": reason,
+                                              "first": moved[:20]})
+    return Outcome(len(moved), len(rows) - len(moved))
+
+
+def entitlement_correct(*, actor, line_id: int, amount: Decimal, reason: str, request=None) -> Entitlement:
+    """A paid line's amount was wrong: a correction line for the difference goes through approval and payment
+    like any other line; the paid line is not touched."""
+    _officer(actor)
+    line = entitlements_visible_to(actor).filter(pk=line_id, kind=Kind.ENTITLEMENT).first()
+    if line is None:
+        raise NotFoundError()
+    if line.status != Status.PAID:
+        raise ApplicationError(_("Only a paid line is corrected; change a candidate by rerunning."), code="not_paid")
+    if not (reason or "").strip():
+        raise ApplicationError(_("Give the reason for the correction."), field="reason", code="reason_required")
+    delta = (Decimal(amount) - line.amount).quantize(Decimal("0.01"))
+    if delta == 0:
+        raise ApplicationError(_("The corrected amount equals the amount paid."), field="amount", code="no_change")
+    if delta < 0:
+        raise ApplicationError(_("Overpayments are recovered outside the platform; a correction only pays more."),
+                               field="amount", code="negative_correction")
+    with transaction.atomic():
+        if Entitlement.objects.filter(corrects=line, kind=Kind.CORRECTION, status__in=[
+                Status.CANDIDATE, Status.APPROVED, Status.BATCHED, Status.FAILED]).exists():
+            raise ApplicationError(_("A correction of this line is already under way."), code="correction_exists")
+        fix = Entitlement.objects.create(
+            subject=line.subject, talent_id=line.talent_id, policy_id=line.policy_id,
+            policy_version_id=line.policy_version_id, instalment=line.instalment, instalment_id=line.instalment_id,
+            kind=Kind.CORRECTION, corrects=line, amount=delta, due=timezone.localdate(), status=Status.CANDIDATE,
+            reason=reason.strip()[:300], explanation=line.explanation, degree=line.degree, district=line.district,
+            tier=line.tier, review_required=True, assigned_to=None, flag=_("correction of %(ref)s") % {
+                "ref": line.reference})
+    audit_record(actor=actor, action=AuditAction.ENTITLEMENT_DECISION, target=f"entitlement:{line.pk}",
+                 subject_talent_id=line.talent_id, request=request,
+                 detail={"decision": "correct", "difference": f"{delta:.2f}", "reason": reason.strip()})
+    return fix
+
+
+def entitlements_retry(*, actor, ids: list[int], request=None) -> Outcome:
+    """Failed lines go back to approved (to join a new batch) once the talent has updated the bank account
+    since the failure; others stay failed."""
+    _officer(actor)
+    rows = list(entitlements_visible_to(actor).filter(pk__in=ids, status=Status.FAILED)
+                .values_list("pk", "talent__bank_account__updated_at"))
+    failed_at = dict(EntitlementEvent.objects.filter(entitlement_id__in=[r[0] for r in rows], to_status=Status.FAILED)
+                     .values("entitlement_id").annotate(at=Max("at")).values_list("entitlement_id", "at"))
+    ready = [pk for pk, updated in rows if updated is not None and updated > failed_at.get(pk, updated)]
+    moved = _move(ready, expect=[Status.FAILED], to=Status.APPROVED, actor=actor,
+                  reason="retry after the bank account was updated", extra={"batch_id": None})
+    if moved:
+        audit_record(actor=actor, action=AuditAction.ENTITLEMENT_DECISION, target=f"entitlements:{len(moved)}",
+                     request=request, detail={"decision": "retry", "count": len(moved), "first": moved[:20]})
+    return Outcome(len(moved), len(rows) - len(moved),
+                   _("the talent has not updated the bank account since the failure") if len(rows) > len(moved) else "")
+
+
+# --- batches ------------------------------------------------------------------------------------------------------
+
+def batch_create(*, actor, ids: list[int] | None = None, queryset: QuerySet | None = None,
+                 request=None) -> PaymentBatch:
+    """Put approved lines (with a bank account on file) into a new batch. Above the two-person amount the
+    batch waits for a second officer."""
+    _officer(actor)
+    qs = _selected(actor, ids, queryset).filter(status=Status.APPROVED, batch__isnull=True)
+    candidates = list(qs.filter(talent__bank_account__isnull=False).values_list("pk", flat=True))
+    if not candidates:
+        raise ApplicationError(_("No approved lines with a bank account on file to put in a batch."),
+                               code="nothing_to_batch")
+    today = timezone.localdate()
+    with transaction.atomic():
+        prefix = f"PB{today:%Y%m%d}-"
+        count = PaymentBatch.objects.filter(number__startswith=prefix).count()
+        batch = PaymentBatch.objects.create(number=f"{prefix}{count + 1:03d}", scope=actor.scope_prefix,
+                                            created_by=actor)
+        moved = _move(candidates, expect=[Status.APPROVED], to=Status.BATCHED, actor=actor, batch=batch,
+                      extra={"batch_id": batch.pk})
+        if not moved:
+            raise ApplicationError(_("The lines were changed meanwhile; nothing was put in a batch."),
+                                   code="nothing_to_batch")
+        total = Entitlement.objects.filter(batch=batch).aggregate(s=Sum("amount"))["s"] or Decimal("0")
+        batch.line_count, batch.total = len(moved), total
+        batch.status = BatchStatus.AWAITING_APPROVAL if total > two_person_above() else BatchStatus.READY
+        batch.save(update_fields=["line_count", "total", "status"])
+    audit_record(actor=actor, action=AuditAction.PAYMENT_BATCH, target=f"batch:{batch.number}", request=request,
+                 detail={"action": "create", "lines": batch.line_count, "total": f"{batch.total:.2f}"})
+    return batch
+
+
+def _batch_for(actor, batch_id: int) -> PaymentBatch:
+    from .selectors import batches_visible_to
+
+    batch = batches_visible_to(actor).filter(pk=batch_id).first()
+    if batch is None:
+        raise NotFoundError()
+    return batch
+
+
+def batch_approve(*, actor, batch_id: int, request=None) -> PaymentBatch:
+    """The second person: an officer other than the one who made the batch."""
+    _officer(actor)
+    with transaction.atomic():
+        batch = _batch_for(actor, batch_id)
+        batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.status != BatchStatus.AWAITING_APPROVAL:
+            raise ApplicationError(_("This batch is not waiting for approval."), code="batch_state")
+        if batch.created_by_id == actor.pk:
+            raise PermissionDeniedError(_("A second officer must approve a batch you made (two-person rule)."),
+                                        code="two_person_rule")
+        batch.status, batch.approved_by, batch.approved_at = BatchStatus.READY, actor, timezone.now()
+        batch.save(update_fields=["status", "approved_by", "approved_at"])
+    audit_record(actor=actor, action=AuditAction.PAYMENT_BATCH, target=f"batch:{batch.number}", request=request,
+                 detail={"action": "approve", "total": f"{batch.total:.2f}"})
+    return batch
+
+
+def batch_cancel(*, actor, batch_id: int, request=None) -> PaymentBatch:
+    """A batch not yet sent: its lines go back to approved."""
+    _officer(actor)
+    with transaction.atomic():
+        batch = PaymentBatch.objects.select_for_update().get(pk=_batch_for(actor, batch_id).pk)
+        if batch.status not in (BatchStatus.AWAITING_APPROVAL, BatchStatus.READY):
+            raise ApplicationError(_("Only a batch not yet sent to the bank can be cancelled."), code="batch_state")
+        ids = list(batch.lines.filter(status=Status.BATCHED).values_list("pk", flat=True))
+        _move(ids, expect=[Status.BATCHED], to=Status.APPROVED, actor=actor, batch=batch, reason="batch cancelled",
+              extra={"batch_id": None})
+        batch.status = BatchStatus.CANCELLED
+        batch.save(update_fields=["status"])
+    audit_record(actor=actor, action=AuditAction.PAYMENT_BATCH, target=f"batch:{batch.number}", request=request,
+                 detail={"action": "cancel"})
+    return batch
+
+
+BANK_FILE_HEADERS = ["参考号", "户名", "账号", "开户行", "金额", "用途", "批次号"]
+
+
+def batch_file(*, actor, batch_id: int, fmt: str, request=None) -> tuple[str, bytes, str]:
+    """The payment file for the bank (XLSX or CSV): reference, holder, full account number, bank, amount,
+    purpose, batch. Only payment officers; the first export marks the batch sent. Returns (name, bytes, type)."""
+    _officer(actor)
+    if not actor.is_payment_officer:
+        raise PermissionDeniedError(_("Only payment officers may export bank files, which carry account numbers."),
+                                    code="not_payment_officer")
+    if fmt not in ("xlsx", "csv"):
+        raise ApplicationError(_("Choose xlsx or csv."), field="format")
+    batch = _batch_for(actor, batch_id)
+    if batch.status not in (BatchStatus.READY, BatchStatus.SENT, BatchStatus.CLOSED):
+        raise ApplicationError(_("This batch needs a second officer's approval before it goes to the bank."),
+                               code="batch_state")
+    lines = (batch.lines.select_related("talent__bank_account", "policy").order_by("pk"))
+    rows = []
+    for line in lines:
+        account = getattr(line.talent, "bank_account", None)
+        rows.append([line.reference, account.holder if account else "", decrypt_text(account.number_encrypted)
+                     if account else "", account.bank_name if account else "", f"{line.amount:.2f}",
+                     f"{line.policy.title_zh} 第{line.instalment}期", batch.number])
+    if batch.status == BatchStatus.READY:
+        PaymentBatch.objects.filter(pk=batch.pk, status=BatchStatus.READY).update(
+            status=BatchStatus.SENT, sent_by=actor, sent_at=timezone.now())
+    audit_record(actor=actor, action=AuditAction.EXPORT, target=f"batch:{batch.number}", request=request,
+                 detail={"file": "bank payment file", "format": fmt, "lines": len(rows)})
+    name = f"{batch.number}.{fmt}"
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        writer.writerow(BANK_FILE_HEADERS)
+        writer.writerows(rows)
+        return name, buf.getvalue().encode("utf-8-sig"), "text/csv; charset=utf-8"
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("代发")
+    ws.append(BANK_FILE_HEADERS)
+    for row in rows:
+        ws.append(row[:4] + [Decimal(row[4])] + row[5:])
+    out = io.BytesIO()
+    wb.save(out)
+    return name, out.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+RETURN_SPEC = KindSpec("bank_return", "回盘", "Bank return file", (
+    Column("reference", "参考号", "Line reference from the payment file", "E0000000001", required=True,
+           aliases=("reference", "ref", "流水参考号")),
+    Column("amount", "金额", "Amount the bank paid or tried to pay", "12500.00", required=True, aliases=("amount",)),
+    Column("result", "结果", "成功 (paid) or 失败 (failed)", "成功", required=True,
+           aliases=("result", "status", "处理结果", "状态")),
+    Column("reason", "原因", "The bank's reason for a failure", "账户已销户", aliases=("reason", "失败原因", "备注")),
+    Column("account", "账号", "Account number (checked when present)", "", aliases=("account",)),
+    Column("paid_on", "日期", "Date of payment", "2026-11-30", aliases=("date", "paid_on", "交易日期")),
+), ("reference",))
+
+_PAID_WORDS = {"成功", "已支付", "支付成功", "paid", "success", "ok", "s"}
+_FAILED_WORDS = {"失败", "支付失败", "退票", "failed", "fail", "f"}
+_REFERENCE = re.compile(r"^E(\d{10})$")
+
+
+def batch_return_import(*, actor, batch_id: int, path, filename: str, request=None) -> ReturnImport:
+    """Read the bank's return file and mark lines paid or failed. A line the file gets wrong (unknown or
+    foreign reference, a repeat, an amount or account that does not match, an unreadable result, a change to a
+    line already settled) is rejected with its row and reason; the valid lines are applied together; a paid
+    line never changes."""
+    _officer(actor)
+    batch = _batch_for(actor, batch_id)
+    if batch.status not in (BatchStatus.SENT, BatchStatus.CLOSED):
+        raise ApplicationError(_("Export the payment file before importing the bank's return."), code="batch_state")
+    with open(path, "rb") as fh:
+        digest = hashlib.sha256(fh.read()).hexdigest()
+    try:
+        table = read_table(path, spec=RETURN_SPEC, max_bytes=20 * 1024 * 1024)
+    except FileProblem as exc:
+        raise ApplicationError(exc.reason(_), code="file_invalid", field="file") from exc
+    lines = {line.pk: line for line in batch.lines.select_related("talent__bank_account")}
+    problems: list[dict] = []
+    first_row: dict[int, int] = {}
+    paid: dict[int, dt.date] = {}
+    failed: dict[int, str] = {}
+    unchanged = 0
+
+    def reject(row: int, column: str, value, reason: str) -> None:
+        problems.append({"row": row, "column": table.header_of(column), "value": cell_text(value)[:100],
+                         "reason": reason})
+
+    for row, cells in table.rows:
+        v = table.values(cells)
+        ref = cell_text(v.get("reference")).strip().upper()
+        m = _REFERENCE.match(ref)
+        pk = int(m.group(1)) if m else None
+        if pk is None:
+            reject(row, "reference", ref, _("not a line reference of a payment file (E followed by 10 digits)"))
+            continue
+        if pk in first_row:
+            reject(row, "reference", ref, _("this line appears again (first in row %(row)s)") % {"row": first_row[pk]})
+            continue
+        first_row[pk] = row
+        line = lines.get(pk)
+        if line is None:
+            reject(row, "reference", ref, _("no such line in batch %(batch)s") % {"batch": batch.number})
+            continue
+        try:
+            amount = Decimal(cell_text(v.get("amount")).replace(",", "").strip()).quantize(Decimal("0.01"))
+        except (InvalidOperation, ValueError):
+            reject(row, "amount", v.get("amount"), _("not an amount"))
+            continue
+        if amount != line.amount:
+            reject(row, "amount", v.get("amount"), _("%(found)s does not match the line's %(expected)s") % {
+                "found": f"{amount:.2f}", "expected": f"{line.amount:.2f}"})
+            continue
+        account_text = re.sub(r"\s", "", cell_text(v.get("account")))
+        if account_text:
+            account = getattr(line.talent, "bank_account", None)
+            if account is None or decrypt_text(account.number_encrypted) != account_text:
+                reject(row, "account", "****" + account_text[-4:], _("not the account the line was sent to"))
+                continue
+        word = cell_text(v.get("result")).strip().lower()
+        if word in _PAID_WORDS:
+            result = Status.PAID
+        elif word in _FAILED_WORDS:
+            result = Status.FAILED
+        else:
+            reject(row, "result", v.get("result"), _("the result must be 成功 (paid) or 失败 (failed)"))
+            continue
+        if line.status in (Status.PAID, Status.FAILED):
+            if line.status == result:
+                unchanged += 1
+            else:
+                reject(row, "result", v.get("result"), _("the line is already recorded as %(status)s; a return file "
+                                                         "cannot change it") % {"status": line.get_status_display()})
+            continue
+        if line.status != Status.BATCHED:
+            reject(row, "reference", ref, _("the line is %(status)s, not waiting for the bank") % {
+                "status": line.get_status_display()})
+            continue
+        if result == Status.PAID:
+            day = timezone.localdate()
+            if cell_text(v.get("paid_on")).strip():
+                try:
+                    day = parse_date(v.get("paid_on"))
+                except ValueError:
+                    reject(row, "paid_on", v.get("paid_on"), _("not a date"))
+                    continue
+            paid[pk] = day
+        else:
+            reason = cell_text(v.get("reason")).strip()
+            if not reason:
+                reject(row, "reason", "", _("a failed line needs the bank's reason"))
+                continue
+            failed[pk] = reason[:300]
+    with transaction.atomic():
+        moved_paid: list[int] = []
+        by_day: dict[dt.date, list[int]] = {}
+        for pk, day in paid.items():
+            by_day.setdefault(day, []).append(pk)
+        for day, ids in by_day.items():
+            moved_paid += _move(ids, expect=[Status.BATCHED], to=Status.PAID, actor=actor, batch=batch,
+                                reason="bank return", extra={"paid_on": day})
+        moved_failed: list[int] = []
+        by_reason: dict[str, list[int]] = {}
+        for pk, reason in failed.items():
+            by_reason.setdefault(reason, []).append(pk)
+        for reason, ids in by_reason.items():
+            moved_failed += _move(ids, expect=[Status.BATCHED], to=Status.FAILED, actor=actor, batch=batch,
+                                  reason=reason, extra={"bank_reason": reason})
+        record = ReturnImport.objects.create(batch=batch, filename=filename[:200], sha256=digest, imported_by=actor,
+                                             paid=len(moved_paid), failed=len(moved_failed), unchanged=unchanged,
+                                             rejected=len(problems), problems=problems)
+        batch.paid_count = batch.lines.filter(status=Status.PAID).count()
+        batch.failed_count = batch.lines.filter(status=Status.FAILED).count()
+        if not batch.lines.filter(status=Status.BATCHED).exists():
+            batch.status, batch.closed_at = BatchStatus.CLOSED, batch.closed_at or timezone.now()
+        batch.save(update_fields=["paid_count", "failed_count", "status", "closed_at"])
+        if moved_paid:
+            _notify_lines(moved_paid, "paid")
+        if moved_failed:
+            _notify_lines(moved_failed, "failed")
+    audit_record(actor=actor, action=AuditAction.IMPORT, target=f"batch:{batch.number}", request=request,
+                 detail={"file": "bank return", "paid": record.paid, "failed": record.failed,
+                         "rejected": record.rejected, "sha256": digest})
+    return record
+
+
+# --- bank accounts ------------------------------------------------------------------------------------------------
+
+def _mask_account(number: str) -> str:
+    return f"{number[:4]} **** **** {number[-4:]}" if len(number) > 8 else "****" + number[-2:]
+
+
+def bank_account_set(*, actor, talent, holder: str, bank_name: str, number: str, request=None) -> BankAccount:
+    """A talent records where to be paid (the holder must be the talent: the bank pays only the named
+    person). The number is kept encrypted; screens show it masked."""
+    if not (actor.role == Role.TALENT and talent.user_id == actor.pk):
+        raise PermissionDeniedError()
+    holder = (holder or "").strip()
+    bank_name = (bank_name or "").strip()
+    number = re.sub(r"[\s-]", "", number or "")
+    if holder != talent.name:
+        raise ApplicationError(_("The account holder must be %(name)s, the person the subsidy is paid to.") % {
+            "name": talent.name}, field="holder", code="holder_mismatch")
+    if not bank_name:
+        raise ApplicationError(_("Name the bank (and branch)."), field="bank_name", code="required")
+    if not number.isdigit() or not 12 <= len(number) <= 30:
+        raise ApplicationError(_("An account number is 12 to 30 digits."), field="number", code="account_invalid")
+    if 16 <= len(number) <= 19 and not luhn.is_valid(number):
+        raise ApplicationError(_("The card number's check digit is wrong; please copy it again."), field="number",
+                               code="account_invalid")
+    account, _created = BankAccount.objects.update_or_create(talent=talent, defaults={
+        "holder": holder, "bank_name": bank_name[:100], "number_encrypted": encrypt_text(number),
+        "number_masked": _mask_account(number), "updated_by": actor})
+    audit_record(actor=actor, action=AuditAction.BANK_ACCOUNT, target=f"talent:{talent.pk}",
+                 subject_talent_id=talent.pk, request=request, detail={"account": account.number_masked})
+    return account
+
+
+# --- review routes ------------------------------------------------------------------------------------------------
+
+def review_route_set(*, actor, policy_code: str, tier: str, officer_username: str, request=None) -> ReviewRoute:
+    _officer(actor)
+    policy = None
+    if policy_code:
+        policy = Policy.objects.filter(code=policy_code).first()
+        if policy is None:
+            raise ApplicationError(_("No such policy."), field="policy")
+    if tier not in ("", "A", "B", "C", "D", "E"):
+        raise ApplicationError(_("Tier is A to E or empty."), field="tier")
+    officer = User.objects.filter(username=officer_username, role=Role.OFFICER, is_active=True).first()
+    if officer is None:
+        raise ApplicationError(_("No active officer with this user name."), field="officer")
+    route, _created = ReviewRoute.objects.update_or_create(policy=policy, tier=tier, defaults={"officer": officer})
+    audit_record(actor=actor, action=AuditAction.RECORD_CHANGE, target=f"review_route:{route.pk}", request=request,
+                 detail={"policy": policy_code, "tier": tier, "officer": officer.username})
+    return route
+
+
+def review_route_delete(*, actor, route_id: int, request=None) -> None:
+    _officer(actor)
+    deleted, _rows = ReviewRoute.objects.filter(pk=route_id).delete()
+    if not deleted:
+        raise NotFoundError()
+    audit_record(actor=actor, action=AuditAction.RECORD_CHANGE, target=f"review_route:{route_id}", request=request,
+                 detail={"deleted": True})
+
+
+def run_start(*, actor, as_of: dt.date, codes: list[str] | None, trigger: str, request=None):
+    """Create a run over the officer's scope and hand it to the task runner."""
+    from .runs import run_create
+    from .tasks import run_execute_task
+
+    _officer(actor)
+    run = run_create(as_of=as_of, codes=codes, scope=actor.scope_prefix, trigger=trigger, actor=actor)
+    audit_record(actor=actor, action=AuditAction.ELIGIBILITY_RUN, target=f"run:{run.pk}", request=request,
+                 detail={"as_of": as_of.isoformat(), "policies": codes or "all"})
+    transaction.on_commit(lambda: run_execute_task.enqueue(run_id=run.pk))
+    return run
