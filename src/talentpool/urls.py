@@ -11,6 +11,7 @@ urlpatterns = [
     path("registry/", include("talentpool.registry.urls")),
     path("reference/", include("talentpool.reference.urls")),
     path("policies/", include("talentpool.policies.urls")),
+    path("payments/", include("talentpool.payments.urls")),
     path("", include("talentpool.core.urls")),
 ]
 if settings.DEBUG:

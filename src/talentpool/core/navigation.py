@@ -22,7 +22,7 @@ NAVIGATION: dict[str, list[NavItem]] = {
     Role.TALENT: [
         NavItem(_("My profile"), "registry:my-profile"),
         NavItem(_("What policy gives me"), "policies:mine"),
-        NavItem(_("My subsidies"), None),
+        NavItem(_("My subsidies"), "payments:mine"),
         NavItem(_("Jobs for me"), None),
         NavItem(_("Fairs"), None),
         NavItem(_("Free lodging"), None),
@@ -41,7 +41,10 @@ NAVIGATION: dict[str, list[NavItem]] = {
         NavItem(_("Imports"), "registry:import-list"),
         NavItem(_("Policies"), "policies:policy-list"),
         NavItem(_("Objections"), "policies:objection-list"),
-        NavItem(_("Eligibility runs"), None),
+        NavItem(_("Eligibility runs"), "payments:run-list"),
+        NavItem(_("Payment review"), "payments:queue"),
+        NavItem(_("Payment batches"), "payments:batch-list"),
+        NavItem(_("Payments paid"), "payments:report"),
         NavItem(_("Recruitment"), None),
         NavItem(_("Fairs"), None),
         NavItem(_("Service tickets"), None),
@@ -60,6 +63,7 @@ def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if not user or not user.is_authenticated:
         return {"nav_items": []}
+    from talentpool.core.notices import unread_count
     current = getattr(getattr(request, "resolver_match", None), "view_name", "")
     items = []
     for item in NAVIGATION.get(user.role, []):
@@ -70,7 +74,7 @@ def navigation(request) -> dict:
             except NoReverseMatch:
                 url = None
         items.append({"label": item.label, "url": url, "active": bool(url) and current == item.url_name})
-    return {"nav_items": items}
+    return {"nav_items": items, "unread_notices": unread_count(user)}
 
 
 def home_url_for(user) -> str:

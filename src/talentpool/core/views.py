@@ -42,3 +42,20 @@ def audit_list(request):
         )
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "core/audit_list.html", {"form": form, "page": page})
+
+
+@login_required
+def notice_list(request):
+    """Every user's own notices; opening the page (or the button) marks them read."""
+    from django.core.paginator import Paginator
+    from django.utils import timezone
+
+    from .models import Notice
+
+    mine = Notice.objects.filter(user=request.user)
+    if request.method == "POST":
+        mine.filter(read_at__isnull=True).update(read_at=timezone.now())
+        return redirect("core:notices")
+    page = Paginator(mine, 30).get_page(request.GET.get("page"))
+    unread = {n.pk for n in page if n.read_at is None}
+    return render(request, "core/notices.html", {"page": page, "unread": unread})

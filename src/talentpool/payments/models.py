@@ -12,6 +12,14 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+
+# Reasons the platform itself writes on events (translated when shown).
+REASON_AMOUNT_CHANGED = gettext_noop("amount changed")
+REASON_NOT_ELIGIBLE = gettext_noop("no longer eligible")
+REASON_RETRY = gettext_noop("retry after the bank account was updated")
+REASON_BANK_RETURN = gettext_noop("bank return")
+REASON_BATCH_CANCELLED = gettext_noop("batch cancelled")
 
 
 class RunStatus(models.TextChoices):

@@ -43,7 +43,19 @@ from talentpool.policies.facts import registry_facts
 from talentpool.policies.models import PolicyVersion
 from talentpool.policies.selectors import policy_version_compiled, policy_versions_in_force
 
-from .models import COMMITTED, LIVE, Entitlement, EntitlementEvent, Kind, ReviewRoute, Run, RunStatus, Status
+from .models import (
+    COMMITTED,
+    LIVE,
+    REASON_AMOUNT_CHANGED,
+    REASON_NOT_ELIGIBLE,
+    Entitlement,
+    EntitlementEvent,
+    Kind,
+    ReviewRoute,
+    Run,
+    RunStatus,
+    Status,
+)
 
 log = logging.getLogger(__name__)
 
@@ -439,7 +451,7 @@ def _write_chunk(run: Run, oc: PolicyOutcome, chunk: list[tuple[Due, int | None]
             Entitlement.objects.filter(pk__in=superseded).update(status=Status.SUPERSEDED, updated_at=now)
             EntitlementEvent.objects.bulk_create([
                 EntitlementEvent(entitlement_id=pk, from_status=Status.CANDIDATE, to_status=Status.SUPERSEDED,
-                                 run=run, reason="amount changed") for pk in sorted(superseded)])
+                                 run=run, reason=REASON_AMOUNT_CHANGED) for pk in sorted(superseded)])
         lines = []
         for d, old in chunk:
             if old is not None and old not in superseded:
@@ -473,5 +485,5 @@ def _withdraw(run: Run, ids: list[int]) -> int:
         Entitlement.objects.filter(pk__in=found).update(status=Status.WITHDRAWN, updated_at=timezone.now())
         EntitlementEvent.objects.bulk_create([
             EntitlementEvent(entitlement_id=pk, from_status=Status.CANDIDATE, to_status=Status.WITHDRAWN, run=run,
-                             reason="no longer eligible") for pk in found])
+                             reason=REASON_NOT_ELIGIBLE) for pk in found])
     return len(found)

@@ -35,6 +35,9 @@ from talentpool.engines.tabular.reading import read_table
 from talentpool.policies.models import Policy
 
 from .models import (
+    REASON_BANK_RETURN,
+    REASON_BATCH_CANCELLED,
+    REASON_RETRY,
     BankAccount,
     BatchStatus,
     Entitlement,
@@ -214,7 +217,7 @@ def entitlements_retry(*, actor, ids: list[int], request=None) -> Outcome:
                      .values("entitlement_id").annotate(at=Max("at")).values_list("entitlement_id", "at"))
     ready = [pk for pk, updated in rows if updated is not None and updated > failed_at.get(pk, updated)]
     moved = _move(ready, expect=[Status.FAILED], to=Status.APPROVED, actor=actor,
-                  reason="retry after the bank account was updated", extra={"batch_id": None})
+                  reason=REASON_RETRY, extra={"batch_id": None})
     if moved:
         audit_record(actor=actor, action=AuditAction.ENTITLEMENT_DECISION, target=f"entitlements:{len(moved)}",
                      request=request, detail={"decision": "retry", "count": len(moved), "first": moved[:20]})
@@ -289,7 +292,7 @@ def batch_cancel(*, actor, batch_id: int, request=None) -> PaymentBatch:
         if batch.status not in (BatchStatus.AWAITING_APPROVAL, BatchStatus.READY):
             raise ApplicationError(_("Only a batch not yet sent to the bank can be cancelled."), code="batch_state")
         ids = list(batch.lines.filter(status=Status.BATCHED).values_list("pk", flat=True))
-        _move(ids, expect=[Status.BATCHED], to=Status.APPROVED, actor=actor, batch=batch, reason="batch cancelled",
+        _move(ids, expect=[Status.BATCHED], to=Status.APPROVED, actor=actor, batch=batch, reason=REASON_BATCH_CANCELLED,
               extra={"batch_id": None})
         batch.status = BatchStatus.CANCELLED
         batch.save(update_fields=["status"])
@@ -459,7 +462,7 @@ def batch_return_import(*, actor, batch_id: int, path, filename: str, request=No
             by_day.setdefault(day, []).append(pk)
         for day, ids in by_day.items():
             moved_paid += _move(ids, expect=[Status.BATCHED], to=Status.PAID, actor=actor, batch=batch,
-                                reason="bank return", extra={"paid_on": day})
+                                reason=REASON_BANK_RETURN, extra={"paid_on": day})
         moved_failed: list[int] = []
         by_reason: dict[str, list[int]] = {}
         for pk, reason in failed.items():

@@ -464,4 +464,16 @@ def objection_answer(*, actor, objection: Objection, answer: str) -> Objection:
         audit_record(actor=actor, action=AuditAction.RECORD_CHANGE, target=f"objection:{objection.pk}",
                      subject_talent_id=objection.talent_id,
                      detail={"event": "objection_answer", "policy_id": objection.policy_id})
+        talent_user = objection.talent.user_id
+        if talent_user:
+            from django.conf import settings
+            from django.urls import reverse
+            from django.utils import translation
+
+            from talentpool.core.notices import Message, notify
+
+            with translation.override(settings.LANGUAGE_CODE):
+                title = _("The talent office answered your objection on %(policy)s") % {
+                    "policy": objection.policy.title_zh}
+            notify([Message(talent_user, "objection_answered", title, answer, reverse("policies:mine") + "#my-objections")])
     return objection

@@ -111,7 +111,7 @@ def demo_logins(*, district: str = DEFAULT_DISTRICT) -> list[DemoLogin]:
     second = _second_district(district)
     return [
         DemoLogin("admin", Role.ADMIN, DEMO_PASSWORD, "users, roles, reference data, audit"),
-        DemoLogin("officer", Role.OFFICER, DEMO_PASSWORD, f"district {district}"),
+        DemoLogin("officer", Role.OFFICER, DEMO_PASSWORD, f"district {district}, payment officer (bank files)"),
         DemoLogin("officer2", Role.OFFICER, DEMO_PASSWORD, f"district {second}"),
         DemoLogin("service", Role.OFFICER, DEMO_PASSWORD, f"district {district}, one-to-one service officer"),
         DemoLogin("hr", Role.ENTERPRISE, DEMO_PASSWORD, "HR of the first demo enterprise"),
@@ -178,6 +178,9 @@ def demo_generate(
                 if progress:
                     progress(done, talents)
             _reset_sequences()
+            from talentpool.payments.demo import demo_bank_accounts
+
+            demo_bank_accounts(first_talent_id=talent_base, seed=seed, keep={talent_base})
             logins = _create_demo_users(district=district, talent_id=talent_base, enterprise_id=enterprise_ids[0])
     return DemoResult(counts=demo_registry_counts(), logins=logins, seconds=time.monotonic() - started)
 
@@ -338,7 +341,7 @@ def _create_demo_users(*, district: str, talent_id: int, enterprise_id: int) -> 
     password = make_password(DEMO_PASSWORD)  # one hash for all six: the PBKDF2 rounds are the slow part
     specs = {
         "admin": {"role": Role.ADMIN, "display_name": "系统管理员", "is_staff": True},
-        "officer": {"role": Role.OFFICER, "scope_division": district,
+        "officer": {"role": Role.OFFICER, "scope_division": district, "is_payment_officer": True,
                     "display_name": f"{names.get(district, district)}人才办"},
         "officer2": {"role": Role.OFFICER, "scope_division": second,
                      "display_name": f"{names.get(second, second)}人才办"},
@@ -352,7 +355,8 @@ def _create_demo_users(*, district: str, talent_id: int, enterprise_id: int) -> 
         user = User.objects.filter(username=login.username).first() or User(username=login.username)
         user.password = password
         user.is_active = True
-        base = {"enterprise_id": None, "scope_division": "", "is_service_officer": False, "is_staff": False,
+        base = {"enterprise_id": None, "scope_division": "", "is_service_officer": False, "is_payment_officer": False,
+                "is_staff": False,
                 "is_superuser": False}
         for attr, value in (base | specs[login.username]).items():
             setattr(user, attr, value)

@@ -91,3 +91,11 @@ def verdict_label(verdict: str) -> str:
               "review": gettext("Eligible, decided case by case by the office"),
               "excluded": gettext("Not paid together with another subsidy you receive")}
     return labels.get(verdict, verdict)
+
+
+@register.filter
+def status_label(value: str) -> str:
+    """A payment line's status in the reader's language."""
+    from talentpool.payments.models import Status
+
+    return str(dict(Status.choices).get(value, value))

@@ -1,0 +1,400 @@
+"""Officer console and talent portal pages for payments. Thin: parse, check the role, call a selector or a
+service, render. The same services sit under the API and the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from talentpool.accounts.models import Role, User
+from talentpool.core.errors import ApplicationError
+from talentpool.core.permissions import require_role
+from talentpool.policies.models import Policy
+from talentpool.policies.selectors import policy_versions_in_force
+from talentpool.registry.models import Degree, Tier
+from talentpool.registry.selectors import talent_visible_to
+from talentpool.registry.services import talent_record_viewed
+
+from . import selectors, services
+from .models import BankAccount, BatchStatus, ReviewRoute, RunStatus, Status
+
+PAGE = 50
+
+
+def _fact_labels() -> dict[str, str]:
+    from django.utils.translation import get_language
+
+    from talentpool.engines.policy import FACTS
+
+    english = (get_language() or "").startswith("en")
+    return {name: (f.en if english else f.zh) for name, f in FACTS.items()}
+
+
+def _fail(request, exc: ApplicationError) -> None:
+    messages.error(request, str(exc.message))
+
+
+# --- runs ---------------------------------------------------------------------------------------------------------
+
+@require_role(Role.OFFICER)
+def run_list(request):
+    today = timezone.localdate()
+    if request.method == "POST":
+        try:
+            as_of = dt.date.fromisoformat(request.POST.get("as_of") or today.isoformat())
+        except ValueError:
+            messages.error(request, _("The as-of date is not a date (YYYY-MM-DD)."))
+            return redirect("payments:run-list")
+        codes = request.POST.getlist("policy")
+        try:
+            run = services.run_start(actor=request.user, as_of=as_of, codes=codes, trigger="console", request=request)
+        except ApplicationError as exc:
+            _fail(request, exc)
+            return redirect("payments:run-list")
+        return redirect("payments:run-detail", pk=run.pk)
+    runs = Paginator(selectors.runs_visible_to(request.user), 20).get_page(request.GET.get("page"))
+    in_force = [doc for _row, doc in policy_versions_in_force(today) if doc.amount]
+    return render(request, "payments/run_list.html", {"page": runs, "policies": in_force, "today": today})
+
+
+@require_role(Role.OFFICER)
+def run_detail(request, pk: int):
+    run = selectors.runs_visible_to(request.user).filter(pk=pk).first()
+    if run is None:
+        raise Http404
+    if request.GET.get("format") == "json":
+        return JsonResponse({"status": run.status, "phase": run.phase, "done": run.progress_done,
+                             "total": run.progress_total, "percent": run.percent, "summary": run.summary_line})
+    return render(request, "payments/run_detail.html", {
+        "run": run, "running": run.status in (RunStatus.QUEUED, RunStatus.RUNNING)})
+
+
+# --- the review queue ---------------------------------------------------------------------------------------------
+
+def _queue_filter(params) -> selectors.QueueFilter:
+    def money(name):
+        try:
+            return Decimal(params.get(name)).quantize(Decimal("0.01")) if params.get(name) else None
+        except InvalidOperation:
+            return None
+
+    run = params.get("run")
+    return selectors.QueueFilter(
+        status=params.get("status", Status.CANDIDATE), policy=params.get("policy", ""),
+        degree=params.get("degree", ""), district=params.get("district", "").strip(),
+        amount_min=money("amount_min"), amount_max=money("amount_max"), first_time=params.get("first_time") == "1",
+        changed=params.get("changed") == "1", review=params.get("review", ""), mine=params.get("mine") == "1",
+        run=int(run) if run and run.isdigit() else None, q=params.get("q", "").strip())
+
+
+@require_role(Role.OFFICER)
+def queue(request):
+    f = _queue_filter(request.GET)
+    qs = selectors.entitlement_queue(request.user, f)
+    page = Paginator(qs, PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "payments/queue.html", {
+        "page": page, "f": f, "totals": selectors.queue_totals(qs), "query": query.urlencode(),
+        "policies": Policy.objects.order_by("code"), "degrees": Degree.choices, "statuses": Status.choices,
+        "degree_names": dict(Degree.choices),
+    })
+
+
+@require_role(Role.OFFICER)
+@require_POST
+def decide(request):
+    """Approve or reject the ticked lines, or every line matching the queue's filters."""
+    action = request.POST.get("action")
+    back = reverse("payments:queue") + ("?" + request.POST.get("query", "") if request.POST.get("query") else "")
+    if request.POST.get("scope") == "all":
+        from django.http import QueryDict
+
+        f = _queue_filter(QueryDict(request.POST.get("query", "")))
+        kwargs = {"queryset": selectors.entitlement_queue(request.user, f)}
+    else:
+        ids = [int(x) for x in request.POST.getlist("line") if x.isdigit()]
+        if not ids:
+            messages.error(request, _("Tick the lines first."))
+            return redirect(back)
+        kwargs = {"ids": ids}
+    try:
+        if action == "approve":
+            out = services.entitlements_approve(actor=request.user, request=request, **kwargs)
+            messages.success(request, _("%(n)s lines approved.") % {"n": out.done})
+        elif action == "reject":
+            out = services.entitlements_reject(actor=request.user, reason=request.POST.get("reason", ""),
+                                               request=request, **kwargs)
+            messages.success(request, _("%(n)s lines rejected.") % {"n": out.done})
+        elif action == "batch":
+            batch = services.batch_create(actor=request.user, request=request, **kwargs)
+            messages.success(request, _("Batch %(number)s made with %(n)s lines.") % {
+                "number": batch.number, "n": batch.line_count})
+            return redirect("payments:batch-detail", pk=batch.pk)
+        elif action == "retry":
+            out = services.entitlements_retry(actor=request.user, ids=kwargs.get("ids") or list(
+                kwargs["queryset"].values_list("pk", flat=True)), request=request)
+            messages.success(request, _("%(n)s lines will be paid again.") % {"n": out.done})
+        else:
+            raise Http404
+        if out.skipped:
+            messages.warning(request, _("%(n)s lines were left as they were: %(why)s") % {
+                "n": out.skipped, "why": out.note or _("not in a state for this action")})
+    except ApplicationError as exc:
+        _fail(request, exc)
+    return redirect(back)
+
+
+@require_role(Role.OFFICER, Role.TALENT)
+def line_detail(request, pk: int):
+    line = selectors.entitlement_get(request.user, pk)
+    if line is None:
+        raise Http404
+    if request.user.role == Role.OFFICER:
+        talent_record_viewed(actor=request.user, talent=line.talent, request=request, channel="web")
+    explanation = selectors.entitlement_explanation(line)
+    return render(request, "payments/line_detail.html", {
+        "line": line, "history": selectors.entitlement_history(line), "x": explanation,
+        "fact_labels": _fact_labels(), "show_detail": True,
+        "may_decide": request.user.role == Role.OFFICER and line.status == Status.CANDIDATE and (
+            not line.review_required or line.assigned_to_id in (None, request.user.pk)),
+        "account": BankAccount.objects.filter(talent=line.talent).first(),
+        "corrections": line.corrections.all() if request.user.role == Role.OFFICER else [],
+    })
+
+
+@require_role(Role.OFFICER)
+@require_POST
+def line_correct(request, pk: int):
+    try:
+        amount = Decimal(request.POST.get("amount", ""))
+        fix = services.entitlement_correct(actor=request.user, line_id=pk, amount=amount,
+                                           reason=request.POST.get("reason", ""), request=request)
+        messages.success(request, _("Correction line made; it needs approval like any other line."))
+        return redirect("payments:line-detail", pk=fix.pk)
+    except InvalidOperation:
+        messages.error(request, _("The amount is not a number."))
+    except ApplicationError as exc:
+        _fail(request, exc)
+    return redirect("payments:line-detail", pk=pk)
+
+
+# --- batches ------------------------------------------------------------------------------------------------------
+
+@require_role(Role.OFFICER)
+def batch_list(request):
+    batches = Paginator(selectors.batches_visible_to(request.user), 20).get_page(request.GET.get("page"))
+    ready = selectors.entitlements_visible_to(request.user).filter(status=Status.APPROVED, batch__isnull=True)
+    return render(request, "payments/batch_list.html", {
+        "page": batches, "ready": selectors.queue_totals(ready),
+        "without_account": ready.filter(talent__bank_account__isnull=True).count(),
+        "policies": Policy.objects.order_by("code"), "threshold": services.two_person_above(),
+    })
+
+
+@require_role(Role.OFFICER)
+@require_POST
+def batch_create(request):
+    f = selectors.QueueFilter(status=Status.APPROVED, policy=request.POST.get("policy", ""))
+    try:
+        batch = services.batch_create(actor=request.user, queryset=selectors.entitlement_queue(request.user, f),
+                                      request=request)
+    except ApplicationError as exc:
+        _fail(request, exc)
+        return redirect("payments:batch-list")
+    messages.success(request, _("Batch %(number)s made with %(n)s lines.") % {"number": batch.number,
+                                                                              "n": batch.line_count})
+    return redirect("payments:batch-detail", pk=batch.pk)
+
+
+@require_role(Role.OFFICER)
+def batch_detail(request, pk: int):
+    batch = selectors.batches_visible_to(request.user).filter(pk=pk).first()
+    if batch is None:
+        raise Http404
+    lines = Paginator(selectors.batch_lines(batch), 100).get_page(request.GET.get("page"))
+    return render(request, "payments/batch_detail.html", {
+        "batch": batch, "page": lines, "returns": batch.returns.select_related("imported_by"),
+        "failed": batch.lines.filter(status=Status.FAILED).count(),
+        "may_approve": batch.status == BatchStatus.AWAITING_APPROVAL and batch.created_by_id != request.user.pk,
+        "may_export": request.user.is_payment_officer and batch.status in (
+            BatchStatus.READY, BatchStatus.SENT, BatchStatus.CLOSED),
+    })
+
+
+@require_role(Role.OFFICER)
+@require_POST
+def batch_action(request, pk: int, action: str):
+    try:
+        if action == "approve":
+            services.batch_approve(actor=request.user, batch_id=pk, request=request)
+            messages.success(request, _("Batch approved: it may go to the bank."))
+        elif action == "cancel":
+            services.batch_cancel(actor=request.user, batch_id=pk, request=request)
+            messages.success(request, _("Batch cancelled; its lines are approved and may join another batch."))
+        elif action == "retry":
+            from .models import Entitlement
+
+            ids = list(Entitlement.objects.filter(batch_id=pk, status=Status.FAILED).values_list("pk", flat=True))
+            out = services.entitlements_retry(actor=request.user, ids=ids, request=request)
+            messages.success(request, _("%(n)s lines will be paid again.") % {"n": out.done})
+            if out.skipped:
+                messages.warning(request, _("%(n)s lines were left as they were: %(why)s") % {
+                    "n": out.skipped, "why": out.note})
+        else:
+            raise Http404
+    except ApplicationError as exc:
+        _fail(request, exc)
+    return redirect("payments:batch-detail", pk=pk)
+
+
+@require_role(Role.OFFICER)
+def batch_file(request, pk: int, fmt: str):
+    try:
+        name, data, content_type = services.batch_file(actor=request.user, batch_id=pk, fmt=fmt, request=request)
+    except ApplicationError as exc:
+        if exc.status == 404:
+            raise Http404 from exc
+        _fail(request, exc)
+        return redirect("payments:batch-detail", pk=pk)
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_role(Role.OFFICER)
+@require_POST
+def batch_return(request, pk: int):
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose the bank's return file."))
+        return redirect("payments:batch-detail", pk=pk)
+    suffix = os.path.splitext(upload.name)[1][:8]
+    with tempfile.NamedTemporaryFile(suffix=suffix, delete=False) as tmp:
+        for chunk in upload.chunks():
+            tmp.write(chunk)
+    try:
+        record = services.batch_return_import(actor=request.user, batch_id=pk, path=tmp.name, filename=upload.name,
+                                              request=request)
+        messages.success(request, _("Return file read: %(paid)s paid, %(failed)s failed, %(unchanged)s already "
+                                    "recorded, %(rejected)s rejected.") % {
+            "paid": record.paid, "failed": record.failed, "unchanged": record.unchanged, "rejected": record.rejected})
+    except ApplicationError as exc:
+        if exc.status == 404:
+            raise Http404 from exc
+        _fail(request, exc)
+    finally:
+        os.unlink(tmp.name)
+    return redirect("payments:batch-detail", pk=pk)
+
+
+# --- reports ------------------------------------------------------------------------------------------------------
+
+def _year(request) -> int:
+    value = request.GET.get("year", "")
+    return int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else timezone.localdate().year
+
+
+@require_role(Role.OFFICER)
+def report(request):
+    year = _year(request)
+    data = selectors.paid_report(request.user, year=year)
+    titles = {p.code: p for p in Policy.objects.all()}
+    if request.GET.get("format") == "xlsx":
+        from talentpool.core.audit import audit_record
+        from talentpool.core.models import AuditAction
+        from talentpool.core.templatetags.talentpool import division_name, lang
+
+        degrees = dict(Degree.choices)
+        labels = {
+            "sheets": {"policy": _("By policy"), "degree": _("By degree"), "district": _("By district"),
+                       "total": _("Total")},
+            "key": {"policy": _("Policy"), "degree": _("Degree"), "district": _("District"), "total": ""},
+            "headcount": _("People"), "lines": _("Payments"), "amount": _("Amount (yuan)"), "about": _("About"),
+            "year": _("Year"),
+            "names": {"policy": lambda c: f"{lang(titles[c], 'title')} ({c})" if c in titles else c,
+                      "degree": lambda d: str(degrees.get(d, d)), "district": lambda c: f"{division_name(c)} {c}",
+                      "total": lambda k: k},
+        }
+        data_xlsx = selectors.paid_report_xlsx(data, year=year, labels=labels)
+        audit_record(actor=request.user, action=AuditAction.EXPORT, target=f"paid-report:{year}", request=request,
+                     detail={"file": "paid report", "year": year})
+        response = HttpResponse(data_xlsx, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f'attachment; filename="paid-{year}.xlsx"'
+        return response
+    return render(request, "payments/report.html", {"year": year, "data": data, "titles": titles,
+                                                    "degrees": dict(Degree.choices)})
+
+
+# --- review routes ------------------------------------------------------------------------------------------------
+
+@require_role(Role.OFFICER)
+def routes(request):
+    if request.method == "POST":
+        try:
+            services.review_route_set(actor=request.user, policy_code=request.POST.get("policy", ""),
+                                      tier=request.POST.get("tier", ""),
+                                      officer_username=request.POST.get("officer", ""), request=request)
+            messages.success(request, _("Route saved. It applies to lines made by the next runs."))
+        except ApplicationError as exc:
+            _fail(request, exc)
+        return redirect("payments:routes")
+    officers = User.objects.filter(role=Role.OFFICER, is_active=True,
+                                   scope_division__startswith=request.user.scope_prefix[:4]).order_by("username")
+    return render(request, "payments/routes.html", {
+        "routes": ReviewRoute.objects.select_related("policy", "officer"), "policies": Policy.objects.order_by("code"),
+        "tiers": Tier.choices, "officers": officers})
+
+
+@require_role(Role.OFFICER)
+@require_POST
+def route_delete(request, pk: int):
+    try:
+        services.review_route_delete(actor=request.user, route_id=pk, request=request)
+    except ApplicationError as exc:
+        _fail(request, exc)
+    return redirect("payments:routes")
+
+
+# --- talent portal ------------------------------------------------------------------------------------------------
+
+@require_role(Role.TALENT)
+def mine(request):
+    talent = talent_visible_to(request.user).first()
+    if talent is None:
+        raise Http404
+    account = BankAccount.objects.filter(talent=talent).first()
+    if request.method == "POST":
+        try:
+            services.bank_account_set(actor=request.user, talent=talent, holder=request.POST.get("holder", ""),
+                                      bank_name=request.POST.get("bank_name", ""),
+                                      number=request.POST.get("number", ""), request=request)
+            messages.success(request, _("Bank account saved."))
+            return redirect("payments:mine")
+        except ApplicationError as exc:
+            return render(request, "payments/mine.html", {
+                "talent": talent, "lines": _mine_lines(request.user), "account": account, "error": exc,
+                "form": request.POST}, status=400)
+    return render(request, "payments/mine.html", {"talent": talent, "lines": _mine_lines(request.user),
+                                                  "account": account, "form": {}})
+
+
+def _mine_lines(user) -> list[dict]:
+    lines = list(selectors.talent_lines(user))
+    events: dict[int, list] = {}
+    from .models import EntitlementEvent
+
+    for e in EntitlementEvent.objects.filter(entitlement__in=lines).order_by("at", "pk"):
+        events.setdefault(e.entitlement_id, []).append(e)
+    return [{"line": line, "events": events.get(line.pk, [])} for line in lines]
