@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -59,7 +61,9 @@ from .models import (
 
 log = logging.getLogger(__name__)
 
-CHUNK = 2000
+CHUNK = int(os.environ.get("TALENTPOOL_RUN_CHUNK", "2000"))
+# Tests of crash safety: sleep after each committed chunk, so a SIGKILL lands between chunks.
+SLEEP_AFTER_CHUNK = float(os.environ.get("TALENTPOOL_RUN_SLEEP_AFTER_CHUNK", "0"))
 STALE_AFTER = dt.timedelta(minutes=10)
 ELIGIBLE = ("yes", "review")
 
@@ -230,8 +234,6 @@ class Progress:
         self._last = 0.0
 
     def __call__(self, phase: str, done: int, total: int, *, force: bool = False) -> None:
-        import time
-
         now = time.monotonic()
         if not force and now - self._last < 0.5 and phase == self.run.phase:
             return
@@ -380,6 +382,8 @@ def _execute(run: Run, step: Callable[..., None]) -> None:
             stats += _write_chunk(run, oc, chunk, snapshots, info, route, talents_with_lines)
             written += len(chunk)
             step("write", written, total_due)
+            if SLEEP_AFTER_CHUNK:
+                time.sleep(SLEEP_AFTER_CHUNK)
         for start in range(0, len(withdraw), CHUNK):
             stats["withdrawn"] += _withdraw(run, withdraw[start:start + CHUNK])
         for lid, note in flags:
