@@ -79,6 +79,7 @@ def _my_talent(user):
 
 # --- runs -----------------------------------------------------------------------------------------------------------
 
+
 @router.get("/runs", response=list[RunOut], summary="Eligibility runs over my scope, newest first (officers)")
 def run_list(request, limit: int = 50, offset: int = 0):
     _officer(request)
@@ -89,13 +90,18 @@ def run_list(request, limit: int = 50, offset: int = 0):
 @router.post("/runs", response={201: RunDetailOut}, summary="Run the policies over my scope (officers)")
 def run_start(request, payload: RunIn):
     _officer(request)
-    run = services.run_start(actor=request.user, as_of=payload.as_of or timezone.localdate(),
-                             codes=payload.policies or None, trigger=RunTrigger.API, request=request)
+    run = services.run_start(
+        actor=request.user,
+        as_of=payload.as_of or timezone.localdate(),
+        codes=payload.policies or None,
+        trigger=RunTrigger.API,
+        request=request,
+    )
     # the task runner may have finished it already (in-process runner): read it again
     return Status(201, selectors.runs_visible_to(request.user).get(pk=run.pk))
 
 
-@router.get("/runs/{pk}", response=RunDetailOut, summary="A run with its report (officers)")
+@router.get("/runs/{int:pk}", response=RunDetailOut, summary="A run with its report (officers)")
 def run_detail(request, pk: int):
     _officer(request)
     run = selectors.runs_visible_to(request.user).filter(pk=pk).first()
@@ -106,7 +112,10 @@ def run_detail(request, pk: int):
 
 # --- entitlements ---------------------------------------------------------------------------------------------------
 
-@router.get("/entitlements", response=EntitlementPage, summary="The ledger lines of my scope, filtered (officers)")
+
+@router.get(
+    "/entitlements", response=EntitlementPage, summary="The ledger lines of my scope, filtered (officers)"
+)
 def entitlement_list(request, filters: Query[QueueQuery], limit: int = 50, offset: int = 0):
     _officer(request)
     if filters.status and filters.status not in LineStatus.values:
@@ -116,12 +125,20 @@ def entitlement_list(request, filters: Query[QueueQuery], limit: int = 50, offse
     qs = selectors.entitlement_queue(request.user, selectors.QueueFilter(**filters.dict()))
     totals = selectors.queue_totals(qs)
     start, end = _page(limit, offset, 500)
-    return {"count": totals["count"], "amount_total": f"{totals['amount']:.2f}", "review": totals["review"],
-            "items": list(qs.select_related("policy_version")[start:end])}
+    return {
+        "count": totals["count"],
+        "amount_total": f"{totals['amount']:.2f}",
+        "review": totals["review"],
+        "items": list(qs.select_related("policy_version")[start:end]),
+    }
 
 
-@router.get("/entitlements/{pk}", response=EntitlementDetail, by_alias=True,
-            summary="A line with its history and explanation (officers, own scope; audited)")
+@router.get(
+    "/entitlements/{int:pk}",
+    response=EntitlementDetail,
+    by_alias=True,
+    summary="A line with its history and explanation (officers, own scope; audited)",
+)
 def entitlement_detail(request, pk: int):
     _officer(request)
     line = selectors.entitlement_get(request.user, pk)
@@ -133,37 +150,51 @@ def entitlement_detail(request, pk: int):
     return line
 
 
-@router.post("/entitlements/approve", response=OutcomeOut,
-             summary="Approve candidates (lines for manual review only one at a time) (officers)")
+@router.post(
+    "/entitlements/approve",
+    response=OutcomeOut,
+    summary="Approve candidates (lines for manual review only one at a time) (officers)",
+)
 def entitlement_approve(request, payload: IdsIn):
     _officer(request)
     return services.entitlements_approve(actor=request.user, ids=payload.ids, request=request)
 
 
-@router.post("/entitlements/reject", response=OutcomeOut, summary="Reject candidates, with a reason (officers)")
+@router.post(
+    "/entitlements/reject", response=OutcomeOut, summary="Reject candidates, with a reason (officers)"
+)
 def entitlement_reject(request, payload: RejectIn):
     _officer(request)
-    return services.entitlements_reject(actor=request.user, ids=payload.ids, reason=payload.reason,
-                                        request=request)
+    return services.entitlements_reject(
+        actor=request.user, ids=payload.ids, reason=payload.reason, request=request
+    )
 
 
-@router.post("/entitlements/retry", response=OutcomeOut,
-             summary="Pay failed lines again once the talent updated the bank account (officers)")
+@router.post(
+    "/entitlements/retry",
+    response=OutcomeOut,
+    summary="Pay failed lines again once the talent updated the bank account (officers)",
+)
 def entitlement_retry(request, payload: IdsIn):
     _officer(request)
     return services.entitlements_retry(actor=request.user, ids=payload.ids, request=request)
 
 
-@router.post("/entitlements/{pk}/correct", response={201: EntitlementRow},
-             summary="A correction line for a paid line whose amount was too low (officers)")
+@router.post(
+    "/entitlements/{int:pk}/correct",
+    response={201: EntitlementRow},
+    summary="A correction line for a paid line whose amount was too low (officers)",
+)
 def entitlement_correct(request, pk: int, payload: CorrectIn):
     _officer(request)
-    fix = services.entitlement_correct(actor=request.user, line_id=pk, amount=payload.amount,
-                                       reason=payload.reason, request=request)
+    fix = services.entitlement_correct(
+        actor=request.user, line_id=pk, amount=payload.amount, reason=payload.reason, request=request
+    )
     return Status(201, selectors.entitlement_get(request.user, fix.pk))
 
 
 # --- batches --------------------------------------------------------------------------------------------------------
+
 
 def _batch(request, pk: int):
     batch = selectors.batches_visible_to(request.user).filter(pk=pk).first()
@@ -172,7 +203,9 @@ def _batch(request, pk: int):
     return batch
 
 
-@router.get("/batches", response=list[BatchRow], summary="Payment batches of my scope, newest first (officers)")
+@router.get(
+    "/batches", response=list[BatchRow], summary="Payment batches of my scope, newest first (officers)"
+)
 def batch_list(request, status: str = "", limit: int = 50, offset: int = 0):
     _officer(request)
     qs = selectors.batches_visible_to(request.user)
@@ -182,8 +215,11 @@ def batch_list(request, status: str = "", limit: int = 50, offset: int = 0):
     return list(qs[start:end])
 
 
-@router.post("/batches", response={201: BatchDetail},
-             summary="Put approved lines (chosen ones, a policy's, or all in my scope) in a new batch (officers)")
+@router.post(
+    "/batches",
+    response={201: BatchDetail},
+    summary="Put approved lines (chosen ones, a policy's, or all in my scope) in a new batch (officers)",
+)
 def batch_create(request, payload: BatchIn):
     _officer(request)
     queryset = None
@@ -193,41 +229,53 @@ def batch_create(request, payload: BatchIn):
     return Status(201, _batch(request, batch.pk))
 
 
-@router.get("/batches/{pk}", response=BatchDetail, summary="A batch with its return imports (officers)")
+@router.get("/batches/{int:pk}", response=BatchDetail, summary="A batch with its return imports (officers)")
 def batch_detail(request, pk: int):
     _officer(request)
     return _batch(request, pk)
 
 
-@router.post("/batches/{pk}/approve", response=BatchDetail,
-             summary="Second approval of a batch above the two-person amount (another officer)")
+@router.post(
+    "/batches/{int:pk}/approve",
+    response=BatchDetail,
+    summary="Second approval of a batch above the two-person amount (another officer)",
+)
 def batch_approve(request, pk: int):
     _officer(request)
     services.batch_approve(actor=request.user, batch_id=pk, request=request)
     return _batch(request, pk)
 
 
-@router.post("/batches/{pk}/cancel", response=BatchDetail,
-             summary="Cancel a batch not yet sent; its lines go back to approved (officers)")
+@router.post(
+    "/batches/{int:pk}/cancel",
+    response=BatchDetail,
+    summary="Cancel a batch not yet sent; its lines go back to approved (officers)",
+)
 def batch_cancel(request, pk: int):
     _officer(request)
     services.batch_cancel(actor=request.user, batch_id=pk, request=request)
     return _batch(request, pk)
 
 
-@router.get("/batches/{pk}/file", summary="The bank payment file, XLSX or CSV (payment officers; audited)")
+@router.get(
+    "/batches/{int:pk}/file", summary="The bank payment file, XLSX or CSV (payment officers; audited)"
+)
 def batch_file(request, pk: int, format: str = "xlsx"):
     _officer(request)
-    name, content, content_type = services.batch_file(actor=request.user, batch_id=pk, fmt=format,
-                                                      request=request)
+    name, content, content_type = services.batch_file(
+        actor=request.user, batch_id=pk, fmt=format, request=request
+    )
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "no-store"  # it carries full account numbers
     return response
 
 
-@router.post("/batches/{pk}/return", response={201: ReturnImportOut},
-             summary="Import the bank's return file (XLSX or CSV): lines paid or failed, bad rows rejected")
+@router.post(
+    "/batches/{int:pk}/return",
+    response={201: ReturnImportOut},
+    summary="Import the bank's return file (XLSX or CSV): lines paid or failed, bad rows rejected",
+)
 def batch_return(request, pk: int, file: File[UploadedFile]):
     _officer(request)
     suffix = os.path.splitext(file.name or "")[1][:10]
@@ -235,8 +283,9 @@ def batch_return(request, pk: int, file: File[UploadedFile]):
         for chunk in file.chunks():
             tmp.write(chunk)
     try:
-        record = services.batch_return_import(actor=request.user, batch_id=pk, path=tmp.name,
-                                              filename=file.name or "return", request=request)
+        record = services.batch_return_import(
+            actor=request.user, batch_id=pk, path=tmp.name, filename=file.name or "return", request=request
+        )
     finally:
         os.unlink(tmp.name)
     return Status(201, record)
@@ -244,7 +293,10 @@ def batch_return(request, pk: int, file: File[UploadedFile]):
 
 # --- report and review routes ---------------------------------------------------------------------------------------
 
-@router.get("/report", response=ReportOut, summary="Paid in a year: people and amount by policy, degree, district")
+
+@router.get(
+    "/report", response=ReportOut, summary="Paid in a year: people and amount by policy, degree, district"
+)
 def paid_report(request, year: int | None = None):
     _officer(request)
     year = year or timezone.localdate().year
@@ -256,20 +308,30 @@ def paid_report(request, year: int | None = None):
 @router.get("/review-routes", response=list[RouteOut], summary="Who reviews which lines by hand (officers)")
 def route_list(request):
     _officer(request)
-    # routes are office-wide settings, not personal data: every officer reads them all (no selector narrows them)
-    return list(ReviewRoute.objects.select_related("policy", "officer"))
+    # the routes my office set (the ones I may change); as on the routes page, there is no selector for them
+    return list(
+        ReviewRoute.objects.filter(scope=request.user.scope_prefix).select_related("policy", "officer")
+    )
 
 
-@router.post("/review-routes", response={201: RouteOut},
-             summary="Route lines of a policy and/or tier to an officer for manual review (officers)")
+@router.post(
+    "/review-routes",
+    response={201: RouteOut},
+    summary="Route lines of a policy and/or tier to an officer for manual review (officers)",
+)
 def route_set(request, payload: RouteIn):
     _officer(request)
-    route = services.review_route_set(actor=request.user, policy_code=payload.policy, tier=payload.tier,
-                                      officer_username=payload.officer, request=request)
+    route = services.review_route_set(
+        actor=request.user,
+        policy_code=payload.policy,
+        tier=payload.tier,
+        officer_username=payload.officer,
+        request=request,
+    )
     return Status(201, route)
 
 
-@router.delete("/review-routes/{pk}", response={204: None}, summary="Remove a review route (officers)")
+@router.delete("/review-routes/{int:pk}", response={204: None}, summary="Remove a review route (officers)")
 def route_delete(request, pk: int):
     _officer(request)
     services.review_route_delete(actor=request.user, route_id=pk, request=request)
@@ -278,12 +340,20 @@ def route_delete(request, pk: int):
 
 # --- the talent's own -----------------------------------------------------------------------------------------------
 
-@router.get("/me", response=MyLinesOut, by_alias=True,
-            summary="My subsidy payments: each line, its state and its history (talents)")
+
+@router.get(
+    "/me",
+    response=MyLinesOut,
+    by_alias=True,
+    summary="My subsidy payments: each line, its state and its history (talents)",
+)
 def my_lines(request):
     _talent(request)
-    lines = list(selectors.talent_lines(request.user).prefetch_related(
-        Prefetch("events", queryset=EntitlementEvent.objects.order_by("at", "id"))))
+    lines = list(
+        selectors.talent_lines(request.user).prefetch_related(
+            Prefetch("events", queryset=EntitlementEvent.objects.order_by("at", "id"))
+        )
+    )
     return {"count": len(lines), "items": lines}
 
 
@@ -296,15 +366,26 @@ def my_bank_account(request):
     return account
 
 
-@router.put("/me/bank-account", response=BankAccountOut,
-            summary="Record where my subsidies are paid; the answer shows the number masked (talents)")
+@router.put(
+    "/me/bank-account",
+    response=BankAccountOut,
+    summary="Record where my subsidies are paid; the answer shows the number masked (talents)",
+)
 def my_bank_account_set(request, payload: BankAccountIn):
     _talent(request)
-    return services.bank_account_set(actor=request.user, talent=_my_talent(request.user), holder=payload.holder,
-                                     bank_name=payload.bank_name, number=payload.number, request=request)
+    return services.bank_account_set(
+        actor=request.user,
+        talent=_my_talent(request.user),
+        holder=payload.holder,
+        bank_name=payload.bank_name,
+        number=payload.number,
+        request=request,
+    )
 
 
-@router.get("/notices", response=NoticePage, summary="My notices, newest first, and how many are unread (talents)")
+@router.get(
+    "/notices", response=NoticePage, summary="My notices, newest first, and how many are unread (talents)"
+)
 def notice_list(request, unread: bool = False, limit: int = 50, offset: int = 0):
     _talent(request)
     qs = Notice.objects.filter(user=request.user)

@@ -275,6 +275,7 @@ class ReviewRoute(models.Model):
     tier = models.CharField(_("talent tier"), max_length=1, blank=True)
     officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
                                 verbose_name=_("officer"))
+    scope = models.CharField(max_length=6, help_text="Division-code prefix of the office that set the route.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -317,8 +317,12 @@ def _outcomes(run: Run, facts: pa.Table, ledger: pa.Table) -> list[PolicyOutcome
     return out
 
 
-def _routes() -> Callable[[int, str, bool], int | None]:
-    routes = {(r.policy_id, r.tier): r.officer_id for r in ReviewRoute.objects.all()}
+def _routes(scope: str) -> Callable[[int, str, bool], int | None]:
+    """Routes set by the run's office, or by an office over it (a city's routes apply to its districts)."""
+    routes: dict[tuple[int | None, str], int] = {}
+    for r in sorted(ReviewRoute.objects.all(), key=lambda r: len(r.scope)):
+        if scope.startswith(r.scope):
+            routes[(r.policy_id, r.tier)] = r.officer_id  # the narrower office's route wins
 
     def route(policy_id: int, tier: str, review: bool) -> int | None:
         for key in ((policy_id, tier), (policy_id, ""), (None, tier)):
@@ -339,7 +343,7 @@ def _execute(run: Run, step: Callable[..., None]) -> None:
     outcomes = _outcomes(run, facts, ledger)
     in_scope = set(facts.column("talent_id").to_pylist())
     info = {r["talent_id"]: r for r in facts.select(["talent_id", "degree", "district", "tier"]).to_pylist()}
-    route = _routes()
+    route = _routes(run.scope)
     total_due = sum(len(o.due) for o in outcomes)
     step("write", 0, total_due, True)
     report: dict[str, Any] = {"policies": []}

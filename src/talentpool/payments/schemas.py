@@ -23,6 +23,7 @@ def _username(user) -> str | None:
 
 # --- runs -----------------------------------------------------------------------------------------------------------
 
+
 class RunIn(Schema):
     as_of: date | None = Field(None, description="the day the policies are evaluated on (default: today)")
     policies: list[str] | None = Field(None, description="policy codes (default: every policy in force)")
@@ -63,6 +64,7 @@ class RunDetailOut(RunOut):
 
 
 # --- entitlements ---------------------------------------------------------------------------------------------------
+
 
 class QueueQuery(Schema):
     """The officer queue's filters (``selectors.QueueFilter``)."""
@@ -126,8 +128,13 @@ class EntitlementRow(Schema):
 
     @staticmethod
     def resolve_flags(obj) -> dict[str, Any]:
-        return {"first_time": obj.first_time, "changed": obj.changed, "review_required": obj.review_required,
-                "assigned_to": _username(obj.assigned_to), "flag": obj.flag}
+        return {
+            "first_time": obj.first_time,
+            "changed": obj.changed,
+            "review_required": obj.review_required,
+            "assigned_to": _username(obj.assigned_to),
+            "flag": obj.flag,
+        }
 
     @staticmethod
     def resolve_batch(obj) -> str | None:
@@ -217,6 +224,7 @@ class OutcomeOut(Schema):
 
 # --- batches --------------------------------------------------------------------------------------------------------
 
+
 class BatchIn(Schema):
     ids: list[int] | None = Field(None, description="approved lines to put in the batch")
     policy: str | None = Field(None, description="only approved lines of this policy")
@@ -290,6 +298,7 @@ class BatchDetail(BatchRow):
 
 # --- report and review routes --------------------------------------------------------------------------------------
 
+
 class ReportRow(Schema):
     key: str
     headcount: int
@@ -332,6 +341,7 @@ class RouteOut(Schema):
 
 
 # --- the talent's own ---------------------------------------------------------------------------------------------
+
 
 class MyEventOut(Schema):
     """A step of my line's history (without the officer's user name)."""

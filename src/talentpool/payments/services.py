@@ -308,12 +308,12 @@ def batch_file(*, actor, batch_id: int, fmt: str, request=None) -> tuple[str, by
     """The payment file for the bank (XLSX or CSV): reference, holder, full account number, bank, amount,
     purpose, batch. Only payment officers; the first export marks the batch sent. Returns (name, bytes, type)."""
     _officer(actor)
+    batch = _batch_for(actor, batch_id)
     if not actor.is_payment_officer:
         raise PermissionDeniedError(_("Only payment officers may export bank files, which carry account numbers."),
                                     code="not_payment_officer")
     if fmt not in ("xlsx", "csv"):
         raise ApplicationError(_("Choose xlsx or csv."), field="format")
-    batch = _batch_for(actor, batch_id)
     if batch.status not in (BatchStatus.READY, BatchStatus.SENT, BatchStatus.CLOSED):
         raise ApplicationError(_("This batch needs a second officer's approval before it goes to the bank."),
                                code="batch_state")
@@ -534,7 +534,10 @@ def review_route_set(*, actor, policy_code: str, tier: str, officer_username: st
     officer = User.objects.filter(username=officer_username, role=Role.OFFICER, is_active=True).first()
     if officer is None:
         raise ApplicationError(_("No active officer with this user name."), field="officer")
-    route, _created = ReviewRoute.objects.update_or_create(policy=policy, tier=tier, defaults={"officer": officer})
+    if not officer.scope_prefix.startswith(actor.scope_prefix):
+        raise ApplicationError(_("Route to an officer of your own scope."), field="officer")
+    route, _created = ReviewRoute.objects.update_or_create(policy=policy, tier=tier, scope=actor.scope_prefix,
+                                                           defaults={"officer": officer})
     audit_record(actor=actor, action=AuditAction.RECORD_CHANGE, target=f"review_route:{route.pk}", request=request,
                  detail={"policy": policy_code, "tier": tier, "officer": officer.username})
     return route
@@ -542,7 +545,7 @@ def review_route_set(*, actor, policy_code: str, tier: str, officer_username: st
 
 def review_route_delete(*, actor, route_id: int, request=None) -> None:
     _officer(actor)
-    deleted, _rows = ReviewRoute.objects.filter(pk=route_id).delete()
+    deleted, _rows = ReviewRoute.objects.filter(pk=route_id, scope=actor.scope_prefix).delete()
     if not deleted:
         raise NotFoundError()
     audit_record(actor=actor, action=AuditAction.RECORD_CHANGE, target=f"review_route:{route_id}", request=request,

@@ -42,6 +42,9 @@ def _fact_labels() -> dict[str, str]:
 
 
 def _fail(request, exc: ApplicationError) -> None:
+    """A refusal becomes a message on the page it came from; "not found" (outside the scope) is a 404."""
+    if exc.status == 404:
+        raise Http404 from exc
     messages.error(request, str(exc.message))
 
 
@@ -264,8 +267,6 @@ def batch_file(request, pk: int, fmt: str):
     try:
         name, data, content_type = services.batch_file(actor=request.user, batch_id=pk, fmt=fmt, request=request)
     except ApplicationError as exc:
-        if exc.status == 404:
-            raise Http404 from exc
         _fail(request, exc)
         return redirect("payments:batch-detail", pk=pk)
     response = HttpResponse(data, content_type=content_type)
@@ -276,6 +277,8 @@ def batch_file(request, pk: int, fmt: str):
 @require_role(Role.OFFICER)
 @require_POST
 def batch_return(request, pk: int):
+    if not selectors.batches_visible_to(request.user).filter(pk=pk).exists():
+        raise Http404
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, _("Choose the bank's return file."))
@@ -291,8 +294,6 @@ def batch_return(request, pk: int):
                                     "recorded, %(rejected)s rejected.") % {
             "paid": record.paid, "failed": record.failed, "unchanged": record.unchanged, "rejected": record.rejected})
     except ApplicationError as exc:
-        if exc.status == 404:
-            raise Http404 from exc
         _fail(request, exc)
     finally:
         os.unlink(tmp.name)
@@ -353,7 +354,8 @@ def routes(request):
     officers = User.objects.filter(role=Role.OFFICER, is_active=True,
                                    scope_division__startswith=request.user.scope_prefix[:4]).order_by("username")
     return render(request, "payments/routes.html", {
-        "routes": ReviewRoute.objects.select_related("policy", "officer"), "policies": Policy.objects.order_by("code"),
+        "routes": ReviewRoute.objects.filter(scope=request.user.scope_prefix).select_related("policy", "officer"),
+        "policies": Policy.objects.order_by("code"),
         "tiers": Tier.choices, "officers": officers})
 
 
