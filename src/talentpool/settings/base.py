@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "ninja",  # serves Swagger UI from its own static files instead of a CDN
     "axes",
     "django_tasks",
+    "django_tasks_db",
     "talentpool.core",
     "talentpool.accounts",
     "talentpool.reference",
@@ -128,7 +129,9 @@ STORAGES = {
 }
 
 # Background work (eligibility runs, imports, notice emails): by default in a thread of the web process after the
-# request's transaction commits, so pages return at once and show progress. Tests run tasks inline.
+# request's transaction commits, so pages return at once and show progress. In production set
+# TALENTPOOL_TASKS_BACKEND=django_tasks_db.DatabaseBackend and run `talentpool db_worker` (docs/operations.md).
+# Tests run tasks inline.
 TASKS = {"default": {"BACKEND": os.environ.get("TALENTPOOL_TASKS_BACKEND", "talentpool.core.tasks.ThreadBackend")}}
 
 # Payments: a batch above this total (yuan) needs a second officer's approval before it goes to the bank.
