@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 import io
 import re
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -35,6 +36,7 @@ from talentpool.engines.tabular.reading import read_table
 from talentpool.policies.models import Policy
 
 from .models import (
+    LIVE,
     REASON_BANK_RETURN,
     REASON_BATCH_CANCELLED,
     REASON_RETRY,
@@ -140,7 +142,7 @@ def entitlements_approve(*, actor, ids: list[int] | None = None, queryset: Query
     _officer(actor)
     qs = _selected(actor, ids, queryset).filter(status=Status.CANDIDATE)
     rows = list(qs.values_list("pk", "review_required", "assigned_to_id"))
-    single = len(rows) == 1
+    single = queryset is None and ids is not None and len(set(ids)) == 1
     allowed = [pk for pk, review, assignee in rows
                if not review or (single and assignee in (None, actor.pk))]
     if single and rows and not allowed:
@@ -191,9 +193,10 @@ def entitlement_correct(*, actor, line_id: int, amount: Decimal, reason: str, re
         raise ApplicationError(_("Overpayments are recovered outside the platform; a correction only pays more."),
                                field="amount", code="negative_correction")
     with transaction.atomic():
-        if Entitlement.objects.filter(corrects=line, kind=Kind.CORRECTION, status__in=[
-                Status.CANDIDATE, Status.APPROVED, Status.BATCHED, Status.FAILED]).exists():
-            raise ApplicationError(_("A correction of this line is already under way."), code="correction_exists")
+        existing = Entitlement.objects.filter(corrects=line, kind=Kind.CORRECTION, status__in=LIVE).first()
+        if existing is not None:  # one live correction per line (a database constraint too)
+            raise ApplicationError(_("This line already has a correction (%(status)s).") % {
+                "status": existing.get_status_display()}, code="correction_exists")
         fix = Entitlement.objects.create(
             subject=line.subject, talent_id=line.talent_id, policy_id=line.policy_id,
             policy_version_id=line.policy_version_id, instalment=line.instalment, instalment_id=line.instalment_id,
@@ -239,10 +242,10 @@ def batch_create(*, actor, ids: list[int] | None = None, queryset: QuerySet | No
                                code="nothing_to_batch")
     today = timezone.localdate()
     with transaction.atomic():
-        prefix = f"PB{today:%Y%m%d}-"
-        count = PaymentBatch.objects.filter(number__startswith=prefix).count()
-        batch = PaymentBatch.objects.create(number=f"{prefix}{count + 1:03d}", scope=actor.scope_prefix,
+        batch = PaymentBatch.objects.create(number=f"new-{uuid.uuid4().hex[:18]}", scope=actor.scope_prefix,
                                             created_by=actor)
+        batch.number = f"PB{today:%Y%m%d}-{batch.pk:06d}"  # from the key: two batches at once never collide
+        batch.save(update_fields=["number"])
         moved = _move(candidates, expect=[Status.APPROVED], to=Status.BATCHED, actor=actor, batch=batch,
                       extra={"batch_id": batch.pk})
         if not moved:
