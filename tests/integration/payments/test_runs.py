@@ -8,16 +8,12 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
-from collections import Counter
 from datetime import date
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
-from talentpool.payments import runs
 from talentpool.payments.models import Entitlement, EntitlementEvent, Status
 from talentpool.payments.runs import ledger_for_talent, run_create, run_execute
 from talentpool.payments.selectors import entitlement_explanation
@@ -125,47 +121,6 @@ def test_a_district_run_leaves_other_districts_alone(world, shipped):
     assert run.evaluated == len(run.report["policies"])  # one talent in 330110
 
 
-@pytest.mark.django_db(transaction=True)
-def test_two_runs_at_once_write_no_duplicate(monkeypatch):
-    from talentpool.policies.services import policy_sync_shipped
-    from talentpool.reference.services import reference_load
-    from talentpool.registry.demo import demo_generate
-
-    reference_load()
-    policy_sync_shipped()
-    day = date(2025, 6, 30)
-    demo_generate(talents=300, seed=5, district="330106", as_of=day)
-    monkeypatch.setattr(runs, "CHUNK", 25)
-    a, b = run_create(as_of=day), run_create(as_of=day)
-    errors = []
-
-    def work(run_id):
-        try:
-            run_execute(run_id)
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=work, args=(r.pk,)) for r in (a, b)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
-    assert errors == []
-    live = Counter(Entitlement.objects.filter(status__in=[s.value for s in runs.LIVE])
-                   .values_list("subject", "policy_id", "instalment"))
-    assert live and max(live.values()) == 1
-    a.refresh_from_db()
-    b.refresh_from_db()
-    total = Entitlement.objects.count()
-    assert a.new + b.new == total and a.new + a.unchanged == b.new + b.unchanged
-    together = _ledger()
-    Entitlement.objects.all().delete()
-    run_execute(run_create(as_of=day).pk)
-    assert _ledger() == together
-
-
 # --- a run killed halfway -------------------------------------------------------------------------------------------
 
 PG_URL = os.environ.get("DATABASE_URL", "") if os.environ.get("DATABASE_URL", "").startswith("postgres") else ""
@@ -207,7 +162,7 @@ def _tp(home: Path, *args: str, **extra: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture
 def homes(tmp_path):
-    made = [tmp_path / "straight", tmp_path / "crashed"]
+    made = [tmp_path / "straight", tmp_path / "crashed", tmp_path / "together"]
     for home in made:
         home.mkdir()
     if PG_URL:
@@ -236,8 +191,10 @@ def _prepare(home: Path) -> None:
         assert done.returncode == 0, (args, done.stderr[-2000:])
 
 
-def test_a_run_killed_halfway_and_run_again_ends_with_the_ledger_of_one_uninterrupted_run(homes):
-    straight, crashed = homes
+def test_a_killed_run_and_two_runs_at_once_end_with_the_ledger_of_one_uninterrupted_run(homes):
+    """Real processes on a real database file (or PostgreSQL database): a SIGKILL after the first committed
+    chunk, then the same command again; and two runs of the same policies started together."""
+    straight, crashed, together = homes
     for home in homes:
         _prepare(home)
     done = _tp(straight, "eligibility", "run", "--as-of", "2025-06-30")
@@ -263,3 +220,14 @@ def test_a_run_killed_halfway_and_run_again_ends_with_the_ledger_of_one_uninterr
     assert again.returncode == 0, again.stderr[-2000:]
     assert again.stdout.strip().splitlines()[-1].split(": ")[1].startswith(f"{new - 20} new, 20 unchanged")
     assert _query(crashed, LEDGER_SQL) == _query(straight, LEDGER_SQL)
+
+    both = [subprocess.Popen([sys.executable, "-m", "talentpool", "eligibility", "run", "--as-of", "2025-06-30"],
+                             env=_env(together, TALENTPOOL_RUN_SLEEP_AFTER_CHUNK="0.05"), cwd=ROOT,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outs = [p.communicate(timeout=300) for p in both]
+    assert [p.returncode for p in both] == [0, 0], [o[1][-2000:] for o in outs]
+    counts = [out.strip().splitlines()[-1].split(": ")[1].split(", ") for out, _err in outs]
+    assert int(counts[0][0].split()[0]) + int(counts[1][0].split()[0]) == new  # every line written once
+    assert _query(together, "SELECT subject, policy_id, instalment, COUNT(*) FROM payments_entitlement "
+                            "GROUP BY 1, 2, 3 HAVING COUNT(*) > 1") == []
+    assert _query(together, LEDGER_SQL) == _query(straight, LEDGER_SQL)
