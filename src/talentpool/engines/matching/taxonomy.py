@@ -96,7 +96,7 @@ def division_key(code: str) -> tuple[int, int] | None:
     return int(code), depth
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Taxonomies:
     """Names and parents of the shipped taxonomies, as plain dicts (code → name, code → level)."""
 

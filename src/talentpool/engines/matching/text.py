@@ -52,23 +52,13 @@ _EMOJI = re.compile(
 _HSPACE = re.compile(r"[ \t\u00a0\u3000]+")
 _SPACE_AROUND_NL = re.compile(r" ?\n ?")
 _MANY_NL = re.compile(r"\n{3,}")
-_KEEP = {"\n", "\t"}
-
-
-def _drop_invisible(text: str) -> str:
-    out = []
-    for ch in text:
-        if ch in _KEEP:
-            out.append(ch)
-            continue
-        cat = unicodedata.category(ch)
-        if cat in ("Cc", "Cf", "Co", "Cs", "Cn"):
-            continue
-        if cat in ("Zl", "Zp"):
-            out.append("\n")
-            continue
-        out.append(ch)
-    return "".join(out)
+# Controls (C0/C1 except tab and newline), format characters (soft hyphen, zero-width spaces and joiners, bidi
+# marks, BOM, interlinear annotation), private use, surrogates, the object replacement and replacement characters.
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff"
+    "\ufff9-\ufffd\ue000-\uf8ff\ud800-\udfff\U000f0000-\U0010ffff]"
+)
+_LINE_SEPARATORS = re.compile("[\u2028\u2029\x85]")
 
 
 def clean_text(text: str | None, max_chars: int = MAX_RESUME_CHARS, *, single_line: bool = False) -> str:
@@ -83,7 +73,7 @@ def clean_text(text: str | None, max_chars: int = MAX_RESUME_CHARS, *, single_li
     text = unicodedata.normalize("NFKC", text)
     text = _EMOJI.sub("", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _drop_invisible(text)
+    text = _INVISIBLE.sub("", _LINE_SEPARATORS.sub("\n", text))
     text = _HSPACE.sub(" ", text)
     if single_line:
         text = _HSPACE.sub(" ", text.replace("\n", " "))
