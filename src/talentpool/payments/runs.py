@@ -22,6 +22,7 @@ number of instalments in the document, which is also right for documents that li
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import os
 import time
@@ -34,7 +35,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -460,30 +461,61 @@ def _write_chunk(run: Run, oc: PolicyOutcome, chunk: list[tuple[Due, int | None]
             EntitlementEvent.objects.bulk_create([
                 EntitlementEvent(entitlement_id=pk, from_status=Status.CANDIDATE, to_status=Status.SUPERSEDED,
                                  run=run, reason=REASON_AMOUNT_CHANGED) for pk in sorted(superseded)])
-        lines = []
+        rows = []
+        now_db = connection.ops.adapt_datetimefield_value(now)
         for d, old in chunk:
             if old is not None and old not in superseded:
                 continue  # someone else moved the old line on: leave it
             facts_of = info.get(d.talent_id, {})
-            review = d.verdict == "review" or facts_of.get("tier") == "A"
-            lines.append(Entitlement(
-                subject=d.subject, talent_id=d.talent_id, policy_id=oc.row.policy_id, policy_version_id=oc.row.pk,
-                instalment=d.instalment, instalment_id=d.instalment_id, kind=Kind.ENTITLEMENT, replaces_id=old,
-                amount=d.amount, due=d.due, status=Status.CANDIDATE,
-                explanation={"as_of": run.as_of.isoformat(), "code": doc.code, "version": doc.version,
-                             "verdict": d.verdict, "facts": snapshots.get(d.talent_id, {})},
-                degree=facts_of.get("degree") or "", district=facts_of.get("district") or "",
-                tier=facts_of.get("tier") or "", review_required=review,
-                assigned_to_id=route(oc.row.policy_id, facts_of.get("tier") or "", review),
-                first_time=d.talent_id not in talents_with_lines, changed=old is not None, run=run,
-                created_at=now, updated_at=now))
-        before = Entitlement.objects.filter(run=run, policy_id=oc.row.policy_id).count()
-        Entitlement.objects.bulk_create(lines, ignore_conflicts=True)
-        created = Entitlement.objects.filter(run=run, policy_id=oc.row.policy_id).count() - before
+            tier = facts_of.get("tier") or ""
+            review = d.verdict == "review" or tier == "A"
+            explanation = json.dumps({"as_of": run.as_of.isoformat(), "code": doc.code, "version": doc.version,
+                                      "verdict": d.verdict, "facts": snapshots.get(d.talent_id, {})},
+                                     ensure_ascii=False)
+            rows.append((
+                d.subject, d.talent_id, oc.row.policy_id, oc.row.pk, d.instalment, d.instalment_id,
+                Kind.ENTITLEMENT.value, old, d.amount, connection.ops.adapt_datefield_value(d.due),
+                Status.CANDIDATE.value, "", "", explanation, facts_of.get("degree") or "",
+                facts_of.get("district") or "", tier, review, route(oc.row.policy_id, tier, review),
+                d.talent_id not in talents_with_lines, old is not None, "", run.pk, now_db, now_db))
+        created = _insert_new_lines(rows)
     stats["new"] += created
     stats["superseded"] += len(superseded)
     stats["unchanged"] += len(chunk) - created
     return stats
+
+
+# The columns a run writes for a new line; the others keep their defaults (NULL or empty).
+_NEW_LINE_FIELDS = ("subject", "talent", "policy", "policy_version", "instalment", "instalment_id", "kind",
+                    "replaces", "amount", "due", "status", "reason", "bank_reason", "explanation", "degree",
+                    "district", "tier", "review_required", "assigned_to", "first_time", "changed", "flag", "run",
+                    "created_at", "updated_at")
+
+
+def _insert_new_lines(rows: list[tuple]) -> int:
+    """Insert new ledger lines, skipping any whose key already holds a live line (the partial unique index
+    decides, so a concurrent run's line wins quietly); returns how many were inserted. Plain rows rather than
+    model instances: a run writes hundreds of thousands of lines (SQLite: one prepared INSERT OR IGNORE;
+    PostgreSQL: COPY into a temporary table, then one INSERT … ON CONFLICT DO NOTHING)."""
+    if not rows:
+        return 0
+    meta = Entitlement._meta
+    table = connection.ops.quote_name(meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(meta.get_field(f).column) for f in _NEW_LINE_FIELDS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"CREATE TEMP TABLE tp_new_lines ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA")
+            with cursor.cursor.copy(f"COPY tp_new_lines ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM tp_new_lines ON CONFLICT DO NOTHING")
+            inserted = cursor.rowcount
+            cursor.execute("DROP TABLE tp_new_lines")
+            return inserted
+        marks = ", ".join(["%s"] * len(_NEW_LINE_FIELDS))
+        verb = "INSERT OR IGNORE" if connection.vendor == "sqlite" else "INSERT"
+        cursor.executemany(f"{verb} INTO {table} ({columns}) VALUES ({marks})", rows)
+        return cursor.rowcount
 
 
 def _withdraw(run: Run, ids: list[int]) -> int:
