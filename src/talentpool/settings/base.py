@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "talentpool.registry",
     "talentpool.policies",
     "talentpool.payments",
+    "talentpool.recruitment",
 ]
 
 MIDDLEWARE = [

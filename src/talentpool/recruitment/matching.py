@@ -1,0 +1,472 @@
+"""The database side of the matching engine: documents from the models, and this process's live index.
+
+**Documents.** A talent is indexed when it has a job profile or has applied somewhere: résumé, declared skills,
+the highest degree of its education records (``DEGREE_RANK``), the major of its latest education, years of
+experience (the profile's figure, or else the union of its employment periods), the industries of its employers,
+and the profile's wishes and consent. Every job is indexed (drafts too, so an enterprise can preview candidates);
+it is *open* for talents while its status is open, it is not hidden and its deadline has not passed.
+
+**One index per process, kept current without rebuilds.** The index is built lazily on the first query (or
+loaded from ``$TALENTPOOL_HOME/matching/index`` when ``talentpool match rebuild`` saved one recently). Services
+record each changed talent or job as a ``MatchChange`` row in the same transaction as the change, and after the
+commit this process applies it at once (``index_sync``), so a saved job or profile is searchable immediately.
+
+Other processes (several gunicorn workers, the CLI) converge through the same log: before every query a process
+reads the rows it has not seen — ``id > last seen`` plus a few *gap* ids — in one indexed query, and upserts or
+removes those documents. Gaps cover ids that were allocated but not yet committed when a later id was read
+(PostgreSQL sequences are not transactional); a gap is re-asked for five minutes, then forgotten (its transaction
+rolled back). A ``kind="all"`` row (written by the demo generator after bulk inserts) makes every process load the
+saved index, if it is newer, or rebuild from the database. When the local date changes, open jobs whose deadline
+just passed are re-indexed as closed. Changes made outside the services (imports of education or employment,
+bulk loads) reach the index with the next ``talentpool match rebuild`` (nightly, say) or a process restart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from talentpool.engines.matching import DEGREE_RANKS, JobDoc, MatchIndex, TalentDoc
+from talentpool.registry.models import Education, Employment
+
+from .models import Application, ChangeKind, Job, JobProfile, JobStatus, MatchChange
+
+GAP_SECONDS = 300.0
+"""How long an id skipped in the change log is asked for again (an uncommitted transaction's change)."""
+SAVED_MAX_AGE = dt.timedelta(days=7)
+"""A saved index older than this is not loaded (the change log is pruned after this long)."""
+CHUNK = 5000
+
+
+def matching_dir() -> Path:
+    return Path(getattr(settings, "TALENTPOOL_MATCHING_DIR", None) or Path(settings.HOME_DIR) / "matching")
+
+
+# --- documents --------------------------------------------------------------------------------------------------
+
+
+def _chunks(ids: list[int]) -> Iterator[list[int]]:
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start:start + CHUNK]
+
+
+def _years_from(periods: list[tuple[dt.date, dt.date | None]], today: dt.date) -> float:
+    """Years covered by the union of the employment periods (overlaps count once), up to today."""
+    spans = sorted((start, min(end or today, today)) for start, end in periods if start and start <= today)
+    days, current_start, current_end = 0, None, None
+    for start, end in spans:
+        if current_end is None or start > current_end:
+            if current_end is not None:
+                days += (current_end - current_start).days
+            current_start, current_end = start, end
+        else:
+            current_end = max(current_end, end)
+    if current_end is not None:
+        days += (current_end - current_start).days
+    return round(days / 365.25, 1)
+
+
+def indexed_talent_ids() -> list[int]:
+    """Talents that belong in the index: those with a job profile or an application."""
+    ids = set(JobProfile.objects.values_list("talent_id", flat=True))
+    ids.update(Application.objects.values_list("talent_id", flat=True).distinct())
+    return sorted(ids)
+
+
+def talent_docs(talent_ids: Iterable[int], *, today: dt.date | None = None,
+                only_indexed: bool = True) -> list[TalentDoc]:
+    """Documents of these talents (those without a profile or application are left out when ``only_indexed``)."""
+    today = today or timezone.localdate()
+    out: list[TalentDoc] = []
+    for chunk in _chunks(sorted(set(talent_ids))):
+        profiles = {p.talent_id: p for p in JobProfile.objects.filter(talent_id__in=chunk)}
+        applied = set(Application.objects.filter(talent_id__in=chunk).values_list("talent_id", flat=True))
+        degree: dict[int, int] = defaultdict(int)
+        major: dict[int, str] = {}
+        for tid, deg, code in (Education.objects.filter(talent_id__in=chunk)
+                               .order_by("talent_id", "graduation_date", "id")
+                               .values_list("talent_id", "degree", "major_code")):
+            degree[tid] = max(degree[tid], DEGREE_RANKS.get(deg, 0))
+            if code:
+                major[tid] = code  # the latest education's major wins
+        periods: dict[int, list] = defaultdict(list)
+        industries: dict[int, list[str]] = defaultdict(list)
+        positions: dict[int, list[str]] = defaultdict(list)
+        for tid, start, end, industry, position in (
+                Employment.objects.filter(talent_id__in=chunk).order_by("talent_id", "start_date")
+                .values_list("talent_id", "start_date", "end_date", "enterprise__industry_code", "position")):
+            periods[tid].append((start, end))
+            if industry and industry not in industries[tid]:
+                industries[tid].append(industry)
+            if position and position not in positions[tid]:
+                positions[tid].append(position)
+        for tid in chunk:
+            profile = profiles.get(tid)
+            if only_indexed and profile is None and tid not in applied:
+                continue
+            text = profile.resume if profile and profile.resume else "、".join(positions.get(tid, []))
+            years = (float(profile.years_experience) if profile and profile.years_experience is not None
+                     else _years_from(periods.get(tid, []), today))
+            out.append(TalentDoc(
+                id=tid,
+                text=text,
+                skills=list(profile.skills) if profile else [],
+                degree_rank=degree.get(tid, 0),
+                major_code=major.get(tid, ""),
+                years_experience=years,
+                desired_occupations=list(profile.desired_occupations) if profile else [],
+                desired_divisions=list(profile.desired_divisions) if profile else [],
+                salary_min=profile.salary_min if profile else None,
+                salary_max=profile.salary_max if profile else None,
+                industry_codes=industries.get(tid, []),
+                consent=bool(profile and profile.consent_search),
+            ))
+    return out
+
+
+def job_is_open(*, status: str, hidden: bool, deadline: dt.date | None, today: dt.date) -> bool:
+    return status == JobStatus.OPEN and not hidden and (deadline is None or deadline >= today)
+
+
+_JOB_COLUMNS = ("id", "title", "description", "skills", "occupation_code", "min_degree", "accepted_majors",
+                "min_years", "salary_min", "salary_max", "division", "enterprise__industry_code", "status", "hidden",
+                "deadline")
+
+
+def _job_doc(row: dict, today: dt.date) -> JobDoc:
+    return JobDoc(
+        id=row["id"],
+        title=row["title"],
+        text=row["description"],
+        skills=list(row["skills"] or []),
+        occupation_code=row["occupation_code"],
+        min_degree_rank=DEGREE_RANKS.get(row["min_degree"], 0),
+        accepted_majors=list(row["accepted_majors"] or []),
+        min_years=float(row["min_years"] or 0),
+        salary_min=row["salary_min"],
+        salary_max=row["salary_max"],
+        division_code=row["division"],
+        industry_code=row["enterprise__industry_code"] or "",
+        open=job_is_open(status=row["status"], hidden=row["hidden"], deadline=row["deadline"], today=today),
+    )
+
+
+def job_docs(job_ids: Iterable[int] | None = None, *, today: dt.date | None = None) -> list[JobDoc]:
+    """Documents of these jobs (every job when ``job_ids`` is None)."""
+    today = today or timezone.localdate()
+    if job_ids is None:
+        return [_job_doc(row, today) for row in Job.objects.order_by("id").values(*_JOB_COLUMNS).iterator(2000)]
+    out = []
+    for chunk in _chunks(sorted(set(job_ids))):
+        out += [_job_doc(row, today) for row in Job.objects.filter(pk__in=chunk).values(*_JOB_COLUMNS)]
+    return out
+
+
+# --- the change log ---------------------------------------------------------------------------------------------
+
+
+def changes_record(kind: str, ids: Iterable[int]) -> None:
+    """Note changed talents or jobs (inside the writing transaction); this process applies them after commit."""
+    rows = [MatchChange(kind=kind, object_id=int(i)) for i in dict.fromkeys(ids)]
+    if rows:
+        MatchChange.objects.bulk_create(rows)
+        transaction.on_commit(index_sync)
+
+
+def rebuild_requested() -> None:
+    """Ask every process to reload or rebuild its index (after bulk loads that bypassed the services)."""
+    MatchChange.objects.create(kind=ChangeKind.ALL)
+
+
+def changes_prune(*, older_than: dt.timedelta = SAVED_MAX_AGE) -> int:
+    deleted, _rows = MatchChange.objects.filter(at__lt=timezone.now() - older_than).delete()
+    return deleted
+
+
+# --- the live index ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Watermark:
+    seen: int = 0                         # every id up to here was applied, except the gaps
+    gaps: dict[int, float] | None = None  # id → when it was first missed (time.time())
+
+    def to_json(self) -> dict:
+        return {"seen": self.seen, "gaps": sorted(self.gaps or {})}
+
+
+def _watermark_now() -> Watermark:
+    """Where the log stands now: its last id, and the ids below it missing among the recent rows."""
+    recent = set(MatchChange.objects.filter(at__gte=timezone.now() - dt.timedelta(seconds=GAP_SECONDS))
+                 .values_list("id", flat=True))
+    top = MatchChange.objects.aggregate(m=Max("id"))["m"] or 0
+    now = time.time()
+    gaps = {i: now for i in range(min(recent), top) if i not in recent} if recent else {}
+    return Watermark(top, gaps)
+
+
+@dataclass(frozen=True)
+class BuildInfo:
+    talents: int
+    jobs: int
+    seconds: float
+    source: str  # "database" or "saved"
+
+
+class LiveIndex:
+    """A ``MatchIndex`` kept current with the database through the change log (see the module docstring)."""
+
+    def __init__(self, directory: Path | None = None, *, load_saved: bool = True):
+        self._directory = directory
+        self._load_saved = load_saved
+        self._index: MatchIndex | None = None
+        self._mark = Watermark(0, {})
+        self._day: dt.date | None = None
+        self._lock = threading.RLock()
+        self._built_empty = False
+        self.last_build: BuildInfo | None = None
+
+    @property
+    def directory(self) -> Path:
+        return self._directory or matching_dir()
+
+    @property
+    def built(self) -> bool:
+        return self._index is not None
+
+    def _set(self, index: MatchIndex, mark: Watermark, day: dt.date) -> None:
+        self._index, self._mark, self._day = index, mark, day
+        self._built_empty = index.talent_count + index.job_count == 0
+
+    def index(self) -> MatchIndex:
+        """The index, caught up with the database (built or loaded on first use)."""
+        with self._lock:
+            if self._index is None:
+                self._start()
+            self.sync()
+            return self._index
+
+    def sync(self) -> int:
+        """Apply the changes not seen yet (one query when there are none); returns how many were applied."""
+        with self._lock:
+            if self._index is None:
+                return 0
+            mark = self._mark
+            now = time.time()
+            wanted = Q(id__gt=mark.seen)
+            if mark.gaps:
+                wanted |= Q(id__in=list(mark.gaps))
+            rows = list(MatchChange.objects.filter(wanted).order_by("id").values_list("id", "kind", "object_id"))
+            found = {r[0] for r in rows}
+            for i in found:
+                mark.gaps.pop(i, None)
+            top = max(found | {mark.seen})
+            for i in range(mark.seen + 1, top):
+                if i not in found:
+                    mark.gaps[i] = now
+            mark.seen = top
+            for i in [i for i, at in mark.gaps.items() if now - at > GAP_SECONDS]:
+                del mark.gaps[i]
+            if any(kind == ChangeKind.ALL for _i, kind, _o in rows):
+                self._start(after=max(i for i, kind, _o in rows if kind == ChangeKind.ALL))
+                return len(rows)
+            if rows and self._built_empty:
+                # An index built from nothing has no vocabulary, and the engine cannot search a delta on top of
+                # it: build afresh (there is little to read) instead of upserting.
+                self._start(after=rows[-1][0], load=False)
+                return len(rows)
+            talents = {o for _i, kind, o in rows if kind == ChangeKind.TALENT}
+            jobs = {o for _i, kind, o in rows if kind == ChangeKind.JOB}
+            today = timezone.localdate()
+            if self._day is not None and today != self._day:
+                jobs.update(Job.objects.filter(status=JobStatus.OPEN, deadline__lt=today, deadline__gte=self._day)
+                            .values_list("pk", flat=True))
+            self._day = today
+            if talents:
+                docs = {d.id: d for d in talent_docs(talents, today=today)}
+                for tid in talents:
+                    if tid in docs:
+                        self._index.upsert_talent(docs[tid])
+                    else:
+                        self._index.remove_talent(tid)
+            if jobs:
+                docs = {d.id: d for d in job_docs(jobs, today=today)}
+                for jid in jobs:
+                    if jid in docs:
+                        self._index.upsert_job(docs[jid])
+                    else:
+                        self._index.remove_job(jid)
+            return len(rows)
+
+    def _start(self, *, after: int = 0, load: bool = True) -> None:
+        """Load the saved index when it is recent and has seen the log up to ``after``; else build."""
+        clock = time.perf_counter()
+        if load and self._load_saved and self._try_load(after):
+            self.last_build = BuildInfo(self._index.talent_count, self._index.job_count,
+                                        time.perf_counter() - clock, "saved")
+            return
+        mark = _watermark_now()  # before reading: a change made while building is applied again afterwards
+        index = MatchIndex.build(talent_docs(indexed_talent_ids()), job_docs())
+        self._set(index, mark, timezone.localdate())
+        self.last_build = BuildInfo(index.talent_count, index.job_count, time.perf_counter() - clock, "database")
+
+    def _try_load(self, after: int) -> bool:
+        path = self.directory / "index"
+        try:
+            meta = json.loads((path / "watermark.json").read_text(encoding="utf-8"))
+            saved_at = dt.datetime.fromisoformat(meta["saved_at"])
+        except (OSError, ValueError, KeyError):
+            return False
+        top = MatchChange.objects.aggregate(m=Max("id"))["m"] or 0
+        if (timezone.now() - saved_at > SAVED_MAX_AGE or meta["seen"] < after or meta["seen"] > top
+                or meta.get("database") != _database_name()):
+            return False  # too old, older than a rebuild request, or saved from another database
+        try:
+            index = MatchIndex.load(path, mmap=True)
+        except (OSError, ValueError):
+            return False
+        now = time.time()
+        self._set(index, Watermark(int(meta["seen"]), {int(i): now for i in meta.get("gaps", [])}),
+                  dt.date.fromisoformat(meta["day"]))
+        return True
+
+    def rebuild(self, *, save: bool = True) -> BuildInfo:
+        """Build from the database now (and save it for other processes to load)."""
+        with self._lock:
+            clock = time.perf_counter()
+            mark = _watermark_now()
+            today = timezone.localdate()
+            index = MatchIndex.build(talent_docs(indexed_talent_ids(), today=today), job_docs(today=today))
+            self._set(index, mark, today)
+            if save:
+                self.save()
+            self.last_build = BuildInfo(index.talent_count, index.job_count, time.perf_counter() - clock,
+                                        "database")
+            return self.last_build
+
+    def save(self) -> Path:
+        """Write the index and its watermark to ``<dir>/index`` (through a temporary directory and a rename, so
+        a process loading at the same time reads either the old or the new one)."""
+        with self._lock:
+            target = self.directory / "index"
+            temp = self.directory / f"index.tmp-{os.getpid()}"
+            if temp.exists():
+                shutil.rmtree(temp)
+            self._index.save(temp)
+            meta = self._mark.to_json() | {"saved_at": timezone.now().isoformat(), "day": self._day.isoformat(),
+                                           "database": _database_name(), "talents": self._index.talent_count,
+                                           "jobs": self._index.job_count}
+            (temp / "watermark.json").write_text(json.dumps(meta), encoding="utf-8")
+            old = self.directory / f"index.old-{os.getpid()}"
+            if target.exists():
+                target.rename(old)
+            temp.rename(target)
+            if old.exists():
+                shutil.rmtree(old)
+            return target
+
+
+def _database_name() -> str:
+    db = settings.DATABASES["default"]
+    return f"{db['ENGINE']}:{db.get('HOST', '')}:{db.get('PORT', '')}:{db['NAME']}"
+
+
+_live = LiveIndex()
+
+
+def live_index() -> LiveIndex:
+    return _live
+
+
+def match_index() -> MatchIndex:
+    """This process's index, current with the database."""
+    return _live.index()
+
+
+def index_sync() -> None:
+    """Apply committed changes now if this process has an index (called after each service's commit)."""
+    if _live.built:
+        _live.sync()
+
+
+def index_reset(directory: Path | None = None, *, load_saved: bool = True) -> LiveIndex:
+    """Forget this process's index (tests; a new database)."""
+    global _live
+    _live = LiveIndex(directory, load_saved=load_saved)
+    return _live
+
+
+# --- explanations for people -----------------------------------------------------------------------------------
+
+
+def match_reasons(explanation: dict, *, limit: int = 4) -> list[str]:
+    """The strongest parts of a match in words: matched terms, fitting codes and skills, and any near miss."""
+    contributions = explanation.get("contributions", {})
+    terms = explanation.get("matched_terms", [])[:6]
+    components = explanation.get("components", {})
+    job_view = components.get("job", {})
+    talent_view = components.get("talent", {})
+    out: list[tuple[float, str]] = []
+    for name, value in contributions.items():
+        if value <= 0.005:
+            continue
+        if name == "bm25":
+            if terms:
+                out.append((value, _("Words in common: %(terms)s") % {"terms": "、".join(terms)}))
+        elif name == "major":
+            fit = job_view.get("major", 0.0)
+            if fit >= 0.99:
+                out.append((value, _("The major is one the job accepts")))
+            elif fit > 0.5:
+                out.append((value, _("The major is in an accepted class")))
+            elif fit > 0.0 and fit != 0.5:
+                out.append((value, _("The major is in an accepted category")))
+        elif name == "occupation":
+            fit = talent_view.get("occupation", 0.0)
+            if fit >= 0.99:
+                out.append((value, _("The occupation is one the talent wants")))
+            elif fit > 0.5:
+                out.append((value, _("The occupation is close to one the talent wants")))
+        elif name == "skills":
+            if max(job_view.get("skills", 0.0), talent_view.get("skills", 0.0)) > 0.5:
+                out.append((value, _("Skills in common")))
+        elif name == "industry":
+            if talent_view.get("industry", 0.0) > 0.5:
+                out.append((value, _("Experience in the same industry")))
+    reasons = [text for _v, text in sorted(out, key=lambda x: -x[0])[:limit]]
+    for note in explanation.get("notes", []):
+        reasons.append(_note_text(note))
+    return reasons
+
+
+def _note_text(note: dict) -> str:
+    constraint = note.get("constraint", "")
+    if note.get("status") == "tight":
+        if constraint == "experience":
+            return _("Experience only just meets the minimum")
+        if constraint == "salary":
+            return _("The salary ranges only just overlap")
+        return _("%(constraint)s only just met") % {"constraint": constraint}
+    if constraint == "degree":
+        return _("Almost: one degree level below the minimum")
+    if constraint == "experience":
+        return _("Almost: %(years)s years short of the experience asked for") % {"years": f"{-note['margin']:g}"}
+    if constraint == "salary":
+        return _("Almost: the salary ranges are %(gap)s yuan apart") % {"gap": f"{-note['margin']:,.0f}"}
+    if constraint == "place":
+        return _("Almost: the place is in the same province as one wanted")
+    return str(note.get("message", ""))

@@ -1,0 +1,429 @@
+"""Reads on recruitment, narrowed to what the user may see.
+
+- talent: open, visible jobs (and any job it applied to); its own profile, applications and interviews;
+- enterprise: its own jobs and their applications; a talent only when that talent applied to one of its jobs or
+  lets enterprises find it (``JobProfile.consent_search``) — never an ID number;
+- officer: the jobs and applications of its district (``job.division`` starts with the scope prefix), hidden
+  jobs included;
+- administrator and anonymous: nothing here (administrators manage partners).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Substr
+from django.utils import timezone
+
+from talentpool.accounts.models import Role
+from talentpool.registry.models import Cluster, Education, Talent
+
+from .matching import job_docs, match_index, match_reasons, talent_docs
+from .models import (
+    DEFAULT_STAGES,
+    Application,
+    ApplicationNote,
+    Interview,
+    InterviewStatus,
+    Job,
+    JobProfile,
+    JobStatus,
+    Outcome,
+    Partner,
+    PartnerExchange,
+    PipelineSettings,
+    StageChange,
+)
+
+
+def _active(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def _role(user, role: str) -> bool:
+    return _active(user) and user.role == role
+
+
+def division_prefix(code: str) -> str:
+    """The prefix every division under a code shares: 330000 → 33, 330100 → 3301, 330106 → 330106."""
+    code = (code or "").strip()
+    if len(code) == 6 and code.endswith("0000"):
+        return code[:2]
+    if len(code) == 6 and code.endswith("00"):
+        return code[:4]
+    return code
+
+
+def open_jobs(today: dt.date | None = None) -> QuerySet[Job]:
+    """Jobs talents can apply to now: open, not hidden, deadline not passed."""
+    today = today or timezone.localdate()
+    return Job.objects.filter(Q(deadline__isnull=True) | Q(deadline__gte=today), status=JobStatus.OPEN,
+                              hidden=False)
+
+
+def jobs_visible_to(user) -> QuerySet[Job]:
+    qs = Job.objects.all()
+    if not _active(user):
+        return qs.none()
+    if user.role == Role.ENTERPRISE and user.enterprise_id:
+        return qs.filter(enterprise_id=user.enterprise_id)
+    if user.role == Role.OFFICER and user.scope_prefix:
+        return qs.filter(division__startswith=user.scope_prefix)
+    if user.role == Role.TALENT:
+        applied = Application.objects.filter(job=OuterRef("pk"), talent__user=user)
+        visible = open_jobs().values("pk")
+        return qs.filter(Q(pk__in=visible) | Exists(applied))
+    return qs.none()
+
+
+@dataclass(frozen=True)
+class JobFilters:
+    q: str = ""                 # words in the title or description
+    occupation: str = ""        # occupation code prefix: 2-02 or 2-02-10
+    division: str = ""          # division prefix: 3301, 330106
+    min_degree: str = ""        # jobs asking at most this degree (talents) — exact match for others
+    salary_at_least: int | None = None  # jobs whose range reaches this (yuan per month)
+    status: str = ""            # enterprise and officer lists
+    enterprise: int | None = None
+    hidden: bool | None = None  # officer lists
+
+
+def job_search(user, filters: JobFilters) -> QuerySet[Job]:
+    qs = jobs_visible_to(user).select_related("enterprise")
+    if user.role == Role.TALENT:
+        qs = qs.filter(pk__in=open_jobs().values("pk"))
+    if filters.q:
+        for word in filters.q.split()[:5]:
+            qs = qs.filter(Q(title__icontains=word) | Q(description__icontains=word))
+    if filters.occupation:
+        qs = qs.filter(occupation_code__startswith=filters.occupation.removesuffix("-00").removesuffix("-00"))
+    if filters.division:
+        qs = qs.filter(division__startswith=division_prefix(filters.division))
+    if filters.min_degree:
+        qs = qs.filter(min_degree=filters.min_degree)
+    if filters.salary_at_least is not None:
+        qs = qs.filter(Q(salary_max__gte=filters.salary_at_least)
+                       | Q(salary_max__isnull=True, salary_min__gte=filters.salary_at_least))
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.enterprise:
+        qs = qs.filter(enterprise_id=filters.enterprise)
+    if filters.hidden is not None:
+        qs = qs.filter(hidden=filters.hidden)
+    return qs.annotate(application_count=Count("applications")).order_by("-created_at", "-pk")
+
+
+def job_get(user, pk: int) -> Job | None:
+    return jobs_visible_to(user).select_related("enterprise", "moderated_by").filter(pk=pk).first()
+
+
+def job_hires(job: Job) -> int:
+    return job.applications.filter(outcome=Outcome.HIRED).count()
+
+
+# --- profiles and candidates --------------------------------------------------------------------------------------
+
+
+def talent_of(user) -> Talent | None:
+    """The registry talent a talent user is bound to."""
+    if not _role(user, Role.TALENT):
+        return None
+    return Talent.objects.filter(user=user).first()
+
+
+def profile_of(user) -> JobProfile | None:
+    talent = talent_of(user)
+    return JobProfile.objects.filter(talent=talent).first() if talent else None
+
+
+def candidates_visible_to(user) -> QuerySet[Talent]:
+    """Talents an enterprise may see: applicants to its jobs, and talents who let enterprises find them.
+    Officers see their district's talents; a talent sees itself."""
+    qs = Talent.objects.all()
+    if not _active(user):
+        return qs.none()
+    if user.role == Role.ENTERPRISE and user.enterprise_id:
+        applied = Application.objects.filter(talent=OuterRef("pk"), job__enterprise_id=user.enterprise_id)
+        consent = JobProfile.objects.filter(talent=OuterRef("pk"), consent_search=True)
+        return qs.filter(Exists(applied) | Exists(consent))
+    if user.role == Role.OFFICER and user.scope_prefix:
+        return qs.filter(district__startswith=user.scope_prefix)
+    if user.role == Role.TALENT:
+        return qs.filter(user=user)
+    return qs.none()
+
+
+def candidate_get(user, talent_id: int) -> Talent | None:
+    return (candidates_visible_to(user).select_related("job_profile")
+            .prefetch_related(Prefetch("educations", queryset=Education.objects.order_by("graduation_date")),
+                              "employments__enterprise")
+            .filter(pk=talent_id).first())
+
+
+def candidate_applications(user, talent: Talent) -> list[Application]:
+    """The talent's applications to the user's enterprise's jobs (what an employer may know of them)."""
+    return list(applications_visible_to(user).filter(talent=talent).select_related("job"))
+
+
+# --- applications, pipeline, interviews --------------------------------------------------------------------------
+
+
+def applications_visible_to(user) -> QuerySet[Application]:
+    qs = Application.objects.all()
+    if not _active(user):
+        return qs.none()
+    if user.role == Role.ENTERPRISE and user.enterprise_id:
+        return qs.filter(job__enterprise_id=user.enterprise_id)
+    if user.role == Role.OFFICER and user.scope_prefix:
+        return qs.filter(job__division__startswith=user.scope_prefix)
+    if user.role == Role.TALENT:
+        return qs.filter(talent__user=user)
+    return qs.none()
+
+
+def application_get(user, pk: int) -> Application | None:
+    return (applications_visible_to(user).select_related("job__enterprise", "talent", "employment")
+            .prefetch_related(Prefetch("history", queryset=StageChange.objects.select_related("actor")),
+                              Prefetch("interviews", queryset=Interview.objects.order_by("round", "id")))
+            .filter(pk=pk).first())
+
+
+def application_notes(user, application: Application) -> list[ApplicationNote]:
+    """Notes are the employer's own: only its users read them."""
+    if not (_role(user, Role.ENTERPRISE) and application.job.enterprise_id == user.enterprise_id):
+        return []
+    return list(application.notes.select_related("author"))
+
+
+def my_applications(user) -> QuerySet[Application]:
+    if not _role(user, Role.TALENT):
+        return Application.objects.none()
+    return (applications_visible_to(user).select_related("job__enterprise")
+            .prefetch_related(Prefetch("interviews", queryset=Interview.objects.order_by("round", "id")))
+            .order_by("-created_at", "-pk"))
+
+
+def interviews_visible_to(user) -> QuerySet[Interview]:
+    return Interview.objects.filter(application__in=applications_visible_to(user).values("pk"))
+
+
+def interview_get(user, pk: int) -> Interview | None:
+    return (interviews_visible_to(user).select_related("application__job__enterprise", "application__talent__user",
+                                                       "organizer").filter(pk=pk).first())
+
+
+def my_interviews(user, *, upcoming: bool = False) -> QuerySet[Interview]:
+    if not _role(user, Role.TALENT):
+        return Interview.objects.none()
+    qs = interviews_visible_to(user).select_related("application__job__enterprise")
+    if upcoming:
+        qs = qs.filter(status=InterviewStatus.SCHEDULED, ends_at__gte=timezone.now())
+    return qs.order_by("starts_at", "pk")
+
+
+def pipeline_stages(enterprise_id: int | None) -> list[dict[str, str]]:
+    """The enterprise's stages, or the defaults."""
+    settings_row = PipelineSettings.objects.filter(enterprise_id=enterprise_id).first() if enterprise_id else None
+    return [dict(s) for s in (settings_row.stages if settings_row and settings_row.stages else DEFAULT_STAGES)]
+
+
+@dataclass
+class PipelineColumn:
+    stage: dict[str, str]
+    applications: list[Application] = field(default_factory=list)
+
+
+@dataclass
+class Pipeline:
+    job: Job
+    columns: list[PipelineColumn]
+    closed: list[Application]  # rejected and withdrawn
+
+
+def job_pipeline(user, job: Job) -> Pipeline:
+    """The kanban of a job: one column per stage, applications in progress or hired in their column, and the
+    rejected and withdrawn ones apart; each with its history and interviews prefetched."""
+    stages = pipeline_stages(job.enterprise_id)
+    columns = {s["code"]: PipelineColumn(s) for s in stages}
+    closed: list[Application] = []
+    apps = (applications_visible_to(user).filter(job=job).select_related("talent")
+            .prefetch_related(Prefetch("history", queryset=StageChange.objects.select_related("actor")),
+                              Prefetch("interviews", queryset=Interview.objects.order_by("round", "id")))
+            .order_by("created_at", "pk"))
+    for app in apps:
+        if app.outcome in (Outcome.REJECTED, Outcome.WITHDRAWN):
+            closed.append(app)
+        elif app.stage in columns:
+            columns[app.stage].applications.append(app)
+        else:  # a stage the enterprise has since removed: show it in the first column
+            columns[stages[0]["code"]].applications.append(app)
+    return Pipeline(job, list(columns.values()), closed)
+
+
+# --- matching ----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class JobMatch:
+    job: Job
+    score: float
+    near_miss: bool
+    explanation: dict[str, Any]
+    reasons: list[str]
+    applied: bool
+
+
+@dataclass
+class CandidateMatch:
+    talent: Talent
+    profile: JobProfile | None
+    score: float
+    near_miss: bool
+    explanation: dict[str, Any]
+    reasons: list[str]
+    application: Application | None  # the talent's application to this job, if any
+    applied_to_enterprise: bool
+
+
+def recommended_jobs(user, k: int = 20, *, division: str | None = None, occupation: str | None = None,
+                     near_misses: int = 0) -> list[JobMatch]:
+    """Open jobs best for the talent user, with the engine's explanation and reasons in words."""
+    talent = talent_of(user)
+    if talent is None:
+        return []
+    return jobs_for_talent(talent, k, division=division, occupation=occupation, near_misses=near_misses)
+
+
+def jobs_for_talent(talent: Talent, k: int = 20, *, division: str | None = None, occupation: str | None = None,
+                    near_misses: int = 0) -> list[JobMatch]:
+    """Open jobs best for a talent (no permission check: callers check). A talent not in the index yet (no
+    profile, never applied) is matched from its registry records as they are. ``ValueError`` for a malformed
+    division or occupation filter."""
+    index = match_index()
+    query: int | Any = talent.pk
+    if not index.has_talent(talent.pk):
+        query = talent_docs([talent.pk], only_indexed=False)[0]
+    matches = index.jobs_for_talent(query, k=k * 2 + 10, near_misses=near_misses, division=division or None,
+                                    occupation=occupation or None)
+    ids = [m.id for m in matches]
+    jobs = {j.pk: j for j in open_jobs().filter(pk__in=ids).select_related("enterprise")}
+    applied = set(Application.objects.filter(talent=talent, job_id__in=ids).values_list("job_id", flat=True))
+    full = [m for m in matches if not m.near_miss and m.id in jobs][:k]
+    near = [m for m in matches if m.near_miss and m.id in jobs][:near_misses]
+    out: list[JobMatch] = []
+    for m in full + near:
+        explanation = m.explanation.to_dict()
+        out.append(JobMatch(jobs[m.id], m.score, m.near_miss, explanation, match_reasons(explanation),
+                            m.id in applied))
+    return out
+
+
+def ranked_candidates(user, job: Job, k: int = 20, *, near_misses: int = 0) -> list[CandidateMatch]:
+    """The best talents for one of the enterprise user's jobs (nothing for anyone else)."""
+    if not (_role(user, Role.ENTERPRISE) and job.enterprise_id == user.enterprise_id):
+        return []
+    return talents_for_job(job, k, near_misses=near_misses)
+
+
+def talents_for_job(job: Job, k: int = 20, *, near_misses: int = 0) -> list[CandidateMatch]:
+    """The best talents for a job among those its enterprise may see: talents who let enterprises find them, and
+    those who applied to any of its jobs (passed to the engine as ``include_ids``). The result is checked again
+    against the database (consent may have been withdrawn a moment ago) before anything is returned."""
+    applicants = set(Application.objects.filter(job__enterprise_id=job.enterprise_id)
+                     .values_list("talent_id", flat=True))
+    index = match_index()
+    query: int | Any = job.pk
+    if not index.has_job(job.pk):
+        query = job_docs([job.pk])[0]
+    matches = index.talents_for_job(query, k=k * 2 + 10, include_ids=applicants, near_misses=near_misses)
+    ids = [m.id for m in matches]
+    consenting = set(JobProfile.objects.filter(talent_id__in=ids, consent_search=True)
+                     .values_list("talent_id", flat=True))
+    allowed = (consenting | applicants) & set(ids)
+    visible = {t.pk: t for t in Talent.objects.filter(pk__in=allowed).select_related("job_profile")
+               .prefetch_related(Prefetch("educations", queryset=Education.objects.order_by("graduation_date")))}
+    own = {a.talent_id: a for a in Application.objects.filter(job=job, talent_id__in=ids)}
+    full = [m for m in matches if not m.near_miss and m.id in visible][:k]
+    near = [m for m in matches if m.near_miss and m.id in visible][:near_misses]
+    out: list[CandidateMatch] = []
+    for m in full + near:
+        talent = visible[m.id]
+        explanation = m.explanation.to_dict()
+        out.append(CandidateMatch(talent, getattr(talent, "job_profile", None), m.score, m.near_miss, explanation,
+                                  match_reasons(explanation), own.get(m.id), m.id in applicants))
+    return out
+
+
+# --- the officer's overview ---------------------------------------------------------------------------------------
+
+
+def recruitment_overview(user, *, today: dt.date | None = None) -> dict[str, Any]:
+    """For an officer's district: open jobs by cluster and by occupation category (中类, e.g. 2-02), the
+    applications and where they stand, and the hires of this month."""
+    if not (_role(user, Role.OFFICER) and user.scope_prefix):
+        return {}
+    from talentpool.reference.selectors import reference_names
+
+    today = today or timezone.localdate()
+    jobs = jobs_visible_to(user)
+    live = jobs.filter(pk__in=open_jobs(today).values("pk")).order_by()
+    clusters = {row["enterprise__cluster"]: row for row in
+                live.values("enterprise__cluster").annotate(jobs=Count("pk"), headcount=Sum("headcount"))}
+    by_cluster = [{"cluster": c.value, "label": str(c.label), "jobs": clusters.get(c.value, {}).get("jobs", 0),
+                   "headcount": clusters.get(c.value, {}).get("headcount", 0) or 0} for c in Cluster]
+    names = reference_names("occupations")
+    by_occupation = [
+        {"code": row["category"], "name": names.get(f"{row['category']}-00-00", ""), "jobs": row["jobs"],
+         "headcount": row["headcount"] or 0}
+        for row in live.annotate(category=Substr("occupation_code", 1, 4)).values("category")
+        .annotate(jobs=Count("pk"), headcount=Sum("headcount")).order_by("-jobs", "category")]
+    apps = applications_visible_to(user).order_by()
+    month_start = today.replace(day=1)
+    stage_rows = apps.filter(outcome="").values("stage").annotate(n=Count("pk")).order_by("stage")
+    outcome_rows = apps.exclude(outcome="").values("outcome").annotate(n=Count("pk")).order_by("outcome")
+    start_dt = timezone.make_aware(dt.datetime.combine(month_start, dt.time.min))
+    return {
+        "as_of": today,
+        "open_jobs": live.count(),
+        "open_headcount": sum(r["headcount"] for r in by_cluster),
+        "hidden_jobs": jobs.filter(hidden=True).count(),
+        "jobs_by_cluster": by_cluster,
+        "jobs_by_occupation": by_occupation,
+        "applications": apps.count(),
+        "applications_this_month": apps.filter(created_at__gte=start_dt).count(),
+        "applications_by_stage": {r["stage"]: r["n"] for r in stage_rows},
+        "applications_by_outcome": {r["outcome"]: r["n"] for r in outcome_rows},
+        "interviews_upcoming": interviews_visible_to(user).filter(status=InterviewStatus.SCHEDULED,
+                                                                  starts_at__gte=timezone.now()).count(),
+        "hires_this_month": apps.filter(outcome=Outcome.HIRED, outcome_at__gte=start_dt).count(),
+    }
+
+
+# --- partners -----------------------------------------------------------------------------------------------------
+
+
+def partners_visible_to(user) -> QuerySet[Partner]:
+    if not _role(user, Role.ADMIN):
+        return Partner.objects.none()
+    return Partner.objects.select_related("enterprise").annotate(exchange_count=Count("exchanges"))
+
+
+def partner_exchanges(user, partner_id: int) -> QuerySet[PartnerExchange]:
+    if not _role(user, Role.ADMIN):
+        return PartnerExchange.objects.none()
+    return PartnerExchange.objects.filter(partner_id=partner_id)
+
+
+def partner_jobs(partner: Partner) -> QuerySet[Job]:
+    """Jobs a partner may read: every open, visible job."""
+    return open_jobs().select_related("enterprise").order_by("-created_at", "-pk")
+
+
+def partner_candidates(partner: Partner) -> QuerySet[JobProfile]:
+    """Profiles a partner may read: only of talents who let enterprises and partners find them."""
+    return (JobProfile.objects.filter(consent_search=True).select_related("talent")
+            .prefetch_related(Prefetch("talent__educations", queryset=Education.objects.order_by("graduation_date")))
+            .order_by("-updated_at", "-pk"))

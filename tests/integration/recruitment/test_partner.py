@@ -1,0 +1,115 @@
+"""The partner API: per-partner keys and scopes, consent before a candidate is shared, minimal fields, and every
+exchange logged."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from talentpool.recruitment import services
+from talentpool.recruitment.models import Job, PartnerExchange
+
+from .conftest import SOFTWARE_JOB
+
+API = "/api/v1/recruitment/partner"
+
+
+def _partner_client(key: str) -> Client:
+    return Client(HTTP_X_PARTNER_KEY=key)
+
+
+@pytest.fixture
+def reader(rec):
+    partner, key = services.partner_create(actor=rec.world.admin, name="招聘网站", scopes=["jobs:read"])
+    return partner, key
+
+
+def test_a_key_reads_open_jobs_and_each_exchange_is_logged(rec, reader):
+    partner, key = reader
+    client = _partner_client(key)
+    services.job_set_status(actor=rec.world.hr, job_id=rec.job_open.pk, status="paused")
+    response = client.get(f"{API}/jobs")
+    assert response.status_code == 200
+    ids = [j["id"] for j in response.json()["items"]]
+    assert set(ids) == {rec.job.pk, rec.job_offer.pk, rec.job_other.pk}
+    assert client.get(f"{API}/jobs/{rec.job_open.pk}").status_code == 404
+    log = list(PartnerExchange.objects.filter(partner=partner).order_by("pk"))
+    assert [(e.method, e.direction, e.object_type, sorted(e.object_ids), e.count, e.status) for e in log] == [
+        ("GET", "out", "job", sorted(ids), 3, 200), ("GET", "out", "job", [], 0, 404)]
+    assert log[0].path == f"{API}/jobs"
+
+
+def test_scopes_are_enforced_and_refusals_logged(rec, reader):
+    partner, key = reader
+    client = _partner_client(key)
+    response = client.post(f"{API}/jobs", SOFTWARE_JOB, content_type="application/json")
+    assert response.status_code == 403 and response.json()["error"]["code"] == "forbidden"
+    assert client.get(f"{API}/candidates").status_code == 403
+    assert Job.objects.count() == 4
+    assert list(PartnerExchange.objects.filter(partner=partner).values_list("direction", "status", "count")) == [
+        ("out", 403, 0), ("in", 403, 0)]
+
+
+def test_unknown_or_stopped_keys_are_refused(rec):
+    assert _partner_client("tpk_nope_nope").get(f"{API}/jobs").status_code == 401
+    assert Client().get(f"{API}/jobs").status_code == 401
+    services.partner_deactivate(actor=rec.world.admin, partner_id=rec.partner.pk)
+    response = _partner_client(rec.partner_key).get(f"{API}/jobs")
+    assert response.status_code == 401 and response.json()["error"]["code"] == "unauthenticated"
+    assert not PartnerExchange.objects.exists()
+
+
+def test_candidates_only_with_consent_and_without_personal_data(rec):
+    w = rec.world
+    client = _partner_client(rec.partner_key)
+    body = client.get(f"{API}/candidates").json()
+    assert [c["ref"] for c in body["items"]] == [w.talent_other_district.pk]  # 赵强 consented; 李明, 王芳 not
+    text = str(body)
+    for secret in (w.talent_other_district.name, w.talent_other_district.id_masked,
+                   w.talent_other_district.id_masked[-4:]):
+        assert secret not in text
+    assert set(body["items"][0]) == {"ref", "degree", "major_code", "years_experience", "skills",
+                                     "desired_occupations", "desired_divisions", "salary_min", "salary_max",
+                                     "available_from", "updated_at"}
+    assert body["items"][0]["degree"] == "bachelor"
+    services.profile_save(actor=w.talent_user, resume="熟悉Python", consent_search=True)
+    assert {c["ref"] for c in client.get(f"{API}/candidates").json()["items"]} == {w.talent.pk,
+                                                                                w.talent_other_district.pk}
+    exchange = PartnerExchange.objects.filter(partner=rec.partner, object_type="talent").order_by("pk").last()
+    assert sorted(exchange.object_ids) == sorted([w.talent.pk, w.talent_other_district.pk])
+
+
+def test_jobs_write_posts_for_the_partners_enterprise_only(rec):
+    w = rec.world
+    client = _partner_client(rec.partner_key)
+    response = client.post(f"{API}/jobs", SOFTWARE_JOB | {"title": "外包岗位", "status": "open"},
+                           content_type="application/json")
+    assert response.status_code == 201, response.content
+    job = Job.objects.get(pk=response.json()["id"])
+    assert (job.enterprise_id, job.partner_id, job.created_by_id) == (w.hr.enterprise_id, rec.partner.pk, None)
+    changed = client.patch(f"{API}/jobs/{job.pk}", {"title": "外包岗位(急招)", "status": "paused"},
+                           content_type="application/json")
+    assert changed.status_code == 200 and changed.json()["status"] == "paused"
+    assert Job.objects.get(pk=job.pk).title == "外包岗位(急招)"
+    other = client.patch(f"{API}/jobs/{rec.job_other.pk}", {"title": "劫持"}, content_type="application/json")
+    assert other.status_code == 404
+    assert Job.objects.get(pk=rec.job_other.pk).title == SOFTWARE_JOB["title"]
+    bad = client.post(f"{API}/jobs", SOFTWARE_JOB | {"salary_min": 9, "salary_max": 1},
+                      content_type="application/json")
+    assert bad.status_code == 400 and bad.json()["error"]["field"] == "salary_min"
+    log = list(PartnerExchange.objects.filter(partner=rec.partner).order_by("pk")
+               .values_list("direction", "status", "object_ids"))
+    assert log == [("in", 201, [job.pk]), ("in", 200, [job.pk]), ("in", 404, []), ("in", 400, [])]
+
+
+def test_administrators_see_the_exchange_log(rec):
+    _partner_client(rec.partner_key).get(f"{API}/jobs")
+    admin = Client()
+    admin.force_login(rec.world.admin)
+    rows = admin.get(f"/api/v1/recruitment/partners/{rec.partner.pk}/exchanges").json()
+    assert [(r["direction"], r["count"]) for r in rows] == [("out", 4)]
+    created = admin.post("/api/v1/recruitment/partners", {"name": "人力资源公司", "scopes": ["candidates:read"]},
+                         content_type="application/json").json()
+    assert created["key"].startswith("tpk_") and created["key_prefix"] in created["key"]
+    assert "key" not in admin.get("/api/v1/recruitment/partners").json()[0]
+    assert _partner_client(created["key"]).get(f"{API}/candidates").status_code == 200
