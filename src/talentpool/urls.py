@@ -12,6 +12,7 @@ urlpatterns = [
     path("reference/", include("talentpool.reference.urls")),
     path("policies/", include("talentpool.policies.urls")),
     path("payments/", include("talentpool.payments.urls")),
+    path("recruitment/", include("talentpool.recruitment.urls")),
     path("", include("talentpool.core.urls")),
 ]
 if settings.DEBUG:

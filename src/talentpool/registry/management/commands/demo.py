@@ -29,6 +29,8 @@ class Command(BaseCommand):
         parser.add_argument("--as-of", type=date.fromisoformat, default=None,
                             help="date the demo world is seen from (default today), YYYY-MM-DD")
         parser.add_argument("--reset", action="store_true", help="delete the registry and demo users first")
+        parser.add_argument("--jobs", type=int, default=300,
+                            help="open jobs of the demo enterprises, with job profiles and applications (default 300)")
 
     def handle(self, *args, **options):
         console = Console(stderr=True)
@@ -50,6 +52,12 @@ class Command(BaseCommand):
                                        reset=options["reset"], progress=report)
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
+        if not result.skipped and options["jobs"] > 0:
+            from talentpool.recruitment.demo import demo_recruitment
+
+            counts = demo_recruitment(options["seed"], jobs=options["jobs"], today=options["as_of"])
+            self.stdout.write(f"Recruitment: {counts.get('jobs', 0):,} jobs, {counts.get('profiles', 0):,} job profiles, "
+                              f"{counts.get('applications', 0):,} applications")
         self._print(result)
 
     def _print(self, result: DemoResult) -> None:

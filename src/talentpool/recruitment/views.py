@@ -1,0 +1,283 @@
+"""Recruitment pages: the enterprise's jobs, ranked candidates, pipeline and application; the talent's job
+profile, recommended and searched jobs, applications and interviews; the officer's district jobs, moderation and
+overview. Thin: parse, call a service or selector, render."""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from talentpool.accounts.models import Role
+from talentpool.core.errors import ApplicationError
+from talentpool.core.permissions import require_role
+from talentpool.registry.models import Degree
+
+from . import selectors, services
+from .models import JobStatus, Outcome
+
+
+def _fail(request, exc: ApplicationError) -> None:
+    if exc.status == 404:
+        raise Http404 from exc
+    messages.error(request, str(exc.message))
+
+
+def _list(text: str) -> list[str]:
+    return [p for p in re.split(r"[,，;；\s]+", text or "") if p]
+
+
+def _int(text: str):
+    text = (text or "").strip()
+    return int(text) if text.isdigit() else (text or None)
+
+
+# --- talent -------------------------------------------------------------------------------------------------------
+
+@require_role(Role.TALENT)
+def profile(request):
+    talent = selectors.talent_of(request.user)
+    if talent is None:
+        raise Http404
+    current = selectors.profile_of(request.user)
+    if request.method == "POST":
+        p = request.POST
+        try:
+            saved = services.profile_save(
+                actor=request.user, resume=p.get("resume", ""), skills=_list(p.get("skills", "")),
+                desired_occupations=_list(p.get("desired_occupations", "")),
+                desired_divisions=_list(p.get("desired_divisions", "")), salary_min=_int(p.get("salary_min")),
+                salary_max=_int(p.get("salary_max")), available_from=p.get("available_from") or None,
+                years_experience=p.get("years_experience") or None, consent_search=p.get("consent_search") == "1",
+                request=request)
+        except ApplicationError as exc:
+            return render(request, "recruitment/profile.html", {"profile": current, "form": p, "error": exc},
+                          status=400)
+        for note in getattr(saved, "cleaning_notes", []):
+            messages.warning(request, note)
+        messages.success(request, _("Job profile saved; the jobs for you are worked out from it at once."))
+        return redirect("recruitment:jobs")
+    return render(request, "recruitment/profile.html", {"profile": current, "form": None})
+
+
+@require_role(Role.TALENT)
+def jobs(request):
+    """Jobs for me, with the reasons; with a search, the matching open jobs instead."""
+    g = request.GET
+    filters = selectors.JobFilters(q=g.get("q", "").strip(), occupation=g.get("occupation", "").strip(),
+                                   division=g.get("division", "").strip(),
+                                   salary_at_least=int(g["salary"]) if g.get("salary", "").isdigit() else None)
+    searching = any([filters.q, filters.occupation, filters.division, filters.salary_at_least])
+    context = {"filters": filters, "searching": searching, "profile": selectors.profile_of(request.user)}
+    if searching:
+        context["results"] = list(selectors.job_search(request.user, filters)[:50])
+    else:
+        context["matches"] = selectors.recommended_jobs(request.user, 20, near_misses=3)
+    return render(request, "recruitment/jobs.html", context)
+
+
+@require_role(Role.TALENT, Role.ENTERPRISE, Role.OFFICER)
+def job(request, pk: int):
+    """One job as the talent (apply), the enterprise (its own) or the officer (moderation) reads it."""
+    found = selectors.job_get(request.user, pk)
+    if found is None:
+        raise Http404
+    context = {"job": found, "hires": selectors.job_hires(found)}
+    if request.user.role == Role.TALENT:
+        talent = selectors.talent_of(request.user)
+        context["application"] = found.applications.filter(talent=talent).first() if talent else None
+        return render(request, "recruitment/job_talent.html", context)
+    if request.user.role == Role.ENTERPRISE:
+        context["candidates"] = selectors.ranked_candidates(request.user, found, 20, near_misses=3)
+        context["statuses"] = JobStatus.choices
+        return render(request, "recruitment/job_enterprise.html", context)
+    return render(request, "recruitment/job_officer.html", context)
+
+
+@require_role(Role.TALENT)
+@require_POST
+def apply(request, pk: int):
+    try:
+        app = services.apply(actor=request.user, job_id=pk, message=request.POST.get("message", ""),
+                             request=request)
+    except ApplicationError as exc:
+        _fail(request, exc)
+        return redirect("recruitment:job-detail", pk=pk)
+    messages.success(request, _("Applied. The employer is told; follow it under My applications."))
+    return redirect("recruitment:my-application", pk=app.pk)
+
+
+@require_role(Role.TALENT)
+def my_applications(request):
+    return render(request, "recruitment/my_applications.html", {
+        "applications": selectors.my_applications(request.user),
+        "interviews": selectors.my_interviews(request.user, upcoming=True)})
+
+
+@require_role(Role.TALENT)
+def my_application(request, pk: int):
+    app = selectors.my_applications(request.user).filter(pk=pk).first()
+    if app is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "withdraw":
+                services.application_move(actor=request.user, application_id=pk, to=Outcome.WITHDRAWN,
+                                          reason=request.POST.get("reason", ""), request=request)
+                messages.success(request, _("Application withdrawn."))
+            elif request.POST.get("action") == "accept":
+                services.offer_accept(actor=request.user, application_id=pk, request=request)
+                messages.success(request, _("Offer accepted. The employer is told."))
+        except ApplicationError as exc:
+            _fail(request, exc)
+        return redirect("recruitment:my-application", pk=pk)
+    return render(request, "recruitment/my_application.html", {
+        "app": app, "history": app.history.all(), "interviews": app.interviews.order_by("round", "pk"),
+        "stages": {s["code"]: s for s in selectors.pipeline_stages(app.job.enterprise_id)}})
+
+
+# --- enterprise ---------------------------------------------------------------------------------------------------
+
+@require_role(Role.ENTERPRISE)
+def my_jobs(request):
+    status = request.GET.get("status", "")
+    rows = selectors.job_search(request.user, selectors.JobFilters(status=status))
+    return render(request, "recruitment/my_jobs.html", {"jobs": rows, "status": status,
+                                                        "statuses": JobStatus.choices})
+
+
+def _job_values(p) -> dict:
+    return {"title": p.get("title", ""), "description": p.get("description", ""),
+            "occupation_code": p.get("occupation_code", "").strip(), "min_degree": p.get("min_degree", ""),
+            "accepted_majors": _list(p.get("accepted_majors", "")), "skills": _list(p.get("skills", "")),
+            "min_years": p.get("min_years") or 0, "salary_min": _int(p.get("salary_min")),
+            "salary_max": _int(p.get("salary_max")), "division": p.get("division", "").strip(),
+            "headcount": _int(p.get("headcount")) or 1, "deadline": p.get("deadline") or None}
+
+
+@require_role(Role.ENTERPRISE)
+def job_form(request, pk: int | None = None):
+    found = selectors.job_get(request.user, pk) if pk else None
+    if pk and found is None:
+        raise Http404
+    if request.method == "POST":
+        values = _job_values(request.POST)
+        try:
+            if found is None:
+                found = services.job_create(actor=request.user, status=request.POST.get("status", JobStatus.DRAFT),
+                                            request=request, **values)
+            else:
+                found = services.job_update(actor=request.user, job_id=found.pk, request=request, **values)
+        except ApplicationError as exc:
+            return render(request, "recruitment/job_form.html", {
+                "job": found, "form": request.POST, "error": exc, "degrees": Degree.choices}, status=400)
+        messages.success(request, _("Job saved."))
+        return redirect("recruitment:job-detail", pk=found.pk)
+    return render(request, "recruitment/job_form.html", {"job": found, "form": None, "degrees": Degree.choices})
+
+
+@require_role(Role.ENTERPRISE)
+@require_POST
+def job_status(request, pk: int):
+    try:
+        services.job_set_status(actor=request.user, job_id=pk, status=request.POST.get("status", ""),
+                                request=request)
+        messages.success(request, _("Status changed."))
+    except ApplicationError as exc:
+        _fail(request, exc)
+    return redirect("recruitment:job-detail", pk=pk)
+
+
+@require_role(Role.ENTERPRISE)
+def pipeline(request, pk: int):
+    found = selectors.job_get(request.user, pk)
+    if found is None:
+        raise Http404
+    return render(request, "recruitment/pipeline.html", {"board": selectors.job_pipeline(request.user, found)})
+
+
+@require_role(Role.ENTERPRISE, Role.OFFICER)
+def applications(request):
+    rows = selectors.applications_visible_to(request.user).select_related("job", "talent").order_by("-created_at")
+    return render(request, "recruitment/applications.html", {"applications": rows[:200]})
+
+
+@require_role(Role.ENTERPRISE)
+def application(request, pk: int):
+    app = selectors.application_get(request.user, pk)
+    if app is None:
+        raise Http404
+    if request.method == "POST":
+        p = request.POST
+        action = p.get("action")
+        try:
+            if action == "move":
+                services.application_move(actor=request.user, application_id=pk, to=p.get("to", ""),
+                                          reason=p.get("reason", ""), note=p.get("note", ""), request=request)
+            elif action == "note":
+                services.note_add(actor=request.user, application_id=pk, text=p.get("text", ""), request=request)
+            elif action == "interview":
+                services.interview_schedule(actor=request.user, application_id=pk, starts_at=p.get("starts_at"),
+                                            ends_at=p.get("ends_at"), location=p.get("location", ""),
+                                            video_link=p.get("video_link", ""),
+                                            interviewers=_list(p.get("interviewers", "")), request=request)
+            elif action == "reschedule":
+                services.interview_reschedule(actor=request.user, interview_id=int(p.get("interview", 0)),
+                                              starts_at=p.get("starts_at"), ends_at=p.get("ends_at"),
+                                              request=request)
+            elif action == "cancel":
+                services.interview_cancel(actor=request.user, interview_id=int(p.get("interview", 0)),
+                                          reason=p.get("reason", ""), request=request)
+            elif action == "offer":
+                services.offer_make(actor=request.user, application_id=pk, start_date=p.get("start_date"),
+                                    salary=_int(p.get("salary")), note=p.get("note", ""), request=request)
+            elif action == "hire":
+                services.hire(actor=request.user, application_id=pk, start_date=p.get("start_date") or None,
+                              request=request)
+            else:
+                raise Http404
+            messages.success(request, _("Saved."))
+        except ApplicationError as exc:
+            _fail(request, exc)
+        return redirect("recruitment:application-detail", pk=pk)
+    services.candidate_viewed(actor=request.user, talent=app.talent, request=request)
+    stages = selectors.pipeline_stages(app.job.enterprise_id)
+    return render(request, "recruitment/application.html", {
+        "app": app, "history": app.history.select_related("actor"), "stages": stages,
+        "stage_names": {s["code"]: s for s in stages}, "notes": selectors.application_notes(request.user, app),
+        "interviews": app.interviews.order_by("round", "pk"), "profile": getattr(app.talent, "job_profile", None),
+        "educations": app.talent.educations.order_by("-graduation_date")})
+
+
+# --- officer ------------------------------------------------------------------------------------------------------
+
+@require_role(Role.OFFICER)
+def overview(request):
+    return render(request, "recruitment/overview.html", {"o": selectors.recruitment_overview(request.user)})
+
+
+@require_role(Role.OFFICER)
+def district_jobs(request):
+    g = request.GET
+    hidden = {"yes": True, "no": False}.get(g.get("hidden", ""))
+    rows = selectors.job_search(request.user, selectors.JobFilters(q=g.get("q", "").strip(), status=g.get("status", ""),
+                                                                   hidden=hidden))
+    return render(request, "recruitment/district_jobs.html", {"jobs": rows[:200], "statuses": JobStatus.choices,
+                                                              "q": g.get("q", ""), "status": g.get("status", ""),
+                                                              "hidden": g.get("hidden", "")})
+
+
+@require_role(Role.OFFICER)
+@require_POST
+def moderate(request, pk: int):
+    try:
+        services.job_moderate(actor=request.user, job_id=pk, hidden=request.POST.get("hidden") == "1",
+                              note=request.POST.get("note", ""), request=request)
+        messages.success(request, _("Moderation saved; the enterprise is told."))
+    except ApplicationError as exc:
+        _fail(request, exc)
+    return redirect("recruitment:job-detail", pk=pk)
