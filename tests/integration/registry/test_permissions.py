@@ -205,7 +205,7 @@ def test_every_page_and_endpoint_is_in_the_matrix():
 
 
 # Routes whose permission matrices live with their own apps' tests (which check they list every one of them).
-OTHER_APPS_PREFIXES = ("payments/", "notices/", "/api/v1/payments/", "/api/v1/recruitment/")
+OTHER_APPS_PREFIXES = ("payments/", "notices/", "recruitment/", "/api/v1/payments/", "/api/v1/recruitment/")
 OTHER_APPS_ROUTES: set[str] = set()
 OTHER_APPS_API: set[str] = {  # tests/integration/policies/test_api_and_cli.py holds their matrix
     "/api/v1/policies/", "/api/v1/policies/me", "/api/v1/policies/me/objections", "/api/v1/policies/objections",

@@ -1,0 +1,103 @@
+"""Enterprise journey: post a job, see ranked candidates with reasons, move one through an interview to a hire.
+Talent journey: the job is recommended with reasons, apply, get the interview invitation. Officer: the hire shows
+in the recruitment overview."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from factories.world import build_world
+
+from talentpool.recruitment import services
+from talentpool.recruitment.matching import index_reset
+from talentpool.recruitment.models import Application, Job
+from talentpool.registry.models import Employment
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def world(transactional_db, settings, tmp_path):
+    from talentpool.reference.services import reference_load
+
+    settings.TALENTPOOL_MATCHING_DIR = tmp_path / "matching"
+    index_reset()
+    reference_load(only=["divisions", "majors", "occupations"])
+    w = build_world()
+    services.profile_save(actor=w.talent_user, resume="计算机科学与技术硕士，做过推荐系统，熟悉Python、Django和MySQL。",
+                          skills=["Python", "Django", "MySQL"], desired_occupations=["2-02-10-03"],
+                          desired_divisions=["330100"], salary_min=12000, salary_max=25000, consent_search=True)
+    yield w
+    index_reset()
+
+
+def test_enterprise_posts_ranks_interviews_and_hires_talent_applies_officer_sees(page, shot, login, world):
+    login(page, world.hr)
+    page.click("nav a[href='/recruitment/my-jobs/']")
+    page.click("#post-job")
+    page.fill("#title", "Python后端开发工程师")
+    page.fill("#description", "负责推荐系统后端服务开发，使用Python、Django和MySQL，参与微服务架构设计。")
+    page.fill("#occupation_code", "2-02-10-03")
+    page.select_option("#min_degree", "bachelor")
+    page.fill("#salary_min", "12000")
+    page.fill("#salary_max", "20000")
+    page.fill("#accepted_majors", "0809")
+    page.fill("#skills", "Python, Django, MySQL")
+    shot(page, "post-job")
+    page.click("#job-form button[type=submit]")
+    shot(page, "job-with-candidates")
+    job = Job.objects.get(title="Python后端开发工程师")
+    assert job.status == "open"
+    first = page.locator("#candidates li").first
+    assert first.get_attribute("data-talent") == str(world.talent.pk)
+    assert first.locator(".reasons li").count() >= 2
+
+    page.context.clear_cookies()
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, world.talent_user)
+    page.click("nav a[href='/recruitment/jobs/']") if page.locator("nav a[href='/recruitment/jobs/']").is_visible() \
+        else page.goto("/recruitment/jobs/")
+    shot(page, "recommended")
+    card = page.locator(f"#recommended li[data-job='{job.pk}']")
+    assert card.count() == 1 and card.locator(".reasons li").count() >= 2
+    card.locator("h2 a").click()
+    page.fill("#message", "期待加入贵公司")
+    page.click("#apply-form button[type=submit]")
+    shot(page, "applied")
+    app = Application.objects.get(job=job, talent=world.talent)
+
+    page.context.clear_cookies()
+    page.set_viewport_size({"width": 1280, "height": 860})
+    login(page, world.hr)
+    page.goto(f"/recruitment/my-jobs/{job.pk}/pipeline/")
+    shot(page, "pipeline")
+    page.click(f"#kanban [data-application='{app.pk}'] a")
+    day = timezone.localdate() + dt.timedelta(days=3)
+    page.fill("#starts_at", f"{day.isoformat()}T10:00")
+    page.fill("#ends_at", f"{day.isoformat()}T11:00")
+    page.fill("#video_link", "https://meeting.example.com/abc")
+    page.fill("#interviewers", "张经理, 王总监")
+    page.click("#interview-form button[type=submit]")
+    shot(page, "interview-scheduled")
+    assert page.locator("#app-stage").get_attribute("data-stage") == "interview"
+    page.fill("#start_date", (timezone.localdate() + dt.timedelta(days=30)).isoformat())
+    page.click("#hire")
+    shot(page, "hired")
+    assert page.locator("#app-stage").get_attribute("data-outcome") == "hired"
+    assert Employment.objects.filter(talent=world.talent, enterprise=job.enterprise, position=job.title).exists()
+
+    page.context.clear_cookies()
+    login(page, world.talent_user)
+    page.goto("/recruitment/applications/mine/")
+    shot(page, "talent-applications")
+    assert page.locator("#my-interviews li").count() == 1
+    ics = page.request.get(page.locator("#my-interviews a:has-text('.ics')").get_attribute("href"))
+    assert ics.ok and "BEGIN:VCALENDAR" in ics.text() and "https://meeting.example.com/abc" in ics.text()
+    page.goto("/notices/")
+    assert page.locator("#notices li").count() >= 2
+
+    page.context.clear_cookies()
+    login(page, world.officer)
+    page.click("nav a[href='/recruitment/overview/']")
+    shot(page, "overview")
+    assert page.locator("#hires-this-month").inner_text().strip().startswith("1")
