@@ -140,3 +140,17 @@ def test_after_compaction_results_equal_a_full_rebuild(updated):
 def test_duplicate_ids_are_refused():
     with pytest.raises(ValueError, match="duplicate talent ids"):
         MatchIndex.build([talent(1), talent(1)], [job(10)])
+
+
+def test_an_index_built_empty_takes_upserts_and_finds_them():
+    from talentpool.engines.matching import JobDoc, MatchIndex, TalentDoc
+
+    index = MatchIndex.build([], [])
+    index.upsert_job(JobDoc(id=7, title="Python后端开发工程师", text="负责后端服务开发，熟悉Python和Django。", skills=["Python"],
+                            occupation_code="2-02-10-03", min_degree_rank=0, accepted_majors=[], min_years=0,
+                            salary_min=None, salary_max=None, division_code="330106", industry_code="", open=True))
+    talent = TalentDoc(id=1, text="熟悉Python和Django的后端工程师", skills=["Python"], degree_rank=2, major_code="080901",
+                       years_experience=1, desired_occupations=["2-02-10-03"], desired_divisions=[], salary_min=None,
+                       salary_max=None, industry_codes=[], consent=True)
+    found = index.jobs_for_talent(talent, k=5)
+    assert [m.id for m in found] == [7]

@@ -162,6 +162,8 @@ class Segment:
         """``(rows, weights, lengths)``: the postings of each token concatenated in the given order."""
         scores = self.text.scores
         indptr = scores["indptr"]
+        if len(indptr) <= 1:  # a segment built from no documents has no postings at all
+            return np.zeros(0, np.int32), np.zeros(0, np.float32), np.zeros(len(token_ids), np.int64)
         inside = token_ids < len(indptr) - 1
         tok = np.where(inside, token_ids, 0)
         starts = np.where(inside, indptr[tok], 0)
