@@ -34,6 +34,7 @@ NAVIGATION: dict[str, list[NavItem]] = {
         NavItem(_("My enterprise"), "registry:my-enterprise"),
         NavItem(_("Jobs"), "recruitment:my-jobs"),
         NavItem(_("Candidates"), "recruitment:applications"),
+        NavItem(_("Pipeline stages"), "recruitment:stages"),
         NavItem(_("Fair booths"), None),
     ],
     Role.OFFICER: [
@@ -56,6 +57,7 @@ NAVIGATION: dict[str, list[NavItem]] = {
         NavItem(_("Audit trail"), "core:audit-list"),
         NavItem(_("Reference data"), "reference:source-list"),
         NavItem(_("Imports"), "registry:import-list"),
+        NavItem(_("API partners"), "recruitment:partners"),
     ],
 }
 

@@ -19,6 +19,8 @@ urlpatterns = [
     path("applications/", views.applications, name="applications"),
     path("applications/<int:pk>/", views.application, name="application-detail"),
     path("overview/", views.overview, name="overview"),
+    path("stages/", views.stages, name="stages"),
+    path("partners/", views.partners, name="partners"),
     path("district-jobs/", views.district_jobs, name="district-jobs"),
     path("jobs/<int:pk>/moderate/", views.moderate, name="moderate"),
 ]

@@ -281,3 +281,50 @@ def moderate(request, pk: int):
     except ApplicationError as exc:
         _fail(request, exc)
     return redirect("recruitment:job-detail", pk=pk)
+
+
+@require_role(Role.ENTERPRISE)
+def stages(request):
+    """The enterprise's pipeline stages, one per line: ``code 中文名 English name``."""
+    if request.method == "POST":
+        rows = []
+        for line in request.POST.get("stages", "").splitlines():
+            parts = line.split(None, 2)
+            if parts:
+                rows.append({"code": parts[0], "zh": parts[1] if len(parts) > 1 else "",
+                             "en": parts[2] if len(parts) > 2 else ""})
+        try:
+            services.pipeline_stages_set(actor=request.user, stages=rows, request=request)
+            messages.success(request, _("Pipeline stages saved."))
+            return redirect("recruitment:stages")
+        except ApplicationError as exc:
+            return render(request, "recruitment/stages.html", {"text": request.POST.get("stages", ""), "error": exc},
+                          status=400)
+    current = selectors.pipeline_stages(request.user.enterprise_id)
+    return render(request, "recruitment/stages.html",
+                  {"text": "\n".join(f"{s['code']} {s['zh']} {s['en']}" for s in current)})
+
+
+@require_role(Role.ADMIN)
+def partners(request):
+    """Partners of the open API: register one (its key is shown once), deactivate one, read its exchanges."""
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "deactivate":
+                services.partner_deactivate(actor=request.user, partner_id=int(request.POST.get("partner", 0)),
+                                            request=request)
+                messages.success(request, _("Partner deactivated: its key no longer works."))
+                return redirect("recruitment:partners")
+            enterprise = request.POST.get("enterprise", "").strip()
+            partner, key = services.partner_create(
+                actor=request.user, name=request.POST.get("name", ""), scopes=request.POST.getlist("scope"),
+                enterprise_id=int(enterprise) if enterprise.isdigit() else None, request=request)
+        except ApplicationError as exc:
+            _fail(request, exc)
+            return redirect("recruitment:partners")
+        return render(request, "recruitment/partners.html", {
+            "partners": selectors.partners_visible_to(request.user), "new_key": key, "new_partner": partner})
+    shown = request.GET.get("partner", "")
+    exchanges = (selectors.partner_exchanges(request.user, int(shown))[:100] if shown.isdigit() else [])
+    return render(request, "recruitment/partners.html", {
+        "partners": selectors.partners_visible_to(request.user), "exchanges": exchanges, "shown": shown})

@@ -41,6 +41,10 @@ PAGES = [
     ("get", "/recruitment/overview/", {"officer": 200, "officer_other": 200}),
     ("get", "/recruitment/district-jobs/", {"officer": 200, "officer_other": 200}),
     ("post", "/recruitment/jobs/{job}/moderate/", {"officer": 302, "officer_other": 404}),
+    ("get", "/recruitment/stages/", {"enterprise": 200, "enterprise_other": 200}),
+    ("post", "/recruitment/stages/", {"enterprise": 302, "enterprise_other": 302}),
+    ("get", "/recruitment/partners/", {"admin": 200}),
+    ("post", "/recruitment/partners/", {"admin": 200}),
 ]
 
 BODIES = {
@@ -50,6 +54,9 @@ BODIES = {
     ("post", "/recruitment/my-jobs/{job}/status/"): {"status": "paused"},
     ("post", "/recruitment/applications/{application}/"): {"action": "note", "text": "沟通顺畅"},
     ("post", "/recruitment/jobs/{job}/moderate/"): {"hidden": "1", "note": "薪资描述不实"},
+    ("post", "/recruitment/stages/"): {"stages": "applied 已投递 Applied\nscreening 筛选 Screening\ninterview 面试 Interview\n"
+                                               "test 笔试 Test\noffer 录用通知 Offer\nhired 已录用 Hired"},
+    ("post", "/recruitment/partners/"): {"name": "杭州人才网", "scope": ["jobs:read"]},
 }
 
 
@@ -108,6 +115,31 @@ def test_an_enterprise_sees_only_consenting_or_applying_talents_as_candidates(cl
     assert "王芳" not in page  # profile without consent, never applied
     client.force_login(rec.world.hr_other)
     assert client.get(f"/recruitment/applications/{rec.application.pk}/").status_code == 404
+
+
+def test_an_enterprise_sets_its_stages_and_an_admin_registers_a_partner(client, rec):
+    from talentpool.recruitment.models import Partner, PipelineSettings
+    from talentpool.recruitment.services import partner_authenticate
+
+    client.force_login(rec.world.hr)
+    bad = client.post("/recruitment/stages/", {"stages": "screening 筛选 Screening\nhired 已录用 Hired"})
+    assert bad.status_code == 400 and 'data-field="stages"' in bad.content.decode()
+    assert not PipelineSettings.objects.exists()
+    in_use = client.post("/recruitment/stages/", {"stages": "applied 已投递 Applied\nhired 已录用 Hired\n"})
+    assert in_use.status_code == 400  # applications are in the stages this would remove
+    client.post("/recruitment/stages/", {"stages": "applied 已投递 Applied\nscreening 筛选 Screening\n"
+                                                   "interview 面试 Interview\ntest 笔试 Written test\n"
+                                                   "offer 录用通知 Offer\nhired 已录用 Hired"})
+    codes = [s["code"] for s in PipelineSettings.objects.get(enterprise=rec.world.hr.enterprise).stages]
+    assert codes == ["applied", "screening", "interview", "test", "offer", "hired"]
+    client.force_login(rec.world.admin)
+    page = client.post("/recruitment/partners/", {"name": "智联伙伴", "scope": ["jobs:read", "candidates:read"]})
+    key = page.content.decode().split("<code>")[1].split("</code>")[0]
+    partner = Partner.objects.get(name="智联伙伴")
+    assert partner_authenticate(key) == partner and key not in str(partner.__dict__)
+    client.post("/recruitment/partners/", {"action": "deactivate", "partner": partner.pk})
+    partner.refresh_from_db()
+    assert not partner.active
 
 
 def test_a_bad_job_is_refused_naming_the_field(client, rec):
