@@ -125,7 +125,7 @@ def test_an_enterprise_sets_its_stages_and_an_admin_registers_a_partner(client, 
     bad = client.post("/recruitment/stages/", {"stages": "screening 筛选 Screening\nhired 已录用 Hired"})
     assert bad.status_code == 400 and 'data-field="stages"' in bad.content.decode()
     assert not PipelineSettings.objects.exists()
-    in_use = client.post("/recruitment/stages/", {"stages": "applied 已投递 Applied\nhired 已录用 Hired\n"})
+    in_use = client.post("/recruitment/stages/", {"stages": "applied 已投递 Applied\ninterview 面试 Interview\nhired 已录用 Hired"})
     assert in_use.status_code == 400  # applications are in the stages this would remove
     client.post("/recruitment/stages/", {"stages": "applied 已投递 Applied\nscreening 筛选 Screening\n"
                                                    "interview 面试 Interview\ntest 笔试 Written test\n"
