@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from talentpool.engines.matching import MAX_JOB_TEXT_CHARS, MAX_RESUME_CHARS, MAX_SKILLS, MAX_TITLE_CHARS
 from talentpool.registry.models import Degree
@@ -17,9 +18,9 @@ from talentpool.registry.models import Degree
 
 class JobStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("job status", "Open")
     PAUSED = "paused", _("Paused")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("job status", "Closed")
     FILLED = "filled", _("Filled")
 
 
