@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from django.utils.translation import gettext
 from icalendar import Calendar
 
 from talentpool.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
@@ -181,7 +182,8 @@ def test_pipeline_moves_are_written_to_the_history(rec):
     assert app.stage == "screening"
     history = list(StageChange.objects.filter(application=app).values_list("from_stage", "to_stage", "actor_id",
                                                                           "note"))
-    assert history == [("", "applied", w.talent_user.pk, ""), ("applied", "offer", w.hr.pk, "offer made"),
+    offer_made = gettext("offer made")  # system notes are written in the language of the request (here zh-Hans)
+    assert history == [("", "applied", w.talent_user.pk, ""), ("applied", "offer", w.hr.pk, offer_made),
                        ("offer", "screening", w.hr.pk, "简历不错")]
     assert _error(services.application_move, actor=w.hr, application_id=app.pk, to="screening").code == "same_stage"
     assert _error(services.application_move, actor=w.hr, application_id=app.pk, to="lunch").field == "to"
