@@ -7,6 +7,7 @@ import io
 from datetime import date
 
 import pytest
+from factories.policies import publish_living_policy
 from factories.world import PASSWORD, _user, build_world
 
 from talentpool.accounts.models import Role
@@ -22,21 +23,14 @@ ACCOUNT_WANG = "6222020200112233446"
 
 @pytest.fixture
 def world(transactional_db, settings):
-    from talentpool.engines.policy import parse_documents
-    from talentpool.policies.models import Policy, PolicyVersion
     from talentpool.policies.selectors import policy_cache_clear
-    from talentpool.policies.services import SHIPPED_DIR, _split_documents
     from talentpool.reference.services import reference_load
 
     settings.TALENTPOOL_TWO_PERSON_ABOVE = "1000000.00"
     reference_load(only=["divisions"])
     policy_cache_clear()
     w = build_world()
-    text = _split_documents((SHIPPED_DIR / "hz-graduate-living.yaml").read_text(encoding="utf-8"))[-1]
-    (doc,) = parse_documents(text)
-    policy = Policy.objects.create(code=doc.code, title_zh=doc.title.zh, title_en=doc.title.en)
-    PolicyVersion.objects.create(policy=policy, version=doc.version, status="published", source=text,
-                                 effective_from=doc.effective_from, tests_passed=True)
+    publish_living_policy()
     # 王芳 graduated too (full-time: her job starts after), and has an account of her own
     w.colleague.employments.update(start_date=date(2024, 7, 15))
     Education.objects.create(talent=w.colleague, degree="bachelor", university_code="4133010335", major_code="080901",

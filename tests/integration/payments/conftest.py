@@ -1,4 +1,5 @@
 import pytest
+from factories.policies import publish_living_policy
 from factories.world import build_world
 
 from talentpool.policies.selectors import policy_cache_clear
@@ -25,12 +26,4 @@ def shipped(db):
 @pytest.fixture
 def living(db):
     """Only the living subsidy in force now, stored as published without running its cases (fast set-up)."""
-    from talentpool.engines.policy import parse_documents
-    from talentpool.policies.models import Policy, PolicyVersion
-    from talentpool.policies.services import SHIPPED_DIR, _split_documents
-
-    text = _split_documents((SHIPPED_DIR / "hz-graduate-living.yaml").read_text(encoding="utf-8"))[-1]
-    (doc,) = parse_documents(text)
-    policy = Policy.objects.create(code=doc.code, title_zh=doc.title.zh, title_en=doc.title.en)
-    return PolicyVersion.objects.create(policy=policy, version=doc.version, status="published", source=text,
-                                        effective_from=doc.effective_from, tests_passed=True)
+    return publish_living_policy()

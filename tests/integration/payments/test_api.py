@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from factories.policies import publish_living_policy
 from factories.registry import make_talent
 from factories.world import build_world
 from openpyxl import load_workbook
@@ -93,23 +94,10 @@ def _graduate(name: str, *, degree: str = "bachelor", tier: str = "", user: User
     return talent
 
 
-def _publish_living() -> None:
-    """The living subsidy in force now, stored as published without running its cases (the suite runs them)."""
-    from talentpool.engines.policy import parse_documents
-    from talentpool.policies.models import Policy, PolicyVersion
-    from talentpool.policies.services import SHIPPED_DIR, _split_documents
-
-    text = _split_documents((SHIPPED_DIR / "hz-graduate-living.yaml").read_text(encoding="utf-8"))[-1]
-    (doc,) = parse_documents(text)
-    policy = Policy.objects.create(code=doc.code, title_zh=doc.title.zh, title_en=doc.title.en)
-    PolicyVersion.objects.create(policy=policy, version=doc.version, status="published", source=text,
-                                 effective_from=doc.effective_from, tests_passed=True)
-
-
 @pytest.fixture
 def people(transactional_db, make_user) -> People:
     world = build_world()
-    _publish_living()
+    publish_living_policy()
     world.talent_user.email = "grad@example.com"
     world.talent_user.save(update_fields=["email"])
     chenjing_user = make_user(Role.TALENT, username="chenjing", email="chenjing@example.com")
