@@ -91,6 +91,11 @@ def test_enterprise_posts_ranks_interviews_and_hires_talent_applies_officer_sees
     page.goto("/recruitment/applications/mine/")
     shot(page, "talent-applications")
     assert page.locator("#my-interviews li").count() == 1
+    page.click(f"#applications a[href='/recruitment/applications/mine/{app.pk}/']")
+    page.click("#interviews .confirm-slot")
+    shot(page, "slot-accepted")
+    assert page.locator("#interviews [data-confirmed='1']").count() == 1
+    page.goto("/recruitment/applications/mine/")
     ics = page.request.get(page.locator("#my-interviews a:has-text('.ics')").get_attribute("href"))
     assert ics.ok and "BEGIN:VCALENDAR" in ics.text() and "https://meeting.example.com/abc" in ics.text()
     page.goto("/notices/")
@@ -101,3 +106,11 @@ def test_enterprise_posts_ranks_interviews_and_hires_talent_applies_officer_sees
     page.click("nav a[href='/recruitment/overview/']")
     shot(page, "overview")
     assert page.locator("#hires-this-month").get_attribute("data-count") == "1"
+    page.click("a[href='/recruitment/district-jobs/']")
+    page.click(f"#district-jobs tr[data-job='{job.pk}'] a")
+    page.fill("#note", "薪资描述需核实")
+    page.click("#moderate-form button[type=submit]")
+    shot(page, "moderated")
+    assert page.locator("#hidden").count() == 1
+    job.refresh_from_db()
+    assert job.hidden and job.moderation_note == "薪资描述需核实"

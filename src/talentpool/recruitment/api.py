@@ -266,6 +266,12 @@ def withdraw(request, pk: int, payload: WithdrawIn):
     return selectors.application_get(request.user, pk)
 
 
+@router.post("/me/interviews/{int:pk}/accept", response=MyInterviewOut,
+             summary="Accept the slot of one of my interviews (talents); the employer is told")
+def accept_interview(request, pk: int):
+    return services.interview_confirm(actor=request.user, interview_id=pk, request=request)
+
+
 @router.post("/me/applications/{int:pk}/accept-offer", response=ApplicationOut,
              summary="Accept the offer on my application (talents)")
 def accept_offer(request, pk: int):

@@ -252,6 +252,8 @@ class Interview(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=InterviewStatus.choices,
                               default=InterviewStatus.SCHEDULED)
     sequence = models.PositiveIntegerField(default=0)
+    confirmed_at = models.DateTimeField(_("accepted by the talent at"), null=True, blank=True,
+                                        help_text=_("Cleared when the interview is moved: the new slot is accepted anew."))
     uid = models.CharField(max_length=100, unique=True)
     organizer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="+")

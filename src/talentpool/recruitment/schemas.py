@@ -319,6 +319,7 @@ class InterviewOut(Schema):
     interviewers: list[str]
     status: str
     sequence: int
+    confirmed_at: datetime | None
     ics_url: str
 
     @staticmethod

@@ -809,6 +809,7 @@ def interview_reschedule(*, actor, interview_id: int, starts_at, ends_at, locati
         if interviewers is not None:
             interview.interviewers = _interviewers(interviewers)
         interview.sequence += 1
+        interview.confirmed_at = None  # a new slot is accepted anew
         interview.save()
         app = interview.application
         audit_record(actor=actor, action=AuditAction.RECORD_CHANGE, target=f"interview:{interview.pk}",
@@ -842,6 +843,27 @@ def interview_cancel(*, actor, interview_id: int, reason: str = "", request=None
                                _("Interview cancelled: %(title)s, %(when)s") % {"title": app.job.title,
                                                                                 "when": _when(interview)},
                                reason, _interview_url(interview)))
+    return interview
+
+
+def interview_confirm(*, actor, interview_id: int, request=None) -> Interview:
+    """The talent accepts the interview slot; the employer is told."""
+    talent = _talent_of(actor)
+    with transaction.atomic():
+        interview = (Interview.objects.select_for_update().select_related("application__job")
+                     .filter(pk=interview_id, application__talent=talent).first())
+        if interview is None:
+            raise NotFoundError()
+        if interview.status != InterviewStatus.SCHEDULED:
+            raise ApplicationError(_("Only a scheduled interview can be accepted."), code="interview_state")
+        if interview.confirmed_at is None:
+            interview.confirmed_at = timezone.now()
+            interview.save(update_fields=["confirmed_at", "updated_at"])
+            app = interview.application
+            title = _("%(name)s accepted the interview slot for %(title)s, %(when)s") % {
+                "name": talent.name, "title": app.job.title, "when": _when(interview)}
+            notify([Message(uid, "interview_accepted", title, "", _page_url("application-detail", app.pk))
+                    for uid in _hr_users(app.job.enterprise_id)])
     return interview
 
 

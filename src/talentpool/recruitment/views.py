@@ -129,6 +129,10 @@ def my_application(request, pk: int):
                 services.application_move(actor=request.user, application_id=pk, to=Outcome.WITHDRAWN,
                                           reason=request.POST.get("reason", ""), request=request)
                 messages.success(request, _("Application withdrawn."))
+            elif request.POST.get("action") == "confirm":
+                services.interview_confirm(actor=request.user, interview_id=int(request.POST.get("interview", 0)),
+                                           request=request)
+                messages.success(request, _("Interview slot accepted. The employer is told."))
             elif request.POST.get("action") == "accept":
                 services.offer_accept(actor=request.user, application_id=pk, request=request)
                 messages.success(request, _("Offer accepted. The employer is told."))

@@ -70,6 +70,7 @@ OPERATIONS = [
     ("get", "/me/interviews", None, {"talent": 200}),
     ("post", "/me/applications/{app}/withdraw", {"reason": "已找到工作"}, {"talent": 200}),
     ("post", "/me/applications/{offer_app}/accept-offer", None, {"talent": 200}),
+    ("post", "/me/interviews/{interview}/accept", None, {"talent": 200}),
     ("get", "/applications", None, {**FIRMS, "officer": 200, "officer_other": 200}),
     ("get", "/applications/{app}", None, {"talent": 200, **OWN, "officer": 200, "officer_other": 404}),
     ("post", "/applications/{app}/move", {"to": "offer"}, OWN),

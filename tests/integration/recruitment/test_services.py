@@ -411,3 +411,17 @@ def test_partner_keys_are_stored_as_hashes_and_authenticate(rec):
 
 def test_accounting_job_fixture_is_valid(world):
     assert services.job_create(actor=world.hr, **ACCOUNTING_JOB).occupation_code == "2-06-03-00"
+
+
+def test_the_talent_accepts_an_interview_slot_and_a_move_asks_again(rec):
+    w, interview = rec.world, rec.interview
+    assert _error(services.interview_confirm, actor=w.hr, interview_id=interview.pk).status == 403
+    services.interview_confirm(actor=w.talent_user, interview_id=interview.pk)
+    interview.refresh_from_db()
+    assert interview.confirmed_at is not None
+    assert Notice.objects.filter(user=w.hr, kind="interview_accepted").count() == 1
+    services.interview_confirm(actor=w.talent_user, interview_id=interview.pk)  # twice: told once
+    assert Notice.objects.filter(user=w.hr, kind="interview_accepted").count() == 1
+    services.interview_reschedule(actor=w.hr, interview_id=interview.pk, starts_at=future(4), ends_at=future(4, 11))
+    interview.refresh_from_db()
+    assert interview.confirmed_at is None
