@@ -20,6 +20,7 @@ REASON_NOT_ELIGIBLE = gettext_noop("no longer eligible")
 REASON_RETRY = gettext_noop("retry after the bank account was updated")
 REASON_BANK_RETURN = gettext_noop("bank return")
 REASON_BATCH_CANCELLED = gettext_noop("batch cancelled")
+REASON_REOPENED = gettext_noop("decision reopened")
 
 
 class RunStatus(models.TextChoices):

@@ -39,6 +39,7 @@ from .models import (
     LIVE,
     REASON_BANK_RETURN,
     REASON_BATCH_CANCELLED,
+    REASON_REOPENED,
     REASON_RETRY,
     BankAccount,
     BatchStatus,
@@ -173,6 +174,18 @@ def entitlements_reject(*, actor, reason: str, ids: list[int] | None = None, que
                      request=request, detail={"decision": "reject", "count": len(moved), "reason": reason,
                                               "first": moved[:20]})
     return Outcome(len(moved), len(rows) - len(moved))
+
+
+def entitlements_reopen(*, actor, ids: list[int], request=None) -> Outcome:
+    """Rejected lines go back to candidates (a decision reconsidered); the event keeps who and when."""
+    _officer(actor)
+    rows = list(entitlements_visible_to(actor).filter(pk__in=ids, status=Status.REJECTED).values_list("pk", flat=True))
+    moved = _move(rows, expect=[Status.REJECTED], to=Status.CANDIDATE, actor=actor, reason=REASON_REOPENED,
+                  extra={"reason": ""})
+    if moved:
+        audit_record(actor=actor, action=AuditAction.ENTITLEMENT_DECISION, target=f"entitlements:{len(moved)}",
+                     request=request, detail={"decision": "reopen", "count": len(moved), "first": moved[:20]})
+    return Outcome(len(moved), len(ids) - len(moved))
 
 
 def entitlement_correct(*, actor, line_id: int, amount: Decimal, reason: str, request=None) -> Entitlement:

@@ -145,6 +145,10 @@ def decide(request):
             messages.success(request, _("Batch %(number)s made with %(n)s lines.") % {
                 "number": batch.number, "n": batch.line_count})
             return redirect("payments:batch-detail", pk=batch.pk)
+        elif action == "reopen":
+            out = services.entitlements_reopen(actor=request.user, ids=kwargs.get("ids") or list(
+                kwargs["queryset"].values_list("pk", flat=True)), request=request)
+            messages.success(request, _("%(n)s lines are candidates again.") % {"n": out.done})
         elif action == "retry":
             out = services.entitlements_retry(actor=request.user, ids=kwargs.get("ids") or list(
                 kwargs["queryset"].values_list("pk", flat=True)), request=request)

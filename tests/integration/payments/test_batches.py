@@ -183,3 +183,19 @@ def test_an_answer_to_an_objection_reaches_the_talent(world, living, django_capt
     notice = Notice.objects.get(user=world.talent_user)
     assert notice.kind == "objection_answered" and notice.body == "已核实，下期发放"
     assert mail.outbox and mail.outbox[-1].body.startswith("已核实，下期发放")
+
+
+def test_a_rejected_line_can_be_reconsidered_and_a_rerun_leaves_it_alone(world, living, client):
+    run_execute(run_create(as_of=date(2025, 3, 1), scope="330106").pk)
+    line = Entitlement.objects.get(talent=world.talent, instalment=1)
+    services.entitlements_reject(actor=world.officer, ids=[line.pk], reason="待核实社保")
+    run_execute(run_create(as_of=date(2025, 3, 1), scope="330106").pk)
+    line.refresh_from_db()
+    assert line.status == Status.REJECTED  # the decision holds the key: no new candidate
+    assert Entitlement.objects.filter(talent=world.talent, instalment=1).count() == 1
+    assert services.entitlements_reopen(actor=world.officer_other, ids=[line.pk]).done == 0
+    client.force_login(world.officer)
+    client.post("/payments/queue/decide/", {"action": "reopen", "line": str(line.pk)})
+    line.refresh_from_db()
+    assert line.status == Status.CANDIDATE and line.reason == ""
+    assert list(line.events.values_list("to_status", flat=True)) == ["rejected", "candidate"]
