@@ -14,6 +14,7 @@ urlpatterns = [
     path("payments/", include("talentpool.payments.urls")),
     path("recruitment/", include("talentpool.recruitment.urls")),
     path("", include("talentpool.core.urls")),
+    path("", include("talentpool.web.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -2,12 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class Role(models.TextChoices):
-    TALENT = "talent", _("Talent")
-    ENTERPRISE = "enterprise", _("Enterprise HR")
-    OFFICER = "officer", _("Officer")
-    ADMIN = "admin", _("Administrator")
+from talentpool.core.roles import Role  # noqa: F401  (re-exported: accounts.models.Role is the usual import)
 
 
 class User(AbstractUser):

@@ -2,8 +2,8 @@ from datetime import date, datetime
 
 from ninja import Router, Schema
 
-from talentpool.accounts.models import Role
 from talentpool.core.permissions import ensure_role
+from talentpool.core.roles import Role
 
 from .selectors import audit_event_list
 

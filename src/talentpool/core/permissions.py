@@ -7,7 +7,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
-from talentpool.accounts.models import Role
+from talentpool.core.roles import Role
 
 
 def has_role(user, *roles: str) -> bool:

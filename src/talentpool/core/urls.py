@@ -4,7 +4,6 @@ from . import views
 
 app_name = "core"
 urlpatterns = [
-    path("", views.home, name="home"),
     path("audit/", views.audit_list, name="audit-list"),
     path("notices/", views.notice_list, name="notices"),
     path("healthz", views.healthz, name="healthz"),

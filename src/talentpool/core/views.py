@@ -3,19 +3,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from talentpool.accounts.models import Role
+from talentpool.core.roles import Role
 
-from .models import AuditAction
-from .navigation import home_url_for
+from .models import AuditAction, Notice
 from .permissions import require_role
 from .selectors import audit_event_list
-
-
-@login_required
-def home(request):
-    return redirect(home_url_for(request.user))
 
 
 def healthz(request):
@@ -47,11 +42,6 @@ def audit_list(request):
 @login_required
 def notice_list(request):
     """Every user's own notices; opening the page (or the button) marks them read."""
-    from django.core.paginator import Paginator
-    from django.utils import timezone
-
-    from .models import Notice
-
     mine = Notice.objects.filter(user=request.user)
     if request.method == "POST":
         mine.filter(read_at__isnull=True).update(read_at=timezone.now())

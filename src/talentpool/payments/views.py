@@ -18,10 +18,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from talentpool.accounts.models import Role, User
+from talentpool.core.audit import audit_record
 from talentpool.core.errors import ApplicationError
+from talentpool.core.i18n import bilingual
+from talentpool.core.models import AuditAction
 from talentpool.core.permissions import require_role
 from talentpool.policies.models import Policy
 from talentpool.policies.selectors import policy_versions_in_force
+from talentpool.reference.selectors import division_name
 from talentpool.registry.models import Degree, Tier
 from talentpool.registry.selectors import talent_visible_to
 from talentpool.registry.services import talent_record_viewed
@@ -317,9 +321,6 @@ def report(request):
     data = selectors.paid_report(request.user, year=year)
     titles = {p.code: p for p in Policy.objects.all()}
     if request.GET.get("format") == "xlsx":
-        from talentpool.core.audit import audit_record
-        from talentpool.core.models import AuditAction
-        from talentpool.core.templatetags.talentpool import division_name, lang
 
         degrees = dict(Degree.choices)
         labels = {
@@ -328,8 +329,8 @@ def report(request):
             "key": {"policy": _("Policy"), "degree": _("Degree"), "district": _("District"), "total": ""},
             "headcount": _("People"), "lines": _("Payments"), "amount": _("Amount (yuan)"), "about": _("About"),
             "year": _("Year"),
-            "names": {"policy": lambda c: f"{lang(titles[c], 'title')} ({c})" if c in titles else c,
-                      "degree": lambda d: str(degrees.get(d, d)), "district": lambda c: f"{division_name(c)} {c}",
+            "names": {"policy": lambda c: f"{bilingual(titles[c], 'title')} ({c})" if c in titles else c,
+                      "degree": lambda d: str(degrees.get(d, d)), "district": lambda c: f"{division_name(c) or c} {c}",
                       "total": lambda k: k},
         }
         data_xlsx = selectors.paid_report_xlsx(data, year=year, labels=labels)

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "talentpool.policies",
     "talentpool.payments",
     "talentpool.recruitment",
+    "talentpool.web",
 ]
 
 MIDDLEWARE = [
@@ -53,7 +54,7 @@ ROOT_URLCONF = "talentpool.urls"
 WSGI_APPLICATION = "talentpool.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 TEMPLATES = [
@@ -67,7 +68,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "talentpool.core.navigation.navigation",
+                "talentpool.web.navigation.navigation",
             ],
         },
     },

@@ -3,13 +3,18 @@
 from decimal import Decimal
 
 from django import template
+from django.utils.translation import gettext
+
+from talentpool.core.i18n import bilingual
+from talentpool.core.roles import Role
+from talentpool.payments.models import Status
+from talentpool.reference.selectors import division_name as full_division_name
+from talentpool.reference.selectors import reference_names
 
 register = template.Library()
 
 
 def _names(kind: str) -> dict[str, str]:
-    from talentpool.reference.selectors import reference_names
-
     return reference_names(kind)
 
 
@@ -17,9 +22,7 @@ def _names(kind: str) -> dict[str, str]:
 def division_name(code: str) -> str:
     if not code:
         return ""
-    from talentpool.reference.selectors import division_name as full_name
-
-    return full_name(code) or code
+    return full_division_name(code) or code
 
 
 @register.filter
@@ -58,24 +61,13 @@ def yuan(amount) -> str:
 
 @register.filter
 def role_label(role: str) -> str:
-    from talentpool.accounts.models import Role
-
     return Role(role).label if role in Role.values else role
 
 
 @register.filter
 def lang(obj, field: str = "") -> str:
-    """The Chinese or English side of a bilingual text (an object or dict with zh/en, or ``<field>_zh``)."""
-    from django.utils.translation import get_language
-
-    side = "en" if (get_language() or "").startswith("en") else "zh"
-    if obj is None:
-        return ""
-    if field:
-        return getattr(obj, f"{field}_{side}", "") or getattr(obj, f"{field}_zh", "")
-    if isinstance(obj, dict):
-        return obj.get(side) or obj.get("zh", "")
-    return getattr(obj, side, "") or getattr(obj, "zh", "")
+    """The Chinese or English side of a bilingual text (see ``core.i18n.bilingual``)."""
+    return bilingual(obj, field)
 
 
 @register.filter
@@ -85,8 +77,6 @@ def get_item(mapping, key):
 
 @register.filter
 def verdict_label(verdict: str) -> str:
-    from django.utils.translation import gettext
-
     labels = {"yes": gettext("Eligible"), "no": gettext("Not eligible"), "unknown": gettext("Cannot decide yet"),
               "review": gettext("Eligible, decided case by case by the office"),
               "excluded": gettext("Not paid together with another subsidy you receive")}
@@ -96,6 +86,4 @@ def verdict_label(verdict: str) -> str:
 @register.filter
 def status_label(value: str) -> str:
     """A payment line's status in the reader's language."""
-    from talentpool.payments.models import Status
-
     return str(dict(Status.choices).get(value, value))

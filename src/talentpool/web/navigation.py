@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from talentpool.accounts.models import Role
+from talentpool.core.notices import unread_count
+from talentpool.core.roles import Role
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,6 @@ def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if not user or not user.is_authenticated:
         return {"nav_items": []}
-    from talentpool.core.notices import unread_count
     current = getattr(getattr(request, "resolver_match", None), "view_name", "")
     items = []
     for item in NAVIGATION.get(user.role, []):
