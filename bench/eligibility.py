@@ -146,10 +146,11 @@ def main() -> None:
     import django
 
     django.setup()
+    from talentpool.eligibility.selectors import eligibility_explain
     from talentpool.engines.policy import compile_policy, evaluate_registry, parse_documents
     from talentpool.policies.facts import registry_facts
     from talentpool.policies.models import PolicyVersion
-    from talentpool.policies.selectors import eligibility_explain, policy_versions_published, whatif
+    from talentpool.policies.selectors import policy_versions_published, whatif
     from talentpool.policies.services import policy_sync_shipped
     from talentpool.registry.models import Talent
 

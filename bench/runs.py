@@ -271,7 +271,7 @@ def worker(mode: str, as_of: dt.date, profile: bool) -> None:
     from django.db import connection, transaction
 
     from talentpool.core.models import Notice
-    from talentpool.payments.models import Entitlement, EntitlementEvent, Run
+    from talentpool.eligibility.models import Entitlement, EntitlementEvent, Run
 
     if mode == "reset":
         notices = Notice.objects.filter(kind__startswith="entitlement_")
@@ -293,7 +293,7 @@ def worker(mode: str, as_of: dt.date, profile: bool) -> None:
 
 
 def _worker_run(as_of: dt.date, profile: bool) -> dict:
-    from talentpool.payments.runs import run_create, run_execute
+    from talentpool.eligibility.runs import run_create, run_execute
 
     marks: dict[str, float] = {}
 
@@ -331,8 +331,8 @@ def _worker_approve() -> dict:
 
     from talentpool.accounts.models import User
     from talentpool.core.models import Notice
+    from talentpool.eligibility.models import Entitlement, EntitlementEvent, Kind, Status
     from talentpool.payments import services
-    from talentpool.payments.models import Entitlement, EntitlementEvent, Kind, Status
     from talentpool.payments.selectors import entitlements_visible_to
 
     officer = User.objects.get(username="officer")

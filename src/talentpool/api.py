@@ -63,6 +63,7 @@ api.add_router("/reference/", "talentpool.reference.api.router")
 api.add_router("/accounts/", "talentpool.accounts.api.router")
 api.add_router("/audit/", "talentpool.core.api.router")
 api.add_router("/imports/", "talentpool.registry.import_api.router")
+api.add_router("/policies/", "talentpool.eligibility.api.router")  # before policies: its /{code} takes any name
 api.add_router("/policies/", "talentpool.policies.api.router")
 api.add_router("/payments/", "talentpool.payments.api.router")
 api.add_router("/recruitment/", "talentpool.recruitment.api.router")

@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("talentpool.accounts.urls")),
     path("registry/", include("talentpool.registry.urls")),
     path("reference/", include("talentpool.reference.urls")),
+    path("policies/", include("talentpool.eligibility.urls")),  # before policies: its <code>/ takes any name
     path("policies/", include("talentpool.policies.urls")),
     path("payments/", include("talentpool.payments.urls")),
     path("recruitment/", include("talentpool.recruitment.urls")),

@@ -12,7 +12,8 @@ from factories.world import PASSWORD, _user, build_world
 
 from talentpool.accounts.models import Role
 from talentpool.core.crypto import encrypt_text
-from talentpool.payments.models import BankAccount, Entitlement, Status
+from talentpool.eligibility.models import Entitlement, Status
+from talentpool.payments.models import BankAccount
 from talentpool.registry.models import Education, InsuranceRecord
 
 pytestmark = pytest.mark.browser

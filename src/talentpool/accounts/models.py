@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from talentpool.core.roles import Role  # noqa: F401  (re-exported: accounts.models.Role is the usual import)
+from talentpool.engines.vocab import division_prefix
 
 
 class User(AbstractUser):
@@ -54,11 +55,4 @@ class User(AbstractUser):
     @property
     def scope_prefix(self) -> str:
         """Division-code prefix covered by an officer: 330106 -> '330106'; 330100 -> '3301'; 330000 -> '33'."""
-        code = self.scope_division
-        if not code:
-            return ""
-        if code.endswith("0000"):
-            return code[:2]
-        if code.endswith("00"):
-            return code[:4]
-        return code
+        return division_prefix(self.scope_division)

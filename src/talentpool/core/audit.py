@@ -1,10 +1,22 @@
-"""Writing the audit trail. Every read of a person's record by an officer goes through ``audit_record``."""
+"""Writing the audit trail, and the one way a service writes.
+
+Every service that changes something does it inside ``audited(...)``: the helper opens the transaction, the body
+makes the change, and the audit event is recorded in the same transaction when the body ends. If the body raises,
+nothing is written; if the audit write fails, the change is rolled back with it. Notifications, emails and tasks
+started by the body go through ``transaction.on_commit`` (``core.notices.notify`` does), so nobody is told of a
+change that did not happen. Reads that must be audited (an officer opening a person's record) call
+``audit_record`` directly.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 
 from .models import AuditAction, AuditEvent
 
@@ -41,3 +53,27 @@ def audit_record(
         ip_address=client_ip(request),
         detail=detail or {},
     )
+
+
+@dataclass
+class AuditEntry:
+    """The audit event a write will record; the body fills in what it learns (the new record's key, counts)."""
+
+    action: AuditAction | str
+    target: str = ""
+    subject_talent_id: int | None = None
+    detail: dict[str, Any] = field(default_factory=dict)
+    skip: bool = False  # set when the body ended up changing nothing (no event is recorded)
+
+
+@contextmanager
+def audited(*, actor, action: AuditAction | str, target: str = "", subject_talent_id: int | None = None,
+            request=None, detail: dict[str, Any] | None = None) -> Iterator[AuditEntry]:
+    """``with audited(actor=..., action=...) as entry:`` — change things, fill ``entry``; the event is recorded
+    in the same transaction as the change (see the module's docstring)."""
+    entry = AuditEntry(action=action, target=target, subject_talent_id=subject_talent_id, detail=dict(detail or {}))
+    with transaction.atomic():
+        yield entry
+        if not entry.skip:
+            audit_record(actor=actor, action=entry.action, target=entry.target,
+                         subject_talent_id=entry.subject_talent_id, request=request, detail=entry.detail)

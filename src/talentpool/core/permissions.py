@@ -7,7 +7,8 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
-from talentpool.core.roles import Role
+from .errors import PermissionDeniedError
+from .roles import Role
 
 
 def has_role(user, *roles: str) -> bool:
@@ -34,8 +35,6 @@ def require_role(*roles: str):
 
 def ensure_role(user, *roles: str) -> None:
     """For API endpoints and services: raise the typed error that maps to 403."""
-    from talentpool.core.errors import PermissionDeniedError
-
     if not has_role(user, *roles):
         raise PermissionDeniedError()
 

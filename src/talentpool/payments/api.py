@@ -20,12 +20,15 @@ from talentpool.core.errors import ApplicationError, NotFoundError
 from talentpool.core.models import Notice
 from talentpool.core.notices import unread_count
 from talentpool.core.permissions import ensure_role
+from talentpool.eligibility import selectors as eligibility_selectors
+from talentpool.eligibility import services as eligibility_services
+from talentpool.eligibility.models import EntitlementEvent, ReviewRoute, RunTrigger
+from talentpool.eligibility.models import Status as LineStatus
 from talentpool.registry.selectors import talent_visible_to
 from talentpool.registry.services import talent_record_viewed
 
 from . import selectors, services
-from .models import BankAccount, EntitlementEvent, ReviewRoute, RunTrigger
-from .models import Status as LineStatus
+from .models import BankAccount
 from .schemas import (
     BankAccountIn,
     BankAccountOut,
@@ -84,13 +87,13 @@ def _my_talent(user):
 def run_list(request, limit: int = 50, offset: int = 0):
     _officer(request)
     start, end = _page(limit, offset, 200)
-    return list(selectors.runs_visible_to(request.user)[start:end])
+    return list(eligibility_selectors.runs_visible_to(request.user)[start:end])
 
 
 @router.post("/runs", response={201: RunDetailOut}, summary="Run the policies over my scope (officers)")
 def run_start(request, payload: RunIn):
     _officer(request)
-    run = services.run_start(
+    run = eligibility_services.run_start(
         actor=request.user,
         as_of=payload.as_of or timezone.localdate(),
         codes=payload.policies or None,
@@ -98,13 +101,13 @@ def run_start(request, payload: RunIn):
         request=request,
     )
     # the task runner may have finished it already (in-process runner): read it again
-    return Status(201, selectors.runs_visible_to(request.user).get(pk=run.pk))
+    return Status(201, eligibility_selectors.runs_visible_to(request.user).get(pk=run.pk))
 
 
 @router.get("/runs/{int:pk}", response=RunDetailOut, summary="A run with its report (officers)")
 def run_detail(request, pk: int):
     _officer(request)
-    run = selectors.runs_visible_to(request.user).filter(pk=pk).first()
+    run = eligibility_selectors.runs_visible_to(request.user).filter(pk=pk).first()
     if run is None:
         raise NotFoundError()
     return run
@@ -145,7 +148,7 @@ def entitlement_detail(request, pk: int):
     if line is None:
         raise NotFoundError()
     line.history = selectors.entitlement_history(line)
-    line.explained = selectors.entitlement_explanation(line).as_dict()
+    line.explained = eligibility_selectors.entitlement_explanation(line).as_dict()
     talent_record_viewed(actor=request.user, talent=line.talent, request=request, channel="api")
     return line
 
@@ -224,7 +227,7 @@ def batch_create(request, payload: BatchIn):
     _officer(request)
     queryset = None
     if payload.policy:
-        queryset = selectors.entitlements_visible_to(request.user).filter(policy__code=payload.policy)
+        queryset = eligibility_selectors.entitlements_visible_to(request.user).filter(policy__code=payload.policy)
     batch = services.batch_create(actor=request.user, ids=payload.ids, queryset=queryset, request=request)
     return Status(201, _batch(request, batch.pk))
 
@@ -321,7 +324,7 @@ def route_list(request):
 )
 def route_set(request, payload: RouteIn):
     _officer(request)
-    route = services.review_route_set(
+    route = eligibility_services.review_route_set(
         actor=request.user,
         policy_code=payload.policy,
         tier=payload.tier,
@@ -334,7 +337,7 @@ def route_set(request, payload: RouteIn):
 @router.delete("/review-routes/{int:pk}", response={204: None}, summary="Remove a review route (officers)")
 def route_delete(request, pk: int):
     _officer(request)
-    services.review_route_delete(actor=request.user, route_id=pk, request=request)
+    eligibility_services.review_route_delete(actor=request.user, route_id=pk, request=request)
     return Status(204, None)
 
 

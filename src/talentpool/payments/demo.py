@@ -10,6 +10,10 @@ from django.utils import timezone
 from stdnum import luhn
 
 from talentpool.core.crypto import encrypt_text
+from talentpool.registry.models import Talent
+
+from .models import BankAccount
+from .services import account_number_masked
 
 BANKS = ("中国工商银行杭州西湖支行", "中国建设银行杭州分行", "中国农业银行杭州城西支行", "中国银行浙江省分行",
          "杭州银行科技支行", "浙商银行杭州分行", "招商银行杭州分行", "交通银行杭州西湖支行")
@@ -23,11 +27,6 @@ def demo_card_number(rng: random.Random) -> str:
 
 def demo_bank_accounts(*, first_talent_id: int, seed: int, keep: set[int] = frozenset()) -> int:
     """Accounts for the demo talents from ``first_talent_id`` on (those in ``keep`` always get one)."""
-    from talentpool.registry.models import Talent
-
-    from .models import BankAccount
-    from .services import _mask_account
-
     rng = random.Random(seed * 7919 + 17)
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     rows = []
@@ -35,7 +34,7 @@ def demo_bank_accounts(*, first_talent_id: int, seed: int, keep: set[int] = froz
         number = demo_card_number(rng)
         if tid not in keep and rng.random() < WITHOUT_ACCOUNT:
             continue
-        rows.append((tid, name, rng.choice(BANKS), encrypt_text(number), _mask_account(number), now))
+        rows.append((tid, name, rng.choice(BANKS), encrypt_text(number), account_number_masked(number), now))
     table = connection.ops.quote_name(BankAccount._meta.db_table)
     sql = (f"INSERT INTO {table} (talent_id, holder, bank_name, number_encrypted, number_masked, updated_at) "
            "VALUES (%s, %s, %s, %s, %s, %s)")

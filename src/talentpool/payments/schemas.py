@@ -9,7 +9,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from .models import Status
+from talentpool.eligibility.models import Status
 
 
 def money(value: Decimal | int | str | None) -> str:

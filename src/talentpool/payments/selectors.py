@@ -3,7 +3,6 @@ lines, nobody else anything."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from dataclasses import dataclass
 from decimal import Decimal
@@ -12,30 +11,14 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 
 from talentpool.accounts.models import Role
+from talentpool.eligibility.models import Entitlement, EntitlementEvent, Status
+from talentpool.eligibility.selectors import entitlements_visible_to
 
-from .models import BatchStatus, Entitlement, EntitlementEvent, PaymentBatch, Run, Status
+from .models import BatchStatus, PaymentBatch
 
 
 def _active(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
-
-
-def entitlements_visible_to(user) -> QuerySet[Entitlement]:
-    qs = Entitlement.objects.all()
-    if not _active(user):
-        return qs.none()
-    if user.role == Role.OFFICER and user.scope_prefix:
-        return qs.filter(talent__district__startswith=user.scope_prefix)
-    if user.role == Role.TALENT:
-        return qs.filter(talent__user=user)
-    return qs.none()
-
-
-def runs_visible_to(user) -> QuerySet[Run]:
-    """Officers see runs over their scope or inside it (a city officer sees the district runs of the city)."""
-    if not _active(user) or user.role != Role.OFFICER or not user.scope_prefix:
-        return Run.objects.none()
-    return Run.objects.filter(scope__startswith=user.scope_prefix).select_related("started_by")
 
 
 def batches_visible_to(user) -> QuerySet[PaymentBatch]:
@@ -106,20 +89,6 @@ def entitlement_get(user, pk: int) -> Entitlement | None:
 
 def entitlement_history(line: Entitlement) -> list[EntitlementEvent]:
     return list(EntitlementEvent.objects.filter(entitlement=line).select_related("actor", "run", "batch"))
-
-
-def entitlement_explanation(line: Entitlement):
-    """The explanation as of the run that made the line, rebuilt from the facts it stored and the version it
-    was made under (the same engine call as a live explanation, so it reads the same)."""
-    from talentpool.engines.policy import explain
-    from talentpool.policies.selectors import policy_version_document
-
-    snap = line.explanation or {}
-    facts = dict(snap.get("facts") or {})
-    ledger = {k.removeprefix("ledger_"): facts.pop(k) for k in list(facts) if k.startswith("ledger_")}
-    as_of = dt.date.fromisoformat(snap["as_of"]) if snap.get("as_of") else line.due
-    doc = policy_version_document(line.policy_version)
-    return explain(doc, facts, as_of, ledger or None)
 
 
 def talent_lines(user) -> QuerySet[Entitlement]:

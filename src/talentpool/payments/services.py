@@ -1,6 +1,6 @@
-"""Writes on the ledger: decisions, payment batches, bank files and return files, retries, corrections, bank
-accounts and review routes. Every change of a line's state goes through ``_move``: it locks the lines it expects
-in the state it expects, moves them, and writes one event per line, all in one transaction."""
+"""Money on the ledger: decisions on lines, payment batches, bank files and return files, retries, corrections
+and bank accounts. Every change of a line's state goes through ``eligibility.ledger.entitlements_move``: it locks
+the lines it expects in the state it expects, moves them, and writes one event per line."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import hashlib
 import io
 import re
 import uuid
-from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -22,38 +21,32 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from stdnum import luhn
 
-from talentpool.accounts.models import Role, User
+from talentpool.accounts.models import Role
 from talentpool.core.audit import audit_record
 from talentpool.core.crypto import decrypt_text, encrypt_text
 from talentpool.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from talentpool.core.models import AuditAction
 from talentpool.core.notices import Message, notify
 from talentpool.core.permissions import ensure_role
-from talentpool.engines.tabular.columns import Column, KindSpec
-from talentpool.engines.tabular.messages import FileProblem
-from talentpool.engines.tabular.normalise import cell_text, parse_date
-from talentpool.engines.tabular.reading import read_table
-from talentpool.policies.models import Policy
-
-from .models import (
+from talentpool.eligibility.ledger import chunked, entitlements_move
+from talentpool.eligibility.models import (
     LIVE,
     REASON_BANK_RETURN,
     REASON_BATCH_CANCELLED,
     REASON_REOPENED,
     REASON_RETRY,
-    BankAccount,
-    BatchStatus,
     Entitlement,
     EntitlementEvent,
     Kind,
-    PaymentBatch,
-    ReturnImport,
-    ReviewRoute,
     Status,
 )
-from .selectors import entitlements_visible_to
+from talentpool.engines.tabular.columns import Column, KindSpec
+from talentpool.engines.tabular.messages import FileProblem
+from talentpool.engines.tabular.normalise import cell_text, parse_date
+from talentpool.engines.tabular.reading import read_table
 
-CHUNK = 2000
+from .models import BankAccount, BatchStatus, PaymentBatch, ReturnImport
+from .selectors import entitlements_visible_to
 
 
 def two_person_above() -> Decimal:
@@ -65,38 +58,11 @@ def _officer(actor) -> None:
     ensure_role(actor, Role.OFFICER)
 
 
-def _chunks(ids: list[int]) -> Iterable[list[int]]:
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start:start + CHUNK]
-
-
-def _move(ids: list[int], *, expect: Iterable[str], to: str, actor=None, reason: str = "", batch=None,
-          extra: dict | None = None) -> list[int]:
-    """Move the lines among ``ids`` that are in one of the ``expect`` states to ``to``; returns those moved."""
-    moved: list[int] = []
-    now = timezone.now()
-    expect = list(expect)
-    with transaction.atomic():
-        for chunk in _chunks(ids):
-            rows = list(Entitlement.objects.select_for_update().filter(pk__in=chunk, status__in=expect)
-                        .values_list("pk", "status"))
-            if not rows:
-                continue
-            found = [pk for pk, _s in rows]
-            Entitlement.objects.filter(pk__in=found).update(status=to, updated_at=now, **(extra or {}))
-            EntitlementEvent.objects.bulk_create([
-                EntitlementEvent(entitlement_id=pk, from_status=status, to_status=to,
-                                 actor=actor if getattr(actor, "is_authenticated", False) else None,
-                                 batch=batch, reason=reason[:300]) for pk, status in rows])
-            moved += found
-    return moved
-
-
 def _notify_lines(ids: list[int], kind: str) -> int:
     """A notice (and email) to each talent with an account, for lines just approved, paid or failed."""
     messages = []
     with translation.override(settings.LANGUAGE_CODE):
-        for chunk in _chunks(ids):
+        for chunk in chunked(ids):
             for line in (Entitlement.objects.filter(pk__in=chunk, talent__user__isnull=False)
                          .select_related("policy").values("pk", "talent__user_id", "policy__title_zh", "amount",
                                                           "instalment", "bank_reason")):
@@ -148,7 +114,7 @@ def entitlements_approve(*, actor, ids: list[int] | None = None, queryset: Query
                if not review or (single and assignee in (None, actor.pk))]
     if single and rows and not allowed:
         raise PermissionDeniedError(_("This line is routed to another officer for manual review."))
-    moved = _move(allowed, expect=[Status.CANDIDATE], to=Status.APPROVED, actor=actor,
+    moved = entitlements_move(allowed, expect=[Status.CANDIDATE], to=Status.APPROVED, actor=actor,
                   extra={"decided_by_id": actor.pk, "decided_at": timezone.now()})
     if moved:
         _notify_lines(moved, "approved")
@@ -167,7 +133,7 @@ def entitlements_reject(*, actor, reason: str, ids: list[int] | None = None, que
     rows = list(_selected(actor, ids, queryset).filter(status=Status.CANDIDATE)
                 .values_list("pk", "review_required", "assigned_to_id"))
     allowed = [pk for pk, review, assignee in rows if not review or assignee in (None, actor.pk)]
-    moved = _move(allowed, expect=[Status.CANDIDATE], to=Status.REJECTED, actor=actor, reason=reason,
+    moved = entitlements_move(allowed, expect=[Status.CANDIDATE], to=Status.REJECTED, actor=actor, reason=reason,
                   extra={"decided_by_id": actor.pk, "decided_at": timezone.now(), "reason": reason[:300]})
     if moved:
         audit_record(actor=actor, action=AuditAction.ENTITLEMENT_DECISION, target=f"entitlements:{len(moved)}",
@@ -180,7 +146,7 @@ def entitlements_reopen(*, actor, ids: list[int], request=None) -> Outcome:
     """Rejected lines go back to candidates (a decision reconsidered); the event keeps who and when."""
     _officer(actor)
     rows = list(entitlements_visible_to(actor).filter(pk__in=ids, status=Status.REJECTED).values_list("pk", flat=True))
-    moved = _move(rows, expect=[Status.REJECTED], to=Status.CANDIDATE, actor=actor, reason=REASON_REOPENED,
+    moved = entitlements_move(rows, expect=[Status.REJECTED], to=Status.CANDIDATE, actor=actor, reason=REASON_REOPENED,
                   extra={"reason": ""})
     if moved:
         audit_record(actor=actor, action=AuditAction.ENTITLEMENT_DECISION, target=f"entitlements:{len(moved)}",
@@ -232,7 +198,7 @@ def entitlements_retry(*, actor, ids: list[int], request=None) -> Outcome:
     failed_at = dict(EntitlementEvent.objects.filter(entitlement_id__in=[r[0] for r in rows], to_status=Status.FAILED)
                      .values("entitlement_id").annotate(at=Max("at")).values_list("entitlement_id", "at"))
     ready = [pk for pk, updated in rows if updated is not None and updated > failed_at.get(pk, updated)]
-    moved = _move(ready, expect=[Status.FAILED], to=Status.APPROVED, actor=actor,
+    moved = entitlements_move(ready, expect=[Status.FAILED], to=Status.APPROVED, actor=actor,
                   reason=REASON_RETRY, extra={"batch_id": None})
     if moved:
         audit_record(actor=actor, action=AuditAction.ENTITLEMENT_DECISION, target=f"entitlements:{len(moved)}",
@@ -259,7 +225,7 @@ def batch_create(*, actor, ids: list[int] | None = None, queryset: QuerySet | No
                                             created_by=actor)
         batch.number = f"PB{today:%Y%m%d}-{batch.pk:06d}"  # from the key: two batches at once never collide
         batch.save(update_fields=["number"])
-        moved = _move(candidates, expect=[Status.APPROVED], to=Status.BATCHED, actor=actor, batch=batch,
+        moved = entitlements_move(candidates, expect=[Status.APPROVED], to=Status.BATCHED, actor=actor, batch=batch,
                       extra={"batch_id": batch.pk})
         if not moved:
             raise ApplicationError(_("The lines were changed meanwhile; nothing was put in a batch."),
@@ -308,7 +274,7 @@ def batch_cancel(*, actor, batch_id: int, request=None) -> PaymentBatch:
         if batch.status not in (BatchStatus.AWAITING_APPROVAL, BatchStatus.READY):
             raise ApplicationError(_("Only a batch not yet sent to the bank can be cancelled."), code="batch_state")
         ids = list(batch.lines.filter(status=Status.BATCHED).values_list("pk", flat=True))
-        _move(ids, expect=[Status.BATCHED], to=Status.APPROVED, actor=actor, batch=batch, reason=REASON_BATCH_CANCELLED,
+        entitlements_move(ids, expect=[Status.BATCHED], to=Status.APPROVED, actor=actor, batch=batch, reason=REASON_BATCH_CANCELLED,
               extra={"batch_id": None})
         batch.status = BatchStatus.CANCELLED
         batch.save(update_fields=["status"])
@@ -477,14 +443,14 @@ def batch_return_import(*, actor, batch_id: int, path, filename: str, request=No
         for pk, day in paid.items():
             by_day.setdefault(day, []).append(pk)
         for day, ids in by_day.items():
-            moved_paid += _move(ids, expect=[Status.BATCHED], to=Status.PAID, actor=actor, batch=batch,
+            moved_paid += entitlements_move(ids, expect=[Status.BATCHED], to=Status.PAID, actor=actor, batch=batch,
                                 reason=REASON_BANK_RETURN, extra={"paid_on": day})
         moved_failed: list[int] = []
         by_reason: dict[str, list[int]] = {}
         for pk, reason in failed.items():
             by_reason.setdefault(reason, []).append(pk)
         for reason, ids in by_reason.items():
-            moved_failed += _move(ids, expect=[Status.BATCHED], to=Status.FAILED, actor=actor, batch=batch,
+            moved_failed += entitlements_move(ids, expect=[Status.BATCHED], to=Status.FAILED, actor=actor, batch=batch,
                                   reason=reason, extra={"bank_reason": reason})
         record = ReturnImport.objects.create(batch=batch, filename=filename[:200], sha256=digest, imported_by=actor,
                                              paid=len(moved_paid), failed=len(moved_failed), unchanged=unchanged,
@@ -506,7 +472,7 @@ def batch_return_import(*, actor, batch_id: int, path, filename: str, request=No
 
 # --- bank accounts ------------------------------------------------------------------------------------------------
 
-def _mask_account(number: str) -> str:
+def account_number_masked(number: str) -> str:
     return f"{number[:4]} **** **** {number[-4:]}" if len(number) > 8 else "****" + number[-2:]
 
 
@@ -530,52 +496,7 @@ def bank_account_set(*, actor, talent, holder: str, bank_name: str, number: str,
                                code="account_invalid")
     account, _created = BankAccount.objects.update_or_create(talent=talent, defaults={
         "holder": holder, "bank_name": bank_name[:100], "number_encrypted": encrypt_text(number),
-        "number_masked": _mask_account(number), "updated_by": actor})
+        "number_masked": account_number_masked(number), "updated_by": actor})
     audit_record(actor=actor, action=AuditAction.BANK_ACCOUNT, target=f"talent:{talent.pk}",
                  subject_talent_id=talent.pk, request=request, detail={"account": account.number_masked})
     return account
-
-
-# --- review routes ------------------------------------------------------------------------------------------------
-
-def review_route_set(*, actor, policy_code: str, tier: str, officer_username: str, request=None) -> ReviewRoute:
-    _officer(actor)
-    policy = None
-    if policy_code:
-        policy = Policy.objects.filter(code=policy_code).first()
-        if policy is None:
-            raise ApplicationError(_("No such policy."), field="policy")
-    if tier not in ("", "A", "B", "C", "D", "E"):
-        raise ApplicationError(_("Tier is A to E or empty."), field="tier")
-    officer = User.objects.filter(username=officer_username, role=Role.OFFICER, is_active=True).first()
-    if officer is None:
-        raise ApplicationError(_("No active officer with this user name."), field="officer")
-    if not officer.scope_prefix.startswith(actor.scope_prefix):
-        raise ApplicationError(_("Route to an officer of your own scope."), field="officer")
-    route, _created = ReviewRoute.objects.update_or_create(policy=policy, tier=tier, scope=actor.scope_prefix,
-                                                           defaults={"officer": officer})
-    audit_record(actor=actor, action=AuditAction.RECORD_CHANGE, target=f"review_route:{route.pk}", request=request,
-                 detail={"policy": policy_code, "tier": tier, "officer": officer.username})
-    return route
-
-
-def review_route_delete(*, actor, route_id: int, request=None) -> None:
-    _officer(actor)
-    deleted, _rows = ReviewRoute.objects.filter(pk=route_id, scope=actor.scope_prefix).delete()
-    if not deleted:
-        raise NotFoundError()
-    audit_record(actor=actor, action=AuditAction.RECORD_CHANGE, target=f"review_route:{route_id}", request=request,
-                 detail={"deleted": True})
-
-
-def run_start(*, actor, as_of: dt.date, codes: list[str] | None, trigger: str, request=None):
-    """Create a run over the officer's scope and hand it to the task runner."""
-    from .runs import run_create
-    from .tasks import run_execute_task
-
-    _officer(actor)
-    run = run_create(as_of=as_of, codes=codes, scope=actor.scope_prefix, trigger=trigger, actor=actor)
-    audit_record(actor=actor, action=AuditAction.ELIGIBILITY_RUN, target=f"run:{run.pk}", request=request,
-                 detail={"as_of": as_of.isoformat(), "policies": codes or "all"})
-    transaction.on_commit(lambda: run_execute_task.enqueue(run_id=run.pk))
-    return run

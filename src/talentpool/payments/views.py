@@ -23,6 +23,10 @@ from talentpool.core.errors import ApplicationError
 from talentpool.core.i18n import bilingual
 from talentpool.core.models import AuditAction
 from talentpool.core.permissions import require_role
+from talentpool.eligibility import selectors as eligibility_selectors
+from talentpool.eligibility import services as eligibility_services
+from talentpool.eligibility.models import Entitlement, EntitlementEvent, ReviewRoute, RunStatus, Status
+from talentpool.eligibility.selectors import fact_labels
 from talentpool.policies.models import Policy
 from talentpool.policies.selectors import policy_versions_in_force
 from talentpool.reference.selectors import division_name
@@ -31,18 +35,9 @@ from talentpool.registry.selectors import talent_visible_to
 from talentpool.registry.services import talent_record_viewed
 
 from . import selectors, services
-from .models import BankAccount, BatchStatus, ReviewRoute, RunStatus, Status
+from .models import BankAccount, BatchStatus
 
 PAGE = 50
-
-
-def _fact_labels() -> dict[str, str]:
-    from django.utils.translation import get_language
-
-    from talentpool.engines.policy import FACTS
-
-    english = (get_language() or "").startswith("en")
-    return {name: (f.en if english else f.zh) for name, f in FACTS.items()}
 
 
 def _fail(request, exc: ApplicationError) -> None:
@@ -65,19 +60,19 @@ def run_list(request):
             return redirect("payments:run-list")
         codes = request.POST.getlist("policy")
         try:
-            run = services.run_start(actor=request.user, as_of=as_of, codes=codes, trigger="console", request=request)
+            run = eligibility_services.run_start(actor=request.user, as_of=as_of, codes=codes, trigger="console", request=request)
         except ApplicationError as exc:
             _fail(request, exc)
             return redirect("payments:run-list")
         return redirect("payments:run-detail", pk=run.pk)
-    runs = Paginator(selectors.runs_visible_to(request.user), 20).get_page(request.GET.get("page"))
+    runs = Paginator(eligibility_selectors.runs_visible_to(request.user), 20).get_page(request.GET.get("page"))
     in_force = [doc for _row, doc in policy_versions_in_force(today) if doc.amount]
     return render(request, "payments/run_list.html", {"page": runs, "policies": in_force, "today": today})
 
 
 @require_role(Role.OFFICER)
 def run_detail(request, pk: int):
-    run = selectors.runs_visible_to(request.user).filter(pk=pk).first()
+    run = eligibility_selectors.runs_visible_to(request.user).filter(pk=pk).first()
     if run is None:
         raise Http404
     if request.GET.get("format") == "json":
@@ -174,10 +169,10 @@ def line_detail(request, pk: int):
         raise Http404
     if request.user.role == Role.OFFICER:
         talent_record_viewed(actor=request.user, talent=line.talent, request=request, channel="web")
-    explanation = selectors.entitlement_explanation(line)
+    explanation = eligibility_selectors.entitlement_explanation(line)
     return render(request, "payments/line_detail.html", {
         "line": line, "history": selectors.entitlement_history(line), "x": explanation,
-        "fact_labels": _fact_labels(), "show_detail": True,
+        "fact_labels": fact_labels(), "show_detail": True,
         "may_decide": request.user.role == Role.OFFICER and line.status == Status.CANDIDATE and (
             not line.review_required or line.assigned_to_id in (None, request.user.pk)),
         "account": BankAccount.objects.filter(talent=line.talent).first(),
@@ -206,7 +201,7 @@ def line_correct(request, pk: int):
 @require_role(Role.OFFICER)
 def batch_list(request):
     batches = Paginator(selectors.batches_visible_to(request.user), 20).get_page(request.GET.get("page"))
-    ready = selectors.entitlements_visible_to(request.user).filter(status=Status.APPROVED, batch__isnull=True)
+    ready = eligibility_selectors.entitlements_visible_to(request.user).filter(status=Status.APPROVED, batch__isnull=True)
     return render(request, "payments/batch_list.html", {
         "page": batches, "ready": selectors.queue_totals(ready),
         "without_account": ready.filter(talent__bank_account__isnull=True).count(),
@@ -255,8 +250,6 @@ def batch_action(request, pk: int, action: str):
             services.batch_cancel(actor=request.user, batch_id=pk, request=request)
             messages.success(request, _("Batch cancelled; its lines are approved and may join another batch."))
         elif action == "retry":
-            from .models import Entitlement
-
             ids = list(Entitlement.objects.filter(batch_id=pk, status=Status.FAILED).values_list("pk", flat=True))
             out = services.entitlements_retry(actor=request.user, ids=ids, request=request)
             messages.success(request, _("%(n)s lines will be paid again.") % {"n": out.done})
@@ -349,7 +342,7 @@ def report(request):
 def routes(request):
     if request.method == "POST":
         try:
-            services.review_route_set(actor=request.user, policy_code=request.POST.get("policy", ""),
+            eligibility_services.review_route_set(actor=request.user, policy_code=request.POST.get("policy", ""),
                                       tier=request.POST.get("tier", ""),
                                       officer_username=request.POST.get("officer", ""), request=request)
             messages.success(request, _("Route saved. It applies to lines made by the next runs."))
@@ -368,7 +361,7 @@ def routes(request):
 @require_POST
 def route_delete(request, pk: int):
     try:
-        services.review_route_delete(actor=request.user, route_id=pk, request=request)
+        eligibility_services.review_route_delete(actor=request.user, route_id=pk, request=request)
     except ApplicationError as exc:
         _fail(request, exc)
     return redirect("payments:routes")
@@ -400,8 +393,6 @@ def mine(request):
 def _mine_lines(user) -> list[dict]:
     lines = list(selectors.talent_lines(user))
     events: dict[int, list] = {}
-    from .models import EntitlementEvent
-
     for e in EntitlementEvent.objects.filter(entitlement__in=lines).order_by("at", "pk"):
         events.setdefault(e.entitlement_id, []).append(e)
     return [{"line": line, "events": events.get(line.pk, [])} for line in lines]

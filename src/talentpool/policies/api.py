@@ -12,8 +12,6 @@ from ninja import Router, Status
 from talentpool.accounts.models import Role
 from talentpool.core.errors import ApplicationError, NotFoundError
 from talentpool.core.permissions import ensure_role
-from talentpool.registry.selectors import talent_visible_to
-from talentpool.registry.services import talent_record_viewed
 
 from . import selectors, services
 from .models import VersionStatus
@@ -21,7 +19,6 @@ from .schemas import (
     AnswerIn,
     DraftIn,
     DraftUpdateIn,
-    ObjectionIn,
     ObjectionOut,
     PolicyDetailOut,
     PolicyRowOut,
@@ -41,37 +38,12 @@ def _values(payload) -> dict[str, list[dict]] | None:
             for name, values in payload.items()}
 
 
-def _my_talent(user):
-    talent = talent_visible_to(user).first()
-    if talent is None:
-        raise NotFoundError(gettext("Your account is not linked to a registry record."))
-    return talent
-
-
 @router.get("/", response=list[PolicyRowOut], summary="Policies with the version in force (officers, administrators)")
 def policy_list(request, as_of: date | None = None):
     ensure_role(request.user, Role.OFFICER, Role.ADMIN)
     rows = selectors.policy_list(as_of=as_of or timezone.localdate())
     return [{"code": r.policy.code, "title_zh": r.policy.title_zh, "title_en": r.policy.title_en,
              "current": r.current, "drafts": r.drafts} for r in rows]
-
-
-@router.get("/me", summary="What policy gives me: every policy in force with my verdict (talents)")
-def my_eligibility(request, as_of: date | None = None):
-    ensure_role(request.user, Role.TALENT)
-    talent = _my_talent(request.user)
-    day = as_of or timezone.localdate()
-    return {"as_of": day.isoformat(),
-            "policies": [e.as_dict() for e in selectors.eligibility_for_talent(talent=talent, as_of=day)]}
-
-
-@router.post("/me/objections", response={201: ObjectionOut}, summary="I think I qualify (talents)")
-def my_objection(request, payload: ObjectionIn):
-    ensure_role(request.user, Role.TALENT)
-    talent = _my_talent(request.user)
-    objection = services.objection_create(talent=talent, policy_code=payload.policy, message=payload.message,
-                                          as_of=payload.as_of or timezone.localdate())
-    return Status(201, objection)
 
 
 @router.get("/objections", response=list[ObjectionOut], summary="Objections of my district (officers)")
@@ -159,14 +131,3 @@ def policy_whatif(request, code: str, payload: WhatifIn):
         raise ApplicationError(gettext("This policy has no published version to compare with."), code="no_base")
     return selectors.whatif(base=base, draft_source=source, parameter_values=_values(payload.parameter_values),
                             as_of=day)
-
-
-@router.get("/{code}/explain", summary="Explain a person's verdict (officers, own district; audited)")
-def policy_explain(request, code: str, talent_id: int, as_of: date | None = None):
-    ensure_role(request.user, Role.OFFICER)
-    talent = talent_visible_to(request.user).filter(pk=talent_id).first()
-    if talent is None:
-        raise NotFoundError()
-    explanation = selectors.eligibility_explain(talent=talent, code=code, as_of=as_of or timezone.localdate())
-    talent_record_viewed(actor=request.user, talent=talent, request=request, channel="api:policy-explain")
-    return explanation.as_dict()

@@ -45,6 +45,7 @@ from django.db import connection
 
 from talentpool.engines.policy.evaluate import facts_schema
 from talentpool.engines.policy.facts import AREAS
+from talentpool.engines.vocab import DEGREE_RANK
 
 _CHUNK = 900  # ids per IN (...) when a list of talents is given
 
@@ -272,7 +273,7 @@ def facts_from_tables(tables: dict[str, pa.Table], *, as_of: dt.date, threads: i
 # people the same rules run here in well under a millisecond each. ``tests/integration/policies`` checks that both
 # paths give the same facts for every person of a generated registry.
 
-_RANK = {"junior_college": 1, "bachelor": 2, "master": 3, "doctor": 4}
+_RANK = DEGREE_RANK
 
 
 def _month(day: dt.date) -> int:

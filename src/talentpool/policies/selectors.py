@@ -24,16 +24,14 @@ from talentpool.accounts.models import Role
 from talentpool.core.errors import ApplicationError, NotFoundError
 from talentpool.engines.policy import (
     CompiledPolicy,
-    Explanation,
     PolicyError,
     compile_policy,
     evaluate_registry,
-    explain,
     parse_documents,
 )
 from talentpool.engines.policy import PolicyVersion as EngineVersion
 
-from .facts import registry_facts, talent_facts
+from .facts import registry_facts
 from .models import Objection, Policy, PolicyVersion, VersionStatus
 
 _LOCK = threading.Lock()
@@ -93,58 +91,6 @@ def policy_versions_in_force(as_of: dt.date) -> list[tuple[PolicyVersion, Engine
 def policy_versions_published(as_of: dt.date | None = None) -> list[EngineVersion]:
     """Engine versions of every published policy version (only those in force on ``as_of`` when given)."""
     return [doc for _row, doc in _published(as_of)]
-
-
-# --- one person ---------------------------------------------------------------------------------------------------
-
-def _person_facts(talent, as_of: dt.date) -> dict:
-    facts = talent_facts(talent_id=talent.pk, as_of=as_of)
-    if facts is None:
-        raise NotFoundError()
-    return facts
-
-
-def _person_ledger(talent) -> dict[str, dict]:
-    """What the payment ledger holds for this person (and the household), per policy code."""
-    from talentpool.payments.runs import ledger_for_talent
-
-    members = [talent.pk] + ([talent.spouse_id] if talent.spouse_id else [])
-    return ledger_for_talent(talent.pk, members)
-
-
-def _explain_all(talent, as_of: dt.date, codes: set[str] | None = None) -> list[Explanation]:
-    """Explain every published policy in force (or those in ``codes`` plus the ones that may exclude them),
-    then apply exclusions between them the way the batch does."""
-    published = _published(as_of)
-    if codes is not None:
-        wanted = set(codes) | {doc.code for _row, doc in published if set(doc.excludes) & set(codes)}
-        published = [(row, doc) for row, doc in published if doc.code in wanted]
-    facts = _person_facts(talent, as_of)
-    ledger = _person_ledger(talent)
-    results = {doc.code: explain(doc, facts, as_of, ledger.get(doc.code), compiled=policy_version_compiled(row, as_of))
-               for row, doc in published}
-    for _row, doc in published:
-        winner = results[doc.code]
-        for other in doc.excludes:
-            loser = results.get(other)
-            if loser is not None and winner.verdict in ("yes", "review") and loser.verdict == "yes":
-                loser.verdict, loser.excluded_by, loser.amount, loser.instalments = "excluded", doc.code, None, []
-    return [results[doc.code] for _row, doc in published if codes is None or doc.code in codes]
-
-
-def eligibility_explain(*, talent, code: str, as_of: dt.date) -> Explanation:
-    """One person, one policy, one date: the verdict, amount, instalments and each criterion with the facts it
-    read and the parameters in force. Raises NotFoundError when no published version of ``code`` is in force."""
-    found = _explain_all(talent, as_of, {code})
-    if not found:
-        raise NotFoundError(_("No published version of %(code)s is in force on %(day)s.") % {
-            "code": code, "day": as_of.isoformat()})
-    return found[0]
-
-
-def eligibility_for_talent(*, talent, as_of: dt.date) -> list[Explanation]:
-    """"What policy gives me": every published policy in force on ``as_of``, explained for this person."""
-    return _explain_all(talent, as_of)
 
 
 # --- policies for officers ----------------------------------------------------------------------------------------

@@ -421,10 +421,9 @@ def policy_retire(*, actor, version: PolicyVersion) -> PolicyVersion:
 
 # --- objections ---------------------------------------------------------------------------------------------------
 
-def objection_create(*, talent, policy_code: str, message: str, as_of: dt.date) -> Objection:
-    """A talent objects to a verdict ("I think I qualify"); the explanation they saw is kept with it."""
-    from .selectors import eligibility_explain
-
+def objection_create(*, talent, policy_code: str, message: str, as_of: dt.date, explanation: dict) -> Objection:
+    """A talent objects to a verdict ("I think I qualify"); ``explanation`` is the verdict they saw, kept with it
+    (``eligibility.services.objection_raise`` computes it)."""
     message = (message or "").strip()
     if not message:
         raise ApplicationError(_("Say why you think you qualify."), code="required", field="message")
@@ -433,10 +432,7 @@ def objection_create(*, talent, policy_code: str, message: str, as_of: dt.date) 
     policy = Policy.objects.filter(code=policy_code).first()
     if policy is None:
         raise NotFoundError(_("No such policy."))
-    try:
-        snapshot = eligibility_explain(talent=talent, code=policy_code, as_of=as_of).as_dict()
-    except NotFoundError:
-        snapshot = {"policy": policy_code, "as_of": as_of.isoformat(), "verdict": None}
+    snapshot = explanation
     with transaction.atomic():
         objection = Objection(talent=talent, policy=policy, as_of=as_of, message=message, explanation=snapshot)
         objection.full_clean()
@@ -475,5 +471,5 @@ def objection_answer(*, actor, objection: Objection, answer: str) -> Objection:
             with translation.override(settings.LANGUAGE_CODE):
                 title = _("The talent office answered your objection on %(policy)s") % {
                     "policy": objection.policy.title_zh}
-            notify([Message(talent_user, "objection_answered", title, answer, reverse("policies:mine") + "#my-objections")])
+            notify([Message(talent_user, "objection_answered", title, answer, reverse("eligibility:mine") + "#my-objections")])
     return objection

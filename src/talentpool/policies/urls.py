@@ -5,14 +5,11 @@ from . import views
 app_name = "policies"
 urlpatterns = [
     path("", views.policy_list, name="policy-list"),
-    path("mine/", views.my_policies, name="mine"),
-    path("mine/<str:code>/object/", views.my_objection_create, name="mine-object"),
     path("objections/", views.objection_list, name="objection-list"),
     path("objections/<int:pk>/answer/", views.objection_answer, name="objection-answer"),
     path("drafts/<int:pk>/", views.draft_detail, name="draft-detail"),
     path("drafts/<int:pk>/publish/", views.draft_publish, name="draft-publish"),
     path("versions/<int:pk>/retire/", views.version_retire, name="version-retire"),
-    path("explain/<int:talent_pk>/<str:code>/", views.talent_explain, name="explain"),
     path("<str:code>/", views.policy_detail, name="policy-detail"),
     path("<str:code>/drafts/new/", views.draft_create, name="draft-create"),
 ]

@@ -19,21 +19,11 @@ from talentpool.core.errors import ApplicationError
 from talentpool.core.permissions import require_role
 from talentpool.engines.policy import PolicyError, parse_documents
 from talentpool.registry import selectors as registry_selectors
-from talentpool.registry import services as registry_services
 
 from . import selectors, services
 from .models import Objection, ObjectionStatus, Policy, PolicyVersion, VersionStatus
 
 OFFICE = (Role.OFFICER, Role.ADMIN)
-
-
-def _fact_labels() -> dict[str, str]:
-    from django.utils.translation import get_language
-
-    from talentpool.engines.policy import FACTS
-
-    english = (get_language() or "").startswith("en")
-    return {name: (f.en if english else f.zh) for name, f in FACTS.items()}
 
 
 def _as_of(request) -> dt.date:
@@ -213,22 +203,6 @@ def version_retire(request, pk: int):
 
 
 @require_role(Role.OFFICER)
-def talent_explain(request, talent_pk: int, code: str):
-    talent = registry_selectors.talent_detail_for(user=request.user, pk=talent_pk)
-    if talent is None:
-        raise Http404
-    registry_services.talent_record_viewed(actor=request.user, talent=talent, request=request, channel="explain")
-    as_of = _as_of(request)
-    try:
-        explanation = selectors.eligibility_explain(talent=talent, code=code, as_of=as_of)
-    except ApplicationError as exc:
-        raise Http404(exc.message) from exc
-    return render(request, "policies/explain.html", {"talent": talent, "x": explanation, "as_of": as_of,
-                                                     "fact_labels": _fact_labels(),
-                                                     "policy": get_object_or_404(Policy, code=code)})
-
-
-@require_role(Role.OFFICER)
 def objection_list(request):
     status = request.GET.get("status", ObjectionStatus.OPEN)
     objections = Objection.objects.select_related("talent", "policy").filter(
@@ -251,38 +225,3 @@ def objection_answer(request, pk: int):
     else:
         messages.success(request, _("The answer was sent to %(name)s.") % {"name": objection.talent.name})
     return redirect("policies:objection-list")
-
-
-def _my_talent(request):
-    return registry_selectors.talent_visible_to(request.user).first()
-
-
-@require_role(Role.TALENT)
-def my_policies(request):
-    talent = _my_talent(request)
-    as_of = timezone.localdate()
-    explanations = selectors.eligibility_for_talent(talent=talent, as_of=as_of) if talent else []
-    titles = {p.code: p for p in Policy.objects.all()}
-    items = [{"x": x, "policy": titles.get(x.code)} for x in explanations]
-    order = {"yes": 0, "review": 1, "unknown": 2, "excluded": 3, "no": 4}
-    items.sort(key=lambda i: (order.get(i["x"].verdict, 9), i["x"].code))
-    objections = Objection.objects.filter(talent=talent).select_related("policy") if talent else []
-    return render(request, "policies/mine.html", {"talent": talent, "items": items, "as_of": as_of,
-                                                  "fact_labels": _fact_labels(),
-                                                  "objections": objections})
-
-
-@require_role(Role.TALENT)
-@require_POST
-def my_objection_create(request, code: str):
-    talent = _my_talent(request)
-    if talent is None:
-        raise Http404
-    try:
-        services.objection_create(talent=talent, policy_code=code, message=request.POST.get("message", ""),
-                                  as_of=timezone.localdate())
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Your objection was sent. An officer will answer it here."))
-    return redirect("policies:mine")

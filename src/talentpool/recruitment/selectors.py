@@ -19,6 +19,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 
 from talentpool.accounts.models import Role
+from talentpool.engines.vocab import division_prefix
 from talentpool.registry.models import Cluster, Education, Talent
 
 from .matching import job_docs, match_index, match_reasons, talent_docs
@@ -45,16 +46,6 @@ def _active(user) -> bool:
 
 def _role(user, role: str) -> bool:
     return _active(user) and user.role == role
-
-
-def division_prefix(code: str) -> str:
-    """The prefix every division under a code shares: 330000 → 33, 330100 → 3301, 330106 → 330106."""
-    code = (code or "").strip()
-    if len(code) == 6 and code.endswith("0000"):
-        return code[:2]
-    if len(code) == 6 and code.endswith("00"):
-        return code[:4]
-    return code
 
 
 def open_jobs(today: dt.date | None = None) -> QuerySet[Job]:

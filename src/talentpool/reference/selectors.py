@@ -18,7 +18,10 @@ from pathlib import Path
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
+from talentpool.engines.vocab import division_prefix
+
 from .models import Division, Industry, Major, Occupation, ReferenceSource, University
+from .tables import TABLES, reference_file_sha256
 
 KINDS: dict[str, type] = {
     "divisions": Division,
@@ -231,7 +234,7 @@ def university_search(
     q = normalise_university_name(q)
     qs = University.objects.all()
     if division:
-        qs = qs.filter(division__startswith=division.rstrip("0") if division.endswith("00") else division)
+        qs = qs.filter(division__startswith=division_prefix(division))
     if q:
         qs = qs.filter(Q(code__startswith=q) | Q(name__contains=q))
     return list(qs.order_by("-is_c9", "-is_985", "-is_211", "-is_double_first_class", "code")[:limit])
@@ -256,8 +259,6 @@ class ReferenceStatus:
 
 def reference_status() -> list[ReferenceStatus]:
     """One line per shipped table: what is loaded (from ReferenceSource) against what the release ships."""
-    from .services import TABLES, reference_file_sha256
-
     loaded = {s.key: s for s in ReferenceSource.objects.all()}
     out = []
     for key, table in TABLES.items():

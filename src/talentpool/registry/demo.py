@@ -66,6 +66,7 @@ class DemoResult:
     logins: list[DemoLogin] = field(default_factory=list)
     seconds: float = 0.0
     skipped: bool = False
+    first_talent_id: int = 0  # the demo's talents are numbered from here (the demo talent login is this one)
     message: str = ""
 
 
@@ -178,11 +179,9 @@ def demo_generate(
                 if progress:
                     progress(done, talents)
             _reset_sequences()
-            from talentpool.payments.demo import demo_bank_accounts
-
-            demo_bank_accounts(first_talent_id=talent_base, seed=seed, keep={talent_base})
             logins = _create_demo_users(district=district, talent_id=talent_base, enterprise_id=enterprise_ids[0])
-    return DemoResult(counts=demo_registry_counts(), logins=logins, seconds=time.monotonic() - started)
+    return DemoResult(counts=demo_registry_counts(), logins=logins, seconds=time.monotonic() - started,
+                      first_talent_id=talent_base)
 
 
 def demo_reset() -> None:

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from talentpool.engines import vocab
+
 
 class IdType(models.TextChoices):
     RESIDENT_ID = "resident_id", _("Resident ID card")
@@ -46,7 +48,7 @@ class Degree(models.TextChoices):
     DOCTOR = "doctor", _("Doctor")
 
 
-DEGREE_RANK = {Degree.JUNIOR_COLLEGE: 1, Degree.BACHELOR: 2, Degree.MASTER: 3, Degree.DOCTOR: 4}
+DEGREE_RANK = vocab.DEGREE_RANK  # the shared ranks (engines/vocab.py)
 
 
 class Cluster(models.TextChoices):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from talentpool.accounts.models import Role
-from talentpool.engines.identity import IdentityError, normalise_text, parse_resident_id
+from talentpool.engines.identity import IdentityError, normalise_passport, normalise_text, parse_resident_id
 
 from .identity import talent_id_lookup
 from .models import Education, Employment, Enterprise, IdType, Talent
@@ -146,3 +146,17 @@ def enterprise_search(*, user, q: str = "", cluster: str = "") -> QuerySet[Enter
     if cluster:
         qs = qs.filter(cluster=cluster)
     return qs.order_by("name")
+
+
+def talent_by_id_number(text: str) -> Talent | None:
+    """Resident ID first (validated, normalised), then passport; through the keyed look-up hash only."""
+    lookups = []
+    try:
+        lookups.append(talent_id_lookup(id_type=IdType.RESIDENT_ID, id_number=parse_resident_id(text).number))
+    except IdentityError:
+        pass
+    try:
+        lookups.append(talent_id_lookup(id_type=IdType.PASSPORT, id_number=normalise_passport(text)))
+    except IdentityError:
+        pass
+    return Talent.objects.filter(id_lookup__in=lookups).first() if lookups else None

@@ -1,17 +1,20 @@
-"""Writes on the registry that are not bulk imports: audited reads, reveals, corrections, certifications."""
+"""Writes on the registry that are not bulk imports: audited reads, reveals, corrections, certifications.
+Each checks what the acting user may do itself, so no page, endpoint or command can forget it."""
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from talentpool.core.audit import audit_record
+from talentpool.core.audit import audit_record, audited
 from talentpool.core.crypto import decrypt_text
-from talentpool.core.errors import ApplicationError, NotFoundError
+from talentpool.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from talentpool.core.models import AuditAction, ChangeRecord, ChangeSource
+from talentpool.core.permissions import has_role
+from talentpool.core.roles import Role
 
 from .models import CorrectionRequest, Employment, Talent
+from .selectors import talent_visible_to
 
 
 def talent_record_viewed(*, actor, talent: Talent, request=None, channel: str = "page") -> None:
@@ -21,6 +24,9 @@ def talent_record_viewed(*, actor, talent: Talent, request=None, channel: str = 
 
 
 def talent_id_reveal(*, actor, talent: Talent, reason: str, request=None) -> str:
+    """The full ID number, for an officer whose scope holds the person, with the reason on the audit trail."""
+    if not has_role(actor, Role.OFFICER) or not talent_visible_to(actor).filter(pk=talent.pk).exists():
+        raise PermissionDeniedError()
     reason = (reason or "").strip()
     if len(reason) < 2:
         raise ApplicationError(_("Say why you need the full ID number."), code="reason_required", field="reason")
@@ -31,24 +37,30 @@ def talent_id_reveal(*, actor, talent: Talent, reason: str, request=None) -> str
 
 
 def correction_request_create(*, talent: Talent, message: str) -> CorrectionRequest:
+    """A talent asks the office to correct their record (the talent's own account is the actor)."""
     message = (message or "").strip()
     if not message:
         raise ApplicationError(_("Describe what is wrong."), code="required", field="message")
     if len(message) > 2000:
         raise ApplicationError(_("Keep it under 2,000 characters."), code="too_long", field="message")
-    correction = CorrectionRequest(talent=talent, message=message)
-    correction.full_clean()
-    correction.save()
+    with audited(actor=talent.user, action=AuditAction.RECORD_CHANGE, subject_talent_id=talent.pk,
+                 detail={"event": "correction_request"}) as entry:
+        correction = CorrectionRequest(talent=talent, message=message)
+        correction.full_clean()
+        correction.save()
+        entry.target = f"correction:{correction.pk}"
     return correction
 
 
 def employment_certify(*, actor, employment: Employment) -> Employment:
     """An enterprise confirms that a registered staff member's employment record is true."""
-    if actor.enterprise_id != employment.enterprise_id or employment.end_date is not None:
+    if not has_role(actor, Role.ENTERPRISE) or actor.enterprise_id != employment.enterprise_id \
+            or employment.end_date is not None:
         raise NotFoundError()
     if employment.certified_at:
         return employment
-    with transaction.atomic():
+    with audited(actor=actor, action=AuditAction.RECORD_CHANGE, target=f"employment:{employment.pk}",
+                 subject_talent_id=employment.talent_id, detail={"event": "employment_certify"}):
         employment.certified_at = timezone.now()
         employment.save(update_fields=["certified_at"])
         ChangeRecord.objects.create(

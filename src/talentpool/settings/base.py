@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "talentpool.reference",
     "talentpool.registry",
     "talentpool.policies",
+    "talentpool.eligibility",
     "talentpool.payments",
     "talentpool.recruitment",
     "talentpool.web",

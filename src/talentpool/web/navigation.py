@@ -22,7 +22,7 @@ class NavItem:
 NAVIGATION: dict[str, list[NavItem]] = {
     Role.TALENT: [
         NavItem(_("My profile"), "registry:my-profile"),
-        NavItem(_("What policy gives me"), "policies:mine"),
+        NavItem(_("What policy gives me"), "eligibility:mine"),
         NavItem(_("My subsidies"), "payments:mine"),
         NavItem(_("Jobs for me"), "recruitment:jobs"),
         NavItem(_("My applications"), "recruitment:my-applications"),

@@ -27,7 +27,8 @@ from stdnum import luhn
 from talentpool.accounts.models import Role, User
 from talentpool.core.crypto import decrypt_text
 from talentpool.core.models import AuditEvent, Notice
-from talentpool.payments.models import BankAccount, Entitlement, PaymentBatch, ReturnImport, ReviewRoute, Run
+from talentpool.eligibility.models import Entitlement, ReviewRoute, Run
+from talentpool.payments.models import BankAccount, PaymentBatch, ReturnImport
 from talentpool.policies.selectors import policy_cache_clear
 from talentpool.registry.models import Education, Employment, Enterprise, InsuranceRecord, Talent
 

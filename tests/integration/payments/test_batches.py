@@ -14,9 +14,10 @@ from openpyxl import Workbook, load_workbook
 from talentpool.core.crypto import encrypt_text
 from talentpool.core.errors import ApplicationError
 from talentpool.core.models import Notice
+from talentpool.eligibility.models import Entitlement, Kind, Status
+from talentpool.eligibility.runs import run_create, run_execute
 from talentpool.payments import services
-from talentpool.payments.models import BankAccount, BatchStatus, Entitlement, Kind, Status
-from talentpool.payments.runs import run_create, run_execute
+from talentpool.payments.models import BankAccount, BatchStatus
 from talentpool.payments.selectors import paid_report, paid_report_xlsx
 
 ACCOUNT = "6212345678901234569"

@@ -10,9 +10,11 @@ import pytest
 
 from talentpool.core.crypto import encrypt_text
 from talentpool.core.models import AuditEvent, Notice
-from talentpool.payments.models import BankAccount, Entitlement, PaymentBatch, ReviewRoute, Run, Status
-from talentpool.payments.runs import run_create, run_execute
-from talentpool.payments.services import batch_create, entitlements_approve, review_route_set
+from talentpool.eligibility.models import Entitlement, ReviewRoute, Run, Status
+from talentpool.eligibility.runs import run_create, run_execute
+from talentpool.eligibility.services import review_route_set
+from talentpool.payments.models import BankAccount, PaymentBatch
+from talentpool.payments.services import batch_create, entitlements_approve
 
 ROLES = ["anonymous", "talent", "enterprise", "officer", "officer_other", "admin"]
 OFFICERS = {"officer": 200, "officer_other": 200}

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from talentpool.payments.models import Entitlement, EntitlementEvent, Status
-from talentpool.payments.runs import ledger_for_talent, run_create, run_execute
-from talentpool.payments.selectors import entitlement_explanation
+from talentpool.eligibility.ledger import ledger_for_talent
+from talentpool.eligibility.models import Entitlement, EntitlementEvent, Status
+from talentpool.eligibility.runs import run_create, run_execute
+from talentpool.eligibility.selectors import eligibility_explain, entitlement_explanation
 from talentpool.payments.services import entitlements_approve
-from talentpool.policies.selectors import eligibility_explain
 from talentpool.registry.models import Education
 
 AS_OF = date(2025, 3, 1)

@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 
-from talentpool.payments.models import Entitlement, Run, RunStatus
-from talentpool.payments.services import run_start
+from talentpool.eligibility.models import Entitlement, Run, RunStatus
+from talentpool.eligibility.services import run_start
 
 
 @pytest.mark.django_db(transaction=True)

@@ -8,16 +8,11 @@ from decimal import Decimal
 import pytest
 import yaml
 
+from talentpool.eligibility.selectors import eligibility_explain, eligibility_for_talent
 from talentpool.engines.policy import compile_policy, evaluate_registry, explain, parse_documents
 from talentpool.policies.facts import registry_facts, talent_facts
 from talentpool.policies.models import PolicyVersion
-from talentpool.policies.selectors import (
-    eligibility_explain,
-    eligibility_for_talent,
-    policy_version_document,
-    policy_versions_published,
-    whatif,
-)
+from talentpool.policies.selectors import policy_version_document, policy_versions_published, whatif
 from talentpool.policies.services import document_with_parameters
 from talentpool.registry.models import Talent
 

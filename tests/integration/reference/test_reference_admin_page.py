@@ -8,7 +8,7 @@ from django.urls import reverse
 from talentpool.accounts.models import Role
 from talentpool.core.models import AuditAction, AuditEvent
 from talentpool.reference.models import Division, ReferenceSource
-from talentpool.reference.services import TABLES
+from talentpool.reference.tables import TABLES
 
 pytestmark = pytest.mark.django_db
 

@@ -13,12 +13,8 @@ from talentpool.core.errors import ApplicationError
 from talentpool.core.models import AuditAction, AuditEvent
 from talentpool.reference.models import Division, Industry, Major, Occupation, ReferenceSource, University
 from talentpool.reference.selectors import reference_codes, reference_names
-from talentpool.reference.services import (
-    TABLES,
-    reference_file_rows,
-    reference_file_sha256,
-    reference_load_tables,
-)
+from talentpool.reference.services import reference_load_tables
+from talentpool.reference.tables import TABLES, reference_file_rows, reference_file_sha256
 
 pytestmark = pytest.mark.django_db
 

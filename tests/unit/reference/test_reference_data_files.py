@@ -7,7 +7,7 @@ import re
 import pytest
 
 from talentpool.reference.selectors import normalise_major_code, normalise_university_name
-from talentpool.reference.services import TABLES, reference_file_rows
+from talentpool.reference.tables import TABLES, reference_file_rows
 
 TREES = ["divisions", "majors", "industries", "occupations"]
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import accumulate
 
+from talentpool.engines import vocab
+
 from .codes import passport_number, place_code_valid_in, resident_id
 from .enterprises import DemoEnterprise
 from .names import chinese_name, foreign_name
@@ -48,7 +50,7 @@ from .reference import (
 BLOCK = 1000
 DEGREES = (JUNIOR_COLLEGE, BACHELOR, MASTER, DOCTOR)
 DEGREE_CUM = tuple(accumulate((14, 56, 24, 6)))
-DEGREE_RANK = {JUNIOR_COLLEGE: 1, BACHELOR: 2, MASTER: 3, DOCTOR: 4}
+DEGREE_RANK = vocab.DEGREE_RANK
 _SIZE_WEIGHT = {name: weight for name, _, weight in SIZES}
 _PHONE_PREFIXES = ("134", "135", "136", "137", "138", "139", "147", "150", "151", "152", "157", "158", "159",
                    "182", "187", "188", "130", "131", "132", "155", "156", "185", "186", "133", "153", "180",

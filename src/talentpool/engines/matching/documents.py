@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-DEGREE_RANKS = {"junior_college": 1, "bachelor": 2, "master": 3, "doctor": 4}
+from talentpool.engines.vocab import DEGREE_RANK
+
+DEGREE_RANKS = DEGREE_RANK  # the shared ranks (engines/vocab.py)
 """Registry degrees as ranks; 0 is unknown (fails any minimum above 0)."""
 
 

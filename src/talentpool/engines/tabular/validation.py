@@ -24,6 +24,7 @@ from talentpool.engines.identity import (
     normalise_passport,
     parse_resident_id,
 )
+from talentpool.engines.vocab import division_prefix
 
 from .columns import KindSpec
 from .messages import Problem
@@ -113,14 +114,7 @@ def is_county_level(code: str) -> bool:
     return bool(_DIVISION.match(code or "")) and not code.endswith("00")
 
 
-def scope_prefix(scope: str) -> str:
-    if not scope:
-        return ""
-    if scope.endswith("0000"):
-        return scope[:2]
-    if scope.endswith("00"):
-        return scope[:4]
-    return scope
+scope_prefix = division_prefix  # the importing officer's scope as a code prefix
 
 
 def talent_district(*, scope_division: str, residence_division: str, hukou_division: str) -> str:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 
 from talentpool.core.i18n import bilingual
 from talentpool.core.roles import Role
-from talentpool.payments.models import Status
+from talentpool.eligibility.models import Status
 from talentpool.reference.selectors import division_name as full_division_name
 from talentpool.reference.selectors import reference_names
 

@@ -16,10 +16,10 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from talentpool.policies.management.commands.eligibility import talent_by_id_number
 from talentpool.recruitment.matching import changes_prune, live_index
 from talentpool.recruitment.models import Job
 from talentpool.recruitment.selectors import jobs_for_talent, talents_for_job
+from talentpool.registry.selectors import talent_by_id_number
 from talentpool.registry.services import talent_record_viewed
 
 

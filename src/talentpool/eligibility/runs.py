@@ -27,7 +27,7 @@ import logging
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -41,13 +41,13 @@ from django.utils import timezone
 
 from talentpool.core.errors import ApplicationError
 from talentpool.engines.policy import CompiledPolicy, evaluate_registry
-from talentpool.engines.policy.evaluate import LEDGER_SCHEMA, instalment_schedule
+from talentpool.engines.policy.evaluate import instalment_schedule
 from talentpool.policies.facts import registry_facts
 from talentpool.policies.models import PolicyVersion
 from talentpool.policies.selectors import policy_version_compiled, policy_versions_in_force
 
+from .ledger import ledger_table
 from .models import (
-    COMMITTED,
     LIVE,
     REASON_AMOUNT_CHANGED,
     REASON_NOT_ELIGIBLE,
@@ -67,65 +67,6 @@ CHUNK = int(os.environ.get("TALENTPOOL_RUN_CHUNK", "2000"))
 SLEEP_AFTER_CHUNK = float(os.environ.get("TALENTPOOL_RUN_SLEEP_AFTER_CHUNK", "0"))
 STALE_AFTER = dt.timedelta(minutes=10)
 ELIGIBLE = ("yes", "review")
-
-
-# --- the ledger as the policies read it ----------------------------------------------------------------------------
-
-def ledger_table(*, codes: Iterable[str] | None = None, talent_ids: list[int] | None = None,
-                 households: pa.Table | None = None) -> pa.Table:
-    """Ledger facts per (talent, policy) from committed lines (approved, in a batch, paid, failed): instalments
-    and amount so far, the first payment (its bank date, else its due date), and how many members of the
-    talent's household hold committed lines of the policy. ``households`` (talent_id, household_id) adds rows
-    for household members who hold no line themselves."""
-    qs = Entitlement.objects.filter(status__in=COMMITTED, kind=Kind.ENTITLEMENT)
-    if codes is not None:
-        qs = qs.filter(policy__code__in=list(codes))
-    if talent_ids is not None:
-        qs = qs.filter(talent_id__in=talent_ids)
-    rows = list(qs.values_list("talent_id", "policy__code", "amount", "paid_on", "due"))
-    if not rows:
-        return LEDGER_SCHEMA.empty_table()
-    lines = pa.table({
-        "talent_id": pa.array([r[0] for r in rows], pa.int64()),
-        "policy_code": pa.array([r[1] for r in rows], pa.string()),
-        "amount": pa.array([r[2] for r in rows], pa.decimal128(14, 2)),
-        "day": pa.array([r[3] or r[4] for r in rows], pa.date32()),
-    })
-    con = duckdb.connect()
-    try:
-        con.register("lines", lines)
-        per_talent = ("SELECT talent_id, policy_code, COUNT(*) AS instalments_paid, "
-                      "CAST(SUM(amount) AS DECIMAL(14,2)) AS amount_paid, MIN(day) AS first_paid_on "
-                      "FROM lines GROUP BY 1, 2")
-        if households is None:
-            sql = f"SELECT *, CAST(1 AS BIGINT) AS household_paid FROM ({per_talent})"
-        else:
-            con.register("hh", households.select(["talent_id", "household_id"]))
-            sql = f"""
-                WITH t AS ({per_talent}),
-                     paid AS (SELECT h.household_id, t.policy_code, COUNT(DISTINCT t.talent_id) AS n
-                              FROM t JOIN hh h USING (talent_id) GROUP BY 1, 2)
-                SELECT h.talent_id, p.policy_code, COALESCE(t.instalments_paid, 0) AS instalments_paid,
-                       COALESCE(t.amount_paid, 0) AS amount_paid, t.first_paid_on, p.n AS household_paid
-                FROM paid p JOIN hh h ON h.household_id = p.household_id
-                LEFT JOIN t ON t.talent_id = h.talent_id AND t.policy_code = p.policy_code
-                UNION ALL
-                SELECT t.*, CAST(1 AS BIGINT) FROM t ANTI JOIN hh USING (talent_id)"""
-        return con.sql(sql).to_arrow_table().select(LEDGER_SCHEMA.names).cast(LEDGER_SCHEMA)
-    finally:
-        con.close()
-
-
-def ledger_for_talent(talent_id: int, household_ids: list[int]) -> dict[str, dict[str, Any]]:
-    """The ledger facts of one person, per policy code (the single-person explanation path)."""
-    households = pa.table({"talent_id": pa.array(household_ids, pa.int64()),
-                           "household_id": pa.array([min(household_ids)] * len(household_ids), pa.int64())})
-    table = ledger_table(talent_ids=household_ids, households=households)
-    out = {}
-    for row in table.to_pylist():
-        if row["talent_id"] == talent_id:
-            out[row.pop("policy_code")] = {k: v for k, v in row.items() if k != "talent_id"}
-    return out
 
 
 # --- what a run computes ------------------------------------------------------------------------------------------

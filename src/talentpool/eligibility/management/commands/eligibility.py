@@ -3,7 +3,7 @@
 The talent is found by the keyed hash of the ID number (resident ID first, then passport); the number is never
 printed. The explanation is written to the audit trail as a read of the person's record (channel ``cli``).
 ``talentpool eligibility run --as-of DATE [--policy CODE]... [--district CODE]`` evaluates the published policies
-over the registry and brings the payment ledger up to date (see talentpool.payments.runs). It prints progress on a
+over the registry and brings the payment ledger up to date (see talentpool.eligibility.runs). It prints progress on a
 terminal and ends with one line scripts read: ``N evaluated: N new, N unchanged, N withdrawn, N cannot decide``.
 Exit status 0 when the run is done, 1 when it failed.
 """
@@ -12,17 +12,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 
 from talentpool.core.errors import ApplicationError
-from talentpool.engines.identity import IdentityError, normalise_passport, parse_resident_id
+from talentpool.eligibility.runs import run_create, run_execute
+from talentpool.eligibility.selectors import eligibility_explain
 from talentpool.engines.policy.facts import FACTS
-from talentpool.policies.selectors import eligibility_explain
-from talentpool.registry.identity import talent_id_lookup
-from talentpool.registry.models import IdType, Talent
+from talentpool.policies.selectors import policy_versions_published
+from talentpool.registry.selectors import talent_by_id_number
 from talentpool.registry.services import talent_record_viewed
 
 WORDS = {
@@ -38,20 +40,6 @@ WORDS = {
            "review": "eligible, manual review", "excluded": "excluded by another policy", "pass": "pass",
            "fail": "fail", "empty": "(none)", "true": "yes", "false": "no", "version": "version {n}"},
 }
-
-
-def talent_by_id_number(text: str) -> Talent | None:
-    """Resident ID first (validated, normalised), then passport; through the keyed look-up hash only."""
-    lookups = []
-    try:
-        lookups.append(talent_id_lookup(id_type=IdType.RESIDENT_ID, id_number=parse_resident_id(text).number))
-    except IdentityError:
-        pass
-    try:
-        lookups.append(talent_id_lookup(id_type=IdType.PASSPORT, id_number=normalise_passport(text)))
-    except IdentityError:
-        pass
-    return Talent.objects.filter(id_lookup__in=lookups).first() if lookups else None
 
 
 def _value(value, w: dict[str, str]) -> str:
@@ -103,12 +91,6 @@ class Command(BaseCommand):
         self._print(explanation, talent, options["lang"])
 
     def _run(self, options) -> None:
-        import sys
-
-        from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
-
-        from talentpool.payments.runs import run_create, run_execute
-
         district = options["district"]
         if district and not (district.isdigit() and len(district) == 6):
             raise CommandError("--district must be a six-digit division code")
@@ -139,9 +121,7 @@ class Command(BaseCommand):
                               f"decide, {p['amount_new']} yuan new")
         self.stdout.write(run.summary_line)
 
-    def _print(self, e, talent: Talent, lang: str) -> None:
-        from talentpool.policies.selectors import policy_versions_published
-
+    def _print(self, e, talent, lang: str) -> None:
         w = WORDS[lang]
         out = self.stdout.write
         doc = next((v for v in policy_versions_published(e.as_of) if v.code == e.code), None)

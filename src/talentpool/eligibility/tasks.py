@@ -1,4 +1,4 @@
-"""Background tasks of payments. Safe to run twice: a run that is already done is returned as it is."""
+"""Background tasks of eligibility runs. Safe to run twice: a run that is already done is returned as it is."""
 
 from __future__ import annotations
 

@@ -1,0 +1,82 @@
+"""Writes of eligibility: starting runs, review routes, and a talent's objection to a verdict (with the
+explanation they saw). Line decisions and batches are payments' services; they move lines through
+``ledger.entitlements_move``."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from talentpool.accounts.models import User
+from talentpool.core.audit import audited
+from talentpool.core.errors import ApplicationError, NotFoundError
+from talentpool.core.models import AuditAction
+from talentpool.core.permissions import ensure_role
+from talentpool.core.roles import Role
+from talentpool.policies.models import Objection, Policy
+from talentpool.policies.services import objection_create
+
+from .models import ReviewRoute
+from .runs import run_create
+from .selectors import eligibility_explain
+from .tasks import run_execute_task
+
+
+def _officer(actor) -> None:
+    ensure_role(actor, Role.OFFICER)
+
+
+def objection_raise(*, talent, policy_code: str, message: str, as_of: dt.date) -> Objection:
+    """A talent objects to a verdict ("I think I qualify"); the explanation they saw is kept with it."""
+    try:
+        snapshot = eligibility_explain(talent=talent, code=policy_code, as_of=as_of).as_dict()
+    except NotFoundError:
+        snapshot = {"policy": policy_code, "as_of": as_of.isoformat(), "verdict": None}
+    return objection_create(talent=talent, policy_code=policy_code, message=message, as_of=as_of,
+                            explanation=snapshot)
+
+
+# --- review routes ------------------------------------------------------------------------------------------------
+
+def review_route_set(*, actor, policy_code: str, tier: str, officer_username: str, request=None) -> ReviewRoute:
+    _officer(actor)
+    policy = None
+    if policy_code:
+        policy = Policy.objects.filter(code=policy_code).first()
+        if policy is None:
+            raise ApplicationError(_("No such policy."), field="policy")
+    if tier not in ("", "A", "B", "C", "D", "E"):
+        raise ApplicationError(_("Tier is A to E or empty."), field="tier")
+    officer = User.objects.filter(username=officer_username, role=Role.OFFICER, is_active=True).first()
+    if officer is None:
+        raise ApplicationError(_("No active officer with this user name."), field="officer")
+    if not officer.scope_prefix.startswith(actor.scope_prefix):
+        raise ApplicationError(_("Route to an officer of your own scope."), field="officer")
+    with audited(actor=actor, action=AuditAction.RECORD_CHANGE, request=request,
+                 detail={"policy": policy_code, "tier": tier, "officer": officer.username}) as entry:
+        route, _created = ReviewRoute.objects.update_or_create(policy=policy, tier=tier, scope=actor.scope_prefix,
+                                                               defaults={"officer": officer})
+        entry.target = f"review_route:{route.pk}"
+    return route
+
+
+def review_route_delete(*, actor, route_id: int, request=None) -> None:
+    _officer(actor)
+    with audited(actor=actor, action=AuditAction.RECORD_CHANGE, target=f"review_route:{route_id}", request=request,
+                 detail={"deleted": True}):
+        deleted, _rows = ReviewRoute.objects.filter(pk=route_id, scope=actor.scope_prefix).delete()
+        if not deleted:
+            raise NotFoundError()
+
+
+def run_start(*, actor, as_of: dt.date, codes: list[str] | None, trigger: str, request=None):
+    """Create a run over the officer's scope and hand it to the task runner."""
+    _officer(actor)
+    with audited(actor=actor, action=AuditAction.ELIGIBILITY_RUN, request=request,
+                 detail={"as_of": as_of.isoformat(), "policies": codes or "all"}) as entry:
+        run = run_create(as_of=as_of, codes=codes, scope=actor.scope_prefix, trigger=trigger, actor=actor)
+        entry.target = f"run:{run.pk}"
+        transaction.on_commit(lambda: run_execute_task.enqueue(run_id=run.pk))
+    return run

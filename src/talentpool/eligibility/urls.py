@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+# Mounted under /policies/ beside the policies app (the paths are what talents and officers always used).
+app_name = "eligibility"
+urlpatterns = [
+    path("mine/", views.my_policies, name="mine"),
+    path("mine/<str:code>/object/", views.my_objection_create, name="mine-object"),
+    path("explain/<int:talent_pk>/<str:code>/", views.talent_explain, name="explain"),
+]

@@ -1,0 +1,80 @@
+"""Pages of eligibility: a talent's "what policy gives me" with the objection form, and an officer's explanation
+of one person's verdict (audited). Thin: check the role, call a selector or a service, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from talentpool.core.errors import ApplicationError
+from talentpool.core.permissions import require_role
+from talentpool.core.roles import Role
+from talentpool.policies.models import Objection, Policy
+from talentpool.registry import selectors as registry_selectors
+from talentpool.registry import services as registry_services
+
+from . import selectors, services
+
+
+def _as_of(request) -> dt.date:
+    try:
+        return dt.date.fromisoformat(request.GET.get("as_of", ""))
+    except ValueError:
+        return timezone.localdate()
+
+
+@require_role(Role.OFFICER)
+def talent_explain(request, talent_pk: int, code: str):
+    talent = registry_selectors.talent_detail_for(user=request.user, pk=talent_pk)
+    if talent is None:
+        raise Http404
+    registry_services.talent_record_viewed(actor=request.user, talent=talent, request=request, channel="explain")
+    as_of = _as_of(request)
+    try:
+        explanation = selectors.eligibility_explain(talent=talent, code=code, as_of=as_of)
+    except ApplicationError as exc:
+        raise Http404(exc.message) from exc
+    return render(request, "eligibility/explain.html", {"talent": talent, "x": explanation, "as_of": as_of,
+                                                     "fact_labels": selectors.fact_labels(),
+                                                     "policy": get_object_or_404(Policy, code=code)})
+
+
+def _my_talent(request):
+    return registry_selectors.talent_visible_to(request.user).first()
+
+
+@require_role(Role.TALENT)
+def my_policies(request):
+    talent = _my_talent(request)
+    as_of = timezone.localdate()
+    explanations = selectors.eligibility_for_talent(talent=talent, as_of=as_of) if talent else []
+    titles = {p.code: p for p in Policy.objects.all()}
+    items = [{"x": x, "policy": titles.get(x.code)} for x in explanations]
+    order = {"yes": 0, "review": 1, "unknown": 2, "excluded": 3, "no": 4}
+    items.sort(key=lambda i: (order.get(i["x"].verdict, 9), i["x"].code))
+    objections = Objection.objects.filter(talent=talent).select_related("policy") if talent else []
+    return render(request, "eligibility/mine.html", {"talent": talent, "items": items, "as_of": as_of,
+                                                  "fact_labels": selectors.fact_labels(),
+                                                  "objections": objections})
+
+
+@require_role(Role.TALENT)
+@require_POST
+def my_objection_create(request, code: str):
+    talent = _my_talent(request)
+    if talent is None:
+        raise Http404
+    try:
+        services.objection_raise(talent=talent, policy_code=code, message=request.POST.get("message", ""),
+                                  as_of=timezone.localdate())
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Your objection was sent. An officer will answer it here."))
+    return redirect("eligibility:mine")
