@@ -28,9 +28,11 @@ from talentpool.engines.policy import (
     compile_policy,
     evaluate_registry,
     parse_documents,
+    run_cases,
 )
 from talentpool.engines.policy import PolicyVersion as EngineVersion
 
+from .documents import SHIPPED_DIR, _split_documents, document_with_parameters
 from .facts import registry_facts
 from .models import Objection, Policy, PolicyVersion, VersionStatus
 
@@ -176,8 +178,6 @@ ELIGIBLE = ("yes", "review")
 
 def _draft_document(base: PolicyVersion, draft_source: str | None,
                     parameter_values: dict[str, list[dict]] | None) -> EngineVersion:
-    from .services import document_with_parameters
-
     if draft_source is None and not parameter_values:
         return policy_version_document(base)
     text = draft_source if draft_source is not None else base.source
@@ -306,10 +306,6 @@ class CaseOutcome:
 def policy_test_results(*, code: str | None = None, shipped_dir=None) -> list[CaseOutcome]:
     """Run the test cases of every shipped version and every published version (a published version whose
     document is identical to a shipped one runs once). A shipped file that does not read counts as one failure."""
-    from talentpool.engines.policy import run_cases
-
-    from .services import SHIPPED_DIR, _split_documents
-
     out: list[CaseOutcome] = []
     seen: set[tuple[str, int, str]] = set()
     for path in sorted((shipped_dir or SHIPPED_DIR).glob("*.yaml")):

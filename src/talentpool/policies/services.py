@@ -12,19 +12,21 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 import yaml
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from talentpool.core.audit import audit_record
 from talentpool.core.errors import ApplicationError, NotFoundError
 from talentpool.core.models import AuditAction
+from talentpool.core.notices import Message, notify
 from talentpool.engines.policy import (
     PolicyError,
     check_policy_set,
@@ -34,11 +36,9 @@ from talentpool.engines.policy import (
 )
 from talentpool.engines.policy import PolicyVersion as EngineVersion
 
+from .documents import SHIPPED_DIR, _split_documents, _yaml_value, document_with_parameters
 from .models import Objection, ObjectionStatus, Policy, PolicyVersion, VersionStatus
-
-SHIPPED_DIR = Path(__file__).resolve().parent / "shipped"
-_DOC_SEPARATOR = re.compile(r"^---[ \t]*$", re.MULTILINE)
-
+from .selectors import policy_version_document
 
 # --- checking a document ------------------------------------------------------------------------------------------
 
@@ -85,8 +85,6 @@ def _problems(error: PolicyError) -> list[dict[str, Any]]:
 
 
 def _published_others(*, code: str, exclude_pks: set[int]) -> list[EngineVersion]:
-    from .selectors import policy_version_document
-
     qs = PolicyVersion.objects.filter(status=VersionStatus.PUBLISHED).select_related("policy").exclude(pk__in=exclude_pks)
     return [policy_version_document(v) for v in qs]
 
@@ -167,65 +165,6 @@ def _audit(*, actor, version: PolicyVersion, event: str, **detail: Any) -> None:
 
 # --- editing a document -------------------------------------------------------------------------------------------
 
-def _yaml_value(kind: str, raw: Any) -> Any:
-    """A parameter value as it should be written in the YAML (typed as the engine expects it)."""
-    try:
-        if kind == "date":
-            return raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw))
-        if kind == "int":
-            if isinstance(raw, bool):
-                raise ValueError
-            return int(str(raw))
-        if kind == "bool":
-            if isinstance(raw, bool):
-                return raw
-            text = str(raw).strip().lower()
-            if text in ("true", "yes", "1", "on", "是"):
-                return True
-            if text in ("false", "no", "0", "off", "否"):
-                return False
-            raise ValueError
-        if kind in ("money", "decimal"):
-            value = Decimal(str(raw))
-            return f"{value.quantize(Decimal('0.01'))}" if kind == "money" else str(value)
-        return str(raw)
-    except (ValueError, InvalidOperation, TypeError):
-        raise ApplicationError(_("%(value)r is not a valid %(kind)s") % {"value": raw, "kind": kind},
-                               code="parameter_invalid") from None
-
-
-def document_with_parameters(source: str, parameter_values: dict[str, list[dict[str, Any]]] | None, *,
-                             version: int | None = None) -> str:
-    """Rewrite a one-version document with new parameter values (each parameter's whole list of
-    ``{from, value[, note]}`` replaced) and optionally a new version number. Comments and flow style are not kept;
-    the result is re-read by the engine before it is stored."""
-    data = yaml.safe_load(source)
-    if not isinstance(data, dict):
-        raise ApplicationError(_("The policy document is not a mapping."), code="policy_invalid")
-    if version is not None:
-        data["version"] = version
-    params = data.get("parameters") or {}
-    for name, values in (parameter_values or {}).items():
-        if name not in params:
-            raise ApplicationError(_("Unknown parameter %(name)s.") % {"name": name}, code="parameter_unknown",
-                                   field=name)
-        kind = params[name].get("type")
-        if not values:
-            raise ApplicationError(_("Parameter %(name)s needs at least one value.") % {"name": name},
-                                   code="parameter_invalid", field=name)
-        rows = []
-        for item in values:
-            if "from" not in item or "value" not in item:
-                raise ApplicationError(_("Each value of %(name)s needs from and value.") % {"name": name},
-                                       code="parameter_invalid", field=name)
-            row = {"from": _yaml_value("date", item["from"]), "value": _yaml_value(kind, item["value"])}
-            if item.get("note"):
-                row["note"] = str(item["note"])
-            rows.append(row)
-        params[name]["values"] = sorted(rows, key=lambda r: r["from"])
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120, default_flow_style=False)
-
-
 def parameter_values_set(source: str, edits: list[tuple[str, str, dt.date | None]]) -> dict[str, list[dict]]:
     """Turn ``name=value[@from]`` edits (as the CLI takes them) into whole value lists for
     ``document_with_parameters``: without a date the value holds from the parameter's first date on (replacing
@@ -258,12 +197,6 @@ def _with_version_number(source: str, number: int) -> str:
 
 
 # --- shipped policies ---------------------------------------------------------------------------------------------
-
-def _split_documents(text: str) -> list[str]:
-    parts = [p for p in _DOC_SEPARATOR.split(text) if p.strip() and not all(
-        ln.strip().startswith("#") or not ln.strip() for ln in p.splitlines())]
-    return [p.lstrip("\n") for p in parts]
-
 
 def shipped_documents(directory: Path | None = None) -> list[tuple[Path, str, EngineVersion]]:
     """Every version in the shipped files, with its own document text; raises PolicyError on a bad file."""
@@ -462,12 +395,6 @@ def objection_answer(*, actor, objection: Objection, answer: str) -> Objection:
                      detail={"event": "objection_answer", "policy_id": objection.policy_id})
         talent_user = objection.talent.user_id
         if talent_user:
-            from django.conf import settings
-            from django.urls import reverse
-            from django.utils import translation
-
-            from talentpool.core.notices import Message, notify
-
             with translation.override(settings.LANGUAGE_CODE):
                 title = _("The talent office answered your objection on %(policy)s") % {
                     "policy": objection.policy.title_zh}

@@ -49,12 +49,13 @@ def _state():
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("method", "template", "allowed"), API, ids=[a[1] + ":" + a[0] for a in API])
 def test_api_matrix(client, world, living, role, method, template, allowed):
-    from talentpool.policies.services import objection_create, policy_draft_create
+    from talentpool.eligibility.services import objection_raise
+    from talentpool.policies.services import policy_draft_create
 
     v1 = living
     draft = policy_draft_create(actor=world.officer, version=v1)
-    objection = objection_create(talent=world.talent, policy_code=CODE, message="请核实",
-                                 as_of=__import__("datetime").date(2025, 3, 1))
+    objection = objection_raise(talent=world.talent, policy_code=CODE, message="请核实",
+                                as_of=__import__("datetime").date(2025, 3, 1))
     users = {"talent": world.talent_user, "enterprise": world.hr, "officer": world.officer,
              "officer_other": world.officer_other, "admin": world.admin}
     if role != "anonymous":
