@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from talentpool.accounts.models import Role
 from talentpool.engines.vocab import division_prefix
+from talentpool.reference.selectors import reference_names
 from talentpool.registry.models import Cluster, Education, Talent
 
 from .matching import job_docs, match_index, match_reasons, talent_docs
@@ -356,8 +357,6 @@ def recruitment_overview(user, *, today: dt.date | None = None) -> dict[str, Any
     applications and where they stand, and the hires of this month."""
     if not (_role(user, Role.OFFICER) and user.scope_prefix):
         return {}
-    from talentpool.reference.selectors import reference_names
-
     today = today or timezone.localdate()
     jobs = jobs_visible_to(user)
     live = jobs.filter(pk__in=open_jobs(today).values("pk")).order_by()
