@@ -356,3 +356,8 @@ def _create_demo_users(*, district: str, talent_id: int, enterprise_id: int) -> 
         if login.username == "talent":
             Talent.objects.filter(id=talent_id).update(user=user)
     return logins
+
+
+def demo_employments_add(rows: list[dict]) -> list[Employment]:
+    """Demo hires (recruitment's demo applications that reached 'hired'): certified employments, in order."""
+    return Employment.objects.bulk_create([Employment(**row) for row in rows])
