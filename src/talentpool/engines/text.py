@@ -18,6 +18,10 @@ however it was spelled, so the JSON and partner APIs never return live HTML. Rul
    newline are dropped; at most one empty line in a row; leading and trailing whitespace is stripped.
    ``single_line=True`` (titles, skills) turns every newline into a space as well.
 6. Length: the cleaned text is cut to its first ``max_chars`` characters (then stripped again).
+
+``fold=False`` keeps what a person reads back as typed (an objection, an officer's answer, a bank name): it skips
+rule 2 and the emoji of rule 3, so ``已核实，下期发放`` keeps its full-width comma. A full-width ``＜`` is then kept
+too; it is not markup (browsers open tags only at an ASCII ``<``).
 """
 
 from __future__ import annotations
@@ -57,14 +61,15 @@ _INVISIBLE = re.compile(
 _LINE_SEPARATORS = re.compile("[\u2028\u2029\x85]")
 
 
-def clean_text(text: str | None, max_chars: int = DEFAULT_MAX_CHARS, *, single_line: bool = False) -> str:
+def clean_text(text: str | None, max_chars: int = DEFAULT_MAX_CHARS, *, single_line: bool = False,
+               fold: bool = True) -> str:
     """The cleaned form of ``text`` (see the module docstring for the rules); ``None`` gives ``""``."""
     if not text:
         return ""
     if "&" in text:
         text = html.unescape(text)
-    text = unicodedata.normalize("NFKC", text)
-    text = _EMOJI.sub("", text)
+    if fold:
+        text = _EMOJI.sub("", unicodedata.normalize("NFKC", text))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _INVISIBLE.sub("", _LINE_SEPARATORS.sub("\n", text))
     if "<" in text:

@@ -486,7 +486,7 @@ def bank_account_set(*, actor, talent, holder: str, bank_name: str, number: str,
     if not (actor.role == Role.TALENT and talent.user_id == actor.pk):
         raise PermissionDeniedError()
     holder = (holder or "").strip()
-    bank_name = clean_text(bank_name, 100, single_line=True)
+    bank_name = clean_text(bank_name, 100, single_line=True, fold=False)
     number = re.sub(r"[\s-]", "", number or "")
     if holder != talent.name:
         raise ApplicationError(_("The account holder must be %(name)s, the person the subsidy is paid to.") % {

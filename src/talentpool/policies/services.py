@@ -425,7 +425,7 @@ def policy_retire(*, actor, version: PolicyVersion) -> PolicyVersion:
 def objection_create(*, talent, policy_code: str, message: str, as_of: dt.date, explanation: dict) -> Objection:
     """A talent objects to a verdict ("I think I qualify"); ``explanation`` is the verdict they saw, kept with it
     (``eligibility.services.objection_raise`` computes it)."""
-    message = clean_text(message, 2001)  # plain text (no markup); one past the limit to tell "too long"
+    message = clean_text(message, 2001, fold=False)  # plain text as typed; one past the limit: "too long"
     if not message:
         raise ApplicationError(_("Say why you think you qualify."), code="required", field="message")
     if len(message) > 2000:
@@ -445,7 +445,7 @@ def objection_create(*, talent, policy_code: str, message: str, as_of: dt.date, 
 
 
 def objection_answer(*, actor, objection: Objection, answer: str) -> Objection:
-    answer = clean_text(answer, 2001)
+    answer = clean_text(answer, 2001, fold=False)
     if not answer:
         raise ApplicationError(_("Write an answer."), code="required", field="answer")
     if len(answer) > 2000:

@@ -34,8 +34,15 @@ TAG_OPENING = re.compile(r"<[A-Za-z/!?]")
 )
 def test_no_spelling_of_a_tag_survives(raw, clean):
     assert clean_text(raw) == clean
-    assert not TAG_OPENING.search(clean_text(raw))
-    assert not TAG_OPENING.search(clean_text(raw, single_line=True))
+    for fold in (True, False):
+        assert not TAG_OPENING.search(clean_text(raw, fold=fold))
+        assert not TAG_OPENING.search(clean_text(raw, single_line=True, fold=fold))
+
+
+def test_without_folding_text_is_kept_as_typed_and_still_plain():
+    assert clean_text("已核实，下期发放👍", fold=False) == "已核实，下期发放👍"
+    assert clean_text("中国银行（西湖支行）&lt;img src=x onerror=alert(1)&gt;", fold=False) == "中国银行（西湖支行）"
+    assert clean_text("＜img src=x＞", fold=False) == "＜img src=x＞"  # not markup: no browser opens a tag at ＜
 
 
 @pytest.mark.parametrize("limit", [1, 2, 3, 5, 8])
