@@ -87,6 +87,9 @@ def test_officer_runs_approves_pays_and_talents_see_paid_and_failed(page, shot, 
         out.writerow([by_name["李明"][0], by_name["李明"][4], "成功", ""])
         out.writerow([by_name["王芳"][0], by_name["王芳"][4], "失败", "账户已冻结"])
     page.reload()
+    assert page.locator("#batch-status").get_attribute("data-status") == "ready"  # downloading changed nothing
+    page.click("#mark-sent button[type=submit]")
+    assert page.locator("#batch-status").get_attribute("data-status") == "sent"
     page.set_input_files("#return-form input[type=file]", str(back))
     page.click("#return-form button[type=submit]")
     shot(page, "return-imported")

@@ -9,13 +9,13 @@ import os
 import tempfile
 
 from django.db.models import Prefetch
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 
 from talentpool.accounts.models import Role
+from talentpool.core.downloads import file_response
 from talentpool.core.errors import ApplicationError, NotFoundError
 from talentpool.core.models import Notice
 from talentpool.core.notices import unread_count
@@ -268,10 +268,18 @@ def batch_file(request, pk: int, format: str = "xlsx"):
     name, content, content_type = services.batch_file(
         actor=request.user, batch_id=pk, fmt=format, request=request
     )
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["Cache-Control"] = "no-store"  # it carries full account numbers
-    return response
+    return file_response(content, filename=name, content_type=content_type)
+
+
+@router.post(
+    "/batches/{int:pk}/sent",
+    response=BatchDetail,
+    summary="Mark a ready batch as sent to the bank, once the bank has its file (payment officers; audited)",
+)
+def batch_mark_sent(request, pk: int):
+    _officer(request)
+    services.batch_mark_sent(actor=request.user, batch_id=pk, request=request)
+    return _batch(request, pk)
 
 
 @router.post(

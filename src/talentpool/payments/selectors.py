@@ -3,7 +3,6 @@ lines, nobody else anything."""
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -13,6 +12,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from talentpool.accounts.models import Role
 from talentpool.eligibility.models import Entitlement, EntitlementEvent, Status
 from talentpool.eligibility.selectors import entitlements_visible_to
+from talentpool.engines.tabular.writing import Sheet, xlsx_bytes
 
 from .models import BatchStatus, PaymentBatch
 
@@ -130,22 +130,12 @@ def paid_report(user, *, year: int) -> dict[str, list[dict[str, Any]]]:
 
 def paid_report_xlsx(report: dict[str, list[dict[str, Any]]], *, year: int, labels: dict[str, Any]) -> bytes:
     """The report as a workbook: one sheet per dimension, amounts as numbers with two decimals."""
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    wb.remove(wb.active)
+    sheets = []
     for name in (*REPORT_DIMENSIONS, "total"):
-        ws = wb.create_sheet(labels["sheets"][name])
-        ws.append([labels["key"][name], labels["headcount"], labels["lines"], labels["amount"]])
-        for row in report[name]:
-            key = labels["names"][name](row["key"]) if row["key"] else ""
-            ws.append([key, row["headcount"], row["lines"], row["amount"]])
-            ws.cell(ws.max_row, 4).number_format = "#,##0.00"
-        ws.column_dimensions["A"].width = 36
-        ws.column_dimensions["D"].width = 16
-        ws.title = ws.title[:31]
-    ws = wb.create_sheet(labels["about"])
-    ws.append([labels["year"], year])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+        rows = [[labels["names"][name](row["key"]) if row["key"] else "", row["headcount"], row["lines"],
+                 row["amount"]] for row in report[name]]
+        sheets.append(Sheet(labels["sheets"][name], [labels["key"][name], labels["headcount"], labels["lines"],
+                                                     labels["amount"]], rows, widths={"A": 36, "D": 16},
+                            number_formats={3: "#,##0.00"}, bold_headers=False))
+    sheets.append(Sheet(labels["about"], [labels["year"], year], [], bold_headers=False))
+    return xlsx_bytes(sheets)

@@ -4,10 +4,8 @@ the lines it expects in the state it expects, moves them, and writes one event p
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 import re
 import uuid
 from contextlib import contextmanager
@@ -42,6 +40,8 @@ from talentpool.eligibility.models import (
 )
 from talentpool.engines.tabular.messages import FileProblem
 from talentpool.engines.tabular.reading import read_table
+from talentpool.engines.tabular.writing import CSV_TYPE, XLSX_TYPE, Sheet, csv_bytes, xlsx_bytes
+from talentpool.engines.text import clean_text
 
 from .bank_return import RETURN_SPEC, ReturnLine, bank_return_read
 from .models import BankAccount, BatchStatus, PaymentBatch, ReturnImport
@@ -290,7 +290,8 @@ BANK_FILE_HEADERS = ["参考号", "户名", "账号", "开户行", "金额", "�
 
 def batch_file(*, actor, batch_id: int, fmt: str, request=None) -> tuple[str, bytes, str]:
     """The payment file for the bank (XLSX or CSV): reference, holder, full account number, bank, amount,
-    purpose, batch. Only payment officers; the first export marks the batch sent. Returns (name, bytes, type)."""
+    purpose, batch. Only payment officers; each download is audited. Reading the file changes nothing: the
+    officer marks the batch sent (``batch_mark_sent``) once the bank has it. Returns (name, bytes, type)."""
     _officer(actor)
     batch = _batch_for(actor, batch_id)
     if not actor.is_payment_officer:
@@ -306,30 +307,32 @@ def batch_file(*, actor, batch_id: int, fmt: str, request=None) -> tuple[str, by
     for line in lines:
         account = getattr(line.talent, "bank_account", None)
         rows.append([line.reference, account.holder if account else "", decrypt_text(account.number_encrypted)
-                     if account else "", account.bank_name if account else "", f"{line.amount:.2f}",
+                     if account else "", account.bank_name if account else "", line.amount,
                      f"{line.policy.title_zh} 第{line.instalment}期", batch.number])
-    if batch.status == BatchStatus.READY:
-        PaymentBatch.objects.filter(pk=batch.pk, status=BatchStatus.READY).update(
-            status=BatchStatus.SENT, sent_by=actor, sent_at=timezone.now())
     audit_record(actor=actor, action=AuditAction.EXPORT, target=f"batch:{batch.number}", request=request,
                  detail={"file": "bank payment file", "format": fmt, "lines": len(rows)})
     name = f"{batch.number}.{fmt}"
     if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf)
-        writer.writerow(BANK_FILE_HEADERS)
-        writer.writerows(rows)
-        return name, buf.getvalue().encode("utf-8-sig"), "text/csv; charset=utf-8"
-    from openpyxl import Workbook
+        return name, csv_bytes(BANK_FILE_HEADERS, rows), CSV_TYPE
+    sheet = Sheet("代发", BANK_FILE_HEADERS, rows, widths={"B": 12, "C": 24, "D": 28, "E": 14, "F": 36},
+                  number_formats={4: "0.00"})
+    return name, xlsx_bytes([sheet]), XLSX_TYPE
 
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("代发")
-    ws.append(BANK_FILE_HEADERS)
-    for row in rows:
-        ws.append(row[:4] + [Decimal(row[4])] + row[5:])
-    out = io.BytesIO()
-    wb.save(out)
-    return name, out.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+def batch_mark_sent(*, actor, batch_id: int, request=None) -> PaymentBatch:
+    """The payment officer says the bank has the file: a ready batch becomes sent (and may take a return file)."""
+    _officer(actor)
+    batch = _batch_for(actor, batch_id)
+    if not actor.is_payment_officer:
+        raise PermissionDeniedError(_("Only payment officers send batches to the bank."), code="not_payment_officer")
+    with audited(actor=actor, action=AuditAction.PAYMENT_BATCH, target=f"batch:{batch.number}", request=request,
+                 detail={"action": "sent"}):
+        batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.status != BatchStatus.READY:
+            raise ApplicationError(_("Only a batch ready for the bank can be marked as sent."), code="batch_state")
+        batch.status, batch.sent_by, batch.sent_at = BatchStatus.SENT, actor, timezone.now()
+        batch.save(update_fields=["status", "sent_by", "sent_at"])
+    return batch
 
 
 def _account_number(line) -> str | None:
@@ -345,7 +348,8 @@ def batch_return_import(*, actor, batch_id: int, path, filename: str, request=No
     _officer(actor)
     batch = _batch_for(actor, batch_id)
     if batch.status not in (BatchStatus.SENT, BatchStatus.CLOSED):
-        raise ApplicationError(_("Export the payment file before importing the bank's return."), code="batch_state")
+        raise ApplicationError(_("Mark the batch as sent to the bank before importing its return."),
+                               code="batch_state")
     with open(path, "rb") as fh:
         digest = hashlib.sha256(fh.read()).hexdigest()
     try:
@@ -401,7 +405,7 @@ def bank_account_set(*, actor, talent, holder: str, bank_name: str, number: str,
     if not (actor.role == Role.TALENT and talent.user_id == actor.pk):
         raise PermissionDeniedError()
     holder = (holder or "").strip()
-    bank_name = (bank_name or "").strip()
+    bank_name = clean_text(bank_name, 100, single_line=True, fold=False)
     number = re.sub(r"[\s-]", "", number or "")
     if holder != talent.name:
         raise ApplicationError(_("The account holder must be %(name)s, the person the subsidy is paid to.") % {

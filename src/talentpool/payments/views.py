@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from talentpool.accounts.models import Role, User
 from talentpool.core.audit import audit_record
+from talentpool.core.downloads import file_response
 from talentpool.core.errors import ApplicationError
 from talentpool.core.i18n import bilingual
 from talentpool.core.models import AuditAction
@@ -27,6 +28,7 @@ from talentpool.eligibility import selectors as eligibility_selectors
 from talentpool.eligibility import services as eligibility_services
 from talentpool.eligibility.models import Entitlement, EntitlementEvent, ReviewRoute, RunStatus, Status
 from talentpool.eligibility.selectors import fact_labels
+from talentpool.engines.tabular.writing import XLSX_TYPE
 from talentpool.policies.models import Policy
 from talentpool.policies.selectors import policy_versions_in_force
 from talentpool.reference.selectors import division_name
@@ -246,6 +248,10 @@ def batch_action(request, pk: int, action: str):
         if action == "approve":
             services.batch_approve(actor=request.user, batch_id=pk, request=request)
             messages.success(request, _("Batch approved: it may go to the bank."))
+        elif action == "sent":
+            services.batch_mark_sent(actor=request.user, batch_id=pk, request=request)
+            messages.success(request, _("Batch marked as sent to the bank: import the bank's return file when it "
+                                        "comes."))
         elif action == "cancel":
             services.batch_cancel(actor=request.user, batch_id=pk, request=request)
             messages.success(request, _("Batch cancelled; its lines are approved and may join another batch."))
@@ -270,9 +276,7 @@ def batch_file(request, pk: int, fmt: str):
     except ApplicationError as exc:
         _fail(request, exc)
         return redirect("payments:batch-detail", pk=pk)
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return file_response(data, filename=name, content_type=content_type)
 
 
 @require_role(Role.OFFICER)
@@ -329,9 +333,7 @@ def report(request):
         data_xlsx = selectors.paid_report_xlsx(data, year=year, labels=labels)
         audit_record(actor=request.user, action=AuditAction.EXPORT, target=f"paid-report:{year}", request=request,
                      detail={"file": "paid report", "year": year})
-        response = HttpResponse(data_xlsx, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        response["Content-Disposition"] = f'attachment; filename="paid-{year}.xlsx"'
-        return response
+        return file_response(data_xlsx, filename=f"paid-{year}.xlsx", content_type=XLSX_TYPE)
     return render(request, "payments/report.html", {"year": year, "data": data, "titles": titles,
                                                     "degrees": dict(Degree.choices)})
 

@@ -35,6 +35,7 @@ from talentpool.engines.policy import (
     run_cases,
 )
 from talentpool.engines.policy import PolicyVersion as EngineVersion
+from talentpool.engines.text import clean_text
 
 from .documents import SHIPPED_DIR, _split_documents, _yaml_value, document_with_parameters
 from .models import Objection, ObjectionStatus, Policy, PolicyVersion, VersionStatus
@@ -357,7 +358,7 @@ def policy_retire(*, actor, version: PolicyVersion) -> PolicyVersion:
 def objection_create(*, talent, policy_code: str, message: str, as_of: dt.date, explanation: dict) -> Objection:
     """A talent objects to a verdict ("I think I qualify"); ``explanation`` is the verdict they saw, kept with it
     (``eligibility.services.objection_raise`` computes it)."""
-    message = (message or "").strip()
+    message = clean_text(message, 2001, fold=False)  # plain text as typed; one past the limit: "too long"
     if not message:
         raise ApplicationError(_("Say why you think you qualify."), code="required", field="message")
     if len(message) > 2000:
@@ -377,7 +378,7 @@ def objection_create(*, talent, policy_code: str, message: str, as_of: dt.date, 
 
 
 def objection_answer(*, actor, objection: Objection, answer: str) -> Objection:
-    answer = (answer or "").strip()
+    answer = clean_text(answer, 2001, fold=False)
     if not answer:
         raise ApplicationError(_("Write an answer."), code="required", field="answer")
     if len(answer) > 2000:

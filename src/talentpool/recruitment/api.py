@@ -10,12 +10,12 @@ from __future__ import annotations
 from contextlib import contextmanager
 from datetime import datetime
 
-from django.http import HttpResponse
 from django.utils.translation import gettext
 from ninja import Query, Router, Status
 from ninja.security import APIKeyHeader
 
 from talentpool.accounts.models import Role
+from talentpool.core.downloads import file_response
 from talentpool.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from talentpool.core.permissions import ensure_role
 from talentpool.reference.selectors import reference_names
@@ -384,9 +384,8 @@ def interview_calendar(request, pk: int):
     if interview is None:
         raise NotFoundError()
     method = "CANCEL" if interview.status == InterviewStatus.CANCELLED else "REQUEST"
-    response = HttpResponse(interview_ics(interview), content_type=f"text/calendar; charset=utf-8; method={method}")
-    response["Content-Disposition"] = f'attachment; filename="{interview_ics_filename(interview)}"'
-    return response
+    return file_response(interview_ics(interview), filename=interview_ics_filename(interview),
+                         content_type=f"text/calendar; charset=utf-8; method={method}")
 
 
 # --- candidates ---------------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import io
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from talentpool.accounts.models import Role
+from talentpool.core.downloads import file_response
 from talentpool.core.errors import ApplicationError
 from talentpool.core.permissions import require_role
 from talentpool.engines.tabular import KINDS
@@ -126,9 +127,7 @@ def import_errors_download(request, pk: int):
     job = _job_or_404(request, pk)
     rows = import_file_problem_rows(job) or import_error_rows(job)
     data = errors_xlsx_bytes(rows, import_error_headers())
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.xlsx"'
-    return response
+    return file_response(data, filename=f"import-{job.pk}-errors.xlsx", content_type=XLSX)
 
 
 @require_role(*OFFICE)
@@ -138,9 +137,7 @@ def import_template(request, kind: str):
         raise Http404
     buf = io.BytesIO()
     write_template(spec, buf, gettext)
-    response = HttpResponse(buf.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="talentpool-{kind}-template.xlsx"'
-    return response
+    return file_response(buf.getvalue(), filename=f"talentpool-{kind}-template.xlsx", content_type=XLSX)
 
 
 def _job_or_404(request, pk: int) -> ImportJob:

@@ -197,6 +197,7 @@ def _approved_batch_ready(people: People, settings) -> tuple[Client, dict[str, d
     payer = _client(people.officer2)
     assert _post(payer, f"/batches/{batch['id']}/approve").status_code == 200
     assert payer.get(f"{API}/batches/{batch['id']}/file?format=csv").status_code == 200
+    assert _post(payer, f"/batches/{batch['id']}/sent").status_code == 200
     return payer, _lines(officer), payer.get(f"{API}/batches/{batch['id']}").json()
 
 
@@ -459,8 +460,12 @@ def test_the_bank_file_is_for_payment_officers_and_carries_the_full_account(peop
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == ["参考号", "户名", "账号", "开户行", "金额", "用途", "批次号"]
     assert rows[1][:5] == [f"E{line_id:010d}", "李明", number, "中国银行杭州西湖支行", "15000.00"]
-    sent = officer.get(f"{API}/batches/{batch['id']}").json()
+    assert response["Cache-Control"] == "no-store"
+    assert officer.get(f"{API}/batches/{batch['id']}").json()["status"] == "ready"  # a download changes nothing
+    sent = _post(officer, f"/batches/{batch['id']}/sent").json()
     assert (sent["status"], sent["sent_by"]) == ("sent", "officer")
+    again = _post(officer, f"/batches/{batch['id']}/sent")
+    assert again.status_code == 400 and _error(again)["code"] == "batch_state"
     xlsx = officer.get(f"{API}/batches/{batch['id']}/file")
     assert xlsx.status_code == 200
     sheet = load_workbook(io.BytesIO(xlsx.content), read_only=True).active
@@ -696,6 +701,7 @@ OFFICER_ENDPOINTS = [
     ("post", "/batches/{batch}/approve", None),
     ("post", "/batches/{batch}/cancel", None),
     ("get", "/batches/{batch}/file?format=csv", None),
+    ("post", "/batches/{batch}/sent", None),
     ("get", "/report", None),
     ("get", "/review-routes", None),
     ("post", "/review-routes", {"officer": "officer"}),

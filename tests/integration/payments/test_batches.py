@@ -49,6 +49,7 @@ def sent(world, living):
     sheet = load_workbook(io.BytesIO(data)).active
     rows = [[c.value for c in r] for r in sheet.iter_rows()]
     assert rows[1][0] == line.reference and rows[1][2] == ACCOUNT and Decimal(str(rows[1][4])) == line.amount
+    services.batch_mark_sent(actor=world.officer, batch_id=batch.pk)
     line.refresh_from_db()
     return line
 

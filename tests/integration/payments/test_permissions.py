@@ -32,6 +32,7 @@ PAGES = [
     ("get", "/payments/batches/{batch}/", {"officer": 200, "officer_other": 404}),
     ("get", "/payments/batches/{batch}/file.csv", {"officer": 200, "officer_other": 404}),
     ("post", "/payments/batches/{batch}/return/", {"officer": 302, "officer_other": 404}),
+    ("post", "/payments/batches/{batch}/sent/", {"officer": 302, "officer_other": 404}),
     ("post", "/payments/batches/{batch}/cancel/", {"officer": 302, "officer_other": 404}),
     ("get", "/payments/report/", OFFICERS),
     ("get", "/payments/routes/", OFFICERS),

@@ -78,6 +78,7 @@ def test_the_whole_journey(rec):
     assert notice.url == interview["ics_url"]
     ics = me.get(interview["ics_url"])
     assert ics["Content-Type"].startswith("text/calendar") and "attachment" in ics["Content-Disposition"]
+    assert ics["Cache-Control"] == "no-store"
     event = Calendar.from_ical(ics.content).walk("VEVENT")[0]
     assert str(event["URL"]) == "https://meet.example.com/ml"
     assert event.decoded("DTSTART") == future(3, 14)

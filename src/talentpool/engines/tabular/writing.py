@@ -1,20 +1,147 @@
-"""Writing XLSX files: the per-kind template and the error report (openpyxl, write-only mode: constant memory)."""
+"""Writing CSV and XLSX files: the one module that writes cells a person will open in Excel or WPS.
+
+Bank files, reports, import error files, templates and exports all go through here (a test checks that no other
+module of ``src/`` or ``bench/`` writes CSV or XLSX itself). The rules, for every cell:
+
+1. A real number (``int``, ``Decimal``, ``float``) or a date stays what it is: a number or date cell in XLSX, its
+   plain text in CSV (a ``Decimal`` in fixed-point notation). Only values that are numbers are trusted as numbers.
+2. Any other value is text. Text that starts with ``=``, ``+``, ``-``, ``@`` (or their full-width forms
+   ``＝＋－＠``), a tab or a carriage return gets a leading ``'``, so no spreadsheet reads it as a formula
+   (``=HYPERLINK(...)`` in a bank name, ``=2+3`` echoed by an error file). The same text is written to both formats,
+   so a workbook saved again as CSV stays inert.
+3. In XLSX every text cell is a string cell (``data_type`` ``s``): never a formula, never an error value
+   (``#N/A``); characters an XLSX file cannot hold (C0 controls) are dropped rather than failing the file.
+
+XLSX is written in openpyxl's write-only mode (constant memory: rows may be a generator of any length).
+"""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
-from collections.abc import Callable, Iterable
-from typing import IO
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import IO, Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Font
 
 from .columns import KindSpec
 from .messages import gettext_noop as _
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+"""A text cell starting with one of these is prefixed with ``'`` (rule 2)."""
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_TYPE = "text/csv; charset=utf-8"
+
+_NUMBERS = (int, float, Decimal)
+_DATES = (dt.date, dt.datetime, dt.time)
+
+
+def neutralise(text: str) -> str:
+    """``text`` as it may be written to a cell: with a leading ``'`` when a spreadsheet would read it as a formula."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, _NUMBERS) and not isinstance(value, bool)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return neutralise(str(value))
+
+
+def csv_value(value: Any) -> str:
+    """One cell of a CSV file (rules 1 and 2)."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if _is_number(value):
+        return str(value)
+    if isinstance(value, _DATES):
+        return value.isoformat()
+    return _text(value)
+
+
+def xlsx_cell(ws, value: Any, *, font: Font | None = None, number_format: str | None = None) -> WriteOnlyCell:
+    """One cell of a write-only XLSX sheet (rules 1 to 3)."""
+    if value is None or value == "":
+        cell = WriteOnlyCell(ws, value=None)
+    elif _is_number(value) or (isinstance(value, _DATES) and not isinstance(value, bool)):
+        cell = WriteOnlyCell(ws, value=value)
+        if number_format:
+            cell.number_format = number_format
+    else:
+        cell = WriteOnlyCell(ws, value=None)
+        cell.value = ILLEGAL_CHARACTERS_RE.sub("", _text(value))
+        cell.data_type = "s"  # never a formula ("=...") nor an error value ("#N/A")
+    if font is not None:
+        cell.font = font
+    return cell
+
+
+# --- CSV ----------------------------------------------------------------------------------------------------------
+
+def write_csv(out: IO[str], headers: Sequence[Any], rows: Iterable[Sequence[Any]]) -> None:
+    """A header row, then the rows (open ``out`` with ``newline=""``)."""
+    writer = csv.writer(out)
+    writer.writerow([csv_value(v) for v in headers])
+    for row in rows:
+        writer.writerow([csv_value(v) for v in row])
+
+
+def csv_bytes(headers: Sequence[Any], rows: Iterable[Sequence[Any]]) -> bytes:
+    """The CSV file as UTF-8 with a BOM (so Excel and WPS read the Chinese text right)."""
+    buf = io.StringIO(newline="")
+    write_csv(buf, headers, rows)
+    return buf.getvalue().encode("utf-8-sig")
+
+
+# --- XLSX ---------------------------------------------------------------------------------------------------------
+
+@dataclass
+class Sheet:
+    """One sheet: a bold header row, then the rows. ``widths`` by column letter; ``number_formats`` by 0-based
+    column index (applied to the numbers of that column)."""
+
+    title: str
+    headers: Sequence[Any]
+    rows: Iterable[Sequence[Any]]
+    widths: dict[str, float] = field(default_factory=dict)
+    number_formats: dict[int, str] = field(default_factory=dict)
+    bold_headers: bool = True
+
+
+def write_xlsx(out: IO[bytes], sheets: Iterable[Sheet]) -> None:
+    wb = Workbook(write_only=True)
+    bold = Font(bold=True)
+    for sheet in sheets:
+        ws = wb.create_sheet(sheet.title[:31])
+        for letter, width in sheet.widths.items():
+            ws.column_dimensions[letter].width = width
+        if sheet.headers:
+            ws.append([xlsx_cell(ws, v, font=bold if sheet.bold_headers else None) for v in sheet.headers])
+        for row in sheet.rows:
+            ws.append([xlsx_cell(ws, v, number_format=sheet.number_formats.get(i)) for i, v in enumerate(row)])
+    wb.save(out)
+
+
+def xlsx_bytes(sheets: Iterable[Sheet]) -> bytes:
+    out = io.BytesIO()
+    write_xlsx(out, sheets)
+    return out.getvalue()
+
+
+# --- import templates and error files -----------------------------------------------------------------------------
 
 def _identity(message: str) -> str:
     return message
@@ -28,37 +155,30 @@ def write_template(spec: KindSpec, out: IO[bytes], translate: Callable[[str], st
     bold = Font(bold=True)
     header_cells = []
     for column in spec.columns:
-        cell = WriteOnlyCell(ws, value=column.header)
-        cell.font = bold
+        cell = xlsx_cell(ws, column.header, font=bold)
         note = f"{column.key}" + (" *" if column.required else "") + f"\n{translate(column.meaning)}"
         cell.comment = Comment(note, "talentpool", width=260, height=90)
         header_cells.append(cell)
     for index, column in enumerate(spec.columns):
         ws.column_dimensions[_letter(index)].width = max(12, len(column.header) * 2 + 4)
     ws.append(header_cells)
-    ws.append([column.example for column in spec.columns])
+    ws.append([xlsx_cell(ws, column.example) for column in spec.columns])
     help_ws = wb.create_sheet("说明")
-    help_ws.column_dimensions["A"].width = 18
-    help_ws.column_dimensions["B"].width = 22
-    help_ws.column_dimensions["D"].width = 60
-    help_ws.column_dimensions["E"].width = 60
+    for letter, width in (("A", 18), ("B", 22), ("D", 60), ("E", 60)):
+        help_ws.column_dimensions[letter].width = width
     titles = [translate(_("Column")), translate(_("Field name (accepted as header)")), translate(_("Required")),
               translate(_("Meaning")), translate(_("Allowed values")), translate(_("Example"))]
-    help_ws.append([_bold(help_ws, t, bold) for t in titles])
+    help_ws.append([xlsx_cell(help_ws, t, font=bold) for t in titles])
     for column in spec.columns:
-        help_ws.append([column.header, ", ".join((column.key, *column.aliases)),
-                        translate(_("yes")) if column.required else "", translate(column.meaning),
-                        translate(column.allowed) if column.allowed else "", column.example])
+        values = [column.header, ", ".join((column.key, *column.aliases)),
+                  translate(_("yes")) if column.required else "", translate(column.meaning),
+                  translate(column.allowed) if column.allowed else "", column.example]
+        help_ws.append([xlsx_cell(help_ws, v) for v in values])
     help_ws.append([])
-    help_ws.append([translate(_("Delete the example row before importing. Row 1 holds the headers; the row numbers "
-                                "in the error report are those Excel shows. Format ID-number columns as text."))])
+    note = translate(_("Delete the example row before importing. Row 1 holds the headers; the row numbers "
+                       "in the error report are those Excel shows. Format ID-number columns as text."))
+    help_ws.append([xlsx_cell(help_ws, note)])
     wb.save(out)
-
-
-def _bold(ws, value: str, font: Font) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=value)
-    cell.font = font
-    return cell
 
 
 def _letter(index: int) -> str:
@@ -71,24 +191,16 @@ def _letter(index: int) -> str:
 
 
 ErrorRow = tuple[int, str, str, str]  # row, column, value, reason
+_ERROR_WIDTHS = {"B": 18, "C": 24, "D": 80}
 
 
 def write_errors_xlsx(rows: Iterable[ErrorRow], out: IO[bytes], headers: list[str]) -> None:
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("errors")
-    ws.column_dimensions["B"].width = 18
-    ws.column_dimensions["C"].width = 24
-    ws.column_dimensions["D"].width = 80
-    ws.append(headers)
-    for row in rows:
-        ws.append(list(row))
-    wb.save(out)
+    """The row errors of an import: row, column, the value as the file had it, reason."""
+    write_xlsx(out, [Sheet("errors", headers, rows, widths=_ERROR_WIDTHS, bold_headers=False)])
 
 
 def write_errors_csv(rows: Iterable[ErrorRow], out: IO[str], headers: list[str]) -> None:
-    writer = csv.writer(out)
-    writer.writerow(headers)
-    writer.writerows(rows)
+    write_csv(out, headers, rows)
 
 
 def errors_xlsx_bytes(rows: Iterable[ErrorRow], headers: list[str]) -> bytes:
