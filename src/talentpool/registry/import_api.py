@@ -103,7 +103,7 @@ def import_detail(request, pk: int):
              summary="Continue an interrupted or waiting import from its last committed row")
 def import_resume(request, pk: int):
     """Refused (400, code ``not_interrupted``) while the job's worker is alive, and (``finished``) once it ended.
-    With the default in-process backend the response comes when the import is done."""
+    The job continues as a background task: poll ``GET /imports/{id}``."""
     job = import_job_resume(actor=request.user, job=_job(request, pk), request=request)
     job.refresh_from_db()
     return job
