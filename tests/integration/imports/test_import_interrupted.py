@@ -53,12 +53,17 @@ def killed(references, officer, tmp_path, settings):
     return job
 
 
+def _english(client):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
 def _resumed_events(job: ImportJob) -> int:
     return AuditEvent.objects.filter(action="import", target=f"import:{job.pk}", detail__resumed=True).count()
 
 
 def test_an_import_whose_heartbeat_stopped_shows_as_interrupted_after_a_minute(killed, officer, client_for):
-    client = client_for(officer)
+    client = _english(client_for(officer))
     with time_machine.travel(ALIVE, tick=False):
         page = client.get(f"/registry/imports/{killed.pk}/").content.decode()
         assert 'data-state="running"' in page and 'id="import-interrupted"' not in page
@@ -98,7 +103,7 @@ def test_an_officer_resumes_it_from_the_last_committed_row(killed, officer, clie
 
 def test_resume_is_refused_while_the_worker_lives_once_it_ended_and_to_other_districts(
         killed, officer, make_user, client_for):
-    client = client_for(officer)
+    client = _english(client_for(officer))
     other = client_for(make_user("officer", scope_division="330110"))
     with time_machine.travel(ALIVE, tick=False):
         refused = client.post(f"/api/v1/imports/{killed.pk}/resume")
