@@ -18,6 +18,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
+from talentpool.core.heartbeat import INTERRUPTED, INTERRUPTED_LABEL, heartbeat_stale
+
 # Reasons the platform itself writes on events (translated when shown).
 REASON_AMOUNT_CHANGED = gettext_noop("amount changed")
 REASON_NOT_ELIGIBLE = gettext_noop("no longer eligible")
@@ -87,6 +89,19 @@ class Run(models.Model):
     @property
     def percent(self) -> int:
         return int(100 * self.progress_done / self.progress_total) if self.progress_total else 0
+
+    @property
+    def interrupted(self) -> bool:
+        """Running, but its worker stopped: no heartbeat for a minute (``core.heartbeat``)."""
+        return self.status == RunStatus.RUNNING and heartbeat_stale(self.heartbeat_at)
+
+    @property
+    def state(self) -> str:
+        """The status shown on pages, in the API and on the command line: ``interrupted`` or the stored one."""
+        return INTERRUPTED if self.interrupted else self.status
+
+    def get_state_display(self) -> str:
+        return str(INTERRUPTED_LABEL) if self.interrupted else str(self.get_status_display())
 
 
 class Status(models.TextChoices):

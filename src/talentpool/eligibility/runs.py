@@ -36,10 +36,11 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 from django.db import connection, transaction
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from talentpool.core.errors import ApplicationError
+from talentpool.core.heartbeat import Heartbeat
 from talentpool.engines.policy import CompiledPolicy, evaluate_registry
 from talentpool.engines.policy.evaluate import instalment_schedule
 from talentpool.policies.facts import registry_facts
@@ -214,7 +215,8 @@ def run_execute(run_id: int, *, on_progress: Callable[[str, int, int], None] | N
             on_progress(phase, done, total)
 
     try:
-        _execute(run, step)
+        with Heartbeat(Run.objects.filter(pk=run.pk, status=RunStatus.RUNNING)):
+            _execute(run, step)
     except Exception as exc:
         if not isinstance(exc, ApplicationError):
             log.exception("eligibility run %s failed", run.pk)
@@ -358,6 +360,8 @@ def _write_policy(run: Run, oc: PolicyOutcome, inputs: RunInputs, progress: Call
     for lid, note in plan.flags:
         Entitlement.objects.filter(pk=lid).update(changed=True, flag=note[:300])
     stats["flagged"] = len(plan.flags)
+    for name, n in _written_by(run, oc.row.policy_id, len(oc.due)).items():  # counted from the ledger: a resumed
+        stats[name] = n                                                       # run reports what it wrote before too
     return stats
 
 
@@ -425,6 +429,17 @@ def _execute(run: Run, step: Callable[..., None]) -> None:
         status=RunStatus.DONE, finished_at=timezone.now(), report=report, phase="done", progress_done=total_due,
         progress_total=total_due, evaluated=counts["evaluated"], new=counts["new"], unchanged=counts["unchanged"],
         withdrawn=counts["withdrawn"], undecided=counts["undecided"], heartbeat_at=timezone.now())
+
+
+def _written_by(run: Run, policy_id: int, due: int) -> dict[str, int]:
+    """What this run has written for one policy, read from the ledger rather than counted as it goes, so a run
+    resumed after its worker died reports the same counts as one that was never interrupted."""
+    new = Entitlement.objects.filter(run=run, policy_id=policy_id, kind=Kind.ENTITLEMENT).count()
+    moved = dict(EntitlementEvent.objects.filter(run=run, entitlement__policy_id=policy_id,
+                                                 to_status__in=[Status.SUPERSEDED, Status.WITHDRAWN])
+                 .order_by().values_list("to_status").annotate(n=Count("id")).values_list("to_status", "n"))
+    return {"new": new, "unchanged": max(0, due - new), "superseded": moved.get(Status.SUPERSEDED, 0),
+            "withdrawn": moved.get(Status.WITHDRAWN, 0)}
 
 
 def _facts_with_ledger(facts: pa.Table, ledger: pa.Table, oc: PolicyOutcome) -> pa.Table:

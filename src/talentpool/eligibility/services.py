@@ -18,9 +18,9 @@ from talentpool.core.roles import Role
 from talentpool.policies.models import Objection, Policy
 from talentpool.policies.services import objection_create
 
-from .models import ReviewRoute
+from .models import ReviewRoute, Run, RunStatus
 from .runs import run_create
-from .selectors import eligibility_explain
+from .selectors import eligibility_explain, runs_visible_to
 from .tasks import run_execute_task
 
 
@@ -79,4 +79,29 @@ def run_start(*, actor, as_of: dt.date, codes: list[str] | None, trigger: str, r
         run = run_create(as_of=as_of, codes=codes, scope=actor.scope_prefix, trigger=trigger, actor=actor)
         entry.target = f"run:{run.pk}"
         transaction.on_commit(lambda: run_execute_task.enqueue(run_id=run.pk))
+    return run
+
+
+def run_resume(*, actor, run_id: int, request=None, enqueue: bool = True) -> Run:
+    """Start an interrupted run again (its worker died: ``Run.interrupted``). It goes back to the queue and
+    continues where it stopped: the lines it already wrote are found and kept, the rest are written, and its
+    counts end as those of a run that was never interrupted. Officers whose scope holds the run; ``actor`` None is
+    the command line, which runs it itself (``enqueue=False``). A run still alive, or finished, is refused."""
+    if actor is not None:
+        _officer(actor)
+    runs = runs_visible_to(actor) if actor is not None else Run.objects.all()
+    with audited(actor=actor, action=AuditAction.ELIGIBILITY_RUN, target=f"run:{run_id}", request=request,
+                 detail={"resumed": True}):
+        run = runs.select_for_update(of=("self",)).filter(pk=run_id).first()
+        if run is None:
+            raise NotFoundError()
+        if not run.interrupted:
+            if run.status in (RunStatus.DONE, RunStatus.FAILED):
+                raise ApplicationError(_("This run has ended; start a new run instead."), code="finished")
+            raise ApplicationError(_("This run is still going; it can be resumed only once it shows as "
+                                     "interrupted."), code="not_interrupted")
+        Run.objects.filter(pk=run.pk).update(status=RunStatus.QUEUED, phase="")
+        run.status, run.phase = RunStatus.QUEUED, ""
+        if enqueue:
+            transaction.on_commit(lambda: run_execute_task.enqueue(run_id=run.pk))
     return run

@@ -113,6 +113,15 @@ def run_detail(request, pk: int):
     return run
 
 
+@router.post("/runs/{int:pk}/resume", response=RunDetailOut,
+             summary="Continue an interrupted run where it stopped (officers)")
+def run_resume(request, pk: int):
+    """Refused (400, code ``not_interrupted``) while the run's worker is alive, and (``finished``) once it ended."""
+    _officer(request)
+    run = eligibility_services.run_resume(actor=request.user, run_id=pk, request=request)
+    return eligibility_selectors.runs_visible_to(request.user).get(pk=run.pk)
+
+
 # --- entitlements ---------------------------------------------------------------------------------------------------
 
 

@@ -35,7 +35,9 @@ class RunOut(Schema):
     policies: list[str]
     scope: str
     trigger: str
-    status: str
+    status: str = Field(description="queued, running, done, failed, or interrupted: running but its worker stopped "
+                                    "(no heartbeat for a minute); resume it with POST /runs/{id}/resume")
+    heartbeat_at: datetime | None = Field(None, description="the last sign of life of the worker running it")
     phase: str
     progress_done: int
     progress_total: int
@@ -57,6 +59,10 @@ class RunOut(Schema):
     @staticmethod
     def resolve_started_by(obj) -> str | None:
         return _username(obj.started_by)
+
+    @staticmethod
+    def resolve_status(obj) -> str:
+        return obj.state
 
 
 class RunDetailOut(RunOut):

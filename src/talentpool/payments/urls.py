@@ -7,6 +7,7 @@ app_name = "payments"
 urlpatterns = [
     path("runs/", views.run_list, name="run-list"),
     path("runs/<int:pk>/", views.run_detail, name="run-detail"),
+    path("runs/<int:pk>/resume/", views.run_resume, name="run-resume"),
     path("queue/", views.queue, name="queue"),
     path("queue/decide/", views.decide, name="decide"),
     path("lines/<int:pk>/", views.line_detail, name="line-detail"),

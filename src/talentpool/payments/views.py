@@ -78,10 +78,22 @@ def run_detail(request, pk: int):
     if run is None:
         raise Http404
     if request.GET.get("format") == "json":
-        return JsonResponse({"status": run.status, "phase": run.phase, "done": run.progress_done,
+        return JsonResponse({"status": run.state, "phase": run.phase, "done": run.progress_done,
                              "total": run.progress_total, "percent": run.percent, "summary": run.summary_line})
     return render(request, "payments/run_detail.html", {
-        "run": run, "running": run.status in (RunStatus.QUEUED, RunStatus.RUNNING)})
+        "run": run, "running": run.status in (RunStatus.QUEUED, RunStatus.RUNNING) and not run.interrupted})
+
+
+@require_role(Role.OFFICER)
+@require_POST
+def run_resume(request, pk: int):
+    try:
+        eligibility_services.run_resume(actor=request.user, run_id=pk, request=request)
+    except ApplicationError as exc:
+        _fail(request, exc)
+    else:
+        messages.success(request, _("The run continues where it stopped."))
+    return redirect("payments:run-detail", pk=pk)
 
 
 # --- the review queue ---------------------------------------------------------------------------------------------

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ninja import File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from talentpool.core.errors import NotFoundError
 from talentpool.core.permissions import ensure_role
 
-from .importing import OFFICE_ROLES, import_job_create, import_job_enqueue, import_job_visible_to
+from .importing import (
+    OFFICE_ROLES,
+    import_job_create,
+    import_job_enqueue,
+    import_job_resume,
+    import_job_visible_to,
+)
 from .models import ImportJob, ImportRowError
 
 router = Router(tags=["imports"])
@@ -20,7 +26,9 @@ class ImportJobOut(Schema):
     id: int
     kind: str
     filename: str
-    status: str
+    status: str = Field(description="pending, running, done, failed, or interrupted: running but its worker "
+                                    "stopped (no heartbeat for a minute); resume it with POST /imports/{id}/resume")
+    heartbeat_at: datetime | None = Field(None, description="the last sign of life of the worker running it")
     file_error: str
     created_at: datetime
     finished_at: datetime | None
@@ -41,6 +49,10 @@ class ImportJobOut(Schema):
     @staticmethod
     def resolve_summary(obj: ImportJob) -> str:
         return obj.summary_line
+
+    @staticmethod
+    def resolve_status(obj: ImportJob) -> str:
+        return obj.state
 
 
 class ImportRowErrorOut(Schema):
@@ -85,6 +97,16 @@ def import_list(request, limit: int = 50, offset: int = 0):
 @router.get("/{pk}", response=ImportJobOut, summary="Status and counts of one import")
 def import_detail(request, pk: int):
     return _job(request, pk)
+
+
+@router.post("/{pk}/resume", response=ImportJobOut,
+             summary="Continue an interrupted or waiting import from its last committed row")
+def import_resume(request, pk: int):
+    """Refused (400, code ``not_interrupted``) while the job's worker is alive, and (``finished``) once it ended.
+    The job continues as a background task: poll ``GET /imports/{id}``."""
+    job = import_job_resume(actor=request.user, job=_job(request, pk), request=request)
+    job.refresh_from_db()
+    return job
 
 
 @router.get("/{pk}/errors", response=ImportErrorPage, summary="Rejected rows: row, column, value, reason")

@@ -50,8 +50,9 @@ def _wants_json(request) -> bool:
 def import_job_progress(job: ImportJob) -> dict:
     """What the progress line shows; the same shape as the API's job (a subset)."""
     return {
-        "id": job.pk, "kind": job.kind, "filename": job.filename, "status": job.status,
-        "status_label": str(job.get_status_display()), "total_rows": job.total_rows, "rows_done": job.rows_done,
+        "id": job.pk, "kind": job.kind, "filename": job.filename, "status": job.state,
+        "status_label": job.get_state_display(), "interrupted": job.interrupted,
+        "total_rows": job.total_rows, "rows_done": job.rows_done,
         "percent": job.percent, "new": job.new, "updated": job.updated, "unchanged": job.unchanged,
         "rejected": job.rejected, "file_error": job.file_error, "summary": job.summary_text, "summary_line": job.summary_line,
         "finished": job.status not in UNFINISHED, "url": reverse("registry:import-detail", args=[job.pk]),
@@ -92,7 +93,8 @@ def import_detail(request, pk: int):
     job = _job_or_404(request, pk)
     errors = Paginator(job.row_errors.all(), 50).get_page(request.GET.get("page"))
     return render(request, "registry/import_detail.html",
-                  {"job": job, "errors": errors, "unfinished": job.status in UNFINISHED})
+                  {"job": job, "errors": errors, "unfinished": job.status in UNFINISHED,
+                   "polling": job.status in UNFINISHED and not job.interrupted})
 
 
 @require_role(*OFFICE)
@@ -116,9 +118,11 @@ def import_latest(request):
 def import_resume(request, pk: int):
     job = _job_or_404(request, pk)
     try:
-        import_job_resume(actor=request.user, job=job)
+        import_job_resume(actor=request.user, job=job, request=request)
     except ApplicationError as exc:
         messages.error(request, exc.message)
+    else:
+        messages.success(request, gettext("The import continues from the last committed row."))
     return redirect("registry:import-detail", pk=job.pk)
 
 

@@ -31,9 +31,10 @@ from django.utils.translation import gettext, gettext_noop
 from django_tasks import task
 
 from talentpool.accounts.models import Role
-from talentpool.core.audit import audit_record
+from talentpool.core.audit import audit_record, audited
 from talentpool.core.crypto import mask_id_number
 from talentpool.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
+from talentpool.core.heartbeat import Heartbeat
 from talentpool.core.models import AuditAction, ChangeRecord, ChangeSource
 from talentpool.engines.tabular import KINDS, Context, FileProblem, Problem, References, RowResult, read_table
 from talentpool.engines.tabular.reading import Table
@@ -505,7 +506,13 @@ def _sleep_after_chunk() -> None:
 
 def import_job_run(*, job_id: int, progress: ProgressCallback | None = None) -> ImportJob:
     """Run or resume a job from its cursor. Safe to call twice: a finished job is returned as it is, and a chunk
-    whose cursor another runner already moved is not applied again."""
+    whose cursor another runner already moved is not applied again. The job's heartbeat is stamped while it runs
+    (``core.heartbeat``), so a worker that dies leaves a job shown as interrupted within a minute."""
+    with Heartbeat(ImportJob.objects.filter(pk=job_id, status__in=UNFINISHED)):
+        return _import_job_run(job_id=job_id, progress=progress)
+
+
+def _import_job_run(*, job_id: int, progress: ProgressCallback | None) -> ImportJob:
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
     if job.status not in UNFINISHED:
         return job
@@ -558,13 +565,26 @@ def import_job_run(*, job_id: int, progress: ProgressCallback | None = None) -> 
     return job
 
 
-def import_job_resume(*, actor, job: ImportJob) -> ImportJob:
-    """Schedule an unfinished job to continue from its cursor (page 'resume' button)."""
-    if job.status not in UNFINISHED:
-        raise ApplicationError(gettext("This import has finished."), code="finished")
-    audit_record(actor=actor, action=AuditAction.IMPORT, target=f"import:{job.pk}", detail={"resumed": True})
-    import_job_enqueue(job)
-    return job
+def import_job_resume(*, actor, job: ImportJob, request=None) -> ImportJob:
+    """Schedule a waiting or interrupted job (``ImportJob.resumable``) to continue from its cursor (the page's and
+    the API's "resume"). Officers and administrators who may see the job; a job whose worker is alive, or that has
+    finished, is refused."""
+    if not (actor is not None and actor.is_authenticated and actor.role in OFFICE_ROLES):
+        raise PermissionDeniedError()
+    with audited(actor=actor, action=AuditAction.IMPORT, target=f"import:{job.pk}", request=request,
+                 detail={"resumed": True}):
+        current = import_job_visible_to(actor).select_for_update(of=("self",)).filter(pk=job.pk).first()
+        if current is None:
+            raise NotFoundError()
+        if current.status not in UNFINISHED:
+            raise ApplicationError(gettext("This import has finished."), code="finished")
+        if not current.resumable:
+            raise ApplicationError(gettext("This import is still running; it can be resumed only once it shows as "
+                                           "interrupted."), code="not_interrupted")
+        ImportJob.objects.filter(pk=current.pk).update(status=ImportStatus.PENDING)
+        current.status = ImportStatus.PENDING
+        import_job_enqueue(current)
+    return current
 
 
 def import_job_enqueue(job: ImportJob) -> None:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from talentpool.core.heartbeat import INTERRUPTED, INTERRUPTED_LABEL, heartbeat_stale
 from talentpool.engines import vocab
 
 
@@ -225,6 +226,7 @@ class ImportJob(models.Model):
     updated = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="Last sign of life of the worker running it")
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -248,6 +250,24 @@ class ImportJob(models.Model):
     @property
     def percent(self) -> int:
         return int(100 * self.rows_done / self.total_rows) if self.total_rows else (100 if self.status == "done" else 0)
+
+    @property
+    def interrupted(self) -> bool:
+        """Running, but its worker stopped: no heartbeat for a minute (``core.heartbeat``)."""
+        return self.status == ImportStatus.RUNNING and heartbeat_stale(self.heartbeat_at)
+
+    @property
+    def state(self) -> str:
+        """The status shown on pages, in the API and on the command line: ``interrupted`` or the stored one."""
+        return INTERRUPTED if self.interrupted else self.status
+
+    def get_state_display(self) -> str:
+        return str(INTERRUPTED_LABEL) if self.interrupted else str(self.get_status_display())
+
+    @property
+    def resumable(self) -> bool:
+        """Waiting for a worker that may have lost it, or interrupted: an officer may start it again."""
+        return self.status == ImportStatus.PENDING or self.interrupted
 
 
 class ImportRowError(models.Model):

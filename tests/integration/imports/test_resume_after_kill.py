@@ -1,7 +1,9 @@
 """Crash safety for real: the CLI import runs in a subprocess on its own database (a SQLite file, or a fresh
 PostgreSQL database on the test server when the suite runs on PostgreSQL), is SIGKILLed after its first committed
 chunk, and is resumed by running the same command again. The registry must then equal the one an uninterrupted
-import builds."""
+import builds. On the way, its heartbeat keeps coming while the worker lives (even while it only sleeps), and once
+the worker is killed ``talentpool imports`` lists the job as interrupted (the subprocesses get a short heartbeat
+period and stale limit, so the test waits seconds rather than a minute)."""
 
 from __future__ import annotations
 
@@ -88,6 +90,18 @@ def _registry(home: Path) -> list[tuple]:
                         "FROM registry_talent ORDER BY id_lookup")
 
 
+def _heartbeat(home: Path):
+    return _query(home, "SELECT heartbeat_at FROM registry_importjob")[0][0]
+
+
+def _listed_state(home: Path, stale_seconds: str) -> list[str]:
+    """``talentpool imports``: the first job's line split into words, then the hint under it (if any)."""
+    listing = _tp(home, "imports", TALENTPOOL_HEARTBEAT_STALE_SECONDS=stale_seconds)
+    assert listing.returncode == 0, listing.stderr[-2000:]
+    lines = listing.stdout.splitlines()
+    return lines[0].split() + [" ".join(lines[1:])]
+
+
 def _job(home: Path) -> list[tuple]:
     try:
         return _query(home, "SELECT status, rows_done, new, updated, unchanged, rejected FROM registry_importjob")
@@ -109,7 +123,8 @@ def test_sigkill_mid_import_then_resume_equals_an_uninterrupted_import(tmp_path,
     crashed = tmp_path / "crashed"
     _prepare(crashed)
     proc = subprocess.Popen([sys.executable, "-m", "talentpool", "import", "talents", str(path)],
-                            env=_env(crashed, TALENTPOOL_IMPORT_SLEEP_AFTER_CHUNK="30"), cwd=ROOT,
+                            env=_env(crashed, TALENTPOOL_IMPORT_SLEEP_AFTER_CHUNK="30",
+                                     TALENTPOOL_HEARTBEAT_SECONDS="0.2"), cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -117,11 +132,25 @@ def test_sigkill_mid_import_then_resume_equals_an_uninterrupted_import(tmp_path,
         jobs = _job(crashed)
         if jobs and jobs[0][1] >= CHUNK:
             break
+    # the worker now sleeps 30 s after its first chunk: only the heartbeat thread writes, and it keeps writing
+    first, deadline = _heartbeat(crashed), time.monotonic() + 30
+    while _heartbeat(crashed) == first and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert first is not None and _heartbeat(crashed) != first
+    assert _listed_state(crashed, stale_seconds="20")[4] == "running"
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)
     status, rows_done, new, *_ = _job(crashed)[0]
     assert status == "running" and rows_done == CHUNK and new == CHUNK  # the first chunk committed, nothing more
     assert len(_registry(crashed)) == CHUNK
+    last = _heartbeat(crashed)
+    listed = _listed_state(crashed, stale_seconds="1")  # the listing process alone takes longer than a second
+    deadline = time.monotonic() + 60
+    while listed[4] != "interrupted" and time.monotonic() < deadline:
+        listed = _listed_state(crashed, stale_seconds="1")
+    assert listed[4:6] == ["interrupted", f"{CHUNK}/{ROWS + 1}"]
+    assert listed[-1].endswith(f"run the same command again: talentpool import talents {path.name}")
+    assert _heartbeat(crashed) == last  # nobody beats for a dead worker
 
     resumed = _tp(crashed, "import", "talents", str(path))
     assert "Resuming" in resumed.stderr
@@ -129,3 +158,4 @@ def test_sigkill_mid_import_then_resume_equals_an_uninterrupted_import(tmp_path,
     assert _registry(crashed)[0][0] and [r[1:] for r in _registry(crashed)] == [r[1:] for r in _registry(straight)]
     assert [r[0] for r in _registry(crashed)] == [r[0] for r in _registry(straight)]
     assert _job(crashed) == _job(straight)
+    assert _listed_state(crashed, stale_seconds="1")[4] == "done"

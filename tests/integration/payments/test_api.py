@@ -689,6 +689,7 @@ OFFICER_ENDPOINTS = [
     ("get", "/runs", None),
     ("post", "/runs", {"as_of": AS_OF}),
     ("get", "/runs/{run}", None),
+    ("post", "/runs/{run}/resume", None),
     ("get", "/entitlements", None),
     ("get", "/entitlements/{line}", None),
     ("post", "/entitlements/approve", {"ids": ["{line}"]}),

@@ -23,6 +23,7 @@ PAGES = [
     ("get", "/payments/runs/", OFFICERS),
     ("post", "/payments/runs/", {"officer": 302, "officer_other": 302}),
     ("get", "/payments/runs/{run}/", {"officer": 200, "officer_other": 404}),
+    ("post", "/payments/runs/{run}/resume/", {"officer": 302, "officer_other": 404}),
     ("get", "/payments/queue/", OFFICERS),
     ("post", "/payments/queue/decide/", {"officer": 302, "officer_other": 302}),
     ("get", "/payments/lines/{line}/", {"officer": 200, "officer_other": 404, "talent": 200}),

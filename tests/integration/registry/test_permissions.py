@@ -71,6 +71,7 @@ API = [
     ("get", "/api/v1/imports/", {"officer": 200, "officer_other": 200, "admin": 200}),
     ("get", "/api/v1/imports/{job}", {"officer": 200, "officer_other": 404, "admin": 200}),
     ("get", "/api/v1/imports/{job}/errors", {"officer": 200, "officer_other": 404, "admin": 200}),
+    ("post", "/api/v1/imports/{job}/resume", {"officer": 400, "officer_other": 404, "admin": 400}),  # finished
     ("get", "/api/v1/accounts/me", {r: 200 for r in ROLES if r != "anonymous"}),
     ("get", "/api/v1/audit/events", {"admin": 200}),
     ("get", "/api/v1/reference/divisions", {r: 200 for r in ROLES if r != "anonymous"}),

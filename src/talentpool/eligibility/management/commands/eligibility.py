@@ -6,6 +6,8 @@ printed. The explanation is written to the audit trail as a read of the person's
 over the registry and brings the payment ledger up to date (see talentpool.eligibility.runs). It prints progress on a
 terminal and ends with one line scripts read: ``N evaluated: N new, N unchanged, N withdrawn, N cannot decide``.
 Exit status 0 when the run is done, 1 when it failed.
+``talentpool eligibility runs [--limit N]`` lists the newest runs with their status, ``interrupted`` for a run
+whose worker stopped (no heartbeat for a minute); ``talentpool eligibility resume RUN`` continues such a run here.
 """
 
 from __future__ import annotations
@@ -20,8 +22,10 @@ from django.utils import timezone
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 
 from talentpool.core.errors import ApplicationError
+from talentpool.eligibility.models import Run
 from talentpool.eligibility.runs import run_create, run_execute
 from talentpool.eligibility.selectors import eligibility_explain
+from talentpool.eligibility.services import run_resume
 from talentpool.engines.policy.facts import FACTS
 from talentpool.policies.selectors import policy_versions_published
 from talentpool.registry.selectors import talent_by_id_number
@@ -58,7 +62,7 @@ class Command(BaseCommand):
     help = "Explain a talent's eligibility for a policy on a date, criterion by criterion."
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="action", required=True, metavar="{explain,run}")
+        sub = parser.add_subparsers(dest="action", required=True, metavar="{explain,run,runs,resume}")
         run = sub.add_parser("run", help="evaluate policies over the registry and update the payment ledger")
         run.add_argument("--as-of", type=dt.date.fromisoformat, default=None, help="YYYY-MM-DD (default today)")
         run.add_argument("--policy", action="append", default=[], metavar="CODE",
@@ -66,6 +70,10 @@ class Command(BaseCommand):
         run.add_argument("--district", default="", metavar="CODE",
                          help="only talents of this division (a district, or a city such as 330100)")
         run.add_argument("--schedule", action="store_true", help="mark the run as started by a schedule (cron)")
+        runs = sub.add_parser("runs", help="the newest runs and their status (interrupted: the worker stopped)")
+        runs.add_argument("--limit", type=int, default=20, help="how many runs (default 20)")
+        resume = sub.add_parser("resume", help="continue an interrupted run here, where it stopped")
+        resume.add_argument("run", type=int, metavar="RUN")
         ex = sub.add_parser("explain", help="verdict, amount, instalments and each criterion for one person")
         ex.add_argument("--talent", required=True, metavar="ID_NUMBER", help="resident ID or passport number")
         ex.add_argument("--policy", required=True, metavar="CODE")
@@ -76,6 +84,14 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["action"] == "run":
             return self._run(options)
+        if options["action"] == "runs":
+            return self._list(options["limit"])
+        if options["action"] == "resume":
+            try:
+                run = run_resume(actor=None, run_id=options["run"], enqueue=False)
+            except ApplicationError as exc:
+                raise CommandError(f"run {options['run']}: {exc.message}") from exc
+            return self._execute(run)
         talent = talent_by_id_number(options["talent"])
         if talent is None:
             raise CommandError("No talent with this ID number in the registry.")
@@ -100,6 +116,19 @@ class Command(BaseCommand):
                              trigger="schedule" if options["schedule"] else "cli")
         except ApplicationError as exc:
             raise CommandError(str(exc.message)) from exc
+        self._execute(run)
+
+    def _list(self, limit: int) -> None:
+        """One line per run, newest first: id, as-of date, scope, status, progress, then the summary or error."""
+        for run in Run.objects.all()[:max(1, limit)]:
+            result = run.summary_line if run.status == "done" else run.error[:80]
+            self.stdout.write(f"{run.pk:>6}  {run.as_of.isoformat()}  {run.scope or '-':<6}  {run.state:<11}  "
+                              f"{run.phase or '-'} {run.progress_done}/{run.progress_total}  {result}".rstrip())
+            if run.interrupted:
+                since = timezone.localtime(run.heartbeat_at).isoformat(timespec="seconds") if run.heartbeat_at else "never"
+                self.stdout.write(f"        no heartbeat since {since}: talentpool eligibility resume {run.pk}")
+
+    def _execute(self, run: Run) -> None:
         show = sys.stderr.isatty()
         with Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
                       disable=not show, transient=True) as bar:
