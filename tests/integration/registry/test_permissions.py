@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
-from factories.matrix import check_api_outcome
+from factories.matrix import check_api_outcome, check_page_headers
 
 from talentpool.api import api
 from talentpool.core.models import AuditEvent, ChangeRecord
@@ -146,6 +146,7 @@ def test_page_matrix(client, world, role, method, template, allowed):
     path = _path(template, world)
     before = _state()
     response = getattr(c, method)(path, BODIES.get(template, {}))
+    check_page_headers(response)
     if role in allowed:
         assert response.status_code == allowed[role], (role, path, response.status_code)
     elif role == "anonymous":
