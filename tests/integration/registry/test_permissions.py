@@ -21,6 +21,7 @@ ROLES = ["anonymous", "talent", "enterprise", "officer", "officer_other", "admin
 # (method, path template, {role: expected status}); roles not listed expect the page default denial.
 PAGES = [
     ("get", "/registry/talents/", {"officer": 200, "officer_other": 200}),
+    ("post", "/registry/talents/", {"officer": 302, "officer_other": 302}),
     ("get", "/registry/talents/{talent}/", {"officer": 200, "officer_other": 404}),
     ("post", "/registry/talents/{talent}/reveal/", {"officer": 302, "officer_other": 404}),
     ("get", "/registry/enterprises/", {"officer": 200, "officer_other": 200}),
@@ -59,6 +60,7 @@ PAGES = [
 
 API = [
     ("get", "/api/v1/registry/talents", {"officer": 200, "officer_other": 200}),
+    ("post", "/api/v1/registry/talents/search", {"officer": 200, "officer_other": 200}),
     ("get", "/api/v1/registry/talents/{talent}", {"officer": 200, "officer_other": 404}),
     ("post", "/api/v1/registry/talents/{talent}/reveal", {"officer": 200, "officer_other": 404}),
     ("get", "/api/v1/registry/me", {"talent": 200}),
@@ -85,6 +87,7 @@ BODIES = {
     "/registry/talents/{talent}/reveal/": {"reason": "核对身份"},
     "/api/v1/registry/talents/{talent}/reveal": {"reason": "核对身份"},
     "/api/v1/registry/me/corrections": {"message": "学历信息有误"},
+    "/api/v1/registry/talents/search": {"q": "李"},
     "/policies/mine/{code}/object/": {"message": "我认为我符合条件"},
     "/policies/objections/{objection}/answer/": {"answer": "已核实"},
 }
