@@ -50,7 +50,7 @@ PAGES = [
     ("get", "/accounts/users/", {"admin": 200}),
     ("get", "/accounts/users/new/", {"admin": 200}),
     ("get", "/accounts/users/{user}/", {"admin": 200}),
-    ("post", "/accounts/users/{user}/password/", {"admin": 302}),
+    ("post", "/accounts/users/{user}/password/", {"admin": 200}),
     ("post", "/accounts/users/{user}/unlock/", {"admin": 302}),
     ("get", "/audit/", {"admin": 200}),
     ("get", "/reference/", {"admin": 200}),
