@@ -88,6 +88,9 @@ def page(request, browser, live_server, transactional_db, browser_locale):
     )
     context.set_default_timeout(15_000)
     pg = context.new_page()
+    # Every page runs under the production Content-Security-Policy: anything it blocks fails the test.
+    blocked: list[str] = []
+    pg.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
     yield pg
     report = getattr(request.node, "report_call", None)
     if report is not None and report.failed:
@@ -97,6 +100,7 @@ def page(request, browser, live_server, transactional_db, browser_locale):
         except Exception:  # noqa: BLE001 - the page may be gone; the test failure is what matters
             pass
     context.close()
+    assert not blocked, f"the Content-Security-Policy blocked: {blocked}"
 
 
 def _shots_dir(test_name: str) -> Path:

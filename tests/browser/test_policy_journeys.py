@@ -41,10 +41,28 @@ def test_officer_edits_a_parameter_sees_the_whatif_and_publishes(page, shot, log
     shot(page, "whatif")
     assert page.locator("#whatif-result").is_visible()
     assert page.locator("table.whatif-split").count() == 4
+    widths = page.eval_on_selector_all("table.whatif-split .bar", "bars => bars.map(b => b.style.width)")
+    assert widths and all(w.endswith("%") for w in widths) and "100%" in widths  # set by static/js from data-width
     page.click("#publish")
     shot(page, "published")
     draft = PolicyVersion.objects.get(policy__code="hz-graduate-living", version=3)  # v1 ended 2021-10-14, v2 in force
     assert draft.status == "published"
+
+    # Retiring asks first (a data-confirm form, no inline script): dismissed, nothing happens; accepted, it retires.
+    page.goto("/policies/hz-graduate-living/")
+    retire = f"form[action='/policies/versions/{draft.pk}/retire/'] button"
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.click(retire)
+    page.wait_for_load_state()
+    assert page.url.endswith("/policies/hz-graduate-living/")
+    draft.refresh_from_db()
+    assert draft.status == "published"
+    page.once("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        page.click(retire)
+    shot(page, "retired")
+    draft.refresh_from_db()
+    assert draft.status == "retired"
 
 
 def test_talent_reads_why_and_objects(page, shot, login, world):

@@ -41,3 +41,20 @@ def test_admin_signs_in_and_sees_the_navigation(page, shot, login, make_user):
     assert whoami.get_attribute("data-role") == "admin"
     assert "王管理员" in whoami.inner_text()
     assert page.locator("html").get_attribute("lang") == "zh-hans"
+
+
+def test_the_phone_menu_and_the_api_docs_work_under_the_content_security_policy(page, shot, login, make_user):
+    """Behaviour comes from static/js (no inline script is allowed); the page fixture fails on any CSP block."""
+    officer = make_user("officer", username="officer_li")
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, officer)
+    nav = page.locator("nav#nav")
+    assert not nav.is_visible()
+    page.click(".menu-toggle")
+    shot(page, "phone-menu-open")
+    assert nav.is_visible() and page.locator(".menu-toggle").get_attribute("aria-expanded") == "true"
+
+    page.set_viewport_size({"width": 1280, "height": 860})
+    page.goto("/api/v1/docs")
+    page.wait_for_selector(".swagger-ui .info")
+    shot(page, "api-docs")

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
+
+from talentpool.core.security import csp_header_value
+
 
 def check_api_outcome(response, *, role: str, allowed: dict[str, int], path: str, secret: str,
                       before, state: Callable[[], object]) -> None:
@@ -16,3 +20,9 @@ def check_api_outcome(response, *, role: str, allowed: dict[str, int], path: str
     if role not in allowed or allowed[role] == 404:
         assert secret not in response.content.decode()
         assert state() == before
+
+
+def check_page_headers(response) -> None:
+    """Every page answer (allowed, denied or redirected) carries the Content-Security-Policy: nothing inline."""
+    assert response["Content-Security-Policy"] == csp_header_value(settings.TALENTPOOL_CSP)
+    assert "unsafe-inline" not in response["Content-Security-Policy"]

@@ -28,6 +28,10 @@ class User(AbstractUser):
     is_payment_officer = models.BooleanField(
         _("payment officer"), default=False,
         help_text=_("May export bank payment files, which carry full account numbers."))
+    must_change_password = models.BooleanField(
+        _("must change password"), default=False,
+        help_text=_("Set when an administrator resets the password: every page leads to the password change page "
+                    "until the user picks a new one."))
 
     class Meta:
         constraints = [

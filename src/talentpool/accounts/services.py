@@ -8,7 +8,7 @@ from axes.models import AccessAttempt
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from talentpool.core.audit import audit_record
+from talentpool.core.audit import audit_record, audited
 from talentpool.core.errors import ApplicationError
 from talentpool.core.models import AuditAction
 
@@ -34,13 +34,25 @@ def user_save(*, actor, user: User, changed_fields: list[str], request=None) -> 
 
 
 def user_password_reset(*, actor, user: User, request=None) -> str:
-    """Sets a random one-time password and returns it for the administrator to hand over."""
+    """Sets a random one-time password and returns it for the administrator to hand over (shown once, never
+    stored anywhere else). The user must choose a new one at the next sign-in (``PasswordChangeRequired``)."""
     password = secrets.token_urlsafe(9)
-    with transaction.atomic():
+    with audited(actor=actor, action=AuditAction.PASSWORD_RESET, target=f"user:{user.pk}", request=request):
         user.set_password(password)
-        user.save(update_fields=["password"])
-        audit_record(actor=actor, action=AuditAction.PASSWORD_RESET, target=f"user:{user.pk}", request=request)
+        user.must_change_password = True
+        user.save(update_fields=["password", "must_change_password"])
     return password
+
+
+def user_password_change(*, user: User, password: str, request=None) -> User:
+    """The user's own new password (already validated by the form); lifts a pending forced change."""
+    forced = user.must_change_password
+    with audited(actor=user, action=AuditAction.USER_CHANGE, target=f"user:{user.pk}", request=request,
+                 detail={"fields": ["password"], "forced": forced}):
+        user.set_password(password)
+        user.must_change_password = False
+        user.save(update_fields=["password", "must_change_password"])
+    return user
 
 
 def user_is_locked(user: User) -> bool:
@@ -61,8 +73,11 @@ def user_unlock(*, actor, user: User, request=None) -> int:
 
 # --- demo accounts (the ``demo`` command, run by the operator: no acting user) -------------------------------------
 
+# must_change_password stays off: the printed demo logins must keep working for everyone who tries the demo
+# (docs/operations.md, "Passwords"); running the demo again also lifts a pending forced change.
 DEMO_USER_DEFAULTS = {"enterprise_id": None, "scope_division": "", "is_service_officer": False,
-                      "is_payment_officer": False, "is_staff": False, "is_superuser": False}
+                      "is_payment_officer": False, "is_staff": False, "is_superuser": False,
+                      "must_change_password": False}
 
 
 def demo_user_put(*, username: str, password_hash: str, **attrs) -> User:

@@ -1,11 +1,15 @@
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 
 from talentpool.core.errors import ApplicationError
 from talentpool.core.permissions import require_role
@@ -17,6 +21,20 @@ from .models import Role, User
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """The user's own password; also where ``PasswordChangeRequiredMiddleware`` sends a user whose password an
+    administrator reset. The change goes through the service (audited, lifts the forced change)."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:password-change-done")
+
+    def form_valid(self, form):
+        services.user_password_change(user=form.user, password=form.cleaned_data["new_password1"],
+                                      request=self.request)
+        update_session_auth_hash(self.request, form.user)
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class UserForm(forms.ModelForm):
@@ -72,13 +90,15 @@ def user_edit(request, pk: int):
 
 
 @require_role(Role.ADMIN)
+@never_cache
 def user_password_reset(request, pk: int):
+    """The one-time password is shown once, on the page that answers the POST: never in a redirect, a message
+    cookie or the session, and the page is not cached."""
     user = get_object_or_404(User, pk=pk)
     if request.method != "POST":
         return redirect("accounts:user-edit", pk=pk)
     password = services.user_password_reset(actor=request.user, user=user, request=request)
-    messages.success(request, _("New one-time password for %(user)s: %(pw)s") % {"user": user.username, "pw": password})
-    return redirect("accounts:user-edit", pk=pk)
+    return render(request, "accounts/password_reset_done.html", {"subject": user, "password": password})
 
 
 @require_role(Role.ADMIN)

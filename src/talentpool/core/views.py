@@ -10,6 +10,7 @@ from talentpool.core.roles import Role
 
 from .models import AuditAction, Notice
 from .permissions import require_role
+from .searches import search_by_post
 from .selectors import audit_event_list
 
 
@@ -26,8 +27,9 @@ class AuditFilterForm(forms.Form):
 
 
 @require_role(Role.ADMIN)
+@search_by_post("core-audit", private=("actor",))
 def audit_list(request):
-    form = AuditFilterForm(request.GET or None)
+    form = AuditFilterForm(request.search or None)
     events = audit_event_list()
     if form.is_valid():
         d = form.cleaned_data

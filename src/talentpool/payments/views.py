@@ -24,6 +24,7 @@ from talentpool.core.errors import ApplicationError
 from talentpool.core.i18n import bilingual
 from talentpool.core.models import AuditAction
 from talentpool.core.permissions import require_role
+from talentpool.core.searches import search_by_post, search_query
 from talentpool.eligibility import selectors as eligibility_selectors
 from talentpool.eligibility import services as eligibility_services
 from talentpool.eligibility.models import Entitlement, EntitlementEvent, ReviewRoute, RunStatus, Status
@@ -115,14 +116,19 @@ def _queue_filter(params) -> selectors.QueueFilter:
 
 
 @require_role(Role.OFFICER)
+@search_by_post("payments-queue")
 def queue(request):
-    f = _queue_filter(request.GET)
+    """The filters are posted and kept behind a token (``core.searches``): a name or number typed into the search
+    box never reaches a URL. ``query`` (the filters, for "all shown by the filter") travels in the decide form's
+    body; ``back`` (this page's own token) is where the decision returns."""
+    f = _queue_filter(request.search)
     qs = selectors.entitlement_queue(request.user, f)
     page = Paginator(qs, PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
+    query = request.search.copy()
     query.pop("page", None)
     return render(request, "payments/queue.html", {
         "page": page, "f": f, "totals": selectors.queue_totals(qs), "query": query.urlencode(),
+        "back": search_query(request),
         "policies": Policy.objects.order_by("code"), "degrees": Degree.choices, "statuses": Status.choices,
         "degree_names": dict(Degree.choices),
     })
@@ -133,7 +139,7 @@ def queue(request):
 def decide(request):
     """Approve or reject the ticked lines, or every line matching the queue's filters."""
     action = request.POST.get("action")
-    back = reverse("payments:queue") + ("?" + request.POST.get("query", "") if request.POST.get("query") else "")
+    back = reverse("payments:queue") + ("?" + request.POST["back"] if request.POST.get("back") else "")
     if request.POST.get("scope") == "all":
         from django.http import QueryDict
 

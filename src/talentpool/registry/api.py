@@ -5,7 +5,7 @@ from django.utils.translation import gettext
 from ninja import Router, Status
 
 from talentpool.accounts.models import Role
-from talentpool.core.errors import NotFoundError
+from talentpool.core.errors import ApplicationError, NotFoundError
 from talentpool.core.permissions import ensure_role
 
 from . import selectors, services
@@ -19,6 +19,7 @@ from .schemas import (
     StaffOut,
     TalentDetail,
     TalentPage,
+    TalentSearchIn,
 )
 
 router = Router(tags=["registry"])
@@ -31,15 +32,31 @@ def _talent_or_404(user, pk: int):
     return talent
 
 
-@router.get("/talents", response=TalentPage, summary="Search the registry (officers, own district)")
+def _talent_page(user, *, limit: int, offset: int, **fields) -> dict:
+    qs = selectors.talent_search(user=user, filters=selectors.TalentFilters(**fields))
+    limit = max(1, min(limit, 200))
+    offset = max(0, offset)
+    return {"count": qs.count(), "items": list(qs[offset: offset + limit])}
+
+
+@router.get("/talents", response=TalentPage,
+            summary="Search the registry (officers, own district); a full ID number only by POST /talents/search")
 def talent_search(request, q: str = "", university: str = "", major: str = "", enterprise: str = "",
                   tier: str = "", division: str = "", limit: int = 25, offset: int = 0):
     ensure_role(request.user, Role.OFFICER)
-    filters = selectors.TalentFilters(q=q, university=university, major=major, enterprise=enterprise,
-                                      tier=tier, division=division)
-    qs = selectors.talent_search(user=request.user, filters=filters)
-    limit = max(1, min(limit, 200))
-    return {"count": qs.count(), "items": list(qs[offset: offset + limit])}
+    if selectors.search_text_holds_id_number(q):
+        raise ApplicationError(
+            gettext("A full ID number must not be sent in a URL: send the search by POST to /talents/search."),
+            code="id_number_in_url", field="q")
+    return _talent_page(request.user, limit=limit, offset=offset, q=q, university=university, major=major,
+                        enterprise=enterprise, tier=tier, division=division)
+
+
+@router.post("/talents/search", response=TalentPage,
+             summary="Search the registry with the search in the body (officers, own district): for ID numbers")
+def talent_search_post(request, payload: TalentSearchIn):
+    ensure_role(request.user, Role.OFFICER)
+    return _talent_page(request.user, **payload.dict())
 
 
 @router.get("/talents/{pk}", response=TalentDetail, summary="A person's record (audited)")

@@ -83,6 +83,19 @@ class TalentPage(Schema):
     items: list[TalentRow]
 
 
+class TalentSearchIn(Schema):
+    """The registry search as a request body, so that a full ID number never sits in a URL."""
+
+    q: str = ""
+    university: str = ""
+    major: str = ""
+    enterprise: str = ""
+    tier: str = ""
+    division: str = ""
+    limit: int = 25
+    offset: int = 0
+
+
 class RevealIn(Schema):
     reason: str
 

@@ -71,6 +71,11 @@ def _query_kind(q: str) -> tuple[str, object]:
     return "name", normalise_text(q)
 
 
+def search_text_holds_id_number(q: str) -> bool:
+    """True when the search text is a full ID number (valid or not): it must not travel in a URL."""
+    return _query_kind(q)[0] in ("id", "nothing")
+
+
 def talent_search(*, user, filters: TalentFilters) -> QuerySet[Talent]:
     """Name (prefix), full ID number (exact, through the keyed hash), masked ID as shown on screen
     (330106********1234) or the last four characters; plus structured filters."""

@@ -11,6 +11,7 @@ from talentpool.accounts.models import Role
 from talentpool.core.errors import ApplicationError
 from talentpool.core.models import ChangeRecord
 from talentpool.core.permissions import require_role
+from talentpool.core.searches import search_by_post
 
 from . import selectors, services
 from .models import Cluster, Employment, Tier
@@ -27,15 +28,17 @@ class TalentSearchForm(forms.Form):
 
 
 @require_role(Role.OFFICER)
+@search_by_post("registry-talents")
 def talent_list(request):
-    form = TalentSearchForm(request.GET or None)
+    """The search is posted and kept behind a token (``core.searches``): an ID number never reaches a URL."""
+    form = TalentSearchForm(request.search or None)
     filters = selectors.TalentFilters()
     if form.is_valid():
         filters = selectors.TalentFilters(**{k: (v or "").strip() for k, v in form.cleaned_data.items()})
     talents = selectors.talent_search(user=request.user, filters=filters).only(
         "id", "name", "id_masked", "gender", "birth_date", "tier", "district", "residence_division", "phone")
     page = Paginator(talents, 25).get_page(request.GET.get("page"))
-    return render(request, "registry/talent_list.html", {"form": form, "page": page, "searched": bool(request.GET)})
+    return render(request, "registry/talent_list.html", {"form": form, "page": page, "searched": bool(request.search)})
 
 
 @require_role(Role.OFFICER)

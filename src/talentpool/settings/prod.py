@@ -17,3 +17,11 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# HTTPS only: plain HTTP is redirected (nginx does it first; this catches a misrouted request), except the load
+# balancer's /healthz. HSTS tells browsers never to try HTTP again: a year by default; start a first deployment with
+# DJANGO_HSTS_SECONDS=3600 and raise it once HTTPS is known good (docs/operations.md, "HTTPS and browser security").
+SECURE_SSL_REDIRECT = True
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True  # inert unless the registrable domain is submitted to the preload list

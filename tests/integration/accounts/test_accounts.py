@@ -40,14 +40,52 @@ def test_admin_unlocks_a_locked_account(client, world):
     assert _login(client, "grad", PASSWORD).status_code == 302
 
 
-def test_admin_resets_a_password(client, world):
+def _reset(client, world, user):
     client.force_login(world.admin)
-    response = client.post(f"/accounts/users/{world.hr.pk}/password/", follow=True)
-    message = [str(m) for m in response.context["messages"]][0]
-    new_password = message.rsplit(" ", 1)[-1].split("：")[-1].strip()
+    response = client.post(f"/accounts/users/{user.pk}/password/")
+    assert response.status_code == 200
+    return response, response.context["password"]
+
+
+def test_admin_reset_shows_the_password_once_on_the_answer_and_nowhere_else(client, world):
+    response, new_password = _reset(client, world, world.hr)
+    assert f'<code id="new-password">{new_password}</code>' in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    assert new_password not in str(response.cookies)  # not in the messages cookie (nor any other)
+    assert new_password not in str(dict(client.session.items()))
+    assert new_password not in client.get(f"/accounts/users/{world.hr.pk}/").content.decode()
     world.hr.refresh_from_db()
     assert world.hr.check_password(new_password) and not world.hr.check_password(PASSWORD)
-    assert AuditEvent.objects.filter(action="password_reset").count() == 1
+    assert world.hr.must_change_password
+    assert AuditEvent.objects.filter(action="password_reset", target=f"user:{world.hr.pk}").count() == 1
+
+
+def test_a_reset_password_must_be_changed_before_anything_else(client, world):
+    _response, one_time = _reset(client.__class__(), world, world.hr)
+    assert _login(client, "hr", one_time).status_code == 302
+    for path in ("/", "/registry/my-enterprise/", "/notices/", "/accounts/users/"):
+        response = client.get(path)
+        assert (response.status_code, response["Location"]) == (302, "/accounts/password/"), path
+    api = client.get("/api/v1/accounts/me")
+    assert api.status_code == 403 and api.json()["error"]["code"] == "password_change_required"
+    page = client.get("/accounts/password/")
+    assert page.status_code == 200 and 'id="password-change-required"' in page.content.decode()
+
+    response = client.post("/accounts/password/", {"old_password": one_time, "new_password1": "my-own-pass-2026",
+                                                   "new_password2": "my-own-pass-2026"})
+    assert (response.status_code, response["Location"]) == (302, "/accounts/password/done/")
+    world.hr.refresh_from_db()
+    assert world.hr.check_password("my-own-pass-2026") and not world.hr.must_change_password
+    assert client.get("/registry/my-enterprise/").status_code == 200  # still signed in, free to go
+    event = AuditEvent.objects.get(action="user_change", target=f"user:{world.hr.pk}")
+    assert (event.actor_id, event.detail) == (world.hr.pk, {"fields": ["password"], "forced": True})
+
+
+def test_signing_out_stays_possible_while_a_change_is_pending(client, world):
+    _response, one_time = _reset(client.__class__(), world, world.hr)
+    _login(client, "hr", one_time)
+    assert client.post("/accounts/logout/").status_code == 302
+    assert client.get("/registry/my-enterprise/")["Location"].startswith("/accounts/login/")
 
 
 def test_admin_creates_an_officer_and_scope_is_required(client, world):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from factories.matrix import check_page_headers
 
 from talentpool.core.crypto import encrypt_text
 from talentpool.core.models import AuditEvent, Notice
@@ -99,6 +100,7 @@ def test_page_matrix(client, world, ledger, role, method, template, allowed):
     body = BODIES[template](ledger) if template in BODIES else {}
     before = _state()
     response = getattr(c, method)(path, body)
+    check_page_headers(response)
     if role in allowed:
         assert response.status_code == allowed[role], (role, path, response.status_code)
     elif role == "anonymous":

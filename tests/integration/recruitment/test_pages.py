@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+from factories.matrix import check_page_headers
 
 from talentpool.recruitment.models import (
     Application,
@@ -81,6 +82,7 @@ def test_page_matrix(client, rec, role, method, template, allowed):
     path = template.format(job=rec.job.pk, job_open=rec.job_open.pk, application=rec.application.pk)
     before = _state()
     response = getattr(client, method)(path, BODIES.get((method, template), {}))
+    check_page_headers(response)
     if role in allowed:
         assert response.status_code == allowed[role], (role, path, response.status_code)
     elif role == "anonymous":

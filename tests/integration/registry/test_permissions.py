@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
-from factories.matrix import check_api_outcome
+from factories.matrix import check_api_outcome, check_page_headers
 
 from talentpool.api import api
 from talentpool.core.models import AuditEvent, ChangeRecord
@@ -21,6 +21,7 @@ ROLES = ["anonymous", "talent", "enterprise", "officer", "officer_other", "admin
 # (method, path template, {role: expected status}); roles not listed expect the page default denial.
 PAGES = [
     ("get", "/registry/talents/", {"officer": 200, "officer_other": 200}),
+    ("post", "/registry/talents/", {"officer": 302, "officer_other": 302}),
     ("get", "/registry/talents/{talent}/", {"officer": 200, "officer_other": 404}),
     ("post", "/registry/talents/{talent}/reveal/", {"officer": 302, "officer_other": 404}),
     ("get", "/registry/enterprises/", {"officer": 200, "officer_other": 200}),
@@ -49,7 +50,7 @@ PAGES = [
     ("get", "/accounts/users/", {"admin": 200}),
     ("get", "/accounts/users/new/", {"admin": 200}),
     ("get", "/accounts/users/{user}/", {"admin": 200}),
-    ("post", "/accounts/users/{user}/password/", {"admin": 302}),
+    ("post", "/accounts/users/{user}/password/", {"admin": 200}),
     ("post", "/accounts/users/{user}/unlock/", {"admin": 302}),
     ("get", "/audit/", {"admin": 200}),
     ("get", "/reference/", {"admin": 200}),
@@ -59,6 +60,7 @@ PAGES = [
 
 API = [
     ("get", "/api/v1/registry/talents", {"officer": 200, "officer_other": 200}),
+    ("post", "/api/v1/registry/talents/search", {"officer": 200, "officer_other": 200}),
     ("get", "/api/v1/registry/talents/{talent}", {"officer": 200, "officer_other": 404}),
     ("post", "/api/v1/registry/talents/{talent}/reveal", {"officer": 200, "officer_other": 404}),
     ("get", "/api/v1/registry/me", {"talent": 200}),
@@ -86,6 +88,7 @@ BODIES = {
     "/registry/talents/{talent}/reveal/": {"reason": "核对身份"},
     "/api/v1/registry/talents/{talent}/reveal": {"reason": "核对身份"},
     "/api/v1/registry/me/corrections": {"message": "学历信息有误"},
+    "/api/v1/registry/talents/search": {"q": "李"},
     "/policies/mine/{code}/object/": {"message": "我认为我符合条件"},
     "/policies/objections/{objection}/answer/": {"answer": "已核实"},
 }
@@ -147,6 +150,7 @@ def test_page_matrix(client, world, role, method, template, allowed):
     path = _path(template, world)
     before = _state()
     response = getattr(c, method)(path, BODIES.get(template, {}))
+    check_page_headers(response)
     if role in allowed:
         assert response.status_code == allowed[role], (role, path, response.status_code)
     elif role == "anonymous":

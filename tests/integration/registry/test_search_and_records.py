@@ -123,5 +123,6 @@ def test_list_page_query_count_does_not_grow_with_rows(client, world, django_ass
     for i in range(30):
         make_talent(name=f"测试{i:02d}")
     client.force_login(world.officer)
+    results = client.post("/registry/talents/", {"q": "测试"})["Location"]  # the search is kept behind a token
     with django_assert_max_num_queries(8):
-        assert client.get("/registry/talents/", {"q": "测试"}).status_code == 200
+        assert client.get(results).status_code == 200
