@@ -67,13 +67,13 @@ def test_an_import_whose_heartbeat_stopped_shows_as_interrupted_after_a_minute(k
     with time_machine.travel(ALIVE, tick=False):
         page = client.get(f"/registry/imports/{killed.pk}/").content.decode()
         assert 'data-state="running"' in page and 'id="import-interrupted"' not in page
-        assert "tpImportPoll" in page  # a live import is watched
+        assert "data-poll" in page  # a live import is watched
         assert client.get(f"/api/v1/imports/{killed.pk}").json()["status"] == "running"
     with time_machine.travel(GONE, tick=False):
         page = client.get(f"/registry/imports/{killed.pk}/").content.decode()
         assert 'data-state="interrupted"' in page and 'id="import-interrupted"' in page
         assert "stopped at row 1 of 3" in page and "2026-03-02 17:00:00" in page
-        assert "tpImportPoll" not in page  # nothing left to watch (and no reload loop)
+        assert "data-poll" not in page  # nothing left to watch (and no reload loop)
         listed = client.get("/registry/imports/").content.decode()
         assert 'data-state="interrupted"' in listed and f'action="/registry/imports/{killed.pk}/resume/"' in listed
         progress = client.get(f"/registry/imports/{killed.pk}/progress.json").json()
