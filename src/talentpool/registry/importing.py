@@ -33,6 +33,7 @@ from talentpool.accounts.models import Role
 from talentpool.core.audit import audit_record
 from talentpool.core.crypto import mask_id_number
 from talentpool.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
+from talentpool.core.lookups import values_in
 from talentpool.core.models import AuditAction, ChangeRecord, ChangeSource
 from talentpool.engines.tabular import KINDS, Context, FileProblem, Problem, References, RowResult, read_table
 from talentpool.engines.tabular.reading import Table
@@ -254,7 +255,7 @@ class _Runner:
         lookups = {r.row: talent_id_lookup(id_type=r.clean["id_type"], id_number=r.clean["id_number"])
                    for r in results}
         found = {lk: (pk, district) for lk, pk, district in
-                 Talent.objects.filter(id_lookup__in=set(lookups.values())).values_list("id_lookup", "id", "district")}
+                 Talent.objects.filter(values_in("id_lookup", lookups.values())).values_list("id_lookup", "id", "district")}
         out = {}
         for r in results:
             hit = found.get(lookups[r.row])
@@ -271,7 +272,7 @@ class _Runner:
 
     def _enterprises_for(self, results: list[RowResult], outcome: _Outcome) -> dict[int, int]:
         codes = {r.clean["credit_code"] for r in results}
-        found = dict(Enterprise.objects.filter(credit_code__in=codes).values_list("credit_code", "id"))
+        found = dict(Enterprise.objects.filter(values_in("credit_code", codes)).values_list("credit_code", "id"))
         out = {}
         for r in results:
             pk = found.get(r.clean["credit_code"])
@@ -332,36 +333,35 @@ class _Runner:
     def existing(self, plans: list[_Plan]) -> dict[tuple, Any]:
         kind = self.spec.kind
         if kind == "talents":
-            qs = Talent.objects.filter(id_lookup__in=[p.key[0] for p in plans])
+            qs = Talent.objects.filter(values_in("id_lookup", (p.key[0] for p in plans)))
             return {(t.id_lookup,): t for t in qs}
         if kind == "enterprises":
-            return {(e.credit_code,): e for e in Enterprise.objects.filter(credit_code__in=[p.key[0] for p in plans])}
-        talent_ids = {p.key[0] for p in plans}
+            return {(e.credit_code,): e
+                    for e in Enterprise.objects.filter(values_in("credit_code", (p.key[0] for p in plans)))}
+        of_talents = values_in("talent_id", (p.key[0] for p in plans))
         if kind == "education":
-            return {(e.talent_id, e.degree, e.graduation_date): e
-                    for e in Education.objects.filter(talent_id__in=talent_ids)}
+            return {(e.talent_id, e.degree, e.graduation_date): e for e in Education.objects.filter(of_talents)}
         if kind == "employment":
-            return {(e.talent_id, e.enterprise_id, e.start_date): e
-                    for e in Employment.objects.filter(talent_id__in=talent_ids)}
-        return {(i.talent_id, i.from_month, i.division): i
-                for i in InsuranceRecord.objects.filter(talent_id__in=talent_ids)}
+            return {(e.talent_id, e.enterprise_id, e.start_date): e for e in Employment.objects.filter(of_talents)}
+        return {(i.talent_id, i.from_month, i.division): i for i in InsuranceRecord.objects.filter(of_talents)}
 
     def created_pks(self, plans: list[_Plan]) -> dict[tuple, int]:
         kind = self.spec.kind
         if kind == "talents":
-            qs = Talent.objects.filter(id_lookup__in=[p.key[0] for p in plans]).values_list("id_lookup", "id")
+            qs = Talent.objects.filter(values_in("id_lookup", (p.key[0] for p in plans))).values_list("id_lookup", "id")
             return {(lookup,): pk for lookup, pk in qs}
         if kind == "enterprises":
-            qs = Enterprise.objects.filter(credit_code__in=[p.key[0] for p in plans]).values_list("credit_code", "id")
+            qs = (Enterprise.objects.filter(values_in("credit_code", (p.key[0] for p in plans)))
+                  .values_list("credit_code", "id"))
             return {(code,): pk for code, pk in qs}
-        talent_ids = {p.key[0] for p in plans}
         model, names = {
             "education": (Education, ("talent_id", "degree", "graduation_date")),
             "employment": (Employment, ("talent_id", "enterprise_id", "start_date")),
             "insurance": (InsuranceRecord, ("talent_id", "from_month", "division")),
         }[kind]
         return {tuple(row[:-1]): row[-1]
-                for row in model.objects.filter(talent_id__in=talent_ids).values_list(*names, "id")}
+                for row in model.objects.filter(values_in("talent_id", (p.key[0] for p in plans)))
+                .values_list(*names, "id")}
 
     # -- the writes ------------------------------------------------------------------------------------------------
 
