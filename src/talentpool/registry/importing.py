@@ -1,4 +1,4 @@
-"""Bulk import of registry records from XLSX/CSV: the service under the import pages, the API and the CLI.
+"""Bulk import of registry records from XLSX, XLS, ODS or CSV: the service under the import pages, the API and the CLI.
 
 A job is created from an uploaded file (``import_job_create``) and run in chunks (``import_job_run``). Each chunk of
 ``TALENTPOOL_IMPORT_CHUNK_ROWS`` rows commits its upserts, its ChangeRecords, its ImportRowErrors and the job's
@@ -38,8 +38,10 @@ from talentpool.core.models import AuditAction, ChangeRecord, ChangeSource
 from talentpool.engines.tabular import KINDS, Context, FileProblem, Problem, References, RowResult, read_table
 from talentpool.engines.tabular.reading import Table
 from talentpool.engines.tabular.validation import row_key, scope_prefix, validate_row
+from talentpool.reference.selectors import reference_codes, reference_names
 
 from .identity import talent_id_lookup, talent_identity_columns
+from .import_uploads import import_job_end
 from .models import (
     Education,
     Employment,
@@ -139,8 +141,6 @@ def import_job_create_from_path(*, actor, kind: str, path: str | os.PathLike[str
 # --- reference data -----------------------------------------------------------------------------------------------
 
 def import_references() -> References:
-    from talentpool.reference.selectors import reference_codes, reference_names
-
     return References(
         divisions=reference_codes("divisions"),
         universities=reference_codes("universities"),
@@ -149,6 +149,14 @@ def import_references() -> References:
         industries=reference_codes("industries"),
         occupations=reference_codes("occupations"),
     )
+
+
+REFERENCE_TABLES = ("divisions", "universities", "majors", "industries", "occupations")
+
+
+def import_references_missing(references: References) -> list[str]:
+    """The reference tables that are empty: every row would be refused for an unknown code."""
+    return [name for name in REFERENCE_TABLES if not getattr(references, name)]
 
 
 # --- running a job ------------------------------------------------------------------------------------------------
@@ -509,18 +517,20 @@ def import_job_run(*, job_id: int, progress: ProgressCallback | None = None) -> 
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
     if job.status not in UNFINISHED:
         return job
+    missing = import_references_missing(import_references())
+    if missing:
+        return import_job_end(job, status=ImportStatus.FAILED, file_error=gettext(
+            "The reference data is not loaded (empty: %(tables)s), so no code in the file can be checked and every "
+            "row would be refused. An administrator loads it with the command: talentpool reference load")
+            % {"tables": ", ".join(missing)})
     spec = KINDS[job.kind]
     try:
         table = read_table(job.file.path, spec=spec, max_bytes=settings.TALENTPOOL_IMPORT_MAX_BYTES)
     except FileProblem as exc:
-        job.status, job.file_error, job.finished_at = ImportStatus.FAILED, exc.reason(gettext), timezone.now()
-        job.save(update_fields=["status", "file_error", "finished_at"])
-        return job
-    except FileNotFoundError:
-        job.status, job.finished_at = ImportStatus.FAILED, timezone.now()
-        job.file_error = gettext("The uploaded file is no longer stored; upload it again.")
-        job.save(update_fields=["status", "file_error", "finished_at"])
-        return job
+        return import_job_end(job, status=ImportStatus.FAILED, file_error=exc.reason(gettext))
+    except (FileNotFoundError, ValueError):  # ValueError: the job has no file any more
+        return import_job_end(job, status=ImportStatus.FAILED,
+                              file_error=gettext("The uploaded file is no longer stored; upload it again."))
     total = len(table.rows)
     ImportJob.objects.filter(pk=job.pk).update(total_rows=total, status=ImportStatus.RUNNING,
                                                started_at=job.started_at or timezone.now())
@@ -553,8 +563,7 @@ def import_job_run(*, job_id: int, progress: ProgressCallback | None = None) -> 
             _sleep_after_chunk()
     job.refresh_from_db()
     if job.rows_done >= total and job.status == ImportStatus.RUNNING:
-        job.status, job.finished_at = ImportStatus.DONE, timezone.now()
-        job.save(update_fields=["status", "finished_at"])
+        import_job_end(job, status=ImportStatus.DONE)
     return job
 
 
