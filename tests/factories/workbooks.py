@@ -105,16 +105,23 @@ def xlsx_bytes(cells: dict[str, object], *, dimension: str | None = None, title:
     return zip_bytes(xlsx_parts(sheet_xml(cells, dimension), title=title, shared=shared))
 
 
-def shared_strings_bomb(unpacked: int, *, declare: int | None = None, unique_count: int = 1) -> Part:
+def shared_strings_bomb(unpacked: int, *, declare: int | None = None, unique_count: int = 1,
+                        checksum: bool = False) -> Part:
     """xl/sharedStrings.xml of ``unpacked`` bytes (rounded to MiB) of 1,000-character strings, declaring
-    ``declare`` bytes (default: the truth). Its checksum is only right when it tells the truth about its size."""
+    ``declare`` bytes (default: the truth). Its checksum is computed only when asked (it takes a while)."""
     head = f'<?xml version="1.0"?><sst xmlns="{MAIN}" count="1" uniqueCount="{unique_count}">'.encode()
     item = b"<si><t>" + b"a" * 1000 + b"</t></si>"
     chunk = item * (1048576 // len(item))
     times = max(1, unpacked // len(chunk))
     size = len(head) + len(chunk) * times + len(b"</sst>")
+    crc = 0
+    if checksum:
+        crc = zlib.crc32(head)
+        for _ in range(times):
+            crc = zlib.crc32(chunk, crc)
+        crc = zlib.crc32(b"</sst>", crc)
     return Part("xl/sharedStrings.xml", raw=repeated_deflate(head, chunk, times, b"</sst>"),
-                size=size if declare is None else declare, crc=0)
+                size=size if declare is None else declare, crc=crc)
 
 
 def shared_strings(items: Iterable[str], unique_count: int | None = None) -> Part:
