@@ -355,12 +355,15 @@ def batch_return_import(*, actor, batch_id: int, path, filename: str, request=No
     batch = _batch_for(actor, batch_id)
     if batch.status not in (BatchStatus.SENT, BatchStatus.CLOSED):
         raise ApplicationError(_("Export the payment file before importing the bank's return."), code="batch_state")
-    with open(path, "rb") as fh:
-        digest = hashlib.sha256(fh.read()).hexdigest()
-    try:
+    try:  # read in a child process under memory and time ceilings, after the checks of ReadLimits
         table = read_table(path, spec=RETURN_SPEC, max_bytes=20 * 1024 * 1024)
     except FileProblem as exc:
         raise ApplicationError(exc.reason(_), code="file_invalid", field="file") from exc
+    hasher = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 20):
+            hasher.update(block)
+    digest = hasher.hexdigest()
     lines = {line.pk: line for line in batch.lines.select_related("talent__bank_account")}
     problems: list[dict] = []
     first_row: dict[int, int] = {}
