@@ -294,7 +294,7 @@ def batch_mark_sent(request, pk: int):
 @router.post(
     "/batches/{int:pk}/return",
     response={201: ReturnImportOut},
-    summary="Import the bank's return file (XLSX or CSV): lines paid or failed, bad rows rejected",
+    summary="Import the bank's return file (XLSX, XLS, ODS or CSV): lines paid or failed, bad rows rejected",
 )
 def batch_return(request, pk: int, file: File[UploadedFile]):
     _officer(request)

@@ -350,12 +350,15 @@ def batch_return_import(*, actor, batch_id: int, path, filename: str, request=No
     if batch.status not in (BatchStatus.SENT, BatchStatus.CLOSED):
         raise ApplicationError(_("Mark the batch as sent to the bank before importing its return."),
                                code="batch_state")
-    with open(path, "rb") as fh:
-        digest = hashlib.sha256(fh.read()).hexdigest()
-    try:
+    try:  # read in a child process under memory and time ceilings, after the checks of ReadLimits
         table = read_table(path, spec=RETURN_SPEC, max_bytes=20 * 1024 * 1024)
     except FileProblem as exc:
         raise ApplicationError(exc.reason(_), code="file_invalid", field="file") from exc
+    hasher = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 20):
+            hasher.update(block)
+    digest = hasher.hexdigest()
     lines = {line.pk: ReturnLine(amount=line.amount, status=line.status, status_label=line.get_status_display(),
                                  account=_account_number(line)) for line in batch.lines.select_related(
                                      "talent__bank_account")}

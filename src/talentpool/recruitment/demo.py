@@ -27,6 +27,7 @@ from collections import defaultdict
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from talentpool.accounts.models import Role, User
@@ -78,8 +79,7 @@ def demo_recruitment(seed: int = 2023, *, jobs: int = 300, today: dt.date | None
     first_enterprise = hr.enterprise_id if hr else enterprises[0]["pk"]
     talent_user = User.objects.filter(role=Role.TALENT, username="talent").first()
     with transaction.atomic():
-        Job.objects.filter(enterprise_id__in=[e["pk"] for e in enterprises]).delete()
-        JobProfile.objects.filter(talent_id__in=[t["pk"] for t in talents]).delete()
+        demo_recruitment_clear()
         created_jobs = _jobs(rng, tax, enterprises, first_enterprise, jobs, seed, today, hr)
         profiles = _profiles(rng, tax, talents, seed, talent_user)
         counts = _applications(rng, created_jobs, talents, profiles, first_enterprise, hr, talent_user, today)
@@ -123,19 +123,32 @@ def _jobs(rng, tax, enterprises, first_enterprise, n, seed, today, hr) -> list[J
     return Job.objects.bulk_create(rows, batch_size=1000)
 
 
-def _profiles(rng, tax, talents, seed, talent_user) -> dict[int, JobProfile]:
-    ids = [t["pk"] for t in talents]
+def demo_recruitment_clear() -> None:
+    """Delete the jobs of the registry's enterprises and the job profiles of its talents (both the whole demo
+    district: filtered by subquery, never by a list of ids, which SQLite caps at 32,766 or 250,000 values)."""
+    Job.objects.filter(enterprise__in=Enterprise.objects.all()).delete()
+    JobProfile.objects.filter(talent__in=Talent.objects.all()).delete()
+
+
+def talent_career_facts(talents: QuerySet[Talent]) -> tuple[dict[int, int], dict[int, str], dict[int, dt.date]]:
+    """For these talents: the rank of their highest degree, the major of their latest education and the start
+    of their first job, read with the talents as a subquery (no list of ids is bound)."""
     majors: dict[int, str] = {}
     degrees: dict[int, int] = defaultdict(int)
-    for tid, degree, code in (Education.objects.filter(talent_id__in=ids).order_by("talent_id", "graduation_date")
-                              .values_list("talent_id", "degree", "major_code")):
+    for tid, degree, code in (Education.objects.filter(talent__in=talents).order_by("talent_id", "graduation_date")
+                              .values_list("talent_id", "degree", "major_code").iterator(chunk_size=5000)):
         degrees[tid] = max(degrees[tid], DEGREE_RANKS.get(degree, 0))
         if code:
             majors[tid] = code
     first_job: dict[int, dt.date] = {}
-    for tid, start in (Employment.objects.filter(talent_id__in=ids).order_by("talent_id", "-start_date")
-                       .values_list("talent_id", "start_date")):
+    for tid, start in (Employment.objects.filter(talent__in=talents).order_by("talent_id", "-start_date")
+                       .values_list("talent_id", "start_date").iterator(chunk_size=5000)):
         first_job[tid] = start
+    return degrees, majors, first_job
+
+
+def _profiles(rng, tax, talents, seed, talent_user) -> dict[int, JobProfile]:
+    degrees, majors, first_job = talent_career_facts(Talent.objects.all())
     today = timezone.localdate()
     pool = generate_talents(max(200, len(talents)), seed, tax)
     by_class, by_category = defaultdict(list), defaultdict(list)

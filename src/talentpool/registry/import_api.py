@@ -77,8 +77,8 @@ def _job(request, pk: int) -> ImportJob:
 
 @router.post("/", response={201: ImportJobOut}, summary="Upload a file and import it (officers, administrators)")
 def import_create(request, kind: Form[str], file: File[UploadedFile]):
-    """Runs as a background task; with the default in-process backend the response comes when the import is
-    done. Poll ``GET /imports/{id}`` for progress otherwise."""
+    """The file: XLSX, XLS, ODS or CSV. Runs as a background task; with the default in-process backend the
+    response comes when the import is done. Poll ``GET /imports/{id}`` for progress otherwise."""
     ensure_role(request.user, *OFFICE_ROLES)
     job = import_job_create(actor=request.user, kind=kind, upload=file, filename=file.name or "upload",
                             request=request)

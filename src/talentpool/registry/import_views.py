@@ -40,7 +40,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 class ImportUploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("What the file holds"), choices=ImportKind.choices)
-    file = forms.FileField(label=_("File (XLSX or CSV)"))
+    file = forms.FileField(label=_("File (XLSX, XLS, ODS or CSV)"))
 
 
 def _wants_json(request) -> bool:

@@ -1,4 +1,4 @@
-"""Bulk import of registry records from XLSX/CSV: the service under the import pages, the API and the CLI.
+"""Bulk import of registry records from XLSX, XLS, ODS or CSV: the service under the import pages, the API and the CLI.
 
 A job is created from an uploaded file (``import_job_create``) and run in chunks (``import_job_run``). Each chunk of
 ``TALENTPOOL_IMPORT_CHUNK_ROWS`` rows commits its upserts, its ChangeRecords, its ImportRowErrors and the job's
@@ -35,6 +35,7 @@ from talentpool.core.audit import audit_record, audited
 from talentpool.core.crypto import mask_id_number
 from talentpool.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from talentpool.core.heartbeat import Heartbeat
+from talentpool.core.lookups import values_in
 from talentpool.core.models import AuditAction, ChangeRecord, ChangeSource
 from talentpool.engines.tabular import KINDS, Context, FileProblem, Problem, References, RowResult, read_table
 from talentpool.engines.tabular.reading import Table
@@ -42,6 +43,7 @@ from talentpool.engines.tabular.validation import row_key, scope_prefix, validat
 from talentpool.reference.selectors import reference_codes, reference_names
 
 from .identity import talent_id_lookup, talent_identity_columns
+from .import_uploads import import_job_end
 from .models import (
     Education,
     Employment,
@@ -151,6 +153,14 @@ def import_references() -> References:
     )
 
 
+REFERENCE_TABLES = ("divisions", "universities", "majors", "industries", "occupations")
+
+
+def import_references_missing(references: References) -> list[str]:
+    """The reference tables that are empty: every row would be refused for an unknown code."""
+    return [name for name in REFERENCE_TABLES if not getattr(references, name)]
+
+
 # --- running a job ------------------------------------------------------------------------------------------------
 
 def _json(value: Any) -> Any:
@@ -255,7 +265,7 @@ class _Runner:
         lookups = {r.row: talent_id_lookup(id_type=r.clean["id_type"], id_number=r.clean["id_number"])
                    for r in results}
         found = {lk: (pk, district) for lk, pk, district in
-                 Talent.objects.filter(id_lookup__in=set(lookups.values())).values_list("id_lookup", "id", "district")}
+                 Talent.objects.filter(values_in("id_lookup", lookups.values())).values_list("id_lookup", "id", "district")}
         out = {}
         for r in results:
             hit = found.get(lookups[r.row])
@@ -272,7 +282,7 @@ class _Runner:
 
     def _enterprises_for(self, results: list[RowResult], outcome: _Outcome) -> dict[int, int]:
         codes = {r.clean["credit_code"] for r in results}
-        found = dict(Enterprise.objects.filter(credit_code__in=codes).values_list("credit_code", "id"))
+        found = dict(Enterprise.objects.filter(values_in("credit_code", codes)).values_list("credit_code", "id"))
         out = {}
         for r in results:
             pk = found.get(r.clean["credit_code"])
@@ -333,36 +343,35 @@ class _Runner:
     def existing(self, plans: list[_Plan]) -> dict[tuple, Any]:
         kind = self.spec.kind
         if kind == "talents":
-            qs = Talent.objects.filter(id_lookup__in=[p.key[0] for p in plans])
+            qs = Talent.objects.filter(values_in("id_lookup", (p.key[0] for p in plans)))
             return {(t.id_lookup,): t for t in qs}
         if kind == "enterprises":
-            return {(e.credit_code,): e for e in Enterprise.objects.filter(credit_code__in=[p.key[0] for p in plans])}
-        talent_ids = {p.key[0] for p in plans}
+            return {(e.credit_code,): e
+                    for e in Enterprise.objects.filter(values_in("credit_code", (p.key[0] for p in plans)))}
+        of_talents = values_in("talent_id", (p.key[0] for p in plans))
         if kind == "education":
-            return {(e.talent_id, e.degree, e.graduation_date): e
-                    for e in Education.objects.filter(talent_id__in=talent_ids)}
+            return {(e.talent_id, e.degree, e.graduation_date): e for e in Education.objects.filter(of_talents)}
         if kind == "employment":
-            return {(e.talent_id, e.enterprise_id, e.start_date): e
-                    for e in Employment.objects.filter(talent_id__in=talent_ids)}
-        return {(i.talent_id, i.from_month, i.division): i
-                for i in InsuranceRecord.objects.filter(talent_id__in=talent_ids)}
+            return {(e.talent_id, e.enterprise_id, e.start_date): e for e in Employment.objects.filter(of_talents)}
+        return {(i.talent_id, i.from_month, i.division): i for i in InsuranceRecord.objects.filter(of_talents)}
 
     def created_pks(self, plans: list[_Plan]) -> dict[tuple, int]:
         kind = self.spec.kind
         if kind == "talents":
-            qs = Talent.objects.filter(id_lookup__in=[p.key[0] for p in plans]).values_list("id_lookup", "id")
+            qs = Talent.objects.filter(values_in("id_lookup", (p.key[0] for p in plans))).values_list("id_lookup", "id")
             return {(lookup,): pk for lookup, pk in qs}
         if kind == "enterprises":
-            qs = Enterprise.objects.filter(credit_code__in=[p.key[0] for p in plans]).values_list("credit_code", "id")
+            qs = (Enterprise.objects.filter(values_in("credit_code", (p.key[0] for p in plans)))
+                  .values_list("credit_code", "id"))
             return {(code,): pk for code, pk in qs}
-        talent_ids = {p.key[0] for p in plans}
         model, names = {
             "education": (Education, ("talent_id", "degree", "graduation_date")),
             "employment": (Employment, ("talent_id", "enterprise_id", "start_date")),
             "insurance": (InsuranceRecord, ("talent_id", "from_month", "division")),
         }[kind]
         return {tuple(row[:-1]): row[-1]
-                for row in model.objects.filter(talent_id__in=talent_ids).values_list(*names, "id")}
+                for row in model.objects.filter(values_in("talent_id", (p.key[0] for p in plans)))
+                .values_list(*names, "id")}
 
     # -- the writes ------------------------------------------------------------------------------------------------
 
@@ -516,18 +525,20 @@ def _import_job_run(*, job_id: int, progress: ProgressCallback | None) -> Import
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
     if job.status not in UNFINISHED:
         return job
+    missing = import_references_missing(import_references())
+    if missing:
+        return import_job_end(job, status=ImportStatus.FAILED, file_error=gettext(
+            "The reference data is not loaded (empty: %(tables)s), so no code in the file can be checked and every "
+            "row would be refused. An administrator loads it with the command: talentpool reference load")
+            % {"tables": ", ".join(missing)})
     spec = KINDS[job.kind]
     try:
         table = read_table(job.file.path, spec=spec, max_bytes=settings.TALENTPOOL_IMPORT_MAX_BYTES)
     except FileProblem as exc:
-        job.status, job.file_error, job.finished_at = ImportStatus.FAILED, exc.reason(gettext), timezone.now()
-        job.save(update_fields=["status", "file_error", "finished_at"])
-        return job
-    except FileNotFoundError:
-        job.status, job.finished_at = ImportStatus.FAILED, timezone.now()
-        job.file_error = gettext("The uploaded file is no longer stored; upload it again.")
-        job.save(update_fields=["status", "file_error", "finished_at"])
-        return job
+        return import_job_end(job, status=ImportStatus.FAILED, file_error=exc.reason(gettext))
+    except (FileNotFoundError, ValueError):  # ValueError: the job has no file any more
+        return import_job_end(job, status=ImportStatus.FAILED,
+                              file_error=gettext("The uploaded file is no longer stored; upload it again."))
     total = len(table.rows)
     ImportJob.objects.filter(pk=job.pk).update(total_rows=total, status=ImportStatus.RUNNING,
                                                started_at=job.started_at or timezone.now())
@@ -560,8 +571,7 @@ def _import_job_run(*, job_id: int, progress: ProgressCallback | None) -> Import
             _sleep_after_chunk()
     job.refresh_from_db()
     if job.rows_done >= total and job.status == ImportStatus.RUNNING:
-        job.status, job.finished_at = ImportStatus.DONE, timezone.now()
-        job.save(update_fields=["status", "finished_at"])
+        import_job_end(job, status=ImportStatus.DONE)
     return job
 
 

@@ -38,9 +38,9 @@ EXIT_OK, EXIT_REJECTED, EXIT_UNUSABLE = 0, 1, 2
 
 
 class Command(BaseCommand):
-    help = ("Import talents, education, employment, insurance or enterprises from an XLSX or CSV file. Exit 0 when "
-            "every row was accepted, 1 when some were rejected, 2 when the file is unusable. Re-running an "
-            "interrupted import of the same file resumes it.")
+    help = ("Import talents, education, employment, insurance or enterprises from an XLSX, XLS, ODS or CSV file. "
+            "Exit 0 when every row was accepted, 1 when some were rejected, 2 when the file is unusable. Re-running "
+            "an interrupted import of the same file resumes it.")
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=ImportKind.values)
