@@ -10,13 +10,8 @@ from ninja.files import UploadedFile
 from talentpool.core.errors import NotFoundError
 from talentpool.core.permissions import ensure_role
 
-from .importing import (
-    OFFICE_ROLES,
-    import_job_create,
-    import_job_enqueue,
-    import_job_resume,
-    import_job_visible_to,
-)
+from .import_selectors import OFFICE_ROLES, import_job_visible_to
+from .importing import import_job_create, import_job_enqueue, import_job_resume
 from .models import ImportJob, ImportRowError
 
 router = Router(tags=["imports"])

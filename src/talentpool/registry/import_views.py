@@ -22,16 +22,14 @@ from talentpool.core.permissions import require_role
 from talentpool.engines.tabular import KINDS
 from talentpool.engines.tabular.writing import errors_xlsx_bytes, write_template
 
-from .importing import (
+from .import_selectors import (
     UNFINISHED,
     import_error_headers,
     import_error_rows,
     import_file_problem_rows,
-    import_job_create,
-    import_job_enqueue,
-    import_job_resume,
     import_job_visible_to,
 )
+from .importing import import_job_create, import_job_enqueue, import_job_resume
 from .models import ImportJob, ImportKind
 
 OFFICE = (Role.OFFICER, Role.ADMIN)

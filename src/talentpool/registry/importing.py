@@ -16,7 +16,7 @@ import hashlib
 import operator
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -25,7 +25,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files import File
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 from django_tasks import task
@@ -43,6 +43,7 @@ from talentpool.engines.tabular.validation import row_key, scope_prefix, validat
 from talentpool.reference.selectors import reference_codes, reference_names
 
 from .identity import talent_id_lookup, talent_identity_columns
+from .import_selectors import OFFICE_ROLES, UNFINISHED, import_job_visible_to
 from .import_uploads import import_job_end
 from .models import (
     Education,
@@ -57,33 +58,8 @@ from .models import (
 )
 
 SLEEP_AFTER_CHUNK_ENV = "TALENTPOOL_IMPORT_SLEEP_AFTER_CHUNK"  # seconds; lets the crash test kill mid-import
-OFFICE_ROLES = (Role.OFFICER, Role.ADMIN)
-UNFINISHED = (ImportStatus.PENDING, ImportStatus.RUNNING)
 
 ProgressCallback = Callable[[ImportJob], None]
-
-
-# --- who sees which jobs ------------------------------------------------------------------------------------------
-
-def import_job_visible_to(user) -> QuerySet[ImportJob]:
-    """Administrators: every job. Officers: jobs of their district scope and their own. Others: none."""
-    qs = ImportJob.objects.select_related("created_by")
-    if not (user and user.is_authenticated and user.is_active):
-        return qs.none()
-    if user.role == Role.ADMIN:
-        return qs
-    if user.role == Role.OFFICER and user.scope_prefix:
-        return qs.filter(Q(district__startswith=user.scope_prefix) | Q(created_by=user))
-    return qs.none()
-
-
-def import_job_get(*, user, pk: int) -> ImportJob:
-    if not (user and user.is_authenticated and user.role in OFFICE_ROLES):
-        raise PermissionDeniedError()
-    job = import_job_visible_to(user).filter(pk=pk).first()
-    if job is None:
-        raise NotFoundError()
-    return job
 
 
 # --- creating a job -----------------------------------------------------------------------------------------------
@@ -600,26 +576,6 @@ def import_job_resume(*, actor, job: ImportJob, request=None) -> ImportJob:
 def import_job_enqueue(job: ImportJob) -> None:
     """Run the job as a background task once the surrounding transaction commits."""
     transaction.on_commit(lambda: import_job_run_task.enqueue(job_id=job.pk))
-
-
-def import_job_unfinished_for_file(*, kind: str, sha256: str, actor=None) -> ImportJob | None:
-    return (ImportJob.objects.filter(kind=kind, sha256=sha256, status__in=UNFINISHED, created_by=actor)
-            .order_by("-id").first())
-
-
-# --- error report -------------------------------------------------------------------------------------------------
-
-def import_error_headers() -> list[str]:
-    return [gettext("Row"), gettext("Column"), gettext("Value"), gettext("Reason")]
-
-
-def import_error_rows(job: ImportJob) -> Iterator[tuple[int, str, str, str]]:
-    yield from ImportRowError.objects.filter(job=job).order_by("row", "id").values_list(
-        "row", "column", "value", "reason").iterator(chunk_size=2000)
-
-
-def import_file_problem_rows(job: ImportJob) -> list[tuple[int, str, str, str]]:
-    return [(0, "", job.filename, job.file_error)] if job.file_error else []
 
 
 @task()

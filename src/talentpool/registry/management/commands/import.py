@@ -24,14 +24,13 @@ from rich.progress import (
 
 from talentpool.core.errors import ApplicationError
 from talentpool.engines.tabular.writing import write_errors_csv, write_errors_xlsx
-from talentpool.registry.importing import (
+from talentpool.registry.import_selectors import (
     OFFICE_ROLES,
     import_error_headers,
     import_error_rows,
     import_file_problem_rows,
-    import_job_create_from_path,
-    import_job_run,
 )
+from talentpool.registry.importing import import_job_create_from_path, import_job_run
 from talentpool.registry.models import ImportJob, ImportKind, ImportStatus
 
 EXIT_OK, EXIT_REJECTED, EXIT_UNUSABLE = 0, 1, 2
