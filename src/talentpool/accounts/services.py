@@ -1,41 +1,43 @@
-"""Writes on accounts: each one checks the actor, validates, saves and audits in one transaction."""
+"""Writes on accounts: each one checks the actor (administrators manage accounts), validates, and saves with its
+audit event in one transaction (``core.audit.audited``)."""
 
 from __future__ import annotations
 
 import secrets
 
 from axes.models import AccessAttempt
-from django.db import transaction
+from django.conf import settings
 from django.utils.translation import gettext as _
 
-from talentpool.core.audit import audit_record, audited
+from talentpool.core.audit import audited
 from talentpool.core.errors import ApplicationError
 from talentpool.core.models import AuditAction
+from talentpool.core.permissions import ensure_role
 
 from .models import Role, User
 
 
 def user_save(*, actor, user: User, changed_fields: list[str], request=None) -> User:
+    ensure_role(actor, Role.ADMIN)
     if user.role == Role.ENTERPRISE and not user.enterprise_id:
         raise ApplicationError(_("An enterprise user must be bound to an enterprise."), field="enterprise")
     if user.role == Role.OFFICER and not user.scope_division:
         raise ApplicationError(_("An officer must have a division scope."), field="scope_division")
-    with transaction.atomic():
-        created = user.pk is None
+    created = user.pk is None
+    with audited(actor=actor, action=AuditAction.USER_CHANGE, request=request,
+                 detail={"created": created, "fields": sorted(changed_fields), "role": user.role}) as entry:
         if created:
             user.set_unusable_password()
         user.full_clean(exclude=["password"])
         user.save()
-        audit_record(
-            actor=actor, action=AuditAction.USER_CHANGE, target=f"user:{user.pk}", request=request,
-            detail={"created": created, "fields": sorted(changed_fields), "role": user.role},
-        )
+        entry.target = f"user:{user.pk}"
     return user
 
 
 def user_password_reset(*, actor, user: User, request=None) -> str:
     """Sets a random one-time password and returns it for the administrator to hand over (shown once, never
     stored anywhere else). The user must choose a new one at the next sign-in (``PasswordChangeRequired``)."""
+    ensure_role(actor, Role.ADMIN)
     password = secrets.token_urlsafe(9)
     with audited(actor=actor, action=AuditAction.PASSWORD_RESET, target=f"user:{user.pk}", request=request):
         user.set_password(password)
@@ -56,18 +58,16 @@ def user_password_change(*, user: User, password: str, request=None) -> User:
 
 
 def user_is_locked(user: User) -> bool:
-    from django.conf import settings
-
     return AccessAttempt.objects.filter(
         username=user.username, failures_since_start__gte=settings.AXES_FAILURE_LIMIT
     ).exists()
 
 
 def user_unlock(*, actor, user: User, request=None) -> int:
-    with transaction.atomic():
-        removed, _ = AccessAttempt.objects.filter(username=user.username).delete()
-        audit_record(actor=actor, action=AuditAction.UNLOCK, target=f"user:{user.pk}", request=request,
-                     detail={"attempts_cleared": removed})
+    ensure_role(actor, Role.ADMIN)
+    with audited(actor=actor, action=AuditAction.UNLOCK, target=f"user:{user.pk}", request=request) as entry:
+        removed, _counts = AccessAttempt.objects.filter(username=user.username).delete()
+        entry.detail = {"attempts_cleared": removed}
     return removed
 
 
