@@ -10,21 +10,23 @@ cannot be published.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-import yaml
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from talentpool.core.audit import audit_record
-from talentpool.core.errors import ApplicationError, NotFoundError
+from talentpool.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from talentpool.core.models import AuditAction
+from talentpool.core.notices import Message, notify
+from talentpool.core.permissions import ensure_role
+from talentpool.core.roles import Role
 from talentpool.engines.policy import (
     PolicyError,
     check_policy_set,
@@ -34,11 +36,10 @@ from talentpool.engines.policy import (
 )
 from talentpool.engines.policy import PolicyVersion as EngineVersion
 
+from .documents import SHIPPED_DIR, document_with_parameters, split_documents, with_version_number
+from .documents import parameter_values_set as parameter_values_set  # the CLI's edits, re-exported
 from .models import Objection, ObjectionStatus, Policy, PolicyVersion, VersionStatus
-
-SHIPPED_DIR = Path(__file__).resolve().parent / "shipped"
-_DOC_SEPARATOR = re.compile(r"^---[ \t]*$", re.MULTILINE)
-
+from .selectors import policy_covered_by, policy_version_document
 
 # --- checking a document ------------------------------------------------------------------------------------------
 
@@ -85,18 +86,17 @@ def _problems(error: PolicyError) -> list[dict[str, Any]]:
 
 
 def _published_others(*, code: str, exclude_pks: set[int]) -> list[EngineVersion]:
-    from .selectors import policy_version_document
-
     qs = PolicyVersion.objects.filter(status=VersionStatus.PUBLISHED).select_related("policy").exclude(pk__in=exclude_pks)
     return [policy_version_document(v) for v in qs]
 
 
 def policy_version_check(source_or_version: str | PolicyVersion, *, code: str | None = None,
                          number: int | None = None, replaces: PolicyVersion | None = None,
-                         today: dt.date | None = None) -> CheckReport:
+                         owner: str | None = None, today: dt.date | None = None) -> CheckReport:
     """Check a document (text, or a stored version): it parses into exactly one version (of ``code``, numbered
-    ``number`` when given), compiles at its start date and today, fits with the other published versions (the
-    version it ``replaces`` left out) and runs its own test cases. Never raises for a bad document."""
+    ``number`` and owned by ``owner`` when given), compiles at its start date and today, fits with the other
+    published versions (the version it ``replaces`` left out) and runs its own test cases. Never raises for a bad
+    document."""
     report = CheckReport()
     exclude: set[int] = set()
     if isinstance(source_or_version, PolicyVersion):
@@ -104,6 +104,7 @@ def policy_version_check(source_or_version: str | PolicyVersion, *, code: str | 
         source = stored.source
         code = code or stored.policy.code
         number = number or stored.version
+        owner = owner or stored.policy.owner_division
         exclude.add(stored.pk)
         if stored.based_on_id and stored.status == VersionStatus.DRAFT:
             exclude.add(stored.based_on_id)
@@ -127,6 +128,9 @@ def policy_version_check(source_or_version: str | PolicyVersion, *, code: str | 
     if number and version.version != number:
         report.problems.append({"line": version.lines.get("version", 1),
                                 "message": _("this version is number %(n)s") % {"n": number}})
+    if owner and version.owner and version.owner != owner:
+        report.problems.append({"line": version.lines.get("owner", 1),
+                                "message": _("the owner must stay %(owner)s") % {"owner": owner}})
     today = today or timezone.localdate()
     days = {version.effective_from, min(max(today, version.effective_from), version.effective_to or today)}
     for day in sorted(days):
@@ -165,115 +169,7 @@ def _audit(*, actor, version: PolicyVersion, event: str, **detail: Any) -> None:
                  detail={"event": event, "policy": version.policy.code, "version": version.version, **detail})
 
 
-# --- editing a document -------------------------------------------------------------------------------------------
-
-def _yaml_value(kind: str, raw: Any) -> Any:
-    """A parameter value as it should be written in the YAML (typed as the engine expects it)."""
-    try:
-        if kind == "date":
-            return raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw))
-        if kind == "int":
-            if isinstance(raw, bool):
-                raise ValueError
-            return int(str(raw))
-        if kind == "bool":
-            if isinstance(raw, bool):
-                return raw
-            text = str(raw).strip().lower()
-            if text in ("true", "yes", "1", "on", "是"):
-                return True
-            if text in ("false", "no", "0", "off", "否"):
-                return False
-            raise ValueError
-        if kind in ("money", "decimal"):
-            value = Decimal(str(raw))
-            return f"{value.quantize(Decimal('0.01'))}" if kind == "money" else str(value)
-        return str(raw)
-    except (ValueError, InvalidOperation, TypeError):
-        raise ApplicationError(_("%(value)r is not a valid %(kind)s") % {"value": raw, "kind": kind},
-                               code="parameter_invalid") from None
-
-
-def document_with_parameters(source: str, parameter_values: dict[str, list[dict[str, Any]]] | None, *,
-                             version: int | None = None) -> str:
-    """Rewrite a one-version document with new parameter values (each parameter's whole list of
-    ``{from, value[, note]}`` replaced) and optionally a new version number. Comments and flow style are not kept;
-    the result is re-read by the engine before it is stored."""
-    data = yaml.safe_load(source)
-    if not isinstance(data, dict):
-        raise ApplicationError(_("The policy document is not a mapping."), code="policy_invalid")
-    if version is not None:
-        data["version"] = version
-    params = data.get("parameters") or {}
-    for name, values in (parameter_values or {}).items():
-        if name not in params:
-            raise ApplicationError(_("Unknown parameter %(name)s.") % {"name": name}, code="parameter_unknown",
-                                   field=name)
-        kind = params[name].get("type")
-        if not values:
-            raise ApplicationError(_("Parameter %(name)s needs at least one value.") % {"name": name},
-                                   code="parameter_invalid", field=name)
-        rows = []
-        for item in values:
-            if "from" not in item or "value" not in item:
-                raise ApplicationError(_("Each value of %(name)s needs from and value.") % {"name": name},
-                                       code="parameter_invalid", field=name)
-            row = {"from": _yaml_value("date", item["from"]), "value": _yaml_value(kind, item["value"])}
-            if item.get("note"):
-                row["note"] = str(item["note"])
-            rows.append(row)
-        params[name]["values"] = sorted(rows, key=lambda r: r["from"])
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120, default_flow_style=False)
-
-
-def parameter_values_set(source: str, edits: list[tuple[str, str, dt.date | None]]) -> dict[str, list[dict]]:
-    """Turn ``name=value[@from]`` edits (as the CLI takes them) into whole value lists for
-    ``document_with_parameters``: without a date the value holds from the parameter's first date on (replacing
-    every value); with one, values from that date on are replaced and earlier ones kept."""
-    data = yaml.safe_load(source) or {}
-    params = data.get("parameters") or {}
-    out: dict[str, list[dict]] = {}
-    for name, value, start in edits:
-        if name not in params:
-            raise ApplicationError(_("Unknown parameter %(name)s.") % {"name": name}, code="parameter_unknown",
-                                   field=name)
-        current = out.get(name) or [dict(v) for v in params[name].get("values") or []]
-        first = min((_yaml_value("date", v["from"]) for v in current), default=None)
-        if start is None:
-            start = first or dt.date(1970, 1, 1)
-            current = []
-        else:
-            current = [v for v in current if _yaml_value("date", v["from"]) < start]
-        current.append({"from": start, "value": value})
-        out[name] = current
-    return out
-
-
-_VERSION_LINE = re.compile(r"^version:[ \t]*\S+[ \t]*$", re.MULTILINE)
-
-
-def _with_version_number(source: str, number: int) -> str:
-    """An officer's full document gets the draft's number (its top-level ``version:`` line), formatting kept."""
-    return _VERSION_LINE.sub(f"version: {number}", source, count=1)
-
-
 # --- shipped policies ---------------------------------------------------------------------------------------------
-
-def _split_documents(text: str) -> list[str]:
-    parts = [p for p in _DOC_SEPARATOR.split(text) if p.strip() and not all(
-        ln.strip().startswith("#") or not ln.strip() for ln in p.splitlines())]
-    return [p.lstrip("\n") for p in parts]
-
-
-def shipped_documents(directory: Path | None = None) -> list[tuple[Path, str, EngineVersion]]:
-    """Every version in the shipped files, with its own document text; raises PolicyError on a bad file."""
-    out = []
-    for path in sorted((directory or SHIPPED_DIR).glob("*.yaml")):
-        for text in _split_documents(path.read_text(encoding="utf-8")):
-            (version,) = parse_documents(text)
-            out.append((path, text, version))
-    return out
-
 
 def policy_sync_shipped(*, actor=None, directory: Path | None = None) -> dict[str, list[str]]:
     """Load the shipped policy files as published versions where the version (code + number) is not stored yet.
@@ -284,7 +180,7 @@ def policy_sync_shipped(*, actor=None, directory: Path | None = None) -> dict[st
     result: dict[str, list[str]] = {"created": [], "unchanged": [], "changed": [], "invalid": []}
     for path in sorted((directory or SHIPPED_DIR).glob("*.yaml")):
         try:
-            docs = [(text, parse_documents(text)[0]) for text in _split_documents(path.read_text(encoding="utf-8"))]
+            docs = [(text, parse_documents(text)[0]) for text in split_documents(path.read_text(encoding="utf-8"))]
         except PolicyError as exc:
             result["invalid"].append(f"{path.name}: {exc}")
             continue
@@ -295,9 +191,16 @@ def policy_sync_shipped(*, actor=None, directory: Path | None = None) -> dict[st
                 result["unchanged" if stored.source.strip() == text.strip() else "changed"].append(label)
                 continue
             with transaction.atomic():
-                policy, _created = Policy.objects.get_or_create(
-                    code=version.code, defaults={"title_zh": version.title.zh, "title_en": version.title.en})
-                report = policy_version_check(text, code=version.code, number=version.version)
+                policy = Policy.objects.filter(code=version.code).first()
+                if policy is None and not version.owner:
+                    result["invalid"].append(f"{path.name}: {label}: " + _(
+                        "a new policy names the division that owns it (owner: 330100)"))
+                    continue
+                if policy is None:
+                    policy = Policy.objects.create(code=version.code, title_zh=version.title.zh,
+                                                   title_en=version.title.en, owner_division=version.owner)
+                report = policy_version_check(text, code=version.code, number=version.version,
+                                              owner=policy.owner_division)
                 if not report.ok:
                     result["invalid"].append(f"{path.name}: {label}: " + "; ".join(
                         f"line {p['line']}: {p['message']}" for p in report.problems))
@@ -319,13 +222,24 @@ def _user(actor):
     return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
 
 
-# --- drafts, publishing, retiring ---------------------------------------------------------------------------------
+# --- who may change a policy, drafts -------------------------------------------------------------------------------
+
+def ensure_may_change(actor, policy: Policy) -> None:
+    """Refuse (403) unless ``actor`` is an officer whose scope covers the division owning ``policy``."""
+    ensure_role(actor, Role.OFFICER)
+    if not policy_covered_by(actor, policy):
+        raise PermissionDeniedError(
+            _("%(code)s belongs to division %(owner)s: only officers whose scope covers it may change it.") % {
+                "code": policy.code, "owner": policy.owner_division}, code="policy_scope")
+
 
 def policy_draft_create(*, actor, version: PolicyVersion, parameter_values: dict[str, list[dict]] | None = None,
                         source: str | None = None) -> PolicyVersion:
     """A new draft of ``version``'s policy, numbered max + 1 and based on ``version``: its document with the
     given parameter values (each parameter's whole list of ``{from, value}``), or the given ``source``.
-    Refused (ApplicationError ``policy_invalid`` with ``extra.problems``) when the result does not validate."""
+    Refused (ApplicationError ``policy_invalid`` with ``extra.problems``) when the result does not validate, and
+    (403 ``policy_scope``) unless the actor's scope covers the policy's owner."""
+    ensure_may_change(actor, version.policy)
     with transaction.atomic():
         policy = Policy.objects.select_for_update().get(pk=version.policy_id)
         number = (policy.versions.aggregate(n=Max("version"))["n"] or 0) + 1
@@ -334,8 +248,9 @@ def policy_draft_create(*, actor, version: PolicyVersion, parameter_values: dict
         elif parameter_values:
             text = document_with_parameters(source, parameter_values, version=number)
         else:
-            text = _with_version_number(source, number)
-        report = policy_version_check(text, code=policy.code, number=number, replaces=version)
+            text = with_version_number(source, number)
+        report = policy_version_check(text, code=policy.code, number=number, replaces=version,
+                                      owner=policy.owner_division)
         if not report.ok:
             _refuse(report)
         engine = report.version
@@ -353,13 +268,13 @@ def policy_draft_create(*, actor, version: PolicyVersion, parameter_values: dict
 
 def policy_draft_update(*, actor, draft: PolicyVersion, source: str) -> PolicyVersion:
     """Replace a draft's document; refused when the draft is no longer a draft or the new text does not validate
-    (nothing changes then)."""
+    (nothing changes then), and unless the actor's scope covers the policy's owner."""
+    ensure_may_change(actor, draft.policy)
     if draft.status != VersionStatus.DRAFT:
         raise ApplicationError(_("Only a draft can be edited."), code="not_draft")
-    source = _with_version_number(source, draft.version)
-    report = policy_version_check(source, code=draft.policy.code, number=draft.version,
-                                  replaces=draft.based_on) if draft.based_on else \
-        policy_version_check(source, code=draft.policy.code, number=draft.version)
+    source = with_version_number(source, draft.version)
+    report = policy_version_check(source, code=draft.policy.code, number=draft.version, replaces=draft.based_on,
+                                  owner=draft.policy.owner_division)
     if not report.ok:
         _refuse(report)
     with transaction.atomic():
@@ -374,49 +289,6 @@ def policy_draft_update(*, actor, draft: PolicyVersion, source: str) -> PolicyVe
         draft.save()
         _audit(actor=actor, version=draft, event="policy_draft_update", tests_passed=draft.tests_passed)
     return draft
-
-
-def policy_publish(*, actor, draft: PolicyVersion) -> PolicyVersion:
-    """Publish a draft: checked again now, refused unless it validates and every one of its test cases passes.
-    The version it is based on, when published, is retired in the same transaction."""
-    if draft.status != VersionStatus.DRAFT:
-        raise ApplicationError(_("Only a draft can be published."), code="not_draft")
-    report = policy_version_check(draft)
-    if not report.ok:
-        _refuse(report)
-    if not report.tests_passed:
-        failing = [c["name"] for c in report.cases if not c["passed"]]
-        raise ApplicationError(
-            _("%(n)s test case(s) fail: %(names)s") % {"n": len(failing), "names": "; ".join(failing)},
-            code="tests_failed", extra={"cases": [c for c in report.cases if not c["passed"]]})
-    now = timezone.now()
-    with transaction.atomic():
-        draft = PolicyVersion.objects.select_for_update().select_related("policy").get(pk=draft.pk)
-        if draft.status != VersionStatus.DRAFT:
-            raise ApplicationError(_("Only a draft can be published."), code="not_draft")
-        base = draft.based_on
-        if base is not None and base.status == VersionStatus.PUBLISHED:
-            base.status, base.retired_by, base.retired_at = VersionStatus.RETIRED, _user(actor), now
-            base.save(update_fields=["status", "retired_by", "retired_at", "updated_at"])
-            _audit(actor=actor, version=base, event="policy_retire", replaced_by=draft.version)
-        draft.status, draft.published_by, draft.published_at = VersionStatus.PUBLISHED, _user(actor), now
-        _store_report(draft, report)
-        draft.save()
-        _audit(actor=actor, version=draft, event="policy_publish",
-               retired=base.version if base is not None else None)
-    return draft
-
-
-def policy_retire(*, actor, version: PolicyVersion) -> PolicyVersion:
-    """Take a published version out of force (nobody is evaluated under it any more)."""
-    with transaction.atomic():
-        version = PolicyVersion.objects.select_for_update().select_related("policy").get(pk=version.pk)
-        if version.status != VersionStatus.PUBLISHED:
-            raise ApplicationError(_("Only a published version can be retired."), code="not_published")
-        version.status, version.retired_by, version.retired_at = VersionStatus.RETIRED, _user(actor), timezone.now()
-        version.save(update_fields=["status", "retired_by", "retired_at", "updated_at"])
-        _audit(actor=actor, version=version, event="policy_retire")
-    return version
 
 
 # --- objections ---------------------------------------------------------------------------------------------------
@@ -462,12 +334,6 @@ def objection_answer(*, actor, objection: Objection, answer: str) -> Objection:
                      detail={"event": "objection_answer", "policy_id": objection.policy_id})
         talent_user = objection.talent.user_id
         if talent_user:
-            from django.conf import settings
-            from django.urls import reverse
-            from django.utils import translation
-
-            from talentpool.core.notices import Message, notify
-
             with translation.override(settings.LANGUAGE_CODE):
                 title = _("The talent office answered your objection on %(policy)s") % {
                     "policy": objection.policy.title_zh}
