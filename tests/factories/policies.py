@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 
-def publish_living_policy(*, owner: str = "330100"):
+def publish_living_policy(*, owner: str = "330100", delivery: str = "bank_transfer"):
     """The living subsidy version in force now, stored as published; returns the PolicyVersion. ``owner`` is the
-    division that owns it (the shipped document says the city, 330100; a district makes scope tests simple)."""
+    division that owns it (the shipped document says the city, 330100; a district makes scope tests simple);
+    ``delivery`` its channel (``in_kind`` turns it into a benefit issued in kind, for the ledger's tests)."""
     from talentpool.engines.policy import parse_documents
     from talentpool.policies.documents import SHIPPED_DIR, split_documents
     from talentpool.policies.models import Policy, PolicyVersion
 
     text = split_documents((SHIPPED_DIR / "hz-graduate-living.yaml").read_text(encoding="utf-8"))[-1]
-    text = text.replace("owner: 330100", f"owner: {owner}", 1)
+    text = text.replace("owner: 330100", f"owner: {owner}", 1).replace("delivery: bank_transfer",
+                                                                       f"delivery: {delivery}", 1)
     (doc,) = parse_documents(text)
     policy = Policy.objects.create(code=doc.code, title_zh=doc.title.zh, title_en=doc.title.en, owner_division=owner)
     return PolicyVersion.objects.create(policy=policy, version=doc.version, status="published", source=text,

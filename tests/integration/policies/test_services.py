@@ -6,7 +6,11 @@ import pytest
 
 from talentpool.core.errors import ApplicationError
 from talentpool.core.models import AuditEvent
-from talentpool.policies.approvals import policy_approval_approve, policy_publish_request, policy_retire_request
+from talentpool.policies.approvals import (
+    policy_approval_approve,
+    policy_publish_request,
+    policy_retire_request,
+)
 from talentpool.policies.documents import SHIPPED_DIR
 from talentpool.policies.models import PolicyVersion, VersionStatus
 from talentpool.policies.services import (

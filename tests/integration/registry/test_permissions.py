@@ -49,6 +49,7 @@ PAGES = [
     ("post", "/policies/approvals/{approval}/approve/", {"officer": 302, "officer_other": 404}),
     ("post", "/policies/approvals/{approval}/decline/", {"officer": 302, "officer_other": 404}),
     ("get", "/policies/explain/{talent}/{code}/", {"officer": 200, "officer_other": 404}),
+    ("get", "/policies/in-kind/", {"officer": 200, "officer_other": 200}),
     ("get", "/policies/{code}/", {"officer": 200, "officer_other": 200, "admin": 200}),
     ("get", "/policies/{code}/drafts/new/", {"officer": 200, "officer_other": 403}),
     ("get", "/accounts/users/", {"admin": 200}),
@@ -223,4 +224,5 @@ OTHER_APPS_API: set[str] = {  # tests/integration/policies/test_api_and_cli.py h
     "/api/v1/policies/versions/{pk}/retire", "/api/v1/policies/{code}", "/api/v1/policies/{code}/drafts",
     "/api/v1/policies/{code}/whatif", "/api/v1/policies/{code}/explain", "/api/v1/policies/approvals",
     "/api/v1/policies/approvals/{pk}/approve", "/api/v1/policies/approvals/{pk}/decline",
+    "/api/v1/policies/in-kind", "/api/v1/policies/in-kind/issue",  # tests/integration/payments/test_in_kind.py
 }
