@@ -50,6 +50,7 @@ from .models import (
     InsuranceRecord,
     Talent,
 )
+from .signals import import_finished
 
 SLEEP_AFTER_CHUNK_ENV = "TALENTPOOL_IMPORT_SLEEP_AFTER_CHUNK"  # seconds; lets the crash test kill mid-import
 OFFICE_ROLES = (Role.OFFICER, Role.ADMIN)
@@ -555,6 +556,7 @@ def import_job_run(*, job_id: int, progress: ProgressCallback | None = None) -> 
     if job.rows_done >= total and job.status == ImportStatus.RUNNING:
         job.status, job.finished_at = ImportStatus.DONE, timezone.now()
         job.save(update_fields=["status", "finished_at"])
+        import_finished.send(sender=ImportJob, job=job)
     return job
 
 
