@@ -5,7 +5,6 @@ in the recruitment overview."""
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 from factories.world import build_world
 
 from talentpool.recruitment import services
@@ -14,6 +13,11 @@ from talentpool.recruitment.models import Application, Job
 from talentpool.registry.models import Employment
 
 pytestmark = pytest.mark.browser
+
+# Explicit dates, far enough ahead to stay in the future: the test reads no clock. (The server's clock is not
+# moved with time-machine here: Chromium judges cookie expiry by the real one.)
+INTERVIEW_DAY = dt.date(2099, 3, 10)
+START_DAY = dt.date(2099, 4, 1)
 
 
 @pytest.fixture
@@ -72,19 +76,19 @@ def test_enterprise_posts_ranks_interviews_and_hires_talent_applies_officer_sees
     page.goto(f"/recruitment/my-jobs/{job.pk}/pipeline/")
     shot(page, "pipeline")
     page.click(f"#kanban [data-application='{app.pk}'] a")
-    day = timezone.localdate() + dt.timedelta(days=3)
-    page.fill("#starts_at", f"{day.isoformat()}T10:00")
-    page.fill("#ends_at", f"{day.isoformat()}T11:00")
+    page.fill("#starts_at", f"{INTERVIEW_DAY.isoformat()}T10:00")
+    page.fill("#ends_at", f"{INTERVIEW_DAY.isoformat()}T11:00")
     page.fill("#video_link", "https://meeting.example.com/abc")
     page.fill("#interviewers", "张经理, 王总监")
     page.click("#interview-form button[type=submit]")
     shot(page, "interview-scheduled")
     assert page.locator("#app-stage").get_attribute("data-stage") == "interview"
-    page.fill("#start_date", (timezone.localdate() + dt.timedelta(days=30)).isoformat())
+    page.fill("#start_date", START_DAY.isoformat())
     page.click("#hire")
     shot(page, "hired")
     assert page.locator("#app-stage").get_attribute("data-outcome") == "hired"
-    assert Employment.objects.filter(talent=world.talent, enterprise=job.enterprise, position=job.title).exists()
+    assert Employment.objects.filter(talent=world.talent, enterprise=job.enterprise, position=job.title,
+                                     start_date=START_DAY).exists()
 
     page.context.clear_cookies()
     login(page, world.talent_user)

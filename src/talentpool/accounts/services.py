@@ -57,3 +57,28 @@ def user_unlock(*, actor, user: User, request=None) -> int:
         audit_record(actor=actor, action=AuditAction.UNLOCK, target=f"user:{user.pk}", request=request,
                      detail={"attempts_cleared": removed})
     return removed
+
+
+# --- demo accounts (the ``demo`` command, run by the operator: no acting user) -------------------------------------
+
+DEMO_USER_DEFAULTS = {"enterprise_id": None, "scope_division": "", "is_service_officer": False,
+                      "is_payment_officer": False, "is_staff": False, "is_superuser": False}
+
+
+def demo_user_put(*, username: str, password_hash: str, **attrs) -> User:
+    """Create or reset one demo login: active, the given hashed password, the role and bindings in ``attrs``
+    (anything not given goes back to its default, so a login reused from an earlier demo holds nothing stale)."""
+    user = User.objects.filter(username=username).first() or User(username=username)
+    user.password = password_hash
+    user.is_active = True
+    for attr, value in (DEMO_USER_DEFAULTS | attrs).items():
+        setattr(user, attr, value)
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user
+
+
+def demo_users_delete(usernames) -> int:
+    """Delete the demo logins (their audit events keep the username)."""
+    deleted, _counts = User.objects.filter(username__in=list(usernames)).delete()
+    return deleted

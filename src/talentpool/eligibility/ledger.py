@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from talentpool.engines.policy.evaluate import LEDGER_SCHEMA
 
-from .models import COMMITTED, Entitlement, EntitlementEvent, Kind
+from .models import COMMITTED, Entitlement, EntitlementEvent, Kind, Status
 
 CHUNK = 2000
 
@@ -107,3 +107,15 @@ def entitlements_move(ids: list[int], *, expect: Iterable[str], to: str, actor=N
                                  batch=batch, reason=reason[:300]) for pk, status in rows])
             moved += found
     return moved
+
+
+def entitlement_correction_add(line: Entitlement, *, amount, reason: str, flag: str) -> Entitlement:
+    """A correction line for a paid line's difference (``amount``), a candidate that needs review like any other.
+    The caller (payments' ``entitlement_correct``) has checked the actor and records the audit event in the same
+    transaction."""
+    return Entitlement.objects.create(
+        subject=line.subject, talent_id=line.talent_id, policy_id=line.policy_id,
+        policy_version_id=line.policy_version_id, instalment=line.instalment, instalment_id=line.instalment_id,
+        kind=Kind.CORRECTION, corrects=line, amount=amount, due=timezone.localdate(), status=Status.CANDIDATE,
+        reason=reason, explanation=line.explanation, degree=line.degree, district=line.district, tier=line.tier,
+        review_required=True, assigned_to=None, flag=flag)

@@ -30,7 +30,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 import duckdb
 import pyarrow as pa
@@ -275,6 +275,119 @@ def _routes(scope: str) -> Callable[[int, str, bool], int | None]:
     return route
 
 
+class LiveLine(NamedTuple):
+    """A line of the ledger that a run may supersede, withdraw or flag."""
+
+    id: int
+    talent_id: int
+    amount: Decimal
+    status: str
+
+
+@dataclass
+class Reconciled:
+    """What a run does to one policy's ledger: new lines (each with the candidate it supersedes, if any),
+    candidates to withdraw, committed lines whose amount changed (flagged for a person to look at)."""
+
+    creates: list[tuple[Due, int | None]] = field(default_factory=list)
+    withdraw: list[int] = field(default_factory=list)
+    flags: list[tuple[int, str]] = field(default_factory=list)
+    unchanged: int = 0
+
+
+def _live_lines(policy_id: int) -> tuple[dict[tuple[str, int], LiveLine], set[int]]:
+    """The policy's live lines by (subject, instalment), and every talent with any line of it."""
+    existing: dict[tuple[str, int], LiveLine] = {}
+    talents_with_lines: set[int] = set()
+    for lid, subj, inst, tid, amount, status in (
+            Entitlement.objects.filter(policy_id=policy_id, kind=Kind.ENTITLEMENT,
+                                       status__in=[*LIVE, Status.WITHDRAWN, Status.SUPERSEDED])
+            .values_list("id", "subject", "instalment", "talent_id", "amount", "status")):
+        talents_with_lines.add(tid)
+        if status in LIVE:
+            existing[(subj, inst)] = LiveLine(lid, tid, amount, status)
+    return existing, talents_with_lines
+
+
+def _reconcile(run: Run, oc: PolicyOutcome, existing: dict[tuple[str, int], LiveLine],
+               in_scope: set[int]) -> Reconciled:
+    out = Reconciled()
+    for d in oc.due:
+        found = existing.get((d.subject, d.instalment))
+        if found is None:
+            out.creates.append((d, None))
+        elif found.amount == d.amount:
+            out.unchanged += 1
+        elif found.status == Status.CANDIDATE:
+            out.creates.append((d, found.id))
+        else:
+            out.unchanged += 1
+            out.flags.append((found.id, f"run {run.pk}: {d.amount:.2f} computed, {found.amount:.2f} on the line"))
+    due_keys = {(d.subject, d.instalment) for d in oc.due}
+    out.withdraw = [line.id for key, line in existing.items()
+                    if line.status == Status.CANDIDATE and line.talent_id in in_scope and key not in due_keys
+                    and oc.verdict_of.get(line.talent_id) in ("no", "excluded")]
+    return out
+
+
+@dataclass
+class RunInputs:
+    """What every policy of a run reads: the facts, the ledger, the people in scope, routing."""
+
+    facts: pa.Table
+    ledger: pa.Table
+    in_scope: set[int]
+    info: dict[int, dict]
+    route: Callable[[int, str, bool], int | None]
+
+
+def _write_policy(run: Run, oc: PolicyOutcome, inputs: RunInputs, progress: Callable[[int], None]) -> Counter:
+    """Write one policy's changes to the ledger in chunks; returns its counts."""
+    existing, talents_with_lines = _live_lines(oc.row.policy_id)
+    plan = _reconcile(run, oc, existing, inputs.in_scope)
+    stats = Counter(unchanged=plan.unchanged)
+    snapshots = _snapshots(inputs.facts, inputs.ledger, oc, sorted({d.talent_id for d, _ in plan.creates}))
+    for start in range(0, len(plan.creates), CHUNK):
+        chunk = plan.creates[start:start + CHUNK]
+        stats += _write_chunk(run, oc, chunk, snapshots, inputs.info, inputs.route, talents_with_lines)
+        progress(len(chunk))
+        if SLEEP_AFTER_CHUNK:
+            time.sleep(SLEEP_AFTER_CHUNK)
+    for start in range(0, len(plan.withdraw), CHUNK):
+        stats["withdrawn"] += _withdraw(run, plan.withdraw[start:start + CHUNK])
+    for lid, note in plan.flags:
+        Entitlement.objects.filter(pk=lid).update(changed=True, flag=note[:300])
+    stats["flagged"] = len(plan.flags)
+    return stats
+
+
+def _policy_report(run: Run, oc: PolicyOutcome, stats: Counter) -> dict[str, Any]:
+    amount_new = Entitlement.objects.filter(run=run, policy_id=oc.row.policy_id).aggregate(
+        s=Sum("amount"))["s"] or Decimal("0.00")
+    labels = {c.id: {"zh": c.label.zh, "en": c.label.en} for c in oc.compiled.version.criteria}
+    return {
+        "code": oc.row.policy.code, "version": oc.row.version, "version_id": oc.row.pk,
+        "title": {"zh": oc.compiled.version.title.zh, "en": oc.compiled.version.title.en},
+        "verdicts": oc.verdicts, "evaluated": sum(oc.verdicts.values()), "due": len(oc.due), "new": stats["new"],
+        "superseded": stats["superseded"], "unchanged": stats["unchanged"], "withdrawn": stats["withdrawn"],
+        "flagged": stats["flagged"], "amount_new": f"{amount_new:.2f}",
+        "undecided": oc.verdicts.get("unknown", 0),
+        "undecided_by_criterion": [{"criterion": cid, "label": labels.get(cid, {}), "count": n}
+                                   for cid, n in oc.undecided_criteria.most_common()],
+        "undecided_sample": oc.undecided_sample,
+    }
+
+
+def _since_previous(previous: Run, policies: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per policy: how many were eligible and undecided in the previous run of the same scope, and now."""
+    before = {p["code"]: p for p in previous.report.get("policies", [])}
+    return [{"code": p["code"],
+             "eligible_before": sum(before.get(p["code"], {}).get("verdicts", {}).get(v, 0) for v in ELIGIBLE),
+             "eligible_now": sum(p["verdicts"].get(v, 0) for v in ELIGIBLE),
+             "undecided_before": before.get(p["code"], {}).get("undecided", 0), "undecided_now": p["undecided"]}
+            for p in policies]
+
+
 def _execute(run: Run, step: Callable[..., None]) -> None:
     step("facts", 0, 0, True)
     facts = registry_facts(as_of=run.as_of)
@@ -283,85 +396,31 @@ def _execute(run: Run, step: Callable[..., None]) -> None:
     ledger = ledger_table(households=facts.select(["talent_id", "household_id"]))
     step("evaluate", 0, facts.num_rows, True)
     outcomes = _outcomes(run, facts, ledger)
-    in_scope = set(facts.column("talent_id").to_pylist())
-    info = {r["talent_id"]: r for r in facts.select(["talent_id", "degree", "district", "tier"]).to_pylist()}
-    route = _routes(run.scope)
+    inputs = RunInputs(
+        facts=facts, ledger=ledger, in_scope=set(facts.column("talent_id").to_pylist()),
+        info={r["talent_id"]: r for r in facts.select(["talent_id", "degree", "district", "tier"]).to_pylist()},
+        route=_routes(run.scope))
     total_due = sum(len(o.due) for o in outcomes)
     step("write", 0, total_due, True)
-    report: dict[str, Any] = {"policies": []}
     previous = (Run.objects.filter(status=RunStatus.DONE, scope=run.scope).exclude(pk=run.pk)
                 .order_by("-finished_at", "-id").first())
     counts = Counter()
     written = 0
+
+    def progress(n: int) -> None:
+        nonlocal written
+        written += n
+        step("write", written, total_due)
+
+    policies = []
     for oc in outcomes:
-        policy_id = oc.row.policy_id
-        existing: dict[tuple[str, int], tuple] = {}
-        talents_with_lines: set[int] = set()
-        for line in (Entitlement.objects.filter(policy_id=policy_id, kind=Kind.ENTITLEMENT,
-                                                status__in=[*LIVE, Status.WITHDRAWN, Status.SUPERSEDED])
-                     .values_list("id", "subject", "instalment", "talent_id", "amount", "status")):
-            lid, subj, inst, tid, amount, status = line
-            talents_with_lines.add(tid)
-            if status in LIVE:
-                existing[(subj, inst)] = (lid, tid, amount, status)
-        stats = Counter()
-        creates: list[tuple[Due, int | None]] = []   # (due, id of the candidate it supersedes)
-        flags: list[tuple[int, str]] = []
-        for d in oc.due:
-            found = existing.get((d.subject, d.instalment))
-            if found is None:
-                creates.append((d, None))
-            elif found[2] == d.amount:
-                stats["unchanged"] += 1
-            elif found[3] == Status.CANDIDATE:
-                creates.append((d, found[0]))
-            else:
-                stats["unchanged"] += 1
-                flags.append((found[0], f"run {run.pk}: {d.amount:.2f} computed, {found[2]:.2f} on the line"))
-        due_keys = {(d.subject, d.instalment) for d in oc.due}
-        withdraw = [lid for (subj, inst), (lid, tid, _a, status) in existing.items()
-                    if status == Status.CANDIDATE and tid in in_scope and (subj, inst) not in due_keys
-                    and oc.verdict_of.get(tid) in ("no", "excluded")]
-        snapshots = _snapshots(facts, ledger, oc, sorted({d.talent_id for d, _ in creates}))
-        for start in range(0, len(creates), CHUNK):
-            chunk = creates[start:start + CHUNK]
-            stats += _write_chunk(run, oc, chunk, snapshots, info, route, talents_with_lines)
-            written += len(chunk)
-            step("write", written, total_due)
-            if SLEEP_AFTER_CHUNK:
-                time.sleep(SLEEP_AFTER_CHUNK)
-        for start in range(0, len(withdraw), CHUNK):
-            stats["withdrawn"] += _withdraw(run, withdraw[start:start + CHUNK])
-        for lid, note in flags:
-            Entitlement.objects.filter(pk=lid).update(changed=True, flag=note[:300])
-        stats["flagged"] = len(flags)
-        stats["amount_new"] = Entitlement.objects.filter(run=run, policy_id=policy_id).aggregate(
-            s=Sum("amount"))["s"] or Decimal("0.00")
-        evaluated = sum(oc.verdicts.values())
-        undecided = oc.verdicts.get("unknown", 0)
-        counts.update(evaluated=evaluated, undecided=undecided, new=stats["new"], unchanged=stats["unchanged"],
-                      withdrawn=stats["withdrawn"])
-        labels = {c.id: {"zh": c.label.zh, "en": c.label.en} for c in oc.compiled.version.criteria}
-        report["policies"].append({
-            "code": oc.row.policy.code, "version": oc.row.version, "version_id": oc.row.pk,
-            "title": {"zh": oc.compiled.version.title.zh, "en": oc.compiled.version.title.en},
-            "verdicts": oc.verdicts, "evaluated": evaluated, "due": len(oc.due), "new": stats["new"],
-            "superseded": stats["superseded"], "unchanged": stats["unchanged"], "withdrawn": stats["withdrawn"],
-            "flagged": stats["flagged"], "amount_new": f"{stats['amount_new']:.2f}",
-            "undecided": undecided,
-            "undecided_by_criterion": [{"criterion": cid, "label": labels.get(cid, {}), "count": n}
-                                       for cid, n in oc.undecided_criteria.most_common()],
-            "undecided_sample": oc.undecided_sample,
-        })
-    report["previous_run"] = previous.pk if previous else None
+        stats = _write_policy(run, oc, inputs, progress)
+        policies.append(_policy_report(run, oc, stats))
+        counts.update(evaluated=sum(oc.verdicts.values()), undecided=oc.verdicts.get("unknown", 0),
+                      new=stats["new"], unchanged=stats["unchanged"], withdrawn=stats["withdrawn"])
+    report: dict[str, Any] = {"policies": policies, "previous_run": previous.pk if previous else None}
     if previous:
-        before = {p["code"]: p for p in previous.report.get("policies", [])}
-        report["since_previous"] = [
-            {"code": p["code"], "eligible_before": sum(before.get(p["code"], {}).get("verdicts", {}).get(v, 0)
-                                                       for v in ELIGIBLE),
-             "eligible_now": sum(p["verdicts"].get(v, 0) for v in ELIGIBLE),
-             "undecided_before": before.get(p["code"], {}).get("undecided", 0), "undecided_now": p["undecided"]}
-            for p in report["policies"]]
+        report["since_previous"] = _since_previous(previous, policies)
     Run.objects.filter(pk=run.pk).update(
         status=RunStatus.DONE, finished_at=timezone.now(), report=report, phase="done", progress_done=total_due,
         progress_total=total_due, evaluated=counts["evaluated"], new=counts["new"], unchanged=counts["unchanged"],

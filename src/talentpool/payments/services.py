@@ -10,11 +10,11 @@ import hashlib
 import io
 import re
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Max, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -22,13 +22,13 @@ from django.utils.translation import gettext as _
 from stdnum import luhn
 
 from talentpool.accounts.models import Role
-from talentpool.core.audit import audit_record
+from talentpool.core.audit import audit_record, audited
 from talentpool.core.crypto import decrypt_text, encrypt_text
 from talentpool.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from talentpool.core.models import AuditAction
 from talentpool.core.notices import Message, notify
 from talentpool.core.permissions import ensure_role
-from talentpool.eligibility.ledger import chunked, entitlements_move
+from talentpool.eligibility.ledger import chunked, entitlement_correction_add, entitlements_move
 from talentpool.eligibility.models import (
     LIVE,
     REASON_BANK_RETURN,
@@ -41,13 +41,12 @@ from talentpool.eligibility.models import (
     Kind,
     Status,
 )
-from talentpool.engines.tabular.columns import Column, KindSpec
 from talentpool.engines.tabular.messages import FileProblem
-from talentpool.engines.tabular.normalise import cell_text, parse_date
 from talentpool.engines.tabular.reading import read_table
 
+from .bank_return import RETURN_SPEC, ReturnLine, bank_return_read
 from .models import BankAccount, BatchStatus, PaymentBatch, ReturnImport
-from .selectors import entitlements_visible_to
+from .selectors import batches_visible_to, entitlements_visible_to
 
 
 def two_person_above() -> Decimal:
@@ -94,6 +93,27 @@ class Outcome:
     note: str = ""
 
 
+class _Decision:
+    """The audit entry of a decision over many lines; ``lines`` records which moved (none: no event)."""
+
+    def __init__(self, entry):
+        self.entry = entry
+
+    def lines(self, moved: list[int]) -> list[int]:
+        self.entry.target = f"entitlements:{len(moved)}"
+        self.entry.detail.update({"count": len(moved), "first": moved[:20]})
+        self.entry.skip = not moved
+        return moved
+
+
+@contextmanager
+def _decided(actor, request, decision: str, **detail):
+    """One decision over lines: the moves, the notices (sent on commit) and the audit event in one transaction."""
+    with audited(actor=actor, action=AuditAction.ENTITLEMENT_DECISION, request=request,
+                 detail={"decision": decision, **detail}) as entry:
+        yield _Decision(entry)
+
+
 def _selected(actor, ids: list[int] | None, queryset: QuerySet | None) -> QuerySet[Entitlement]:
     qs = entitlements_visible_to(actor)
     if ids is not None:
@@ -115,12 +135,10 @@ def entitlements_approve(*, actor, ids: list[int] | None = None, queryset: Query
                if not review or (single and assignee in (None, actor.pk))]
     if single and rows and not allowed:
         raise PermissionDeniedError(_("This line is routed to another officer for manual review."))
-    moved = entitlements_move(allowed, expect=[Status.CANDIDATE], to=Status.APPROVED, actor=actor,
-                  extra={"decided_by_id": actor.pk, "decided_at": timezone.now()})
-    if moved:
+    with _decided(actor, request, "approve") as decision:
+        moved = decision.lines(entitlements_move(allowed, expect=[Status.CANDIDATE], to=Status.APPROVED, actor=actor,
+                                                 extra={"decided_by_id": actor.pk, "decided_at": timezone.now()}))
         _notify_lines(moved, "approved")
-        audit_record(actor=actor, action=AuditAction.ENTITLEMENT_DECISION, target=f"entitlements:{len(moved)}",
-                     request=request, detail={"decision": "approve", "count": len(moved), "first": moved[:20]})
     return Outcome(len(moved), len(rows) - len(moved),
                    _("lines for manual review are approved one by one") if len(rows) > len(moved) else "")
 
@@ -134,12 +152,10 @@ def entitlements_reject(*, actor, reason: str, ids: list[int] | None = None, que
     rows = list(_selected(actor, ids, queryset).filter(status=Status.CANDIDATE)
                 .values_list("pk", "review_required", "assigned_to_id"))
     allowed = [pk for pk, review, assignee in rows if not review or assignee in (None, actor.pk)]
-    moved = entitlements_move(allowed, expect=[Status.CANDIDATE], to=Status.REJECTED, actor=actor, reason=reason,
-                  extra={"decided_by_id": actor.pk, "decided_at": timezone.now(), "reason": reason[:300]})
-    if moved:
-        audit_record(actor=actor, action=AuditAction.ENTITLEMENT_DECISION, target=f"entitlements:{len(moved)}",
-                     request=request, detail={"decision": "reject", "count": len(moved), "reason": reason,
-                                              "first": moved[:20]})
+    with _decided(actor, request, "reject", reason=reason) as decision:
+        moved = decision.lines(entitlements_move(
+            allowed, expect=[Status.CANDIDATE], to=Status.REJECTED, actor=actor, reason=reason,
+            extra={"decided_by_id": actor.pk, "decided_at": timezone.now(), "reason": reason[:300]}))
     return Outcome(len(moved), len(rows) - len(moved))
 
 
@@ -147,11 +163,9 @@ def entitlements_reopen(*, actor, ids: list[int], request=None) -> Outcome:
     """Rejected lines go back to candidates (a decision reconsidered); the event keeps who and when."""
     _officer(actor)
     rows = list(entitlements_visible_to(actor).filter(pk__in=ids, status=Status.REJECTED).values_list("pk", flat=True))
-    moved = entitlements_move(rows, expect=[Status.REJECTED], to=Status.CANDIDATE, actor=actor, reason=REASON_REOPENED,
-                  extra={"reason": ""})
-    if moved:
-        audit_record(actor=actor, action=AuditAction.ENTITLEMENT_DECISION, target=f"entitlements:{len(moved)}",
-                     request=request, detail={"decision": "reopen", "count": len(moved), "first": moved[:20]})
+    with _decided(actor, request, "reopen") as decision:
+        moved = decision.lines(entitlements_move(rows, expect=[Status.REJECTED], to=Status.CANDIDATE, actor=actor,
+                                                 reason=REASON_REOPENED, extra={"reason": ""}))
     return Outcome(len(moved), len(ids) - len(moved))
 
 
@@ -172,21 +186,15 @@ def entitlement_correct(*, actor, line_id: int, amount: Decimal, reason: str, re
     if delta < 0:
         raise ApplicationError(_("Overpayments are recovered outside the platform; a correction only pays more."),
                                field="amount", code="negative_correction")
-    with transaction.atomic():
+    with audited(actor=actor, action=AuditAction.ENTITLEMENT_DECISION, target=f"entitlement:{line.pk}",
+                 subject_talent_id=line.talent_id, request=request,
+                 detail={"decision": "correct", "difference": f"{delta:.2f}", "reason": reason.strip()}):
         existing = Entitlement.objects.filter(corrects=line, kind=Kind.CORRECTION, status__in=LIVE).first()
         if existing is not None:  # one live correction per line (a database constraint too)
             raise ApplicationError(_("This line already has a correction (%(status)s).") % {
                 "status": existing.get_status_display()}, code="correction_exists")
-        fix = Entitlement.objects.create(
-            subject=line.subject, talent_id=line.talent_id, policy_id=line.policy_id,
-            policy_version_id=line.policy_version_id, instalment=line.instalment, instalment_id=line.instalment_id,
-            kind=Kind.CORRECTION, corrects=line, amount=delta, due=timezone.localdate(), status=Status.CANDIDATE,
-            reason=reason.strip()[:300], explanation=line.explanation, degree=line.degree, district=line.district,
-            tier=line.tier, review_required=True, assigned_to=None, flag=_("correction of %(ref)s") % {
-                "ref": line.reference})
-    audit_record(actor=actor, action=AuditAction.ENTITLEMENT_DECISION, target=f"entitlement:{line.pk}",
-                 subject_talent_id=line.talent_id, request=request,
-                 detail={"decision": "correct", "difference": f"{delta:.2f}", "reason": reason.strip()})
+        fix = entitlement_correction_add(line, amount=delta, reason=reason.strip()[:300], flag=_(
+            "correction of %(ref)s") % {"ref": line.reference})
     return fix
 
 
@@ -199,11 +207,9 @@ def entitlements_retry(*, actor, ids: list[int], request=None) -> Outcome:
     failed_at = dict(EntitlementEvent.objects.filter(entitlement_id__in=[r[0] for r in rows], to_status=Status.FAILED)
                      .values("entitlement_id").annotate(at=Max("at")).values_list("entitlement_id", "at"))
     ready = [pk for pk, updated in rows if updated is not None and updated > failed_at.get(pk, updated)]
-    moved = entitlements_move(ready, expect=[Status.FAILED], to=Status.APPROVED, actor=actor,
-                  reason=REASON_RETRY, extra={"batch_id": None})
-    if moved:
-        audit_record(actor=actor, action=AuditAction.ENTITLEMENT_DECISION, target=f"entitlements:{len(moved)}",
-                     request=request, detail={"decision": "retry", "count": len(moved), "first": moved[:20]})
+    with _decided(actor, request, "retry") as decision:
+        moved = decision.lines(entitlements_move(ready, expect=[Status.FAILED], to=Status.APPROVED, actor=actor,
+                                                 reason=REASON_RETRY, extra={"batch_id": None}))
     return Outcome(len(moved), len(rows) - len(moved),
                    _("the talent has not updated the bank account since the failure") if len(rows) > len(moved) else "")
 
@@ -226,7 +232,7 @@ def batch_create(*, actor, ids: list[int] | None = None, queryset: QuerySet | No
         raise ApplicationError(_("No approved lines with a bank account on file to put in a batch."),
                                code="nothing_to_batch")
     today = timezone.localdate()
-    with transaction.atomic():
+    with audited(actor=actor, action=AuditAction.PAYMENT_BATCH, request=request) as entry:
         batch = PaymentBatch.objects.create(number=f"new-{uuid.uuid4().hex[:18]}", scope=actor.scope_prefix,
                                             created_by=actor)
         batch.number = f"PB{today:%Y%m%d}-{batch.pk:06d}"  # from the key: two batches at once never collide
@@ -240,14 +246,12 @@ def batch_create(*, actor, ids: list[int] | None = None, queryset: QuerySet | No
         batch.line_count, batch.total = len(moved), total
         batch.status = BatchStatus.AWAITING_APPROVAL if total > two_person_above() else BatchStatus.READY
         batch.save(update_fields=["line_count", "total", "status"])
-    audit_record(actor=actor, action=AuditAction.PAYMENT_BATCH, target=f"batch:{batch.number}", request=request,
-                 detail={"action": "create", "lines": batch.line_count, "total": f"{batch.total:.2f}"})
+        entry.target = f"batch:{batch.number}"
+        entry.detail = {"action": "create", "lines": batch.line_count, "total": f"{batch.total:.2f}"}
     return batch
 
 
 def _batch_for(actor, batch_id: int) -> PaymentBatch:
-    from .selectors import batches_visible_to
-
     batch = batches_visible_to(actor).filter(pk=batch_id).first()
     if batch is None:
         raise NotFoundError()
@@ -257,7 +261,7 @@ def _batch_for(actor, batch_id: int) -> PaymentBatch:
 def batch_approve(*, actor, batch_id: int, request=None) -> PaymentBatch:
     """The second person: an officer other than the one who made the batch."""
     _officer(actor)
-    with transaction.atomic():
+    with audited(actor=actor, action=AuditAction.PAYMENT_BATCH, request=request) as entry:
         batch = _batch_for(actor, batch_id)
         batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.status != BatchStatus.AWAITING_APPROVAL:
@@ -267,25 +271,23 @@ def batch_approve(*, actor, batch_id: int, request=None) -> PaymentBatch:
                                         code="two_person_rule")
         batch.status, batch.approved_by, batch.approved_at = BatchStatus.READY, actor, timezone.now()
         batch.save(update_fields=["status", "approved_by", "approved_at"])
-    audit_record(actor=actor, action=AuditAction.PAYMENT_BATCH, target=f"batch:{batch.number}", request=request,
-                 detail={"action": "approve", "total": f"{batch.total:.2f}"})
+        entry.target, entry.detail = f"batch:{batch.number}", {"action": "approve", "total": f"{batch.total:.2f}"}
     return batch
 
 
 def batch_cancel(*, actor, batch_id: int, request=None) -> PaymentBatch:
     """A batch not yet sent: its lines go back to approved."""
     _officer(actor)
-    with transaction.atomic():
+    with audited(actor=actor, action=AuditAction.PAYMENT_BATCH, request=request, detail={"action": "cancel"}) as entry:
         batch = PaymentBatch.objects.select_for_update().get(pk=_batch_for(actor, batch_id).pk)
         if batch.status not in (BatchStatus.AWAITING_APPROVAL, BatchStatus.READY):
             raise ApplicationError(_("Only a batch not yet sent to the bank can be cancelled."), code="batch_state")
         ids = list(batch.lines.filter(status=Status.BATCHED).values_list("pk", flat=True))
-        entitlements_move(ids, expect=[Status.BATCHED], to=Status.APPROVED, actor=actor, batch=batch, reason=REASON_BATCH_CANCELLED,
-              extra={"batch_id": None})
+        entitlements_move(ids, expect=[Status.BATCHED], to=Status.APPROVED, actor=actor, batch=batch,
+                          reason=REASON_BATCH_CANCELLED, extra={"batch_id": None})
         batch.status = BatchStatus.CANCELLED
         batch.save(update_fields=["status"])
-    audit_record(actor=actor, action=AuditAction.PAYMENT_BATCH, target=f"batch:{batch.number}", request=request,
-                 detail={"action": "cancel"})
+        entry.target = f"batch:{batch.number}"
     return batch
 
 
@@ -336,20 +338,9 @@ def batch_file(*, actor, batch_id: int, fmt: str, request=None) -> tuple[str, by
     return name, out.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-RETURN_SPEC = KindSpec("bank_return", "回盘", "Bank return file", (
-    Column("reference", "参考号", "Line reference from the payment file", "E0000000001", required=True,
-           aliases=("reference", "ref", "流水参考号")),
-    Column("amount", "金额", "Amount the bank paid or tried to pay", "12500.00", required=True, aliases=("amount",)),
-    Column("result", "结果", "成功 (paid) or 失败 (failed)", "成功", required=True,
-           aliases=("result", "status", "处理结果", "状态")),
-    Column("reason", "原因", "The bank's reason for a failure", "账户已销户", aliases=("reason", "失败原因", "备注")),
-    Column("account", "账号", "Account number (checked when present)", "", aliases=("account",)),
-    Column("paid_on", "日期", "Date of payment", "2026-11-30", aliases=("date", "paid_on", "交易日期")),
-), ("reference",))
-
-_PAID_WORDS = {"成功", "已支付", "支付成功", "paid", "success", "ok", "s"}
-_FAILED_WORDS = {"失败", "支付失败", "退票", "failed", "fail", "f"}
-_REFERENCE = re.compile(r"^E(\d{10})$")
+def _account_number(line) -> str | None:
+    account = getattr(line.talent, "bank_account", None)
+    return decrypt_text(account.number_encrypted) if account is not None else None
 
 
 def batch_return_import(*, actor, batch_id: int, path, filename: str, request=None) -> ReturnImport:
@@ -367,83 +358,12 @@ def batch_return_import(*, actor, batch_id: int, path, filename: str, request=No
         table = read_table(path, spec=RETURN_SPEC, max_bytes=20 * 1024 * 1024)
     except FileProblem as exc:
         raise ApplicationError(exc.reason(_), code="file_invalid", field="file") from exc
-    lines = {line.pk: line for line in batch.lines.select_related("talent__bank_account")}
-    problems: list[dict] = []
-    first_row: dict[int, int] = {}
-    paid: dict[int, dt.date] = {}
-    failed: dict[int, str] = {}
-    unchanged = 0
-
-    def reject(row: int, column: str, value, reason: str) -> None:
-        problems.append({"row": row, "column": table.header_of(column), "value": cell_text(value)[:100],
-                         "reason": reason})
-
-    for row, cells in table.rows:
-        v = table.values(cells)
-        ref = cell_text(v.get("reference")).strip().upper()
-        m = _REFERENCE.match(ref)
-        pk = int(m.group(1)) if m else None
-        if pk is None:
-            reject(row, "reference", ref, _("not a line reference of a payment file (E followed by 10 digits)"))
-            continue
-        if pk in first_row:
-            reject(row, "reference", ref, _("this line appears again (first in row %(row)s)") % {"row": first_row[pk]})
-            continue
-        first_row[pk] = row
-        line = lines.get(pk)
-        if line is None:
-            reject(row, "reference", ref, _("no such line in batch %(batch)s") % {"batch": batch.number})
-            continue
-        try:
-            amount = Decimal(cell_text(v.get("amount")).replace(",", "").strip()).quantize(Decimal("0.01"))
-        except (InvalidOperation, ValueError):
-            reject(row, "amount", v.get("amount"), _("not an amount"))
-            continue
-        if amount != line.amount:
-            reject(row, "amount", v.get("amount"), _("%(found)s does not match the line's %(expected)s") % {
-                "found": f"{amount:.2f}", "expected": f"{line.amount:.2f}"})
-            continue
-        account_text = re.sub(r"\s", "", cell_text(v.get("account")))
-        if account_text:
-            account = getattr(line.talent, "bank_account", None)
-            if account is None or decrypt_text(account.number_encrypted) != account_text:
-                reject(row, "account", "****" + account_text[-4:], _("not the account the line was sent to"))
-                continue
-        word = cell_text(v.get("result")).strip().lower()
-        if word in _PAID_WORDS:
-            result = Status.PAID
-        elif word in _FAILED_WORDS:
-            result = Status.FAILED
-        else:
-            reject(row, "result", v.get("result"), _("the result must be 成功 (paid) or 失败 (failed)"))
-            continue
-        if line.status in (Status.PAID, Status.FAILED):
-            if line.status == result:
-                unchanged += 1
-            else:
-                reject(row, "result", v.get("result"), _("the line is already recorded as %(status)s; a return file "
-                                                         "cannot change it") % {"status": line.get_status_display()})
-            continue
-        if line.status != Status.BATCHED:
-            reject(row, "reference", ref, _("the line is %(status)s, not waiting for the bank") % {
-                "status": line.get_status_display()})
-            continue
-        if result == Status.PAID:
-            day = timezone.localdate()
-            if cell_text(v.get("paid_on")).strip():
-                try:
-                    day = parse_date(v.get("paid_on"))
-                except ValueError:
-                    reject(row, "paid_on", v.get("paid_on"), _("not a date"))
-                    continue
-            paid[pk] = day
-        else:
-            reason = cell_text(v.get("reason")).strip()
-            if not reason:
-                reject(row, "reason", "", _("a failed line needs the bank's reason"))
-                continue
-            failed[pk] = reason[:300]
-    with transaction.atomic():
+    lines = {line.pk: ReturnLine(amount=line.amount, status=line.status, status_label=line.get_status_display(),
+                                 account=_account_number(line)) for line in batch.lines.select_related(
+                                     "talent__bank_account")}
+    reading = bank_return_read(table, lines, batch_number=batch.number, today=timezone.localdate())
+    paid, failed, problems, unchanged = reading.paid, reading.failed, reading.problems, reading.unchanged
+    with audited(actor=actor, action=AuditAction.IMPORT, target=f"batch:{batch.number}", request=request) as entry:
         moved_paid: list[int] = []
         by_day: dict[dt.date, list[int]] = {}
         for pk, day in paid.items():
@@ -470,9 +390,8 @@ def batch_return_import(*, actor, batch_id: int, path, filename: str, request=No
             _notify_lines(moved_paid, "paid")
         if moved_failed:
             _notify_lines(moved_failed, "failed")
-    audit_record(actor=actor, action=AuditAction.IMPORT, target=f"batch:{batch.number}", request=request,
-                 detail={"file": "bank return", "paid": record.paid, "failed": record.failed,
-                         "rejected": record.rejected, "sha256": digest})
+        entry.detail = {"file": "bank return", "paid": record.paid, "failed": record.failed,
+                        "rejected": record.rejected, "sha256": digest}
     return record
 
 
@@ -500,9 +419,10 @@ def bank_account_set(*, actor, talent, holder: str, bank_name: str, number: str,
     if 16 <= len(number) <= 19 and not luhn.is_valid(number):
         raise ApplicationError(_("The card number's check digit is wrong; please copy it again."), field="number",
                                code="account_invalid")
-    account, _created = BankAccount.objects.update_or_create(talent=talent, defaults={
-        "holder": holder, "bank_name": bank_name[:100], "number_encrypted": encrypt_text(number),
-        "number_masked": account_number_masked(number), "updated_by": actor})
-    audit_record(actor=actor, action=AuditAction.BANK_ACCOUNT, target=f"talent:{talent.pk}",
-                 subject_talent_id=talent.pk, request=request, detail={"account": account.number_masked})
+    masked = account_number_masked(number)
+    with audited(actor=actor, action=AuditAction.BANK_ACCOUNT, target=f"talent:{talent.pk}",
+                 subject_talent_id=talent.pk, request=request, detail={"account": masked}):
+        account, _created = BankAccount.objects.update_or_create(talent=talent, defaults={
+            "holder": holder, "bank_name": bank_name[:100], "number_encrypted": encrypt_text(number),
+            "number_masked": masked, "updated_by": actor})
     return account

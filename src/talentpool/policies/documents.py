@@ -1,5 +1,5 @@
-"""Policy documents as text: the shipped files, splitting a file into its versions, and rewriting a document with
-new parameter values or a new version number. Plain functions on text, shared by the services and the selectors."""
+"""Policy documents as text: the shipped files split into one document per version, and a document rewritten with
+new parameter values. Plain helpers that services (writes) and selectors (reads) both use."""
 
 from __future__ import annotations
 
@@ -13,33 +13,10 @@ import yaml
 from django.utils.translation import gettext as _
 
 from talentpool.core.errors import ApplicationError
-from talentpool.engines.policy import PolicyVersion as EngineVersion
-from talentpool.engines.policy import parse_documents
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "shipped"
 _DOC_SEPARATOR = re.compile(r"^---[ \t]*$", re.MULTILINE)
 
-
-# --- shipped policies ---------------------------------------------------------------------------------------------
-
-def split_documents(text: str) -> list[str]:
-    """The documents of one file (its versions), each with its own text; comment-only parts are dropped."""
-    parts = [p for p in _DOC_SEPARATOR.split(text) if p.strip() and not all(
-        ln.strip().startswith("#") or not ln.strip() for ln in p.splitlines())]
-    return [p.lstrip("\n") for p in parts]
-
-
-def shipped_documents(directory: Path | None = None) -> list[tuple[Path, str, EngineVersion]]:
-    """Every version in the shipped files, with its own document text; raises PolicyError on a bad file."""
-    out = []
-    for path in sorted((directory or SHIPPED_DIR).glob("*.yaml")):
-        for text in split_documents(path.read_text(encoding="utf-8")):
-            (version,) = parse_documents(text)
-            out.append((path, text, version))
-    return out
-
-
-# --- editing a document -------------------------------------------------------------------------------------------
 
 def _yaml_value(kind: str, raw: Any) -> Any:
     """A parameter value as it should be written in the YAML (typed as the engine expects it)."""
@@ -100,32 +77,7 @@ def document_with_parameters(source: str, parameter_values: dict[str, list[dict[
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120, default_flow_style=False)
 
 
-def parameter_values_set(source: str, edits: list[tuple[str, str, dt.date | None]]) -> dict[str, list[dict]]:
-    """Turn ``name=value[@from]`` edits (as the CLI takes them) into whole value lists for
-    ``document_with_parameters``: without a date the value holds from the parameter's first date on (replacing
-    every value); with one, values from that date on are replaced and earlier ones kept."""
-    data = yaml.safe_load(source) or {}
-    params = data.get("parameters") or {}
-    out: dict[str, list[dict]] = {}
-    for name, value, start in edits:
-        if name not in params:
-            raise ApplicationError(_("Unknown parameter %(name)s.") % {"name": name}, code="parameter_unknown",
-                                   field=name)
-        current = out.get(name) or [dict(v) for v in params[name].get("values") or []]
-        first = min((_yaml_value("date", v["from"]) for v in current), default=None)
-        if start is None:
-            start = first or dt.date(1970, 1, 1)
-            current = []
-        else:
-            current = [v for v in current if _yaml_value("date", v["from"]) < start]
-        current.append({"from": start, "value": value})
-        out[name] = current
-    return out
-
-
-_VERSION_LINE = re.compile(r"^version:[ \t]*\S+[ \t]*$", re.MULTILINE)
-
-
-def with_version_number(source: str, number: int) -> str:
-    """An officer's full document gets the draft's number (its top-level ``version:`` line), formatting kept."""
-    return _VERSION_LINE.sub(f"version: {number}", source, count=1)
+def _split_documents(text: str) -> list[str]:
+    parts = [p for p in _DOC_SEPARATOR.split(text) if p.strip() and not all(
+        ln.strip().startswith("#") or not ln.strip() for ln in p.splitlines())]
+    return [p.lstrip("\n") for p in parts]

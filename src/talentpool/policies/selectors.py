@@ -33,7 +33,7 @@ from talentpool.engines.policy import (
 )
 from talentpool.engines.policy import PolicyVersion as EngineVersion
 
-from .documents import SHIPPED_DIR, document_with_parameters, split_documents
+from .documents import SHIPPED_DIR, _split_documents, document_with_parameters
 from .facts import registry_facts
 from .models import ApprovalStatus, Objection, Policy, PolicyApproval, PolicyVersion, VersionStatus
 
@@ -343,7 +343,7 @@ def policy_test_results(*, code: str | None = None, shipped_dir=None) -> list[Ca
     out: list[CaseOutcome] = []
     seen: set[tuple[str, int, str]] = set()
     for path in sorted((shipped_dir or SHIPPED_DIR).glob("*.yaml")):
-        for text in split_documents(path.read_text(encoding="utf-8")):
+        for text in _split_documents(path.read_text(encoding="utf-8")):
             try:
                 (doc,) = parse_documents(text)
             except (PolicyError, ValueError) as exc:

@@ -10,10 +10,12 @@ cannot be published.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
@@ -36,8 +38,7 @@ from talentpool.engines.policy import (
 )
 from talentpool.engines.policy import PolicyVersion as EngineVersion
 
-from .documents import SHIPPED_DIR, document_with_parameters, split_documents, with_version_number
-from .documents import parameter_values_set as parameter_values_set  # the CLI's edits, re-exported
+from .documents import SHIPPED_DIR, _split_documents, _yaml_value, document_with_parameters
 from .models import Objection, ObjectionStatus, Policy, PolicyVersion, VersionStatus
 from .selectors import policy_covered_by, policy_version_document
 
@@ -169,7 +170,50 @@ def _audit(*, actor, version: PolicyVersion, event: str, **detail: Any) -> None:
                  detail={"event": event, "policy": version.policy.code, "version": version.version, **detail})
 
 
+# --- editing a document -------------------------------------------------------------------------------------------
+
+def parameter_values_set(source: str, edits: list[tuple[str, str, dt.date | None]]) -> dict[str, list[dict]]:
+    """Turn ``name=value[@from]`` edits (as the CLI takes them) into whole value lists for
+    ``document_with_parameters``: without a date the value holds from the parameter's first date on (replacing
+    every value); with one, values from that date on are replaced and earlier ones kept."""
+    data = yaml.safe_load(source) or {}
+    params = data.get("parameters") or {}
+    out: dict[str, list[dict]] = {}
+    for name, value, start in edits:
+        if name not in params:
+            raise ApplicationError(_("Unknown parameter %(name)s.") % {"name": name}, code="parameter_unknown",
+                                   field=name)
+        current = out.get(name) or [dict(v) for v in params[name].get("values") or []]
+        first = min((_yaml_value("date", v["from"]) for v in current), default=None)
+        if start is None:
+            start = first or dt.date(1970, 1, 1)
+            current = []
+        else:
+            current = [v for v in current if _yaml_value("date", v["from"]) < start]
+        current.append({"from": start, "value": value})
+        out[name] = current
+    return out
+
+
+_VERSION_LINE = re.compile(r"^version:[ \t]*\S+[ \t]*$", re.MULTILINE)
+
+
+def _with_version_number(source: str, number: int) -> str:
+    """An officer's full document gets the draft's number (its top-level ``version:`` line), formatting kept."""
+    return _VERSION_LINE.sub(f"version: {number}", source, count=1)
+
+
 # --- shipped policies ---------------------------------------------------------------------------------------------
+
+def shipped_documents(directory: Path | None = None) -> list[tuple[Path, str, EngineVersion]]:
+    """Every version in the shipped files, with its own document text; raises PolicyError on a bad file."""
+    out = []
+    for path in sorted((directory or SHIPPED_DIR).glob("*.yaml")):
+        for text in _split_documents(path.read_text(encoding="utf-8")):
+            (version,) = parse_documents(text)
+            out.append((path, text, version))
+    return out
+
 
 def policy_sync_shipped(*, actor=None, directory: Path | None = None) -> dict[str, list[str]]:
     """Load the shipped policy files as published versions where the version (code + number) is not stored yet.
@@ -180,7 +224,7 @@ def policy_sync_shipped(*, actor=None, directory: Path | None = None) -> dict[st
     result: dict[str, list[str]] = {"created": [], "unchanged": [], "changed": [], "invalid": []}
     for path in sorted((directory or SHIPPED_DIR).glob("*.yaml")):
         try:
-            docs = [(text, parse_documents(text)[0]) for text in split_documents(path.read_text(encoding="utf-8"))]
+            docs = [(text, parse_documents(text)[0]) for text in _split_documents(path.read_text(encoding="utf-8"))]
         except PolicyError as exc:
             result["invalid"].append(f"{path.name}: {exc}")
             continue
@@ -248,7 +292,7 @@ def policy_draft_create(*, actor, version: PolicyVersion, parameter_values: dict
         elif parameter_values:
             text = document_with_parameters(source, parameter_values, version=number)
         else:
-            text = with_version_number(source, number)
+            text = _with_version_number(source, number)
         report = policy_version_check(text, code=policy.code, number=number, replaces=version,
                                       owner=policy.owner_division)
         if not report.ok:
@@ -272,7 +316,7 @@ def policy_draft_update(*, actor, draft: PolicyVersion, source: str) -> PolicyVe
     ensure_may_change(actor, draft.policy)
     if draft.status != VersionStatus.DRAFT:
         raise ApplicationError(_("Only a draft can be edited."), code="not_draft")
-    source = with_version_number(source, draft.version)
+    source = _with_version_number(source, draft.version)
     report = policy_version_check(source, code=draft.policy.code, number=draft.version, replaces=draft.based_on,
                                   owner=draft.policy.owner_division)
     if not report.ok:

@@ -41,6 +41,7 @@ from talentpool.engines.matching import (
     load_taxonomies,
     normalise_skills,
 )
+from talentpool.registry.demo import demo_employments_add
 from talentpool.registry.models import Education, Employment, Enterprise, Talent
 
 from .matching import live_index, rebuild_requested
@@ -240,9 +241,9 @@ def _applications(rng, jobs, talents, profiles, first_enterprise, hr, talent_use
             app.offer_sent_at = now - dt.timedelta(days=2)
             if app.stage == "hired":
                 app.offer_accepted_at = now - dt.timedelta(days=1)
-                employments.append(Employment(talent_id=app.talent_id, enterprise_id=app.job.enterprise_id,
-                                              start_date=app.offer_start_date, position=app.job.title[:100],
-                                              occupation_code=app.job.occupation_code, certified_at=now))
+                employments.append({"talent_id": app.talent_id, "enterprise_id": app.job.enterprise_id,
+                                    "start_date": app.offer_start_date, "position": app.job.title[:100],
+                                    "occupation_code": app.job.occupation_code, "certified_at": now})
         if app.job.enterprise_id == first_enterprise and rng.random() < 0.5:
             notes.append(ApplicationNote(application=app, author=hr, text=rng.choice(
                 ("简历匹配度高，建议安排面试。", "沟通顺畅，期望薪资略高。", "专业对口，可进入下一轮。"))))
@@ -255,7 +256,7 @@ def _applications(rng, jobs, talents, profiles, first_enterprise, hr, talent_use
     StageChange.objects.bulk_update(created, ["at"])
     ApplicationNote.objects.bulk_create(notes)
     Interview.objects.bulk_create(interviews)
-    for employment, app in zip(Employment.objects.bulk_create(employments, ignore_conflicts=False),
+    for employment, app in zip(demo_employments_add(employments),
                                [a for a in apps if a.stage == "hired"], strict=True):
         app.employment = employment
         hires += 1

@@ -10,7 +10,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from talentpool.reference.selectors import reference_names
+from talentpool.reference.selectors import division_name, reference_names
 
 
 def _name(kind: str, code: str) -> str:
@@ -113,8 +113,6 @@ class JobOut(Schema):
 
     @staticmethod
     def resolve_division_name(obj) -> str:
-        from talentpool.reference.selectors import division_name
-
         return division_name(obj.division)
 
     @staticmethod

@@ -21,6 +21,7 @@ from django.utils import timezone
 from talentpool.accounts.models import Role
 from talentpool.engines.matching import MatchIndex
 from talentpool.engines.vocab import division_prefix
+from talentpool.reference.selectors import reference_names
 from talentpool.registry.models import Cluster, Education, Talent
 
 from .matching import IndexPreparing, job_docs, live_index, match_index, match_reasons, talent_docs
@@ -376,8 +377,6 @@ def recruitment_overview(user, *, today: dt.date | None = None) -> dict[str, Any
     applications and where they stand, and the hires of this month."""
     if not (_role(user, Role.OFFICER) and user.scope_prefix):
         return {}
-    from talentpool.reference.selectors import reference_names
-
     today = today or timezone.localdate()
     jobs = jobs_visible_to(user)
     live = jobs.filter(pk__in=open_jobs(today).values("pk")).order_by()

@@ -30,6 +30,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from talentpool.accounts.models import Role, User
+from talentpool.accounts.services import demo_user_put, demo_users_delete
 from talentpool.core.errors import ApplicationError
 from talentpool.engines.demo import (
     DemoEnterprise,
@@ -199,7 +200,7 @@ def demo_reset() -> None:
     set null); a protecting reference (an HR user bound to an enterprise, say) stops the reset with its count.
     """
     with transaction.atomic():
-        User.objects.filter(username__in=DEMO_USERNAMES).delete()
+        demo_users_delete(DEMO_USERNAMES)
         own = set(REGISTRY_MODELS)
         for model in (Talent, Enterprise):
             for rel in model._meta.related_objects:
@@ -364,16 +365,12 @@ def _create_demo_users(*, district: str, talent_id: int, enterprise_id: int) -> 
     }
     for login in logins:
         # a user of that name left without a registry (an earlier demo whose registry was emptied) is reused
-        user = User.objects.filter(username=login.username).first() or User(username=login.username)
-        user.password = password
-        user.is_active = True
-        base = {"enterprise_id": None, "scope_division": "", "is_service_officer": False, "is_payment_officer": False,
-                "is_staff": False,
-                "is_superuser": False}
-        for attr, value in (base | specs[login.username]).items():
-            setattr(user, attr, value)
-        user.full_clean(exclude=["password"])
-        user.save()
+        user = demo_user_put(username=login.username, password_hash=password, **specs[login.username])
         if login.username == "talent":
             Talent.objects.filter(id=talent_id).update(user=user)
     return logins
+
+
+def demo_employments_add(rows: list[dict]) -> list[Employment]:
+    """Demo hires (recruitment's demo applications that reached 'hired'): certified employments, in order."""
+    return Employment.objects.bulk_create([Employment(**row) for row in rows])

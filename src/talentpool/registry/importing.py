@@ -28,6 +28,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transac
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
+from django_tasks import task
 
 from talentpool.accounts.models import Role
 from talentpool.core.audit import audit_record
@@ -37,6 +38,7 @@ from talentpool.core.models import AuditAction, ChangeRecord, ChangeSource
 from talentpool.engines.tabular import KINDS, Context, FileProblem, Problem, References, RowResult, read_table
 from talentpool.engines.tabular.reading import Table
 from talentpool.engines.tabular.validation import row_key, scope_prefix, validate_row
+from talentpool.reference.selectors import reference_codes, reference_names
 
 from .identity import talent_id_lookup, talent_identity_columns
 from .models import (
@@ -139,8 +141,6 @@ def import_job_create_from_path(*, actor, kind: str, path: str | os.PathLike[str
 # --- reference data -----------------------------------------------------------------------------------------------
 
 def import_references() -> References:
-    from talentpool.reference.selectors import reference_codes, reference_names
-
     return References(
         divisions=reference_codes("divisions"),
         universities=reference_codes("universities"),
@@ -571,8 +571,6 @@ def import_job_resume(*, actor, job: ImportJob) -> ImportJob:
 
 def import_job_enqueue(job: ImportJob) -> None:
     """Run the job as a background task once the surrounding transaction commits."""
-    from .tasks import import_job_run_task
-
     transaction.on_commit(lambda: import_job_run_task.enqueue(job_id=job.pk))
 
 
@@ -594,3 +592,10 @@ def import_error_rows(job: ImportJob) -> Iterator[tuple[int, str, str, str]]:
 
 def import_file_problem_rows(job: ImportJob) -> list[tuple[int, str, str, str]]:
     return [(0, "", job.filename, job.file_error)] if job.file_error else []
+
+
+@task()
+def import_job_run_task(job_id: int) -> dict:
+    """The background task of an import (safe to run twice: see ``import_job_run``)."""
+    job = import_job_run(job_id=job_id)
+    return {"id": job.pk, "status": job.status, "summary": job.summary_line}

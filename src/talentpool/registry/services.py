@@ -3,6 +3,8 @@ Each checks what the acting user may do itself, so no page, endpoint or command 
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -69,3 +71,36 @@ def employment_certify(*, actor, employment: Employment) -> Employment:
             changes={"certified_at": [None, employment.certified_at.isoformat()]},
         )
     return employment
+
+
+def employment_record_hire(*, actor, talent: Talent, start_date: dt.date, position: str, occupation_code: str,
+                           source_ref: str = "", request=None) -> tuple[Employment, bool]:
+    """An enterprise user records that its enterprise hired a talent from ``start_date``: the employment is
+    created (certified by the enterprise) or, when the record was already there, certified; the field history and
+    the audit event are written in the same transaction. The caller vouches for the hire itself (recruitment
+    calls this for an application to one of the enterprise's own jobs). Returns the record and whether it is
+    new."""
+    if not has_role(actor, Role.ENTERPRISE) or actor.enterprise_id is None:
+        raise PermissionDeniedError()
+    with audited(actor=actor, action=AuditAction.RECORD_CHANGE, subject_talent_id=talent.pk, request=request,
+                 detail={"event": "employment_hire", "source": source_ref}) as entry:
+        now = timezone.now()
+        employment, created = Employment.objects.get_or_create(
+            talent=talent, enterprise_id=actor.enterprise_id, start_date=start_date,
+            defaults={"position": position[:100], "occupation_code": occupation_code, "certified_at": now})
+        if created:
+            changes = {"enterprise": [None, actor.enterprise_id], "start_date": [None, start_date.isoformat()],
+                       "position": [None, employment.position], "occupation_code": [None, employment.occupation_code]}
+        elif not employment.certified_at:
+            employment.certified_at = now
+            employment.save(update_fields=["certified_at"])
+            changes = {"certified_at": [None, now.isoformat()]}
+        else:
+            changes = {}
+        if changes:
+            ChangeRecord.objects.create(actor=actor, source=ChangeSource.SYSTEM, source_ref=source_ref[:64],
+                                        entity="registry.employment", entity_id=employment.pk,
+                                        subject_talent_id=talent.pk, created=created, changes=changes)
+        entry.target = f"employment:{employment.pk}"
+        entry.detail["created"] = created
+    return employment, created

@@ -1,14 +1,9 @@
-"""Background tasks of the registry. With the default ImmediateBackend they run in-process on enqueue; with a
-worker backend they run there. Either way they are safe to run twice (see ``import_job_run``)."""
+"""Background tasks of the registry, defined beside their work (``importing``) and named here for callers that
+look for an app's tasks. With the default backend they run in-process on enqueue; with a worker backend they run
+there. Either way they are safe to run twice (see ``import_job_run``)."""
 
 from __future__ import annotations
 
-from django_tasks import task
+from .importing import import_job_run_task
 
-from .importing import import_job_run
-
-
-@task()
-def import_job_run_task(job_id: int) -> dict:
-    job = import_job_run(job_id=job_id)
-    return {"id": job.pk, "status": job.status, "summary": job.summary_line}
+__all__ = ["import_job_run_task"]

@@ -56,17 +56,17 @@ def _state():
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("method", "template", "allowed"), API, ids=[a[1] + ":" + a[0] for a in API])
 def test_api_matrix(client, world, make_user, role, method, template, allowed):
+    from talentpool.eligibility.services import objection_raise
     from talentpool.policies.approvals import policy_retire_request
-    from talentpool.policies.services import objection_create, policy_draft_create
+    from talentpool.policies.services import policy_draft_create
 
     v1 = publish_living_policy(owner="330106")
     draft = policy_draft_create(actor=world.officer, version=v1)
     approval = None
     if "{approval}" in template:  # a second Xihu officer asked to retire v1; the officer decides
         approval = policy_retire_request(actor=make_user("officer", scope_division="330106"), version=v1).pk
-    objection = objection_create(talent=world.talent, policy_code=CODE, message="请核实",
-                                 as_of=__import__("datetime").date(2025, 3, 1),
-                                 explanation={"policy": CODE, "verdict": "no"})
+    objection = objection_raise(talent=world.talent, policy_code=CODE, message="请核实",
+                                as_of=__import__("datetime").date(2025, 3, 1))
     users = {"talent": world.talent_user, "enterprise": world.hr, "officer": world.officer,
              "officer_other": world.officer_other, "admin": world.admin}
     if role != "anonymous":

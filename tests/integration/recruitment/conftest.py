@@ -3,7 +3,10 @@ enterprises, 李明's profile and applications (one with an interview, one with 
 did and did not let enterprises find them, and a partner with every scope.
 
 Each test gets a fresh match index in its own directory (nothing saved by a developer's ``match rebuild`` is
-loaded)."""
+loaded), and runs at ``NOW`` (the clock set with time-machine, moving on from there): dates in the tests are
+written from ``TODAY``, never read from the clock. ``NOW`` is 07:30 in Shanghai, when the UTC date is still the
+day before: a test or a service that took the date in the wrong zone would fail every time, not only in the
+evening."""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import timezone
+import time_machine
 from factories.world import World, build_world
 
 from talentpool.recruitment import services
@@ -22,6 +25,8 @@ from talentpool.reference.models import Division, Major, Occupation
 from talentpool.registry.models import Education
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+NOW = dt.datetime(2026, 3, 11, 7, 30, tzinfo=SHANGHAI)  # 2026-03-10 23:30 UTC
+TODAY = NOW.date()  # the office's (Asia/Shanghai) date, which the services use
 
 OCCUPATIONS = {
     "2-02-10-00": "信息和通信工程技术人员",
@@ -66,7 +71,8 @@ def reference_rows() -> None:
 
 
 def future(days: int = 1, hour: int = 10, minutes: int = 0) -> dt.datetime:
-    day = timezone.localdate() + dt.timedelta(days=days)
+    """A time ``days`` after ``TODAY``, in Shanghai."""
+    day = TODAY + dt.timedelta(days=days)
     return dt.datetime.combine(day, dt.time(hour, minutes), tzinfo=SHANGHAI)
 
 
@@ -82,6 +88,13 @@ class Recruitment:
     interview: Interview
     partner: Partner
     partner_key: str
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """The clock stands at ``NOW`` when the test starts (and moves on); ``clock.move_to(...)`` travels."""
+    with time_machine.travel(NOW) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)
@@ -101,7 +114,7 @@ def world(db) -> World:
 @pytest.fixture
 def rec(world) -> Recruitment:
     w = world
-    deadline = timezone.localdate() + dt.timedelta(days=30)
+    deadline = TODAY + dt.timedelta(days=30)
     job = services.job_create(actor=w.hr, status="open", deadline=deadline, **SOFTWARE_JOB)
     job_open = services.job_create(actor=w.hr, status="open", **ACCOUNTING_JOB)
     job_offer = services.job_create(actor=w.hr, status="open", **(SOFTWARE_JOB | {"title": "数据开发工程师"}))
@@ -121,7 +134,7 @@ def rec(world) -> Recruitment:
                                             interviewers=["张经理"])
     offer_application = services.apply(actor=w.talent_user, job_id=job_offer.pk)
     services.offer_make(actor=w.hr, application_id=offer_application.pk, salary=15000,
-                        start_date=timezone.localdate() + dt.timedelta(days=20))
+                        start_date=TODAY + dt.timedelta(days=20))
     partner, key = services.partner_create(actor=w.admin, name="杭州人才网",
                                            scopes=["jobs:read", "jobs:write", "candidates:read"],
                                            enterprise_id=w.hr.enterprise_id)

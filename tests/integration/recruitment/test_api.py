@@ -10,14 +10,13 @@ import datetime as dt
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 from icalendar import Calendar
 
 from talentpool.core.models import Notice
 from talentpool.recruitment import services
 from talentpool.registry.models import Employment
 
-from .conftest import SOFTWARE_JOB, future
+from .conftest import SOFTWARE_JOB, TODAY, future
 
 API = "/api/v1/recruitment"
 
@@ -91,7 +90,7 @@ def test_the_whole_journey(rec):
     assert [n["text"] for n in hr_view["notes"]] == ["技术面重点考察Python"]
     assert hr_view["history"][1]["actor"] == "hr"
 
-    start = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
+    start = (TODAY + dt.timedelta(days=30)).isoformat()
     offer = _post(hr, f"/applications/{app}/offer", {"start_date": start, "salary": 18000})
     assert offer.status_code == 200 and offer.json()["offer"]["salary"] == 18000
     assert _post(me, f"/me/applications/{app}/accept-offer").json()["offer"]["accepted_at"]

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
 from talentpool.recruitment import matching, services
 from talentpool.recruitment.matching import LiveIndex, match_index, talent_docs
@@ -14,7 +13,7 @@ from talentpool.recruitment.models import Application, ChangeKind, JobProfile, M
 from talentpool.recruitment.selectors import ranked_candidates, recommended_jobs
 from talentpool.registry.models import Education, Employment
 
-from .conftest import ACCOUNTING_JOB, SOFTWARE_JOB
+from .conftest import ACCOUNTING_JOB, NOW, SOFTWARE_JOB, TODAY
 
 
 def _job_ids(user, **kw) -> list[int]:
@@ -181,13 +180,12 @@ def test_a_saved_index_of_another_database_or_too_old_is_not_loaded(rec, setting
     assert fresh.last_build.source == "database"
 
 
-def test_jobs_whose_deadline_passes_close_at_the_change_of_day(rec, monkeypatch):
+def test_jobs_whose_deadline_passes_close_at_the_change_of_day(rec, clock):
     w = rec.world
-    services.job_update(actor=w.hr, job_id=rec.job_offer.pk, deadline=timezone.localdate())
+    services.job_update(actor=w.hr, job_id=rec.job_offer.pk, deadline=TODAY)
     index = match_index()
     assert rec.job_offer.pk in [m.id for m in index.jobs_for_talent(w.talent.pk, k=10)]
-    tomorrow = timezone.localdate() + dt.timedelta(days=1)
-    monkeypatch.setattr(matching.timezone, "localdate", lambda: tomorrow)
+    clock.move_to(NOW + dt.timedelta(days=1))
     index = match_index()
     assert rec.job_offer.pk not in [m.id for m in index.jobs_for_talent(w.talent.pk, k=10)]
     assert rec.job.pk in [m.id for m in index.jobs_for_talent(w.talent.pk, k=10)]  # deadline in 30 days

@@ -15,7 +15,6 @@ import re
 import pytest
 from django.db import transaction
 from django.test import Client
-from django.utils import timezone
 
 from talentpool.core.models import AuditEvent, Notice
 from talentpool.recruitment.matching import index_reset
@@ -31,7 +30,7 @@ from talentpool.recruitment.models import (
 )
 from talentpool.registry.models import Employment
 
-from .conftest import SOFTWARE_JOB, future
+from .conftest import SOFTWARE_JOB, TODAY, future
 
 API = "/api/v1/recruitment"
 ROLES = ["anonymous", "talent", "enterprise", "enterprise_other", "officer", "officer_other", "admin"]
@@ -42,7 +41,7 @@ KEY_ONLY: dict[str, int] = {}  # partner API: 401 for every session
 
 
 def _soon(days: int) -> str:
-    return (timezone.localdate() + dt.timedelta(days=days)).isoformat()
+    return (TODAY + dt.timedelta(days=days)).isoformat()
 
 
 STAGES = {"stages": [{"code": "applied", "zh": "已投递", "en": "Applied"},

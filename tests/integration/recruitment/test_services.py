@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 from django.utils.translation import gettext
 from icalendar import Calendar
 
@@ -26,9 +25,7 @@ from talentpool.recruitment.models import (
 from talentpool.recruitment.selectors import job_get, job_pipeline
 from talentpool.registry.models import Employment
 
-from .conftest import ACCOUNTING_JOB, SOFTWARE_JOB, future
-
-TODAY = dt.date.today
+from .conftest import ACCOUNTING_JOB, NOW, SOFTWARE_JOB, TODAY, future
 
 
 def _error(fn, **kwargs) -> ApplicationError:
@@ -159,7 +156,7 @@ def test_applying_needs_an_open_visible_job_before_its_deadline(rec):
     services.job_set_status(actor=w.hr, job_id=rec.job_open.pk, status="paused")
     assert _error(services.apply, actor=w.talent_user, job_id=rec.job_open.pk).code == "job_not_open"
     services.job_set_status(actor=w.hr, job_id=rec.job_open.pk, status="open")
-    Job.objects.filter(pk=rec.job_open.pk).update(deadline=TODAY() - dt.timedelta(days=1))
+    Job.objects.filter(pk=rec.job_open.pk).update(deadline=TODAY - dt.timedelta(days=1))
     assert _error(services.apply, actor=w.talent_user, job_id=rec.job_open.pk).code == "deadline_passed"
     Job.objects.filter(pk=rec.job_open.pk).update(deadline=None, hidden=True)
     with pytest.raises(NotFoundError):
@@ -216,8 +213,8 @@ def test_the_talent_withdraws_with_a_reason_and_its_interviews_are_cancelled(rec
 def test_another_enterprise_cannot_move_or_annotate_an_application(rec):
     w = rec.world
     for fn, kwargs in ((services.application_move, {"to": "screening"}), (services.note_add, {"text": "x"}),
-                       (services.offer_make, {"start_date": TODAY() + dt.timedelta(days=9)}),
-                       (services.hire, {"start_date": TODAY()})):
+                       (services.offer_make, {"start_date": TODAY + dt.timedelta(days=9)}),
+                       (services.hire, {"start_date": TODAY})):
         with pytest.raises(NotFoundError):
             fn(actor=w.hr_other, application_id=rec.application.pk, **kwargs)
     rec.application.refresh_from_db()
@@ -285,7 +282,7 @@ def test_interview_invitation_reschedule_and_cancel_in_ics(rec):
 
 
 BAD_SLOTS = [
-    ("starts in the past", {"starts_at": timezone.now() - dt.timedelta(hours=1)}, "starts_at"),
+    ("starts in the past", {"starts_at": NOW - dt.timedelta(hours=1)}, "starts_at"),
     ("ends before it starts", {"ends_at": future(2, 9)}, "ends_at"),
     ("longer than a working day", {"ends_at": future(2, 23)}, "ends_at"),
     ("no place and no link", {"location": "", "video_link": ""}, "location"),
@@ -342,7 +339,7 @@ def test_a_job_is_filled_only_when_hires_reach_the_headcount(rec):
 def test_hire_without_an_offer_needs_a_start_date(rec):
     error = _error(services.hire, actor=rec.world.hr, application_id=rec.application.pk)
     assert (error.field, error.code) == ("start_date", "required")
-    assert not Employment.objects.filter(talent=rec.world.talent, start_date__gte=TODAY()).exists()
+    assert not Employment.objects.filter(talent=rec.world.talent, start_date__gte=TODAY).exists()
     with pytest.raises(ApplicationError):
         services.application_move(actor=rec.world.hr, application_id=rec.application.pk, to="hired")
     rec.application.refresh_from_db()
@@ -352,7 +349,7 @@ def test_hire_without_an_offer_needs_a_start_date(rec):
 def test_offer_validation_and_acceptance(rec):
     w = rec.world
     error = _error(services.offer_make, actor=w.hr, application_id=rec.application.pk,
-                   start_date=TODAY() - dt.timedelta(days=1))
+                   start_date=TODAY - dt.timedelta(days=1))
     assert (error.field, error.code) == ("start_date", "in_past")
     error = _error(services.offer_accept, actor=w.talent_user, application_id=rec.application.pk)
     assert error.code == "no_offer"
@@ -425,3 +422,91 @@ def test_the_talent_accepts_an_interview_slot_and_a_move_asks_again(rec):
     services.interview_reschedule(actor=w.hr, interview_id=interview.pk, starts_at=future(4), ends_at=future(4, 11))
     interview.refresh_from_db()
     assert interview.confirmed_at is None
+
+
+# --- one way to write: the audit event in the change's own transaction ----------------------------------------------
+
+
+def _events(**filters) -> list[dict]:
+    return list(AuditEvent.objects.filter(**filters).order_by("pk").values("actor_username", "target", "detail"))
+
+
+def test_a_hire_writes_the_registry_through_its_service_with_both_audit_events(rec):
+    w = rec.world
+    last = AuditEvent.objects.latest("pk").pk
+    app = services.hire(actor=w.hr, application_id=rec.offer_application.pk)
+    employment = Employment.objects.get(pk=app.employment_id)
+    assert _events(pk__gt=last, subject_talent_id=w.talent.pk) == [
+        {"actor_username": "hr", "target": f"employment:{employment.pk}",
+         "detail": {"event": "employment_hire", "source": f"application:{app.pk}", "created": True}},
+        {"actor_username": "hr", "target": f"application:{app.pk}",
+         "detail": {"application": "hire", "employment": employment.pk, "start_date": str(TODAY + dt.timedelta(20)),
+                    "job_filled": False}}]
+
+
+def test_a_failing_audit_write_rolls_the_change_back(rec, monkeypatch):
+    w = rec.world
+
+    def broken(**kwargs):
+        raise RuntimeError("audit trail unavailable")
+
+    monkeypatch.setattr("talentpool.core.audit.audit_record", broken)
+    employments, notices = Employment.objects.count(), Notice.objects.count()
+    with pytest.raises(RuntimeError):
+        services.hire(actor=w.hr, application_id=rec.offer_application.pk)
+    with pytest.raises(RuntimeError):
+        services.partner_deactivate(actor=w.admin, partner_id=rec.partner.pk)
+    with pytest.raises(RuntimeError):
+        services.job_create(actor=w.hr, **ACCOUNTING_JOB)
+    rec.offer_application.refresh_from_db()
+    rec.partner.refresh_from_db()
+    assert rec.offer_application.outcome == "" and rec.partner.active
+    assert (Employment.objects.count(), Notice.objects.count(), Job.objects.count()) == (employments, notices, 4)
+
+
+def test_writes_that_were_not_audited_before_are_now(rec):
+    w, app, interview = rec.world, rec.application, rec.interview
+    note = services.note_add(actor=w.hr, application_id=app.pk, text="沟通顺畅")
+    services.interview_confirm(actor=w.talent_user, interview_id=interview.pk)
+    services.interview_confirm(actor=w.talent_user, interview_id=interview.pk)  # nothing changes: no event
+    services.interview_complete(actor=w.hr, interview_id=interview.pk)
+    assert [e["detail"] for e in _events(target=f"application:{app.pk}", detail__application="note")] == [
+        {"application": "note", "note": note.pk}]
+    assert [(e["actor_username"], e["detail"]) for e in _events(target=f"interview:{interview.pk}")][1:] == [
+        ("grad", {"interview": "confirm"}), ("hr", {"interview": "complete"})]  # after the scheduling
+
+
+def test_deactivating_a_partner_is_one_audited_change_and_only_an_administrator_may(rec):
+    w, partner = rec.world, rec.partner
+    with pytest.raises(PermissionDeniedError):
+        services.partner_deactivate(actor=w.hr, partner_id=partner.pk)
+    with pytest.raises(NotFoundError):
+        services.partner_deactivate(actor=w.admin, partner_id=partner.pk + 100)
+    services.partner_deactivate(actor=w.admin, partner_id=partner.pk)
+    services.partner_deactivate(actor=w.admin, partner_id=partner.pk)
+    partner.refresh_from_db()
+    assert not partner.active
+    assert [e["detail"] for e in _events(target=f"partner:{partner.pk}")] == [
+        {"partner": "create", "scopes": ["jobs:read", "jobs:write", "candidates:read"],
+         "enterprise": w.hr.enterprise_id}, {"partner": "deactivate"}]
+
+
+def test_a_change_that_changes_nothing_records_no_event(rec):
+    w = rec.world
+    before = AuditEvent.objects.count()
+    services.job_update(actor=w.hr, job_id=rec.job.pk, title=rec.job.title)
+    services.job_set_status(actor=w.hr, job_id=rec.job.pk, status="open")
+    services.job_moderate(actor=w.officer, job_id=rec.job.pk, hidden=False, note="")
+    services.offer_accept(actor=w.talent_user, application_id=rec.offer_application.pk)
+    services.offer_accept(actor=w.talent_user, application_id=rec.offer_application.pk)
+    assert AuditEvent.objects.count() == before + 1  # the first acceptance only
+
+
+def test_the_office_date_is_used_in_the_hours_when_the_utc_date_is_still_the_day_before(rec):
+    """The clock stands at 07:30 in Shanghai (23:30 UTC the day before): a deadline of today is not past."""
+    assert NOW.astimezone(dt.UTC).date() == TODAY - dt.timedelta(days=1)
+    job = services.job_update(actor=rec.world.hr, job_id=rec.job_open.pk, deadline=TODAY)
+    assert job.deadline == TODAY
+    error = _error(services.job_update, actor=rec.world.hr, job_id=rec.job_open.pk,
+                   deadline=TODAY - dt.timedelta(days=1))
+    assert (error.field, error.code) == ("deadline", "in_past")

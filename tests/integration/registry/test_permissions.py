@@ -124,11 +124,11 @@ def _path(template, world):
 
 def _policy_rows(world):
     """The living subsidy stored as published (its cases not run: fast), a draft of it and an objection."""
-    from talentpool.policies.documents import SHIPPED_DIR, split_documents
+    from talentpool.policies.documents import SHIPPED_DIR, _split_documents
 
     if PolicyVersion.objects.exists():
         return (PolicyVersion.objects.get(version=2), PolicyVersion.objects.get(version=3), Objection.objects.get())
-    text = split_documents((SHIPPED_DIR / "hz-graduate-living.yaml").read_text(encoding="utf-8"))[-1]  # v2, in force
+    text = _split_documents((SHIPPED_DIR / "hz-graduate-living.yaml").read_text(encoding="utf-8"))[-1]  # v2, in force
     text = text.replace("owner: 330100", "owner: 330106", 1)  # owned by Xihu here, so scope shows in the matrix
     policy = Policy.objects.create(code="hz-graduate-living", title_zh="杭州市应届高校毕业生生活补贴",
                                    owner_division="330106")

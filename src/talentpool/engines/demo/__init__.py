@@ -6,18 +6,17 @@ The adapter (``talentpool.registry.demo``) reads the reference codes from the da
 
 from .codes import credit_code, organisation_code_check, passport_number, resident_id
 from .enterprises import DemoEnterprise, cluster_industries, generate_enterprises
-from .reference import DemoOptions, DemoReference, UniversityRef
-from .talents import (
-    BLOCK,
+from .records import (
     DemoEducation,
     DemoEmployment,
     DemoInsurance,
     DemoTalent,
     TalentChunk,
-    TalentGenerator,
     add_months,
     month_start,
 )
+from .reference import DemoOptions, DemoReference, UniversityRef
+from .talents import BLOCK, TalentGenerator
 
 __all__ = [
     "BLOCK", "DemoEducation", "DemoEmployment", "DemoEnterprise", "DemoInsurance", "DemoOptions", "DemoReference",

@@ -1,22 +1,33 @@
 """Demo talents with their education, employment, social insurance, household and housing.
 
 People are generated in blocks of ``BLOCK`` from one seeded stream, so the same seed and total give the same
-people whatever chunk size the caller inserts them in. Spouses are paired inside a block.
+people whatever chunk size the caller inserts them in. Spouses are paired inside a block. What is yielded is in
+``records``; the weighted pools people are drawn from are in ``pools``.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import accumulate
 
 from talentpool.engines import vocab
 
-from .codes import passport_number, place_code_valid_in, resident_id
+from .codes import passport_number, resident_id
 from .enterprises import DemoEnterprise
 from .names import chinese_name, foreign_name
+from .pools import Pool, employer_pools, major_pool, place_pool, university_pools
+from .records import (
+    DemoEducation,
+    DemoEmployment,
+    DemoInsurance,
+    DemoTalent,
+    TalentChunk,
+    add_months,
+    month_start,
+    months_between,
+)
 from .reference import (
     BACHELOR,
     DIGITAL_ECONOMY,
@@ -26,32 +37,24 @@ from .reference import (
     INTELLIGENT_MANUFACTURING,
     JUNIOR_COLLEGE,
     LIFE_HEALTH,
-    MAJOR_CATEGORY_WEIGHTS,
-    MAJOR_CLASS_WEIGHTS,
     MASTER,
-    NEW_COUNTIES,
     NO_HOUSING,
     OTHER_CITY_COUNTIES,
     OTHER_CLUSTER,
     OVERSEAS_UNIVERSITIES,
     PASSPORT,
     POSITIONS,
-    PROVINCE_WEIGHTS,
     PUBLIC_RENTAL,
     RESIDENT_ID,
-    SIZES,
     TALENT_RENTAL,
-    UNIVERSITY_BOOSTS,
     DemoOptions,
     DemoReference,
-    UniversityRef,
 )
 
 BLOCK = 1000
 DEGREES = (JUNIOR_COLLEGE, BACHELOR, MASTER, DOCTOR)
 DEGREE_CUM = tuple(accumulate((14, 56, 24, 6)))
 DEGREE_RANK = vocab.DEGREE_RANK
-_SIZE_WEIGHT = {name: weight for name, _, weight in SIZES}
 _PHONE_PREFIXES = ("134", "135", "136", "137", "138", "139", "147", "150", "151", "152", "157", "158", "159",
                    "182", "187", "188", "130", "131", "132", "155", "156", "185", "186", "133", "153", "180",
                    "181", "189", "177", "199", "198", "166")
@@ -64,107 +67,6 @@ _TIER_BASIS = {
     "E": "E类：博士研究生学历或副高级职称（杭州市高层次人才分类目录）",
 }
 _TIER_HONOURS = {"B": "national_programme", "C": "provincial_top", "D": "city_programme"}
-
-
-@dataclass(slots=True)
-class DemoTalent:
-    index: int
-    id_type: str
-    id_number: str
-    name: str
-    gender: str
-    birth_date: date
-    phone: str
-    email: str
-    hukou_division: str
-    residence_division: str
-    district: str
-    arrival_date: date | None
-    tier: str = ""
-    tier_basis: str = ""
-    tier_date: date | None = None
-    honours: list[str] = field(default_factory=list)
-    spouse_index: int | None = None
-    owns_property: bool = False
-    property_division: str = ""
-    property_purchase_date: date | None = None
-    housing: str = NO_HOUSING
-
-
-@dataclass(slots=True)
-class DemoEducation:
-    talent_index: int
-    degree: str
-    full_time: bool
-    overseas: bool
-    overseas_certified: bool
-    university_code: str
-    university_name: str
-    major_code: str
-    graduation_date: date
-    diploma_date: date | None
-
-
-@dataclass(slots=True)
-class DemoEmployment:
-    talent_index: int
-    enterprise_index: int
-    start_date: date
-    end_date: date | None
-    position: str
-    occupation_code: str
-
-
-@dataclass(slots=True)
-class DemoInsurance:
-    talent_index: int
-    from_month: date
-    to_month: date
-    division: str
-    back_paid: bool = False
-
-
-@dataclass(slots=True)
-class TalentChunk:
-    talents: list[DemoTalent] = field(default_factory=list)
-    educations: list[DemoEducation] = field(default_factory=list)
-    employments: list[DemoEmployment] = field(default_factory=list)
-    insurance: list[DemoInsurance] = field(default_factory=list)
-
-    def extend(self, other: TalentChunk) -> None:
-        self.talents += other.talents
-        self.educations += other.educations
-        self.employments += other.employments
-        self.insurance += other.insurance
-
-
-def month_start(d: date) -> date:
-    return d.replace(day=1)
-
-
-def add_months(d: date, months: int) -> date:
-    total = d.year * 12 + d.month - 1 + months
-    return date(total // 12, total % 12 + 1, 1)
-
-
-def months_between(a: date, b: date) -> int:
-    return (b.year - a.year) * 12 + b.month - a.month
-
-
-class _Pool:
-    """Items and cumulative weights for ``random.choices`` (the cumulative form is the fast one)."""
-
-    __slots__ = ("items", "cum")
-
-    def __init__(self, items: list, weights: list[float]) -> None:
-        pairs = [(i, w) for i, w in zip(items, weights, strict=True) if w > 0]
-        if not pairs:
-            raise ValueError("empty pool")
-        self.items = [i for i, _ in pairs]
-        self.cum = list(accumulate(w for _, w in pairs))
-
-    def draw(self, rng: random.Random):
-        return rng.choices(self.items, cum_weights=self.cum)[0]
 
 
 class TalentGenerator:
@@ -184,91 +86,22 @@ class TalentGenerator:
         self.last_cohort = options.as_of.year if options.as_of >= date(options.as_of.year, 7, 15) \
             else options.as_of.year - 1
         cohorts = list(range(self.last_cohort - 7, self.last_cohort + 1))
-        self._cohorts = _Pool(cohorts, [1 + 0.12 * k for k in range(len(cohorts))])
+        self._cohorts = Pool(cohorts, [1 + 0.12 * k for k in range(len(cohorts))])
         self._county_codes = list(reference.counties)
-        places = self._place_pool(self._county_codes)
+        places = place_pool(self._county_codes)
         if places is None:
             raise ValueError("the reference has no county codes")
-        self._places: _Pool = places
-        self._places_by_year: dict[int, _Pool | None] = {}
-        self._majors = self._major_pool(reference.majors)
-        self._unis = self._university_pools(reference.universities)
+        self._places: Pool = places
+        self._places_by_year: dict[int, Pool | None] = {}
+        self._majors = major_pool(reference.majors)
+        self._unis = university_pools(reference.universities)
         self._uni_by_name = {u.name: u for u in reference.universities}
-        self._employers = self._employer_pools(enterprises)
+        self._employers = employer_pools(enterprises)
         occupations = set(reference.occupations)
         self._positions = {c: [(t, code if code in occupations else "", r) for t, code, r in ps]
                            for c, ps in POSITIONS.items()}
         self._major_set = set(reference.majors)
         self._counties = set(reference.counties)
-
-    # ----- pools -----------------------------------------------------------------------------------------
-    def _place_pool(self, counties, *, year: int | None = None) -> _Pool | None:
-        by_province: dict[str, list[str]] = {}
-        for code in counties:
-            if len(code) != 6 or code.endswith("00") or code in NEW_COUNTIES:
-                continue
-            if year is not None and not place_code_valid_in(code, year):
-                continue
-            by_province.setdefault(code[:2], []).append(code)
-        if not by_province:
-            return None
-        items: list[str] = []
-        weights: list[float] = []
-        for province, codes in by_province.items():
-            share = PROVINCE_WEIGHTS.get(province, 0.1)
-            local = [3.0 if c.startswith(HANGZHOU_PREFIX) else 1.0 for c in codes]
-            total = sum(local)
-            items += codes
-            weights += [share * w / total for w in local]
-        return _Pool(items, weights)
-
-    def _major_pool(self, majors) -> _Pool:
-        items = [m for m in majors if len(m) >= 6]
-        per_class: dict[str, int] = {}
-        for m in items:
-            per_class[m[:4]] = per_class.get(m[:4], 0) + 1
-        weights = []
-        for m in items:
-            w = MAJOR_CLASS_WEIGHTS.get(m[:4])
-            if w is None:
-                w = MAJOR_CATEGORY_WEIGHTS.get(m[:2], 0.2)
-            weights.append(w / per_class[m[:4]])
-        return _Pool(items, weights)
-
-    def _university_pools(self, universities) -> dict[str, _Pool]:
-        def base(u: UniversityRef) -> float:
-            if u.name in UNIVERSITY_BOOSTS:
-                return UNIVERSITY_BOOSTS[u.name]
-            zhejiang = u.division.startswith("33")
-            if u.is_985:
-                return 4
-            if u.is_211:
-                return 2
-            if u.vocational:
-                return 2 if zhejiang else 0.08
-            return 1.5 if zhejiang else 0.15
-
-        unis = list(universities)
-        pools = {
-            JUNIOR_COLLEGE: [base(u) if u.vocational else 0 for u in unis],
-            BACHELOR: [0 if u.vocational else base(u) for u in unis],
-            MASTER: [0 if u.vocational else base(u) * (3 if u.is_985 else 1.5 if u.is_211 else 0.5) for u in unis],
-            DOCTOR: [0 if u.vocational else base(u) * (5 if u.is_985 else 2 if u.is_211 else 0.3) for u in unis],
-        }
-        out = {}
-        for degree, weights in pools.items():
-            if not any(weights):  # a small test reference may lack vocational schools
-                weights = [1.0] * len(unis)
-            out[degree] = _Pool(unis, weights)
-        return out
-
-    def _employer_pools(self, enterprises: list[DemoEnterprise]) -> dict[tuple[str, str], _Pool]:
-        groups: dict[tuple[str, str], list[DemoEnterprise]] = {}
-        for e in enterprises:
-            for key in ((e.division, e.cluster), (e.division, "*"), ("*", e.cluster), ("*", "*")):
-                groups.setdefault(key, []).append(e)
-        return {k: _Pool([e.index for e in v], [_SIZE_WEIGHT.get(e.size, 1) for e in v])
-                for k, v in groups.items()}
 
     # ----- public ----------------------------------------------------------------------------------------
     def generate(self, total: int, *, chunk_size: int = 20 * BLOCK) -> Iterator[TalentChunk]:
@@ -314,8 +147,9 @@ class TalentGenerator:
                 other.housing = NO_HOUSING
 
     def _person(self, index: int, chunk: TalentChunk) -> DemoTalent:
+        """One person: degree and graduation year, then identity, education, career, housing and tier (the
+        steps draw from the one stream in this order, which keeps the people reproducible)."""
         rng = self._rng
-        opts = self.options
         foreign = rng.random() < 0.003
         male = rng.random() < 0.53
         recent = not foreign and rng.random() < 0.55
@@ -324,9 +158,23 @@ class TalentGenerator:
         else:
             top = rng.choices(DEGREES, cum_weights=DEGREE_CUM)[0]
         top_year = self._cohorts.draw(rng) if recent else self.last_cohort - 8 - int(rng.random() ** 1.6 * 30)
+        chain = self._education_chain(top, top_year, recent)
+        first_degree, first_year, _ = chain[0]
+        noise = rng.choices((0, 1, -1, 2), cum_weights=(60, 85, 95, 100))[0]
+        birth_year = first_year - (21 if first_degree == JUNIOR_COLLEGE else 22) - noise
+        birth = date(birth_year, 1, 1) + timedelta(days=rng.randrange(365))
+        talent = self._identity(index, birth, male, foreign=foreign, recent=recent)
+        major, top_date = self._educations(index, chain, chunk, foreign=foreign)
+        arrival = self._career(talent, chunk, major, top, top_date, foreign=foreign, recent=recent)
+        talent.arrival_date = min(arrival, self.as_of)
+        self._housing(talent, recent)
+        self._tier(talent, top, foreign)
+        chunk.talents.append(talent)
+        return talent
 
-        # education chain: (degree, year, full_time)
-        chain: list[tuple[str, int, bool]] = []
+    def _education_chain(self, top: str, top_year: int, recent: bool) -> list[tuple[str, int, bool]]:
+        """The degrees up to ``top``: (degree, graduation year, full time)."""
+        rng = self._rng
         if top == DOCTOR:
             if rng.random() < 0.8:
                 master_year = top_year - 3
@@ -345,13 +193,12 @@ class TalentGenerator:
                 chain = [(BACHELOR, top_year, True)]
         else:
             chain = [(JUNIOR_COLLEGE, top_year, True)]
-        first_degree, first_year, _ = chain[0]
-        noise = rng.choices((0, 1, -1, 2), cum_weights=(60, 85, 95, 100))[0]
-        birth_year = first_year - (21 if first_degree == JUNIOR_COLLEGE else 22) - noise
-        birth = date(birth_year, 1, 1) + timedelta(days=rng.randrange(365))
+        return chain
 
-        # identity and place
-        gender = "M" if male else "F"
+    def _identity(self, index: int, birth: date, male: bool, *, foreign: bool, recent: bool) -> DemoTalent:
+        """ID, name, places (hukou, residence, the registry district) and contact of a new person."""
+        rng = self._rng
+        opts = self.options
         if foreign:
             number = passport_number(rng)
             while number in self._used_ids:
@@ -369,11 +216,14 @@ class TalentGenerator:
         residence = district if rng.random() < 0.75 else rng.choice(HANGZHOU_COUNTIES)
         phone = rng.choice(_PHONE_PREFIXES) + f"{rng.randrange(10**8):08d}"
         email = f"{phone}@example.com" if rng.random() < 0.5 else ""
-        talent = DemoTalent(index=index, id_type=id_type, id_number=number, name=name, gender=gender,
-                            birth_date=birth, phone=phone, email=email, hukou_division=hukou,
-                            residence_division=residence, district=district, arrival_date=None)
+        return DemoTalent(index=index, id_type=id_type, id_number=number, name=name, gender="M" if male else "F",
+                          birth_date=birth, phone=phone, email=email, hukou_division=hukou,
+                          residence_division=residence, district=district, arrival_date=None)
 
-        # education records
+    def _educations(self, index: int, chain: list[tuple[str, int, bool]], chunk: TalentChunk, *,
+                    foreign: bool) -> tuple[str, date]:
+        """The education records of the chain; returns the last major and the last graduation date."""
+        rng = self._rng
         major = self._majors.draw(rng)
         top_date = self.as_of
         for degree, year, full_time in chain:
@@ -403,42 +253,42 @@ class TalentGenerator:
             chunk.educations.append(DemoEducation(index, degree, full_time, overseas, certified, uni_code, uni_name,
                                                   major, grad, diploma))
             top_date = grad
+        return major, top_date
 
-        # arrival, jobs and insurance
+    def _career(self, talent: DemoTalent, chunk: TalentChunk, major: str, top: str, top_date: date, *,
+                foreign: bool, recent: bool) -> date:
+        """Arrival in the city, jobs and insurance (some insured in another city before); returns the arrival."""
+        rng = self._rng
         if foreign:
             arrival = self.as_of - timedelta(days=rng.randint(120, 3000))
             self._jobs(talent, chunk, arrival + timedelta(days=rng.randint(3, 30)), major, top, count=1)
-        elif recent:
+            return arrival
+        if recent:
             arrival = top_date + timedelta(days=rng.randint(3, 100))
             if rng.random() < 0.93:
                 jobs = 2 if rng.random() < 0.22 else 1
                 self._jobs(talent, chunk, arrival + timedelta(days=rng.randint(3, 40)), major, top, count=jobs)
+            return arrival
+        career_start = top_date + timedelta(days=rng.randint(30, 120))
+        if top_date.year < 2005 or rng.random() < 0.45:
+            arrival = career_start + timedelta(days=rng.randint(365, 365 * 8))
+            outside_to = add_months(month_start(arrival), -1)
+            if outside_to >= month_start(career_start) and outside_to <= self.last_month:
+                chunk.insurance.append(DemoInsurance(talent.index, month_start(career_start), outside_to,
+                                                     rng.choice(OTHER_CITY_COUNTIES)))
         else:
-            career_start = top_date + timedelta(days=rng.randint(30, 120))
-            if top_date.year < 2005 or rng.random() < 0.45:
-                arrival = career_start + timedelta(days=rng.randint(365, 365 * 8))
-                outside_to = add_months(month_start(arrival), -1)
-                if outside_to >= month_start(career_start) and outside_to <= self.last_month:
-                    chunk.insurance.append(DemoInsurance(index, month_start(career_start), outside_to,
-                                                         rng.choice(OTHER_CITY_COUNTIES)))
-            else:
-                arrival = career_start - timedelta(days=rng.randint(3, 25))
-            if arrival > self.as_of - timedelta(days=60):
-                arrival = self.as_of - timedelta(days=rng.randint(60, 400))
-            self._jobs(talent, chunk, arrival + timedelta(days=rng.randint(3, 30)), major, top,
-                       count=rng.choices((1, 2, 3), cum_weights=(50, 85, 100))[0])
-        talent.arrival_date = min(arrival, self.as_of)
-
-        self._housing(talent, recent)
-        self._tier(talent, top, foreign)
-        chunk.talents.append(talent)
-        return talent
+            arrival = career_start - timedelta(days=rng.randint(3, 25))
+        if arrival > self.as_of - timedelta(days=60):
+            arrival = self.as_of - timedelta(days=rng.randint(60, 400))
+        self._jobs(talent, chunk, arrival + timedelta(days=rng.randint(3, 30)), major, top,
+                   count=rng.choices((1, 2, 3), cum_weights=(50, 85, 100))[0])
+        return arrival
 
     def _place(self, year: int) -> str:
         """A county code that existed in the birth year, as python-stdnum's GB/T 2260 history knows it (its
         history starts in 1983; older holders get codes that never changed)."""
         if year not in self._places_by_year:
-            self._places_by_year[year] = self._place_pool(self._county_codes, year=year)
+            self._places_by_year[year] = place_pool(self._county_codes, year=year)
         pool = self._places_by_year[year] or self._places
         return pool.draw(self._rng)
 

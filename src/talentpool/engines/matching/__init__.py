@@ -7,14 +7,9 @@ calls ``upsert_*``/``remove_*`` as records change. See docs/algorithms/matching.
 
 from .documents import DEGREE_RANKS, JobDoc, TalentDoc
 from .explain import ConstraintNote, Explanation, Match
-from .index import (
-    JOB_VIEW_WEIGHTS,
-    NEUTRAL,
-    RANKINGS,
-    TALENT_VIEW_WEIGHTS,
-    MatchIndex,
-    Ranking,
-)
+from .index import MatchIndex
+from .scan import NEUTRAL
+from .score import JOB_VIEW_WEIGHTS, RANKINGS, TALENT_VIEW_WEIGHTS, Ranking
 from .synthetic import generate_jobs, generate_talents
 from .taxonomy import DEFAULT_DATA_DIR, Taxonomies, load_taxonomies
 from .text import (

@@ -371,6 +371,29 @@ def _version(doc: Any, c: _Collector) -> PolicyVersion | None:
     end = _date(doc.get("effective_to"), "effective_to", _line(doc, "effective_to"), c, optional=True)
     if start and end and end < start:
         c.add(_line(doc, "effective_to"), "effective_to is before effective_from")
+    basis = _basis(doc, c)
+    criteria = _criteria(doc, c)
+    amount = _amount(doc, c)
+    instalments = _instalments(doc, c)
+    tests = _tests(doc, c)
+    return PolicyVersion(
+        code=code, version=version or 0,
+        title=_text(doc.get("title"), "title", _line(doc, "title"), c),
+        issuer=_text(doc.get("issuer", ""), "issuer", _line(doc, "issuer"), c) if doc.get("issuer") else Text("", ""),
+        summary=_text(doc.get("summary"), "summary", _line(doc, "summary"), c) if doc.get("summary") else Text("", ""),
+        basis=tuple(basis), entity=entity, excludes=_codes(doc.get("excludes"), _line(doc, "excludes"), c),
+        effective_from=start or dt.date(1970, 1, 1), effective_to=end,
+        parameters=_parameters(doc.get("parameters"), c), criteria=tuple(criteria),
+        review_when=_expr_field(doc, "review_when", "the policy", c, required=False),
+        amount=tuple(amount), cap=_expr_field(doc, "cap", "the policy", c, required=False),
+        minus=_expr_field(doc, "minus", "the policy", c, required=False),
+        instalments=tuple(instalments), tests=tuple(tests), owner=_owner(doc, c), delivery=_delivery(doc, c),
+        lines=dict(doc.lines),
+    )
+
+
+def _basis(doc: _Map, c: _Collector) -> list[Basis]:
+    """The notices the policy implements (at least one)."""
     basis = []
     for i, item in enumerate(doc.get("basis") or []):
         if not isinstance(item, _Map) or not item.get("document"):
@@ -381,6 +404,11 @@ def _version(doc: Any, c: _Collector) -> PolicyVersion | None:
                            str(item.get("url", ""))))
     if not basis:
         c.add(_line(doc, "basis"), "a policy must cite its basis (the notice it implements)")
+    return basis
+
+
+def _criteria(doc: _Map, c: _Collector) -> list[Criterion]:
+    """The criteria, each with a unique id, its label in both languages and its SQL condition."""
     criteria = []
     seen: set[str] = set()
     crit_node = doc.get("criteria")
@@ -402,6 +430,11 @@ def _version(doc: Any, c: _Collector) -> PolicyVersion | None:
         when = _expr_field(item, "when", f"criterion '{cid}'", c)
         label = Text(str(item.get("zh", cid)), str(item.get("en", item.get("zh", cid))))
         criteria.append(Criterion(cid, label, when or "TRUE", _line(item, "when")))
+    return criteria
+
+
+def _amount(doc: _Map, c: _Collector) -> list[AmountRule]:
+    """The amount rules; a single value stands for one rule without a condition."""
     amount = []
     amount_node = doc.get("amount")
     if isinstance(amount_node, (str, int)):
@@ -415,6 +448,11 @@ def _version(doc: Any, c: _Collector) -> PolicyVersion | None:
         _unknown_keys(item, {"when", "value"}, "an amount rule", c)
         amount.append(AmountRule(_expr_field(item, "when", "amount rule", c, required=False),
                                  _expr_field(item, "value", "amount rule", c) or "0", _line(amount_node, i)))
+    return amount
+
+
+def _instalments(doc: _Map, c: _Collector) -> list[Instalment]:
+    """The instalments, whose shares add up to 1."""
     instalments = []
     total = Decimal(0)
     for i, item in enumerate(doc.get("instalments") or []):
@@ -435,6 +473,11 @@ def _version(doc: Any, c: _Collector) -> PolicyVersion | None:
                                       _expr_field(item, "ready_when", f"instalment '{iid}'", c, required=False), line))
     if instalments and total != 1:
         c.add(_line(doc, "instalments"), f"instalment shares must add up to 1, they add up to {total}")
+    return instalments
+
+
+def _tests(doc: _Map, c: _Collector) -> list[TestCase]:
+    """The test cases shipped with the policy (a ``defaults`` entry fills facts the cases leave out)."""
     tests = []
     tests_node = doc.get("tests") or _Seq()
     defaults = {}
@@ -453,17 +496,4 @@ def _version(doc: Any, c: _Collector) -> PolicyVersion | None:
             c.add(_line(item, "expect"), f"test '{item.get('name')}': expect.verdict must be one of {', '.join(VERDICTS)}")
         tests.append(TestCase(str(item.get("name", f"case {i + 1}")), as_of or dt.date(1970, 1, 1),
                               {**defaults, **dict(item.get("facts") or {})}, expect, line))
-    return PolicyVersion(
-        code=code, version=version or 0,
-        title=_text(doc.get("title"), "title", _line(doc, "title"), c),
-        issuer=_text(doc.get("issuer", ""), "issuer", _line(doc, "issuer"), c) if doc.get("issuer") else Text("", ""),
-        summary=_text(doc.get("summary"), "summary", _line(doc, "summary"), c) if doc.get("summary") else Text("", ""),
-        basis=tuple(basis), entity=entity, excludes=_codes(doc.get("excludes"), _line(doc, "excludes"), c),
-        effective_from=start or dt.date(1970, 1, 1), effective_to=end,
-        parameters=_parameters(doc.get("parameters"), c), criteria=tuple(criteria),
-        review_when=_expr_field(doc, "review_when", "the policy", c, required=False),
-        amount=tuple(amount), cap=_expr_field(doc, "cap", "the policy", c, required=False),
-        minus=_expr_field(doc, "minus", "the policy", c, required=False),
-        instalments=tuple(instalments), tests=tuple(tests), owner=_owner(doc, c), delivery=_delivery(doc, c),
-        lines=dict(doc.lines),
-    )
+    return tests

@@ -312,6 +312,26 @@ def _talent(r: _Row) -> None:
     id_type, number, parsed = _identity(r)
     if number is not None:
         r.clean["id_type"], r.clean["id_number"] = id_type, number
+    _gender_and_birth(r, parsed)
+    r.set("phone", _phone(r), "")
+    r.set("email", _email(r), "")
+    hukou = r.division("hukou_division")
+    residence = r.division("residence_division")
+    r.set("hukou_division", hukou, "")
+    r.set("residence_division", residence, "")
+    r.set("arrival_date", r.date("arrival_date"), None)
+    r.set("tier", _tier(r), "")
+    r.set("tier_basis", r.bounded_text("tier_basis", 200), "")
+    r.set("tier_date", r.date("tier_date"), None)
+    r.set("honours", _honours(r), [])
+    r.set("housing", r.choice("housing", HOUSING, "无, 公租房, 人才租赁房"), "none")
+    r.set("owns_property", r.bool("owns_property"), False)
+    r.set("property_division", r.division("property_division"), "")
+    r.clean["district"] = _district(r, residence, hukou)
+
+
+def _gender_and_birth(r: _Row, parsed) -> None:
+    """Gender and birth date as given, or as a resident ID says (a given value that disagrees is a problem)."""
     gender = r.choice("gender", GENDERS, "男, 女 (M, F)")
     birth = r.date("birth_date", past=True)
     if parsed is not None:
@@ -325,62 +345,65 @@ def _talent(r: _Row) -> None:
     else:
         r.set("gender", gender, "")
         r.set("birth_date", birth, None)
-    phone = None
+
+
+def _phone(r: _Row) -> str | None:
     value = r.raw("phone")
-    if value is not None:
-        phone = re.sub(r"[-()（）]", "", compact(value))
-        if phone.startswith("+86"):
-            phone = phone[3:]
-        elif phone.startswith("86") and len(phone) == 13:
-            phone = phone[2:]
-        if not (_MOBILE.match(phone) or _LANDLINE.match(phone)):
-            r.problem("phone", _("%(value)s is not a phone number (11 digits starting with 1, or a landline)"),
-                      value=compact(value))
-            phone = None
-    r.set("phone", phone, "")
-    email = None
+    if value is None:
+        return None
+    phone = re.sub(r"[-()（）]", "", compact(value))
+    if phone.startswith("+86"):
+        phone = phone[3:]
+    elif phone.startswith("86") and len(phone) == 13:
+        phone = phone[2:]
+    if not (_MOBILE.match(phone) or _LANDLINE.match(phone)):
+        r.problem("phone", _("%(value)s is not a phone number (11 digits starting with 1, or a landline)"),
+                  value=compact(value))
+        return None
+    return phone
+
+
+def _email(r: _Row) -> str | None:
     value = r.raw("email")
-    if value is not None:
-        email = compact(value)
-        if not _EMAIL.match(email) or len(email) > 254:
-            r.problem("email", _("%(value)s is not an email address"), value=email)
-            email = None
-        else:
-            local, _at, domain = email.rpartition("@")
-            email = f"{local}@{domain.lower()}"
-    r.set("email", email, "")
-    hukou = r.division("hukou_division")
-    residence = r.division("residence_division")
-    r.set("hukou_division", hukou, "")
-    r.set("residence_division", residence, "")
-    r.set("arrival_date", r.date("arrival_date"), None)
-    tier = None
+    if value is None:
+        return None
+    email = compact(value)
+    if not _EMAIL.match(email) or len(email) > 254:
+        r.problem("email", _("%(value)s is not an email address"), value=email)
+        return None
+    local, _at, domain = email.rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+def _tier(r: _Row) -> str | None:
     value = r.raw("tier")
-    if value is not None:
-        tier = text(value).upper().removesuffix("类").strip()
-        if tier not in {"A", "B", "C", "D", "E"}:
-            r.problem("tier", _("%(value)s is not a tier; write A, B, C, D or E"), value=text(value))
-            tier = None
-    r.set("tier", tier, "")
-    r.set("tier_basis", r.bounded_text("tier_basis", 200), "")
-    r.set("tier_date", r.date("tier_date"), None)
-    honours = None
+    if value is None:
+        return None
+    tier = text(value).upper().removesuffix("类").strip()
+    if tier not in {"A", "B", "C", "D", "E"}:
+        r.problem("tier", _("%(value)s is not a tier; write A, B, C, D or E"), value=text(value))
+        return None
+    return tier
+
+
+def _honours(r: _Row) -> list[str] | None:
     value = r.raw("honours")
-    if value is not None:
-        found: set[str] = set()
-        for token in _HONOUR_SPLIT.split(text(value)):
-            if not token:
-                continue
-            key = HONOURS.get(token.lower())
-            if key is None:
-                r.problem("honours", _("%(value)s is not a known honour"), value=token)
-            else:
-                found.add(key)
-        honours = sorted(found)
-    r.set("honours", honours, [])
-    r.set("housing", r.choice("housing", HOUSING, "无, 公租房, 人才租赁房"), "none")
-    r.set("owns_property", r.bool("owns_property"), False)
-    r.set("property_division", r.division("property_division"), "")
+    if value is None:
+        return None
+    found: set[str] = set()
+    for token in _HONOUR_SPLIT.split(text(value)):
+        if not token:
+            continue
+        key = HONOURS.get(token.lower())
+        if key is None:
+            r.problem("honours", _("%(value)s is not a known honour"), value=token)
+        else:
+            found.add(key)
+    return sorted(found)
+
+
+def _district(r: _Row, residence: str | None, hukou: str | None) -> str:
+    """The registry district the person is placed in (within the importing officer's scope)."""
     district = talent_district(scope_division=r.ctx.scope_division, residence_division=residence or "",
                                hukou_division=hukou or "")
     if not district:
@@ -391,7 +414,7 @@ def _talent(r: _Row) -> None:
         else:
             r.problem(key, _("Give a county-level residence or hukou division to place the person in a district"),
                       value=residence or hukou or "")
-    r.clean["district"] = district
+    return district
 
 
 def _university(r: _Row, overseas: bool | None) -> None:
