@@ -7,6 +7,7 @@ and the API refuse too: a refusal changes nothing."""
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 from factories.policies import store_shipped
 
 from talentpool.core.errors import ApplicationError, PermissionDeniedError
@@ -138,7 +139,7 @@ def test_a_declined_request_changes_nothing_and_needs_a_reason(offices):
 def test_a_draft_cannot_move_a_policy_to_another_owner(offices):
     base = _yuhang_in_force()
     moved = base.source.replace("owner: 330110", "owner: 330106")
-    with pytest.raises(ApplicationError) as info:
+    with pytest.raises(ApplicationError) as info, translation.override("en"):
         policy_draft_create(actor=offices["yuhang"], version=base, source=moved)
     assert info.value.code == "policy_invalid"
     assert "the owner must stay 330110" in info.value.extra["problems"][0]["message"]
@@ -148,7 +149,8 @@ def test_a_new_shipped_policy_must_name_its_owner(db, tmp_path):
     text = (SHIPPED_DIR / "hz-youth-station.yaml").read_text(encoding="utf-8")
     (tmp_path / "orphan.yaml").write_text(text.replace("code: hz-youth-station", "code: hz-orphan").replace(
         "owner: 330100", "# no owner"), encoding="utf-8")
-    report = policy_sync_shipped(directory=tmp_path)
+    with translation.override("en"):
+        report = policy_sync_shipped(directory=tmp_path)
     assert report["created"] == [] and "names the division that owns it" in report["invalid"][0]
 
 
