@@ -1,9 +1,11 @@
 """Officer journey 3 (open a policy, read its criteria, edit a parameter in a draft, run its test cases, see the
-what-if, publish) and talent journey 2 (what policy gives me, why, object, follow the answer)."""
+what-if, ask to publish; a second officer approves) and talent journey 2 (what policy gives me, why, object,
+follow the answer)."""
 
 import pytest
-from factories.world import build_world
+from factories.world import PASSWORD, build_world
 
+from talentpool.accounts.models import Role, User
 from talentpool.policies.models import Objection, PolicyVersion
 
 pytestmark = pytest.mark.browser
@@ -22,8 +24,17 @@ def world(transactional_db):
     return w
 
 
+def _city_officer(username: str) -> User:
+    """The shipped Hangzhou policies belong to the city (330100): its officers change them."""
+    user = User(username=username, role=Role.OFFICER, scope_division="330100", display_name=f"杭州市人才办 {username}")
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
 def test_officer_edits_a_parameter_sees_the_whatif_and_publishes(page, shot, login, world):
-    login(page, world.officer)
+    city, second = _city_officer("city"), _city_officer("city2")
+    login(page, city)
     page.click("nav >> text=政策")
     shot(page, "policy-list")
     page.click("#policy-table a:has-text('杭州市应届高校毕业生生活补贴')")
@@ -43,10 +54,23 @@ def test_officer_edits_a_parameter_sees_the_whatif_and_publishes(page, shot, log
     assert page.locator("table.whatif-split").count() == 4
     widths = page.eval_on_selector_all("table.whatif-split .bar", "bars => bars.map(b => b.style.width)")
     assert widths and all(w.endswith("%") for w in widths) and "100%" in widths  # set by static/js from data-width
+    page.fill("#publish-reason", "年龄上限放宽至40周岁")
     page.click("#publish")
-    shot(page, "published")
+    shot(page, "publication-asked")
+    assert page.locator("#pending-approval").is_visible()
     draft = PolicyVersion.objects.get(policy__code="hz-graduate-living", version=3)  # v1 ended 2021-10-14, v2 in force
-    assert draft.status == "published"
+    assert draft.status == "draft"
+    page.context.clear_cookies()
+    login(page, second)
+    page.goto("/policies/")
+    shot(page, "waiting-for-approval")
+    waiting = page.locator("#approvals-waiting")
+    assert "年龄上限放宽至40周岁" in waiting.inner_text()
+    waiting.locator("button.approve").first.click()
+    page.wait_for_load_state()
+    shot(page, "published")
+    draft.refresh_from_db()
+    assert (draft.status, draft.published_by) == ("published", second)
 
     # Retiring asks first (a data-confirm form, no inline script): dismissed, nothing happens; accepted, it retires.
     page.goto("/policies/hz-graduate-living/")

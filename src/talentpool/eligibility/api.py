@@ -1,5 +1,5 @@
 """Eligibility endpoints, under /api/v1/policies/ beside the policies router: a talent's own verdicts and
-objections, an officer's explanation of one person's verdict (audited)."""
+objections, an officer's explanation of one person's verdict (audited), and in-kind lines to mark issued."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from talentpool.registry.selectors import talent_visible_to
 from talentpool.registry.services import talent_record_viewed
 
 from . import selectors, services
+from .schemas import InKindIssueIn, InKindIssueOut, InKindPage
 
 router = Router(tags=["policies"])
 
@@ -44,6 +45,24 @@ def my_objection(request, payload: ObjectionIn):
     objection = services.objection_raise(talent=talent, policy_code=payload.policy, message=payload.message,
                                           as_of=payload.as_of or timezone.localdate())
     return Status(201, objection)
+
+
+@router.get("/in-kind", response=InKindPage, summary="Approved in-kind lines waiting to be marked issued (officers)")
+def in_kind_lines(request, policy: str = "", limit: int = 50, offset: int = 0):
+    ensure_role(request.user, Role.OFFICER)
+    qs = selectors.entitlements_to_issue(request.user)
+    if policy:
+        qs = qs.filter(policy__code=policy)
+    limit, offset = max(1, min(limit, 500)), max(0, offset)
+    return {"count": qs.count(), "items": list(qs[offset: offset + limit])}
+
+
+@router.post("/in-kind/issue", response=InKindIssueOut,
+             summary="Mark approved in-kind lines issued: the chosen ids, or every one of a policy (officers)")
+def in_kind_issue(request, payload: InKindIssueIn):
+    outcome = services.entitlements_issue(actor=request.user, issued_on=payload.issued_on, ids=payload.ids,
+                                          policy_code=payload.policy, request=request)
+    return {"issued": outcome.issued, "skipped": outcome.skipped}
 
 
 @router.get("/{code}/explain", summary="Explain a person's verdict (officers, own district; audited)")

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from talentpool.core.heartbeat import INTERRUPTED, INTERRUPTED_LABEL, heartbeat_stale
+from talentpool.engines.policy import DELIVERY_BANK, DELIVERY_IN_KIND
 
 # Reasons the platform itself writes on events (translated when shown).
 REASON_AMOUNT_CHANGED = gettext_noop("amount changed")
@@ -27,6 +28,7 @@ REASON_RETRY = gettext_noop("retry after the bank account was updated")
 REASON_BANK_RETURN = gettext_noop("bank return")
 REASON_BATCH_CANCELLED = gettext_noop("batch cancelled")
 REASON_REOPENED = gettext_noop("decision reopened")
+REASON_ISSUED = gettext_noop("issued in kind")
 
 
 class RunStatus(models.TextChoices):
@@ -110,15 +112,24 @@ class Status(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
     BATCHED = "batched", _("In a payment batch")
     PAID = "paid", _("Paid")
+    ISSUED = "issued", _("Issued in kind")
     FAILED = "failed", _("Payment failed")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     SUPERSEDED = "superseded", _("Superseded")
 
 
 # Lines that hold the key (subject, policy, instalment). Withdrawn and superseded lines are history.
-LIVE = (Status.CANDIDATE, Status.APPROVED, Status.REJECTED, Status.BATCHED, Status.PAID, Status.FAILED)
-# Lines that count as paid (or committed to be paid) in the ledger facts the policies read.
-COMMITTED = (Status.APPROVED, Status.BATCHED, Status.PAID, Status.FAILED)
+LIVE = (Status.CANDIDATE, Status.APPROVED, Status.REJECTED, Status.BATCHED, Status.PAID, Status.ISSUED, Status.FAILED)
+# Lines that count as paid or issued (or committed to be) in the ledger facts the policies read.
+COMMITTED = (Status.APPROVED, Status.BATCHED, Status.PAID, Status.ISSUED, Status.FAILED)
+
+
+class Channel(models.TextChoices):
+    """How a line reaches the person, as its policy version declares (``delivery:``): paid by bank transfer in a
+    payment batch, or issued in kind (a pack, a pass) and marked issued by an officer, never a bank line."""
+
+    BANK_TRANSFER = DELIVERY_BANK, _("Bank transfer")
+    IN_KIND = DELIVERY_IN_KIND, _("Issued in kind")
 
 
 class Kind(models.TextChoices):
@@ -142,6 +153,7 @@ class Entitlement(models.Model):
     corrects = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections")
     replaces = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    channel = models.CharField(_("delivered by"), max_length=16, choices=Channel.choices, default=Channel.BANK_TRANSFER)
     due = models.DateField(_("due"))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.CANDIDATE)
     reason = models.CharField(_("reason"), max_length=300, blank=True)

@@ -492,7 +492,7 @@ def _write_chunk(run: Run, oc: PolicyOutcome, chunk: list[tuple[Due, int | None]
                 Kind.ENTITLEMENT.value, old, d.amount, connection.ops.adapt_datefield_value(d.due),
                 Status.CANDIDATE.value, "", "", explanation, facts_of.get("degree") or "",
                 facts_of.get("district") or "", tier, review, route(oc.row.policy_id, tier, review),
-                d.talent_id not in talents_with_lines, old is not None, "", run.pk, now_db, now_db))
+                d.talent_id not in talents_with_lines, old is not None, "", run.pk, now_db, now_db, doc.delivery))
         created = _insert_new_lines(rows)
     stats["new"] += created
     stats["superseded"] += len(superseded)
@@ -504,7 +504,7 @@ def _write_chunk(run: Run, oc: PolicyOutcome, chunk: list[tuple[Due, int | None]
 _NEW_LINE_FIELDS = ("subject", "talent", "policy", "policy_version", "instalment", "instalment_id", "kind",
                     "replaces", "amount", "due", "status", "reason", "bank_reason", "explanation", "degree",
                     "district", "tier", "review_required", "assigned_to", "first_time", "changed", "flag", "run",
-                    "created_at", "updated_at")
+                    "created_at", "updated_at", "channel")
 
 
 def _insert_new_lines(rows: list[tuple]) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Sum
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -13,6 +13,7 @@ from talentpool.core.errors import NotFoundError
 from talentpool.core.roles import Role
 from talentpool.engines.policy import FACTS, Explanation, explain
 from talentpool.policies.facts import talent_facts
+from talentpool.policies.models import Policy
 from talentpool.policies.selectors import (
     policy_version_compiled,
     policy_version_document,
@@ -20,7 +21,7 @@ from talentpool.policies.selectors import (
 )
 
 from .ledger import ledger_for_talent
-from .models import Entitlement, Run
+from .models import Channel, Entitlement, Run, Status
 
 
 def fact_labels() -> dict[str, str]:
@@ -42,6 +43,22 @@ def entitlements_visible_to(user) -> QuerySet[Entitlement]:
     if user.role == Role.TALENT:
         return qs.filter(talent__user=user)
     return qs.none()
+
+
+def entitlements_to_issue(user) -> QuerySet[Entitlement]:
+    """Approved in-kind lines the officer sees: handed over outside the bank, then marked issued."""
+    if not (_active(user) and user.role == Role.OFFICER):
+        return Entitlement.objects.none()
+    return (entitlements_visible_to(user).filter(status=Status.APPROVED, channel=Channel.IN_KIND)
+            .select_related("talent", "policy").order_by("policy__code", "due", "pk"))
+
+
+def in_kind_summary(user) -> list[dict]:
+    """Per policy (``policy``: the Policy): how many approved in-kind lines wait to be marked issued (``lines``),
+    and their budgeted value (``value``)."""
+    rows = list(entitlements_to_issue(user).order_by().values("policy").annotate(lines=Count("pk"), value=Sum("amount")))
+    policies = Policy.objects.in_bulk([r["policy"] for r in rows])
+    return sorted(({**r, "policy": policies[r["policy"]]} for r in rows), key=lambda r: r["policy"].code)
 
 
 def runs_visible_to(user) -> QuerySet[Run]:

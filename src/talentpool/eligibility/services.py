@@ -1,12 +1,14 @@
-"""Writes of eligibility: starting runs, review routes, and a talent's objection to a verdict (with the
-explanation they saw). Line decisions and batches are payments' services; they move lines through
-``ledger.entitlements_move``."""
+"""Writes of eligibility: starting runs, review routes, a talent's objection to a verdict (with the explanation
+they saw), and marking in-kind lines issued. Decisions on lines and bank batches are payments' services; they
+move lines through ``ledger.entitlements_move``."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from talentpool.accounts.models import User
@@ -18,9 +20,10 @@ from talentpool.core.roles import Role
 from talentpool.policies.models import Objection, Policy
 from talentpool.policies.services import objection_create
 
-from .models import ReviewRoute, Run, RunStatus
+from .ledger import entitlements_move
+from .models import REASON_ISSUED, Channel, ReviewRoute, Run, RunStatus, Status
 from .runs import run_create
-from .selectors import eligibility_explain, runs_visible_to
+from .selectors import eligibility_explain, entitlements_visible_to, runs_visible_to
 from .tasks import run_execute_task
 
 
@@ -105,3 +108,47 @@ def run_resume(*, actor, run_id: int, request=None, enqueue: bool = True) -> Run
         if enqueue:
             transaction.on_commit(lambda: run_execute_task.enqueue(run_id=run.pk))
     return run
+
+
+# --- in-kind issues -----------------------------------------------------------------------------------------------
+
+@dataclass
+class IssueOutcome:
+    issued: int
+    skipped: int  # chosen lines that were not approved in-kind lines (left as they are)
+
+
+def entitlements_issue(*, actor, issued_on: dt.date, ids: list[int] | None = None, policy_code: str = "",
+                       request=None) -> IssueOutcome:
+    """Mark approved in-kind lines issued: the pack or pass was handed over on ``issued_on`` (kept as the line's
+    ``paid_on``, so the ledger counts the instalment as given). The lines chosen are ``ids``, or every approved
+    in-kind line of ``policy_code`` the officer sees. Bank-transfer lines are never issued (they are paid in a
+    batch); lines in another state are skipped. One audit event for the whole decision."""
+    ensure_role(actor, Role.OFFICER)
+    if ids is None and not policy_code:
+        raise ApplicationError(_("Choose the lines, or the policy whose approved lines were issued."),
+                               code="required", field="ids")
+    if issued_on > timezone.localdate():
+        raise ApplicationError(_("The issue date cannot be in the future."), code="date_future", field="issued_on")
+    chosen = entitlements_visible_to(actor)
+    if ids is not None:
+        chosen = chosen.filter(pk__in=ids)
+    if policy_code:
+        chosen = chosen.filter(policy__code=policy_code)
+    if ids is None:
+        chosen = chosen.filter(status=Status.APPROVED, channel=Channel.IN_KIND)
+    rows = list(chosen.values_list("pk", "status", "channel"))
+    ready = [pk for pk, status, channel in rows if status == Status.APPROVED and channel == Channel.IN_KIND]
+    if not ready and rows and all(channel == Channel.BANK_TRANSFER for _pk, _s, channel in rows):
+        raise ApplicationError(_("These lines are paid by bank transfer: put them in a payment batch."),
+                               code="not_in_kind")
+    if not ready:
+        raise ApplicationError(_("No approved in-kind lines to mark issued."), code="nothing_to_issue")
+    with audited(actor=actor, action=AuditAction.ENTITLEMENT_DECISION, request=request,
+                 detail={"decision": "issue", "issued_on": issued_on.isoformat(), "policy": policy_code}) as entry:
+        moved = entitlements_move(ready, expect=[Status.APPROVED], to=Status.ISSUED, actor=actor,
+                                  reason=REASON_ISSUED, extra={"paid_on": issued_on})
+        entry.target = f"entitlements:{len(moved)}"
+        entry.detail.update(count=len(moved), first=moved[:20])
+        entry.skip = not moved
+    return IssueOutcome(len(moved), len(rows) - len(moved))

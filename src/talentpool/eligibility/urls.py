@@ -8,4 +8,5 @@ urlpatterns = [
     path("mine/", views.my_policies, name="mine"),
     path("mine/<str:code>/object/", views.my_objection_create, name="mine-object"),
     path("explain/<int:talent_pk>/<str:code>/", views.talent_explain, name="explain"),
+    path("in-kind/", views.in_kind, name="in-kind"),
 ]

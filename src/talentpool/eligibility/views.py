@@ -1,11 +1,13 @@
-"""Pages of eligibility: a talent's "what policy gives me" with the objection form, and an officer's explanation
-of one person's verdict (audited). Thin: check the role, call a selector or a service, render."""
+"""Pages of eligibility: a talent's "what policy gives me" with the objection form, an officer's explanation of
+one person's verdict (audited), and the officer's list of in-kind lines to mark issued. Thin: check the role,
+call a selector or a service, render."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -78,3 +80,33 @@ def my_objection_create(request, code: str):
     else:
         messages.success(request, _("Your objection was sent. An officer will answer it here."))
     return redirect("eligibility:mine")
+
+
+@require_role(Role.OFFICER)
+def in_kind(request):
+    """Approved in-kind lines (welcome packs, passes): handed over outside the bank, then marked issued here,
+    ticked ones or every line of a policy."""
+    if request.method == "POST":
+        try:
+            issued_on = dt.date.fromisoformat(request.POST.get("issued_on", ""))
+        except ValueError:
+            messages.error(request, _("Give the date the items were issued (YYYY-MM-DD)."))
+            return redirect("eligibility:in-kind")
+        ids = [int(i) for i in request.POST.getlist("line") if i.isdigit()]
+        policy = request.POST.get("policy", "").strip()
+        try:
+            outcome = services.entitlements_issue(actor=request.user, issued_on=issued_on,
+                                                  ids=None if policy else ids, policy_code=policy, request=request)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("%(n)s line(s) marked issued on %(day)s.") % {
+                "n": outcome.issued, "day": issued_on.isoformat()})
+        return redirect("eligibility:in-kind")
+    lines = selectors.entitlements_to_issue(request.user)
+    code = request.GET.get("policy", "").strip()
+    if code:
+        lines = lines.filter(policy__code=code)
+    page = Paginator(lines, 50).get_page(request.GET.get("page"))
+    return render(request, "eligibility/in_kind.html", {"page": page, "summary": selectors.in_kind_summary(request.user),
+                                                     "policy": code, "today": timezone.localdate()})

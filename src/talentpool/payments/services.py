@@ -33,6 +33,7 @@ from talentpool.eligibility.models import (
     REASON_BATCH_CANCELLED,
     REASON_REOPENED,
     REASON_RETRY,
+    Channel,
     Entitlement,
     EntitlementEvent,
     Kind,
@@ -217,11 +218,16 @@ def entitlements_retry(*, actor, ids: list[int], request=None) -> Outcome:
 
 def batch_create(*, actor, ids: list[int] | None = None, queryset: QuerySet | None = None,
                  request=None) -> PaymentBatch:
-    """Put approved lines (with a bank account on file) into a new batch. Above the two-person amount the
-    batch waits for a second officer."""
+    """Put approved bank-transfer lines (with a bank account on file) into a new batch. Lines issued in kind and
+    lines of 0.00 yuan never become bank lines: they are left out (refused when nothing else was chosen). Above the
+    two-person amount the batch waits for a second officer."""
     _officer(actor)
     qs = _selected(actor, ids, queryset).filter(status=Status.APPROVED, batch__isnull=True)
-    candidates = list(qs.filter(talent__bank_account__isnull=False).values_list("pk", flat=True))
+    bank = qs.filter(channel=Channel.BANK_TRANSFER, amount__gt=0)
+    candidates = list(bank.filter(talent__bank_account__isnull=False).values_list("pk", flat=True))
+    if not candidates and qs.exists() and not bank.exists():
+        raise ApplicationError(_("These lines are issued in kind or of 0.00 yuan: they never go to the bank. Mark "
+                                 "in-kind lines issued instead."), code="not_bank_lines")
     if not candidates:
         raise ApplicationError(_("No approved lines with a bank account on file to put in a batch."),
                                code="nothing_to_batch")

@@ -1,5 +1,9 @@
 """Policy endpoints (/api/v1/policies/). Officers write; administrators may read the list; talents read their
-own verdicts and object. Same services and selectors as the pages and the CLI."""
+own verdicts and object. Same services and selectors as the pages and the CLI.
+
+Drafting, publishing and retiring are for officers whose scope covers the policy's owner division; publishing
+and retiring are requests (202, an approval waiting) that a second such officer approves or declines under
+``/approvals``."""
 
 from __future__ import annotations
 
@@ -13,17 +17,18 @@ from talentpool.accounts.models import Role
 from talentpool.core.errors import ApplicationError, NotFoundError
 from talentpool.core.permissions import ensure_role
 
-from . import selectors, services
-from .models import VersionStatus
+from . import approvals, selectors, services
+from .models import ApprovalStatus, VersionStatus
 from .schemas import (
     AnswerIn,
+    ApprovalDeclineIn,
+    ApprovalOut,
     DraftIn,
     DraftUpdateIn,
     ObjectionOut,
     PolicyDetailOut,
     PolicyRowOut,
     VersionOut,
-    VersionRow,
     WhatifIn,
     WhatifOut,
 )
@@ -43,7 +48,7 @@ def policy_list(request, as_of: date | None = None):
     ensure_role(request.user, Role.OFFICER, Role.ADMIN)
     rows = selectors.policy_list(as_of=as_of or timezone.localdate())
     return [{"code": r.policy.code, "title_zh": r.policy.title_zh, "title_en": r.policy.title_en,
-             "current": r.current, "drafts": r.drafts} for r in rows]
+             "owner_division": r.policy.owner_division, "current": r.current, "drafts": r.drafts} for r in rows]
 
 
 @router.get("/objections", response=list[ObjectionOut], summary="Objections of my district (officers)")
@@ -65,10 +70,40 @@ def objection_answer(request, pk: int, payload: AnswerIn):
     return services.objection_answer(actor=request.user, objection=objection, answer=payload.answer)
 
 
-@router.post("/drafts/{pk}/publish", response=VersionRow, summary="Publish a draft (officers)")
-def draft_publish(request, pk: int):
+@router.get("/approvals", response=list[ApprovalOut],
+            summary="Requests to publish or retire versions of the policies my scope covers (officers)")
+def approval_list(request, status: str = ApprovalStatus.PENDING, waiting_for_me: bool = False, limit: int = 50,
+                  offset: int = 0):
     ensure_role(request.user, Role.OFFICER)
-    return services.policy_publish(actor=request.user, draft=selectors.policy_version_get(pk=pk))
+    qs = selectors.approvals_waiting_for(request.user) if waiting_for_me else selectors.approvals_visible_to(request.user)
+    if status:
+        qs = qs.filter(status=status)
+    limit = max(1, min(limit, 200))
+    return list(qs[offset: offset + limit])
+
+
+@router.post("/approvals/{pk}/approve", response=ApprovalOut,
+             summary="Approve a request: the draft is published or the version retired (a second officer)")
+def approval_approve(request, pk: int):
+    ensure_role(request.user, Role.OFFICER)
+    return approvals.policy_approval_approve(actor=request.user, approval=selectors.approval_get(request.user, pk),
+                                             request=request)
+
+
+@router.post("/approvals/{pk}/decline", response=ApprovalOut, summary="Decline a request, with the reason (officers)")
+def approval_decline(request, pk: int, payload: ApprovalDeclineIn):
+    ensure_role(request.user, Role.OFFICER)
+    return approvals.policy_approval_decline(actor=request.user, approval=selectors.approval_get(request.user, pk),
+                                             reason=payload.reason, request=request)
+
+
+@router.post("/drafts/{pk}/publish", response={202: ApprovalOut},
+             summary="Ask for a draft to be published; a second officer approves (officers of the policy's scope)")
+def draft_publish(request, pk: int, reason: str = ""):
+    ensure_role(request.user, Role.OFFICER)
+    approval = approvals.policy_publish_request(actor=request.user, draft=selectors.policy_version_get(pk=pk),
+                                                reason=reason, request=request)
+    return Status(202, approval)
 
 
 @router.put("/drafts/{pk}", response=VersionOut, summary="Replace a draft's document (officers)")
@@ -79,10 +114,13 @@ def draft_update(request, pk: int, payload: DraftUpdateIn):
     return selectors.policy_version_view(draft)
 
 
-@router.post("/versions/{pk}/retire", response=VersionRow, summary="Retire a published version (officers)")
-def version_retire(request, pk: int):
+@router.post("/versions/{pk}/retire", response={202: ApprovalOut},
+             summary="Ask for a published version to be retired; a second officer approves (officers of its scope)")
+def version_retire(request, pk: int, reason: str = ""):
     ensure_role(request.user, Role.OFFICER)
-    return services.policy_retire(actor=request.user, version=selectors.policy_version_get(pk=pk))
+    approval = approvals.policy_retire_request(actor=request.user, version=selectors.policy_version_get(pk=pk),
+                                               reason=reason, request=request)
+    return Status(202, approval)
 
 
 @router.get("/{code}", response=PolicyDetailOut,
@@ -92,7 +130,7 @@ def policy_detail(request, code: str, as_of: date | None = None):
     policy = selectors.policy_get(code=code)
     current = selectors.policy_version_current(policy, as_of=as_of or timezone.localdate())
     return {"code": policy.code, "title_zh": policy.title_zh, "title_en": policy.title_en,
-            "current": selectors.policy_version_view(current) if current else None,
+            "owner_division": policy.owner_division, "current": selectors.policy_version_view(current) if current else None,
             "versions": list(selectors.policy_versions(policy))}
 
 

@@ -6,11 +6,15 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Policy(models.Model):
-    """A policy by its stable code (``hz-graduate-living``); the rules are in its versions."""
+    """A policy by its stable code (``hz-graduate-living``); the rules are in its versions.
+
+    ``owner_division`` is the division that owns it (a city such as 330100, or a district such as 330110), as its
+    documents declare (``owner:``): only officers whose scope covers it draft, publish and retire its versions."""
 
     code = models.CharField(_("code"), max_length=41, unique=True)
     title_zh = models.CharField(_("title (Chinese)"), max_length=200)
     title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    owner_division = models.CharField(_("owned by division"), max_length=6, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -63,6 +67,44 @@ class PolicyVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.policy.code} v{self.version} ({self.status})"
+
+
+class ApprovalAction(models.TextChoices):
+    PUBLISH = "publish", _("Publish")
+    RETIRE = "retire", _("Retire")
+
+
+class ApprovalStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
+
+
+class PolicyApproval(models.Model):
+    """One officer asks to publish a draft or retire a published version; a second officer whose scope covers the
+    policy approves (and the change is made then) or declines. At most one request waits per version."""
+
+    version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="approvals")
+    action = models.CharField(_("action"), max_length=10, choices=ApprovalAction.choices)
+    status = models.CharField(_("status"), max_length=10, choices=ApprovalStatus.choices,
+                              default=ApprovalStatus.PENDING, db_index=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                     related_name="+", verbose_name=_("requested by"))
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["version"], condition=models.Q(status="pending"),
+                                               name="policy_approval_one_pending")]
+        verbose_name = _("policy approval")
+        verbose_name_plural = _("policy approvals")
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.version} ({self.status})"
 
 
 class ObjectionStatus(models.TextChoices):

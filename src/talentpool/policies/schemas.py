@@ -56,6 +56,7 @@ class PolicyRowOut(Schema):
     code: str
     title_zh: str
     title_en: str
+    owner_division: str = Field("", description="the division that owns the policy (city 330100 or a district)")
     current: VersionRow | None
     drafts: int
 
@@ -67,6 +68,8 @@ class VersionOut(Schema):
     status: str
     title: dict
     issuer: dict
+    owner: str = Field("", description="the owner division the document declares (the policy's, when absent)")
+    delivery: str = Field("bank_transfer", description="bank_transfer (paid) or in_kind (issued, never a bank line)")
     summary: dict
     entity: str
     effective_from: date
@@ -91,6 +94,7 @@ class PolicyDetailOut(Schema):
     code: str
     title_zh: str
     title_en: str
+    owner_division: str = ""
     current: VersionOut | None
     versions: list[VersionRow]
 
@@ -143,3 +147,44 @@ class WhatifOut(Schema):
     budget_after: Decimal
     budget_change: Decimal
     splits: dict[str, list[SplitRow]]
+
+
+class ApprovalDeclineIn(Schema):
+    reason: str
+
+
+class ApprovalOut(Schema):
+    """A request to publish a draft or retire a version, waiting for (or decided by) a second officer."""
+
+    id: int
+    policy: str
+    owner_division: str
+    version_id: int
+    version: int
+    action: str = Field(..., description="publish or retire")
+    status: str = Field(..., description="pending, approved or declined")
+    requested_by: str | None
+    requested_at: datetime
+    decided_by: str | None
+    decided_at: datetime | None
+    reason: str
+
+    @staticmethod
+    def resolve_policy(obj) -> str:
+        return obj.version.policy.code
+
+    @staticmethod
+    def resolve_owner_division(obj) -> str:
+        return obj.version.policy.owner_division
+
+    @staticmethod
+    def resolve_version(obj) -> int:
+        return obj.version.version
+
+    @staticmethod
+    def resolve_requested_by(obj) -> str | None:
+        return obj.requested_by.get_username() if obj.requested_by else None
+
+    @staticmethod
+    def resolve_decided_by(obj) -> str | None:
+        return obj.decided_by.get_username() if obj.decided_by else None

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from talentpool.accounts.models import Role
 from talentpool.core.errors import ApplicationError, NotFoundError
+from talentpool.core.permissions import has_role
 from talentpool.engines.policy import (
     CompiledPolicy,
     PolicyError,
@@ -34,7 +35,7 @@ from talentpool.engines.policy import PolicyVersion as EngineVersion
 
 from .documents import SHIPPED_DIR, _split_documents, document_with_parameters
 from .facts import registry_facts
-from .models import Objection, Policy, PolicyVersion, VersionStatus
+from .models import ApprovalStatus, Objection, Policy, PolicyApproval, PolicyVersion, VersionStatus
 
 _LOCK = threading.Lock()
 _DOCUMENTS: dict[tuple[int, Any], EngineVersion] = {}
@@ -95,6 +96,38 @@ def policy_versions_published(as_of: dt.date | None = None) -> list[EngineVersio
     return [doc for _row, doc in _published(as_of)]
 
 
+# --- who may change a policy --------------------------------------------------------------------------------------
+
+def policy_covered_by(user, policy: Policy) -> bool:
+    """Whether ``user`` is an officer whose scope covers the division that owns ``policy``: a city officer
+    (330100) covers the city's policies and those of its districts, a district officer only its district's. The
+    one rule for drafting, publishing, retiring and approving."""
+    if not has_role(user, Role.OFFICER):
+        return False
+    prefix = user.scope_prefix
+    return bool(prefix) and policy.owner_division.startswith(prefix)
+
+
+def approvals_visible_to(user) -> QuerySet[PolicyApproval]:
+    """Requests to publish or retire versions of the policies the officer's scope covers (newest first)."""
+    qs = PolicyApproval.objects.select_related("version__policy", "requested_by", "decided_by")
+    if not has_role(user, Role.OFFICER) or not user.scope_prefix:
+        return qs.none()
+    return qs.filter(version__policy__owner_division__startswith=user.scope_prefix)
+
+
+def approvals_waiting_for(user) -> QuerySet[PolicyApproval]:
+    """Pending requests this officer may decide: in scope, and asked by someone else (four eyes)."""
+    return approvals_visible_to(user).filter(status=ApprovalStatus.PENDING).exclude(requested_by=user)
+
+
+def approval_get(user, pk: int) -> PolicyApproval:
+    found = approvals_visible_to(user).filter(pk=pk).first()
+    if found is None:
+        raise NotFoundError()
+    return found
+
+
 # --- policies for officers ----------------------------------------------------------------------------------------
 
 @dataclass
@@ -153,6 +186,7 @@ def policy_version_view(version: PolicyVersion) -> dict[str, Any]:
     return {
         "id": version.pk, "code": doc.code, "version": doc.version, "status": version.status,
         "title": {"zh": doc.title.zh, "en": doc.title.en}, "issuer": {"zh": doc.issuer.zh, "en": doc.issuer.en},
+        "owner": doc.owner or version.policy.owner_division, "delivery": doc.delivery,
         "summary": {"zh": doc.summary.zh, "en": doc.summary.en}, "entity": doc.entity,
         "effective_from": doc.effective_from, "effective_to": doc.effective_to, "excludes": list(doc.excludes),
         "basis": [{"document": b.document, "date": b.date, "url": b.url} for b in doc.basis],

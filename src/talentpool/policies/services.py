@@ -24,9 +24,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from talentpool.core.audit import audit_record
-from talentpool.core.errors import ApplicationError, NotFoundError
+from talentpool.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from talentpool.core.models import AuditAction
 from talentpool.core.notices import Message, notify
+from talentpool.core.permissions import ensure_role
+from talentpool.core.roles import Role
 from talentpool.engines.policy import (
     PolicyError,
     check_policy_set,
@@ -39,7 +41,7 @@ from talentpool.engines.text import clean_text
 
 from .documents import SHIPPED_DIR, _split_documents, _yaml_value, document_with_parameters
 from .models import Objection, ObjectionStatus, Policy, PolicyVersion, VersionStatus
-from .selectors import policy_version_document
+from .selectors import policy_covered_by, policy_version_document
 
 # --- checking a document ------------------------------------------------------------------------------------------
 
@@ -92,10 +94,11 @@ def _published_others(*, code: str, exclude_pks: set[int]) -> list[EngineVersion
 
 def policy_version_check(source_or_version: str | PolicyVersion, *, code: str | None = None,
                          number: int | None = None, replaces: PolicyVersion | None = None,
-                         today: dt.date | None = None) -> CheckReport:
+                         owner: str | None = None, today: dt.date | None = None) -> CheckReport:
     """Check a document (text, or a stored version): it parses into exactly one version (of ``code``, numbered
-    ``number`` when given), compiles at its start date and today, fits with the other published versions (the
-    version it ``replaces`` left out) and runs its own test cases. Never raises for a bad document."""
+    ``number`` and owned by ``owner`` when given), compiles at its start date and today, fits with the other
+    published versions (the version it ``replaces`` left out) and runs its own test cases. Never raises for a bad
+    document."""
     report = CheckReport()
     exclude: set[int] = set()
     if isinstance(source_or_version, PolicyVersion):
@@ -103,6 +106,7 @@ def policy_version_check(source_or_version: str | PolicyVersion, *, code: str | 
         source = stored.source
         code = code or stored.policy.code
         number = number or stored.version
+        owner = owner or stored.policy.owner_division
         exclude.add(stored.pk)
         if stored.based_on_id and stored.status == VersionStatus.DRAFT:
             exclude.add(stored.based_on_id)
@@ -126,6 +130,9 @@ def policy_version_check(source_or_version: str | PolicyVersion, *, code: str | 
     if number and version.version != number:
         report.problems.append({"line": version.lines.get("version", 1),
                                 "message": _("this version is number %(n)s") % {"n": number}})
+    if owner and version.owner and version.owner != owner:
+        report.problems.append({"line": version.lines.get("owner", 1),
+                                "message": _("the owner must stay %(owner)s") % {"owner": owner}})
     today = today or timezone.localdate()
     days = {version.effective_from, min(max(today, version.effective_from), version.effective_to or today)}
     for day in sorted(days):
@@ -229,9 +236,16 @@ def policy_sync_shipped(*, actor=None, directory: Path | None = None) -> dict[st
                 result["unchanged" if stored.source.strip() == text.strip() else "changed"].append(label)
                 continue
             with transaction.atomic():
-                policy, _created = Policy.objects.get_or_create(
-                    code=version.code, defaults={"title_zh": version.title.zh, "title_en": version.title.en})
-                report = policy_version_check(text, code=version.code, number=version.version)
+                policy = Policy.objects.filter(code=version.code).first()
+                if policy is None and not version.owner:
+                    result["invalid"].append(f"{path.name}: {label}: " + _(
+                        "a new policy names the division that owns it (owner: 330100)"))
+                    continue
+                if policy is None:
+                    policy = Policy.objects.create(code=version.code, title_zh=version.title.zh,
+                                                   title_en=version.title.en, owner_division=version.owner)
+                report = policy_version_check(text, code=version.code, number=version.version,
+                                              owner=policy.owner_division)
                 if not report.ok:
                     result["invalid"].append(f"{path.name}: {label}: " + "; ".join(
                         f"line {p['line']}: {p['message']}" for p in report.problems))
@@ -253,13 +267,24 @@ def _user(actor):
     return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
 
 
-# --- drafts, publishing, retiring ---------------------------------------------------------------------------------
+# --- who may change a policy, drafts -------------------------------------------------------------------------------
+
+def ensure_may_change(actor, policy: Policy) -> None:
+    """Refuse (403) unless ``actor`` is an officer whose scope covers the division owning ``policy``."""
+    ensure_role(actor, Role.OFFICER)
+    if not policy_covered_by(actor, policy):
+        raise PermissionDeniedError(
+            _("%(code)s belongs to division %(owner)s: only officers whose scope covers it may change it.") % {
+                "code": policy.code, "owner": policy.owner_division}, code="policy_scope")
+
 
 def policy_draft_create(*, actor, version: PolicyVersion, parameter_values: dict[str, list[dict]] | None = None,
                         source: str | None = None) -> PolicyVersion:
     """A new draft of ``version``'s policy, numbered max + 1 and based on ``version``: its document with the
     given parameter values (each parameter's whole list of ``{from, value}``), or the given ``source``.
-    Refused (ApplicationError ``policy_invalid`` with ``extra.problems``) when the result does not validate."""
+    Refused (ApplicationError ``policy_invalid`` with ``extra.problems``) when the result does not validate, and
+    (403 ``policy_scope``) unless the actor's scope covers the policy's owner."""
+    ensure_may_change(actor, version.policy)
     with transaction.atomic():
         policy = Policy.objects.select_for_update().get(pk=version.policy_id)
         number = (policy.versions.aggregate(n=Max("version"))["n"] or 0) + 1
@@ -269,7 +294,8 @@ def policy_draft_create(*, actor, version: PolicyVersion, parameter_values: dict
             text = document_with_parameters(source, parameter_values, version=number)
         else:
             text = _with_version_number(source, number)
-        report = policy_version_check(text, code=policy.code, number=number, replaces=version)
+        report = policy_version_check(text, code=policy.code, number=number, replaces=version,
+                                      owner=policy.owner_division)
         if not report.ok:
             _refuse(report)
         engine = report.version
@@ -287,13 +313,13 @@ def policy_draft_create(*, actor, version: PolicyVersion, parameter_values: dict
 
 def policy_draft_update(*, actor, draft: PolicyVersion, source: str) -> PolicyVersion:
     """Replace a draft's document; refused when the draft is no longer a draft or the new text does not validate
-    (nothing changes then)."""
+    (nothing changes then), and unless the actor's scope covers the policy's owner."""
+    ensure_may_change(actor, draft.policy)
     if draft.status != VersionStatus.DRAFT:
         raise ApplicationError(_("Only a draft can be edited."), code="not_draft")
     source = _with_version_number(source, draft.version)
-    report = policy_version_check(source, code=draft.policy.code, number=draft.version,
-                                  replaces=draft.based_on) if draft.based_on else \
-        policy_version_check(source, code=draft.policy.code, number=draft.version)
+    report = policy_version_check(source, code=draft.policy.code, number=draft.version, replaces=draft.based_on,
+                                  owner=draft.policy.owner_division)
     if not report.ok:
         _refuse(report)
     with transaction.atomic():
@@ -308,49 +334,6 @@ def policy_draft_update(*, actor, draft: PolicyVersion, source: str) -> PolicyVe
         draft.save()
         _audit(actor=actor, version=draft, event="policy_draft_update", tests_passed=draft.tests_passed)
     return draft
-
-
-def policy_publish(*, actor, draft: PolicyVersion) -> PolicyVersion:
-    """Publish a draft: checked again now, refused unless it validates and every one of its test cases passes.
-    The version it is based on, when published, is retired in the same transaction."""
-    if draft.status != VersionStatus.DRAFT:
-        raise ApplicationError(_("Only a draft can be published."), code="not_draft")
-    report = policy_version_check(draft)
-    if not report.ok:
-        _refuse(report)
-    if not report.tests_passed:
-        failing = [c["name"] for c in report.cases if not c["passed"]]
-        raise ApplicationError(
-            _("%(n)s test case(s) fail: %(names)s") % {"n": len(failing), "names": "; ".join(failing)},
-            code="tests_failed", extra={"cases": [c for c in report.cases if not c["passed"]]})
-    now = timezone.now()
-    with transaction.atomic():
-        draft = PolicyVersion.objects.select_for_update().select_related("policy").get(pk=draft.pk)
-        if draft.status != VersionStatus.DRAFT:
-            raise ApplicationError(_("Only a draft can be published."), code="not_draft")
-        base = draft.based_on
-        if base is not None and base.status == VersionStatus.PUBLISHED:
-            base.status, base.retired_by, base.retired_at = VersionStatus.RETIRED, _user(actor), now
-            base.save(update_fields=["status", "retired_by", "retired_at", "updated_at"])
-            _audit(actor=actor, version=base, event="policy_retire", replaced_by=draft.version)
-        draft.status, draft.published_by, draft.published_at = VersionStatus.PUBLISHED, _user(actor), now
-        _store_report(draft, report)
-        draft.save()
-        _audit(actor=actor, version=draft, event="policy_publish",
-               retired=base.version if base is not None else None)
-    return draft
-
-
-def policy_retire(*, actor, version: PolicyVersion) -> PolicyVersion:
-    """Take a published version out of force (nobody is evaluated under it any more)."""
-    with transaction.atomic():
-        version = PolicyVersion.objects.select_for_update().select_related("policy").get(pk=version.pk)
-        if version.status != VersionStatus.PUBLISHED:
-            raise ApplicationError(_("Only a published version can be retired."), code="not_published")
-        version.status, version.retired_by, version.retired_at = VersionStatus.RETIRED, _user(actor), timezone.now()
-        version.save(update_fields=["status", "retired_by", "retired_at", "updated_at"])
-        _audit(actor=actor, version=version, event="policy_retire")
-    return version
 
 
 # --- objections ---------------------------------------------------------------------------------------------------

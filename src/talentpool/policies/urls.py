@@ -10,6 +10,8 @@ urlpatterns = [
     path("drafts/<int:pk>/", views.draft_detail, name="draft-detail"),
     path("drafts/<int:pk>/publish/", views.draft_publish, name="draft-publish"),
     path("versions/<int:pk>/retire/", views.version_retire, name="version-retire"),
+    path("approvals/<int:pk>/approve/", views.approval_approve, name="approval-approve"),
+    path("approvals/<int:pk>/decline/", views.approval_decline, name="approval-decline"),
     path("<str:code>/", views.policy_detail, name="policy-detail"),
     path("<str:code>/drafts/new/", views.draft_create, name="draft-create"),
 ]

@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,13 +16,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from talentpool.accounts.models import Role
-from talentpool.core.errors import ApplicationError
+from talentpool.core.errors import ApplicationError, PermissionDeniedError
 from talentpool.core.permissions import require_role
 from talentpool.engines.policy import PolicyError, parse_documents
 from talentpool.registry import selectors as registry_selectors
 
-from . import selectors, services
-from .models import Objection, ObjectionStatus, Policy, PolicyVersion, VersionStatus
+from . import approvals, selectors, services
+from .models import (
+    ApprovalStatus,
+    Objection,
+    ObjectionStatus,
+    Policy,
+    PolicyApproval,
+    PolicyVersion,
+    VersionStatus,
+)
 
 OFFICE = (Role.OFFICER, Role.ADMIN)
 
@@ -50,7 +59,12 @@ def policy_list(request):
         rows.append({"policy": p, "published": published, "drafts": sum(v.status == VersionStatus.DRAFT for v in versions),
                      "engine": _engine(published) if published else None})
     open_objections = Objection.objects.filter(status=ObjectionStatus.OPEN).count()
-    return render(request, "policies/policy_list.html", {"rows": rows, "open_objections": open_objections})
+    return render(request, "policies/policy_list.html", {
+        "rows": rows, "open_objections": open_objections,
+        "waiting": list(selectors.approvals_waiting_for(request.user)),
+        "mine": list(selectors.approvals_visible_to(request.user).filter(
+            status=ApprovalStatus.PENDING, requested_by=request.user)),
+    })
 
 
 @require_role(*OFFICE)
@@ -59,9 +73,12 @@ def policy_detail(request, code: str):
     versions = list(policy.versions.order_by("-version"))
     current = next((v for v in versions if v.status == VersionStatus.PUBLISHED), None)
     shown = current or (versions[0] if versions else None)
+    pending = list(selectors.approvals_visible_to(request.user).filter(
+        version__policy=policy, status=ApprovalStatus.PENDING))
     return render(request, "policies/policy_detail.html", {
         "policy": policy, "versions": versions, "current": current, "shown": shown,
-        "engine": _engine(shown) if shown else None,
+        "engine": _engine(shown) if shown else None, "may_change": selectors.policy_covered_by(request.user, policy),
+        "pending": pending, "pending_versions": {a.version_id for a in pending},
     })
 
 
@@ -111,6 +128,8 @@ def _read_value(kind: str, text: str, label: str):
 @require_role(Role.OFFICER)
 def draft_create(request, code: str):
     policy = get_object_or_404(Policy, code=code)
+    if not selectors.policy_covered_by(request.user, policy):
+        raise PermissionDenied
     base = policy.versions.filter(status=VersionStatus.PUBLISHED).order_by("-version").first()
     if base is None:
         raise Http404
@@ -170,36 +189,92 @@ def draft_detail(request, pk: int):
             for r in rows:
                 r["pct_before"] = int(100 * r["budget_before"] / top)
                 r["pct_after"] = int(100 * r["budget_after"] / top)
+    pending = selectors.approvals_visible_to(request.user).filter(version=draft, status=ApprovalStatus.PENDING).first()
     return render(request, "policies/draft_detail.html", {
         "draft": draft, "engine": engine, "changed": changed, "whatif": whatif, "as_of": _as_of(request),
-        "can_publish": draft.status == VersionStatus.DRAFT and draft.tests_passed and not draft.validation_report,
+        "can_publish": draft.status == VersionStatus.DRAFT and draft.tests_passed and not draft.validation_report
+        and pending is None, "may_change": selectors.policy_covered_by(request.user, draft.policy), "pending": pending,
+        "pending_list": [pending] if pending else [],
     })
+
+
+def _ask(request, done: str, ask, **target) -> None:
+    """Run a request service; a refusal of scope is a 403, any other refusal a message on the page."""
+    try:
+        ask(actor=request.user, reason=request.POST.get("reason", ""), request=request, **target)
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(exc.message) from exc
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
 
 
 @require_role(Role.OFFICER)
 @require_POST
 def draft_publish(request, pk: int):
-    draft = get_object_or_404(PolicyVersion, pk=pk)
-    try:
-        services.policy_publish(actor=request.user, draft=draft)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-        return redirect("policies:draft-detail", pk=pk)
-    messages.success(request, _("Version %(v)s is published.") % {"v": draft.version})
-    return redirect("policies:policy-detail", code=draft.policy.code)
+    """Ask for the draft to be published; a second officer of the policy's scope approves."""
+    draft = get_object_or_404(PolicyVersion.objects.select_related("policy"), pk=pk)
+    _ask(request, _("Publication of version %(v)s is asked for: a second officer approves it.") % {
+        "v": draft.version}, approvals.policy_publish_request, draft=draft)
+    return redirect("policies:draft-detail", pk=pk)
 
 
 @require_role(Role.OFFICER)
 @require_POST
 def version_retire(request, pk: int):
+    """Ask for the published version to be retired; a second officer of the policy's scope approves."""
     version = get_object_or_404(PolicyVersion.objects.select_related("policy"), pk=pk)
+    _ask(request, _("Retiring version %(v)s is asked for: a second officer approves it.") % {
+        "v": version.version}, approvals.policy_retire_request, version=version)
+    return redirect("policies:policy-detail", code=version.policy.code)
+
+
+def _approval(request, pk: int) -> PolicyApproval:
+    found = selectors.approvals_visible_to(request.user).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def _decided(request, approval: PolicyApproval):
+    nxt = request.POST.get("next", "")
+    if nxt == "policy":
+        return redirect("policies:policy-detail", code=approval.version.policy.code)
+    return redirect("policies:policy-list")
+
+
+@require_role(Role.OFFICER)
+@require_POST
+def approval_approve(request, pk: int):
+    approval = _approval(request, pk)
     try:
-        services.policy_retire(actor=request.user, version=version)
+        approvals.policy_approval_approve(actor=request.user, approval=approval, request=request)
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(exc.message) from exc
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Version %(v)s is retired.") % {"v": version.version})
-    return redirect("policies:policy-detail", code=version.policy.code)
+        done = (_("Version %(v)s of %(code)s is published.") if approval.action == "publish"
+                else _("Version %(v)s of %(code)s is retired."))
+        messages.success(request, done % {"v": approval.version.version, "code": approval.version.policy.code})
+    return _decided(request, approval)
+
+
+@require_role(Role.OFFICER)
+@require_POST
+def approval_decline(request, pk: int):
+    approval = _approval(request, pk)
+    try:
+        approvals.policy_approval_decline(actor=request.user, approval=approval,
+                                          reason=request.POST.get("reason", ""), request=request)
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(exc.message) from exc
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The request was declined."))
+    return _decided(request, approval)
 
 
 @require_role(Role.OFFICER)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from datetime import datetime
 
+from django.http import JsonResponse
 from django.utils.translation import gettext
 from ninja import Query, Router, Status
 from ninja.security import APIKeyHeader
@@ -23,6 +24,7 @@ from talentpool.registry.models import DEGREE_RANK
 
 from . import selectors, services
 from .ics import interview_ics, interview_ics_filename
+from .matching import IndexPreparing
 from .models import ExchangeDirection, InterviewStatus, JobProfile
 from .schemas import (
     ApplicationDetail,
@@ -136,12 +138,24 @@ def job_moderate(request, pk: int, payload: ModerateIn):
     return selectors.job_get(request.user, pk)
 
 
+def _preparing(exc: IndexPreparing) -> JsonResponse:
+    """503 with Retry-After while the match index is built in the background (never in the request)."""
+    seconds = exc.extra["retry_after"]
+    response = JsonResponse({"error": {"code": exc.code, "message": str(exc.message), "retry_after": seconds}},
+                            status=503, json_dumps_params={"ensure_ascii": False})
+    response["Retry-After"] = str(seconds)
+    return response
+
+
 @router.get("/jobs/{int:pk}/candidates", response=list[CandidateMatchOut],
             summary="Best candidates for my job, with reasons: applicants and talents who let enterprises find "
                     "them (enterprises)")
 def job_candidates(request, pk: int, k: int = 20, near_misses: int = 0):
     job = _own_job(request, pk)
-    matches = selectors.ranked_candidates(request.user, job, _k(k), near_misses=max(0, min(near_misses, 20)))
+    try:
+        matches = selectors.ranked_candidates(request.user, job, _k(k), near_misses=max(0, min(near_misses, 20)))
+    except IndexPreparing as exc:
+        return _preparing(exc)
     majors = reference_names("majors")
     out = []
     for m in matches:
@@ -237,6 +251,8 @@ def recommended(request, k: int = 20, division: str = "", occupation: str = "", 
         matches = selectors.recommended_jobs(request.user, _k(k), division=division or None,
                                              occupation=occupation or None,
                                              near_misses=max(0, min(near_misses, 20)))
+    except IndexPreparing as exc:
+        return _preparing(exc)
     except ValueError as exc:
         raise ApplicationError(gettext("Not a valid division or occupation code."), code="invalid",
                                field="division" if "division" in str(exc) else "occupation") from exc

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class RecruitmentConfig(AppConfig):
     name = "talentpool.recruitment"
     verbose_name = _("Recruitment")
+
+    def ready(self) -> None:
+        # Connect the receivers (the match index rebuilt after a registry import) in every process, web, worker
+        # or CLI: Django's idiom, importing once the models are loaded; not a cycle.
+        from . import tasks  # noqa: F401

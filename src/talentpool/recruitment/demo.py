@@ -45,7 +45,7 @@ from talentpool.engines.matching import (
 from talentpool.registry.demo import demo_employments_add
 from talentpool.registry.models import Education, Employment, Enterprise, Talent
 
-from .matching import rebuild_requested
+from .matching import live_index, rebuild_requested
 from .models import (
     DEFAULT_STAGES,
     Application,
@@ -84,6 +84,7 @@ def demo_recruitment(seed: int = 2023, *, jobs: int = 300, today: dt.date | None
         profiles = _profiles(rng, tax, talents, seed, talent_user)
         counts = _applications(rng, created_jobs, talents, profiles, first_enterprise, hr, talent_user, today)
         rebuild_requested()
+    live_index().rebuild(save=True)  # the saved index is current: no web process waits for a build
     return {"jobs": len(created_jobs), "profiles": len(profiles), **counts,
             "seconds": round(time.monotonic() - started, 2)}
 

@@ -6,8 +6,13 @@ experience (the profile's figure, or else the union of its employment periods), 
 and the profile's wishes and consent. Every job is indexed (drafts too, so an enterprise can preview candidates);
 it is *open* for talents while its status is open, it is not hidden and its deadline has not passed.
 
-**One index per process, kept current without rebuilds.** The index is built lazily on the first query (or
-loaded from ``$TALENTPOOL_HOME/matching/index`` when ``talentpool match rebuild`` saved one recently). Services
+**One index per process, kept current without rebuilds.** A page or an API call never builds an index: at
+20,000 talents a build outlasts a gunicorn worker's timeout, and a killed worker would start it again forever.
+Requests use ``LiveIndex.ready_index``, which loads the saved index (``$TALENTPOOL_HOME/matching/index``, written
+by the build task, ``talentpool match rebuild`` and the demo) or answers that there is none; the caller then asks
+for the background build (``tasks.match_index_build_enqueue``, at most one at a time across processes through a
+marker file) and tells the person that recommendations are being prepared. The CLI and tests may build in process
+(``match_index``). Services
 record each changed talent or job as a ``MatchChange`` row in the same transaction as the change, and after the
 commit this process applies it at once (``index_sync``), so a saved job or profile is searchable immediately.
 
@@ -15,10 +20,11 @@ Other processes (several gunicorn workers, the CLI) converge through the same lo
 reads the rows it has not seen — ``id > last seen`` plus a few *gap* ids — in one indexed query, and upserts or
 removes those documents. Gaps cover ids that were allocated but not yet committed when a later id was read
 (PostgreSQL sequences are not transactional); a gap is re-asked for five minutes, then forgotten (its transaction
-rolled back). A ``kind="all"`` row (written by the demo generator after bulk inserts) makes every process load the
-saved index, if it is newer, or rebuild from the database. When the local date changes, open jobs whose deadline
-just passed are re-indexed as closed. Changes made outside the services (imports of education or employment,
-bulk loads) reach the index with the next ``talentpool match rebuild`` (nightly, say) or a process restart.
+rolled back). A ``kind="all"`` row (written by the demo generator and the build task after bulk changes) makes
+every process load the saved index once it is newer; until then a serving process keeps answering from the index it
+has (a request never rebuilds). When the local date changes, open jobs whose deadline just passed are re-indexed as
+closed. Registry imports ask for a build when they finish (``tasks``); other changes made outside the services
+reach the index with the next ``talentpool match rebuild``.
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from talentpool.core.errors import ApplicationError
 from talentpool.engines.matching import DEGREE_RANKS, JobDoc, MatchIndex, TalentDoc
 from talentpool.registry.models import Education, Employment
 
@@ -50,6 +57,20 @@ GAP_SECONDS = 300.0
 SAVED_MAX_AGE = dt.timedelta(days=7)
 """A saved index older than this is not loaded (the change log is pruned after this long)."""
 CHUNK = 5000
+BUILD_CLAIM_SECONDS = 900.0
+"""A build asked for less than this long ago (by any process) is not asked for again; an older claim is taken to
+be a build that died with its process."""
+RETRY_AFTER_SECONDS = 30
+
+
+class IndexPreparing(ApplicationError):
+    """No match index is ready in this process yet; a background task is building it (503, retry later)."""
+
+    status = 503
+
+    def __init__(self) -> None:
+        super().__init__(_("Recommendations are being prepared. Please come back in a minute."),
+                         code="index_preparing", extra={"retry_after": RETRY_AFTER_SECONDS})
 
 
 def matching_dir() -> Path:
@@ -192,6 +213,33 @@ def rebuild_requested() -> None:
     MatchChange.objects.create(kind=ChangeKind.ALL)
 
 
+def build_claim() -> bool:
+    """Claim the one background build (a marker file beside the saved index, created atomically, so several web
+    processes asking at once enqueue one task). False while another claim is younger than
+    ``BUILD_CLAIM_SECONDS``."""
+    marker = matching_dir() / "build.claimed"
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    for _attempt in range(2):
+        try:
+            fd = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            try:
+                if time.time() - marker.stat().st_mtime < BUILD_CLAIM_SECONDS:
+                    return False
+                marker.unlink()  # a build that died with its process
+            except FileNotFoundError:
+                pass  # released meanwhile: claim again
+            continue
+        os.write(fd, str(os.getpid()).encode())
+        os.close(fd)
+        return True
+    return False
+
+
+def build_release() -> None:
+    (matching_dir() / "build.claimed").unlink(missing_ok=True)
+
+
 def changes_prune(*, older_than: dt.timedelta = SAVED_MAX_AGE) -> int:
     deleted, _rows = MatchChange.objects.filter(at__lt=timezone.now() - older_than).delete()
     return deleted
@@ -238,6 +286,8 @@ class LiveIndex:
         self._day: dt.date | None = None
         self._lock = threading.RLock()
         self._built_empty = False
+        self._wanted_after: int | None = None  # a rebuild request (log id) not met yet: load a newer saved index
+        self._needs_build = False  # a request found the index stale or missing: a build should be asked for
         self.last_build: BuildInfo | None = None
 
     @property
@@ -251,20 +301,45 @@ class LiveIndex:
     def _set(self, index: MatchIndex, mark: Watermark, day: dt.date) -> None:
         self._index, self._mark, self._day = index, mark, day
         self._built_empty = index.talent_count + index.job_count == 0
+        self._wanted_after, self._needs_build = None, False
 
     def index(self) -> MatchIndex:
-        """The index, caught up with the database (built or loaded on first use)."""
+        """The index, caught up with the database (built or loaded on first use). Builds in this thread: for the
+        CLI and tests; requests use ``ready_index``."""
         with self._lock:
-            if self._index is None:
-                self._start()
+            if self._index is None or self._needs_build:
+                self._start(after=self._wanted_after or 0)
             self.sync()
             return self._index
 
-    def sync(self) -> int:
-        """Apply the changes not seen yet (one query when there are none); returns how many were applied."""
+    def ready_index(self) -> tuple[MatchIndex | None, bool]:
+        """For requests: the index caught up with the change log, never built here (a saved one may be loaded,
+        which is quick). Returns the index (None when there is none yet) and whether a build should be asked for
+        (none, or the one served is older than a rebuild request)."""
+        with self._lock:
+            if self._index is None and not self._load(self._wanted_after or 0):
+                self._needs_build = True
+                return None, True
+            self.sync(build=False)
+            return self._index, self._needs_build
+
+    def _load(self, after: int) -> bool:
+        clock = time.perf_counter()
+        if not (self._load_saved and self._try_load(after)):
+            return False
+        self.last_build = BuildInfo(self._index.talent_count, self._index.job_count, time.perf_counter() - clock,
+                                    "saved")
+        return True
+
+    def sync(self, *, build: bool = True) -> int:
+        """Apply the changes not seen yet (one query when there are none); returns how many were applied. With
+        ``build=False`` (requests, the after-commit hook) a rebuild request that no saved index meets yet leaves
+        the index served as it is, marked as needing a build."""
         with self._lock:
             if self._index is None:
                 return 0
+            if self._wanted_after is not None:
+                self._load(self._wanted_after)  # the build task has saved it meanwhile?
             mark = self._mark
             now = time.time()
             wanted = Q(id__gt=mark.seen)
@@ -282,12 +357,20 @@ class LiveIndex:
             for i in [i for i, at in mark.gaps.items() if now - at > GAP_SECONDS]:
                 del mark.gaps[i]
             if any(kind == ChangeKind.ALL for _i, kind, _o in rows):
-                self._start(after=max(i for i, kind, _o in rows if kind == ChangeKind.ALL))
-                return len(rows)
+                after = max(i for i, kind, _o in rows if kind == ChangeKind.ALL)
+                if build:
+                    self._start(after=after)
+                    return len(rows)
+                if self._load(after):
+                    return len(rows)
+                self._wanted_after, self._needs_build = after, True  # serve what we have meanwhile
             if rows and self._built_empty:
                 # An index built from nothing has no vocabulary, and the engine cannot search a delta on top of
-                # it: build afresh (there is little to read) instead of upserting.
-                self._start(after=rows[-1][0], load=False)
+                # it: build afresh (there is little to read) instead of upserting, or ask for a build.
+                if build:
+                    self._start(after=rows[-1][0], load=False)
+                else:
+                    self._wanted_after, self._needs_build = rows[-1][0], True
                 return len(rows)
             talents = {o for _i, kind, o in rows if kind == ChangeKind.TALENT}
             jobs = {o for _i, kind, o in rows if kind == ChangeKind.JOB}
@@ -315,9 +398,7 @@ class LiveIndex:
     def _start(self, *, after: int = 0, load: bool = True) -> None:
         """Load the saved index when it is recent and has seen the log up to ``after``; else build."""
         clock = time.perf_counter()
-        if load and self._load_saved and self._try_load(after):
-            self.last_build = BuildInfo(self._index.talent_count, self._index.job_count,
-                                        time.perf_counter() - clock, "saved")
+        if load and self._load(after):
             return
         mark = _watermark_now()  # before reading: a change made while building is applied again afterwards
         index = MatchIndex.build(talent_docs(indexed_talent_ids()), job_docs())
@@ -345,39 +426,44 @@ class LiveIndex:
         return True
 
     def rebuild(self, *, save: bool = True) -> BuildInfo:
-        """Build from the database now (and save it for other processes to load)."""
+        """Build from the database now (and save it for other processes to load). The build runs outside the
+        lock, so the requests of this process keep being answered from the index they have meanwhile."""
+        clock = time.perf_counter()
+        mark = _watermark_now()  # before reading: a change made while building is applied again afterwards
+        today = timezone.localdate()
+        index = MatchIndex.build(talent_docs(indexed_talent_ids(), today=today), job_docs(today=today))
+        if save:
+            _save(self.directory, index, mark, today)
         with self._lock:
-            clock = time.perf_counter()
-            mark = _watermark_now()
-            today = timezone.localdate()
-            index = MatchIndex.build(talent_docs(indexed_talent_ids(), today=today), job_docs(today=today))
             self._set(index, mark, today)
-            if save:
-                self.save()
             self.last_build = BuildInfo(index.talent_count, index.job_count, time.perf_counter() - clock,
                                         "database")
             return self.last_build
 
     def save(self) -> Path:
-        """Write the index and its watermark to ``<dir>/index`` (through a temporary directory and a rename, so
-        a process loading at the same time reads either the old or the new one)."""
+        """Write the index and its watermark to ``<dir>/index``."""
         with self._lock:
-            target = self.directory / "index"
-            temp = self.directory / f"index.tmp-{os.getpid()}"
-            if temp.exists():
-                shutil.rmtree(temp)
-            self._index.save(temp)
-            meta = self._mark.to_json() | {"saved_at": timezone.now().isoformat(), "day": self._day.isoformat(),
-                                           "database": _database_name(), "talents": self._index.talent_count,
-                                           "jobs": self._index.job_count}
-            (temp / "watermark.json").write_text(json.dumps(meta), encoding="utf-8")
-            old = self.directory / f"index.old-{os.getpid()}"
-            if target.exists():
-                target.rename(old)
-            temp.rename(target)
-            if old.exists():
-                shutil.rmtree(old)
-            return target
+            return _save(self.directory, self._index, self._mark, self._day)
+
+
+def _save(directory: Path, index: MatchIndex, mark: Watermark, day: dt.date) -> Path:
+    """Write an index and its watermark to ``<dir>/index`` (through a temporary directory and a rename, so a
+    process loading at the same time reads either the old or the new one)."""
+    target = directory / "index"
+    temp = directory / f"index.tmp-{os.getpid()}-{threading.get_ident()}"
+    if temp.exists():
+        shutil.rmtree(temp)
+    index.save(temp)
+    meta = mark.to_json() | {"saved_at": timezone.now().isoformat(), "day": day.isoformat(),
+                             "database": _database_name(), "talents": index.talent_count, "jobs": index.job_count}
+    (temp / "watermark.json").write_text(json.dumps(meta), encoding="utf-8")
+    old = directory / f"index.old-{os.getpid()}-{threading.get_ident()}"
+    if target.exists():
+        target.rename(old)
+    temp.rename(target)
+    if old.exists():
+        shutil.rmtree(old)
+    return target
 
 
 def _database_name() -> str:
@@ -398,9 +484,10 @@ def match_index() -> MatchIndex:
 
 
 def index_sync() -> None:
-    """Apply committed changes now if this process has an index (called after each service's commit)."""
+    """Apply committed changes now if this process has an index (called after each service's commit, inside a
+    request: it never builds)."""
     if _live.built:
-        _live.sync()
+        _live.sync(build=False)
 
 
 def index_reset(directory: Path | None = None, *, load_saved: bool = True) -> LiveIndex:

@@ -19,11 +19,12 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 
 from talentpool.accounts.models import Role
+from talentpool.engines.matching import MatchIndex
 from talentpool.engines.vocab import division_prefix
 from talentpool.reference.selectors import reference_names
 from talentpool.registry.models import Cluster, Education, Talent
 
-from .matching import job_docs, match_index, match_reasons, talent_docs
+from .matching import IndexPreparing, job_docs, live_index, match_index, match_reasons, talent_docs
 from .models import (
     DEFAULT_STAGES,
     Application,
@@ -39,6 +40,7 @@ from .models import (
     PipelineSettings,
     StageChange,
 )
+from .tasks import match_index_build_enqueue
 
 
 def _active(user) -> bool:
@@ -280,21 +282,36 @@ class CandidateMatch:
     applied_to_enterprise: bool
 
 
+def index_for_request() -> MatchIndex:
+    """The match index for a page or an API call, never built in the request (at 20,000 talents a build outlasts
+    a worker's timeout). When there is none yet, or only one older than a rebuild request, the background build is
+    asked for; with none at all, ``IndexPreparing`` (503: "recommendations are being prepared")."""
+    index, stale = live_index().ready_index()
+    if stale:
+        match_index_build_enqueue()
+        index, _stale = live_index().ready_index()  # an in-process backend (tests) has built it already
+    if index is None:
+        raise IndexPreparing()
+    return index
+
+
 def recommended_jobs(user, k: int = 20, *, division: str | None = None, occupation: str | None = None,
                      near_misses: int = 0) -> list[JobMatch]:
-    """Open jobs best for the talent user, with the engine's explanation and reasons in words."""
+    """Open jobs best for the talent user, with the engine's explanation and reasons in words. Raises
+    ``IndexPreparing`` while the match index is being built."""
     talent = talent_of(user)
     if talent is None:
         return []
-    return jobs_for_talent(talent, k, division=division, occupation=occupation, near_misses=near_misses)
+    return jobs_for_talent(talent, k, division=division, occupation=occupation, near_misses=near_misses,
+                           index=index_for_request())
 
 
 def jobs_for_talent(talent: Talent, k: int = 20, *, division: str | None = None, occupation: str | None = None,
-                    near_misses: int = 0) -> list[JobMatch]:
+                    near_misses: int = 0, index: MatchIndex | None = None) -> list[JobMatch]:
     """Open jobs best for a talent (no permission check: callers check). A talent not in the index yet (no
     profile, never applied) is matched from its registry records as they are. ``ValueError`` for a malformed
-    division or occupation filter."""
-    index = match_index()
+    division or occupation filter. Without ``index``, this process's index, built here if need be (the CLI)."""
+    index = index if index is not None else match_index()
     query: int | Any = talent.pk
     if not index.has_talent(talent.pk):
         query = talent_docs([talent.pk], only_indexed=False)[0]
@@ -314,19 +331,22 @@ def jobs_for_talent(talent: Talent, k: int = 20, *, division: str | None = None,
 
 
 def ranked_candidates(user, job: Job, k: int = 20, *, near_misses: int = 0) -> list[CandidateMatch]:
-    """The best talents for one of the enterprise user's jobs (nothing for anyone else)."""
+    """The best talents for one of the enterprise user's jobs (nothing for anyone else). Raises
+    ``IndexPreparing`` while the match index is being built."""
     if not (_role(user, Role.ENTERPRISE) and job.enterprise_id == user.enterprise_id):
         return []
-    return talents_for_job(job, k, near_misses=near_misses)
+    return talents_for_job(job, k, near_misses=near_misses, index=index_for_request())
 
 
-def talents_for_job(job: Job, k: int = 20, *, near_misses: int = 0) -> list[CandidateMatch]:
+def talents_for_job(job: Job, k: int = 20, *, near_misses: int = 0,
+                    index: MatchIndex | None = None) -> list[CandidateMatch]:
     """The best talents for a job among those its enterprise may see: talents who let enterprises find them, and
     those who applied to any of its jobs (passed to the engine as ``include_ids``). The result is checked again
-    against the database (consent may have been withdrawn a moment ago) before anything is returned."""
+    against the database (consent may have been withdrawn a moment ago) before anything is returned. Without
+    ``index``, this process's index, built here if need be (the CLI)."""
     applicants = set(Application.objects.filter(job__enterprise_id=job.enterprise_id)
                      .values_list("talent_id", flat=True))
-    index = match_index()
+    index = index if index is not None else match_index()
     query: int | Any = job.pk
     if not index.has_job(job.pk):
         query = job_docs([job.pk])[0]

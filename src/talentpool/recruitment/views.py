@@ -18,6 +18,7 @@ from talentpool.core.permissions import require_role
 from talentpool.registry.models import Degree
 
 from . import selectors, services
+from .matching import IndexPreparing
 from .models import JobStatus, Outcome
 
 
@@ -76,7 +77,10 @@ def jobs(request):
     if searching:
         context["results"] = list(selectors.job_search(request.user, filters)[:50])
     else:
-        context["matches"] = selectors.recommended_jobs(request.user, 20, near_misses=3)
+        try:
+            context["matches"] = selectors.recommended_jobs(request.user, 20, near_misses=3)
+        except IndexPreparing as exc:  # built in the background, never in this request
+            context["preparing"] = exc
     return render(request, "recruitment/jobs.html", context)
 
 
@@ -92,7 +96,10 @@ def job(request, pk: int):
         context["application"] = found.applications.filter(talent=talent).first() if talent else None
         return render(request, "recruitment/job_talent.html", context)
     if request.user.role == Role.ENTERPRISE:
-        context["candidates"] = selectors.ranked_candidates(request.user, found, 20, near_misses=3)
+        try:
+            context["candidates"] = selectors.ranked_candidates(request.user, found, 20, near_misses=3)
+        except IndexPreparing as exc:  # built in the background, never in this request
+            context["preparing"] = exc
         context["statuses"] = JobStatus.choices
         return render(request, "recruitment/job_enterprise.html", context)
     return render(request, "recruitment/job_officer.html", context)

@@ -116,12 +116,20 @@ def demo_logins(*, district: str = DEFAULT_DISTRICT) -> list[DemoLogin]:
         DemoLogin("officer", Role.OFFICER, DEMO_PASSWORD, f"district {district}, payment officer (bank files)"),
         DemoLogin("officer2", Role.OFFICER, DEMO_PASSWORD, f"district {second}"),
         DemoLogin("service", Role.OFFICER, DEMO_PASSWORD, f"district {district}, one-to-one service officer"),
+        # the city's policies (hz-*) are changed by officers of the city, and publishing takes two of them
+        DemoLogin("city", Role.OFFICER, DEMO_PASSWORD, f"city {_city(district)} (all its districts): city policies"),
+        DemoLogin("city2", Role.OFFICER, DEMO_PASSWORD, f"city {_city(district)}: approves what city asks (four eyes)"),
         DemoLogin("hr", Role.ENTERPRISE, DEMO_PASSWORD, "HR of the first demo enterprise"),
         DemoLogin("talent", Role.TALENT, DEMO_PASSWORD, "a recent graduate (talent 0)"),
     ]
 
 
-DEMO_USERNAMES = ("admin", "officer", "officer2", "service", "hr", "talent")
+DEMO_USERNAMES = ("admin", "officer", "officer2", "service", "city", "city2", "hr", "talent")
+
+
+def _city(district: str) -> str:
+    """The city a district belongs to: 330106 -> 330100."""
+    return district[:4] + "00"
 
 
 # ----- writing ---------------------------------------------------------------------------------------------------
@@ -336,9 +344,10 @@ def _reset_sequences() -> None:
 
 def _create_demo_users(*, district: str, talent_id: int, enterprise_id: int) -> list[DemoLogin]:
     logins = demo_logins(district=district)
-    names = dict(Division.objects.filter(code__in=[district, _second_district(district)]).values_list("code", "name"))
+    names = dict(Division.objects.filter(code__in=[district, _second_district(district), _city(district)])
+                 .values_list("code", "name"))
     second = _second_district(district)
-    password = make_password(DEMO_PASSWORD)  # one hash for all six: the PBKDF2 rounds are the slow part
+    password = make_password(DEMO_PASSWORD)  # one hash for all of them: the PBKDF2 rounds are the slow part
     specs = {
         "admin": {"role": Role.ADMIN, "display_name": "系统管理员", "is_staff": True},
         "officer": {"role": Role.OFFICER, "scope_division": district, "is_payment_officer": True,
@@ -347,6 +356,10 @@ def _create_demo_users(*, district: str, talent_id: int, enterprise_id: int) -> 
                      "display_name": f"{names.get(second, second)}人才办"},
         "service": {"role": Role.OFFICER, "scope_division": district, "is_service_officer": True,
                     "display_name": f"{names.get(district, district)}人才服务专员"},
+        "city": {"role": Role.OFFICER, "scope_division": _city(district),
+                 "display_name": f"{names.get(_city(district), _city(district))}人才办"},
+        "city2": {"role": Role.OFFICER, "scope_division": _city(district),
+                  "display_name": f"{names.get(_city(district), _city(district))}人才办（复核）"},
         "hr": {"role": Role.ENTERPRISE, "enterprise_id": enterprise_id, "display_name": "企业人事"},
         "talent": {"role": Role.TALENT, "display_name": Talent.objects.get(id=talent_id).name},
     }

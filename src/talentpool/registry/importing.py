@@ -56,6 +56,7 @@ from .models import (
     InsuranceRecord,
     Talent,
 )
+from .signals import import_finished
 
 SLEEP_AFTER_CHUNK_ENV = "TALENTPOOL_IMPORT_SLEEP_AFTER_CHUNK"  # seconds; lets the crash test kill mid-import
 
@@ -548,6 +549,7 @@ def _import_job_run(*, job_id: int, progress: ProgressCallback | None) -> Import
     job.refresh_from_db()
     if job.rows_done >= total and job.status == ImportStatus.RUNNING:
         import_job_end(job, status=ImportStatus.DONE)
+        import_finished.send(sender=ImportJob, job=job)
     return job
 
 

@@ -47,6 +47,7 @@ NAVIGATION: dict[str, list[NavItem]] = {
         NavItem(_("Eligibility runs"), "payments:run-list"),
         NavItem(_("Payment review"), "payments:queue"),
         NavItem(_("Payment batches"), "payments:batch-list"),
+        NavItem(_("In-kind issues"), "eligibility:in-kind"),
         NavItem(_("Payments paid"), "payments:report"),
         NavItem(_("Recruitment"), "recruitment:overview"),
         NavItem(_("Fairs"), None),

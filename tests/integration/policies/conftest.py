@@ -1,5 +1,4 @@
 import pytest
-from factories.policies import publish_living_policy
 from factories.world import build_world
 
 from talentpool.policies.selectors import policy_cache_clear
@@ -22,9 +21,3 @@ def world(db):
 def shipped(db):
     """The shipped policy set loaded as published versions."""
     return policy_sync_shipped()
-
-
-@pytest.fixture
-def living(db):
-    """Only the living subsidy, stored as published without running its cases (fast set-up for matrices)."""
-    return publish_living_policy()

@@ -9,21 +9,26 @@ import json
 import pytest
 from django.core.management import call_command
 from factories.matrix import check_api_outcome
+from factories.policies import publish_living_policy
 
 from talentpool.core.crypto import decrypt_text
 from talentpool.core.models import AuditEvent
 from talentpool.engines.policy import parse_documents
-from talentpool.policies.models import Objection, PolicyVersion
+from talentpool.policies.models import Objection, PolicyApproval, PolicyVersion
 
 CODE = "hz-graduate-living"
 ROLES = ["anonymous", "talent", "enterprise", "officer", "officer_other", "admin"]
 API = [
     ("get", "/api/v1/policies/", {"officer": 200, "officer_other": 200, "admin": 200}),
     ("get", f"/api/v1/policies/{CODE}", {"officer": 200, "officer_other": 200}),
-    ("post", f"/api/v1/policies/{CODE}/drafts", {"officer": 201, "officer_other": 201}),
-    ("post", "/api/v1/policies/drafts/{draft}/publish", {"officer": 200, "officer_other": 200}),
-    ("put", "/api/v1/policies/drafts/{draft}", {"officer": 200, "officer_other": 200}),
-    ("post", "/api/v1/policies/versions/{v1}/retire", {"officer": 200, "officer_other": 200}),
+    # the living subsidy is owned by Xihu here (living fixture): the Yuhang officer may read it, not change it
+    ("post", f"/api/v1/policies/{CODE}/drafts", {"officer": 201, "officer_other": 403}),
+    ("post", "/api/v1/policies/drafts/{draft}/publish", {"officer": 202, "officer_other": 403}),
+    ("put", "/api/v1/policies/drafts/{draft}", {"officer": 200, "officer_other": 403}),
+    ("post", "/api/v1/policies/versions/{v1}/retire", {"officer": 202, "officer_other": 403}),
+    ("get", "/api/v1/policies/approvals", {"officer": 200, "officer_other": 200}),
+    ("post", "/api/v1/policies/approvals/{approval}/approve", {"officer": 200, "officer_other": 404}),
+    ("post", "/api/v1/policies/approvals/{approval}/decline", {"officer": 200, "officer_other": 404}),
     ("post", f"/api/v1/policies/{CODE}/whatif", {"officer": 200, "officer_other": 200}),
     ("get", f"/api/v1/policies/{CODE}/explain?talent_id={{talent}}&as_of=2025-03-01", {"officer": 200, "officer_other": 404}),
     ("get", "/api/v1/policies/me?as_of=2025-03-01", {"talent": 200}),
@@ -37,30 +42,37 @@ BODIES = {
                                        "parameter_values": {"window_months": [{"from": "2019-06-03", "value": 36}]}},
     "/api/v1/policies/me/objections": {"policy": CODE, "message": "我认为我符合条件", "as_of": "2025-03-01"},
     "/api/v1/policies/objections/{objection}/answer": {"answer": "已核实"},
+    "/api/v1/policies/approvals/{approval}/decline": {"reason": "尚需核实"},
 }
 
 
 def _state():
     return (list(PolicyVersion.objects.order_by("pk").values_list("pk", "status", "source")),
-            list(Objection.objects.values_list("pk", "status")), AuditEvent.objects.count())
+            list(Objection.objects.values_list("pk", "status")),
+            list(PolicyApproval.objects.values_list("pk", "status")), AuditEvent.objects.count())
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("method", "template", "allowed"), API, ids=[a[1] + ":" + a[0] for a in API])
-def test_api_matrix(client, world, living, role, method, template, allowed):
+def test_api_matrix(client, world, make_user, role, method, template, allowed):
     from talentpool.eligibility.services import objection_raise
+    from talentpool.policies.approvals import policy_retire_request
     from talentpool.policies.services import policy_draft_create
 
-    v1 = living
+    v1 = publish_living_policy(owner="330106")
     draft = policy_draft_create(actor=world.officer, version=v1)
+    approval = None
+    if "{approval}" in template:  # a second Xihu officer asked to retire v1; the officer decides
+        approval = policy_retire_request(actor=make_user("officer", scope_division="330106"), version=v1).pk
     objection = objection_raise(talent=world.talent, policy_code=CODE, message="请核实",
                                 as_of=__import__("datetime").date(2025, 3, 1))
     users = {"talent": world.talent_user, "enterprise": world.hr, "officer": world.officer,
              "officer_other": world.officer_other, "admin": world.admin}
     if role != "anonymous":
         client.force_login(users[role])
-    path = template.format(draft=draft.pk, v1=v1.pk, talent=world.talent.pk, objection=objection.pk)
+    path = template.format(draft=draft.pk, v1=v1.pk, talent=world.talent.pk, objection=objection.pk,
+                           approval=approval)
     body = BODIES.get(template)
     if template.endswith("/drafts/{draft}"):
         body = {"source": draft.source.replace("value: 35", "value: 37")}
@@ -72,8 +84,9 @@ def test_api_matrix(client, world, living, role, method, template, allowed):
 
 
 @pytest.mark.django_db
-def test_api_results(client, world, shipped):
-    client.force_login(world.officer)
+def test_api_results(client, world, shipped, make_user):
+    city = make_user("officer", scope_division="330100")  # the city's policies are changed by city officers
+    client.force_login(city)
     v1 = PolicyVersion.objects.get(policy__code=CODE, version=2)  # the version in force (v1 ended 2021-10-14)
     rows = client.get("/api/v1/policies/").json()
     assert {r["code"]: r["current"]["version"] for r in rows}[CODE] == 2
@@ -87,7 +100,7 @@ def test_api_results(client, world, shipped):
     explained = client.get(f"/api/v1/policies/{CODE}/explain?talent_id={world.talent.pk}&as_of=2025-03-01").json()
     assert (explained["verdict"], explained["amount"]) == ("yes", "30000.00")
     assert AuditEvent.objects.filter(action="view_person", subject_talent_id=world.talent.pk,
-                                     detail__channel="api:policy-explain", actor=world.officer).count() == 1
+                                     detail__channel="api:policy-explain", actor=city).count() == 1
     w = client.post(f"/api/v1/policies/{CODE}/whatif", {"as_of": "2026-07-01", "parameter_values": {
         "window_months": [{"from": "2019-06-03", "value": 36}]}}, content_type="application/json").json()
     assert (w["gained"], w["budget_change"]) == (1, "30000.00")

@@ -6,18 +6,22 @@ import pytest
 
 from talentpool.core.errors import ApplicationError
 from talentpool.core.models import AuditEvent
+from talentpool.policies.approvals import (
+    policy_approval_approve,
+    policy_publish_request,
+    policy_retire_request,
+)
+from talentpool.policies.documents import SHIPPED_DIR
 from talentpool.policies.models import PolicyVersion, VersionStatus
 from talentpool.policies.services import (
-    SHIPPED_DIR,
     policy_draft_create,
     policy_draft_update,
-    policy_publish,
-    policy_retire,
     policy_sync_shipped,
     policy_version_check,
 )
 
 CODE = "hz-graduate-living"
+CITY = "330100"  # the shipped Hangzhou policies belong to the city: its officers change them
 
 
 def state():
@@ -43,7 +47,8 @@ def test_sync_is_idempotent_and_reports_a_changed_shipped_text(tmp_path, make_us
 
 @pytest.mark.django_db
 def test_draft_with_a_parameter_change_checks_and_publishes(make_user):
-    officer = make_user("officer")
+    officer = make_user("officer", scope_division=CITY)
+    second = make_user("officer", scope_division=CITY)
     policy_sync_shipped()
     v1 = PolicyVersion.objects.get(policy__code=CODE, version=2)  # the version in force now
     draft = policy_draft_create(actor=officer, version=v1,
@@ -53,20 +58,22 @@ def test_draft_with_a_parameter_change_checks_and_publishes(make_user):
     assert (draft.version, draft.status, draft.based_on, draft.tests_passed) == (3, "draft", v1, True)
     assert "version: 3" in draft.source and "value: 40" in draft.source
     assert all(c["passed"] for c in draft.tests_report) and draft.validation_report == []
-    published = policy_publish(actor=officer, draft=draft)
+    asked = policy_publish_request(actor=officer, draft=draft)
+    policy_approval_approve(actor=second, approval=asked)
+    published = PolicyVersion.objects.get(pk=draft.pk)
     v1.refresh_from_db()
-    assert (published.status, v1.status, published.published_by, v1.retired_by) == ("published", "retired", officer, officer)
+    assert (published.status, v1.status, published.published_by, v1.retired_by) == ("published", "retired", second, second)
     events = list(AuditEvent.objects.filter(target__startswith=f"policy:{CODE}").values_list("detail__event", flat=True))
     assert sorted(events) == sorted(["policy_sync_shipped", "policy_sync_shipped",  # its two shipped versions
-                                     "policy_draft_create", "policy_retire", "policy_publish"])
-    policy_retire(actor=officer, version=published)
+                                     "policy_draft_create", "policy_publish_request", "policy_publish_approve"])
+    policy_approval_approve(actor=officer, approval=policy_retire_request(actor=second, version=published))
     published.refresh_from_db()
-    assert published.status == "retired"
+    assert (published.status, published.retired_by) == ("retired", officer)
 
 
 @pytest.mark.django_db
 def test_a_draft_whose_test_case_fails_is_kept_but_cannot_be_published(make_user):
-    officer = make_user("officer")
+    officer = make_user("officer", scope_division=CITY)
     policy_sync_shipped()
     v1 = PolicyVersion.objects.get(policy__code=CODE, version=2)  # the version in force now
     draft = policy_draft_create(actor=officer, version=v1,
@@ -76,14 +83,14 @@ def test_a_draft_whose_test_case_fails_is_kept_but_cannot_be_published(make_user
     assert failing and "amount 12000.00 (expected 10000.00)" in failing[0]["problems"][0]
     before = state()
     with pytest.raises(ApplicationError) as info:
-        policy_publish(actor=officer, draft=draft)
+        policy_publish_request(actor=officer, draft=draft)
     assert info.value.code == "tests_failed"
     assert state() == before
 
 
 @pytest.mark.django_db
 def test_an_invalid_document_is_refused_with_line_and_reason_and_nothing_changes(make_user):
-    officer = make_user("officer")
+    officer = make_user("officer", scope_division=CITY)
     policy_sync_shipped()
     v1 = PolicyVersion.objects.get(policy__code=CODE, version=2)  # the version in force now
     before = state()

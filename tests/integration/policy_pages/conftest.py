@@ -17,3 +17,11 @@ def world(db):
     w = build_world()
     policy_sync_shipped()
     return w
+
+
+@pytest.fixture
+def city(make_user):
+    """Two officers of the city (330100), which owns the shipped Hangzhou policies: one drafts and asks, the
+    other approves."""
+    return (make_user("officer", username="city", scope_division="330100"),
+            make_user("officer", username="city2", scope_division="330100"))

@@ -15,8 +15,8 @@ def test_policy_list_and_detail_show_criteria_parameters_basis_and_tests(client,
     assert "✓" in detail and 'id="test-cases"' in detail
 
 
-def test_draft_from_parameters_then_whatif_then_publish(client, world):
-    client.force_login(world.officer)
+def test_draft_from_parameters_then_whatif_then_publish(client, world, city):
+    client.force_login(city[0])
     form = client.get("/policies/hz-graduate-living/drafts/new/")
     assert form.status_code == 200
     base = PolicyVersion.objects.get(policy__code="hz-graduate-living", status="published", effective_to__isnull=True)
@@ -39,21 +39,29 @@ def test_draft_from_parameters_then_whatif_then_publish(client, world):
     assert (draft.status, base.status) == ("draft", "published")
 
 
-def test_a_change_that_keeps_the_tests_green_is_published(client, world):
-    client.force_login(world.officer)
+def test_a_change_that_keeps_the_tests_green_is_published(client, world, city):
+    client.force_login(city[0])
     client.post("/policies/hz-graduate-living/drafts/new/", {
         "p-age_limit-0-from": "2019-06-03", "p-age_limit-0-value": "40",
     })
     draft = PolicyVersion.objects.get(policy__code="hz-graduate-living", status="draft")
     assert draft.tests_passed is True
-    client.post(f"/policies/drafts/{draft.pk}/publish/")
+    client.post(f"/policies/drafts/{draft.pk}/publish/", {"reason": "年龄放宽"})
     draft.refresh_from_db()
-    assert draft.status == "published"
+    assert draft.status == "draft"  # asked for; a second city officer approves
+    page = client.get(f"/policies/drafts/{draft.pk}/").content.decode()
+    assert 'id="pending-approval"' in page and 'id="publish"' not in page
+    client.force_login(city[1])
+    approval = draft.approvals.get()
+    assert f"/policies/approvals/{approval.pk}/approve/" in client.get("/policies/").content.decode()
+    client.post(f"/policies/approvals/{approval.pk}/approve/")
+    draft.refresh_from_db()
+    assert (draft.status, draft.published_by) == ("published", city[1])
     assert PolicyVersion.objects.get(pk=draft.based_on_id).status == "retired"
 
 
-def test_bad_parameter_value_is_refused_naming_the_parameter(client, world):
-    client.force_login(world.officer)
+def test_bad_parameter_value_is_refused_naming_the_parameter(client, world, city):
+    client.force_login(city[0])
     response = client.post("/policies/hz-graduate-living/drafts/new/", {
         "p-amount_master-0-from": "2019-06-03", "p-amount_master-0-value": "三万",
     })

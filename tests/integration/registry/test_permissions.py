@@ -11,8 +11,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from factories.matrix import check_api_outcome, check_page_headers
 
+from talentpool.accounts.models import User
 from talentpool.api import api
 from talentpool.core.models import AuditEvent, ChangeRecord
+from talentpool.policies.approvals import policy_retire_request
 from talentpool.policies.models import Objection, Policy, PolicyVersion
 from talentpool.registry.models import CorrectionRequest, ImportJob
 
@@ -42,11 +44,15 @@ PAGES = [
     ("get", "/policies/objections/", {"officer": 200, "officer_other": 200}),
     ("post", "/policies/objections/{objection}/answer/", {"officer": 302, "officer_other": 404}),
     ("get", "/policies/drafts/{draft}/", {"officer": 200, "officer_other": 200, "admin": 200}),
-    ("post", "/policies/drafts/{draft}/publish/", {"officer": 302, "officer_other": 302}),
-    ("post", "/policies/versions/{version}/retire/", {"officer": 302, "officer_other": 302}),
+    # the living subsidy is owned by Xihu here (_policy_rows): the Yuhang officer reads it but may not change it
+    ("post", "/policies/drafts/{draft}/publish/", {"officer": 302, "officer_other": 403}),
+    ("post", "/policies/versions/{version}/retire/", {"officer": 302, "officer_other": 403}),
+    ("post", "/policies/approvals/{approval}/approve/", {"officer": 302, "officer_other": 404}),
+    ("post", "/policies/approvals/{approval}/decline/", {"officer": 302, "officer_other": 404}),
     ("get", "/policies/explain/{talent}/{code}/", {"officer": 200, "officer_other": 404}),
+    ("get", "/policies/in-kind/", {"officer": 200, "officer_other": 200}),
     ("get", "/policies/{code}/", {"officer": 200, "officer_other": 200, "admin": 200}),
-    ("get", "/policies/{code}/drafts/new/", {"officer": 200, "officer_other": 200}),
+    ("get", "/policies/{code}/drafts/new/", {"officer": 200, "officer_other": 403}),
     ("get", "/accounts/users/", {"admin": 200}),
     ("get", "/accounts/users/new/", {"admin": 200}),
     ("get", "/accounts/users/{user}/", {"admin": 200}),
@@ -91,6 +97,7 @@ BODIES = {
     "/api/v1/registry/talents/search": {"q": "李"},
     "/policies/mine/{code}/object/": {"message": "我认为我符合条件"},
     "/policies/objections/{objection}/answer/": {"answer": "已核实"},
+    "/policies/approvals/{approval}/decline/": {"reason": "尚需核实"},
 }
 
 
@@ -110,22 +117,25 @@ def _path(template, world):
     job = ImportJob.objects.get_or_create(kind="talents", filename="人才.csv", sha256="0" * 64, district="330106",
                                           created_by=world.officer, status="done")[0]
     version, draft, objection = _policy_rows(world)
+    approval = None
+    if "{approval}" in template:  # a second Xihu officer asked to retire the version; the officer decides
+        second = User.objects.create(username="officer_xh2", role="officer", scope_division="330106")
+        approval = policy_retire_request(actor=second, version=version).pk
     return template.format(talent=world.talent.pk, enterprise=employment.enterprise_id, employment=employment.pk,
                            user=world.talent_user.pk, job=job.pk, code=version.policy.code, draft=draft.pk,
-                           version=version.pk, objection=objection.pk)
+                           version=version.pk, objection=objection.pk, approval=approval)
 
 
 def _policy_rows(world):
     """The living subsidy stored as published (its cases not run: fast), a draft of it and an objection."""
-    from talentpool.policies.services import SHIPPED_DIR
+    from talentpool.policies.documents import SHIPPED_DIR, _split_documents
 
     if PolicyVersion.objects.exists():
-        return (PolicyVersion.objects.get(status="published"), PolicyVersion.objects.get(status="draft"),
-                Objection.objects.get())
-    from talentpool.policies.services import _split_documents
-
+        return (PolicyVersion.objects.get(version=2), PolicyVersion.objects.get(version=3), Objection.objects.get())
     text = _split_documents((SHIPPED_DIR / "hz-graduate-living.yaml").read_text(encoding="utf-8"))[-1]  # v2, in force
-    policy = Policy.objects.create(code="hz-graduate-living", title_zh="杭州市应届高校毕业生生活补贴")
+    text = text.replace("owner: 330100", "owner: 330106", 1)  # owned by Xihu here, so scope shows in the matrix
+    policy = Policy.objects.create(code="hz-graduate-living", title_zh="杭州市应届高校毕业生生活补贴",
+                                   owner_division="330106")
     version = PolicyVersion.objects.create(policy=policy, version=2, status="published", source=text,
                                            effective_from="2021-10-15", tests_passed=True)
     draft = PolicyVersion.objects.create(policy=policy, version=3, status="draft", based_on=version,
@@ -193,6 +203,7 @@ def test_every_page_and_endpoint_is_in_the_matrix():
               .replace("{user}", "<int:pk>").replace("{employment}", "<int:employment_id>").replace("{job}", "<int:pk>")
               .replace("template/talents.xlsx", "template/<str:kind>.xlsx").replace("{code}", "<str:code>")
               .replace("{draft}", "<int:pk>").replace("{version}", "<int:pk>").replace("{objection}", "<int:pk>")
+              .replace("{approval}", "<int:pk>")
               .replace("explain/<int:pk>/", "explain/<int:talent_pk>/") for _, t, _ in PAGES}
     missing = []
     for route, _pattern in _url_patterns(get_resolver()):
@@ -216,5 +227,7 @@ OTHER_APPS_API: set[str] = {  # tests/integration/policies/test_api_and_cli.py h
     "/api/v1/policies/", "/api/v1/policies/me", "/api/v1/policies/me/objections", "/api/v1/policies/objections",
     "/api/v1/policies/objections/{pk}/answer", "/api/v1/policies/drafts/{pk}/publish", "/api/v1/policies/drafts/{pk}",
     "/api/v1/policies/versions/{pk}/retire", "/api/v1/policies/{code}", "/api/v1/policies/{code}/drafts",
-    "/api/v1/policies/{code}/whatif", "/api/v1/policies/{code}/explain",
+    "/api/v1/policies/{code}/whatif", "/api/v1/policies/{code}/explain", "/api/v1/policies/approvals",
+    "/api/v1/policies/approvals/{pk}/approve", "/api/v1/policies/approvals/{pk}/decline",
+    "/api/v1/policies/in-kind", "/api/v1/policies/in-kind/issue",  # tests/integration/payments/test_in_kind.py
 }

@@ -56,6 +56,17 @@ def test_bad_documents_are_refused_with_line_and_reason(extra, line, message):
     assert any(ln == line for ln, m in info.value.problems if message in m), info.value.problems
 
 
+def test_owner_and_delivery_are_read_and_checked_with_their_line():
+    (version,) = doc("owner: 330110\ndelivery: in_kind\n")
+    assert (version.owner, version.delivery) == ("330110", "in_kind")
+    (plain,) = doc()
+    assert (plain.owner, plain.delivery) == ("", "bank_transfer")  # a bank transfer unless it says otherwise
+    with pytest.raises(PolicyError) as info:
+        doc("owner: hangzhou\ndelivery: cash\n")
+    assert [(ln, m.split(",")[0]) for ln, m in info.value.problems] == [
+        (13, "owner must be a six-digit division code such as 330100"), (14, "delivery must be one of bank_transfer")]
+
+
 def test_type_mismatch_in_a_parameter_value_is_refused_with_its_line():
     source = BASE.replace('value: "1000.00"', "value: lots")
     with pytest.raises(PolicyError) as info:

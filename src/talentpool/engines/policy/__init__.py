@@ -3,7 +3,14 @@
 No Django here: the registry adapter (talentpool.policies.facts) hands in an Arrow table of facts."""
 
 from .compile import CompiledPolicy, compile_policy
-from .document import PolicyError, PolicyVersion, parse_documents
+from .document import (
+    DELIVERY_BANK,
+    DELIVERY_CHANNELS,
+    DELIVERY_IN_KIND,
+    PolicyError,
+    PolicyVersion,
+    parse_documents,
+)
 from .evaluate import (
     Explanation,
     check_policy_set,
@@ -17,7 +24,7 @@ from .facts import AREAS, FACTS
 from .testcases import CaseResult, run_cases
 
 __all__ = [
-    "AREAS", "FACTS", "CaseResult", "CompiledPolicy", "Explanation", "PolicyError", "PolicyVersion",
+    "AREAS", "DELIVERY_BANK", "DELIVERY_CHANNELS", "DELIVERY_IN_KIND", "FACTS", "CaseResult", "CompiledPolicy", "Explanation", "PolicyError", "PolicyVersion",
     "check_policy_set", "compile_policy", "evaluate_registry", "explain", "facts_table", "instalment_schedule",
     "parse_documents",
     "run_cases", "version_in_force",

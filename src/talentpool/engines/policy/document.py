@@ -65,6 +65,11 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _constr
 
 PARAM_TYPES = ("date", "int", "bool", "money", "decimal", "str")
 VERDICTS = ("yes", "no", "unknown", "review", "excluded")
+DELIVERY_BANK = "bank_transfer"
+DELIVERY_IN_KIND = "in_kind"
+DELIVERY_CHANNELS = (DELIVERY_BANK, DELIVERY_IN_KIND)
+"""How what a policy gives reaches the person: money paid into a bank account, or something issued in kind (a
+pack, a pass) whose amount is only its value for budgeting and never a bank line."""
 
 
 @dataclass(frozen=True)
@@ -157,6 +162,8 @@ class PolicyVersion:
     minus: str | None
     instalments: tuple[Instalment, ...]
     tests: tuple[TestCase, ...]
+    owner: str = ""
+    delivery: str = DELIVERY_BANK
     source: str = field(default="", compare=False, repr=False)
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
@@ -166,11 +173,12 @@ class PolicyVersion:
 
 # --- parsing ------------------------------------------------------------------------------------------------------
 
-_TOP = {"code", "version", "title", "issuer", "summary", "basis", "entity", "excludes",
+_TOP = {"code", "version", "title", "issuer", "owner", "delivery", "summary", "basis", "entity", "excludes",
         "effective_from", "effective_to", "parameters", "criteria", "review_when", "amount", "cap", "minus",
         "instalments", "tests"}
 _CODE = re.compile(r"^[a-z][a-z0-9-]{2,40}$")
 _NAME = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
+_DIVISION = re.compile(r"^[1-9][0-9]{5}$")
 
 
 class _Collector:
@@ -305,6 +313,27 @@ def _codes(node: Any, line: int, c: _Collector) -> tuple[str, ...]:
     return tuple(node)
 
 
+def _owner(doc: _Map, c: _Collector) -> str:
+    """The division that owns the policy (a city such as 330100, or a district such as 330110); optional here
+    (the platform requires it when it stores a new policy)."""
+    value = doc.get("owner")
+    if value is None:
+        return ""
+    text = str(value).strip()
+    if isinstance(value, bool) or not _DIVISION.match(text):
+        c.add(_line(doc, "owner"), f"owner must be a six-digit division code such as 330100, not {value!r}")
+        return ""
+    return text
+
+
+def _delivery(doc: _Map, c: _Collector) -> str:
+    value = doc.get("delivery", DELIVERY_BANK)
+    if value not in DELIVERY_CHANNELS:
+        c.add(_line(doc, "delivery"), f"delivery must be one of {', '.join(DELIVERY_CHANNELS)}, not {value!r}")
+        return DELIVERY_BANK
+    return str(value)
+
+
 def parse_documents(source: str) -> list[PolicyVersion]:
     """Parse one file (one or more ``---``-separated documents). Raises PolicyError with every problem found."""
     c = _Collector()
@@ -358,7 +387,8 @@ def _version(doc: Any, c: _Collector) -> PolicyVersion | None:
         review_when=_expr_field(doc, "review_when", "the policy", c, required=False),
         amount=tuple(amount), cap=_expr_field(doc, "cap", "the policy", c, required=False),
         minus=_expr_field(doc, "minus", "the policy", c, required=False),
-        instalments=tuple(instalments), tests=tuple(tests), lines=dict(doc.lines),
+        instalments=tuple(instalments), tests=tuple(tests), owner=_owner(doc, c), delivery=_delivery(doc, c),
+        lines=dict(doc.lines),
     )
 
 
