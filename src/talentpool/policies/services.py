@@ -1,7 +1,8 @@
 """Writes on policies: loading the shipped set, drafts, checks, publishing and retiring, objections.
 
-Every write runs under ``transaction.atomic`` and leaves an audit row (``AuditAction.RECORD_CHANGE`` with
-``detail.event`` naming what happened). A policy document is checked when it is saved: a draft whose YAML cannot
+Every write checks the acting user (``ensure_may_change``: an officer whose scope covers the policy's owner) and
+runs in one transaction with its audit row (``AuditAction.RECORD_CHANGE`` with ``detail.event`` naming what
+happened). A policy document is checked when it is saved: a draft whose YAML cannot
 be read or fails validation (unknown field, type mismatch, unknown fact, overlapping versions, exclusion cycle…)
 is refused with every problem and its line; a draft whose own test cases fail is kept (so it can be fixed) but
 cannot be published.
@@ -23,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from talentpool.core.audit import audit_record
+from talentpool.core.audit import audit_record, audited
 from talentpool.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from talentpool.core.models import AuditAction
 from talentpool.core.notices import Message, notify
@@ -41,7 +42,7 @@ from talentpool.engines.text import clean_text
 
 from .documents import SHIPPED_DIR, _split_documents, _yaml_value, document_with_parameters
 from .models import Objection, ObjectionStatus, Policy, PolicyVersion, VersionStatus
-from .selectors import policy_covered_by, policy_version_document
+from .selectors import objection_list_for, policy_covered_by, policy_version_document
 
 # --- checking a document ------------------------------------------------------------------------------------------
 
@@ -350,33 +351,36 @@ def objection_create(*, talent, policy_code: str, message: str, as_of: dt.date, 
     if policy is None:
         raise NotFoundError(_("No such policy."))
     snapshot = explanation
-    with transaction.atomic():
+    with audited(actor=talent.user, action=AuditAction.RECORD_CHANGE, subject_talent_id=talent.pk,
+                 detail={"event": "objection_create", "policy": policy_code,
+                         "verdict": snapshot.get("verdict")}) as entry:
         objection = Objection(talent=talent, policy=policy, as_of=as_of, message=message, explanation=snapshot)
         objection.full_clean()
         objection.save()
-        audit_record(actor=talent.user, action=AuditAction.RECORD_CHANGE, target=f"objection:{objection.pk}",
-                     subject_talent_id=talent.pk,
-                     detail={"event": "objection_create", "policy": policy_code, "verdict": snapshot.get("verdict")})
+        entry.target = f"objection:{objection.pk}"
     return objection
 
 
 def objection_answer(*, actor, objection: Objection, answer: str) -> Objection:
+    """An officer answers an objection of a person in their scope; the talent is told once it is saved."""
+    ensure_role(actor, Role.OFFICER)
     answer = clean_text(answer, 2001, fold=False)
     if not answer:
         raise ApplicationError(_("Write an answer."), code="required", field="answer")
     if len(answer) > 2000:
         raise ApplicationError(_("Keep it under 2,000 characters."), code="too_long", field="answer")
-    with transaction.atomic():
-        objection = Objection.objects.select_for_update().get(pk=objection.pk)
+    with audited(actor=actor, action=AuditAction.RECORD_CHANGE, target=f"objection:{objection.pk}",
+                 subject_talent_id=objection.talent_id,
+                 detail={"event": "objection_answer", "policy_id": objection.policy_id}):
+        objection = objection_list_for(actor).select_for_update(of=("self",)).filter(pk=objection.pk).first()
+        if objection is None:
+            raise NotFoundError()
         if objection.status != ObjectionStatus.OPEN:
             raise ApplicationError(_("This objection has already been answered."), code="already_answered")
         objection.answer, objection.status = answer, ObjectionStatus.ANSWERED
         objection.answered_by, objection.answered_at = _user(actor), timezone.now()
         objection.full_clean()
         objection.save()
-        audit_record(actor=actor, action=AuditAction.RECORD_CHANGE, target=f"objection:{objection.pk}",
-                     subject_talent_id=objection.talent_id,
-                     detail={"event": "objection_answer", "policy_id": objection.policy_id})
         talent_user = objection.talent.user_id
         if talent_user:
             with translation.override(settings.LANGUAGE_CODE):

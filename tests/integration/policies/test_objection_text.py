@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from factories.policies import publish_living_policy
 
 from talentpool.policies.models import Objection
 
@@ -20,7 +21,8 @@ def _json(client, method, path, body):
 
 
 @pytest.mark.django_db
-def test_an_objection_and_its_answer_come_back_as_plain_text(client, world, living):
+def test_an_objection_and_its_answer_come_back_as_plain_text(client, world):
+    publish_living_policy(owner="330106")
     client.force_login(world.talent_user)
     raised = _json(client, "post", "/api/v1/policies/me/objections",
                    {"policy": CODE, "message": f"我符合条件，{ESCAPED}请核实", "as_of": "2025-03-01"})
