@@ -2,6 +2,7 @@
 what-if, publish) and talent journey 2 (what policy gives me, why, object, follow the answer)."""
 
 import pytest
+from factories.policies import shipped_policies
 from factories.world import build_world
 
 from talentpool.policies.models import Objection, PolicyVersion
@@ -12,13 +13,12 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def world(transactional_db):
     from talentpool.policies.selectors import policy_cache_clear
-    from talentpool.policies.services import policy_sync_shipped
     from talentpool.reference.services import reference_load
 
     reference_load()
     policy_cache_clear()
     w = build_world()
-    policy_sync_shipped()
+    shipped_policies()
     return w
 
 

@@ -1,7 +1,5 @@
 """Officer policy pages and the talent's "what policy gives me", through the real views."""
 
-import datetime as dt
-
 from talentpool.core.models import AuditEvent
 from talentpool.policies.models import Objection, PolicyVersion
 
@@ -91,4 +89,3 @@ def test_talent_sees_every_policy_and_objects(client, world):
     assert "不符合条件" in client.get("/policies/mine/").content.decode()
     client.force_login(world.officer_other)  # another district's officer does not see it
     assert "户籍不在杭州" not in client.get("/policies/objections/?status=").content.decode()
-    assert dt.date.today()
