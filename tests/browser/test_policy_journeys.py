@@ -3,6 +3,7 @@ what-if, ask to publish; a second officer approves) and talent journey 2 (what p
 follow the answer)."""
 
 import pytest
+from factories.policies import shipped_policies
 from factories.world import PASSWORD, build_world
 
 from talentpool.accounts.models import Role, User
@@ -14,13 +15,12 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def world(transactional_db):
     from talentpool.policies.selectors import policy_cache_clear
-    from talentpool.policies.services import policy_sync_shipped
     from talentpool.reference.services import reference_load
 
     reference_load()
     policy_cache_clear()
     w = build_world()
-    policy_sync_shipped()
+    shipped_policies()
     return w
 
 

@@ -1,5 +1,17 @@
+import os
+
 from .base import *  # noqa: F403
-from .base import DATABASES
+from .base import DATABASES, HOME_DIR
+
+# pytest-xdist runs the suite in several processes at once (gw0, gw1, ...): each gets its own home, so uploads,
+# the reference stamp file and saved match indexes of one worker never meet another's.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if XDIST_WORKER:
+    HOME_DIR = HOME_DIR / XDIST_WORKER
+    HOME_DIR.mkdir(parents=True, exist_ok=True)
+    MEDIA_ROOT = HOME_DIR / "media"
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        DATABASES["default"]["NAME"] = str(HOME_DIR / "talentpool.sqlite3")
 
 DEBUG = False
 ALLOWED_HOSTS = ["*"]

@@ -1,9 +1,8 @@
 import pytest
-from factories.policies import publish_living_policy
+from factories.policies import publish_living_policy, shipped_policies
 from factories.world import build_world
 
 from talentpool.policies.selectors import policy_cache_clear
-from talentpool.policies.services import policy_sync_shipped
 
 
 @pytest.fixture(autouse=True)
@@ -20,7 +19,7 @@ def world(db):
 
 @pytest.fixture
 def shipped(db):
-    return policy_sync_shipped()
+    return shipped_policies()
 
 
 @pytest.fixture

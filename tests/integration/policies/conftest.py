@@ -1,8 +1,8 @@
 import pytest
+from factories.policies import publish_living_policy, shipped_policies
 from factories.world import build_world
 
 from talentpool.policies.selectors import policy_cache_clear
-from talentpool.policies.services import policy_sync_shipped
 
 
 @pytest.fixture(autouse=True)
@@ -20,4 +20,11 @@ def world(db):
 @pytest.fixture
 def shipped(db):
     """The shipped policy set loaded as published versions."""
-    return policy_sync_shipped()
+    return shipped_policies()
+
+
+@pytest.fixture
+def living(db):
+    """Only the living subsidy, stored as published without running its cases (fast set-up for matrices); owned
+    by Xihu (330106) here, the world's officer's district."""
+    return publish_living_policy(owner="330106")

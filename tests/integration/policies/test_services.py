@@ -46,10 +46,9 @@ def test_sync_is_idempotent_and_reports_a_changed_shipped_text(tmp_path, make_us
 
 
 @pytest.mark.django_db
-def test_draft_with_a_parameter_change_checks_and_publishes(make_user):
+def test_draft_with_a_parameter_change_checks_and_publishes(make_user, shipped):
     officer = make_user("officer", scope_division=CITY)
     second = make_user("officer", scope_division=CITY)
-    policy_sync_shipped()
     v1 = PolicyVersion.objects.get(policy__code=CODE, version=2)  # the version in force now
     draft = policy_draft_create(actor=officer, version=v1,
                                 parameter_values={"window_months": [{"from": "2019-06-03", "value": "24"}],
@@ -72,9 +71,8 @@ def test_draft_with_a_parameter_change_checks_and_publishes(make_user):
 
 
 @pytest.mark.django_db
-def test_a_draft_whose_test_case_fails_is_kept_but_cannot_be_published(make_user):
+def test_a_draft_whose_test_case_fails_is_kept_but_cannot_be_published(make_user, shipped):
     officer = make_user("officer", scope_division=CITY)
-    policy_sync_shipped()
     v1 = PolicyVersion.objects.get(policy__code=CODE, version=2)  # the version in force now
     draft = policy_draft_create(actor=officer, version=v1,
                                 parameter_values={"amount_bachelor": [{"from": "2019-06-03", "value": "12000"}]})
@@ -89,9 +87,8 @@ def test_a_draft_whose_test_case_fails_is_kept_but_cannot_be_published(make_user
 
 
 @pytest.mark.django_db
-def test_an_invalid_document_is_refused_with_line_and_reason_and_nothing_changes(make_user):
+def test_an_invalid_document_is_refused_with_line_and_reason_and_nothing_changes(make_user, shipped):
     officer = make_user("officer", scope_division=CITY)
-    policy_sync_shipped()
     v1 = PolicyVersion.objects.get(policy__code=CODE, version=2)  # the version in force now
     before = state()
     lines = v1.source.splitlines()
@@ -122,8 +119,7 @@ def test_an_invalid_document_is_refused_with_line_and_reason_and_nothing_changes
 
 
 @pytest.mark.django_db
-def test_overlapping_versions_are_refused():
-    policy_sync_shipped()
+def test_overlapping_versions_are_refused(shipped):
     v1 = PolicyVersion.objects.get(policy__code=CODE, version=2)  # the version in force now
     # a third version starting while v2 is in force, not replacing it
     report = policy_version_check(v1.source.replace("version: 2", "version: 3"), code=CODE, number=3)

@@ -1,8 +1,8 @@
 import pytest
+from factories.policies import shipped_policies
 from factories.world import build_world
 
 from talentpool.policies.selectors import policy_cache_clear
-from talentpool.policies.services import policy_sync_shipped
 
 
 @pytest.fixture(autouse=True)
@@ -15,7 +15,7 @@ def _fresh_policy_cache():
 @pytest.fixture
 def world(db):
     w = build_world()
-    policy_sync_shipped()
+    shipped_policies()
     return w
 
 
