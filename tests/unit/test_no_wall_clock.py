@@ -38,11 +38,6 @@ ALLOWED = {
 }
 
 
-# Helper "recruit" is moving the recruitment tests onto explicit dates (issue 9, item on clock-free tests); until
-# that branch merges their reads are expected and only make the scan xfail. Delete this once it has merged.
-PENDING_RECRUIT_MERGE = ("integration/recruitment/", "browser/test_recruitment_journeys.py")
-
-
 class _Scan(ast.NodeVisitor):
     def __init__(self, path: str):
         self.path = path
@@ -128,12 +123,8 @@ def test_no_test_reads_the_wall_clock():
     offences = []
     for path in sorted(TESTS.rglob("*.py")):
         offences += clock_reads(path.read_text(encoding="utf-8"), path.relative_to(TESTS).as_posix())
-    elsewhere = [o for o in offences if not o.startswith(PENDING_RECRUIT_MERGE)]
-    assert elsewhere == [], "explicit dates, or time_machine.travel around the code that reads the clock:\n" + (
-        "\n".join(elsewhere))
-    if offences:
-        files = sorted({o.split(":")[0] for o in offences})
-        pytest.xfail(f"{len(offences)} clock reads in {', '.join(files)}: recruit's branch fixes them, not merged yet")
+    assert offences == [], "explicit dates, or time_machine.travel around the code that reads the clock:\n" + (
+        "\n".join(offences))
 
 
 @pytest.mark.parametrize("source, found", [
