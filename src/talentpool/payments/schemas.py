@@ -9,6 +9,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from talentpool.core.schema_types import Id
 from talentpool.eligibility.models import Status
 
 
@@ -79,7 +80,7 @@ class QueueQuery(Schema):
     changed: bool = False
     review: str = Field("", description='"yes": manual review only; "no": bulk-approvable only')
     mine: bool = Field(False, description="routed to me for manual review")
-    run: int | None = Field(None, description="lines made by this run")
+    run: Id | None = Field(None, description="lines made by this run")
     q: str = Field("", description="name prefix")
 
 
@@ -204,7 +205,7 @@ class EntitlementDetail(EntitlementRow):
 
 
 class IdsIn(Schema):
-    ids: list[int] = Field(..., min_length=1)
+    ids: list[Id] = Field(..., min_length=1)
 
 
 class RejectIn(IdsIn):
@@ -226,7 +227,7 @@ class OutcomeOut(Schema):
 
 
 class BatchIn(Schema):
-    ids: list[int] | None = Field(None, description="approved lines to put in the batch")
+    ids: list[Id] | None = Field(None, description="approved lines to put in the batch")
     policy: str | None = Field(None, description="only approved lines of this policy")
 
 
@@ -426,7 +427,7 @@ class NoticePage(Schema):
 
 
 class NoticesReadIn(Schema):
-    ids: list[int] | None = Field(None, description="my notices to mark read (default: all)")
+    ids: list[Id] | None = Field(None, description="my notices to mark read (default: all)")
 
 
 class NoticesReadOut(Schema):

@@ -10,6 +10,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from talentpool.core.schema_types import Id
 from talentpool.reference.selectors import reference_names
 
 
@@ -80,7 +81,7 @@ class JobQuery(Schema):
     min_degree: str = ""
     salary_at_least: int | None = Field(None, description="jobs whose salary range reaches this (yuan per month)")
     status: str = Field("", description="enterprises and officers: one status")
-    enterprise: int | None = None
+    enterprise: Id | None = None
     hidden: bool | None = Field(None, description="officers: only hidden (true) or visible (false) jobs")
 
 
@@ -539,7 +540,7 @@ class OverviewOut(Schema):
 class PartnerIn(Schema):
     name: str
     scopes: list[str]
-    enterprise_id: int | None = None
+    enterprise_id: Id | None = None
 
 
 class PartnerOut(Schema):
