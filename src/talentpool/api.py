@@ -1,19 +1,85 @@
-"""The JSON API root: /api/v1/, OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs."""
+"""The JSON API root: /api/v1/, OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs.
+
+Every refusal has one shape, ``{"error": {"code", "message", "field"?, ...}}``, and the OpenAPI document lists it
+for every operation (``ERROR_RESPONSES``, added to each operation when the document is built)."""
+
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
-from ninja.security import django_auth
+from ninja import Field, NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import SessionAuth as NinjaSessionAuth
 
-from talentpool.core.errors import ApplicationError
+from talentpool.core.errors import ApplicationError, PermissionDeniedError
 
-api = NinjaAPI(
+ERROR_RESPONSES = {
+    400: "The request cannot be done as sent (a service refused it, or the body could not be read).",
+    401: "Not signed in (or no valid partner key).",
+    403: "Signed in, but this role or this user may not do this; or the CSRF token is missing.",
+    404: "No such record, or not one this user may see.",
+    409: "The record is not in a state that allows this (it changed meanwhile).",
+    422: "A parameter or a field of the body is not valid; ``field`` and ``problems`` say which.",
+}
+
+
+class ErrorProblem(Schema):
+    field: str
+    message: str
+
+
+class ErrorDetail(Schema):
+    model_config = {"extra": "allow"}
+
+    code: str = Field(description="stable, for programs: forbidden, not_found, validation, ...")
+    message: str = Field(description="for people, in the language of the request")
+    field: str | None = Field(None, description="the parameter or body field at fault, when there is one")
+    problems: list[ErrorProblem] | None = Field(None, description="422: every field at fault")
+
+
+class ErrorOut(Schema):
+    error: ErrorDetail
+
+
+class SessionAuth(NinjaSessionAuth):
+    """Django's session, with who the caller is checked before the CSRF token: an anonymous call is told 401
+    ``unauthenticated`` whatever it sent; a signed-in one whose unsafe call lacks the token gets 403."""
+
+    def __call__(self, request):
+        if not request.user.is_authenticated:
+            return None
+        try:
+            return super().__call__(request)
+        except HttpError as exc:  # ninja's CSRF refusal
+            raise PermissionDeniedError(_("The CSRF token is missing or wrong: reload the page and try again."),
+                                        code="csrf_failed") from exc
+
+
+class TalentpoolAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        document_error_responses(schema)
+        return schema
+
+
+def document_error_responses(schema: dict[str, Any]) -> None:
+    """Add the error statuses, each with the one error shape, to every operation of the document."""
+    definitions = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+    schema["components"]["schemas"].update(definitions.pop("$defs", {}))
+    schema["components"]["schemas"]["ErrorOut"] = definitions
+    content = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+    for operations in schema["paths"].values():
+        for operation in operations.values():
+            for status, description in ERROR_RESPONSES.items():
+                operation["responses"].setdefault(status, {"description": description, "content": content})
+
+
+api = TalentpoolAPI(
     title="talentpool API",
     version="1",
     urls_namespace="api",
-    auth=django_auth,
+    auth=SessionAuth(),
     description="Registry, policies, subsidies, recruitment and services of a district talent office.",
 )
 
@@ -45,6 +111,14 @@ def on_permission_denied(request, exc):
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request, exc):
     return _error(request, 401, "unauthenticated", _("Sign in first."))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    """ninja's own refusals (a body that is not JSON, a form that cannot be read) in the one error shape."""
+    if exc.status_code == 400:
+        return _error(request, 400, "bad_request", _("The request could not be read."), extra={"detail": str(exc)})
+    return _error(request, exc.status_code, "refused", str(exc))
 
 
 @api.exception_handler(ValidationError)
