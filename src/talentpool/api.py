@@ -3,10 +3,13 @@
 Every refusal has one shape, ``{"error": {"code", "message", "field"?, ...}}``, and the OpenAPI document lists it
 for every operation (``ERROR_RESPONSES``, added to each operation when the document is built)."""
 
+import functools
+import json
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.urls import URLPattern
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -61,6 +64,66 @@ class TalentpoolAPI(NinjaAPI):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         document_error_responses(schema)
         return schema
+
+    def _get_urls(self):
+        patterns = super()._get_urls()
+        for pattern in patterns:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = refusing_nul(pattern.callback)
+        return patterns
+
+
+NUL = "\x00"
+FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+
+
+def refusing_nul(view):
+    """A NUL character cannot be stored in PostgreSQL text nor searched for: a path parameter, query parameter,
+    form field or JSON body field (key or value) holding one is refused with 422 naming it."""
+
+    @functools.wraps(view)
+    def guarded(request, *args, **kwargs):
+        field = _field_with_nul(request, kwargs)
+        if field is None:
+            return view(request, *args, **kwargs)
+        problem = {"field": field, "message": _("Text may not contain the NUL character (U+0000).")}
+        return _error(request, 422, "validation", _("Some fields are not valid."), field, {"problems": [problem]})
+
+    return guarded
+
+
+def _field_with_nul(request, path_params: dict) -> str | None:
+    for name, value in path_params.items():
+        if isinstance(value, str) and NUL in value:
+            return name
+    form = request.content_type in FORM_TYPES
+    for source in (request.GET, request.POST) if form else (request.GET,):
+        for name, values in source.lists():
+            if NUL in name or any(NUL in value for value in values):
+                return name.replace(NUL, "")
+    if form:
+        return next((name for name, files in request.FILES.lists() if any(NUL in (f.name or "") for f in files)),
+                    None)
+    if b"\\u0000" in request.body:  # a body is read as JSON, where \u0000 is the only way to write NUL
+        try:
+            return _path_to_nul(json.loads(request.body), "")
+        except (ValueError, RecursionError):
+            return None  # not JSON (or nested past reading): the operation says so
+    return None
+
+
+def _path_to_nul(data: Any, path: str) -> str | None:
+    if isinstance(data, str):
+        return (path or "body") if NUL in data else None
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    for key, value in items:
+        here = f"{path}.{key}" if path else str(key)
+        if isinstance(key, str) and NUL in key:
+            return here.replace(NUL, "")
+        found = _path_to_nul(value, here)
+        if found:
+            return found
+    return None
 
 
 def document_error_responses(schema: dict[str, Any]) -> None:

@@ -158,3 +158,30 @@ def test_the_openapi_document_states_the_bounds_of_paging_and_ids(client):
     assert (params["limit"]["minimum"], params["limit"]["maximum"]) == (1, 200)
     run = {p["name"]: p["schema"] for p in paths[f"{API}/payments/entitlements"]["get"]["parameters"]}["run"]
     assert {"minimum": 1, "maximum": 2**63 - 1, "type": "integer"} in run["anyOf"]
+
+
+def test_a_nul_character_anywhere_in_the_input_is_422_naming_where(world, as_role):
+    """PostgreSQL text cannot hold U+0000: refused before any query, whichever part of the request carries it."""
+    officer = as_role("officer")
+    _refused(officer.get(f"{API}/registry/talents", {"q": "李\x00"}), 422, "validation", "q")
+    _refused(officer.get(f"{API}/policies/a%00b/explain", {"talent_id": "1"}), 422, "validation", "code")
+    response = officer.post(f"{API}/payments/entitlements/reject", '{"ids": [1], "reason": "no\\u0000"}',
+                            content_type="application/json")
+    error = _refused(response, 422, "validation", "reason")
+    assert error["problems"][0]["message"]
+    nested = '{"parameter_values": {"age_limit": [{"from": "2025-01-01", "value": "3\\u00005"}]}}'
+    response = officer.post(f"{API}/policies/living/drafts", nested, content_type="application/json")
+    _refused(response, 422, "validation", "parameter_values.age_limit.0.value")
+    response = officer.post(f"{API}/policies/living/drafts", '{"parameter_values": {"a\\u0000": []}}',
+                            content_type="application/json")
+    _refused(response, 422, "validation", "parameter_values.a")
+    _refused(officer.post(f"{API}/imports/", {"kind": "talents\x00"}), 422, "validation", "kind")
+
+
+def test_text_without_nul_and_an_escaped_backslash_u0000_pass_the_guard(world, as_role):
+    officer = as_role("officer")
+    assert officer.get(f"{API}/registry/talents", {"q": "李"}).status_code == 200
+    response = officer.post(f"{API}/payments/entitlements/reject", '{"ids": [1], "reason": "C:\\\\u0000"}',
+                            content_type="application/json")
+    assert response.status_code == 200, response.content  # a backslash, then "u0000": no NUL (and no line 1)
+    assert response.json()["done"] == 0
