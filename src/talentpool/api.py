@@ -14,8 +14,11 @@ from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import SessionAuth as NinjaSessionAuth
+from pydantic import TypeAdapter
+from pydantic import ValidationError as PydanticValidationError
 
 from talentpool.core.errors import ApplicationError, PermissionDeniedError
+from talentpool.core.schema_types import ID_MAX, Id
 
 ERROR_RESPONSES = {
     400: "The request cannot be done as sent (a service refused it, or the body could not be read).",
@@ -69,27 +72,50 @@ class TalentpoolAPI(NinjaAPI):
         patterns = super()._get_urls()
         for pattern in patterns:
             if isinstance(pattern, URLPattern):
-                pattern.callback = refusing_nul(pattern.callback)
+                pattern.callback = guarding_input(pattern.callback)
         return patterns
 
 
 NUL = "\x00"
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+ID_CHECK = TypeAdapter(Id)
 
 
-def refusing_nul(view):
-    """A NUL character cannot be stored in PostgreSQL text nor searched for: a path parameter, query parameter,
-    form field or JSON body field (key or value) holding one is refused with 422 naming it."""
+def is_id_name(name: str) -> bool:
+    """Path parameters that name a record: ``pk`` and ``*_id`` (bounded as ``Id`` here and in the document)."""
+    return name == "pk" or name.endswith("_id")
+
+
+def guarding_input(view):
+    """Two refusals every operation needs before ninja reads its input, whatever its signature says:
+
+    - an id in the path outside ``Id`` (a route's converter has made it a number the database cannot hold);
+    - a NUL character, which PostgreSQL text cannot hold nor be searched for, in a path or query parameter, a form
+      field or a JSON body field (key or value).
+
+    Both are 422 naming the field, as ninja's own validation does."""
 
     @functools.wraps(view)
     def guarded(request, *args, **kwargs):
-        field = _field_with_nul(request, kwargs)
+        field, message = _path_id_refusal(kwargs) or (None, None)
         if field is None:
+            field, message = _field_with_nul(request, kwargs), _("Text may not contain the NUL character (U+0000).")
+        if not field:
             return view(request, *args, **kwargs)
-        problem = {"field": field, "message": _("Text may not contain the NUL character (U+0000).")}
-        return _error(request, 422, "validation", _("Some fields are not valid."), field, {"problems": [problem]})
+        problems = [{"field": field, "message": message}]
+        return _error(request, 422, "validation", _("Some fields are not valid."), field, {"problems": problems})
 
     return guarded
+
+
+def _path_id_refusal(path_params: dict) -> tuple[str, str] | None:
+    for name, value in path_params.items():
+        if is_id_name(name) and (isinstance(value, int) or str(value).lstrip("-").isdigit()):
+            try:
+                ID_CHECK.validate_python(int(value))
+            except PydanticValidationError as exc:
+                return name, exc.errors()[0]["msg"]
+    return None
 
 
 def _field_with_nul(request, path_params: dict) -> str | None:
@@ -127,7 +153,8 @@ def _path_to_nul(data: Any, path: str) -> str | None:
 
 
 def document_error_responses(schema: dict[str, Any]) -> None:
-    """Add the error statuses, each with the one error shape, to every operation of the document."""
+    """Add the error statuses, each with the one error shape, to every operation of the document, and the bounds of
+    ``Id`` to the ids in paths."""
     definitions = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
     schema["components"]["schemas"].update(definitions.pop("$defs", {}))
     schema["components"]["schemas"]["ErrorOut"] = definitions
@@ -136,6 +163,9 @@ def document_error_responses(schema: dict[str, Any]) -> None:
         for operation in operations.values():
             for status, description in ERROR_RESPONSES.items():
                 operation["responses"].setdefault(status, {"description": description, "content": content})
+            for param in operation.get("parameters", []):
+                if param["in"] == "path" and is_id_name(param["name"]) and param["schema"].get("type") == "integer":
+                    param["schema"].update(minimum=1, maximum=ID_MAX)  # as guarding_input checks it
 
 
 api = TalentpoolAPI(

@@ -185,3 +185,47 @@ def test_text_without_nul_and_an_escaped_backslash_u0000_pass_the_guard(world, a
                             content_type="application/json")
     assert response.status_code == 200, response.content  # a backslash, then "u0000": no NUL (and no line 1)
     assert response.json()["done"] == 0
+
+
+@pytest.mark.parametrize(("role", "method", "path", "field", "in_range"), [
+    ("admin", "get", "/recruitment/partners/{}/exchanges", "pk", 200),  # an empty list for an unknown partner
+    ("officer", "get", "/payments/runs/{}", "pk", 404),
+    ("officer", "get", "/registry/talents/{}", "pk", 404),
+    ("officer", "get", "/imports/{}/errors", "pk", 404),
+    ("enterprise", "post", "/registry/my-enterprise/staff/{}/certify", "employment_id", 404),
+    ("officer", "post", "/policies/drafts/{}/publish", "pk", 404),
+])
+def test_an_id_in_the_path_outside_the_id_range_is_422_naming_it(as_role, role, method, path, field, in_range):
+    client = as_role(role)
+    for bad in (HUGE, "0"):
+        _refused(getattr(client, method)(f"{API}{path.format(bad)}"), 422, "validation", field)
+    assert getattr(client, method)(f"{API}{path.format(2**63 - 1)}").status_code == in_range
+
+
+def test_the_openapi_document_bounds_the_ids_in_paths(client):
+    paths = client.get(f"{API}/openapi.json").json()["paths"]
+    pk = paths[f"{API}/payments/runs/{{pk}}"]["get"]["parameters"][0]
+    assert (pk["name"], pk["schema"]["minimum"], pk["schema"]["maximum"]) == ("pk", 1, 2**63 - 1)
+    code = paths[f"{API}/policies/{{code}}"]["get"]["parameters"][0]
+    assert code["name"] == "code" and "maximum" not in code["schema"]
+
+
+@pytest.mark.parametrize("amount", ["1e999999", "-1e-999999", "12.345", "1234567890123.00"])
+def test_an_amount_the_ledger_cannot_hold_is_422_naming_it(as_role, amount):
+    """PostgreSQL cannot compare numeric with 1e999999 (a server error there); money has at most 2 decimals."""
+    officer = as_role("officer")
+    _refused(officer.get(f"{API}/payments/entitlements", {"amount_min": amount}), 422, "validation", "amount_min")
+    response = officer.post(f"{API}/payments/entitlements/1/correct", f'{{"amount": "{amount}"}}',
+                            content_type="application/json")
+    _refused(response, 422, "validation", "amount")
+    assert officer.get(f"{API}/payments/entitlements", {"amount_min": "123456789012.50"}).status_code == 200
+
+
+def test_a_time_with_an_offset_postgresql_refuses_is_taken_to_utc(world):
+    """ISO 8601 allows +16:16; PostgreSQL does not (a server error there): the time is read as the same instant
+    in UTC. One that has no UTC equivalent is 422."""
+    _, key = partner_create(actor=world.admin, name="HR partner", scopes=["jobs:read"])
+    client = Client(HTTP_X_PARTNER_KEY=key)
+    jobs = f"{API}/recruitment/partner/jobs"
+    assert client.get(jobs, {"since": "2026-07-08T04:30:55+16:16"}).json() == {"count": 0, "items": []}
+    _refused(client.get(jobs, {"since": "0001-01-01T00:00:00+01:00"}), 422, "validation", "since")

@@ -9,7 +9,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from talentpool.core.schema_types import Id
+from talentpool.core.schema_types import Id, Money
 from talentpool.eligibility.models import Status
 
 
@@ -74,8 +74,8 @@ class QueueQuery(Schema):
     policy: str = ""
     degree: str = ""
     district: str = Field("", description="division-code prefix inside your scope")
-    amount_min: Decimal | None = None
-    amount_max: Decimal | None = None
+    amount_min: Money | None = None
+    amount_max: Money | None = None
     first_time: bool = False
     changed: bool = False
     review: str = Field("", description='"yes": manual review only; "no": bulk-approvable only')
@@ -213,7 +213,7 @@ class RejectIn(IdsIn):
 
 
 class CorrectIn(Schema):
-    amount: Decimal = Field(..., description="the amount that should have been paid (the whole amount)")
+    amount: Money = Field(..., description="the amount that should have been paid (the whole amount)")
     reason: str = ""
 
 

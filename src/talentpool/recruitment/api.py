@@ -8,7 +8,6 @@ A role that has no business with an endpoint gets 403; a record outside the user
 from __future__ import annotations
 
 from contextlib import contextmanager
-from datetime import datetime
 
 from django.http import HttpResponse
 from django.utils.translation import gettext
@@ -18,7 +17,7 @@ from ninja.security import APIKeyHeader
 from talentpool.accounts.models import Role
 from talentpool.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from talentpool.core.permissions import ensure_role
-from talentpool.core.schema_types import Id, Limit, Offset, limit_at_most
+from talentpool.core.schema_types import Id, Instant, Limit, Offset, limit_at_most
 from talentpool.reference.selectors import reference_names
 from talentpool.registry.models import DEGREE_RANK
 
@@ -512,7 +511,7 @@ def _exchange(request, scope: str, direction: str, object_type: str):
 @router.get("/partner/jobs", auth=partner_auth, response=PartnerJobPage,
             summary="Open jobs (partner key with jobs:read)")
 def partner_job_list(request, limit: limit_at_most(500) = 100, offset: Offset = 0,
-                     since: datetime | None = None):
+                     since: Instant | None = None):
     with _exchange(request, "jobs:read", ExchangeDirection.OUT, "job") as record:
         qs = selectors.partner_jobs(request.auth)
         if since:

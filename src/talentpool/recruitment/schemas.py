@@ -10,7 +10,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from talentpool.core.schema_types import Id
+from talentpool.core.schema_types import Id, Instant
 from talentpool.reference.selectors import reference_names
 
 
@@ -416,16 +416,16 @@ class NoteIn(Schema):
 
 
 class InterviewIn(Schema):
-    starts_at: datetime = Field(..., description="with an offset, or local time in Asia/Shanghai")
-    ends_at: datetime
+    starts_at: Instant = Field(..., description="with an offset, or local time in Asia/Shanghai")
+    ends_at: Instant
     location: str = ""
     video_link: str = Field("", description="http(s) address for a remote interview")
     interviewers: list[str] = Field(default_factory=list)
 
 
 class RescheduleIn(Schema):
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Instant
+    ends_at: Instant
     location: str | None = None
     video_link: str | None = None
     interviewers: list[str] | None = None
