@@ -4,6 +4,7 @@ from ninja import Router, Schema
 
 from talentpool.core.permissions import ensure_role
 from talentpool.core.roles import Role
+from talentpool.core.schema_types import Id, Offset, limit_at_most
 
 from .selectors import audit_event_list
 
@@ -23,8 +24,9 @@ class AuditEventOut(Schema):
 
 
 @router.get("/events", response=list[AuditEventOut], summary="Search the audit trail (administrators)")
-def audit_events(request, actor: str = "", action: str = "", subject_talent_id: int | None = None,
-                 date_from: date | None = None, date_to: date | None = None, limit: int = 100, offset: int = 0):
+def audit_events(request, actor: str = "", action: str = "", subject_talent_id: Id | None = None,
+                 date_from: date | None = None, date_to: date | None = None, limit: limit_at_most(500) = 100,
+                 offset: Offset = 0):
     ensure_role(request.user, Role.ADMIN)
     limit = max(1, min(limit, 500))
     qs = audit_event_list(actor=actor, action=action, subject_talent_id=subject_talent_id,

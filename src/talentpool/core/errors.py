@@ -30,3 +30,12 @@ class NotFoundError(ApplicationError):
 
     def __init__(self, message: str = gettext_lazy("Not found."), *, code: str = "not_found"):
         super().__init__(message, code=code)
+
+
+class ConflictError(ApplicationError):
+    """The record is not (or no longer) in a state that allows this: another user or process changed it."""
+
+    status = 409
+
+    def __init__(self, message: str, *, code: str = "conflict", field: str | None = None):
+        super().__init__(message, code=code, field=field)

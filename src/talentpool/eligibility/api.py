@@ -12,6 +12,7 @@ from ninja import Router, Status
 from talentpool.core.errors import NotFoundError
 from talentpool.core.permissions import ensure_role
 from talentpool.core.roles import Role
+from talentpool.core.schema_types import Id
 from talentpool.policies.schemas import ObjectionIn, ObjectionOut
 from talentpool.registry.selectors import talent_visible_to
 from talentpool.registry.services import talent_record_viewed
@@ -66,7 +67,7 @@ def in_kind_issue(request, payload: InKindIssueIn):
 
 
 @router.get("/{code}/explain", summary="Explain a person's verdict (officers, own district; audited)")
-def policy_explain(request, code: str, talent_id: int, as_of: date | None = None):
+def policy_explain(request, code: str, talent_id: Id, as_of: date | None = None):
     ensure_role(request.user, Role.OFFICER)
     talent = talent_visible_to(request.user).filter(pk=talent_id).first()
     if talent is None:

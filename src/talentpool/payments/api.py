@@ -20,6 +20,7 @@ from talentpool.core.errors import ApplicationError, NotFoundError
 from talentpool.core.models import Notice
 from talentpool.core.notices import unread_count
 from talentpool.core.permissions import ensure_role
+from talentpool.core.schema_types import Limit, Offset, limit_at_most
 from talentpool.eligibility import selectors as eligibility_selectors
 from talentpool.eligibility import services as eligibility_services
 from talentpool.eligibility.models import EntitlementEvent, ReviewRoute, RunTrigger
@@ -84,7 +85,7 @@ def _my_talent(user):
 
 
 @router.get("/runs", response=list[RunOut], summary="Eligibility runs over my scope, newest first (officers)")
-def run_list(request, limit: int = 50, offset: int = 0):
+def run_list(request, limit: Limit = 50, offset: Offset = 0):
     _officer(request)
     start, end = _page(limit, offset, 200)
     return list(eligibility_selectors.runs_visible_to(request.user)[start:end])
@@ -128,7 +129,7 @@ def run_resume(request, pk: int):
 @router.get(
     "/entitlements", response=EntitlementPage, summary="The ledger lines of my scope, filtered (officers)"
 )
-def entitlement_list(request, filters: Query[QueueQuery], limit: int = 50, offset: int = 0):
+def entitlement_list(request, filters: Query[QueueQuery], limit: limit_at_most(500) = 50, offset: Offset = 0):
     _officer(request)
     if filters.status and filters.status not in LineStatus.values:
         raise ApplicationError(gettext("No such status."), field="status", code="invalid")
@@ -218,7 +219,7 @@ def _batch(request, pk: int):
 @router.get(
     "/batches", response=list[BatchRow], summary="Payment batches of my scope, newest first (officers)"
 )
-def batch_list(request, status: str = "", limit: int = 50, offset: int = 0):
+def batch_list(request, status: str = "", limit: Limit = 50, offset: Offset = 0):
     _officer(request)
     qs = selectors.batches_visible_to(request.user)
     if status:
@@ -406,7 +407,7 @@ def my_bank_account_set(request, payload: BankAccountIn):
 @router.get(
     "/notices", response=NoticePage, summary="My notices, newest first, and how many are unread (talents)"
 )
-def notice_list(request, unread: bool = False, limit: int = 50, offset: int = 0):
+def notice_list(request, unread: bool = False, limit: Limit = 50, offset: Offset = 0):
     _talent(request)
     qs = Notice.objects.filter(user=request.user)
     if unread:

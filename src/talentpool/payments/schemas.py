@@ -9,6 +9,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from talentpool.core.schema_types import Id, Money
 from talentpool.eligibility.models import Status
 
 
@@ -79,13 +80,13 @@ class QueueQuery(Schema):
     policy: str = ""
     degree: str = ""
     district: str = Field("", description="division-code prefix inside your scope")
-    amount_min: Decimal | None = None
-    amount_max: Decimal | None = None
+    amount_min: Money | None = None
+    amount_max: Money | None = None
     first_time: bool = False
     changed: bool = False
     review: str = Field("", description='"yes": manual review only; "no": bulk-approvable only')
     mine: bool = Field(False, description="routed to me for manual review")
-    run: int | None = Field(None, description="lines made by this run")
+    run: Id | None = Field(None, description="lines made by this run")
     q: str = Field("", description="name prefix")
 
 
@@ -210,7 +211,7 @@ class EntitlementDetail(EntitlementRow):
 
 
 class IdsIn(Schema):
-    ids: list[int] = Field(..., min_length=1)
+    ids: list[Id] = Field(..., min_length=1)
 
 
 class RejectIn(IdsIn):
@@ -218,7 +219,7 @@ class RejectIn(IdsIn):
 
 
 class CorrectIn(Schema):
-    amount: Decimal = Field(..., description="the amount that should have been paid (the whole amount)")
+    amount: Money = Field(..., description="the amount that should have been paid (the whole amount)")
     reason: str = ""
 
 
@@ -232,7 +233,7 @@ class OutcomeOut(Schema):
 
 
 class BatchIn(Schema):
-    ids: list[int] | None = Field(None, description="approved lines to put in the batch")
+    ids: list[Id] | None = Field(None, description="approved lines to put in the batch")
     policy: str | None = Field(None, description="only approved lines of this policy")
 
 
@@ -432,7 +433,7 @@ class NoticePage(Schema):
 
 
 class NoticesReadIn(Schema):
-    ids: list[int] | None = Field(None, description="my notices to mark read (default: all)")
+    ids: list[Id] | None = Field(None, description="my notices to mark read (default: all)")
 
 
 class NoticesReadOut(Schema):

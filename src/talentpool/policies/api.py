@@ -16,6 +16,7 @@ from ninja import Router, Status
 from talentpool.accounts.models import Role
 from talentpool.core.errors import ApplicationError, NotFoundError
 from talentpool.core.permissions import ensure_role
+from talentpool.core.schema_types import Limit, Offset
 
 from . import approvals, selectors, services
 from .models import ApprovalStatus, VersionStatus
@@ -52,7 +53,7 @@ def policy_list(request, as_of: date | None = None):
 
 
 @router.get("/objections", response=list[ObjectionOut], summary="Objections of my district (officers)")
-def objection_queue(request, status: str = "open", limit: int = 50, offset: int = 0):
+def objection_queue(request, status: str = "open", limit: Limit = 50, offset: Offset = 0):
     ensure_role(request.user, Role.OFFICER)
     qs = selectors.objection_list_for(request.user)
     if status:

@@ -4,6 +4,8 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from talentpool.core.schema_types import Id
+
 
 class ParameterValueIn(Schema):
     from_: date = Field(..., alias="from")
@@ -12,7 +14,7 @@ class ParameterValueIn(Schema):
 
 
 class DraftIn(Schema):
-    based_on: int | None = Field(None, description="version number to start from (default: the one in force)")
+    based_on: Id | None = Field(None, description="version number to start from (default: the one in force)")
     parameter_values: dict[str, list[ParameterValueIn]] | None = Field(
         None, description="per parameter, its whole new list of {from, value}")
     source: str | None = Field(None, description="a whole YAML document instead")
@@ -24,7 +26,7 @@ class DraftUpdateIn(Schema):
 
 class WhatifIn(Schema):
     as_of: date | None = None
-    draft_id: int | None = Field(None, description="simulate a stored draft of this policy")
+    draft_id: Id | None = Field(None, description="simulate a stored draft of this policy")
     draft_source: str | None = None
     parameter_values: dict[str, list[ParameterValueIn]] | None = None
 

@@ -8,7 +8,6 @@ A role that has no business with an endpoint gets 403; a record outside the user
 from __future__ import annotations
 
 from contextlib import contextmanager
-from datetime import datetime
 
 from django.http import JsonResponse
 from django.utils.translation import gettext
@@ -19,6 +18,7 @@ from talentpool.accounts.models import Role
 from talentpool.core.downloads import file_response
 from talentpool.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from talentpool.core.permissions import ensure_role
+from talentpool.core.schema_types import Id, Instant, Limit, Offset, limit_at_most
 from talentpool.reference.selectors import reference_names
 from talentpool.registry.models import DEGREE_RANK
 
@@ -99,7 +99,7 @@ def _own_job(request, pk: int):
 
 @router.get("/jobs", response=JobPage, summary="Jobs: open ones for talents, own for enterprises, the district's "
                                                 "for officers; filtered")
-def job_list(request, filters: Query[JobQuery], limit: int = 50, offset: int = 0):
+def job_list(request, filters: Query[JobQuery], limit: Limit = 50, offset: Offset = 0):
     ensure_role(request.user, Role.TALENT, Role.ENTERPRISE, Role.OFFICER)
     qs = selectors.job_search(request.user, selectors.JobFilters(**filters.dict()))
     start, end = _page(limit, offset)
@@ -261,7 +261,7 @@ def recommended(request, k: int = 20, division: str = "", occupation: str = "", 
 
 
 @router.get("/me/applications", response=ApplicationPage, summary="My applications, newest first (talents)")
-def my_applications(request, limit: int = 50, offset: int = 0):
+def my_applications(request, limit: Limit = 50, offset: Offset = 0):
     ensure_role(request.user, Role.TALENT)
     qs = selectors.my_applications(request.user).select_related("talent")
     start, end = _page(limit, offset)
@@ -300,8 +300,8 @@ def accept_offer(request, pk: int):
 
 @router.get("/applications", response=ApplicationPage,
             summary="Applications to my jobs (enterprises) or to my district's jobs (officers)")
-def application_list(request, job: int | None = None, stage: str = "", outcome: str | None = None,
-                     limit: int = 50, offset: int = 0):
+def application_list(request, job: Id | None = None, stage: str = "", outcome: str | None = None,
+                     limit: Limit = 50, offset: Offset = 0):
     ensure_role(request.user, Role.ENTERPRISE, Role.OFFICER)
     qs = selectors.applications_visible_to(request.user).select_related("job__enterprise", "talent")
     if job:
@@ -410,7 +410,7 @@ def interview_calendar(request, pk: int):
 @router.get("/candidates", response=CandidatePage,
             summary="Talents I may see: applicants to my jobs and talents who let enterprises find them "
                     "(enterprises)")
-def candidate_list(request, q: str = "", skill: str = "", limit: int = 50, offset: int = 0):
+def candidate_list(request, q: str = "", skill: str = "", limit: Limit = 50, offset: Offset = 0):
     ensure_role(request.user, Role.ENTERPRISE)
     qs = selectors.candidates_visible_to(request.user).select_related("job_profile")
     if q:
@@ -486,7 +486,7 @@ def partner_deactivate(request, pk: int):
 
 @router.get("/partners/{int:pk}/exchanges", response=list[ExchangeOut],
             summary="What a partner sent and received, newest first (administrators)")
-def partner_exchanges(request, pk: int, limit: int = 100, offset: int = 0):
+def partner_exchanges(request, pk: int, limit: limit_at_most(500) = 100, offset: Offset = 0):
     ensure_role(request.user, Role.ADMIN)
     start, end = _page(limit, offset, 500)
     return list(selectors.partner_exchanges(request.user, pk)[start:end])
@@ -525,7 +525,8 @@ def _exchange(request, scope: str, direction: str, object_type: str):
 
 @router.get("/partner/jobs", auth=partner_auth, response=PartnerJobPage,
             summary="Open jobs (partner key with jobs:read)")
-def partner_job_list(request, limit: int = 100, offset: int = 0, since: datetime | None = None):
+def partner_job_list(request, limit: limit_at_most(500) = 100, offset: Offset = 0,
+                     since: Instant | None = None):
     with _exchange(request, "jobs:read", ExchangeDirection.OUT, "job") as record:
         qs = selectors.partner_jobs(request.auth)
         if since:
@@ -572,7 +573,7 @@ def partner_job_update(request, pk: int, payload: PartnerJobPatch):
 @router.get("/partner/candidates", auth=partner_auth, response=PartnerCandidatePage,
             summary="Talents who let enterprises and partners find them, without name, contact or ID "
                     "(partner key with candidates:read)")
-def partner_candidate_list(request, limit: int = 100, offset: int = 0):
+def partner_candidate_list(request, limit: limit_at_most(500) = 100, offset: Offset = 0):
     with _exchange(request, "candidates:read", ExchangeDirection.OUT, "talent") as record:
         qs = selectors.partner_candidates(request.auth)
         start, end = _page(limit, offset, 500)

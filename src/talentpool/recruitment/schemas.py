@@ -10,6 +10,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from talentpool.core.schema_types import Id, Instant
 from talentpool.reference.selectors import division_name, reference_names
 
 
@@ -80,7 +81,7 @@ class JobQuery(Schema):
     min_degree: str = ""
     salary_at_least: int | None = Field(None, description="jobs whose salary range reaches this (yuan per month)")
     status: str = Field("", description="enterprises and officers: one status")
-    enterprise: int | None = None
+    enterprise: Id | None = None
     hidden: bool | None = Field(None, description="officers: only hidden (true) or visible (false) jobs")
 
 
@@ -413,16 +414,16 @@ class NoteIn(Schema):
 
 
 class InterviewIn(Schema):
-    starts_at: datetime = Field(..., description="with an offset, or local time in Asia/Shanghai")
-    ends_at: datetime
+    starts_at: Instant = Field(..., description="with an offset, or local time in Asia/Shanghai")
+    ends_at: Instant
     location: str = ""
     video_link: str = Field("", description="http(s) address for a remote interview")
     interviewers: list[str] = Field(default_factory=list)
 
 
 class RescheduleIn(Schema):
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Instant
+    ends_at: Instant
     location: str | None = None
     video_link: str | None = None
     interviewers: list[str] | None = None
@@ -537,7 +538,7 @@ class OverviewOut(Schema):
 class PartnerIn(Schema):
     name: str
     scopes: list[str]
-    enterprise_id: int | None = None
+    enterprise_id: Id | None = None
 
 
 class PartnerOut(Schema):

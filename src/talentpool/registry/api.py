@@ -7,6 +7,7 @@ from ninja import Router, Status
 from talentpool.accounts.models import Role
 from talentpool.core.errors import ApplicationError, NotFoundError
 from talentpool.core.permissions import ensure_role
+from talentpool.core.schema_types import Limit, Offset
 
 from . import selectors, services
 from .models import Employment
@@ -42,7 +43,7 @@ def _talent_page(user, *, limit: int, offset: int, **fields) -> dict:
 @router.get("/talents", response=TalentPage,
             summary="Search the registry (officers, own district); a full ID number only by POST /talents/search")
 def talent_search(request, q: str = "", university: str = "", major: str = "", enterprise: str = "",
-                  tier: str = "", division: str = "", limit: int = 25, offset: int = 0):
+                  tier: str = "", division: str = "", limit: Limit = 25, offset: Offset = 0):
     ensure_role(request.user, Role.OFFICER)
     if selectors.search_text_holds_id_number(q):
         raise ApplicationError(
@@ -94,7 +95,7 @@ def my_correction(request, payload: CorrectionIn):
 
 
 @router.get("/enterprises", response=list[EnterpriseOut], summary="Enterprises of my district (officers)")
-def enterprise_search(request, q: str = "", cluster: str = "", limit: int = 25, offset: int = 0):
+def enterprise_search(request, q: str = "", cluster: str = "", limit: Limit = 25, offset: Offset = 0):
     ensure_role(request.user, Role.OFFICER)
     limit = max(1, min(limit, 200))
     return list(selectors.enterprise_search(user=request.user, q=q, cluster=cluster)[offset: offset + limit])

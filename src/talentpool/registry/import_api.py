@@ -9,6 +9,7 @@ from ninja.files import UploadedFile
 
 from talentpool.core.errors import NotFoundError
 from talentpool.core.permissions import ensure_role
+from talentpool.core.schema_types import Limit, Offset, limit_at_most
 
 from .import_selectors import OFFICE_ROLES, import_job_visible_to
 from .importing import import_job_create, import_job_enqueue, import_job_resume
@@ -83,7 +84,7 @@ def import_create(request, kind: Form[str], file: File[UploadedFile]):
 
 
 @router.get("/", response=list[ImportJobOut], summary="Import jobs I may see, newest first")
-def import_list(request, limit: int = 50, offset: int = 0):
+def import_list(request, limit: Limit = 50, offset: Offset = 0):
     ensure_role(request.user, *OFFICE_ROLES)
     limit = max(1, min(limit, 200))
     return list(import_job_visible_to(request.user)[offset: offset + limit])
@@ -105,7 +106,7 @@ def import_resume(request, pk: int):
 
 
 @router.get("/{pk}/errors", response=ImportErrorPage, summary="Rejected rows: row, column, value, reason")
-def import_errors(request, pk: int, limit: int = 100, offset: int = 0):
+def import_errors(request, pk: int, limit: limit_at_most(1000) = 100, offset: Offset = 0):
     job = _job(request, pk)
     limit = max(1, min(limit, 1000))
     qs = ImportRowError.objects.filter(job=job).order_by("row", "id")
