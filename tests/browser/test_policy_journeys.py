@@ -72,7 +72,8 @@ def test_officer_edits_a_parameter_sees_the_whatif_and_publishes(page, shot, log
     draft.refresh_from_db()
     assert (draft.status, draft.published_by) == ("published", second)
 
-    # Retiring asks first (a data-confirm form, no inline script): dismissed, nothing happens; accepted, it retires.
+    # Retiring asks first (a data-confirm form, no inline script): dismissed, nothing happens; accepted, the request
+    # waits for the other city officer, whose approval retires it.
     page.goto("/policies/hz-graduate-living/")
     retire = f"form[action='/policies/versions/{draft.pk}/retire/'] button"
     page.once("dialog", lambda dialog: dialog.dismiss())
@@ -84,6 +85,14 @@ def test_officer_edits_a_parameter_sees_the_whatif_and_publishes(page, shot, log
     page.once("dialog", lambda dialog: dialog.accept())
     with page.expect_navigation():
         page.click(retire)
+    shot(page, "retirement-asked")
+    draft.refresh_from_db()
+    assert draft.status == "published"  # retiring, like publishing, waits for a second officer
+    page.context.clear_cookies()
+    login(page, city)
+    page.goto("/policies/")
+    page.locator("#approvals-waiting button.approve").first.click()
+    page.wait_for_load_state()
     shot(page, "retired")
     draft.refresh_from_db()
     assert draft.status == "retired"
