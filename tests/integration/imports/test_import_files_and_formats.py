@@ -39,6 +39,13 @@ def test_each_office_suite_sample_imports_its_five_people(db, references, capsys
     assert set(Talent.objects.values_list("name", flat=True)) == {"陈思远", "林晓雨", "王浩然", "赵雨桐", "孙一鸣"}
 
 
+@pytest.fixture(autouse=True)
+def _own_media(settings, tmp_path):
+    """Each test its own upload folder: the retention checks count every file in it, and other tests on the same
+    worker leave the files of their unfinished jobs behind."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
 def _stored(job: ImportJob) -> bool:
     return bool(job.file) and default_storage.exists(job.file.name)
 
