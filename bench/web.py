@@ -288,7 +288,10 @@ def run_wrk(wrk: str, port: int, path: str, headers: dict[str, str], *, seconds:
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
     p50 = re.search(r"^\s+50%\s+([\d.]+)(us|ms|s|m)\s*$", out, re.M)
     p99 = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s|m)\s*$", out, re.M)
+    done = re.search(r"(\d+) requests in", out)
     errors = sum(int(n) for n in re.findall(r"(?:Non-2xx or 3xx responses|connect|read|write|timeout)[: ]+(\d+)", out))
+    if not done or int(done.group(1)) == 0:  # nothing finished within the window: no figures, not zeros
+        return {"rps": None, "p50_ms": None, "p99_ms": None, "errors": errors}
     return {"rps": float(rps.group(1)) if rps else 0.0, "p50_ms": _ms(*p50.groups()) if p50 else None,
             "p99_ms": _ms(*p99.groups()) if p99 else None, "errors": errors}
 
@@ -324,8 +327,11 @@ def measure(args, wrk: str, env: dict[str, str], home: Path, port: int) -> list[
             figures = run_wrk(wrk, port, r.url, headers, seconds=args.seconds, connections=args.connections)
             r.rps, r.p50_ms, r.p99_ms, r.errors = (figures["rps"], figures["p50_ms"], figures["p99_ms"],
                                                    figures["errors"])
+            if r.rps is None:
+                r.note = (r.note + f" no request finished within {args.seconds:g} s").strip()
+                continue
             r.ratio = r.rps / health["rps"] if health["rps"] else None
-            print(f"  {r.label:<60} {r.rps:8.1f} req/s  p99 {r.p99_ms or 0:8.1f} ms", flush=True)
+            print(f"  {r.label:<60} {r.rps:8.1f} req/s  p99 {_fmt(r.p99_ms, '8.1f')} ms", flush=True)
         first_hits(server, results, sessions, port, each=args.first_hit == "each")
     finally:
         server.stop()
