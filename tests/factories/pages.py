@@ -1,0 +1,265 @@
+"""Every page and API read of each role, with how to build its address from the demo district.
+
+One list serves two masters: ``tests/integration/test_page_list.py`` fails when a GET route of the URLconf (or a
+GET operation of the OpenAPI document) is in neither ``PAGES`` nor ``EXCLUDED``, so a new page cannot be forgotten;
+``bench/web.py`` loads every entry of ``PAGES`` on a demo district under gunicorn.
+
+An entry's ``path`` is a template: ``{name}`` placeholders are filled by ``demo_ids()`` from the demo data (the
+records the demo logins ``talent``, ``hr``, ``officer`` and ``admin`` see). A page whose record the demo lacks
+(no import job in a fresh demo, say) is reported, not guessed.
+
+Roles: ``anonymous``; the session roles ``talent``, ``enterprise``, ``officer``, ``city`` (a city officer: the
+shipped policies belong to the city, so only it drafts them) and ``admin`` (demo logins ``talent``, ``hr``,
+``officer``, ``city``, ``admin``); ``partner`` (the open API's ``X-Partner-Key``).
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass
+
+API = "/api/v1"
+DEMO_LOGINS = {"talent": "talent", "enterprise": "hr", "officer": "officer", "city": "city", "admin": "admin"}
+
+
+@dataclass(frozen=True)
+class Page:
+    role: str
+    route: str  # URL name ("registry:talent-detail") or API operation ("GET /api/v1/registry/talents/{pk}")
+    path: str  # address template, e.g. "/registry/talents/{talent}/"
+
+    @property
+    def is_api(self) -> bool:
+        return self.route.startswith("GET ")
+
+    @property
+    def needs(self) -> set[str]:
+        return {name for _, name, _, _ in string.Formatter().parse(self.path) if name}
+
+    @property
+    def label(self) -> str:
+        return f"{self.role} {self.path}"
+
+    def url(self, ids: dict[str, object]) -> str | None:
+        """The address with the demo's ids, or None when the demo has no such record."""
+        if any(ids.get(name) is None for name in self.needs):
+            return None
+        return self.path.format(**ids)
+
+
+def _api(role: str, template: str, path: str | None = None) -> Page:
+    """An API read: ``template`` is the OpenAPI path (``{pk}``), ``path`` the address with demo placeholders."""
+    return Page(role, f"GET {API}{template}", API + (path or template))
+
+
+PAGES: list[Page] = [
+    # anonymous
+    Page("anonymous", "core:healthz", "/healthz"),
+    Page("anonymous", "accounts:login", "/accounts/login/"),
+    Page("anonymous", "api:openapi-json", "/api/v1/openapi.json"),
+    Page("anonymous", "api:openapi-view", "/api/v1/docs"),
+    # talent: portal pages
+    Page("talent", "registry:my-profile", "/registry/me/"),
+    Page("talent", "eligibility:mine", "/policies/mine/"),
+    Page("talent", "payments:mine", "/payments/mine/"),
+    Page("talent", "payments:line-detail", "/payments/lines/{my_line}/"),
+    Page("talent", "recruitment:profile", "/recruitment/profile/"),
+    Page("talent", "recruitment:jobs", "/recruitment/jobs/"),
+    Page("talent", "recruitment:job-detail", "/recruitment/jobs/{job}/"),
+    Page("talent", "recruitment:my-applications", "/recruitment/applications/mine/"),
+    Page("talent", "recruitment:my-application", "/recruitment/applications/mine/{app}/"),
+    Page("talent", "core:notices", "/notices/"),
+    Page("talent", "accounts:password-change", "/accounts/password/"),
+    Page("talent", "accounts:password-change-done", "/accounts/password/done/"),
+    # talent: API
+    _api("talent", "/accounts/me"),
+    _api("talent", "/registry/me"),
+    _api("talent", "/policies/me"),
+    _api("talent", "/payments/me"),
+    _api("talent", "/payments/me/bank-account"),
+    _api("talent", "/payments/notices"),
+    _api("talent", "/recruitment/me/profile"),
+    _api("talent", "/recruitment/me/recommended"),
+    _api("talent", "/recruitment/me/applications"),
+    _api("talent", "/recruitment/me/interviews"),
+    _api("talent", "/recruitment/interviews/{pk}.ics", "/recruitment/interviews/{interview}.ics"),
+    # enterprise HR: pages
+    Page("enterprise", "registry:my-enterprise", "/registry/my-enterprise/"),
+    Page("enterprise", "recruitment:my-jobs", "/recruitment/my-jobs/"),
+    Page("enterprise", "recruitment:job-new", "/recruitment/my-jobs/new/"),
+    Page("enterprise", "recruitment:job-edit", "/recruitment/my-jobs/{job}/edit/"),
+    Page("enterprise", "recruitment:pipeline", "/recruitment/my-jobs/{job}/pipeline/"),
+    Page("enterprise", "recruitment:job-detail", "/recruitment/jobs/{job}/"),
+    Page("enterprise", "recruitment:applications", "/recruitment/applications/"),
+    Page("enterprise", "recruitment:application-detail", "/recruitment/applications/{app}/"),
+    Page("enterprise", "recruitment:stages", "/recruitment/stages/"),
+    # enterprise HR: API
+    _api("enterprise", "/registry/my-enterprise/staff"),
+    _api("enterprise", "/recruitment/jobs"),
+    _api("enterprise", "/recruitment/jobs/{pk}", "/recruitment/jobs/{job}"),
+    _api("enterprise", "/recruitment/jobs/{pk}/candidates", "/recruitment/jobs/{job}/candidates"),
+    _api("enterprise", "/recruitment/jobs/{pk}/pipeline", "/recruitment/jobs/{job}/pipeline"),
+    _api("enterprise", "/recruitment/pipeline-stages"),
+    _api("enterprise", "/recruitment/applications"),
+    _api("enterprise", "/recruitment/applications/{pk}", "/recruitment/applications/{app}"),
+    _api("enterprise", "/recruitment/candidates"),
+    _api("enterprise", "/recruitment/candidates/{pk}", "/recruitment/candidates/{talent}"),
+    # officer: pages
+    Page("officer", "registry:talent-list", "/registry/talents/"),
+    Page("officer", "registry:talent-detail", "/registry/talents/{talent}/"),
+    Page("officer", "registry:enterprise-list", "/registry/enterprises/"),
+    Page("officer", "registry:enterprise-detail", "/registry/enterprises/{enterprise}/"),
+    Page("officer", "registry:import-list", "/registry/imports/"),
+    Page("officer", "registry:import-detail", "/registry/imports/{import_job}/"),
+    Page("officer", "registry:import-errors", "/registry/imports/{import_errors}/errors.xlsx"),
+    Page("officer", "registry:import-template", "/registry/imports/template/talents.xlsx"),
+    Page("officer", "registry:import-progress", "/registry/imports/{import_job}/progress.json"),
+    Page("officer", "registry:import-latest", "/registry/imports/latest.json"),
+    Page("officer", "eligibility:explain", "/policies/explain/{talent}/{code}/"),
+    Page("officer", "eligibility:in-kind", "/policies/in-kind/"),
+    Page("officer", "policies:policy-list", "/policies/"),
+    Page("officer", "policies:policy-detail", "/policies/{code}/"),
+    Page("city", "policies:draft-create", "/policies/{code}/drafts/new/"),
+    Page("city", "policies:draft-detail", "/policies/drafts/{draft}/"),
+    Page("officer", "policies:objection-list", "/policies/objections/"),
+    Page("officer", "payments:run-list", "/payments/runs/"),
+    Page("officer", "payments:run-detail", "/payments/runs/{run}/"),
+    Page("officer", "payments:queue", "/payments/queue/"),
+    Page("officer", "payments:line-detail", "/payments/lines/{line}/"),
+    Page("officer", "payments:batch-list", "/payments/batches/"),
+    Page("officer", "payments:batch-detail", "/payments/batches/{batch}/"),
+    Page("officer", "payments:batch-file", "/payments/batches/{batch}/file.csv"),
+    Page("officer", "payments:report", "/payments/report/"),
+    Page("officer", "payments:routes", "/payments/routes/"),
+    Page("officer", "recruitment:job-detail", "/recruitment/jobs/{job}/"),
+    Page("officer", "recruitment:applications", "/recruitment/applications/"),
+    Page("officer", "recruitment:overview", "/recruitment/overview/"),
+    Page("officer", "recruitment:district-jobs", "/recruitment/district-jobs/"),
+    # officer: API
+    _api("officer", "/registry/talents"),
+    _api("officer", "/registry/talents/{pk}", "/registry/talents/{talent}"),
+    _api("officer", "/registry/enterprises"),
+    _api("officer", "/registry/enterprises/{pk}", "/registry/enterprises/{enterprise}"),
+    _api("officer", "/reference/divisions"),
+    _api("officer", "/reference/universities"),
+    _api("officer", "/reference/majors"),
+    _api("officer", "/reference/industries"),
+    _api("officer", "/reference/occupations"),
+    _api("officer", "/imports/"),
+    _api("officer", "/imports/{pk}", "/imports/{import_job}"),
+    _api("officer", "/imports/{pk}/errors", "/imports/{import_errors}/errors"),
+    _api("officer", "/policies/"),
+    _api("officer", "/policies/{code}"),
+    _api("officer", "/policies/{code}/explain", "/policies/{code}/explain?talent_id={talent}"),
+    _api("officer", "/policies/in-kind"),
+    _api("officer", "/policies/objections"),
+    _api("officer", "/policies/approvals"),
+    _api("officer", "/payments/runs"),
+    _api("officer", "/payments/runs/{pk}", "/payments/runs/{run}"),
+    _api("officer", "/payments/entitlements"),
+    _api("officer", "/payments/entitlements/{pk}", "/payments/entitlements/{line}"),
+    _api("officer", "/payments/batches"),
+    _api("officer", "/payments/batches/{pk}", "/payments/batches/{batch}"),
+    _api("officer", "/payments/batches/{pk}/file", "/payments/batches/{batch}/file"),
+    _api("officer", "/payments/report"),
+    _api("officer", "/payments/review-routes"),
+    _api("officer", "/recruitment/overview"),
+    # administrator
+    Page("admin", "accounts:user-list", "/accounts/users/"),
+    Page("admin", "accounts:user-create", "/accounts/users/new/"),
+    Page("admin", "accounts:user-edit", "/accounts/users/{user}/"),
+    Page("admin", "core:audit-list", "/audit/"),
+    Page("admin", "reference:source-list", "/reference/"),
+    Page("admin", "recruitment:partners", "/recruitment/partners/"),
+    _api("admin", "/reference/sources"),
+    _api("admin", "/audit/events"),
+    _api("admin", "/recruitment/partners"),
+    _api("admin", "/recruitment/partners/{pk}/exchanges", "/recruitment/partners/{partner}/exchanges"),
+    # partner (open API, X-Partner-Key)
+    _api("partner", "/recruitment/partner/jobs"),
+    _api("partner", "/recruitment/partner/jobs/{pk}", "/recruitment/partner/jobs/{partner_job}"),
+    _api("partner", "/recruitment/partner/candidates"),
+]
+
+POST_ONLY = "a form's target: POST only, a GET answers 405"
+
+# GET routes that are not pages to load, each with its reason and what a GET by a user of its role answers
+# (the page-list test checks that answer, so a route that becomes a page cannot hide here).
+EXCLUDED: dict[str, tuple[str, int]] = {
+    "set_language": ("Django's language switch: the menu posts to it; a GET only redirects (to /)", 302),
+    "api:api-root": ("the API's root has no operation of its own (the document is /api/v1/openapi.json)", 404),
+    "web:home": ("redirects each role to its own start page (listed under that role)", 302),
+    "accounts:logout": (POST_ONLY, 405),
+    "accounts:user-password-reset": ("POST shows the one-time password; a GET redirects to the user's page", 302),
+    "accounts:user-unlock": ("POST unlocks; a GET redirects to the user's page", 302),
+    "registry:talent-reveal-id": (POST_ONLY, 405),
+    "registry:import-resume": (POST_ONLY, 405),
+    "registry:my-enterprise-certify": (POST_ONLY, 405),
+    "reference:source-load": (POST_ONLY, 405),
+    "eligibility:mine-object": (POST_ONLY, 405),
+    "policies:objection-answer": (POST_ONLY, 405),
+    "policies:draft-publish": (POST_ONLY, 405),
+    "policies:version-retire": (POST_ONLY, 405),
+    "policies:approval-approve": (POST_ONLY, 405),
+    "policies:approval-decline": (POST_ONLY, 405),
+    "payments:run-resume": (POST_ONLY, 405),
+    "payments:decide": (POST_ONLY, 405),
+    "payments:line-correct": (POST_ONLY, 405),
+    "payments:batch-create": (POST_ONLY, 405),
+    "payments:batch-return": (POST_ONLY, 405),
+    "payments:batch-action": (POST_ONLY, 405),
+    "payments:route-delete": (POST_ONLY, 405),
+    "recruitment:apply": (POST_ONLY, 405),
+    "recruitment:job-status": (POST_ONLY, 405),
+    "recruitment:moderate": (POST_ONLY, 405),
+}
+
+# GET operations of the API that are not reads to load (none today: every GET operation is in PAGES).
+EXCLUDED_API: dict[str, str] = {}
+
+
+def api_template(path: str) -> str:
+    """An API address or OpenAPI path with every ``{name}`` as ``{}`` and no query: comparable across both."""
+    return re.sub(r"\{\w+\}", "{}", path.split("?", 1)[0])
+
+
+def demo_ids() -> dict[str, object]:
+    """The records of the demo district each placeholder stands for (None when the demo has none).
+
+    Read through the ORM of whichever database Django is set up on (the bench's throwaway one)."""
+    from talentpool.accounts.models import User
+    from talentpool.eligibility.models import Entitlement, Run
+    from talentpool.payments.models import PaymentBatch
+    from talentpool.policies.models import Policy, PolicyVersion
+    from talentpool.recruitment.models import Application, Interview, Job, Partner
+    from talentpool.registry.models import ImportJob, Talent
+
+    users = {u.username: u for u in User.objects.filter(username__in=DEMO_LOGINS.values())}
+    talent_user, hr, officer = users.get("talent"), users.get("hr"), users.get("officer")
+    talent = Talent.objects.filter(user=talent_user).values_list("pk", flat=True).first() if talent_user else None
+    enterprise = hr.enterprise_id if hr else None
+    jobs = Job.objects.filter(enterprise_id=enterprise, status="open").order_by("pk")
+    apps = Application.objects.filter(job__enterprise_id=enterprise, talent_id=talent).order_by("pk")
+    lines = Entitlement.objects.order_by("pk")
+    scope = officer.scope_division if officer else ""
+    partner = Partner.objects.filter(enterprise_id=enterprise, active=True).order_by("pk").first()
+    policy = Policy.objects.filter(versions__status="published").order_by("code").values_list("code", flat=True)
+    return {
+        "talent": talent,
+        "enterprise": enterprise,
+        "user": talent_user.pk if talent_user else None,
+        "job": jobs.values_list("pk", flat=True).first(),
+        "app": apps.values_list("pk", flat=True).first(),
+        "interview": Interview.objects.filter(application__in=apps).order_by("pk").values_list("pk", flat=True).first(),
+        "code": policy.first(),
+        "draft": PolicyVersion.objects.filter(status="draft").order_by("pk").values_list("pk", flat=True).first(),
+        "run": Run.objects.order_by("-pk").values_list("pk", flat=True).first(),
+        "line": lines.filter(district__startswith=scope).values_list("pk", flat=True).first() if scope else None,
+        "my_line": lines.filter(talent_id=talent).values_list("pk", flat=True).first() if talent else None,
+        "batch": PaymentBatch.objects.order_by("pk").values_list("pk", flat=True).first(),
+        "import_job": ImportJob.objects.order_by("-pk").values_list("pk", flat=True).first(),
+        "import_errors": ImportJob.objects.filter(rejected__gt=0).order_by("-pk").values_list("pk", flat=True).first(),
+        "partner": partner.pk if partner else None,
+        "partner_job": jobs.values_list("pk", flat=True).first() if partner else None,
+    }
