@@ -119,12 +119,7 @@ def scan_talents(
             place_ok[col.covering(DIVISIONS, key, depth)] = True
             if want_near:
                 place_near[col.covered_by(DIVISIONS, DIVISIONS.ancestor_key(key, 1), 1)] = True
-        checks = [
-            (deg >= need_deg, (deg == need_deg - 1) & (deg >= 1)),
-            (years >= need_years - EPS, need_years - years <= NEAR_YEARS + EPS),
-            (gap <= 0, gap <= NEAR_SALARY),
-            (place_ok, place_near),
-        ]
+        checks = _checks(deg, need_deg, years, need_years, gap, place_ok, place_near)
     return _part(seg, q, base, checks, ranking, want_near, stats, scanning="talents")
 
 
@@ -158,13 +153,18 @@ def scan_jobs(
                 place_ok[col.covered_by(DIVISIONS, key, depth)] = True
                 if want_near:
                     place_near[col.covered_by(DIVISIONS, DIVISIONS.ancestor_key(key, 1), 1)] = True
-        checks = [
-            (deg >= need_deg, (deg == need_deg - 1) & (deg >= 1)),
-            (years >= need_years - EPS, need_years - years <= NEAR_YEARS + EPS),
-            (gap <= 0, gap <= NEAR_SALARY),
-            (place_ok, place_near),
-        ]
+        checks = _checks(deg, need_deg, years, need_years, gap, place_ok, place_near)
     return _part(seg, q, base, checks, ranking, want_near, stats, scanning="jobs")
+
+
+def _checks(deg, need_deg, years, need_years, gap, place_ok, place_near) -> list:
+    """The four constraints (degree, years, salary, place) as (met, near miss) masks, the same either way round."""
+    return [
+        (deg >= need_deg, (deg == need_deg - 1) & (deg >= 1)),
+        (years >= need_years - EPS, need_years - years <= NEAR_YEARS + EPS),
+        (gap <= 0, gap <= NEAR_SALARY),
+        (place_ok, place_near),
+    ]
 
 
 def _part(
