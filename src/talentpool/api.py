@@ -234,3 +234,7 @@ api.add_router("/policies/", "talentpool.eligibility.api.router")  # before poli
 api.add_router("/policies/", "talentpool.policies.api.router")
 api.add_router("/payments/", "talentpool.payments.api.router")
 api.add_router("/recruitment/", "talentpool.recruitment.api.router")
+api.add_router("/fairs/", "talentpool.fairs.api.router")
+api.add_router("/services/", "talentpool.servicedesk.api.router")
+api.add_router("/bookings/", "talentpool.bookings.api.router")
+api.add_router("/insights/", "talentpool.insights.api.router")

@@ -14,6 +14,10 @@ urlpatterns = [
     path("policies/", include("talentpool.policies.urls")),
     path("payments/", include("talentpool.payments.urls")),
     path("recruitment/", include("talentpool.recruitment.urls")),
+    path("fairs/", include("talentpool.fairs.urls")),
+    path("services/", include("talentpool.servicedesk.urls")),
+    path("bookings/", include("talentpool.bookings.urls")),
+    path("insights/", include("talentpool.insights.urls")),
     path("", include("talentpool.core.urls")),
     path("", include("talentpool.web.urls")),
 ]

@@ -35,6 +35,10 @@ INSTALLED_APPS = [
     "talentpool.eligibility",
     "talentpool.payments",
     "talentpool.recruitment",
+    "talentpool.fairs",
+    "talentpool.servicedesk",
+    "talentpool.bookings",
+    "talentpool.insights",
     "talentpool.web",
 ]
 
