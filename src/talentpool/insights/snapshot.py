@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 from django.conf import settings
@@ -39,37 +40,37 @@ KEEP = 2
 
 D = pa.date32()
 S = pa.string()
-I = pa.int64()
+INT = pa.int64()
 
 # table name -> (queryset factory, [(column in the snapshot, ORM field, arrow type)])
 TABLES: dict[str, tuple] = {
     "talents": (lambda: Talent.objects.order_by("pk"), [
-        ("id", "id", I), ("district", "district", S), ("residence", "residence_division", S),
+        ("id", "id", INT), ("district", "district", S), ("residence", "residence_division", S),
         ("hukou", "hukou_division", S), ("birth_date", "birth_date", D), ("gender", "gender", S),
         ("arrival_date", "arrival_date", D), ("tier", "tier", S), ("tier_date", "tier_date", D)]),
     "educations": (lambda: Education.objects.order_by("pk"), [
-        ("talent_id", "talent_id", I), ("degree", "degree", S), ("university", "university_code", S),
+        ("talent_id", "talent_id", INT), ("degree", "degree", S), ("university", "university_code", S),
         ("major", "major_code", S), ("graduation_date", "graduation_date", D)]),
     "employments": (lambda: Employment.objects.order_by("pk"), [
-        ("talent_id", "talent_id", I), ("enterprise_id", "enterprise_id", I), ("start_date", "start_date", D),
+        ("talent_id", "talent_id", INT), ("enterprise_id", "enterprise_id", INT), ("start_date", "start_date", D),
         ("end_date", "end_date", D)]),
     "insurance": (lambda: InsuranceRecord.objects.order_by("pk"), [
-        ("talent_id", "talent_id", I), ("from_month", "from_month", D), ("to_month", "to_month", D),
+        ("talent_id", "talent_id", INT), ("from_month", "from_month", D), ("to_month", "to_month", D),
         ("division", "division", S)]),
     "enterprises": (lambda: Enterprise.objects.order_by("pk"), [
-        ("id", "id", I), ("cluster", "cluster", S), ("division", "division", S), ("street", "street", S),
+        ("id", "id", INT), ("cluster", "cluster", S), ("division", "division", S), ("street", "street", S),
         ("founded_on", "founded_on", D)]),
     "paid": (lambda: Entitlement.objects.filter(status=Status.PAID, paid_on__isnull=False).order_by("pk"), [
-        ("talent_id", "talent_id", I), ("policy", "policy__code", S), ("amount", "amount", pa.decimal128(14, 2)),
+        ("talent_id", "talent_id", INT), ("policy", "policy__code", S), ("amount", "amount", pa.decimal128(14, 2)),
         ("paid_on", "paid_on", D), ("district", "district", S), ("kind", "kind", S)]),
     "jobs": (lambda: Job.objects.order_by("pk"), [
-        ("id", "id", I), ("enterprise_id", "enterprise_id", I), ("status", "status", S), ("hidden", "hidden", pa.bool_()),
-        ("headcount", "headcount", I), ("majors", "accepted_majors", pa.list_(S)), ("deadline", "deadline", D)]),
+        ("id", "id", INT), ("enterprise_id", "enterprise_id", INT), ("status", "status", S), ("hidden", "hidden", pa.bool_()),
+        ("headcount", "headcount", INT), ("majors", "accepted_majors", pa.list_(S)), ("deadline", "deadline", D)]),
     "hires": (lambda: Application.objects.filter(outcome=Outcome.HIRED).order_by("pk"), [
-        ("talent_id", "talent_id", I), ("job_id", "job_id", I), ("enterprise_id", "job__enterprise_id", I),
+        ("talent_id", "talent_id", INT), ("job_id", "job_id", INT), ("enterprise_id", "job__enterprise_id", INT),
         ("hired_at", "outcome_at", pa.timestamp("us", tz="UTC"))]),
     "seekers": (lambda: JobProfile.objects.filter(consent_search=True).order_by("pk"), [
-        ("talent_id", "talent_id", I)]),
+        ("talent_id", "talent_id", INT)]),
     "universities": (lambda: University.objects.order_by("code"), [
         ("code", "code", S), ("name", "name", S), ("division", "division", S)]),
     "majors": (lambda: Major.objects.order_by("code"), [("code", "code", S), ("name", "name", S)]),
@@ -133,6 +134,7 @@ def snapshot_build(*, root: Path | None = None, now: dt.datetime | None = None) 
                     writer.write_batch(batch)
                     n += batch.num_rows
             counts[table] = n
+        counts["profiles"] = _profiles(tmp, now.date())
         (tmp / "meta.json").write_text(json.dumps({"built_at": now.isoformat(), "rows": counts}))
         os.replace(tmp, folder)
         pointer = root / "current.tmp"
@@ -141,6 +143,42 @@ def snapshot_build(*, root: Path | None = None, now: dt.datetime | None = None) 
         for old in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.endswith(".tmp"))[:-KEEP]:
             shutil.rmtree(old, ignore_errors=True)
     return Snapshot(folder, now, counts)
+
+
+PROFILES_SQL = """
+COPY (
+  WITH top AS (
+    SELECT talent_id, arg_max(struct_pack(degree := degree, major := major, university := university),
+                              CASE degree WHEN 'doctor' THEN 4 WHEN 'master' THEN 3 WHEN 'bachelor' THEN 2
+                                          WHEN 'junior_college' THEN 1 ELSE 0 END * 100000
+                              + date_diff('day', DATE '1900-01-01', graduation_date) / 1000) AS e
+    FROM read_parquet('{d}/educations.parquet') GROUP BY talent_id),
+  job AS (
+    SELECT e.talent_id, arg_max(n.cluster, e.start_date) AS cluster
+    FROM read_parquet('{d}/employments.parquet') e JOIN read_parquet('{d}/enterprises.parquet') n
+      ON n.id = e.enterprise_id
+    WHERE e.start_date <= DATE '{day}' AND (e.end_date IS NULL OR e.end_date > DATE '{day}') GROUP BY e.talent_id)
+  SELECT t.id, t.district, t.residence, t.hukou, t.birth_date, t.arrival_date, t.tier,
+         coalesce(top.e.degree, '') AS degree, coalesce(top.e.major, '') AS major,
+         coalesce(top.e.university, '') AS university, coalesce(u.division, '') AS university_division,
+         coalesce(job.cluster, '') AS cluster
+  FROM read_parquet('{d}/talents.parquet') t LEFT JOIN top ON top.talent_id = t.id
+  LEFT JOIN job ON job.talent_id = t.id
+  LEFT JOIN read_parquet('{d}/universities.parquet') u ON u.code = top.e.university
+  ORDER BY t.district, t.id
+) TO '{d}/profiles.parquet' (FORMAT parquet, COMPRESSION zstd)
+"""
+
+
+def _profiles(folder: Path, day: dt.date) -> int:
+    """One row per talent with its highest degree (latest at equal rank), that degree's major and university,
+    and its current employer's cluster on ``day``: what the talent map filters and groups by."""
+    con = duckdb.connect(config={"threads": 2})
+    try:
+        con.execute(PROFILES_SQL.format(d=folder.as_posix(), day=day.isoformat()))
+        return con.execute(f"SELECT count(*) FROM read_parquet('{folder.as_posix()}/profiles.parquet')").fetchone()[0]
+    finally:
+        con.close()
 
 
 def snapshot_current(*, root: Path | None = None) -> Snapshot | None:
