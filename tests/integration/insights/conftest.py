@@ -65,3 +65,15 @@ def registry(world):
 def snapshot(registry, tmp_path, settings):
     settings.INSIGHTS_SNAPSHOT_DIR = str(tmp_path / "insights")
     return snapshot_build()
+
+
+@pytest.fixture(autouse=True)
+def _no_refresh_guard():
+    """Pages enqueue a refresh at most once per ten minutes (a cache key): each test starts without that key."""
+    from django.core.cache import cache
+
+    from talentpool.insights.selectors import REFRESH_GUARD
+
+    cache.delete(REFRESH_GUARD)
+    yield
+    cache.delete(REFRESH_GUARD)
