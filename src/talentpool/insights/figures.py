@@ -118,9 +118,8 @@ def subsidies_paid(con, *, as_of: dt.date, scope: str, since: dt.date | None = N
 
 _LAST_INSURED = """
     WITH last AS (
-        SELECT t.id, max(least(i.to_month, $l)) AS last_month FROM talents t JOIN insurance i
-          ON i.talent_id = t.id AND i.division = t.district AND i.from_month <= $l
-        WHERE starts_with(t.district, $s) GROUP BY t.id)
+        SELECT talent_id AS id, max(least(to_month, $l)) AS last_month FROM district_insurance
+        WHERE starts_with(district, $s) AND from_month <= $l GROUP BY 1)
 """
 
 
@@ -167,12 +166,11 @@ def retention(con, *, as_of: dt.date, scope: str, years: int) -> dict[str, Any]:
     their district in the month ``years`` years after they arrived."""
     p = {"s": scope, "a": add_years(as_of, -years - 1), "b": add_years(as_of, -years), "n": years}
     row = _exec(con, """
-        SELECT count(*), count(*) FILTER (WHERE EXISTS (
-            SELECT 1 FROM insurance i WHERE i.talent_id = t.id AND i.division = t.district
-              AND date_trunc('month', t.arrival_date + to_years(CAST($n AS INTEGER)))::DATE
-                  BETWEEN i.from_month AND i.to_month))
-        FROM talents t WHERE starts_with(t.district, $s) AND t.arrival_date > $a AND t.arrival_date <= $b""",
-                      p).fetchone()
+        WITH c AS (SELECT id, date_trunc('month', arrival_date + to_years(CAST($n AS INTEGER)))::DATE AS month
+                   FROM talents WHERE starts_with(district, $s) AND arrival_date > $a AND arrival_date <= $b),
+        k AS (SELECT DISTINCT c.id FROM c JOIN district_insurance i ON i.talent_id = c.id
+              AND c.month BETWEEN i.from_month AND i.to_month WHERE starts_with(i.district, $s))
+        SELECT (SELECT count(*) FROM c), (SELECT count(*) FROM k)""", p).fetchone()
     cohort, kept = row
     return {"years": years, "cohort": cohort, "retained": kept,
             "rate": round(100 * kept / cohort, 1) if cohort else None}
@@ -223,21 +221,22 @@ def early_warning(con, *, as_of: dt.date, scope: str) -> list[dict[str, Any]]:
     last = add_months(month_start(as_of), -1)
     p = {"s": scope, "l": last, "p": add_months(last, -1), "d": as_of, "w": as_of - dt.timedelta(days=31)}
     rows = _rows(con, _LAST_INSURED + """,
-        stopped AS (SELECT id, 'insurance_stopped' AS reason FROM last WHERE last_month = $p),
-        current_job AS (SELECT e.talent_id, n.division FROM employments e JOIN enterprises n ON n.id = e.enterprise_id
-                        WHERE e.start_date <= $d AND (e.end_date IS NULL OR e.end_date > $d)),
-        ended AS (SELECT DISTINCT e.talent_id AS id, 'employment_ended' AS reason FROM employments e
-                  JOIN talents t ON t.id = e.talent_id
-                  WHERE starts_with(t.district, $s) AND e.end_date > $w AND e.end_date <= $d
-                    AND NOT EXISTS (SELECT 1 FROM current_job c WHERE c.talent_id = e.talent_id)),
-        moved AS (SELECT DISTINCT t.id, 'employer_outside' AS reason FROM talents t JOIN current_job c ON c.talent_id = t.id
-                  WHERE starts_with(t.district, $s) AND NOT starts_with(c.division, t.district)
-                    AND NOT EXISTS (SELECT 1 FROM current_job c2 WHERE c2.talent_id = t.id
-                                    AND starts_with(c2.division, t.district)))
-        SELECT id AS talent_id, list(reason ORDER BY reason) AS reasons FROM
-          (SELECT * FROM stopped UNION ALL SELECT * FROM ended UNION ALL SELECT * FROM moved)
+        t AS (SELECT id, district FROM talents WHERE starts_with(district, $s)),
+        jobs AS (
+            SELECT e.talent_id AS id,
+                   bool_or(e.start_date <= $d AND (e.end_date IS NULL OR e.end_date > $d)) AS employed,
+                   bool_or(e.start_date <= $d AND (e.end_date IS NULL OR e.end_date > $d)
+                           AND starts_with(n.division, t.district)) AS employed_inside,
+                   bool_or(e.end_date > $w AND e.end_date <= $d) AS ended
+            FROM employments e JOIN t ON t.id = e.talent_id JOIN enterprises n ON n.id = e.enterprise_id
+            GROUP BY 1)
+        SELECT id AS talent_id, list(reason ORDER BY reason) AS reasons FROM (
+            SELECT id, 'insurance_stopped' AS reason FROM last WHERE last_month = $p
+            UNION ALL SELECT id, 'employment_ended' FROM jobs WHERE ended AND NOT employed
+            UNION ALL SELECT id, 'employer_outside' FROM jobs WHERE employed AND NOT employed_inside)
         GROUP BY id ORDER BY id""", p)
     return rows
+
 
 
 # --- small-cell suppression --------------------------------------------------------------------------------------

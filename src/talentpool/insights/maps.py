@@ -194,9 +194,9 @@ def supply_demand_gap(con, *, as_of: dt.date, scope: str, limit: int = TOP) -> l
                    FROM jobs j JOIN enterprises n ON n.id = j.enterprise_id, unnest(j.majors) AS m(major)
                    WHERE starts_with(n.division, $scope) AND j.status = 'open' AND NOT j.hidden
                      AND (j.deadline IS NULL OR j.deadline >= $as_of) AND length(m.major) >= 4 GROUP BY 1, 2),
-        s AS (SELECT left(major, 4) AS class, count(*) AS supply,
-                     count(*) FILTER (WHERE id IN (SELECT talent_id FROM seekers)) AS seekers
-              FROM profiles WHERE starts_with(district, $scope) AND length(major) >= 4 GROUP BY 1),
+        s AS (SELECT left(p.major, 4) AS class, count(*) AS supply, count(k.talent_id) AS seekers
+              FROM profiles p LEFT JOIN (SELECT DISTINCT talent_id FROM seekers) k ON k.talent_id = p.id
+              WHERE starts_with(p.district, $scope) AND length(p.major) >= 4 GROUP BY 1),
         r AS (SELECT d.cluster, d.class, coalesce(mj.name, d.class) AS name, d.demand, coalesce(s.supply, 0) AS supply,
                      coalesce(s.seekers, 0) AS seekers, d.demand - coalesce(s.seekers, 0) AS gap,
                      row_number() OVER (PARTITION BY d.cluster ORDER BY d.demand DESC, d.class) AS n

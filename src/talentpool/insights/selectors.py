@@ -72,20 +72,34 @@ def as_of_from(params, today: dt.date) -> dt.date:
         return today
 
 
+CACHE_SECONDS = 3600
+
+
+def _cached(snap: Snapshot, key: str, compute):
+    """Figures of one snapshot never change: they are kept in the cache under the snapshot's folder name, so a
+    new snapshot is a new key (that is the whole invalidation)."""
+    full = f"insights:{snap.path.name}:{key}"
+    value = cache.get(full)
+    if value is None:
+        with snapshot_connection(snap) as con:
+            value = compute(con)
+        cache.set(full, value, CACHE_SECONDS)
+    return value
+
+
 def dashboard(snap: Snapshot, *, scope: str, as_of: dt.date) -> dict[str, Any]:
-    with snapshot_connection(snap) as con:
-        return figures.kpis(con, as_of=as_of, scope=scope)
+    return _cached(snap, f"kpis:{scope}:{as_of}", lambda con: figures.kpis(con, as_of=as_of, scope=scope))
 
 
 def talent_map(snap: Snapshot, *, scope: str, as_of: dt.date, f: maps.Filters) -> dict[str, Any]:
-    with snapshot_connection(snap) as con:
-        return maps.talent_map(con, as_of=as_of, scope=scope, f=f)
+    key = "talents:" + ":".join(str(v) for v in (scope, as_of, *f.__dict__.values()))
+    return _cached(snap, key, lambda con: maps.talent_map(con, as_of=as_of, scope=scope, f=f))
 
 
 def industry_map(snap: Snapshot, *, scope: str, as_of: dt.date, shared: bool) -> dict[str, Any]:
     """The industry map; ``shared`` (the public investor view) suppresses every cell of fewer than 5 people."""
-    with snapshot_connection(snap) as con:
-        data = maps.industry_map(con, as_of=as_of, scope=scope)
+    data = dict(_cached(snap, f"industry:{scope}:{as_of}",
+                        lambda con: maps.industry_map(con, as_of=as_of, scope=scope)))
     if shared:
         data["clusters"] = figures.suppress(data["clusters"], count="people", also=("hires",))
         data["gap"] = figures.suppress(figures.suppress(data["gap"], count="supply"), count="seekers")

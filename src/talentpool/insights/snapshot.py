@@ -20,6 +20,7 @@ import fcntl
 import json
 import os
 import shutil
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -121,7 +122,7 @@ def snapshot_build(*, root: Path | None = None, now: dt.datetime | None = None) 
     now = now or timezone.now()
     with open(root / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        folder = root / f"{now:%Y%m%dT%H%M%S%f}"
+        folder = root / f"{now:%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}"  # unique: figures are cached by it
         tmp = root / (folder.name + ".tmp")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir()
@@ -166,13 +167,19 @@ COPY (
   LEFT JOIN job ON job.talent_id = t.id
   LEFT JOIN read_parquet('{d}/universities.parquet') u ON u.code = top.e.university
   ORDER BY t.district, t.id
-) TO '{d}/profiles.parquet' (FORMAT parquet, COMPRESSION zstd)
+) TO '{d}/profiles.parquet' (FORMAT parquet, COMPRESSION zstd);
+COPY (
+  SELECT i.talent_id, t.district, i.from_month, i.to_month FROM read_parquet('{d}/insurance.parquet') i
+  JOIN read_parquet('{d}/talents.parquet') t ON t.id = i.talent_id AND i.division = t.district
+  ORDER BY t.district, i.talent_id
+) TO '{d}/district_insurance.parquet' (FORMAT parquet, COMPRESSION zstd)
 """
 
 
 def _profiles(folder: Path, day: dt.date) -> int:
     """One row per talent with its highest degree (latest at equal rank), that degree's major and university,
-    and its current employer's cluster on ``day``: what the talent map filters and groups by."""
+    and its current employer's cluster on ``day``: what the talent map filters and groups by. And the insurance
+    spans paid in the talent's own district, with that district: what stops, retention and warnings read."""
     con = duckdb.connect(config={"threads": 2})
     try:
         con.execute(PROFILES_SQL.format(d=folder.as_posix(), day=day.isoformat()))

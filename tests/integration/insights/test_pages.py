@@ -111,3 +111,15 @@ def test_pages_say_preparing_and_enqueue_a_refresh(client, registry, tmp_path, s
     assert r.status_code == 503 and 'id="preparing"' in r.content.decode()
     assert len(callbacks) == 1
     assert c.get("/insights/").status_code == 200  # the refresh ran (immediate backend in tests)
+
+
+def test_figures_are_cached_per_snapshot_and_a_new_snapshot_is_a_new_key(client, snapshot, registry, settings):
+    from talentpool.insights.snapshot import snapshot_build
+    from talentpool.registry.models import Talent
+
+    c = _client(client, registry["world"].officer)
+    assert '<dd id="kpi-total">10</dd>' in c.get("/insights/").content.decode()
+    Talent.objects.filter(name="新人0").update(district="330110")
+    assert '<dd id="kpi-total">10</dd>' in c.get("/insights/").content.decode()  # same snapshot, same figures
+    snapshot_build()
+    assert '<dd id="kpi-total">9</dd>' in c.get("/insights/").content.decode()
