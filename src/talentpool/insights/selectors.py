@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from talentpool.accounts.models import Role
+from talentpool.reference.models import Division, DivisionLevel
 from talentpool.registry.models import Cluster, Degree, Tier
 from talentpool.registry.selectors import talent_visible_to
 
@@ -24,9 +25,20 @@ PUBLIC_SCOPE = "3301"
 REFRESH_GUARD = "insights:snapshot-refresh-enqueued"
 
 
-def insights_scope(user) -> str:
-    """The division prefix an officer's figures cover (their district or city)."""
-    return user.scope_prefix if user.role == Role.OFFICER else PUBLIC_SCOPE
+def insights_scope(user, requested: str = "") -> str:
+    """The division prefix an officer's figures cover: their district or city, or ``requested`` (a district
+    inside it, picked in a page's filter); anything else is ignored."""
+    scope = user.scope_prefix if user.role == Role.OFFICER else PUBLIC_SCOPE
+    if requested and len(requested) == 6 and requested.isdigit() and requested.startswith(scope):
+        return requested
+    return scope
+
+
+def districts_for(user) -> list[tuple[str, str]]:
+    """The districts an officer may pick in the filters (several only for a city officer)."""
+    prefix = insights_scope(user)
+    return list(Division.objects.filter(level=DivisionLevel.COUNTY, code__startswith=prefix)
+                .order_by("code").values_list("code", "name")) if len(prefix) < 6 else []
 
 
 def snapshot_for_reading() -> Snapshot | None:

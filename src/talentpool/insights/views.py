@@ -72,7 +72,7 @@ def dashboard(request):
         return _preparing(request, _("Maps and KPIs"))
     today = timezone.localdate()
     as_of = selectors.as_of_from(request.GET, today)
-    scope = selectors.insights_scope(request.user)
+    scope = selectors.insights_scope(request.user, request.GET.get("district", ""))
     data = selectors.dashboard(snap, scope=scope, as_of=as_of)
     fmt = request.GET.get("format", "")
     if fmt in ("xlsx", "pdf"):
@@ -83,7 +83,8 @@ def dashboard(request):
         return file_response(exports.monthly_report_pdf(data, built_at=snap.built_at),
                              filename=f"monthly-report-{as_of:%Y-%m}.pdf", content_type="application/pdf")
     return _render(request, "insights/dashboard.html", {
-        "d": data, "as_of": as_of, "snap": snap, "panels": _kpi_panels(data), "tiers": dict(Tier.choices)})
+        "d": data, "as_of": as_of, "snap": snap, "panels": _kpi_panels(data), "tiers": dict(Tier.choices),
+        "districts": selectors.districts_for(request.user), "district": scope if len(scope) == 6 else ""})
 
 
 def _map_hrefs(request, rows, param: str, width: int) -> dict[str, str]:
@@ -137,14 +138,16 @@ def talent_map(request):
         return _preparing(request, _("Talent map"))
     as_of = selectors.as_of_from(request.GET, timezone.localdate())
     f = selectors.filters_from(request.GET)
-    data = selectors.talent_map(snap, scope=selectors.insights_scope(request.user), as_of=as_of, f=f)
+    scope = selectors.insights_scope(request.user, request.GET.get("district", ""))
+    data = selectors.talent_map(snap, scope=scope, as_of=as_of, f=f)
     back = request.GET.copy()
     back.pop("province", None)
     return _render(request, "insights/talent_map.html", {
         "d": data, "f": f, "as_of": as_of, "snap": snap, "panels": _talent_panels(request, data),
         "degrees": Degree.choices, "tiers": Tier.choices, "clusters": Cluster.choices, "bands": AGE_BANDS,
         "degree_names": dict(Degree.choices), "back": back.urlencode(),
-        "province_name": charts.PROVINCE_SHORT.get(f"{f.province}0000", f.province)})
+        "province_name": charts.PROVINCE_SHORT.get(f"{f.province}0000", f.province),
+        "districts": selectors.districts_for(request.user), "district": scope if len(scope) == 6 else ""})
 
 
 def _industry_panels(d: dict) -> list[dict]:
@@ -186,7 +189,7 @@ def _industry(request, *, scope: str, shared: bool, template: str):
 
 @require_role(Role.OFFICER)
 def industry_map(request):
-    return _industry(request, scope=selectors.insights_scope(request.user), shared=False,
+    return _industry(request, scope=selectors.insights_scope(request.user, request.GET.get("district", "")), shared=False,
                      template="insights/industry_map.html")
 
 

@@ -123,3 +123,13 @@ def test_figures_are_cached_per_snapshot_and_a_new_snapshot_is_a_new_key(client,
     assert '<dd id="kpi-total">10</dd>' in c.get("/insights/").content.decode()  # same snapshot, same figures
     snapshot_build()
     assert '<dd id="kpi-total">9</dd>' in c.get("/insights/").content.decode()
+
+
+def test_a_city_officer_narrows_every_figure_to_one_district(client, snapshot, registry, make_user):
+    city = make_user("officer", username="city_officer", scope_division="330100")
+    c = _client(client, city)
+    assert '<dd id="kpi-total">13</dd>' in c.get("/insights/").content.decode()
+    assert '<dd id="kpi-total">3</dd>' in c.get("/insights/?district=330110").content.decode()
+    # a district officer cannot widen or move their scope through the filter
+    c = _client(client, registry["world"].officer)
+    assert '<dd id="kpi-total">10</dd>' in c.get("/insights/?district=330110").content.decode()
