@@ -189,7 +189,7 @@ def fair_intents(con, *, as_of: dt.date, scope: str) -> dict[str, Any] | None:
 def kpis(con, *, as_of: dt.date, scope: str) -> dict[str, Any]:
     """Every figure of the dashboard, as of ``as_of`` in ``scope``."""
     last_year = add_years(as_of, -1)
-    this_month = monthly(con, as_of=as_of, scope=scope, months=1)[0]
+    months = monthly(con, as_of=as_of, scope=scope)
     that_month = monthly(con, as_of=last_year, scope=scope, months=1)[0]
     subsidies = subsidies_paid(con, as_of=as_of, scope=scope)
     return {
@@ -204,9 +204,9 @@ def kpis(con, *, as_of: dt.date, scope: str) -> dict[str, Any]:
                             "amount": sum((r["amount"] for r in subsidies), Decimal("0.00"))},
         "net_inflow": net_inflow(con, as_of=as_of, scope=scope),
         "retention": [retention(con, as_of=as_of, scope=scope, years=n) for n in (1, 3)],
-        "monthly": monthly(con, as_of=as_of, scope=scope),
-        "same_month_last_year": {"this_year": this_month, "last_year": that_month},
-        "early_warning": len(early_warning(con, as_of=as_of, scope=scope)),
+        "monthly": months,
+        "same_month_last_year": {"this_year": months[-1], "last_year": that_month},
+        "early_warning": early_warning(con, as_of=as_of, scope=scope, count_only=True),
         "tickets_within_sla": tickets_within_sla(con, as_of=as_of, scope=scope),
         "fairs": fair_intents(con, as_of=as_of, scope=scope),
     }
@@ -214,13 +214,15 @@ def kpis(con, *, as_of: dt.date, scope: str) -> dict[str, Any]:
 
 # --- retention early warning -------------------------------------------------------------------------------------
 
-def early_warning(con, *, as_of: dt.date, scope: str) -> list[dict[str, Any]]:
+def early_warning(con, *, as_of: dt.date, scope: str, limit: int | None = None,
+                  count_only: bool = False) -> list[dict[str, Any]] | int:
     """Talents whose insurance in their district stopped in the last complete month (insured the month before it,
     not in it), or whose employment ended in the 31 days up to ``as_of`` with no other job, or whose current
-    employer is registered outside their district. One row per talent with its reasons."""
+    employer is registered outside their district. One row per talent with its reasons (the first ``limit``,
+    by talent id), or with ``count_only`` how many talents there are."""
     last = add_months(month_start(as_of), -1)
     p = {"s": scope, "l": last, "p": add_months(last, -1), "d": as_of, "w": as_of - dt.timedelta(days=31)}
-    rows = _rows(con, _LAST_INSURED + """,
+    sql = _LAST_INSURED + """,
         t AS (SELECT id, district FROM talents WHERE starts_with(district, $s)),
         jobs AS (
             SELECT e.talent_id AS id,
@@ -230,12 +232,15 @@ def early_warning(con, *, as_of: dt.date, scope: str) -> list[dict[str, Any]]:
                    bool_or(e.end_date > $w AND e.end_date <= $d) AS ended
             FROM employments e JOIN t ON t.id = e.talent_id JOIN enterprises n ON n.id = e.enterprise_id
             GROUP BY 1)
-        SELECT id AS talent_id, list(reason ORDER BY reason) AS reasons FROM (
+        , r AS (
             SELECT id, 'insurance_stopped' AS reason FROM last WHERE last_month = $p
             UNION ALL SELECT id, 'employment_ended' FROM jobs WHERE ended AND NOT employed
             UNION ALL SELECT id, 'employer_outside' FROM jobs WHERE employed AND NOT employed_inside)
-        GROUP BY id ORDER BY id""", p)
-    return rows
+    """
+    if count_only:
+        return _one(con, sql + "SELECT count(DISTINCT id) FROM r", p)
+    return _rows(con, sql + "SELECT id AS talent_id, list(reason ORDER BY reason) AS reasons FROM r GROUP BY id "
+                            "ORDER BY id" + (f" LIMIT {int(limit)}" if limit else ""), p)
 
 
 

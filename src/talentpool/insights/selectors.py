@@ -122,7 +122,7 @@ def early_warning_list(user, snap: Snapshot, *, as_of: dt.date, limit: int = 500
     """The early-warning rows of the officer's scope joined to the people the officer may see (names, masked ID
     numbers), at most ``limit``. The one-to-one officer will come from the service desk once it lands."""
     with snapshot_connection(snap) as con:
-        rows = figures.early_warning(con, as_of=as_of, scope=insights_scope(user))[:limit]
+        rows = figures.early_warning(con, as_of=as_of, scope=insights_scope(user), limit=limit)
     people = talent_visible_to(user).filter(pk__in=[r["talent_id"] for r in rows]).only(
         "pk", "name", "id_masked", "district")
     by_id = {t.pk: t for t in people}
