@@ -165,6 +165,17 @@ PAGES: list[Page] = [
     _api("officer", "/payments/report"),
     _api("officer", "/payments/review-routes"),
     _api("officer", "/recruitment/overview"),
+    # insights (maps and KPIs): officer pages and API, the public investor view
+    Page("officer", "insights:dashboard", "/insights/"),
+    Page("officer", "insights:talent-map", "/insights/talents/"),
+    Page("officer", "insights:industry-map", "/insights/industry/"),
+    Page("officer", "insights:early-warning", "/insights/early-warning/"),
+    Page("anonymous", "insights:investors", "/insights/investors/"),
+    _api("officer", "/insights/kpis"),
+    _api("officer", "/insights/talent-map"),
+    _api("officer", "/insights/recruit-sources", "/insights/recruit-sources?cluster=digital_economy"),
+    _api("officer", "/insights/industry-map"),
+    _api("anonymous", "/insights/public/industry-map"),
     # administrator
     Page("admin", "accounts:user-list", "/accounts/users/"),
     Page("admin", "accounts:user-create", "/accounts/users/new/"),

@@ -52,7 +52,7 @@ NAVIGATION: dict[str, list[NavItem]] = {
         NavItem(_("Recruitment"), "recruitment:overview"),
         NavItem(_("Fairs"), None),
         NavItem(_("Service tickets"), None),
-        NavItem(_("Maps and KPIs"), None),
+        NavItem(_("Maps and KPIs"), "insights:dashboard"),
     ],
     Role.ADMIN: [
         NavItem(_("Users"), "accounts:user-list"),
