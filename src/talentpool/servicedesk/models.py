@@ -119,8 +119,8 @@ class OneToOne(models.Model):
     """A talent's named service officer and backup (tier A–E talents always have one)."""
 
     talent = models.OneToOneField("registry.Talent", on_delete=models.CASCADE, related_name="service_officer")
-    officer = models.ForeignKey(DeskOfficer, on_delete=models.PROTECT, related_name="talents")
-    backup = models.ForeignKey(DeskOfficer, null=True, blank=True, on_delete=models.PROTECT, related_name="backups")
+    officer = models.ForeignKey(DeskOfficer, on_delete=models.CASCADE, related_name="talents")
+    backup = models.ForeignKey(DeskOfficer, null=True, blank=True, on_delete=models.SET_NULL, related_name="backups")
     since = models.DateTimeField(auto_now_add=True)
 
 
@@ -152,7 +152,7 @@ class SlaState(models.TextChoices):
 
 
 class Ticket(models.Model):
-    talent = models.ForeignKey("registry.Talent", on_delete=models.PROTECT, related_name="service_tickets",
+    talent = models.ForeignKey("registry.Talent", on_delete=models.CASCADE, related_name="service_tickets",
                                verbose_name=_("talent"))
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("service"))
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("team"))

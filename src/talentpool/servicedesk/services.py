@@ -25,7 +25,7 @@ from talentpool.registry.selectors import talent_visible_to
 
 from .assignment import mark_assigned, officer_for
 from .attachments import MAX_FILES, attachment_check, seal
-from .catalogue import PRIORITIES, criteria_evaluate
+from .catalogue import PRIORITIES, criteria_evaluate, criterion_problems
 from .models import (
     OPEN_STATUSES,
     Attachment,
@@ -323,3 +323,35 @@ def ticket_assign(*, actor, ticket: Ticket, officer: DeskOfficer, request=None) 
         notify([Message(user_id=officer.user_id, kind="servicedesk", title=_("Ticket assigned to you: %(s)s")
                         % {"s": ticket.subject}, url=f"/services/console/{ticket.pk}/")])
     return ticket
+
+
+EDITABLE = ("name_zh", "name_en", "description_zh", "description_en", "criterion", "criterion_zh", "criterion_en",
+            "materials", "team", "sla", "active")
+
+
+def service_update(*, actor, service: Service, changes: dict, request=None) -> Service:
+    """An officer edits a service of the catalogue: "who may ask" must be a condition the policy engine accepts,
+    the SLA must give whole working minutes for every priority."""
+    ensure_role(actor, *OFFICE_ROLES)
+    changes = {k: v for k, v in changes.items() if k in EDITABLE}
+    problems = criterion_problems(changes.get("criterion", service.criterion))
+    if problems:
+        raise ApplicationError(_("Who may ask: %(p)s") % {"p": "; ".join(problems)}, code="bad_criterion",
+                               field="criterion")
+    sla = changes.get("sla", service.sla)
+    for p in PRIORITIES:
+        values = sla.get(p) if isinstance(sla, dict) else None
+        if not (isinstance(values, dict) and all(isinstance(values.get(k), int) and values[k] > 0
+                                                 for k in ("response", "resolution"))):
+            raise ApplicationError(_("SLA for %(p)s: whole working minutes above 0 for response and resolution")
+                                   % {"p": p}, code="bad_sla", field="sla")
+    with audited(actor=actor, action=AuditAction.RECORD_CHANGE, target=f"service:{service.code}", request=request,
+                 detail={"op": "service_update", "fields": sorted(changes)}):
+        for key, value in changes.items():
+            setattr(service, key, value)
+        try:
+            service.full_clean()
+        except ValidationError as exc:
+            raise ApplicationError(str(exc), code="invalid") from None
+        service.save()
+    return service

@@ -51,12 +51,12 @@ def clocks_assess(ticket: Ticket, now: dt.datetime, office: Office) -> dict[str,
 def marks_update(ticket: Ticket, now: dt.datetime, office: Office) -> dict[str, Assessment]:
     """Recompute the ticket's due instants, SLA state and escalation level after its clocks changed."""
     result = clocks_assess(ticket, now, office)
-    running = [a for a in result.values() if a.due_at is not None]
+    running = [a for a in result.values() if a.due_at is not None or a.beyond_calendar]
     ticket.response_due_at = result["response"].due_at
     ticket.resolution_due_at = result["resolution"].due_at
-    ticket.warn_at = min((a.warn_at for a in running), default=None)
-    ticket.due_at = min((a.due_at for a in running), default=None)
-    ticket.escalate_at = min((a.escalate_at for a in running), default=None)
+    ticket.warn_at = min((a.warn_at for a in running if a.warn_at), default=None)
+    ticket.due_at = min((a.due_at for a in running if a.due_at), default=None)
+    ticket.escalate_at = min((a.escalate_at for a in running if a.escalate_at), default=None)
     states = [a.state for a in result.values()]
     if running:
         worst = max((a.state for a in running), key=_RANK.__getitem__)

@@ -81,3 +81,11 @@ def test_bad_escalation_shares_are_refused(kwargs):
 def test_a_target_must_be_positive():
     with pytest.raises(ValueError, match="positive"):
         Clock.started(at("2024-10-08T09:00"), 0)
+
+
+def test_deadlines_beyond_the_calendar_are_unknown_not_guessed():
+    clock = Clock.started(at("2026-12-28T09:00"), 35 * H)  # five working days: into 2027
+    result = assess(clock, at("2026-12-28T10:00"), CAL)
+    assert result.beyond_calendar is True
+    assert (result.state, result.used, result.due_at) == (ClockState.OK, H, None)
+    assert result.warn_at == at("2026-12-31T15:45")  # 26.25 h of the 28 h left in 2026 is known

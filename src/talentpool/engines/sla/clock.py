@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from .calendar import WorkingCalendar
+from .calendar import CalendarRangeError, WorkingCalendar
 
 
 class ClockState(StrEnum):
@@ -90,6 +90,7 @@ class Assessment:
     warn_at: dt.datetime | None  # None while paused or stopped
     due_at: dt.datetime | None
     escalate_at: dt.datetime | None
+    beyond_calendar: bool = False  # a running clock's instant falls after the calendar's last year: unknown
 
 
 def _share(target: int, share: float) -> int:
@@ -103,6 +104,7 @@ def assess(clock: Clock, now: dt.datetime, calendar: WorkingCalendar,
     second = clock.target + _share(clock.target, escalation.second_share)
     level = 2 if used >= second else 1 if used >= clock.target else 0
     warn_at = due_at = escalate_at = None
+    beyond = False
     if clock.stopped:
         state = ClockState.MET if used <= clock.target else ClockState.MISSED
         level = 0
@@ -112,10 +114,15 @@ def assess(clock: Clock, now: dt.datetime, calendar: WorkingCalendar,
         since = calendar.working_index(clock.running_since)
         base = since - clock.consumed
 
-        def instant(index: int) -> dt.datetime:  # a point already passed when the clock resumed: the resumption
-            if index <= since:
+        def instant(index: int) -> dt.datetime | None:
+            nonlocal beyond
+            if index <= since:  # a point already passed when the clock resumed: the resumption
                 return clock.running_since.astimezone(calendar.tzinfo)
-            return calendar.instant_at(index)
+            try:
+                return calendar.instant_at(index)
+            except CalendarRangeError:  # not guessed: unknown until the calendar knows that year
+                beyond = True
+                return None
 
         warn_at = instant(base + _share(clock.target, escalation.warn_share))
         due_at = instant(base + clock.target)
@@ -127,4 +134,4 @@ def assess(clock: Clock, now: dt.datetime, calendar: WorkingCalendar,
         else:
             state = ClockState.OK
     return Assessment(state=state, used=used, remaining=clock.target - used, level=level,
-                      warn_at=warn_at, due_at=due_at, escalate_at=escalate_at)
+                      warn_at=warn_at, due_at=due_at, escalate_at=escalate_at, beyond_calendar=beyond)
