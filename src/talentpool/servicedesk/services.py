@@ -41,6 +41,7 @@ from .models import (
 from .sla import clock_get, clock_put, marks_update, office_calendar
 
 MINUTE = 60
+SYSTEM_ORIGINS = (Origin.OBJECTION, Origin.PAYMENT)
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,8 @@ def ticket_raise(*, actor, talent: Talent, service: Service, subject: str, body:
             raise ApplicationError(_("Only %(who)s may ask for this service") % {"who": service.criterion_zh
                                    or service.criterion}, code="not_allowed", field="service")
         priority = Priority.NORMAL
+    elif actor is None and origin in SYSTEM_ORIGINS:
+        pass  # opened by the desk itself for an objection or a failed payment (see tasks.inbound_tickets)
     else:
         ensure_role(actor, *OFFICE_ROLES)
         if actor.role == Role.OFFICER and not talent_visible_to(actor).filter(pk=talent.pk).exists():

@@ -15,8 +15,11 @@ from django_tasks import task
 from talentpool.core.audit import audited
 from talentpool.core.models import AuditAction
 from talentpool.core.notices import Message, notify
+from talentpool.eligibility.models import Entitlement, Status
+from talentpool.policies.models import Objection, ObjectionStatus
 
 from .models import OPEN_STATUSES, SlaState, Ticket
+from .services import SYSTEM_ORIGINS, ticket_from_failed_payment, ticket_from_objection
 
 
 def sla_sweep(now: dt.datetime | None = None) -> dict[str, int]:
@@ -48,7 +51,27 @@ def sla_sweep(now: dt.datetime | None = None) -> dict[str, int]:
             "open": Ticket.objects.filter(status__in=OPEN_STATUSES).count()}
 
 
+def inbound_tickets(now: dt.datetime | None = None) -> int:
+    """Open a ticket for every open objection to a policy verdict and every failed payment that has none yet
+    (the desk reads the other apps; they need not know it exists). Safe to run twice."""
+    now = now or timezone.now()
+    taken = set(Ticket.objects.filter(origin__in=SYSTEM_ORIGINS).values_list("origin_ref", flat=True))
+    made = 0
+    for objection in Objection.objects.filter(status=ObjectionStatus.OPEN).select_related("talent", "policy"):
+        if f"objection:{objection.pk}" not in taken:
+            ticket_from_objection(actor=None, objection=objection, now=now)
+            made += 1
+    for line in Entitlement.objects.filter(status=Status.FAILED).select_related("talent", "policy"):
+        if f"entitlement:{line.pk}" not in taken:
+            ticket_from_failed_payment(actor=None, entitlement=line, now=now)
+            made += 1
+    return made
+
+
 @task()
 def sla_sweep_task() -> dict[str, int]:
-    """Scheduled (e.g. every five minutes, see docs/operations.md): ``sla_sweep`` at the current time."""
-    return sla_sweep()
+    """Scheduled (e.g. every five minutes, see docs/operations.md): tickets for new objections and failed
+    payments, then ``sla_sweep`` at the current time."""
+    now = timezone.now()
+    made = inbound_tickets(now)
+    return {"inbound": made, **sla_sweep(now)}
