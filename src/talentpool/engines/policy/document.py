@@ -164,6 +164,7 @@ class PolicyVersion:
     tests: tuple[TestCase, ...]
     owner: str = ""
     delivery: str = DELIVERY_BANK
+    arises: str | None = None
     source: str = field(default="", compare=False, repr=False)
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
@@ -175,7 +176,7 @@ class PolicyVersion:
 
 _TOP = {"code", "version", "title", "issuer", "owner", "delivery", "summary", "basis", "entity", "excludes",
         "effective_from", "effective_to", "parameters", "criteria", "review_when", "amount", "cap", "minus",
-        "instalments", "tests"}
+        "instalments", "tests", "arises"}
 _CODE = re.compile(r"^[a-z][a-z0-9-]{2,40}$")
 _NAME = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
 _DIVISION = re.compile(r"^[1-9][0-9]{5}$")
@@ -388,6 +389,7 @@ def _version(doc: Any, c: _Collector) -> PolicyVersion | None:
         amount=tuple(amount), cap=_expr_field(doc, "cap", "the policy", c, required=False),
         minus=_expr_field(doc, "minus", "the policy", c, required=False),
         instalments=tuple(instalments), tests=tuple(tests), owner=_owner(doc, c), delivery=_delivery(doc, c),
+        arises=_expr_field(doc, "arises", "the policy", c, required=False),
         lines=dict(doc.lines),
     )
 
