@@ -169,3 +169,29 @@ def test_cap_and_deduction_apply_in_the_order_the_parameter_says():
     assert explain(minus_first, facts, as_of).amount == Decimal("700000.00")   # min(1M − 300k, 800k)
     (plain,) = parse_documents(CAPPED.split("parameters:")[0] + "criteria:" + CAPPED.split("criteria:")[1])
     assert explain(plain, facts, as_of).amount == Decimal("500000.00")         # without it: cap first
+
+
+def test_parameter_overrides_for_one_person_and_in_test_cases():
+    from talentpool.engines.policy import PolicyError, run_cases, with_parameters
+
+    (version,) = parse_documents(CAPPED.replace("ORDER", "true"))
+    facts = {"tier": "D", "house_price": "800000", "settling_allowance_received": "300000"}
+    changed = with_parameters(version, {"cap_before_minus": "false"})  # as typed on a form or a command line
+    assert explain(changed, facts, dt.date(2024, 1, 1)).amount == Decimal("700000.00")
+    assert version.parameters["cap_before_minus"].values[0].value is True  # the stored version is untouched
+    try:
+        with_parameters(version, {"no_such": "1"})
+    except PolicyError as exc:
+        assert "unknown parameter 'no_such'" in str(exc)
+    else:
+        raise AssertionError("an unknown parameter must be refused")
+    case = CAPPED.replace("ORDER", "true") + textwrap.dedent("""\
+        tests:
+          - name: the other order
+            as_of: 2024-01-01
+            params: {cap_before_minus: false}
+            facts: {tier: D, house_price: "800000", settling_allowance_received: "300000"}
+            expect: {verdict: "yes", amount: "700000.00"}
+        """)
+    (with_case,) = parse_documents(case)
+    assert [r.passed for r in run_cases(with_case)] == [True]

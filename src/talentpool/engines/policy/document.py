@@ -6,6 +6,7 @@ one file separated by ``---``. See docs/algorithms/policy-engine.md for the form
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -140,6 +141,7 @@ class TestCase:
     facts: dict[str, Any]
     expect: dict[str, Any]
     line: int
+    params: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -491,11 +493,49 @@ def _tests(doc: _Map, c: _Collector) -> list[TestCase]:
         if not isinstance(item, _Map):
             c.add(line, "a test case must be a mapping")
             continue
-        _unknown_keys(item, {"name", "as_of", "facts", "expect"}, "a test case", c)
+        _unknown_keys(item, {"name", "as_of", "facts", "expect", "params"}, "a test case", c)
         as_of = _date(item.get("as_of"), "test as_of", _line(item, "as_of"), c)
         expect = dict(item.get("expect") or {})
         if expect.get("verdict") not in VERDICTS:
             c.add(_line(item, "expect"), f"test '{item.get('name')}': expect.verdict must be one of {', '.join(VERDICTS)}")
         tests.append(TestCase(str(item.get("name", f"case {i + 1}")), as_of or dt.date(1970, 1, 1),
-                              {**defaults, **dict(item.get("facts") or {})}, expect, line))
+                              {**defaults, **dict(item.get("facts") or {})}, expect, line,
+                              dict(item.get("params") or {})))
     return tests
+
+
+OVERRIDE_FROM = dt.date(1900, 1, 1)
+
+
+def with_parameters(version: PolicyVersion, overrides: dict[str, Any]) -> PolicyVersion:
+    """The version with some parameters set to one value on every date (a what-if for one person: "would she
+    qualify if part-time masters counted?"). Values are read as the parameter's type (``"true"``, ``"35"`` and
+    ``"10000.00"`` are accepted as text); an unknown name or a wrong value raises PolicyError naming it."""
+    if not overrides:
+        return version
+    c = _Collector()
+    params = dict(version.parameters)
+    for name, raw in overrides.items():
+        param = params.get(name)
+        if param is None:
+            c.add(1, f"unknown parameter '{name}' (known: {', '.join(sorted(params))})")
+            continue
+        value = _param_value(param.type, _typed_text(param.type, raw), f"parameter '{name}'", 1, c)
+        if value is not None or param.type == "str":
+            params[name] = Parameter(name, param.type, param.label, (ParamValue(OVERRIDE_FROM, value, "override"),),
+                                     param.line)
+    if c.problems:
+        raise PolicyError(c.problems)
+    return dataclasses.replace(version, parameters=params)
+
+
+def _typed_text(kind: str, raw: Any) -> Any:
+    """A value given as text (a form field, ``--set name=value``) in the shape ``_param_value`` expects."""
+    if not isinstance(raw, str):
+        return raw
+    text = raw.strip()
+    if kind == "bool" and text.lower() in ("true", "yes", "1", "on", "false", "no", "0", "off"):
+        return text.lower() in ("true", "yes", "1", "on")
+    if kind == "int" and re.fullmatch(r"-?[0-9]+", text):
+        return int(text)
+    return text
