@@ -27,12 +27,12 @@ def sla_sweep(now: dt.datetime | None = None) -> dict[str, int]:
     running = Ticket.objects.filter(status__in=("new", "open"))
     with audited(actor=None, action=AuditAction.RECORD_CHANGE, target="servicedesk:sla-sweep",
                  detail={"op": "sla_sweep"}) as entry:
-        second = running.filter(escalate_at__lte=now, escalation__lt=2)
-        second_people = Counter(second.values_list("team__office__head_id", flat=True))
-        n2 = second.update(escalation=2, sla_state=SlaState.BREACHED)
         first = running.filter(due_at__lte=now, escalation__lt=1)
         first_people = Counter(first.values_list("team__lead_id", flat=True))
         n1 = first.update(escalation=1, sla_state=SlaState.BREACHED)
+        second = running.filter(escalate_at__lte=now, escalation__lt=2)
+        second_people = Counter(second.values_list("team__office__head_id", flat=True))
+        n2 = second.update(escalation=2, sla_state=SlaState.BREACHED)
         breached = running.filter(due_at__lte=now).exclude(sla_state=SlaState.BREACHED).update(
             sla_state=SlaState.BREACHED)
         warn = running.filter(warn_at__lte=now, sla_state=SlaState.OK)
