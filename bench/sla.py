@@ -110,9 +110,23 @@ def main() -> None:
         Ticket.objects.bulk_create(rows, batch_size=5000)
         print(f"{args.tickets:,} open tickets prepared in {time.perf_counter() - started:.1f} s")
         now = dt.datetime(2024, 10, 8, 17, 0, tzinfo=SH)
+        from django.db import connection
+
+        timings: list[tuple[float, str]] = []
+
+        def timed(execute, sql, params, many, context):
+            t0 = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                timings.append((time.perf_counter() - t0, sql[:90]))
+
         started = time.perf_counter()
-        result = sla_sweep(now)
+        with connection.execute_wrapper(timed):
+            result = sla_sweep(now)
         sweep = time.perf_counter() - started
+        for seconds, sql in sorted(timings, reverse=True)[:4]:
+            print(f"  {seconds:.2f} s  {sql}")
         started = time.perf_counter()
         again = sla_sweep(now)
         second = time.perf_counter() - started
