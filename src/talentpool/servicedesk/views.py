@@ -195,7 +195,20 @@ def raise_for(request):
 
 @require_role(*OFFICE)
 def dashboard(request):
-    return render(request, "servicedesk/dashboard.html", {"data": selectors.dashboard_for(request.user)})
+    if request.method == "POST":
+        team = Team.objects.filter(pk=request.POST.get("team") or 0).first()
+        try:
+            if team is None:
+                raise ApplicationError(_("Choose a team"), code="no_team", field="team")
+            assignment.officer_join(actor=request.user, username=request.POST.get("username", "").strip(), team=team,
+                                    skills=request.POST.get("skills", "").split(), request=request)
+        except ApplicationError as exc:
+            _fail(request, exc)
+        else:
+            messages.success(request, _("Saved."))
+        return redirect("servicedesk:dashboard")
+    return render(request, "servicedesk/dashboard.html", {"data": selectors.dashboard_for(request.user),
+                                                          "teams": Team.objects.all()})
 
 
 @require_role(*OFFICE)

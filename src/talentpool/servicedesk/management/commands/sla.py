@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from talentpool.engines.sla import DEFAULT_HOURS, DEFAULT_ZONE, CalendarError, china_calendar, parse_hours
-from talentpool.servicedesk.tasks import inbound_tickets, sla_sweep
+from talentpool.servicedesk.tasks import inbound_tickets, one_to_one_keep, sla_sweep
 
 
 def _instant(text: str, zone) -> dt.datetime:
@@ -53,10 +53,12 @@ class Command(BaseCommand):
             now = timezone.now()
             try:
                 made = inbound_tickets(now)
+                named = one_to_one_keep()
                 counts = sla_sweep(now)
             except CalendarError as exc:
                 raise CommandError(str(exc)) from None
-            self.stdout.write(f"{made} new from objections and payments; {counts['open']} open: {counts['warned']} "
+            self.stdout.write(f"{made} new from objections and payments; {named} talents given an officer; "
+                              f"{counts['open']} open: {counts['warned']} "
                               f"warned, {counts['escalated_1']} to team leads, {counts['escalated_2']} to the "
                               "office head")
             return
