@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -235,7 +236,12 @@ def _tell_other_side(ticket: Ticket, actor, is_talent: bool) -> None:
 def ticket_pause(*, actor, ticket: Ticket, body: str, request=None, now: dt.datetime | None = None) -> Ticket:
     """Ask the talent for something: the reply goes to them and the resolution clock stops until they answer."""
     now = now or _now()
-    ticket_reply(actor=actor, ticket=ticket, body=body, request=request, now=now)
+    with transaction.atomic():  # the question and the pause together, or neither
+        ticket_reply(actor=actor, ticket=ticket, body=body, request=request, now=now)
+        return _pause(actor, ticket, request, now)
+
+
+def _pause(actor, ticket: Ticket, request, now: dt.datetime) -> Ticket:
     with _change(ticket, actor, "pause", request):
         ticket = _locked(ticket)
         if ticket.status not in (TicketStatus.NEW, TicketStatus.OPEN):
@@ -248,7 +254,12 @@ def ticket_pause(*, actor, ticket: Ticket, body: str, request=None, now: dt.date
 
 def ticket_resolve(*, actor, ticket: Ticket, body: str, request=None, now: dt.datetime | None = None) -> Ticket:
     now = now or _now()
-    ticket_reply(actor=actor, ticket=ticket, body=body, request=request, now=now)
+    with transaction.atomic():  # the answer and the resolution together, or neither
+        ticket_reply(actor=actor, ticket=ticket, body=body, request=request, now=now)
+        return _resolve(actor, ticket, request, now)
+
+
+def _resolve(actor, ticket: Ticket, request, now: dt.datetime) -> Ticket:
     with _change(ticket, actor, "resolve", request):
         ticket = _locked(ticket)
         if ticket.status not in OPEN_STATUSES:

@@ -173,3 +173,14 @@ def test_objections_and_failed_payments_become_tickets_once(desk):
     assert (payment.priority, payment.origin_ref, payment.service.code) == ("high", f"entitlement:{line.pk}",
                                                                             "payment-failure")
     assert "账户已销户" in payment.messages.get().body
+
+
+def test_a_refused_pause_leaves_no_half_written_reply(desk):
+    from talentpool.core.errors import ConflictError
+
+    ticket = raise_one(desk)
+    services.ticket_pause(actor=desk.world.officer, ticket=ticket, body="请补充", now=at("2024-10-08T09:00"))
+    before = (ticket.messages.count(), AuditEvent.objects.count())
+    with pytest.raises(ConflictError):
+        services.ticket_pause(actor=desk.world.officer, ticket=ticket, body="再问一次", now=at("2024-10-08T10:00"))
+    assert (ticket.messages.count(), AuditEvent.objects.count()) == before
