@@ -113,3 +113,31 @@ def test_catalogue_editing_checks_the_criterion(desk, clock):
     service.refresh_from_db()
     assert (service.criterion, service.materials, service.sla["urgent"]) == (
         "degree_rank >= 2", [{"zh": "简历", "en": "CV"}], {"response": 1, "resolution": 2})
+
+
+def test_list_pages_do_not_query_per_ticket(desk, clock):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from talentpool.servicedesk import services
+
+    service = Service.objects.get(code="legal-aid")
+    officer, talent = login(desk.world.officer), login(desk.world.talent_user)
+
+    def counts() -> tuple[int, int]:
+        out = []
+        for client, path in ((officer, "/services/console/"), (talent, "/services/mine/")):
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(path).status_code == 200
+            out.append(len(ctx.captured_queries))
+        return tuple(out)
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            services.ticket_raise(actor=desk.world.talent_user, talent=desk.world.talent, service=service,
+                                  subject="", body="x", now=NOW)
+
+    add(2)
+    few = counts()
+    add(10)
+    assert counts() == few
