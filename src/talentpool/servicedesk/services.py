@@ -20,6 +20,7 @@ from talentpool.core.models import AuditAction
 from talentpool.core.notices import Message, notify
 from talentpool.core.permissions import OFFICE_ROLES, ensure_role, has_role
 from talentpool.core.roles import Role
+from talentpool.engines.sla import CalendarError, Escalation, china_calendar, parse_hours
 from talentpool.policies.facts import talent_facts
 from talentpool.registry.models import Talent
 from talentpool.registry.selectors import talent_visible_to
@@ -32,6 +33,7 @@ from .models import (
     Attachment,
     DeskOfficer,
     MessageKind,
+    Office,
     Origin,
     Priority,
     Service,
@@ -369,3 +371,32 @@ def service_update(*, actor, service: Service, changes: dict, request=None) -> S
             raise ApplicationError(str(exc), code="invalid") from None
         service.save()
     return service
+
+
+def office_update(*, actor, office: Office, working_hours: str, zone: str, warn_share, second_share,
+                  request=None, now: dt.datetime | None = None) -> int:
+    """New working hours, zone or escalation shares for an office: checked by building the calendar, then every
+    open ticket of the office gets its deadlines recomputed (the time already used stays used). Returns how many."""
+    ensure_role(actor, *OFFICE_ROLES)
+    now = now or _now()
+    try:
+        china_calendar(zone=zone, hours=parse_hours(working_hours))
+        Escalation(warn_share=float(warn_share), second_share=float(second_share))
+    except (CalendarError, ValueError) as exc:
+        raise ApplicationError(str(exc), code="bad_calendar", field="working_hours") from None
+    with audited(actor=actor, action=AuditAction.RECORD_CHANGE, target=f"office:{office.code}", request=request,
+                 detail={"op": "office_update", "hours": working_hours, "zone": zone}) as entry:
+        office.working_hours, office.zone = working_hours, zone
+        office.warn_share, office.second_share = warn_share, second_share
+        try:
+            office.full_clean()
+        except ValidationError as exc:
+            raise ApplicationError(str(exc), code="invalid") from None
+        office.save()
+        count = 0
+        for ticket in Ticket.objects.filter(team__office=office, status__in=OPEN_STATUSES).select_for_update():
+            ticket.team.office = office
+            _save(ticket, now)
+            count += 1
+        entry.detail["tickets"] = count
+    return count

@@ -19,7 +19,7 @@ from talentpool.core.roles import Role
 from talentpool.registry.selectors import talent_visible_to
 
 from . import assignment, selectors, services
-from .models import DeskOfficer, LifeStage, Priority, Service, SlaState, Team
+from .models import DeskOfficer, LifeStage, Office, Priority, Service, SlaState, Team
 from .services import Upload
 
 OFFICE = (Role.OFFICER,)
@@ -232,8 +232,20 @@ def officer_action(request, pk: int):
 
 @require_role(*OFFICE)
 def services_list(request):
+    office = Office.objects.order_by("pk").first()
+    if request.method == "POST" and office is not None:
+        p = request.POST
+        try:
+            n = services.office_update(actor=request.user, office=office, working_hours=p.get("working_hours", ""),
+                                       zone=p.get("zone", ""), warn_share=p.get("warn_share") or "0",
+                                       second_share=p.get("second_share") or "0", request=request)
+        except ApplicationError as exc:
+            _fail(request, exc)
+        else:
+            messages.success(request, _("Saved; deadlines of %(n)s open tickets recomputed.") % {"n": n})
+        return redirect("servicedesk:services")
     return render(request, "servicedesk/services.html", {
-        "services": Service.objects.select_related("team").order_by("life_stage", "position")})
+        "services": Service.objects.select_related("team").order_by("life_stage", "position"), "office": office})
 
 
 @require_role(*OFFICE)
