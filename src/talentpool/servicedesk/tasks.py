@@ -32,15 +32,15 @@ def sla_sweep(now: dt.datetime | None = None) -> dict[str, int]:
     running = Ticket.objects.filter(status__in=("new", "open"))
     with audited(actor=None, action=AuditAction.RECORD_CHANGE, target="servicedesk:sla-sweep",
                  detail={"op": "sla_sweep"}) as entry:
-        first = running.filter(due_at__lte=now, escalation__lt=1)
+        first = running.filter(escalation=0, due_at__lte=now)
         first_people = Counter(first.values_list("team__lead_id", flat=True))
         n1 = first.update(escalation=1, sla_state=SlaState.BREACHED)
-        second = running.filter(escalate_at__lte=now, escalation__lt=2)
+        second = running.filter(escalation__in=(0, 1), escalate_at__lte=now)
         second_people = Counter(second.values_list("team__office__head_id", flat=True))
         n2 = second.update(escalation=2, sla_state=SlaState.BREACHED)
-        breached = running.filter(due_at__lte=now).exclude(sla_state=SlaState.BREACHED).update(
+        breached = running.filter(sla_state__in=(SlaState.OK, SlaState.WARNING), due_at__lte=now).update(
             sla_state=SlaState.BREACHED)
-        warn = running.filter(warn_at__lte=now, sla_state=SlaState.OK)
+        warn = running.filter(sla_state=SlaState.OK, warn_at__lte=now)
         warn_people = Counter(warn.values_list("assignee__user_id", flat=True))
         nw = warn.update(sla_state=SlaState.WARNING)
         messages = []
