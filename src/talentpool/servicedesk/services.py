@@ -189,7 +189,7 @@ def _change(ticket: Ticket, actor, op: str, request, **detail):
 
 
 def _locked(ticket: Ticket) -> Ticket:
-    return (Ticket.objects.select_for_update().select_related("team__office", "service", "talent")
+    return (Ticket.objects.select_for_update(of=("self",)).select_related("team__office", "service", "talent")
             .get(pk=ticket.pk))
 
 
