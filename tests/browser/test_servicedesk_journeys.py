@@ -1,10 +1,11 @@
 """Service desk journeys. The talent, on a phone: browse the catalogue by life stage, ask for a CV review with a
 file, answer the officer's question, rate the resolved request. The officer, on a desktop: the queue, the ticket,
-ask the talent and wait, resolve. The team lead: the dashboard, mark an officer away."""
+ask the talent and wait, resolve. The team lead: reassign the ticket, the dashboard, mark an officer away."""
 
 import pytest
 from factories.world import build_world
 
+from talentpool.accounts.models import Role, User
 from talentpool.servicedesk.catalogue import catalogue_sync
 from talentpool.servicedesk.models import DeskOfficer, Office, Service, Team, Ticket
 
@@ -17,8 +18,10 @@ def world(transactional_db):
     catalogue_sync(Office, Team, Service)
     w = build_world()
     lead = DeskOfficer.objects.create(user=w.officer)
+    second = DeskOfficer.objects.create(user=User.objects.create(username="desk2", role=Role.OFFICER,
+                                                                 scope_division="330106", display_name="周敏"))
     for team in Team.objects.all():
-        team.officers.add(lead)
+        team.officers.add(lead, second)
     Team.objects.update(lead=w.officer)
     return w
 
@@ -48,6 +51,11 @@ def test_talent_asks_officer_pauses_and_resolves_talent_rates(page, shot, login,
     page.click("nav a[href='/services/console/']")
     shot(page, "queue")
     page.click(f"#queue tr[data-ticket='{ticket.pk}'] a")
+    other = DeskOfficer.objects.exclude(pk=ticket.assignee_id).get()
+    page.select_option("#officer", str(other.pk))  # the lead hands it to the other officer
+    page.click("button[value=assign]")
+    ticket.refresh_from_db()
+    assert ticket.assignee == other
     page.fill("#body", "请补充一份成绩单。")
     page.click("#reply-form button[value=pause]")
     assert page.locator("#ticket-status").get_attribute("data-status") == "waiting"
@@ -70,8 +78,9 @@ def test_talent_asks_officer_pauses_and_resolves_talent_rates(page, shot, login,
     assert page.locator("#ticket-status").get_attribute("data-status") == "resolved"
     page.goto("/services/dashboard/")
     shot(page, "dashboard")
-    page.click(f"#officers tr[data-officer='{DeskOfficer.objects.get().pk}'] button[value=away]")
-    assert DeskOfficer.objects.get().away is True
+    page.click(f"#officers tr[data-officer='{other.pk}'] button[value=away]")
+    other.refresh_from_db()
+    assert other.away is True
 
     page.context.clear_cookies()
     page.set_viewport_size(PHONE)
