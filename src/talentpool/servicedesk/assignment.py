@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from talentpool.accounts.models import User
 from talentpool.core.audit import audited
 from talentpool.core.errors import ApplicationError, ConflictError
 from talentpool.core.models import AuditAction
 from talentpool.core.permissions import OFFICE_ROLES, ensure_role
+from talentpool.core.roles import Role
 from talentpool.registry.models import Talent, Tier
 
 from .models import OPEN_STATUSES, DeskOfficer, OneToOne, Team, Ticket
@@ -125,3 +128,21 @@ def officer_retire(*, actor, officer: DeskOfficer, request=None) -> dict[str, in
             talents += 1
         entry.detail.update(tickets=moved, talents=talents)
     return {"tickets": moved, "talents": talents}
+
+
+def officer_join(*, actor, username: str, team: Team, skills: list[str] | None = None, request=None) -> DeskOfficer:
+    """Make an officer of the actor's scope a desk officer of ``team`` (with skills), or add a team to one."""
+    ensure_role(actor, *OFFICE_ROLES)
+    user = User.objects.filter(username=username, role=Role.OFFICER, is_active=True).first()
+    if user is None or (actor.role == Role.OFFICER and not user.scope_prefix.startswith(actor.scope_prefix)):
+        raise ApplicationError(_("No active officer %(u)s in your scope") % {"u": username}, code="no_officer",
+                               field="username")
+    with audited(actor=actor, action=AuditAction.RECORD_CHANGE, target=f"desk-officer:{user.pk}", request=request,
+                 detail={"op": "join", "team": team.code}):
+        officer, _created = DeskOfficer.objects.get_or_create(user=user)
+        if skills is not None:
+            officer.skills = [s for s in skills if s][:20]
+        officer.active = True
+        officer.save()
+        officer.teams.add(team)
+    return officer

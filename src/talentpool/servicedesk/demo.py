@@ -22,6 +22,7 @@ from talentpool.registry.models import Talent
 
 from . import services
 from .assignment import one_to_one_fill
+from .catalogue import catalogue_sync
 from .models import DeskOfficer, Office, OneToOne, Service, Team, Ticket
 from .services import Upload
 from .tasks import sla_sweep
@@ -48,6 +49,7 @@ def _officers() -> tuple[DeskOfficer, DeskOfficer] | None:
 
 
 def demo_servicedesk(seed: int = 1, *, today: dt.date | None = None) -> dict:
+    catalogue_sync(Office, Team, Service)  # in case the database was flushed since migration 0002
     officers = _officers()
     if officers is None:
         return {"skipped": "no demo officers"}

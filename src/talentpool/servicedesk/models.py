@@ -185,16 +185,20 @@ class Ticket(models.Model):
     resolution_stopped = models.BooleanField(default=False)
     resolution_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     # the sweep's marks: the earliest warning, breach and escalation of the clocks still running
-    warn_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    due_at = models.DateTimeField(_("due"), null=True, blank=True, db_index=True)
-    escalate_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    sla_state = models.CharField(_("SLA"), max_length=10, choices=SlaState.choices, default=SlaState.OK,
-                                 db_index=True)
+    warn_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    escalate_at = models.DateTimeField(null=True, blank=True)
+    sla_state = models.CharField(_("SLA"), max_length=10, choices=SlaState.choices, default=SlaState.OK)
     escalation = models.PositiveSmallIntegerField(_("escalation level"), default=0)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "due_at"])]
+        # the sweep's four questions, each a range on its own index (see tasks.sla_sweep); the queue's order
+        indexes = [models.Index(fields=["escalation", "due_at"], name="desk_ticket_breach"),
+                   models.Index(fields=["escalation", "escalate_at"], name="desk_ticket_second"),
+                   models.Index(fields=["sla_state", "warn_at"], name="desk_ticket_warn"),
+                   models.Index(fields=["sla_state", "due_at"], name="desk_ticket_state_due"),
+                   models.Index(fields=["status", "due_at"], name="desk_ticket_queue")]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.subject}"

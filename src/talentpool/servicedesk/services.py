@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +20,7 @@ from talentpool.core.models import AuditAction
 from talentpool.core.notices import Message, notify
 from talentpool.core.permissions import OFFICE_ROLES, ensure_role, has_role
 from talentpool.core.roles import Role
+from talentpool.engines.sla import CalendarError, Escalation, china_calendar, parse_hours
 from talentpool.policies.facts import talent_facts
 from talentpool.registry.models import Talent
 from talentpool.registry.selectors import talent_visible_to
@@ -31,6 +33,7 @@ from .models import (
     Attachment,
     DeskOfficer,
     MessageKind,
+    Office,
     Origin,
     Priority,
     Service,
@@ -186,7 +189,7 @@ def _change(ticket: Ticket, actor, op: str, request, **detail):
 
 
 def _locked(ticket: Ticket) -> Ticket:
-    return (Ticket.objects.select_for_update().select_related("team__office", "service", "talent")
+    return (Ticket.objects.select_for_update(of=("self",)).select_related("team__office", "service", "talent")
             .get(pk=ticket.pk))
 
 
@@ -235,7 +238,12 @@ def _tell_other_side(ticket: Ticket, actor, is_talent: bool) -> None:
 def ticket_pause(*, actor, ticket: Ticket, body: str, request=None, now: dt.datetime | None = None) -> Ticket:
     """Ask the talent for something: the reply goes to them and the resolution clock stops until they answer."""
     now = now or _now()
-    ticket_reply(actor=actor, ticket=ticket, body=body, request=request, now=now)
+    with transaction.atomic():  # the question and the pause together, or neither
+        ticket_reply(actor=actor, ticket=ticket, body=body, request=request, now=now)
+        return _pause(actor, ticket, request, now)
+
+
+def _pause(actor, ticket: Ticket, request, now: dt.datetime) -> Ticket:
     with _change(ticket, actor, "pause", request):
         ticket = _locked(ticket)
         if ticket.status not in (TicketStatus.NEW, TicketStatus.OPEN):
@@ -248,7 +256,12 @@ def ticket_pause(*, actor, ticket: Ticket, body: str, request=None, now: dt.date
 
 def ticket_resolve(*, actor, ticket: Ticket, body: str, request=None, now: dt.datetime | None = None) -> Ticket:
     now = now or _now()
-    ticket_reply(actor=actor, ticket=ticket, body=body, request=request, now=now)
+    with transaction.atomic():  # the answer and the resolution together, or neither
+        ticket_reply(actor=actor, ticket=ticket, body=body, request=request, now=now)
+        return _resolve(actor, ticket, request, now)
+
+
+def _resolve(actor, ticket: Ticket, request, now: dt.datetime) -> Ticket:
     with _change(ticket, actor, "resolve", request):
         ticket = _locked(ticket)
         if ticket.status not in OPEN_STATUSES:
@@ -358,3 +371,32 @@ def service_update(*, actor, service: Service, changes: dict, request=None) -> S
             raise ApplicationError(str(exc), code="invalid") from None
         service.save()
     return service
+
+
+def office_update(*, actor, office: Office, working_hours: str, zone: str, warn_share, second_share,
+                  request=None, now: dt.datetime | None = None) -> int:
+    """New working hours, zone or escalation shares for an office: checked by building the calendar, then every
+    open ticket of the office gets its deadlines recomputed (the time already used stays used). Returns how many."""
+    ensure_role(actor, *OFFICE_ROLES)
+    now = now or _now()
+    try:
+        china_calendar(zone=zone, hours=parse_hours(working_hours))
+        Escalation(warn_share=float(warn_share), second_share=float(second_share))
+    except (CalendarError, ValueError) as exc:
+        raise ApplicationError(str(exc), code="bad_calendar", field="working_hours") from None
+    with audited(actor=actor, action=AuditAction.RECORD_CHANGE, target=f"office:{office.code}", request=request,
+                 detail={"op": "office_update", "hours": working_hours, "zone": zone}) as entry:
+        office.working_hours, office.zone = working_hours, zone
+        office.warn_share, office.second_share = warn_share, second_share
+        try:
+            office.full_clean()
+        except ValidationError as exc:
+            raise ApplicationError(str(exc), code="invalid") from None
+        office.save()
+        count = 0
+        for ticket in Ticket.objects.filter(team__office=office, status__in=OPEN_STATUSES).select_for_update():
+            ticket.team.office = office
+            _save(ticket, now)
+            count += 1
+        entry.detail["tickets"] = count
+    return count

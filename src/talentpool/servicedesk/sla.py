@@ -65,6 +65,6 @@ def marks_update(ticket: Ticket, now: dt.datetime, office: Office) -> dict[str, 
     else:
         worst = max(states, key=_RANK.__getitem__)
     ticket.sla_state = SlaState(worst.value)
-    if running:
-        ticket.escalation = max(a.level for a in running)
+    if running:  # raising the level is the sweep's (it tells the lead and the head); a change may lower it
+        ticket.escalation = min(ticket.escalation, max(a.level for a in running))
     return result

@@ -6,6 +6,7 @@ Safe to run twice: a ticket already marked is not marked or reported again."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import Counter
 
 from django.utils import timezone
@@ -13,13 +14,17 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from talentpool.core.audit import audited
+from talentpool.core.errors import ApplicationError
 from talentpool.core.models import AuditAction
 from talentpool.core.notices import Message, notify
 from talentpool.eligibility.models import Entitlement, Status
 from talentpool.policies.models import Objection, ObjectionStatus
 
+from .assignment import one_to_one_fill
 from .models import OPEN_STATUSES, SlaState, Ticket
 from .services import SYSTEM_ORIGINS, ticket_from_failed_payment, ticket_from_objection
+
+log = logging.getLogger(__name__)
 
 
 def sla_sweep(now: dt.datetime | None = None) -> dict[str, int]:
@@ -27,15 +32,15 @@ def sla_sweep(now: dt.datetime | None = None) -> dict[str, int]:
     running = Ticket.objects.filter(status__in=("new", "open"))
     with audited(actor=None, action=AuditAction.RECORD_CHANGE, target="servicedesk:sla-sweep",
                  detail={"op": "sla_sweep"}) as entry:
-        second = running.filter(escalate_at__lte=now, escalation__lt=2)
-        second_people = Counter(second.values_list("team__office__head_id", flat=True))
-        n2 = second.update(escalation=2, sla_state=SlaState.BREACHED)
-        first = running.filter(due_at__lte=now, escalation__lt=1)
+        first = running.filter(escalation=0, due_at__lte=now)
         first_people = Counter(first.values_list("team__lead_id", flat=True))
         n1 = first.update(escalation=1, sla_state=SlaState.BREACHED)
-        breached = running.filter(due_at__lte=now).exclude(sla_state=SlaState.BREACHED).update(
+        second = running.filter(escalation__in=(0, 1), escalate_at__lte=now)
+        second_people = Counter(second.values_list("team__office__head_id", flat=True))
+        n2 = second.update(escalation=2, sla_state=SlaState.BREACHED)
+        breached = running.filter(sla_state__in=(SlaState.OK, SlaState.WARNING), due_at__lte=now).update(
             sla_state=SlaState.BREACHED)
-        warn = running.filter(warn_at__lte=now, sla_state=SlaState.OK)
+        warn = running.filter(sla_state=SlaState.OK, warn_at__lte=now)
         warn_people = Counter(warn.values_list("assignee__user_id", flat=True))
         nw = warn.update(sla_state=SlaState.WARNING)
         messages = []
@@ -74,4 +79,13 @@ def sla_sweep_task() -> dict[str, int]:
     payments, then ``sla_sweep`` at the current time."""
     now = timezone.now()
     made = inbound_tickets(now)
-    return {"inbound": made, **sla_sweep(now)}
+    return {"inbound": made, "one_to_one": one_to_one_keep(), **sla_sweep(now)}
+
+
+def one_to_one_keep() -> int:
+    """Give new tier A–E talents their named officer; 0 (and a log line) when the team has nobody present."""
+    try:
+        return one_to_one_fill()
+    except ApplicationError as exc:
+        log.warning("one-to-one officers not assigned: %s", exc.message)
+        return 0

@@ -19,7 +19,7 @@ from talentpool.core.roles import Role
 from talentpool.registry.selectors import talent_visible_to
 
 from . import assignment, selectors, services
-from .models import DeskOfficer, LifeStage, Priority, Service, SlaState, Team
+from .models import DeskOfficer, LifeStage, Office, Priority, Service, SlaState, Team
 from .services import Upload
 
 OFFICE = (Role.OFFICER,)
@@ -195,7 +195,20 @@ def raise_for(request):
 
 @require_role(*OFFICE)
 def dashboard(request):
-    return render(request, "servicedesk/dashboard.html", {"data": selectors.dashboard_for(request.user)})
+    if request.method == "POST":
+        team = Team.objects.filter(pk=request.POST.get("team") or 0).first()
+        try:
+            if team is None:
+                raise ApplicationError(_("Choose a team"), code="no_team", field="team")
+            assignment.officer_join(actor=request.user, username=request.POST.get("username", "").strip(), team=team,
+                                    skills=request.POST.get("skills", "").split(), request=request)
+        except ApplicationError as exc:
+            _fail(request, exc)
+        else:
+            messages.success(request, _("Saved."))
+        return redirect("servicedesk:dashboard")
+    return render(request, "servicedesk/dashboard.html", {"data": selectors.dashboard_for(request.user),
+                                                          "teams": Team.objects.all()})
 
 
 @require_role(*OFFICE)
@@ -219,8 +232,20 @@ def officer_action(request, pk: int):
 
 @require_role(*OFFICE)
 def services_list(request):
+    office = Office.objects.order_by("pk").first()
+    if request.method == "POST" and office is not None:
+        p = request.POST
+        try:
+            n = services.office_update(actor=request.user, office=office, working_hours=p.get("working_hours", ""),
+                                       zone=p.get("zone", ""), warn_share=p.get("warn_share") or "0",
+                                       second_share=p.get("second_share") or "0", request=request)
+        except ApplicationError as exc:
+            _fail(request, exc)
+        else:
+            messages.success(request, _("Saved; deadlines of %(n)s open tickets recomputed.") % {"n": n})
+        return redirect("servicedesk:services")
     return render(request, "servicedesk/services.html", {
-        "services": Service.objects.select_related("team").order_by("life_stage", "position")})
+        "services": Service.objects.select_related("team").order_by("life_stage", "position"), "office": office})
 
 
 @require_role(*OFFICE)

@@ -15,7 +15,8 @@ from factories.world import World, build_world
 
 from talentpool.accounts.models import Role, User
 from talentpool.registry.models import Talent
-from talentpool.servicedesk.models import DeskOfficer, Office, Team
+from talentpool.servicedesk.catalogue import catalogue_sync
+from talentpool.servicedesk.models import DeskOfficer, Office, Service, Team
 
 SH = ZoneInfo("Asia/Shanghai")
 NOW = dt.datetime(2024, 9, 30, 16, 0, tzinfo=SH)
@@ -32,6 +33,12 @@ class Desk:
     second: DeskOfficer
     head: User
     star: Talent  # tier B, in 西湖区
+
+
+@pytest.fixture(autouse=True)
+def _catalogue(db) -> None:
+    """The shipped catalogue (migration 0002 loads it; a transactional test elsewhere may have flushed it)."""
+    catalogue_sync(Office, Team, Service)
 
 
 @pytest.fixture

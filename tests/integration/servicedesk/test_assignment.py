@@ -61,3 +61,16 @@ def test_a_talent_cannot_mark_an_officer_away(desk):
         assignment.officer_set_away(actor=desk.world.talent_user, officer=desk.lead, away=True)
     desk.lead.refresh_from_db()
     assert desk.lead.away is False
+
+
+def test_the_lead_adds_an_officer_of_their_scope_to_a_team(desk):
+    from talentpool.core.errors import ApplicationError
+    from talentpool.servicedesk.models import Team
+
+    team = Team.objects.get(code="ip-legal")
+    officer = assignment.officer_join(actor=desk.world.officer, username="desk2", team=team, skills=["ip"])
+    assert officer == desk.second and officer.skills == ["ip"] and team in officer.teams.all()
+    with pytest.raises(ApplicationError) as err:  # 余杭区's officer is outside 西湖区
+        assignment.officer_join(actor=desk.world.officer, username="officer_yh", team=team)
+    assert err.value.code == "no_officer"
+    assert not DeskOfficer.objects.filter(user=desk.world.officer_other).exists()

@@ -113,3 +113,52 @@ def test_catalogue_editing_checks_the_criterion(desk, clock):
     service.refresh_from_db()
     assert (service.criterion, service.materials, service.sla["urgent"]) == (
         "degree_rank >= 2", [{"zh": "简历", "en": "CV"}], {"response": 1, "resolution": 2})
+
+
+def test_list_pages_do_not_query_per_ticket(desk, clock):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from talentpool.servicedesk import services
+
+    service = Service.objects.get(code="legal-aid")
+    officer, talent = login(desk.world.officer), login(desk.world.talent_user)
+
+    def counts() -> tuple[int, int]:
+        out = []
+        for client, path in ((officer, "/services/console/"), (talent, "/services/mine/")):
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(path).status_code == 200
+            out.append(len(ctx.captured_queries))
+        return tuple(out)
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            services.ticket_raise(actor=desk.world.talent_user, talent=desk.world.talent, service=service,
+                                  subject="", body="x", now=NOW)
+
+    add(2)
+    few = counts()
+    add(10)
+    assert counts() == few
+
+
+def test_new_office_hours_recompute_open_deadlines(desk, clock):
+    from talentpool.servicedesk import services
+
+    from .conftest import at
+
+    ticket = services.ticket_raise(actor=desk.world.officer, talent=desk.world.colleague, subject="", body="x",
+                                   service=Service.objects.get(code="legal-aid"), now=NOW)
+    assert ticket.response_due_at == at("2024-10-08T17:00")
+    officer = login(desk.world.officer)
+    officer.post("/services/catalogue/", {"working_hours": "08:00-12:00,13:00-18:00", "zone": "Asia/Shanghai",
+                                          "warn_share": "0.75", "second_share": "0.5"})
+    ticket.refresh_from_db()
+    # 8 h from 30 Sep 16:00: 2 h that day (to 18:00), then 4 h + 2 h on 8 October
+    assert ticket.response_due_at == at("2024-10-08T15:00")
+    bad = officer.post("/services/catalogue/", {"working_hours": "18:00-08:00", "zone": "Asia/Shanghai",
+                                                "warn_share": "0.75", "second_share": "0.5"}, follow=True)
+    assert "18:00-08:00" in bad.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.response_due_at == at("2024-10-08T15:00")

@@ -41,3 +41,21 @@ def test_beyond_2026_is_refused_with_the_reason():
 def test_a_bad_start_is_refused():
     with pytest.raises(CommandError, match="expected a date and time"):
         run("deadline", "--start", "tomorrow", "--hours", "8")
+
+
+def test_sweep_reports_its_counts(desk):
+    from talentpool.servicedesk import services
+    from talentpool.servicedesk.models import Service
+
+    from .conftest import at
+
+    services.ticket_raise(actor=desk.world.officer, talent=desk.world.colleague, subject="", body="x",
+                          service=Service.objects.get(code="legal-aid"), priority="urgent",
+                          now=at("2024-10-08T09:00"))
+    import time_machine
+
+    with time_machine.travel(at("2024-10-08T09:50"), tick=False):
+        assert run("sweep") == ("0 new from objections and payments; 1 talents given an officer; 1 open: "
+                                "1 warned, 0 to team leads, 0 to the office head")
+    with time_machine.travel(at("2024-10-08T11:00"), tick=False):
+        assert run("sweep").endswith("1 open: 0 warned, 1 to team leads, 1 to the office head")

@@ -93,8 +93,13 @@ def test_a_higher_priority_shortens_the_deadlines_keeping_the_time_used(desk):
     services.ticket_set_priority(actor=desk.world.officer, ticket=ticket, priority="urgent",
                                  now=at("2024-10-08T09:30"))
     ticket.refresh_from_db()
-    # urgent: 1 h to respond; 1.5 h already used (30 Sep 16:00-17:30): breached and half as much again
-    assert ticket.sla_state == SlaState.BREACHED and ticket.escalation == 2
+    # urgent: 1 h to respond; 1.5 h already used (30 Sep 16:00-17:30): breached and half as much again; the
+    # sweep raises both levels at once, telling the team lead and the office head
+    assert ticket.sla_state == SlaState.BREACHED and ticket.escalation == 0
+    swept = sla_sweep(at("2024-10-08T09:30"))
+    assert (swept["escalated_1"], swept["escalated_2"]) == (1, 1)
+    ticket.refresh_from_db()
+    assert ticket.escalation == 2
     assert ticket.response_due_at == at("2024-09-30T17:00")  # the hour ran out before the holiday
     assert ticket.resolution_due_at == at("2024-10-08T17:00")  # 8 h from the start, as the CLI says
 
@@ -168,3 +173,14 @@ def test_objections_and_failed_payments_become_tickets_once(desk):
     assert (payment.priority, payment.origin_ref, payment.service.code) == ("high", f"entitlement:{line.pk}",
                                                                             "payment-failure")
     assert "账户已销户" in payment.messages.get().body
+
+
+def test_a_refused_pause_leaves_no_half_written_reply(desk):
+    from talentpool.core.errors import ConflictError
+
+    ticket = raise_one(desk)
+    services.ticket_pause(actor=desk.world.officer, ticket=ticket, body="请补充", now=at("2024-10-08T09:00"))
+    before = (ticket.messages.count(), AuditEvent.objects.count())
+    with pytest.raises(ConflictError):
+        services.ticket_pause(actor=desk.world.officer, ticket=ticket, body="再问一次", now=at("2024-10-08T10:00"))
+    assert (ticket.messages.count(), AuditEvent.objects.count()) == before

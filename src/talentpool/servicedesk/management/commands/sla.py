@@ -3,6 +3,8 @@ working time after the start on the office calendar (China's public holidays and
 09:00–12:00 and 13:30–17:30 Asia/Shanghai unless ``--working-hours`` and ``--zone`` say otherwise). A start without
 offset is read in the calendar's zone. A date beyond the years the calendar knows is refused with the reason.
 ``talentpool sla elapsed --start ... --end ...`` prints the working time between two instants.
+``talentpool sla sweep`` opens tickets for new objections and failed payments, then brings every open ticket's SLA
+state up to now (warnings, breaches, escalations); meant for cron every few minutes. Prints one line of counts.
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ import json
 from decimal import Decimal, InvalidOperation
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from talentpool.engines.sla import DEFAULT_HOURS, DEFAULT_ZONE, CalendarError, china_calendar, parse_hours
+from talentpool.servicedesk.tasks import inbound_tickets, one_to_one_keep, sla_sweep
 
 
 def _instant(text: str, zone) -> dt.datetime:
@@ -28,7 +32,8 @@ class Command(BaseCommand):
     help = "Working-time arithmetic on the office calendar (SLA deadlines)."
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="action", required=True, metavar="{deadline,elapsed}")
+        sub = parser.add_subparsers(dest="action", required=True, metavar="{deadline,elapsed,sweep}")
+        sub.add_parser("sweep", help="tickets for objections and failed payments, then every open ticket's SLA state")
         for name, text in (("deadline", "the instant N working hours after --start"),
                            ("elapsed", "the working time between --start and --end")):
             p = sub.add_parser(name, help=text)
@@ -43,7 +48,23 @@ class Command(BaseCommand):
                            help="e.g. 09:00-12:00,13:30-17:30 (the default)")
             p.add_argument("--json", action="store_true", help="print JSON")
 
-    def handle(self, *args, action, zone, working_hours, **options):
+    def handle(self, *args, action, **options):
+        if action == "sweep":
+            now = timezone.now()
+            try:
+                made = inbound_tickets(now)
+                named = one_to_one_keep()
+                counts = sla_sweep(now)
+            except CalendarError as exc:
+                raise CommandError(str(exc)) from None
+            self.stdout.write(f"{made} new from objections and payments; {named} talents given an officer; "
+                              f"{counts['open']} open: {counts['warned']} "
+                              f"warned, {counts['escalated_1']} to team leads, {counts['escalated_2']} to the "
+                              "office head")
+            return
+        self._arithmetic(action, options["zone"], options["working_hours"], options)
+
+    def _arithmetic(self, action, zone, working_hours, options):
         try:
             hours = parse_hours(working_hours) if working_hours else DEFAULT_HOURS
             calendar = china_calendar(zone=zone, hours=hours)
