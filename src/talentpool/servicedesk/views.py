@@ -5,14 +5,14 @@ catalogue editing. Thin: parse, call a service or selector, render."""
 from __future__ import annotations
 
 import json
-from urllib.parse import quote
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from talentpool.core.downloads import file_response
 from talentpool.core.errors import ApplicationError
 from talentpool.core.permissions import require_role
 from talentpool.core.roles import Role
@@ -105,14 +105,8 @@ def attachment(request, pk: int):
         item, data = selectors.attachment_content(request.user, pk)
     except ApplicationError as exc:
         raise Http404 from exc
-    response = HttpResponse(data, content_type=item.content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(item.name)}"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_response(data, filename=item.name, content_type=item.content_type)
 
-
-def _quote(name: str) -> str:
-    return quote(name)
 
 
 # --- officer ------------------------------------------------------------------------------------------------------

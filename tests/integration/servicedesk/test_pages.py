@@ -34,6 +34,9 @@ def test_ask_reply_pause_resolve_rate_reopen(desk, clock):
     ticket = Ticket.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/services/mine/{ticket.pk}/"
     assert ticket.attachments.count() == 1
+    download = talent.get(f"/services/files/{ticket.attachments.get().pk}/")
+    assert download.content == b"%PDF-1.4 x" and download["Cache-Control"] == "no-store"
+    assert download["Content-Disposition"].startswith("attachment;")
     base = f"/services/console/{ticket.pk}/"
     officer.post(base, {"action": "pause", "body": "请补充成绩单"})
     ticket.refresh_from_db()
