@@ -22,6 +22,7 @@ from talentpool.policies.selectors import (
 
 from .ledger import ledger_for_talent
 from .models import Channel, Entitlement, Run, Status
+from .verdicts import explanations_cached
 
 
 def fact_labels() -> dict[str, str]:
@@ -106,7 +107,8 @@ def _explain_all(talent, as_of: dt.date, codes: set[str] | None = None) -> list[
 def eligibility_explain(*, talent, code: str, as_of: dt.date) -> Explanation:
     """One person, one policy, one date: the verdict, amount, instalments and each criterion with the facts it
     read and the parameters in force. Raises NotFoundError when no published version of ``code`` is in force."""
-    found = _explain_all(talent, as_of, {code})
+    found = explanations_cached(talent=talent, as_of=as_of, facts=_person_facts(talent, as_of), codes={code},
+                                compute=lambda: _explain_all(talent, as_of, {code}))
     if not found:
         raise NotFoundError(_("No published version of %(code)s is in force on %(day)s.") % {
             "code": code, "day": as_of.isoformat()})
@@ -114,8 +116,10 @@ def eligibility_explain(*, talent, code: str, as_of: dt.date) -> Explanation:
 
 
 def eligibility_for_talent(*, talent, as_of: dt.date) -> list[Explanation]:
-    """"What policy gives me": every published policy in force on ``as_of``, explained for this person."""
-    return _explain_all(talent, as_of)
+    """"What policy gives me": every published policy in force on ``as_of``, explained for this person (kept
+    by its inputs, see ``verdicts``: a change of facts, ledger or published versions shows at once)."""
+    return explanations_cached(talent=talent, as_of=as_of, facts=_person_facts(talent, as_of), codes=None,
+                               compute=lambda: _explain_all(talent, as_of))
 
 
 
