@@ -22,7 +22,7 @@ from talentpool.policies.selectors import (
 
 from .ledger import ledger_for_talent
 from .models import Channel, Entitlement, Run, Status
-from .verdicts import explanations_cached
+from .verdicts import explanations_cached, line_explanation_cached
 
 
 def fact_labels() -> dict[str, str]:
@@ -128,11 +128,15 @@ def eligibility_for_talent(*, talent, as_of: dt.date) -> list[Explanation]:
 def entitlement_explanation(line: Entitlement):
     """The explanation as of the run that made the line, rebuilt from the facts it stored and the version it
     was made under (the same engine call as a live explanation, so it reads the same)."""
+    return line_explanation_cached(line=line, compute=lambda: _line_explanation(line))
+
+
+def _line_explanation(line: Entitlement):
     snap = line.explanation or {}
     facts = dict(snap.get("facts") or {})
     ledger = {k.removeprefix("ledger_"): facts.pop(k) for k in list(facts) if k.startswith("ledger_")}
     as_of = dt.date.fromisoformat(snap["as_of"]) if snap.get("as_of") else line.due
     doc = policy_version_document(line.policy_version)
-    return explain(doc, facts, as_of, ledger or None)
+    return explain(doc, facts, as_of, ledger or None, compiled=policy_version_compiled(line.policy_version, as_of))
 
 

@@ -80,5 +80,20 @@ def explanations_cached(*, talent, as_of: dt.date, facts: dict, codes: Iterable[
     return result
 
 
+def line_explanation_cached(*, line, compute: Callable[[], Explanation]) -> Explanation:
+    """The explanation of a ledger line, rebuilt from what the line stored (facts, day) under the version it was
+    made with: kept under a hash of the stored snapshot and of the version (id, ``updated_at``, document)."""
+    version = line.policy_version
+    digest = hashlib.sha256(repr((
+        line.pk, version.pk, version.updated_at, hashlib.sha256(version.source.encode()).hexdigest(),
+        line.due, sorted((line.explanation or {}).items()))).encode())
+    key = _PREFIX + "line:" + digest.hexdigest()
+    found = _cache().get(key)
+    if found is None:
+        found = compute()
+        _cache().set(key, found)
+    return found
+
+
 def verdicts_cache_clear() -> None:
     _cache().clear()

@@ -121,3 +121,30 @@ def test_a_change_of_facts_ledger_or_version_shows_at_once(world, shipped, monke
 
     policy_cache_clear()  # the parsed-document cache is keyed by updated_at, which update() left alone
     assert selectors.eligibility_explain(talent=talent, code=LIVING, as_of=DAY).amount == Decimal("31000.00")
+
+
+@pytest.mark.django_db
+def test_a_ledger_lines_explanation_is_kept_by_its_snapshot_and_version(world, shipped, monkeypatch):
+    import json
+
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    from talentpool.policies.facts import talent_facts
+
+    talent = world.talent
+    version = PolicyVersion.objects.get(policy__code=LIVING, status="published", version=2)
+    facts = json.loads(json.dumps(talent_facts(talent_id=talent.pk, as_of=DAY), cls=DjangoJSONEncoder))
+    line = Entitlement.objects.create(
+        subject=f"t{talent.pk}", talent=talent, policy=version.policy, policy_version=version, instalment=1,
+        amount=Decimal("15000.00"), due=date(2025, 1, 1),
+        explanation={"as_of": DAY.isoformat(), "verdict": "yes", "facts": facts})
+    calls = _engine_calls(monkeypatch)
+    first = selectors.entitlement_explanation(line)
+    again = selectors.entitlement_explanation(Entitlement.objects.get(pk=line.pk))
+    assert len(calls) == 1
+    assert again.as_dict() == first.as_dict() == selectors._line_explanation(line).as_dict()
+    assert (first.verdict, first.amount) == ("yes", Decimal("30000.00"))
+    line.explanation["facts"]["degree"] = "bachelor"  # another snapshot, another answer
+    line.save()
+    changed = selectors.entitlement_explanation(line)
+    assert len(calls) == 3 and changed.amount != first.amount
