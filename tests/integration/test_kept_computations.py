@@ -58,3 +58,21 @@ def test_the_officer_policy_pages_parse_a_stored_version_once(client, monkeypatc
     assert PolicyVersion.objects.get(pk=version.pk).updated_at == version.updated_at
     assert client.get("/policies/").status_code == 200
     assert len(parses) == 2
+
+
+@pytest.mark.django_db
+def test_a_worker_warms_its_caches_before_serving(monkeypatch):
+    import datetime as dt
+
+    import time_machine
+
+    monkeypatch.setenv("TALENTPOOL_WARM_CACHES", "0")
+    from talentpool import wsgi
+
+    version = publish_living_policy(owner="330106")
+    policy_selectors.policy_cache_clear()
+    api.__dict__.pop("_openapi_texts", None)
+    with time_machine.travel(dt.datetime(2026, 11, 20, 10, tzinfo=dt.UTC), tick=False):
+        wsgi.warm_caches()
+    assert {language for _prefix, language in api.__dict__["_openapi_texts"]} == {"zh-hans", "en"}
+    assert [key[0] for key in policy_selectors._COMPILED] == [version.pk]
