@@ -8,12 +8,14 @@ import json
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.urls import URLPattern
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.defaults import page_not_found
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.responses import NinjaJSONEncoder
 from ninja.security import SessionAuth as NinjaSessionAuth
 from pydantic import TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
@@ -64,14 +66,33 @@ class SessionAuth(NinjaSessionAuth):
 
 
 class TalentpoolAPI(NinjaAPI):
+    def openapi_text(self, path_prefix: str) -> str:
+        """The OpenAPI document as JSON text, built once per process and language (building it takes ~0.5 s): it
+        is a function of the routers registered at import and of the language its texts are in, neither of which
+        changes while the process runs."""
+        built = self.__dict__.setdefault("_openapi_texts", {})
+        key = (path_prefix, get_language())
+        text = built.get(key)
+        if text is None:
+            schema = super().get_openapi_schema(path_prefix=path_prefix)
+            document_error_responses(schema)
+            text = built[key] = json.dumps(schema, cls=NinjaJSONEncoder, ensure_ascii=False)
+        return text
+
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
-        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
-        document_error_responses(schema)
-        return schema
+        """The document as a dict of plain JSON values (each caller gets its own)."""
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return json.loads(self.openapi_text(path_prefix))
+
+    def _openapi_json(self, request, **kwargs):
+        return HttpResponse(self.openapi_text(self.get_root_path(kwargs)), content_type=self.get_content_type())
 
     def _get_urls(self):
         patterns = super()._get_urls()
         for pattern in patterns:
+            if isinstance(pattern, URLPattern) and pattern.name == "openapi-json":  # the kept text, not rebuilt
+                pattern.callback = self.docs_decorator(self._openapi_json) if self.docs_decorator else self._openapi_json
             if isinstance(pattern, URLPattern):
                 pattern.callback = guarding_input(pattern.callback)
         return patterns

@@ -194,6 +194,8 @@ class Entitlement(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "policy"], name="entitlement_status_policy"),
+            # the review queue's order (due, id) within a status: a page is read from the index, not sorted
+            models.Index(fields=["status", "due", "id"], name="entitlement_status_due"),
             models.Index(fields=["talent", "policy"], name="entitlement_talent_policy"),
             models.Index(fields=["district", "status"], name="entitlement_district_status"),
             models.Index(fields=["batch"], name="entitlement_batch"),

@@ -23,6 +23,7 @@ from talentpool.policies.selectors import (
 
 from .ledger import ledger_for_talent
 from .models import Channel, Entitlement, Run, Status
+from .verdicts import explanations_cached, line_explanation_cached
 
 
 def fact_labels() -> dict[str, str]:
@@ -112,7 +113,8 @@ def _explain_all(talent, as_of: dt.date, codes: set[str] | None = None) -> list[
 def eligibility_explain(*, talent, code: str, as_of: dt.date) -> Explanation:
     """One person, one policy, one date: the verdict, amount, instalments and each criterion with the facts it
     read and the parameters in force. Raises NotFoundError when no published version of ``code`` is in force."""
-    found = _explain_all(talent, as_of, {code})
+    found = explanations_cached(talent=talent, as_of=as_of, facts=_person_facts(talent, as_of), codes={code},
+                                compute=lambda: _explain_all(talent, as_of, {code}))
     if not found:
         raise NotFoundError(_("No published version of %(code)s is in force on %(day)s.") % {
             "code": code, "day": as_of.isoformat()})
@@ -120,8 +122,10 @@ def eligibility_explain(*, talent, code: str, as_of: dt.date) -> Explanation:
 
 
 def eligibility_for_talent(*, talent, as_of: dt.date) -> list[Explanation]:
-    """"What policy gives me": every published policy in force on ``as_of``, explained for this person."""
-    return _explain_all(talent, as_of)
+    """"What policy gives me": every published policy in force on ``as_of``, explained for this person (kept
+    by its inputs, see ``verdicts``: a change of facts, ledger or published versions shows at once)."""
+    return explanations_cached(talent=talent, as_of=as_of, facts=_person_facts(talent, as_of), codes=None,
+                               compute=lambda: _explain_all(talent, as_of))
 
 
 
@@ -130,11 +134,15 @@ def eligibility_for_talent(*, talent, as_of: dt.date) -> list[Explanation]:
 def entitlement_explanation(line: Entitlement):
     """The explanation as of the run that made the line, rebuilt from the facts it stored and the version it
     was made under (the same engine call as a live explanation, so it reads the same)."""
+    return line_explanation_cached(line=line, compute=lambda: _line_explanation(line))
+
+
+def _line_explanation(line: Entitlement):
     snap = line.explanation or {}
     facts = dict(snap.get("facts") or {})
     ledger = {k.removeprefix("ledger_"): facts.pop(k) for k in list(facts) if k.startswith("ledger_")}
     as_of = dt.date.fromisoformat(snap["as_of"]) if snap.get("as_of") else line.due
     doc = policy_version_document(line.policy_version)
-    return explain(doc, facts, as_of, ledger or None)
+    return explain(doc, facts, as_of, ledger or None, compiled=policy_version_compiled(line.policy_version, as_of))
 
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from talentpool.accounts.models import Role
 from talentpool.core.errors import ApplicationError, PermissionDeniedError
 from talentpool.core.permissions import require_role
-from talentpool.engines.policy import PolicyError, parse_documents
+from talentpool.engines.policy import PolicyError
 from talentpool.registry import selectors as registry_selectors
 
 from . import approvals, selectors, services
@@ -43,9 +43,11 @@ def _as_of(request) -> dt.date:
 
 
 def _engine(version: PolicyVersion):
+    """The parsed document, from the per-process cache (keyed by the version's id and ``updated_at``); None when
+    the stored text does not parse as one version (a draft being edited)."""
     try:
-        return parse_documents(version.source)[0]
-    except PolicyError:
+        return selectors.policy_version_document(version)
+    except (PolicyError, ValueError):
         return None
 
 

@@ -159,6 +159,16 @@ STORAGES = {
 # Tests run tasks inline.
 TASKS = {"default": {"BACKEND": os.environ.get("TALENTPOOL_TASKS_BACKEND", "talentpool.core.tasks.ThreadBackend")}}
 
+# Caches, each per process (docs/architecture.md, "What is kept and what invalidates it"). "verdicts" holds one
+# person's explained verdicts under a key made of every input they were computed from, so an entry is never stale;
+# its bound only limits memory (an entry is ~10 KB). Point it at a shared cache (Redis, memcached) to share hits
+# between workers.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    "verdicts": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "verdicts",
+                 "TIMEOUT": 86400, "OPTIONS": {"MAX_ENTRIES": 5000}},
+}
+
 # Payments: a batch above this total (yuan) needs a second officer's approval before it goes to the bank.
 TALENTPOOL_TWO_PERSON_ABOVE = os.environ.get("TALENTPOOL_TWO_PERSON_ABOVE", "100000.00")
 # Public address of the site, for links in notice emails.

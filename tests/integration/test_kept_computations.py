@@ -1,0 +1,78 @@
+"""What pages used to recompute per request is built once and kept, with what invalidates it
+(docs/architecture.md, "What is kept and what invalidates it")."""
+
+from __future__ import annotations
+
+import ninja.main
+import pytest
+from django.utils import translation
+from factories.policies import publish_living_policy
+from factories.world import build_world
+
+from talentpool.api import api
+from talentpool.policies import selectors as policy_selectors
+from talentpool.policies.models import PolicyVersion
+
+
+def _counting(monkeypatch, owner, name: str) -> list[int]:
+    calls: list[int] = []
+    real = getattr(owner, name)
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, counted)
+    return calls
+
+
+def test_the_openapi_document_is_built_once_per_process_and_language(client, monkeypatch):
+    api.__dict__.pop("_openapi_texts", None)
+    builds = _counting(monkeypatch, ninja.main, "get_schema")
+    first = client.get("/api/v1/openapi.json", HTTP_ACCEPT_LANGUAGE="en")
+    again = client.get("/api/v1/openapi.json", HTTP_ACCEPT_LANGUAGE="en")
+    assert len(builds) == 1
+    assert first.status_code == again.status_code == 200
+    assert first["Content-Type"].startswith("application/json")
+    assert first.content == again.content and "/api/v1/registry/talents" in first.json()["paths"]
+    with translation.override("zh-hans"):
+        document = api.get_openapi_schema()
+    assert len(builds) == 2  # another language, another document
+    document["paths"].clear()  # a caller's copy: changing it changes nothing kept
+    assert api.get_openapi_schema()["paths"]
+
+
+@pytest.mark.django_db
+def test_the_officer_policy_pages_parse_a_stored_version_once(client, monkeypatch):
+    world = build_world()
+    version = publish_living_policy(owner="330106")
+    policy_selectors.policy_cache_clear()
+    client.force_login(world.officer)
+    parses = _counting(monkeypatch, policy_selectors, "parse_documents")
+    assert client.get("/policies/").status_code == 200
+    assert client.get(f"/policies/{version.policy.code}/").status_code == 200
+    assert len(parses) == 1
+    assert client.get("/policies/").status_code == 200
+    assert len(parses) == 1
+    version.save()  # a save changes updated_at: the document is read again
+    assert PolicyVersion.objects.get(pk=version.pk).updated_at == version.updated_at
+    assert client.get("/policies/").status_code == 200
+    assert len(parses) == 2
+
+
+@pytest.mark.django_db
+def test_a_worker_warms_its_caches_before_serving(monkeypatch):
+    import datetime as dt
+
+    import time_machine
+
+    monkeypatch.setenv("TALENTPOOL_WARM_CACHES", "0")
+    from talentpool import wsgi
+
+    version = publish_living_policy(owner="330106")
+    policy_selectors.policy_cache_clear()
+    api.__dict__.pop("_openapi_texts", None)
+    with time_machine.travel(dt.datetime(2026, 11, 20, 10, tzinfo=dt.UTC), tick=False):
+        wsgi.warm_caches()
+    assert {language for _prefix, language in api.__dict__["_openapi_texts"]} == {"zh-hans", "en"}
+    assert [key[0] for key in policy_selectors._COMPILED] == [version.pk]

@@ -1,0 +1,102 @@
+"""Query counts pinned for every page of the page list (tests/factories/pages.py): no page's number of SQL queries
+may grow with the data (an N+1 shows as more queries with more rows).
+
+The demo district the web benchmark loads is built small (``demo --talents 40`` plus the records
+``bench/web_prepare.py prepare`` adds: an eligibility run, a payment batch, an import, a draft, an objection, a
+partner), every page is requested twice as its role and the second request's queries are counted; then the
+district triples (80 more talents, the eligibility run again, so more ledger lines) and every page is counted
+again. A page may make the same number of queries or fewer, never more, and never more than ``CEILING``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import io
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from factories.pages import DEMO_LOGINS, PAGES, demo_ids
+
+from talentpool.accounts.models import User
+from talentpool.eligibility.verdicts import verdicts_cache_clear
+from talentpool.policies.selectors import policy_cache_clear
+from talentpool.reference.selectors import reference_cache_clear
+from talentpool.reference.services import reference_load
+from talentpool.registry.demo import demo_generate
+
+NOW = datetime(2026, 11, 20, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+SMALL = 40
+CEILING = 25  # the busiest page (the officer's explain page) makes 18 today
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "web_prepare.py"
+
+
+def _prepare_module():
+    spec = importlib.util.spec_from_file_location("web_prepare", BENCH)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _count_queries() -> dict[str, tuple[int, int]]:
+    """Per page label: (status, queries of the second request)."""
+    ids = demo_ids()
+    users = {role: User.objects.get(username=name) for role, name in DEMO_LOGINS.items()}
+    clients: dict[str, Client] = {}
+    key = None
+    found: dict[str, tuple[int, int]] = {}
+    for page in PAGES:
+        url = page.url(ids)
+        if url is None:
+            continue
+        client = clients.get(page.role)
+        if client is None:
+            client = clients[page.role] = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+            if page.role in users:
+                client.force_login(users[page.role], backend="django.contrib.auth.backends.ModelBackend")
+        if page.role == "partner" and key is None:
+            from django.conf import settings
+
+            path = Path(settings.HOME_DIR) / "bench-partner-key"
+            key = path.read_text().strip() if path.exists() else ""
+        headers = {"X-Partner-Key": key} if page.role == "partner" and key else {}
+        client.get(url, headers=headers)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, headers=headers)
+        found[page.label] = (response.status_code, len(queries))
+    return found
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_page_makes_more_queries_when_the_district_triples(settings, tmp_path, monkeypatch):
+    monkeypatch.setenv("TALENTPOOL_HOME", str(tmp_path))
+    settings.HOME_DIR = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
+    prepare = _prepare_module()
+    quiet = io.StringIO()
+    with time_machine.travel(NOW, tick=False), contextlib.redirect_stdout(quiet):
+        reference_load()
+        call_command("policies", "sync", stdout=quiet)
+        call_command("demo", "--talents", str(SMALL), "-v", "0", stdout=quiet)
+        prepare.prepare()
+        small = _count_queries()
+        demo_generate(talents=2 * SMALL, seed=99, district="330106", as_of=NOW.date(), reset=False)
+        call_command("eligibility", "run", "--as-of", NOW.date().isoformat(), "--district", "330106", stdout=quiet)
+        large = _count_queries()
+    reference_cache_clear()
+    policy_cache_clear()
+    verdicts_cache_clear()
+    assert len(small) >= 0.9 * len(PAGES), f"pages the small demo could not address: {len(PAGES) - len(small)}"
+    assert {label: status for label, (status, _n) in small.items() if status >= 400} == {}
+    grown = {label: (small[label][1], n) for label, (_status, n) in large.items() if label in small
+             and n > small[label][1]}
+    assert grown == {}, f"queries per request grew with the data (before, after): {grown}"
+    too_many = {label: n for label, (_status, n) in large.items() if n > CEILING}
+    assert too_many == {}
