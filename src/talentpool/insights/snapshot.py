@@ -172,14 +172,28 @@ COPY (
   SELECT i.talent_id, t.district, i.from_month, i.to_month FROM read_parquet('{d}/insurance.parquet') i
   JOIN read_parquet('{d}/talents.parquet') t ON t.id = i.talent_id AND i.division = t.district
   ORDER BY t.district, i.talent_id
-) TO '{d}/district_insurance.parquet' (FORMAT parquet, COMPRESSION zstd)
+) TO '{d}/district_insurance.parquet' (FORMAT parquet, COMPRESSION zstd);
+COPY (
+  SELECT DISTINCT n.division, n.cluster, e.talent_id FROM read_parquet('{d}/employments.parquet') e
+  JOIN read_parquet('{d}/enterprises.parquet') n ON n.id = e.enterprise_id
+  WHERE e.start_date <= DATE '{day}' AND (e.end_date IS NULL OR e.end_date > DATE '{day}')
+  ORDER BY 1, 2
+) TO '{d}/staff.parquet' (FORMAT parquet, COMPRESSION zstd);
+COPY (
+  SELECT p.district, left(p.major, 4) AS class, count(*) AS supply, count(k.talent_id) AS seekers
+  FROM read_parquet('{d}/profiles.parquet') p
+  LEFT JOIN (SELECT DISTINCT talent_id FROM read_parquet('{d}/seekers.parquet')) k ON k.talent_id = p.id
+  WHERE length(p.major) >= 4 GROUP BY 1, 2 ORDER BY 1, 2
+) TO '{d}/supply.parquet' (FORMAT parquet, COMPRESSION zstd)
 """
 
 
 def _profiles(folder: Path, day: dt.date) -> int:
     """One row per talent with its highest degree (latest at equal rank), that degree's major and university,
     and its current employer's cluster on ``day``: what the talent map filters and groups by. And the insurance
-    spans paid in the talent's own district, with that district: what stops, retention and warnings read."""
+    spans paid in the talent's own district, with that district: what stops, retention and warnings read; who
+    works in which cluster and division on ``day`` (``staff``) and the supply of each major class by district
+    (``supply``): what the industry map reads."""
     con = duckdb.connect(config={"threads": 2})
     try:
         con.execute(PROFILES_SQL.format(d=folder.as_posix(), day=day.isoformat()))
