@@ -223,15 +223,12 @@ def early_warning(con, *, as_of: dt.date, scope: str, limit: int | None = None,
     last = add_months(month_start(as_of), -1)
     p = {"s": scope, "l": last, "p": add_months(last, -1), "d": as_of, "w": as_of - dt.timedelta(days=31)}
     sql = _LAST_INSURED + """,
-        t AS (SELECT id, district FROM talents WHERE starts_with(district, $s)),
         jobs AS (
-            SELECT e.talent_id AS id,
-                   bool_or(e.start_date <= $d AND (e.end_date IS NULL OR e.end_date > $d)) AS employed,
-                   bool_or(e.start_date <= $d AND (e.end_date IS NULL OR e.end_date > $d)
-                           AND starts_with(n.division, t.district)) AS employed_inside,
-                   bool_or(e.end_date > $w AND e.end_date <= $d) AS ended
-            FROM employments e JOIN t ON t.id = e.talent_id JOIN enterprises n ON n.id = e.enterprise_id
-            GROUP BY 1)
+            SELECT talent_id AS id,
+                   bool_or(start_date <= $d AND (end_date IS NULL OR end_date > $d)) AS employed,
+                   bool_or(start_date <= $d AND (end_date IS NULL OR end_date > $d) AND inside) AS employed_inside,
+                   bool_or(end_date > $w AND end_date <= $d) AS ended
+            FROM talent_jobs WHERE starts_with(district, $s) GROUP BY 1)
         , r AS (
             SELECT id, 'insurance_stopped' AS reason FROM last WHERE last_month = $p
             UNION ALL SELECT id, 'employment_ended' FROM jobs WHERE ended AND NOT employed

@@ -191,10 +191,11 @@ def supply_demand_gap(con, *, as_of: dt.date, scope: str, limit: int = TOP) -> l
     (demand − seekers). The top ``limit`` classes by demand in each cluster."""
     p = {"scope": scope, "as_of": as_of}
     return _rows(con, f"""
-        WITH d AS (SELECT n.cluster, left(m.major, 4) AS class, sum(j.headcount) AS demand
-                   FROM jobs j JOIN enterprises n ON n.id = j.enterprise_id, unnest(j.majors) AS m(major)
-                   WHERE starts_with(n.division, $scope) AND j.status = 'open' AND NOT j.hidden
-                     AND (j.deadline IS NULL OR j.deadline >= $as_of) AND length(m.major) >= 4 GROUP BY 1, 2),
+        WITH o AS (SELECT enterprise_id, headcount, unnest(majors) AS major FROM jobs
+                   WHERE status = 'open' AND NOT hidden AND (deadline IS NULL OR deadline >= $as_of)),
+        d AS (SELECT n.cluster, left(o.major, 4) AS class, sum(o.headcount) AS demand
+              FROM o JOIN enterprises n ON n.id = o.enterprise_id
+              WHERE starts_with(n.division, $scope) AND length(o.major) >= 4 GROUP BY 1, 2),
         s AS (SELECT class, sum(supply) AS supply, sum(seekers) AS seekers FROM supply
               WHERE starts_with(district, $scope) GROUP BY 1),
         r AS (SELECT d.cluster, d.class, coalesce(mj.name, d.class) AS name, d.demand, coalesce(s.supply, 0) AS supply,

@@ -180,6 +180,12 @@ COPY (
   ORDER BY 1, 2
 ) TO '{d}/staff.parquet' (FORMAT parquet, COMPRESSION zstd);
 COPY (
+  SELECT e.talent_id, t.district, e.start_date, e.end_date, starts_with(n.division, t.district) AS inside
+  FROM read_parquet('{d}/employments.parquet') e JOIN read_parquet('{d}/talents.parquet') t ON t.id = e.talent_id
+  JOIN read_parquet('{d}/enterprises.parquet') n ON n.id = e.enterprise_id
+  ORDER BY t.district, e.talent_id
+) TO '{d}/talent_jobs.parquet' (FORMAT parquet, COMPRESSION zstd);
+COPY (
   SELECT p.district, left(p.major, 4) AS class, count(*) AS supply, count(k.talent_id) AS seekers
   FROM read_parquet('{d}/profiles.parquet') p
   LEFT JOIN (SELECT DISTINCT talent_id FROM read_parquet('{d}/seekers.parquet')) k ON k.talent_id = p.id
@@ -192,7 +198,8 @@ def _profiles(folder: Path, day: dt.date) -> int:
     """One row per talent with its highest degree (latest at equal rank), that degree's major and university,
     and its current employer's cluster on ``day``: what the talent map filters and groups by. And the insurance
     spans paid in the talent's own district, with that district: what stops, retention and warnings read; who
-    works in which cluster and division on ``day`` (``staff``) and the supply of each major class by district
+    works in which cluster and division on ``day`` (``staff``), each job with the talent's district and whether
+    the employer is registered in it (``talent_jobs``) and the supply of each major class by district
     (``supply``): what the industry map reads."""
     con = duckdb.connect(config={"threads": 2})
     try:
