@@ -222,7 +222,12 @@ def early_warning(con, *, as_of: dt.date, scope: str, limit: int | None = None,
     by talent id), or with ``count_only`` how many talents there are."""
     last = add_months(month_start(as_of), -1)
     p = {"s": scope, "l": last, "p": add_months(last, -1), "d": as_of, "w": as_of - dt.timedelta(days=31)}
-    sql = _LAST_INSURED + """,
+    sql = """
+        WITH stopped AS (
+            SELECT DISTINCT a.talent_id AS id FROM district_insurance a
+            WHERE starts_with(a.district, $s) AND a.to_month = $p
+              AND NOT EXISTS (SELECT 1 FROM district_insurance b WHERE b.talent_id = a.talent_id
+                              AND b.to_month > $p AND b.from_month <= $l)),
         jobs AS (
             SELECT talent_id AS id,
                    bool_or(start_date <= $d AND (end_date IS NULL OR end_date > $d)) AS employed,
@@ -230,7 +235,7 @@ def early_warning(con, *, as_of: dt.date, scope: str, limit: int | None = None,
                    bool_or(end_date > $w AND end_date <= $d) AS ended
             FROM talent_jobs WHERE starts_with(district, $s) GROUP BY 1)
         , r AS (
-            SELECT id, 'insurance_stopped' AS reason FROM last WHERE last_month = $p
+            SELECT id, 'insurance_stopped' AS reason FROM stopped
             UNION ALL SELECT id, 'employment_ended' FROM jobs WHERE ended AND NOT employed
             UNION ALL SELECT id, 'employer_outside' FROM jobs WHERE employed AND NOT employed_inside)
     """
