@@ -212,6 +212,20 @@ def kpis(con, *, as_of: dt.date, scope: str) -> dict[str, Any]:
     }
 
 
+def kpis_from_json(data: dict[str, Any]) -> dict[str, Any]:
+    """``kpis`` as read back from JSON (dates and Decimal amounts were written as strings)."""
+    def month(r: dict) -> dict:
+        return {**r, "month": dt.date.fromisoformat(r["month"]), "paid": Decimal(r["paid"])}
+
+    out = dict(data)
+    out["as_of"] = dt.date.fromisoformat(data["as_of"])
+    out["subsidies_by_policy"] = [{**r, "amount": Decimal(r["amount"])} for r in data["subsidies_by_policy"]]
+    out["subsidies_total"] = {**data["subsidies_total"], "amount": Decimal(data["subsidies_total"]["amount"])}
+    out["monthly"] = [month(r) for r in data["monthly"]]
+    out["same_month_last_year"] = {k: month(v) for k, v in data["same_month_last_year"].items()}
+    return out
+
+
 # --- retention early warning -------------------------------------------------------------------------------------
 
 def early_warning(con, *, as_of: dt.date, scope: str, limit: int | None = None,

@@ -29,9 +29,11 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
 from talentpool.eligibility.models import Entitlement, Status
+from talentpool.insights import figures
 from talentpool.recruitment.models import Application, Job, JobProfile, Outcome
 from talentpool.reference.models import Division, Major, University
 from talentpool.registry.models import Education, Employment, Enterprise, InsuranceRecord, Talent
@@ -135,7 +137,9 @@ def snapshot_build(*, root: Path | None = None, now: dt.datetime | None = None) 
                     writer.write_batch(batch)
                     n += batch.num_rows
             counts[table] = n
-        counts["profiles"] = _profiles(tmp, now.date())
+        day = timezone.localtime(now).date()
+        counts["profiles"] = _profiles(tmp, day)
+        counts["kpis"] = _kpis_of_the_day(tmp, day)
         (tmp / "meta.json").write_text(json.dumps({"built_at": now.isoformat(), "rows": counts}))
         os.replace(tmp, folder)
         pointer = root / "current.tmp"
@@ -207,6 +211,30 @@ def _profiles(folder: Path, day: dt.date) -> int:
         return con.execute(f"SELECT count(*) FROM read_parquet('{folder.as_posix()}/profiles.parquet')").fetchone()[0]
     finally:
         con.close()
+
+
+def _kpis_of_the_day(folder: Path, day: dt.date) -> int:
+    """The dashboard of every district, every city and the whole registry as of the snapshot's day, computed once
+    here (``kpis.json``) so the dashboard's default view reads a file instead of running its queries."""
+    con = figures.connect(folder)
+    try:
+        districts = [r[0] for r in con.execute("SELECT DISTINCT district FROM talents WHERE length(district) = 6 "
+                                               "ORDER BY 1").fetchall()]
+        scopes = ["", *sorted({d[:4] for d in districts}), *districts]
+        data = {scope: figures.kpis(con, as_of=day, scope=scope) for scope in scopes}
+    finally:
+        con.close()
+    (folder / "kpis.json").write_text(json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False))
+    return len(data)
+
+
+def kpis_of_the_day(snap: Snapshot, scope: str) -> dict | None:
+    """The precomputed dashboard of ``scope`` as of the snapshot's day, with its dates and amounts restored."""
+    try:
+        data = json.loads(snap.file("kpis").with_suffix(".json").read_text()).get(scope)
+    except FileNotFoundError:
+        return None
+    return figures.kpis_from_json(data) if data else None
 
 
 def snapshot_current(*, root: Path | None = None) -> Snapshot | None:
