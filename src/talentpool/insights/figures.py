@@ -212,6 +212,20 @@ def kpis(con, *, as_of: dt.date, scope: str) -> dict[str, Any]:
     }
 
 
+def kpis_from_json(data: dict[str, Any]) -> dict[str, Any]:
+    """``kpis`` as read back from JSON (dates and Decimal amounts were written as strings)."""
+    def month(r: dict) -> dict:
+        return {**r, "month": dt.date.fromisoformat(r["month"]), "paid": Decimal(r["paid"])}
+
+    out = dict(data)
+    out["as_of"] = dt.date.fromisoformat(data["as_of"])
+    out["subsidies_by_policy"] = [{**r, "amount": Decimal(r["amount"])} for r in data["subsidies_by_policy"]]
+    out["subsidies_total"] = {**data["subsidies_total"], "amount": Decimal(data["subsidies_total"]["amount"])}
+    out["monthly"] = [month(r) for r in data["monthly"]]
+    out["same_month_last_year"] = {k: month(v) for k, v in data["same_month_last_year"].items()}
+    return out
+
+
 # --- retention early warning -------------------------------------------------------------------------------------
 
 def early_warning(con, *, as_of: dt.date, scope: str, limit: int | None = None,
@@ -222,18 +236,20 @@ def early_warning(con, *, as_of: dt.date, scope: str, limit: int | None = None,
     by talent id), or with ``count_only`` how many talents there are."""
     last = add_months(month_start(as_of), -1)
     p = {"s": scope, "l": last, "p": add_months(last, -1), "d": as_of, "w": as_of - dt.timedelta(days=31)}
-    sql = _LAST_INSURED + """,
-        t AS (SELECT id, district FROM talents WHERE starts_with(district, $s)),
+    sql = """
+        WITH stopped AS (
+            SELECT DISTINCT a.talent_id AS id FROM district_insurance a
+            WHERE starts_with(a.district, $s) AND a.to_month = $p
+              AND NOT EXISTS (SELECT 1 FROM district_insurance b WHERE b.talent_id = a.talent_id
+                              AND b.to_month > $p AND b.from_month <= $l)),
         jobs AS (
-            SELECT e.talent_id AS id,
-                   bool_or(e.start_date <= $d AND (e.end_date IS NULL OR e.end_date > $d)) AS employed,
-                   bool_or(e.start_date <= $d AND (e.end_date IS NULL OR e.end_date > $d)
-                           AND starts_with(n.division, t.district)) AS employed_inside,
-                   bool_or(e.end_date > $w AND e.end_date <= $d) AS ended
-            FROM employments e JOIN t ON t.id = e.talent_id JOIN enterprises n ON n.id = e.enterprise_id
-            GROUP BY 1)
+            SELECT talent_id AS id,
+                   bool_or(start_date <= $d AND (end_date IS NULL OR end_date > $d)) AS employed,
+                   bool_or(start_date <= $d AND (end_date IS NULL OR end_date > $d) AND inside) AS employed_inside,
+                   bool_or(end_date > $w AND end_date <= $d) AS ended
+            FROM talent_jobs WHERE starts_with(district, $s) GROUP BY 1)
         , r AS (
-            SELECT id, 'insurance_stopped' AS reason FROM last WHERE last_month = $p
+            SELECT id, 'insurance_stopped' AS reason FROM stopped
             UNION ALL SELECT id, 'employment_ended' FROM jobs WHERE ended AND NOT employed
             UNION ALL SELECT id, 'employer_outside' FROM jobs WHERE employed AND NOT employed_inside)
     """

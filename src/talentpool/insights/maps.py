@@ -166,7 +166,8 @@ def enterprises_by_street(con, *, scope: str, limit: int = 30) -> list[dict]:
 
 
 def clusters(con, *, as_of: dt.date, scope: str) -> list[dict]:
-    """Per cluster: enterprises, open jobs and positions, hires this year, talents employed now."""
+    """Per cluster: enterprises, open jobs and positions as of ``as_of``, hires this year up to ``as_of``, and
+    talents employed on the day the snapshot was taken."""
     p = {"scope": scope, "as_of": as_of, "year": dt.date(as_of.year, 1, 1)}
     rows = _rows(con, """
         WITH e AS (SELECT id, cluster FROM enterprises WHERE starts_with(division, $scope)),
@@ -174,8 +175,8 @@ def clusters(con, *, as_of: dt.date, scope: str) -> list[dict]:
               WHERE j.status = 'open' AND NOT j.hidden AND (j.deadline IS NULL OR j.deadline >= $as_of) GROUP BY 1),
         h AS (SELECT e.cluster, count(*) AS hires FROM hires h JOIN e ON e.id = h.enterprise_id
               WHERE h.hired_at::DATE BETWEEN $year AND $as_of GROUP BY 1),
-        w AS (SELECT e.cluster, count(DISTINCT m.talent_id) AS employed FROM employments m JOIN e ON e.id = m.enterprise_id
-              WHERE m.start_date <= $as_of AND (m.end_date IS NULL OR m.end_date > $as_of) GROUP BY 1),
+        w AS (SELECT cluster, count(DISTINCT talent_id) AS employed FROM staff WHERE starts_with(division, $scope)
+              GROUP BY 1),
         n AS (SELECT cluster, count(*) AS enterprises FROM e GROUP BY 1)
         SELECT n.cluster, n.enterprises, coalesce(j.jobs, 0) AS jobs, coalesce(j.positions, 0) AS positions,
                coalesce(h.hires, 0) AS hires, coalesce(w.employed, 0) AS people
@@ -190,13 +191,13 @@ def supply_demand_gap(con, *, as_of: dt.date, scope: str, limit: int = TOP) -> l
     (demand − seekers). The top ``limit`` classes by demand in each cluster."""
     p = {"scope": scope, "as_of": as_of}
     return _rows(con, f"""
-        WITH d AS (SELECT n.cluster, left(m.major, 4) AS class, sum(j.headcount) AS demand
-                   FROM jobs j JOIN enterprises n ON n.id = j.enterprise_id, unnest(j.majors) AS m(major)
-                   WHERE starts_with(n.division, $scope) AND j.status = 'open' AND NOT j.hidden
-                     AND (j.deadline IS NULL OR j.deadline >= $as_of) AND length(m.major) >= 4 GROUP BY 1, 2),
-        s AS (SELECT left(p.major, 4) AS class, count(*) AS supply, count(k.talent_id) AS seekers
-              FROM profiles p LEFT JOIN (SELECT DISTINCT talent_id FROM seekers) k ON k.talent_id = p.id
-              WHERE starts_with(p.district, $scope) AND length(p.major) >= 4 GROUP BY 1),
+        WITH o AS (SELECT enterprise_id, headcount, unnest(majors) AS major FROM jobs
+                   WHERE status = 'open' AND NOT hidden AND (deadline IS NULL OR deadline >= $as_of)),
+        d AS (SELECT n.cluster, left(o.major, 4) AS class, sum(o.headcount) AS demand
+              FROM o JOIN enterprises n ON n.id = o.enterprise_id
+              WHERE starts_with(n.division, $scope) AND length(o.major) >= 4 GROUP BY 1, 2),
+        s AS (SELECT class, sum(supply) AS supply, sum(seekers) AS seekers FROM supply
+              WHERE starts_with(district, $scope) GROUP BY 1),
         r AS (SELECT d.cluster, d.class, coalesce(mj.name, d.class) AS name, d.demand, coalesce(s.supply, 0) AS supply,
                      coalesce(s.seekers, 0) AS seekers, d.demand - coalesce(s.seekers, 0) AS gap,
                      row_number() OVER (PARTITION BY d.cluster ORDER BY d.demand DESC, d.class) AS n

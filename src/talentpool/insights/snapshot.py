@@ -29,9 +29,11 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
 from talentpool.eligibility.models import Entitlement, Status
+from talentpool.insights import figures
 from talentpool.recruitment.models import Application, Job, JobProfile, Outcome
 from talentpool.reference.models import Division, Major, University
 from talentpool.registry.models import Education, Employment, Enterprise, InsuranceRecord, Talent
@@ -135,7 +137,9 @@ def snapshot_build(*, root: Path | None = None, now: dt.datetime | None = None) 
                     writer.write_batch(batch)
                     n += batch.num_rows
             counts[table] = n
-        counts["profiles"] = _profiles(tmp, now.date())
+        day = timezone.localtime(now).date()
+        counts["profiles"] = _profiles(tmp, day)
+        counts["kpis"] = _kpis_of_the_day(tmp, day)
         (tmp / "meta.json").write_text(json.dumps({"built_at": now.isoformat(), "rows": counts}))
         os.replace(tmp, folder)
         pointer = root / "current.tmp"
@@ -172,20 +176,65 @@ COPY (
   SELECT i.talent_id, t.district, i.from_month, i.to_month FROM read_parquet('{d}/insurance.parquet') i
   JOIN read_parquet('{d}/talents.parquet') t ON t.id = i.talent_id AND i.division = t.district
   ORDER BY t.district, i.talent_id
-) TO '{d}/district_insurance.parquet' (FORMAT parquet, COMPRESSION zstd)
+) TO '{d}/district_insurance.parquet' (FORMAT parquet, COMPRESSION zstd);
+COPY (
+  SELECT DISTINCT n.division, n.cluster, e.talent_id FROM read_parquet('{d}/employments.parquet') e
+  JOIN read_parquet('{d}/enterprises.parquet') n ON n.id = e.enterprise_id
+  WHERE e.start_date <= DATE '{day}' AND (e.end_date IS NULL OR e.end_date > DATE '{day}')
+  ORDER BY 1, 2
+) TO '{d}/staff.parquet' (FORMAT parquet, COMPRESSION zstd);
+COPY (
+  SELECT e.talent_id, t.district, e.start_date, e.end_date, starts_with(n.division, t.district) AS inside
+  FROM read_parquet('{d}/employments.parquet') e JOIN read_parquet('{d}/talents.parquet') t ON t.id = e.talent_id
+  JOIN read_parquet('{d}/enterprises.parquet') n ON n.id = e.enterprise_id
+  ORDER BY t.district, e.talent_id
+) TO '{d}/talent_jobs.parquet' (FORMAT parquet, COMPRESSION zstd);
+COPY (
+  SELECT p.district, left(p.major, 4) AS class, count(*) AS supply, count(k.talent_id) AS seekers
+  FROM read_parquet('{d}/profiles.parquet') p
+  LEFT JOIN (SELECT DISTINCT talent_id FROM read_parquet('{d}/seekers.parquet')) k ON k.talent_id = p.id
+  WHERE length(p.major) >= 4 GROUP BY 1, 2 ORDER BY 1, 2
+) TO '{d}/supply.parquet' (FORMAT parquet, COMPRESSION zstd)
 """
 
 
 def _profiles(folder: Path, day: dt.date) -> int:
     """One row per talent with its highest degree (latest at equal rank), that degree's major and university,
     and its current employer's cluster on ``day``: what the talent map filters and groups by. And the insurance
-    spans paid in the talent's own district, with that district: what stops, retention and warnings read."""
+    spans paid in the talent's own district, with that district: what stops, retention and warnings read; who
+    works in which cluster and division on ``day`` (``staff``), each job with the talent's district and whether
+    the employer is registered in it (``talent_jobs``) and the supply of each major class by district
+    (``supply``): what the industry map reads."""
     con = duckdb.connect(config={"threads": 2})
     try:
         con.execute(PROFILES_SQL.format(d=folder.as_posix(), day=day.isoformat()))
         return con.execute(f"SELECT count(*) FROM read_parquet('{folder.as_posix()}/profiles.parquet')").fetchone()[0]
     finally:
         con.close()
+
+
+def _kpis_of_the_day(folder: Path, day: dt.date) -> int:
+    """The dashboard of every district, every city and the whole registry as of the snapshot's day, computed once
+    here (``kpis.json``) so the dashboard's default view reads a file instead of running its queries."""
+    con = figures.connect(folder)
+    try:
+        districts = [r[0] for r in con.execute("SELECT DISTINCT district FROM talents WHERE length(district) = 6 "
+                                               "ORDER BY 1").fetchall()]
+        scopes = ["", *sorted({d[:4] for d in districts}), *districts]
+        data = {scope: figures.kpis(con, as_of=day, scope=scope) for scope in scopes}
+    finally:
+        con.close()
+    (folder / "kpis.json").write_text(json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False))
+    return len(data)
+
+
+def kpis_of_the_day(snap: Snapshot, scope: str) -> dict | None:
+    """The precomputed dashboard of ``scope`` as of the snapshot's day, with its dates and amounts restored."""
+    try:
+        data = json.loads(snap.file("kpis").with_suffix(".json").read_text()).get(scope)
+    except FileNotFoundError:
+        return None
+    return figures.kpis_from_json(data) if data else None
 
 
 def snapshot_current(*, root: Path | None = None) -> Snapshot | None:

@@ -71,3 +71,15 @@ def test_small_cells_are_suppressed():
     rows = [{"k": "a", "people": 4, "amount": 1}, {"k": "b", "people": 5, "amount": 2}, {"k": "c", "people": 0}]
     assert figures.suppress(rows, also=("amount",)) == [
         {"k": "a", "people": None, "amount": None}, {"k": "b", "people": 5, "amount": 2}, {"k": "c", "people": 0}]
+
+
+def test_the_days_dashboard_is_precomputed_and_reads_back_exactly(snapshot):
+    from django.utils import timezone
+
+    from talentpool.insights.snapshot import kpis_of_the_day
+
+    day = timezone.localtime(snapshot.built_at).date()
+    con = figures.connect(snapshot.path)
+    for scope in ("330106", "3301", ""):
+        assert kpis_of_the_day(snapshot, scope) == figures.kpis(con, as_of=day, scope=scope)
+    assert kpis_of_the_day(snapshot, "330199") is None
