@@ -135,7 +135,7 @@ def fair_schedule(*, actor, fair_id: int, time_limit: float = engine.DEFAULT_TIM
 
 
 def late_train(*, actor, registration_id: int, arrival_at, train_number: str | None = None,
-               now: dt.datetime | None = None, time_limit: float = 1.5, request=None) -> Scheduled | None:
+               now: dt.datetime | None = None, time_limit: float = 1.0, request=None) -> Scheduled | None:
     """A registrant's train is late: record the new arrival and, when the fair has a plan, re-plan the rest of the
     day at once; everyone whose interviews moved gets a notice (the registrant is told too when no slot fits)."""
     now = now or timezone.now()

@@ -156,3 +156,25 @@ def test_synthetic_day_is_deterministic_for_a_seed():
     two = generate_day(day_start=NINE, registrants=30, booths=5, seed=9)
     assert one == two
     assert len(one.candidates) == 30 * 5
+
+
+def test_tour_ranks_by_supply_and_yield_keeps_one_stop_per_city_and_orders_a_short_route():
+    import datetime as dt
+
+    from talentpool.engines.fairs.tour import University, km, plan_tour
+
+    coords = {"330100": (120.21, 30.25), "320100": (118.80, 32.06), "340100": (117.23, 31.82),
+              "110000": (116.41, 39.90), "310000": (121.47, 31.23)}
+    unis = [
+        University("1", "浙江大学", "330100", "杭州市", 300),
+        University("2", "浙江工业大学", "330100", "杭州市", 250),  # same city: the better one goes
+        University("3", "南京大学", "320100", "南京市", 200),
+        University("4", "中国科学技术大学", "340100", "合肥市", 100, hires_per_visit=6),  # 100 + 120
+        University("5", "北京大学", "110000", "北京市", 150),
+        University("6", "复旦大学", "310000", "上海市", 10),
+    ]
+    tour = plan_tour(unis, coords, start=(120.21, 30.29), stops=3, first_day=dt.date(2026, 4, 1))
+    assert {s.university.name for s in tour} == {"浙江大学", "中国科学技术大学", "南京大学"}
+    assert [s.university.name for s in tour] == ["浙江大学", "南京大学", "中国科学技术大学"]  # 杭州→南京→合肥
+    assert [s.date for s in tour] == [dt.date(2026, 4, 1), dt.date(2026, 4, 2), dt.date(2026, 4, 3)]
+    assert round(km(coords["330100"], coords["320100"])) == 242  # 杭州–南京 in a straight line

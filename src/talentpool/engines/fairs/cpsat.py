@@ -231,7 +231,7 @@ def replan_late_arrival(
     *,
     now: datetime,
     arrivals: dict[str, datetime],
-    time_limit: float = 1.5,
+    time_limit: float = 1.0,
 ) -> tuple[Problem, Plan]:
     """Re-plan the rest of the day after late trains: ``arrivals`` maps registrants to their new arrival times.
 
