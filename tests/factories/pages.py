@@ -144,6 +144,7 @@ PAGES: list[Page] = [
     Page("officer", "recruitment:overview", "/recruitment/overview/"),
     Page("officer", "recruitment:district-jobs", "/recruitment/district-jobs/"),
     Page("officer", "fairs:office", "/fairs/office/"),
+    Page("officer", "fairs:tour-planner", "/fairs/office/tours/"),
     Page("officer", "fairs:office-fair", "/fairs/office/{fair}/"),
     Page("officer", "fairs:dashboard", "/fairs/office/{fair}/live/"),
     Page("officer", "fairs:report", "/fairs/office/{fair}/report/"),

@@ -6,6 +6,7 @@ app_name = "fairs"
 
 urlpatterns = [
     path("office/", views.office, name="office"),
+    path("office/tours/", views.tour_planner, name="tour-planner"),
     path("office/<int:pk>/", views.office_fair, name="office-fair"),
     path("office/<int:pk>/action/", views.office_action, name="office-action"),
     path("office/<int:pk>/live/", views.dashboard, name="dashboard"),

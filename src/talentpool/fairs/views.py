@@ -4,6 +4,8 @@ timetable, QR ticket, late train, check-in). Thin: parse, call a service or sele
 
 from __future__ import annotations
 
+import datetime as dt
+
 import segno
 from django.contrib import messages
 from django.http import Http404
@@ -18,8 +20,9 @@ from talentpool.core.downloads import file_response
 from talentpool.core.errors import ApplicationError
 from talentpool.core.permissions import require_role
 from talentpool.engines.tabular.writing import Sheet, xlsx_bytes
+from talentpool.registry.models import Cluster
 
-from . import scheduling, selectors, services
+from . import scheduling, selectors, services, tours
 from .models import Booth, BoothStatus, FairKind, IntentLevel, Registration
 
 OFFICE = (Role.OFFICER, Role.ADMIN)
@@ -226,3 +229,37 @@ def check_in(request, token: str):
     elif request.user.role == Role.OFFICER:
         _office_fair(request, reg.fair_id)
     return render(request, "fairs/check_in.html", {"reg": reg})
+
+
+@require_role(*OFFICE)
+def tour_planner(request):
+    """Propose a campus tour for a cluster or chosen jobs; the officer edits the stops and publishes it."""
+    from_form = request.POST if request.method == "POST" else request.GET
+    if request.method == "POST":
+        p = request.POST
+        stops = [{"university": u, "city": c, "date": d} for u, c, d in
+                 zip(p.getlist("university"), p.getlist("city"), p.getlist("date"), strict=False) if u.strip()]
+        try:
+            if not stops:
+                raise ApplicationError(_("A tour has 1 to 12 stops."), field="stops")
+            dates = sorted(dt.date.fromisoformat(s["date"]) for s in stops)
+            fair = services.fair_create(
+                actor=request.user, kind=FairKind.CAMPUS_TOUR, title=p.get("title", ""), stops=stops,
+                starts_at=dt.datetime.combine(dates[0], dt.time(9), services.CHINA),
+                ends_at=dt.datetime.combine(dates[-1], dt.time(17), services.CHINA), request=request)
+            services.fair_publish(actor=request.user, fair_id=fair.pk, request=request)
+            return redirect("fairs:office-fair", fair.pk)
+        except (ApplicationError, ValueError) as exc:
+            messages.error(request, str(getattr(exc, "message", exc)))
+    proposal = []
+    if from_form.get("stops"):
+        try:
+            first_day = dt.date.fromisoformat(from_form.get("first_day") or "")
+            proposal = tours.tour_propose(
+                actor=request.user, cluster=from_form.get("cluster", ""), stops=int(from_form.get("stops") or 5),
+                job_ids=[int(j) for j in from_form.get("jobs", "").replace("，", ",").split(",") if j.strip().isdigit()],
+                first_day=first_day)
+        except (ApplicationError, ValueError) as exc:
+            messages.error(request, str(getattr(exc, "message", exc)))
+    return render(request, "fairs/tour_planner.html", {"proposal": proposal, "clusters": Cluster.choices,
+                                                        "form": from_form})

@@ -91,3 +91,31 @@ def test_cli_list_and_schedule_json(fw):
 def test_cli_schedule_refuses_a_missing_fair(fw):
     with pytest.raises(CommandError):
         call_command("fair", "schedule", "999999", stdout=StringIO())
+
+
+def test_tour_planner_proposes_from_the_registrys_graduates_and_publishes_a_campus_tour(fw):
+    from talentpool.fairs.models import Fair, TourStop
+    from talentpool.reference.models import University
+    from talentpool.registry.models import Education
+
+    University.objects.create(code="4133010335", name="浙江大学", province="浙江省", city="杭州市", division="330100")
+    University.objects.create(code="4132010284", name="南京大学", province="江苏省", city="南京市", division="320100")
+    Education.objects.create(talent=fw.world.colleague, degree="bachelor", university_code="4132010284",
+                             major_code="080902", graduation_date="2020-06-30")
+    Education.objects.create(talent=fw.world.talent_other_district, degree="bachelor",
+                             university_code="4132010284", major_code="120203", graduation_date="2019-06-30")
+    fw.job.accepted_majors = ["0809"]
+    fw.job.save()
+    officer = _login(fw.world.officer)
+    page = officer.get("/fairs/office/tours/", {"jobs": str(fw.job.pk), "stops": "2",
+                                                "first_day": "2026-04-01"}).content.decode()
+    assert 'value="浙江大学"' in page and 'value="南京大学"' in page  # 李明 (0809) at 浙大, 王芳 (080902) at 南大
+    assert page.index("浙江大学") < page.index("南京大学")  # from 杭州 first
+    response = officer.post("/fairs/office/tours/", {
+        "title": "春季巡回", "university": ["浙江大学", "南京大学"], "city": ["杭州", "南京"],
+        "date": ["2026-04-01", "2026-04-02"]})
+    tour = Fair.objects.get(title="春季巡回")
+    assert response["Location"] == f"/fairs/office/{tour.pk}/"
+    assert (tour.kind, tour.status) == ("campus_tour", "published")
+    assert list(TourStop.objects.filter(fair=tour).values_list("order", "university")) == [(1, "浙江大学"),
+                                                                                          (2, "南京大学")]
