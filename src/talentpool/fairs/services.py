@@ -26,6 +26,7 @@ from talentpool.core.models import AuditAction
 from talentpool.core.permissions import ensure_role
 from talentpool.engines.matching import clean_text
 from talentpool.recruitment.models import Job, JobStatus
+from talentpool.recruitment.selectors import recommended_jobs
 from talentpool.recruitment.services import apply as application_apply
 from talentpool.registry.models import Talent
 
@@ -271,6 +272,28 @@ def choices_set(*, actor, registration_id: int, picks: Iterable[dict], request=N
                 reason=_text(pick.get("reason"), 300, f"picks[{n}].reason"),
                 recommended=bool(pick.get("recommended"))))
     return out
+
+
+def choices_recommend(*, actor, registration_id: int, most: int = 6, request=None) -> list[Choice]:
+    """Accept the matching engine's recommendations: the booths bringing the talent's best-matching open jobs,
+    each with its score and reasons in words. Raises ``IndexPreparing`` (503) while the match index is built."""
+    registration = own_registration(actor, registration_id)
+    booth_of: dict[int, Booth] = {}
+    for booth in Booth.objects.filter(fair=registration.fair, status=BoothStatus.APPROVED).prefetch_related("jobs"):
+        for job in booth.jobs.all():
+            booth_of.setdefault(job.pk, booth)
+    picks: list[dict] = []
+    seen: set[int] = set()
+    for match in recommended_jobs(actor, k=50):
+        booth = booth_of.get(match.job.pk)
+        if booth is None or booth.pk in seen:
+            continue
+        seen.add(booth.pk)
+        picks.append({"booth": booth.pk, "job": match.job.pk, "score": match.score, "recommended": True,
+                      "reason": "；".join(match.reasons)[:300]})
+        if len(picks) == most:
+            break
+    return choices_set(actor=actor, registration_id=registration.pk, picks=picks, request=request)
 
 
 def intent_record(*, actor, slot_id: int, level: str, note: str = "", request=None) -> Intent:

@@ -200,9 +200,12 @@ def registration(request, pk: int):
             elif p.get("action") == "choices":
                 picks = [{"booth": int(b)} for b in p.getlist("booths") if b.isdigit()]
                 services.choices_set(actor=request.user, registration_id=reg.pk, picks=picks, request=request)
+            elif p.get("action") == "recommend":
+                chosen = services.choices_recommend(actor=request.user, registration_id=reg.pk, request=request)
+                messages.success(request, _("%(n)s recommended booths chosen.") % {"n": len(chosen)})
             elif p.get("action") == "check_in":
                 services.check_in(actor=request.user, token=reg.qr_token, request=request)
-        except ApplicationError as exc:
+        except ApplicationError as exc:  # IndexPreparing too: "recommendations are being prepared"
             _fail(request, exc)
         return redirect("fairs:registration-timetable", reg.pk)
     check_in_url = request.build_absolute_uri(reverse("fairs:check-in", args=[reg.qr_token]))
@@ -210,7 +213,7 @@ def registration(request, pk: int):
     booths = Booth.objects.filter(fair=reg.fair, status=BoothStatus.APPROVED).select_related("enterprise")
     return render(request, "fairs/registration.html", {
         "reg": reg, "slots": selectors.timetable(reg), "qr": qr, "booths": booths[:200],
-        "chosen": set(reg.choices.values_list("booth_id", flat=True))})
+        "chosen": {c.booth_id: c for c in reg.choices.all()}})
 
 
 @require_role(Role.TALENT, Role.OFFICER, Role.ADMIN)

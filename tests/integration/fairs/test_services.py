@@ -197,3 +197,15 @@ def test_report_xlsx_has_the_totals(fw, client):
     sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
     rows = {r[0]: r[1] for r in sheet.iter_rows(min_row=2, values_only=True)}
     assert rows["interviews"] == 1 and rows["registrants"] == 1
+
+
+def test_recommended_booths_come_from_the_matching_engine_with_reasons(fw, tmp_path, settings):
+    from talentpool.recruitment.matching import index_reset
+
+    settings.TALENTPOOL_MATCHING_DIR = str(tmp_path)
+    index_reset(tmp_path, load_saved=False)
+    # the booth of 西湖智造 brings the open Python job; 李明 is matched from his registry records
+    chosen = services.choices_recommend(actor=fw.world.talent_user, registration_id=fw.registration.pk)
+    assert [(c.booth_id, c.job_id, c.recommended) for c in chosen] == [(fw.booth.pk, fw.job.pk, True)]
+    assert 0 < chosen[0].score <= 1
+    assert Application.objects.filter(talent=fw.world.talent, job=fw.job).exists()
