@@ -28,7 +28,7 @@ NAVIGATION: dict[str, list[NavItem]] = {
         NavItem(_("My applications"), "recruitment:my-applications"),
         NavItem(_("Fairs"), "fairs:mine"),
         NavItem(_("Free lodging"), None),
-        NavItem(_("Services"), None),
+        NavItem(_("Services"), "servicedesk:catalogue"),
         NavItem(_("Events"), None),
     ],
     Role.ENTERPRISE: [
@@ -51,8 +51,8 @@ NAVIGATION: dict[str, list[NavItem]] = {
         NavItem(_("Payments paid"), "payments:report"),
         NavItem(_("Recruitment"), "recruitment:overview"),
         NavItem(_("Fairs"), "fairs:office"),
-        NavItem(_("Service tickets"), None),
-        NavItem(_("Maps and KPIs"), None),
+        NavItem(_("Service tickets"), "servicedesk:console"),
+        NavItem(_("Maps and KPIs"), "insights:dashboard"),
     ],
     Role.ADMIN: [
         NavItem(_("Users"), "accounts:user-list"),

@@ -16,6 +16,7 @@ from talentpool.fairs.demo import demo_fairs
 from talentpool.payments.demo import demo_bank_accounts
 from talentpool.recruitment.demo import demo_recruitment
 from talentpool.registry.demo import DEFAULT_DISTRICT, DEMO_PASSWORD, DemoResult, demo_generate
+from talentpool.servicedesk.demo import demo_servicedesk
 
 
 class Command(BaseCommand):
@@ -71,6 +72,7 @@ class Command(BaseCommand):
             fairs = demo_fairs(options["seed"], registrants=options["fair_registrants"], today=options["as_of"])
             self.stdout.write(f"Fairs: {fairs['fairs']} fairs, {fairs['registrants']:,} station-fair registrants, "
                               f"{fairs['interviews']:,} interviews planned")
+            self.stdout.write(f"Service desk: {demo_servicedesk(options['seed'], today=options['as_of'])}")
         self._print(result)
 
     def _print(self, result: DemoResult) -> None:
