@@ -116,7 +116,8 @@ def test_page_matrix(planned, role):
             elif role == "anonymous" and "/accounts/login/" not in response["Location"]:
                 problems.append(f"{role} {method} {path}: not sent to the login")
             elif role not in allowed or allowed[role] == 404:
-                if fw.world.talent.name in response.content.decode():
+                # (the talent's own name is in the header of every page it sees, a refusal too)
+                if role != "talent" and fw.world.talent.name in response.content.decode():
                     problems.append(f"{role} {method} {path}: leaked the talent's name")
                 if _state() != before:
                     problems.append(f"{role} {method} {path}: changed something")
