@@ -89,6 +89,11 @@ PAGES: list[Page] = [
     _api("talent", "/recruitment/me/applications"),
     _api("talent", "/recruitment/me/interviews"),
     _api("talent", "/recruitment/interviews/{pk}.ics", "/recruitment/interviews/{interview}.ics"),
+    Page("talent", "fairs:mine", "/fairs/mine/"),
+    Page("talent", "fairs:registration-timetable", "/fairs/mine/{registration}/"),
+    Page("talent", "fairs:check-in", "/fairs/check-in/{ticket}/"),
+    _api("talent", "/fairs/"),
+    _api("talent", "/fairs/registrations/{pk}", "/fairs/registrations/{registration}"),
     _api("talent", "/services/catalogue"),
     _api("talent", "/services/me/officer"),
     _api("talent", "/services/me/tickets"),
@@ -103,6 +108,8 @@ PAGES: list[Page] = [
     Page("enterprise", "recruitment:applications", "/recruitment/applications/"),
     Page("enterprise", "recruitment:application-detail", "/recruitment/applications/{app}/"),
     Page("enterprise", "recruitment:stages", "/recruitment/stages/"),
+    Page("enterprise", "fairs:booths", "/fairs/booths/"),
+    Page("enterprise", "fairs:booth-queue", "/fairs/booths/{booth}/"),
     # enterprise HR: API
     _api("enterprise", "/registry/my-enterprise/staff"),
     _api("enterprise", "/recruitment/jobs"),
@@ -145,6 +152,11 @@ PAGES: list[Page] = [
     Page("officer", "recruitment:applications", "/recruitment/applications/"),
     Page("officer", "recruitment:overview", "/recruitment/overview/"),
     Page("officer", "recruitment:district-jobs", "/recruitment/district-jobs/"),
+    Page("officer", "fairs:office", "/fairs/office/"),
+    Page("officer", "fairs:tour-planner", "/fairs/office/tours/"),
+    Page("officer", "fairs:office-fair", "/fairs/office/{fair}/"),
+    Page("officer", "fairs:dashboard", "/fairs/office/{fair}/live/"),
+    Page("officer", "fairs:report", "/fairs/office/{fair}/report/"),
     Page("officer", "servicedesk:console", "/services/console/"),
     Page("officer", "servicedesk:raise", "/services/console/new/"),
     Page("officer", "servicedesk:ticket", "/services/console/{desk_ticket}/"),
@@ -180,6 +192,7 @@ PAGES: list[Page] = [
     _api("officer", "/payments/report"),
     _api("officer", "/payments/review-routes"),
     _api("officer", "/recruitment/overview"),
+    _api("officer", "/fairs/{pk}/live", "/fairs/{fair}/live"),
     # insights (maps and KPIs): officer pages and API, the public investor view
     Page("officer", "insights:dashboard", "/insights/"),
     Page("officer", "insights:talent-map", "/insights/talents/"),
@@ -243,6 +256,8 @@ EXCLUDED: dict[str, tuple[str, int]] = {
     "recruitment:apply": (POST_ONLY, 405),
     "recruitment:job-status": (POST_ONLY, 405),
     "recruitment:moderate": (POST_ONLY, 405),
+    "fairs:office-action": (POST_ONLY, 405),
+    "fairs:register": (POST_ONLY, 405),
 }
 
 # GET operations of the API that are not reads to load (none today: every GET operation is in PAGES).
@@ -309,5 +324,18 @@ def demo_ids() -> dict[str, object]:
         "import_errors": ImportJob.objects.filter(rejected__gt=0).order_by("-pk").values_list("pk", flat=True).first(),
         "partner": partner.pk if partner else None,
         "partner_job": jobs.values_list("pk", flat=True).first() if partner else None,
+        **_fair_ids(talent, enterprise),
         **_desk_ids(talent, scope),
     }
+
+
+def _fair_ids(talent, enterprise) -> dict[str, object]:
+    """The demo's station fair, the ``hr`` login's booth there and the ``talent`` login's registration."""
+    from talentpool.fairs.models import Booth, Fair, Registration
+
+    fair = Fair.objects.filter(kind="station").order_by("pk").first()
+    registration = Registration.objects.filter(fair=fair, talent_id=talent).first() if fair else None
+    booth = Booth.objects.filter(fair=fair, enterprise_id=enterprise).values_list("pk", flat=True).first()
+    return {"fair": fair.pk if fair else None, "booth": booth,
+            "registration": registration.pk if registration else None,
+            "ticket": registration.qr_token if registration else None}

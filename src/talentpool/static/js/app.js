@@ -5,7 +5,10 @@
    data-confirm="question"   form: asks before submitting
    data-scope-all            submit button: acts on everything the filter shows (sets the form's "scope" to "all")
    data-tick-all="name"      checkbox: ticks or unticks every checkbox called "name"
-   data-width="42"           element: its width in percent (progress and comparison bars) */
+   data-width="42"           element: its width in percent (progress and comparison bars)
+   data-poll-url="/api/..."  element: fetches that JSON every data-poll-seconds (default 10) and fills its
+                             [data-field="a.b"] descendants with the values, and its [data-list="key"] list with one
+                             item per row (the row's data-list-text fields joined by " · ") */
 (function () {
   "use strict";
 
@@ -45,7 +48,40 @@
     }
   });
 
+  function pick(data, path) {
+    return path.split(".").reduce(function (v, k) { return v == null ? v : v[k]; }, data);
+  }
+
+  function poll(box) {
+    var seconds = parseInt(box.dataset.pollSeconds || "10", 10);
+    function load() {
+      fetch(box.dataset.pollUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (data) {
+          if (!data) return;
+          box.querySelectorAll("[data-field]").forEach(function (el) {
+            var v = pick(data, el.dataset.field);
+            el.textContent = v == null ? "" : String(v);
+          });
+          box.querySelectorAll("[data-list]").forEach(function (list) {
+            var rows = pick(data, list.dataset.list) || [];
+            var fields = (list.dataset.listText || "").split(",");
+            list.replaceChildren.apply(list, rows.map(function (row) {
+              var li = document.createElement("li");
+              li.textContent = fields.map(function (f) { return pick(row, f); }).join(" · ");
+              return li;
+            }));
+          });
+          box.dataset.pollLoaded = String(Date.now());
+        })
+        .catch(function () { /* next round */ });
+    }
+    window.setInterval(load, Math.max(2, seconds) * 1000);
+    load();
+  }
+
   window.tpSetWidths = setWidths;
+  document.querySelectorAll("[data-poll-url]").forEach(poll);
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", function () { setWidths(document); });
   } else {

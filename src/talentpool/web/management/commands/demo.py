@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from talentpool.core.errors import ApplicationError
+from talentpool.fairs.demo import demo_fairs
 from talentpool.payments.demo import demo_bank_accounts
 from talentpool.recruitment.demo import demo_recruitment
 from talentpool.registry.demo import DEFAULT_DISTRICT, DEMO_PASSWORD, DemoResult, demo_generate
@@ -37,6 +38,8 @@ class Command(BaseCommand):
         parser.add_argument("--reset", action="store_true", help="delete the registry and demo users first")
         parser.add_argument("--jobs", type=int, default=300,
                             help="open jobs of the demo enterprises, with job profiles and applications (default 300)")
+        parser.add_argument("--fair-registrants", type=int, default=300,
+                            help="registrants of the demo station fair, planned by the scheduler (default 300)")
 
     def handle(self, *args, **options):
         console = Console(stderr=True)
@@ -66,6 +69,9 @@ class Command(BaseCommand):
             self.stdout.write(f"Recruitment: {counts.get('jobs', 0):,} jobs, {counts.get('profiles', 0):,} job profiles, "
                               f"{counts.get('applications', 0):,} applications")
         if not result.skipped:
+            fairs = demo_fairs(options["seed"], registrants=options["fair_registrants"], today=options["as_of"])
+            self.stdout.write(f"Fairs: {fairs['fairs']} fairs, {fairs['registrants']:,} station-fair registrants, "
+                              f"{fairs['interviews']:,} interviews planned")
             self.stdout.write(f"Service desk: {demo_servicedesk(options['seed'], today=options['as_of'])}")
         self._print(result)
 
