@@ -111,6 +111,8 @@ PAGES: list[Page] = [
     Page("officer", "registry:enterprise-list", "/registry/enterprises/"),
     Page("officer", "registry:enterprise-detail", "/registry/enterprises/{enterprise}/"),
     Page("officer", "registry:import-list", "/registry/imports/"),
+    Page("officer", "registry:correction-list", "/registry/corrections/"),
+    Page("officer", "registry:correction-detail", "/registry/corrections/{correction}/"),
     Page("officer", "registry:import-detail", "/registry/imports/{import_job}/"),
     Page("officer", "registry:import-errors", "/registry/imports/{import_errors}/errors.xlsx"),
     Page("officer", "registry:import-template", "/registry/imports/template/talents.xlsx"),
@@ -233,7 +235,7 @@ def demo_ids() -> dict[str, object]:
     from talentpool.payments.models import PaymentBatch
     from talentpool.policies.models import Policy, PolicyVersion
     from talentpool.recruitment.models import Application, Interview, Job, Partner
-    from talentpool.registry.models import ImportJob, Talent
+    from talentpool.registry.models import CorrectionRequest, ImportJob, Talent
 
     users = {u.username: u for u in User.objects.filter(username__in=DEMO_LOGINS.values())}
     talent_user, hr, officer = users.get("talent"), users.get("hr"), users.get("officer")
@@ -261,5 +263,7 @@ def demo_ids() -> dict[str, object]:
         "import_job": ImportJob.objects.order_by("-pk").values_list("pk", flat=True).first(),
         "import_errors": ImportJob.objects.filter(rejected__gt=0).order_by("-pk").values_list("pk", flat=True).first(),
         "partner": partner.pk if partner else None,
+        "correction": CorrectionRequest.objects.filter(talent__district__startswith=scope).order_by("pk")
+        .values_list("pk", flat=True).first() if scope else None,
         "partner_job": jobs.values_list("pk", flat=True).first() if partner else None,
     }

@@ -15,7 +15,8 @@ from talentpool.core.models import AuditAction, ChangeRecord, ChangeSource
 from talentpool.core.permissions import has_role
 from talentpool.core.roles import Role
 
-from .models import CorrectionRequest, Employment, Talent
+from .corrections import correction_value_parse
+from .models import CorrectableField, CorrectionRequest, Employment, Talent
 from .selectors import talent_visible_to
 
 
@@ -38,16 +39,26 @@ def talent_id_reveal(*, actor, talent: Talent, reason: str, request=None) -> str
     return number
 
 
-def correction_request_create(*, talent: Talent, message: str) -> CorrectionRequest:
-    """A talent asks the office to correct their record (the talent's own account is the actor)."""
+def correction_request_create(*, talent: Talent, message: str, field: str = "",
+                              requested_value: str = "") -> CorrectionRequest:
+    """A talent asks the office to correct their record (the talent's own account is the actor): a field and the
+    value they believe is right (checked now, so they learn a mistake at once), or only a description."""
     message = (message or "").strip()
-    if not message:
+    field = (field or "").strip()
+    requested_value = (requested_value or "").strip()
+    if field:
+        if field not in CorrectableField.values:
+            raise ApplicationError(_("This field cannot be corrected here."), code="invalid", field="field")
+        correction_value_parse(field, requested_value)
+        if len(requested_value) > 200:
+            raise ApplicationError(_("Keep it under 200 characters."), code="too_long", field="requested_value")
+    elif not message:
         raise ApplicationError(_("Describe what is wrong."), code="required", field="message")
     if len(message) > 2000:
         raise ApplicationError(_("Keep it under 2,000 characters."), code="too_long", field="message")
     with audited(actor=talent.user, action=AuditAction.RECORD_CHANGE, subject_talent_id=talent.pk,
-                 detail={"event": "correction_request"}) as entry:
-        correction = CorrectionRequest(talent=talent, message=message)
+                 detail={"event": "correction_request", "field": field}) as entry:
+        correction = CorrectionRequest(talent=talent, message=message, field=field, requested_value=requested_value)
         correction.full_clean()
         correction.save()
         entry.target = f"correction:{correction.pk}"

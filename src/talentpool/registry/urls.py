@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, views
+from . import correction_views, import_views, views
 
 app_name = "registry"
 urlpatterns = [
@@ -10,6 +10,8 @@ urlpatterns = [
     path("talents/<int:pk>/reveal/", views.talent_reveal_id, name="talent-reveal-id"),
     path("enterprises/", views.enterprise_list, name="enterprise-list"),
     path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise-detail"),
+    path("corrections/", correction_views.correction_list, name="correction-list"),
+    path("corrections/<int:pk>/", correction_views.correction_detail, name="correction-detail"),
     # bulk import (officers)
     path("imports/", import_views.import_list, name="import-list"),
     path("imports/<int:pk>/", import_views.import_detail, name="import-detail"),

@@ -14,7 +14,7 @@ from talentpool.core.permissions import require_role
 from talentpool.core.searches import search_by_post
 
 from . import selectors, services
-from .models import Cluster, Employment, Tier
+from .models import Cluster, CorrectableField, Employment, Tier
 
 
 class TalentSearchForm(forms.Form):
@@ -88,7 +88,15 @@ def enterprise_detail(request, pk: int):
 
 
 class CorrectionForm(forms.Form):
-    message = forms.CharField(label=gettext_lazy("What is wrong or missing?"), max_length=2000,
+    field = forms.ChoiceField(label=gettext_lazy("Which field?"), required=False,
+                              choices=[("", gettext_lazy("Something else (describe it below)"))]
+                              + CorrectableField.choices)
+    requested_value = forms.CharField(
+        label=gettext_lazy("The right value"), required=False, max_length=200,
+        help_text=gettext_lazy("Dates as 2024-07-01, divisions as their six-digit code (e.g. 330106); "
+                               "at most 200 characters."))
+    message = forms.CharField(label=gettext_lazy("What is wrong or missing?"), max_length=2000, required=False,
+                              help_text=gettext_lazy("At most 2,000 characters."),
                               widget=forms.Textarea(attrs={"rows": 3}))
 
 
@@ -98,9 +106,9 @@ def my_profile(request):
     form = CorrectionForm(request.POST or None)
     if talent and request.method == "POST" and form.is_valid():
         try:
-            services.correction_request_create(talent=talent, message=form.cleaned_data["message"])
+            services.correction_request_create(talent=talent, **form.cleaned_data)
         except ApplicationError as exc:
-            form.add_error("message", exc.message)
+            form.add_error(exc.field if exc.field in form.fields else "message", exc.message)
         else:
             messages.success(request, _("Your request was sent to the talent office."))
             return redirect("registry:my-profile")
