@@ -172,6 +172,8 @@ PAGES: list[Page] = [
     Page("admin", "accounts:user-create", "/accounts/users/new/"),
     Page("admin", "accounts:user-edit", "/accounts/users/{user}/"),
     Page("admin", "core:audit-list", "/audit/"),
+    Page("admin", "registry:account-link", "/registry/accounts/{user}/link/"),
+    Page("admin", "registry:enterprise-pick", "/registry/enterprises/pick.json?q=科技"),
     Page("admin", "reference:source-list", "/reference/"),
     Page("admin", "recruitment:partners", "/recruitment/partners/"),
     _api("admin", "/reference/sources"),

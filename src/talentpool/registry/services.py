@@ -115,3 +115,36 @@ def employment_record_hire(*, actor, talent: Talent, start_date: dt.date, positi
         entry.target = f"employment:{employment.pk}"
         entry.detail["created"] = created
     return employment, created
+
+
+def talent_account_link(*, actor, talent: Talent, user, request=None) -> Talent:
+    """An administrator links a talent's sign-in account to their registry record (so the portal shows it). Only
+    a talent account may be linked, and a record holds one account: an account linked elsewhere moves here, a
+    record already linked to another account is refused (unlink that one first)."""
+    if not has_role(actor, Role.ADMIN):
+        raise PermissionDeniedError()
+    if user.role != Role.TALENT:
+        raise ApplicationError(_("Only a talent account can be linked to a person's record."), code="role_inconsistent",
+                               field="talent")
+    if talent.user_id and talent.user_id != user.pk:
+        raise ApplicationError(_("%(name)s's record is already linked to the account %(account)s.")
+                               % {"name": talent.name, "account": talent.user.username}, code="already_linked",
+                               field="talent")
+    previous = Talent.objects.filter(user=user).exclude(pk=talent.pk).first()
+    if previous is None and talent.user_id == user.pk:
+        return talent
+    with audited(actor=actor, action=AuditAction.USER_CHANGE, target=f"user:{user.pk}", subject_talent_id=talent.pk,
+                 request=request, detail={"event": "talent_account_link", "talent": talent.pk,
+                                          "previous_talent": previous.pk if previous else None}):
+        if previous:
+            previous.user = None
+            previous.save(update_fields=["user", "updated_at"])
+            ChangeRecord.objects.create(actor=actor, source=ChangeSource.FORM, entity="registry.talent",
+                                        entity_id=previous.pk, subject_talent_id=previous.pk,
+                                        changes={"user": [user.username, None]})
+        talent.user = user
+        talent.save(update_fields=["user", "updated_at"])
+        ChangeRecord.objects.create(actor=actor, source=ChangeSource.FORM, entity="registry.talent",
+                                    entity_id=talent.pk, subject_talent_id=talent.pk,
+                                    changes={"user": [None, user.username]})
+    return talent

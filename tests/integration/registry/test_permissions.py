@@ -30,6 +30,9 @@ PAGES = [
     ("get", "/registry/enterprises/{enterprise}/", {"officer": 200, "officer_other": 404}),
     ("get", "/registry/me/", {"talent": 200}),
     ("get", "/registry/corrections/", {"officer": 200, "officer_other": 200}),
+    ("get", "/registry/enterprises/pick.json", {"officer": 200, "officer_other": 200, "admin": 200}),
+    ("get", "/registry/accounts/{user}/link/", {"admin": 200}),
+    ("post", "/registry/accounts/{user}/link/", {"admin": 302}),
     ("get", "/registry/corrections/{correction}/", {"officer": 200, "officer_other": 404}),
     ("post", "/registry/corrections/{correction}/", {"officer": 302, "officer_other": 404}),
     ("get", "/registry/my-enterprise/", {"enterprise": 200}),
@@ -98,6 +101,8 @@ BODIES = {
     "/api/v1/registry/talents/{talent}/reveal": {"reason": "核对身份"},
     "/api/v1/registry/me/corrections": {"message": "学历信息有误"},
     "/registry/corrections/{correction}/": {"decision": "reject", "answer": "证明材料不足"},
+    "/registry/enterprises/pick.json": {"q": "西湖"},
+    "/registry/accounts/{user}/link/": {"talent": "{talent}"},
     "/api/v1/registry/talents/search": {"q": "李"},
     "/policies/mine/{code}/object/": {"message": "我认为我符合条件"},
     "/policies/objections/{objection}/answer/": {"answer": "已核实"},
@@ -166,7 +171,8 @@ def test_page_matrix(client, world, role, method, template, allowed):
     c = _client(client, world, role)
     path = _path(template, world)
     before = _state()
-    response = getattr(c, method)(path, BODIES.get(template, {}))
+    body = {k: _path(v, world) for k, v in BODIES.get(template, {}).items()}
+    response = getattr(c, method)(path, body)
     check_page_headers(response)
     if role in allowed:
         assert response.status_code == allowed[role], (role, path, response.status_code)

@@ -5,7 +5,9 @@
    data-confirm="question"   form: asks before submitting
    data-scope-all            submit button: acts on everything the filter shows (sets the form's "scope" to "all")
    data-tick-all="name"      checkbox: ticks or unticks every checkbox called "name"
-   data-width="42"           element: its width in percent (progress and comparison bars) */
+   data-width="42"           element: its width in percent (progress and comparison bars)
+   data-picker="/url"        text input: as one types (人工, 330106, 西湖), offers the matches of url?q=... from the
+                             reference tables (JSON list of {code, name} or {value, label}); the code is what is sent */
 (function () {
   "use strict";
 
@@ -43,6 +45,50 @@
       event.preventDefault();
       event.stopImmediatePropagation();
     }
+  });
+
+  var pickerTimers = new WeakMap();
+
+  function pickerList(input) {
+    var id = input.getAttribute("list");
+    if (!id) {
+      id = (input.id || input.name) + "-choices";
+      input.setAttribute("list", id);
+    }
+    var list = document.getElementById(id);
+    if (!list) {
+      list = document.createElement("datalist");
+      list.id = id;
+      input.insertAdjacentElement("afterend", list);
+    }
+    return list;
+  }
+
+  function pickerFill(input) {
+    var q = input.value.trim();
+    if (!q) return;
+    var url = input.dataset.picker + (input.dataset.picker.indexOf("?") < 0 ? "?" : "&") + "q=" + encodeURIComponent(q);
+    fetch(url, {credentials: "same-origin", headers: {Accept: "application/json"}})
+      .then(function (r) { return r.ok ? r.json() : []; })
+      .then(function (rows) {
+        var list = pickerList(input);
+        list.replaceChildren();
+        (Array.isArray(rows) ? rows : []).slice(0, 20).forEach(function (row) {
+          var option = document.createElement("option");
+          option.value = row.value || row.code;
+          option.label = row.label || row.full_name || row.name || "";
+          option.textContent = option.label;
+          list.appendChild(option);
+        });
+      })
+      .catch(function () { /* a picker that cannot answer leaves the field a plain text box */ });
+  }
+
+  document.addEventListener("input", function (event) {
+    var input = event.target.closest("input[data-picker]");
+    if (!input) return;
+    clearTimeout(pickerTimers.get(input));
+    pickerTimers.set(input, setTimeout(function () { pickerFill(input); }, 200));
   });
 
   window.tpSetWidths = setWidths;
