@@ -167,7 +167,9 @@ def _job_values(p) -> dict:
             "accepted_majors": _list(p.get("accepted_majors", "")), "skills": _list(p.get("skills", "")),
             "min_years": p.get("min_years") or 0, "salary_min": _int(p.get("salary_min")),
             "salary_max": _int(p.get("salary_max")), "division": p.get("division", "").strip(),
-            "headcount": _int(p.get("headcount")) or 1, "deadline": p.get("deadline") or None}
+            # an empty headcount means one person; a typed 0 is refused by the service, never stored as 1
+            "headcount": _int(p.get("headcount")) if str(p.get("headcount", "")).strip() else 1,
+            "deadline": p.get("deadline") or None}
 
 
 @require_role(Role.ENTERPRISE)
@@ -213,8 +215,14 @@ def pipeline(request, pk: int):
 
 @require_role(Role.ENTERPRISE, Role.OFFICER)
 def applications(request):
-    rows = selectors.applications_visible_to(request.user).select_related("job", "talent").order_by("-created_at")
-    return render(request, "recruitment/applications.html", {"applications": rows[:200]})
+    rows = list(selectors.applications_visible_to(request.user).select_related("job", "talent")
+                .order_by("-created_at")[:200])
+    stages: dict[int, dict] = {}
+    for a in rows:  # each enterprise names its own stages: show the name, never the code
+        if a.job.enterprise_id not in stages:
+            stages[a.job.enterprise_id] = {s["code"]: s for s in selectors.pipeline_stages(a.job.enterprise_id)}
+        a.stage_name = stages[a.job.enterprise_id].get(a.stage, {"zh": a.stage, "en": a.stage})
+    return render(request, "recruitment/applications.html", {"applications": rows})
 
 
 @require_role(Role.ENTERPRISE)
