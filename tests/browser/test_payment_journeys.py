@@ -63,6 +63,11 @@ def test_officer_runs_approves_pays_and_talents_see_paid_and_failed(page, shot, 
     page.click("#run-summary a.button")
     shot(page, "queue")
     assert page.locator("#queue tbody tr[data-line]").count() == 2
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.click("#approve-all")  # large effects ask first: dismissed, nothing changes
+    assert "2" in asked[0] and Entitlement.objects.filter(status=Status.APPROVED).count() == 0
+    page.once("dialog", lambda dialog: dialog.accept())
     page.click("#approve-all")
     shot(page, "approved")
     assert Entitlement.objects.filter(status=Status.APPROVED).count() == 2
@@ -88,6 +93,7 @@ def test_officer_runs_approves_pays_and_talents_see_paid_and_failed(page, shot, 
         out.writerow([by_name["王芳"][0], by_name["王芳"][4], "失败", "账户已冻结"])
     page.reload()
     assert page.locator("#batch-status").get_attribute("data-status") == "ready"  # downloading changed nothing
+    page.once("dialog", lambda dialog: dialog.accept())
     page.click("#mark-sent button[type=submit]")
     assert page.locator("#batch-status").get_attribute("data-status") == "sent"
     page.set_input_files("#return-form input[type=file]", str(back))

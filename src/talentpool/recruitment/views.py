@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from talentpool.accounts.models import Role
 from talentpool.core.errors import ApplicationError
+from talentpool.core.i18n import bilingual as lang
 from talentpool.core.permissions import require_role
 from talentpool.registry.models import Degree
 
@@ -225,6 +226,22 @@ def applications(request):
     return render(request, "recruitment/applications.html", {"applications": rows})
 
 
+def _done_message(action: str, app, p) -> str:
+    """What an action on an application did, in words (never a bare "Saved.")."""
+    name = app.talent.name
+    if action == "move":
+        stage = {s["code"]: s for s in selectors.pipeline_stages(app.job.enterprise_id)}.get(p.get("to", ""))
+        return _("%(name)s moved to %(stage)s.") % {"name": name, "stage": lang(stage) if stage else p.get("to", "")}
+    return {
+        "note": _("Note added to the application of %(name)s."),
+        "interview": _("Interview scheduled; %(name)s is invited by notice and calendar file."),
+        "reschedule": _("Interview moved; %(name)s is asked to accept the new slot."),
+        "cancel": _("Interview cancelled; %(name)s is told."),
+        "offer": _("Offer sent to %(name)s."),
+        "hire": _("%(name)s is hired; the registry now records the employment."),
+    }[action] % {"name": name}
+
+
 @require_role(Role.ENTERPRISE)
 def application(request, pk: int):
     app = selectors.application_get(request.user, pk)
@@ -259,7 +276,7 @@ def application(request, pk: int):
                               request=request)
             else:
                 raise Http404
-            messages.success(request, _("Saved."))
+            messages.success(request, _done_message(action, app, p))
         except ApplicationError as exc:
             _fail(request, exc)
         return redirect("recruitment:application-detail", pk=pk)

@@ -2,7 +2,7 @@
    or style (core/security.py), so templates say what they want and this file does it.
 
    data-nav-toggle           button: opens and closes the side navigation on a phone
-   data-confirm="question"   form: asks before submitting
+   data-confirm="question"   form, or one of its submit buttons: asks before submitting (large effects ask first)
    data-scope-all            submit button: acts on everything the filter shows (sets the form's "scope" to "all")
    data-tick-all="name"      checkbox: ticks or unticks every checkbox called "name"
    data-width="42"           element: its width in percent (progress and comparison bars)
@@ -40,8 +40,10 @@
   });
 
   document.addEventListener("submit", function (event) {
-    var form = event.target.closest("form[data-confirm]");
-    if (form && !window.confirm(form.dataset.confirm)) {
+    var form = event.target.closest("form");
+    var button = event.submitter && event.submitter.closest("[data-confirm]");
+    var question = (button && button.dataset.confirm) || (form && form.dataset.confirm);
+    if (question && !window.confirm(question)) {
       event.preventDefault();
       event.stopImmediatePropagation();
     }
