@@ -57,7 +57,8 @@ def test_officer_runs_approves_pays_and_talents_see_paid_and_failed(page, shot, 
     page.wait_for_selector("#run-summary")
     shot(page, "run-done")
     assert page.locator("#run-status").get_attribute("data-status") == "done"
-    assert "2 new" in page.locator("#run-summary").inner_text()
+    assert "2 new" in page.locator("#run-summary").get_attribute("data-summary")  # the line scripts read
+    assert "2 条新记录" in page.locator("#run-summary").inner_text()  # the sentence people read
     assert page.locator("#run-report tr[data-policy='hz-graduate-living']").count() == 1
 
     page.click("#run-summary a.button")

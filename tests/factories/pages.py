@@ -204,6 +204,7 @@ EXCLUDED: dict[str, tuple[str, int]] = {
     "eligibility:mine-object": (POST_ONLY, 405),
     "policies:objection-answer": (POST_ONLY, 405),
     "policies:draft-publish": (POST_ONLY, 405),
+    "policies:draft-discard": (POST_ONLY, 405),
     "policies:version-retire": (POST_ONLY, 405),
     "policies:approval-approve": (POST_ONLY, 405),
     "policies:approval-decline": (POST_ONLY, 405),

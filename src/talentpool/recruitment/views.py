@@ -20,7 +20,7 @@ from talentpool.registry.models import Degree
 
 from . import selectors, services
 from .matching import IndexPreparing
-from .models import JobStatus, Outcome
+from .models import DEFAULT_STAGES, JobStatus, Outcome
 
 
 def _fail(request, exc: ApplicationError) -> None:
@@ -119,10 +119,21 @@ def apply(request, pk: int):
     return redirect("recruitment:my-application", pk=app.pk)
 
 
+def _with_stage_names(rows: list) -> list:
+    """Each application gets ``stage_name`` ({zh, en}) from its enterprise's own stages: a page shows the name,
+    never the stored code."""
+    stages: dict[int, dict] = {}
+    for a in rows:
+        if a.job.enterprise_id not in stages:
+            stages[a.job.enterprise_id] = {s["code"]: s for s in selectors.pipeline_stages(a.job.enterprise_id)}
+        a.stage_name = stages[a.job.enterprise_id].get(a.stage, {"zh": a.stage, "en": a.stage})
+    return rows
+
+
 @require_role(Role.TALENT)
 def my_applications(request):
     return render(request, "recruitment/my_applications.html", {
-        "applications": selectors.my_applications(request.user),
+        "applications": _with_stage_names(list(selectors.my_applications(request.user).select_related("job"))),
         "interviews": selectors.my_interviews(request.user, upcoming=True)})
 
 
@@ -218,12 +229,7 @@ def pipeline(request, pk: int):
 def applications(request):
     rows = list(selectors.applications_visible_to(request.user).select_related("job", "talent")
                 .order_by("-created_at")[:200])
-    stages: dict[int, dict] = {}
-    for a in rows:  # each enterprise names its own stages: show the name, never the code
-        if a.job.enterprise_id not in stages:
-            stages[a.job.enterprise_id] = {s["code"]: s for s in selectors.pipeline_stages(a.job.enterprise_id)}
-        a.stage_name = stages[a.job.enterprise_id].get(a.stage, {"zh": a.stage, "en": a.stage})
-    return render(request, "recruitment/applications.html", {"applications": rows})
+    return render(request, "recruitment/applications.html", {"applications": _with_stage_names(rows)})
 
 
 def _done_message(action: str, app, p) -> str:
@@ -293,7 +299,12 @@ def application(request, pk: int):
 
 @require_role(Role.OFFICER)
 def overview(request):
-    return render(request, "recruitment/overview.html", {"o": selectors.recruitment_overview(request.user)})
+    o = selectors.recruitment_overview(request.user)
+    names = {s["code"]: s for s in DEFAULT_STAGES}  # across enterprises: the default names (a custom code as is)
+    outcomes = dict(Outcome.choices)
+    return render(request, "recruitment/overview.html", {
+        "o": o, "by_stage": [(lang(names[c]) if c in names else c, n) for c, n in o["applications_by_stage"].items()],
+        "by_outcome": [(str(outcomes.get(c, c)), n) for c, n in o["applications_by_outcome"].items()]})
 
 
 @require_role(Role.OFFICER)

@@ -52,6 +52,7 @@ PAGES = [
     ("get", "/policies/drafts/{draft}/", {"officer": 200, "officer_other": 200, "admin": 200}),
     # the living subsidy is owned by Xihu here (_policy_rows): the Yuhang officer reads it but may not change it
     ("post", "/policies/drafts/{draft}/publish/", {"officer": 302, "officer_other": 403}),
+    ("post", "/policies/drafts/{draft}/discard/", {"officer": 302, "officer_other": 403}),
     ("post", "/policies/versions/{version}/retire/", {"officer": 302, "officer_other": 403}),
     ("post", "/policies/approvals/{approval}/approve/", {"officer": 302, "officer_other": 404}),
     ("post", "/policies/approvals/{approval}/decline/", {"officer": 302, "officer_other": 404}),
