@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -21,10 +22,12 @@ class TalentSearchForm(forms.Form):
     q = forms.CharField(label=gettext_lazy("Name or ID number"), required=False, max_length=40,
                         widget=forms.TextInput(attrs={"type": "search", "placeholder": gettext_lazy("张三 / 330106********1234 / last 4")}))
     university = forms.CharField(label=gettext_lazy("University"), required=False, max_length=60)
-    major = forms.CharField(label=gettext_lazy("Major code"), required=False, max_length=8)
+    major = forms.CharField(label=gettext_lazy("Major code"), required=False, max_length=8, widget=forms.TextInput(
+        attrs={"data-picker": reverse_lazy("api:majors"), "autocomplete": "off"}))
     enterprise = forms.CharField(label=gettext_lazy("Enterprise"), required=False, max_length=60)
     tier = forms.ChoiceField(label=gettext_lazy("Tier"), required=False, choices=[("", gettext_lazy("Any"))] + Tier.choices)
-    division = forms.CharField(label=gettext_lazy("Division code"), required=False, max_length=6)
+    division = forms.CharField(label=gettext_lazy("Division code"), required=False, max_length=6, widget=forms.TextInput(
+        attrs={"data-picker": reverse_lazy("api:divisions"), "autocomplete": "off"}))
 
 
 @require_role(Role.OFFICER)
