@@ -194,6 +194,7 @@ EXCLUDED: dict[str, tuple[str, int]] = {
     "set_language": ("Django's language switch: the menu posts to it; a GET only redirects (to /)", 302),
     "api:api-root": ("the API's root has no operation of its own (the document is /api/v1/openapi.json)", 404),
     "web:home": ("redirects each role to its own start page (listed under that role)", 302),
+    "web:favicon": ("the site icon: a permanent redirect to the static file", 301),
     "accounts:logout": (POST_ONLY, 405),
     "accounts:user-password-reset": ("POST shows the one-time password; a GET redirects to the user's page", 302),
     "accounts:user-unlock": ("POST unlocks; a GET redirects to the user's page", 302),
