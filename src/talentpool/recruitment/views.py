@@ -198,8 +198,10 @@ def job_form(request, pk: int | None = None):
             else:
                 found = services.job_update(actor=request.user, job_id=found.pk, request=request, **values)
         except ApplicationError as exc:
+            errors = exc.extra.get("errors") or {exc.field or "title": str(exc.message)}
             return render(request, "recruitment/job_form.html", {
-                "job": found, "form": request.POST, "error": exc, "degrees": Degree.choices}, status=400)
+                "job": found, "form": request.POST, "error": exc, "errors": errors, "degrees": Degree.choices},
+                status=400)
         messages.success(request, _("Job saved."))
         return redirect("recruitment:job-detail", pk=found.pk)
     return render(request, "recruitment/job_form.html", {"job": found, "form": None, "degrees": Degree.choices})
