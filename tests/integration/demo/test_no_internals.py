@@ -43,7 +43,7 @@ KNOWN: dict[str, set[str]] = {
     "payments:line-detail": {"False", "True"},
     "policies:policy-detail": {"False", "bachelor", "doctor", "master", "paid", "ready"},
     # item 6: the reference tables' descriptions and licences as their sources publish them (English)
-    "reference:source-list": {"city", "class", "county", "province", "published"},
+    "reference:source-list": {"class", "county", "province", "published"},
 }
 # pages whose subject is the codes themselves (an enterprise edits its stage codes there)
 EDITORS = {"recruitment:stages"}
