@@ -57,15 +57,18 @@ def _job_text(data: dict, job: Job | None) -> dict:
 
 def _job_values(data: dict, *, job: Job | None, enterprise: Enterprise, today: dt.date) -> dict:
     """Validate the job fields given (all on create, the changed ones on update) into model values. Every field
-    is checked: the error raised is the first one, with all of them in ``extra["errors"]`` ({field: message}),
+    is checked: the error raised is the first one, with all of them in ``extra["errors"]`` ({field: message}) when
+    there are several,
     so a form shows each beside its field in one round trip."""
     out: dict = {}
     errors: dict[str, str] = {}
+    first: list[ApplicationError] = []
 
     def step(fn) -> None:
         try:
             fn()
         except ApplicationError as exc:
+            first.append(exc)
             errors.setdefault(exc.field or "title", str(exc.message))
 
     def salary() -> None:
@@ -91,9 +94,10 @@ def _job_values(data: dict, *, job: Job | None, enterprise: Enterprise, today: d
         step(salary)
     if "deadline" in data:
         step(deadline)
-    if errors:
-        field, message = next(iter(errors.items()))
-        raise ApplicationError(message, code="invalid", field=field, extra={"errors": errors})
+    if first:  # the first refusal as it was (its code and field), and every one when there are more
+        if len(errors) > 1:
+            first[0].extra = {**first[0].extra, "errors": errors}
+        raise first[0]
     return out
 
 
