@@ -63,12 +63,40 @@ def test_admin_manages_users_locks_and_passwords(page, shot, login, world, brows
     page.goto("/accounts/users/new/")
     page.fill("#id_username", "officer_lp")
     page.select_option("#id_role", "officer")
+    page.click("form.card button[type=submit]")  # no division: said in Chinese beside the field
+    shot(page, "officer-without-division")
+    assert "请填写管辖行政区划" in page.locator("main").inner_text()
+    assert "officer_has_scope" not in page.content()
     page.fill("#id_scope_division", "330113")
     page.click("form.card button[type=submit]")
     shot(page, "officer-created")
     created = User.objects.get(username="officer_lp")
     assert (created.role, created.scope_division) == ("officer", "330113")
     assert PASSWORD  # the world's users keep theirs
+
+    # an enterprise account: its enterprise is picked by name, never typed as a record number
+    page.goto("/accounts/users/new/")
+    page.fill("#id_username", "hr_xh2")
+    page.select_option("#id_role", "enterprise")
+    page.locator("#id_enterprise").press_sequentially("西湖")
+    page.wait_for_selector("datalist#id_enterprise-choices option", state="attached")
+    shot(page, "enterprise-picker")
+    page.fill("#id_enterprise", page.locator("datalist#id_enterprise-choices option").first.get_attribute("value"))
+    page.click("form.card button[type=submit]")
+    assert User.objects.get(username="hr_xh2").enterprise == world.hr.enterprise
+
+    # a talent's account linked to the registry record found by name
+    wang = User.objects.create(username="wangfang", role="talent")
+    page.goto(f"/accounts/users/{wang.pk}/")
+    page.click("#registry-link a")
+    page.fill("#id_q", "王芳")
+    page.click("#link-search button[type=submit]")
+    shot(page, "link-search")
+    page.click("#link-results button[type=submit]")
+    shot(page, "linked")
+    assert "王芳" in page.locator("#registry-link").inner_text()
+    world.colleague.refresh_from_db()
+    assert world.colleague.user == wang
 
 
 def test_admin_loads_reference_data_and_sees_sources(page, shot, login, world):

@@ -57,12 +57,18 @@ def test_officer_runs_approves_pays_and_talents_see_paid_and_failed(page, shot, 
     page.wait_for_selector("#run-summary")
     shot(page, "run-done")
     assert page.locator("#run-status").get_attribute("data-status") == "done"
-    assert "2 new" in page.locator("#run-summary").inner_text()
+    assert "2 new" in page.locator("#run-summary").get_attribute("data-summary")  # the line scripts read
+    assert "2 条新记录" in page.locator("#run-summary").inner_text()  # the sentence people read
     assert page.locator("#run-report tr[data-policy='hz-graduate-living']").count() == 1
 
     page.click("#run-summary a.button")
     shot(page, "queue")
     assert page.locator("#queue tbody tr[data-line]").count() == 2
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.click("#approve-all")  # large effects ask first: dismissed, nothing changes
+    assert "2" in asked[0] and Entitlement.objects.filter(status=Status.APPROVED).count() == 0
+    page.once("dialog", lambda dialog: dialog.accept())
     page.click("#approve-all")
     shot(page, "approved")
     assert Entitlement.objects.filter(status=Status.APPROVED).count() == 2
@@ -88,6 +94,7 @@ def test_officer_runs_approves_pays_and_talents_see_paid_and_failed(page, shot, 
         out.writerow([by_name["王芳"][0], by_name["王芳"][4], "失败", "账户已冻结"])
     page.reload()
     assert page.locator("#batch-status").get_attribute("data-status") == "ready"  # downloading changed nothing
+    page.once("dialog", lambda dialog: dialog.accept())
     page.click("#mark-sent button[type=submit]")
     assert page.locator("#batch-status").get_attribute("data-status") == "sent"
     page.set_input_files("#return-form input[type=file]", str(back))

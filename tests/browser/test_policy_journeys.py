@@ -55,6 +55,7 @@ def test_officer_edits_a_parameter_sees_the_whatif_and_publishes(page, shot, log
     widths = page.eval_on_selector_all("table.whatif-split .bar", "bars => bars.map(b => b.style.width)")
     assert widths and all(w.endswith("%") for w in widths) and "100%" in widths  # set by static/js from data-width
     page.fill("#publish-reason", "年龄上限放宽至40周岁")
+    page.once("dialog", lambda dialog: dialog.accept())  # publishing asks first
     page.click("#publish")
     shot(page, "publication-asked")
     assert page.locator("#pending-approval").is_visible()

@@ -83,13 +83,10 @@ def test_enterprise_posts_ranks_interviews_and_hires_talent_applies_officer_sees
     page.click("#interview-form button[type=submit]")
     shot(page, "interview-scheduled")
     assert page.locator("#app-stage").get_attribute("data-stage") == "interview"
-    page.fill("#start_date", START_DAY.isoformat())
-    page.click("#hire")
-    shot(page, "hired")
-    assert page.locator("#app-stage").get_attribute("data-outcome") == "hired"
-    assert Employment.objects.filter(talent=world.talent, enterprise=job.enterprise, position=job.title,
-                                     start_date=START_DAY).exists()
 
+    # the talent accepts the slot; the calendar file says so
+    world.talent_user.email = "liming@example.com"  # the invitation names the talent as its attendee
+    world.talent_user.save()
     page.context.clear_cookies()
     login(page, world.talent_user)
     page.goto("/recruitment/applications/mine/")
@@ -100,8 +97,29 @@ def test_enterprise_posts_ranks_interviews_and_hires_talent_applies_officer_sees
     shot(page, "slot-accepted")
     assert page.locator("#interviews [data-confirmed='1']").count() == 1
     page.goto("/recruitment/applications/mine/")
-    ics = page.request.get(page.locator("#my-interviews a:has-text('.ics')").get_attribute("href"))
+    ics_url = page.locator("#my-interviews a:has-text('.ics')").get_attribute("href")
+    ics = page.request.get(ics_url)
     assert ics.ok and "BEGIN:VCALENDAR" in ics.text() and "https://meeting.example.com/abc" in ics.text()
+    assert "PARTSTAT=ACCEPTED" in ics.text().replace("\r\n ", "")  # the talent's acceptance
+
+    # HR hires before the interview: the interview closes (the talent's calendar drops it)
+    page.context.clear_cookies()
+    login(page, world.hr)
+    page.goto(f"/recruitment/applications/{app.pk}/")
+    page.fill("#start_date", START_DAY.isoformat())
+    page.click("#hire")
+    shot(page, "hired")
+    assert page.locator("#app-stage").get_attribute("data-outcome") == "hired"
+    assert "已录用" in page.locator(".messages").inner_text()
+    assert Employment.objects.filter(talent=world.talent, enterprise=job.enterprise, position=job.title,
+                                     start_date=START_DAY).exists()
+
+    page.context.clear_cookies()
+    login(page, world.talent_user)
+    page.goto("/recruitment/applications/mine/")
+    shot(page, "talent-hired")
+    assert page.locator("#my-interviews li").count() == 0
+    assert "METHOD:CANCEL" in page.request.get(ics_url).text()
     page.goto("/notices/")
     assert page.locator("#notices li").count() >= 2
 

@@ -59,6 +59,48 @@ def test_talent_sees_profile_and_asks_for_a_correction(page, shot, login, world)
     assert CorrectionRequest.objects.filter(talent=world.talent, status="open").count() == 1
     assert "2024年7月10日" in page.locator("#correction").inner_text()
 
+    # a long unbroken text wraps: the phone page does not grow wider than the phone
+    page.fill("#id_message", "错" * 5 + "x" * 1990)
+    page.click("#correction button[type=submit]")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 400
+    shot(page, "long-correction-wrapped")
+
+    # a correction with its field and value: a bad date is refused beside the field, the text kept
+    page.select_option("#id_field", "birth_date")
+    page.fill("#id_requested_value", "2001/03/19")
+    page.fill("#id_message", "身份证上的出生日期是3月19日")
+    page.click("#correction button[type=submit]")
+    shot(page, "correction-bad-date")
+    assert "2024-07-01" in page.locator("#correction .errorlist").inner_text()
+    assert page.locator("#id_message").input_value() == "身份证上的出生日期是3月19日"
+    page.fill("#id_requested_value", "2001-03-19")
+    page.click("#correction button[type=submit]")
+    assert CorrectionRequest.objects.filter(talent=world.talent, field="birth_date").count() == 1
+
+    # the officer of the district decides it beside the current value
+    page.context.clear_cookies()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    login(page, world.officer)
+    page.click("nav a[href='/registry/corrections/']")
+    shot(page, "officer-correction-queue")
+    row = page.locator("#correction-queue tbody tr:has-text('出生日期')")
+    assert "2001-03-09" in row.inner_text() and "2001-03-19" in row.inner_text()
+    row.locator("a").first.click()
+    shot(page, "officer-correction-compare")
+    page.click("#correction-decision button[value=accept]")
+    shot(page, "officer-correction-accepted")
+    assert "李明" in page.locator(".messages").inner_text()
+    world.talent.refresh_from_db()
+    assert str(world.talent.birth_date) == "2001-03-19"
+
+    page.context.clear_cookies()
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, world.talent_user)
+    page.goto("/registry/me/#correction")
+    shot(page, "talent-correction-answered")
+    assert "已同意" in page.locator("#correction").inner_text()
+    assert page.locator(".notices-link .count").count() == 1
+
 
 def test_enterprise_certifies_a_staff_member(page, shot, login, world):
     login(page, world.hr)

@@ -127,6 +127,8 @@ PAGES: list[Page] = [
     Page("officer", "registry:enterprise-list", "/registry/enterprises/"),
     Page("officer", "registry:enterprise-detail", "/registry/enterprises/{enterprise}/"),
     Page("officer", "registry:import-list", "/registry/imports/"),
+    Page("officer", "registry:correction-list", "/registry/corrections/"),
+    Page("officer", "registry:correction-detail", "/registry/corrections/{correction}/"),
     Page("officer", "registry:import-detail", "/registry/imports/{import_job}/"),
     Page("officer", "registry:import-errors", "/registry/imports/{import_errors}/errors.xlsx"),
     Page("officer", "registry:import-template", "/registry/imports/template/talents.xlsx"),
@@ -212,6 +214,8 @@ PAGES: list[Page] = [
     Page("admin", "accounts:user-create", "/accounts/users/new/"),
     Page("admin", "accounts:user-edit", "/accounts/users/{user}/"),
     Page("admin", "core:audit-list", "/audit/"),
+    Page("admin", "registry:account-link", "/registry/accounts/{user}/link/"),
+    Page("admin", "registry:enterprise-pick", "/registry/enterprises/pick.json?q=科技"),
     Page("admin", "reference:source-list", "/reference/"),
     Page("admin", "recruitment:partners", "/recruitment/partners/"),
     _api("admin", "/reference/sources"),
@@ -232,6 +236,7 @@ EXCLUDED: dict[str, tuple[str, int]] = {
     "set_language": ("Django's language switch: the menu posts to it; a GET only redirects (to /)", 302),
     "api:api-root": ("the API's root has no operation of its own (the document is /api/v1/openapi.json)", 404),
     "web:home": ("redirects each role to its own start page (listed under that role)", 302),
+    "web:favicon": ("the site icon: a permanent redirect to the static file", 301),
     "accounts:logout": (POST_ONLY, 405),
     "accounts:user-password-reset": ("POST shows the one-time password; a GET redirects to the user's page", 302),
     "accounts:user-unlock": ("POST unlocks; a GET redirects to the user's page", 302),
@@ -243,6 +248,7 @@ EXCLUDED: dict[str, tuple[str, int]] = {
     "eligibility:mine-object": (POST_ONLY, 405),
     "policies:objection-answer": (POST_ONLY, 405),
     "policies:draft-publish": (POST_ONLY, 405),
+    "policies:draft-discard": (POST_ONLY, 405),
     "policies:version-retire": (POST_ONLY, 405),
     "policies:approval-approve": (POST_ONLY, 405),
     "policies:approval-decline": (POST_ONLY, 405),
@@ -295,7 +301,7 @@ def demo_ids() -> dict[str, object]:
     from talentpool.payments.models import PaymentBatch
     from talentpool.policies.models import Policy, PolicyVersion
     from talentpool.recruitment.models import Application, Interview, Job, Partner
-    from talentpool.registry.models import ImportJob, Talent
+    from talentpool.registry.models import CorrectionRequest, ImportJob, Talent
 
     users = {u.username: u for u in User.objects.filter(username__in=DEMO_LOGINS.values())}
     talent_user, hr, officer = users.get("talent"), users.get("hr"), users.get("officer")
@@ -323,6 +329,8 @@ def demo_ids() -> dict[str, object]:
         "import_job": ImportJob.objects.order_by("-pk").values_list("pk", flat=True).first(),
         "import_errors": ImportJob.objects.filter(rejected__gt=0).order_by("-pk").values_list("pk", flat=True).first(),
         "partner": partner.pk if partner else None,
+        "correction": CorrectionRequest.objects.filter(talent__district__startswith=scope).order_by("pk")
+        .values_list("pk", flat=True).first() if scope else None,
         "partner_job": jobs.values_list("pk", flat=True).first() if partner else None,
         **_fair_ids(talent, enterprise),
         **_desk_ids(talent, scope),

@@ -38,10 +38,12 @@ class User(AbstractUser):
             models.CheckConstraint(
                 name="enterprise_user_has_enterprise",
                 condition=~models.Q(role="enterprise") | models.Q(enterprise__isnull=False),
+                violation_error_message=_("Choose the enterprise this account works for."),
             ),
             models.CheckConstraint(
                 name="officer_has_scope",
                 condition=~models.Q(role="officer") | ~models.Q(scope_division=""),
+                violation_error_message=_("Fill in the division the officer covers."),
             ),
         ]
 

@@ -17,12 +17,33 @@ from talentpool.core.permissions import ensure_role
 from .models import Role, User
 
 
+def user_role_problems(user: User) -> dict[str, str]:
+    """What makes an account inconsistent with its role, by field (every one at once, so a form shows them all
+    beside their fields): an enterprise user needs its enterprise, an officer a division scope, and no other role
+    may carry an enterprise, a scope or an officer's flag."""
+    problems: dict[str, str] = {}
+    role = user.role
+    if role == Role.ENTERPRISE and not user.enterprise_id:
+        problems["enterprise"] = _("Choose the enterprise this account works for.")
+    if role != Role.ENTERPRISE and user.enterprise_id:
+        problems["enterprise"] = _("Only an enterprise account is bound to an enterprise: leave it empty.")
+    if role == Role.OFFICER and not user.scope_division:
+        problems["scope_division"] = _("Fill in the division the officer covers.")
+    if role != Role.OFFICER and user.scope_division:
+        problems["scope_division"] = _("Only an officer covers a division: leave it empty.")
+    if role != Role.OFFICER:
+        for flag in ("is_payment_officer", "is_service_officer"):
+            if getattr(user, flag):
+                problems[flag] = _("Only an officer can have this flag.")
+    return problems
+
+
 def user_save(*, actor, user: User, changed_fields: list[str], request=None) -> User:
     ensure_role(actor, Role.ADMIN)
-    if user.role == Role.ENTERPRISE and not user.enterprise_id:
-        raise ApplicationError(_("An enterprise user must be bound to an enterprise."), field="enterprise")
-    if user.role == Role.OFFICER and not user.scope_division:
-        raise ApplicationError(_("An officer must have a division scope."), field="scope_division")
+    problems = user_role_problems(user)
+    if problems:
+        field, message = next(iter(problems.items()))
+        raise ApplicationError(message, field=field, code="role_inconsistent")
     created = user.pk is None
     with audited(actor=actor, action=AuditAction.USER_CHANGE, request=request,
                  detail={"created": created, "fields": sorted(changed_fields), "role": user.role}) as entry:

@@ -45,8 +45,29 @@ class UserForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].widget = forms.TextInput(attrs={"placeholder": gettext_lazy("enterprise record no.")})
-        self.fields["enterprise"].required = False
+        enterprise = self.fields["enterprise"]
+        enterprise.to_field_name = "credit_code"  # picked by name, stored by its unified social credit code
+        enterprise.required = False
+        enterprise.help_text = gettext_lazy("Type a part of the name or the credit code and choose from the list.")
+        enterprise.error_messages["invalid_choice"] = gettext_lazy(
+            "No enterprise has this credit code: choose one from the list.")
+        enterprise.widget = forms.TextInput(attrs={
+            "placeholder": gettext_lazy("e.g. 西湖 or 91330106…"), "data-picker": reverse_lazy("registry:enterprise-pick"),
+            "autocomplete": "off", "maxlength": 18})
+        self.fields["scope_division"].widget.attrs.update({
+            "data-picker": reverse_lazy("api:divisions"), "autocomplete": "off",
+            "placeholder": gettext_lazy("e.g. 西湖 or 330106")})
+
+    def clean(self):
+        """Every role inconsistency at once, each beside its field (the service checks the same again)."""
+        data = super().clean()
+        probe = User(role=data.get("role") or "", scope_division=data.get("scope_division") or "",
+                     enterprise=data.get("enterprise"), is_payment_officer=bool(data.get("is_payment_officer")),
+                     is_service_officer=bool(data.get("is_service_officer")))
+        for field, message in services.user_role_problems(probe).items():
+            if field not in self.errors:
+                self.add_error(field, message)
+        return data
 
 
 @require_role(Role.ADMIN)

@@ -316,9 +316,18 @@ def batch_return(request, pk: int):
     try:
         record = services.batch_return_import(actor=request.user, batch_id=pk, path=tmp.name, filename=upload.name,
                                               request=request)
-        messages.success(request, _("Return file read: %(paid)s paid, %(failed)s failed, %(unchanged)s already "
-                                    "recorded, %(rejected)s rejected.") % {
-            "paid": record.paid, "failed": record.failed, "unchanged": record.unchanged, "rejected": record.rejected})
+        counts = {"paid": record.paid, "failed": record.failed, "unchanged": record.unchanged,
+                  "rejected": record.rejected}
+        summary = _("Return file read: %(paid)s paid, %(failed)s failed, %(unchanged)s already recorded, "
+                    "%(rejected)s rejected.") % counts
+        if record.rejected and not (record.paid or record.failed or record.unchanged):
+            # nothing in the file could be used: a failure, whatever the parser thought of the file
+            messages.error(request, _("The return file changed nothing: all %(rejected)s rows were rejected. Check "
+                                      "that it is this batch's return file; the reasons are listed below.") % counts)
+        elif record.rejected:
+            messages.warning(request, summary)
+        else:
+            messages.success(request, summary)
     except ApplicationError as exc:
         _fail(request, exc)
     finally:

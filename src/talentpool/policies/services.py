@@ -40,6 +40,7 @@ from talentpool.engines.policy import (
 from talentpool.engines.policy import PolicyVersion as EngineVersion
 from talentpool.engines.text import clean_text
 
+from .bounds import parameter_bound_report
 from .documents import SHIPPED_DIR, _split_documents, _yaml_value, document_with_parameters
 from .models import Objection, ObjectionStatus, Policy, PolicyVersion, VersionStatus
 from .selectors import objection_list_for, policy_covered_by, policy_version_document
@@ -125,6 +126,7 @@ def policy_version_check(source_or_version: str | PolicyVersion, *, code: str | 
         return report
     version = versions[0]
     report.version = version
+    report.problems += parameter_bound_report(version)  # amounts > 0, months >= 0, dates in range (bounds.py)
     if code and version.code != code:
         report.problems.append({"line": version.lines.get("code", 1),
                                 "message": _("the code must stay %(code)s") % {"code": code}})

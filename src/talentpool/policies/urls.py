@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import discard, views
 
 app_name = "policies"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("objections/<int:pk>/answer/", views.objection_answer, name="objection-answer"),
     path("drafts/<int:pk>/", views.draft_detail, name="draft-detail"),
     path("drafts/<int:pk>/publish/", views.draft_publish, name="draft-publish"),
+    path("drafts/<int:pk>/discard/", discard.draft_discard, name="draft-discard"),
     path("versions/<int:pk>/retire/", views.version_retire, name="version-retire"),
     path("approvals/<int:pk>/approve/", views.approval_approve, name="approval-approve"),
     path("approvals/<int:pk>/decline/", views.approval_decline, name="approval-decline"),

@@ -74,8 +74,9 @@ def interview_ics(interview: Interview, *, now: dt.datetime | None = None) -> by
     if email:
         attendee = _address(email, talent.name)
         attendee.params["ROLE"] = "REQ-PARTICIPANT"
-        attendee.params["PARTSTAT"] = "NEEDS-ACTION"
-        attendee.params["RSVP"] = "TRUE"
+        accepted = interview.confirmed_at is not None and not cancelled
+        attendee.params["PARTSTAT"] = "ACCEPTED" if accepted else "NEEDS-ACTION"
+        attendee.params["RSVP"] = "FALSE" if accepted else "TRUE"
         event.add("attendee", attendee)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     cal.add_component(event)

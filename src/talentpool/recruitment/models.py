@@ -135,7 +135,7 @@ DEFAULT_STAGES: list[dict[str, str]] = [
     {"code": "screening", "zh": "筛选", "en": "Screening"},
     {"code": "interview", "zh": "面试", "en": "Interview"},
     {"code": "offer", "zh": "录用通知", "en": "Offer"},
-    {"code": "hired", "zh": "已入职", "en": "Hired"},
+    {"code": "hired", "zh": "已录用", "en": "Hired"},  # one name per state: the outcome "hired" is 已录用 too
 ]
 
 

@@ -14,12 +14,13 @@ from django.views.decorators.http import require_POST
 
 from talentpool.accounts.models import Role
 from talentpool.core.errors import ApplicationError
+from talentpool.core.i18n import bilingual as lang
 from talentpool.core.permissions import require_role
 from talentpool.registry.models import Degree
 
 from . import selectors, services
 from .matching import IndexPreparing
-from .models import JobStatus, Outcome
+from .models import DEFAULT_STAGES, JobStatus, Outcome
 
 
 def _fail(request, exc: ApplicationError) -> None:
@@ -118,10 +119,21 @@ def apply(request, pk: int):
     return redirect("recruitment:my-application", pk=app.pk)
 
 
+def _with_stage_names(rows: list) -> list:
+    """Each application gets ``stage_name`` ({zh, en}) from its enterprise's own stages: a page shows the name,
+    never the stored code."""
+    stages: dict[int, dict] = {}
+    for a in rows:
+        if a.job.enterprise_id not in stages:
+            stages[a.job.enterprise_id] = {s["code"]: s for s in selectors.pipeline_stages(a.job.enterprise_id)}
+        a.stage_name = stages[a.job.enterprise_id].get(a.stage, {"zh": a.stage, "en": a.stage})
+    return rows
+
+
 @require_role(Role.TALENT)
 def my_applications(request):
     return render(request, "recruitment/my_applications.html", {
-        "applications": selectors.my_applications(request.user),
+        "applications": _with_stage_names(list(selectors.my_applications(request.user).select_related("job"))),
         "interviews": selectors.my_interviews(request.user, upcoming=True)})
 
 
@@ -167,7 +179,9 @@ def _job_values(p) -> dict:
             "accepted_majors": _list(p.get("accepted_majors", "")), "skills": _list(p.get("skills", "")),
             "min_years": p.get("min_years") or 0, "salary_min": _int(p.get("salary_min")),
             "salary_max": _int(p.get("salary_max")), "division": p.get("division", "").strip(),
-            "headcount": _int(p.get("headcount")) or 1, "deadline": p.get("deadline") or None}
+            # an empty headcount means one person; a typed 0 is refused by the service, never stored as 1
+            "headcount": _int(p.get("headcount")) if str(p.get("headcount", "")).strip() else 1,
+            "deadline": p.get("deadline") or None}
 
 
 @require_role(Role.ENTERPRISE)
@@ -184,8 +198,10 @@ def job_form(request, pk: int | None = None):
             else:
                 found = services.job_update(actor=request.user, job_id=found.pk, request=request, **values)
         except ApplicationError as exc:
+            errors = exc.extra.get("errors") or {exc.field or "title": str(exc.message)}
             return render(request, "recruitment/job_form.html", {
-                "job": found, "form": request.POST, "error": exc, "degrees": Degree.choices}, status=400)
+                "job": found, "form": request.POST, "error": exc, "errors": errors, "degrees": Degree.choices},
+                status=400)
         messages.success(request, _("Job saved."))
         return redirect("recruitment:job-detail", pk=found.pk)
     return render(request, "recruitment/job_form.html", {"job": found, "form": None, "degrees": Degree.choices})
@@ -213,8 +229,25 @@ def pipeline(request, pk: int):
 
 @require_role(Role.ENTERPRISE, Role.OFFICER)
 def applications(request):
-    rows = selectors.applications_visible_to(request.user).select_related("job", "talent").order_by("-created_at")
-    return render(request, "recruitment/applications.html", {"applications": rows[:200]})
+    rows = list(selectors.applications_visible_to(request.user).select_related("job", "talent")
+                .order_by("-created_at")[:200])
+    return render(request, "recruitment/applications.html", {"applications": _with_stage_names(rows)})
+
+
+def _done_message(action: str, app, p) -> str:
+    """What an action on an application did, in words (never a bare "Saved.")."""
+    name = app.talent.name
+    if action == "move":
+        stage = {s["code"]: s for s in selectors.pipeline_stages(app.job.enterprise_id)}.get(p.get("to", ""))
+        return _("%(name)s moved to %(stage)s.") % {"name": name, "stage": lang(stage) if stage else p.get("to", "")}
+    return {
+        "note": _("Note added to the application of %(name)s."),
+        "interview": _("Interview scheduled; %(name)s is invited by notice and calendar file."),
+        "reschedule": _("Interview moved; %(name)s is asked to accept the new slot."),
+        "cancel": _("Interview cancelled; %(name)s is told."),
+        "offer": _("Offer sent to %(name)s."),
+        "hire": _("%(name)s is hired; the registry now records the employment."),
+    }[action] % {"name": name}
 
 
 @require_role(Role.ENTERPRISE)
@@ -251,7 +284,7 @@ def application(request, pk: int):
                               request=request)
             else:
                 raise Http404
-            messages.success(request, _("Saved."))
+            messages.success(request, _done_message(action, app, p))
         except ApplicationError as exc:
             _fail(request, exc)
         return redirect("recruitment:application-detail", pk=pk)
@@ -268,7 +301,12 @@ def application(request, pk: int):
 
 @require_role(Role.OFFICER)
 def overview(request):
-    return render(request, "recruitment/overview.html", {"o": selectors.recruitment_overview(request.user)})
+    o = selectors.recruitment_overview(request.user)
+    names = {s["code"]: s for s in DEFAULT_STAGES}  # across enterprises: the default names (a custom code as is)
+    outcomes = dict(Outcome.choices)
+    return render(request, "recruitment/overview.html", {
+        "o": o, "by_stage": [(lang(names[c]) if c in names else c, n) for c, n in o["applications_by_stage"].items()],
+        "by_outcome": [(str(outcomes.get(c, c)), n) for c, n in o["applications_by_outcome"].items()]})
 
 
 @require_role(Role.OFFICER)

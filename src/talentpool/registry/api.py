@@ -91,7 +91,8 @@ def my_correction(request, payload: CorrectionIn):
     talent = selectors.talent_visible_to(request.user).first()
     if talent is None:
         raise NotFoundError(gettext("Your account is not linked to a registry record."))
-    return Status(201, services.correction_request_create(talent=talent, message=payload.message))
+    return Status(201, services.correction_request_create(
+        talent=talent, message=payload.message, field=payload.field, requested_value=payload.requested_value))
 
 
 @router.get("/enterprises", response=list[EnterpriseOut], summary="Enterprises of my district (officers)")

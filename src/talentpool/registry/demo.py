@@ -44,7 +44,7 @@ from talentpool.engines.demo import (
 from talentpool.reference.models import Division, Industry, Major, Occupation, TaxonomyLevel, University
 
 from .identity import talent_identity_columns
-from .models import Education, Employment, Enterprise, InsuranceRecord, Talent
+from .models import CorrectionRequest, Education, Employment, Enterprise, InsuranceRecord, Talent
 
 DEMO_PASSWORD = "demo12345"
 DEFAULT_DISTRICT = "330106"   # 西湖区
@@ -368,6 +368,9 @@ def _create_demo_users(*, district: str, talent_id: int, enterprise_id: int) -> 
         user = demo_user_put(username=login.username, password_hash=password, **specs[login.username])
         if login.username == "talent":
             Talent.objects.filter(id=talent_id).update(user=user)
+            # one open correction request, so the officer's queue has something to decide
+            CorrectionRequest.objects.get_or_create(talent_id=talent_id, field="phone", defaults={
+                "requested_value": "13900000000", "message": "手机号已更换"})
     return logins
 
 

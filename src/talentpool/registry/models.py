@@ -284,15 +284,35 @@ class ImportRowError(models.Model):
 class CorrectionStatus(models.TextChoices):
     OPEN = "open", _("Open")
     RESOLVED = "resolved", _("Resolved")
+    ACCEPTED = "accepted", _("Accepted: record corrected")
+    REJECTED = "rejected", _("Rejected")
+
+
+class CorrectableField(models.TextChoices):
+    """The fields of a person's record a talent may ask to correct with a value (``registry.corrections``)."""
+
+    NAME = "name", _("Name")
+    GENDER = "gender", _("Gender")
+    BIRTH_DATE = "birth_date", _("Birth date")
+    PHONE = "phone", _("Phone")
+    EMAIL = "email", _("Email")
+    HUKOU_DIVISION = "hukou_division", _("Hukou division")
+    RESIDENCE_DIVISION = "residence_division", _("Residence division")
+    ARRIVAL_DATE = "arrival_date", _("Arrival date")
+    OWNS_PROPERTY = "owns_property", _("Owns property")
+    HOUSING = "housing", _("Public housing")
 
 
 class CorrectionRequest(models.Model):
     """A talent's request to correct what the office holds about them (journey: talent 1)."""
 
     talent = models.ForeignKey(Talent, on_delete=models.CASCADE, related_name="corrections")
-    message = models.TextField(_("what is wrong"), max_length=2000)
+    message = models.TextField(_("what is wrong"), max_length=2000, blank=True)
+    field = models.CharField(_("field to correct"), max_length=30, choices=CorrectableField.choices, blank=True)
+    requested_value = models.CharField(_("correct value"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    status = models.CharField(max_length=10, choices=CorrectionStatus.choices, default=CorrectionStatus.OPEN)
+    status = models.CharField(_("status"), max_length=10, choices=CorrectionStatus.choices,
+                              default=CorrectionStatus.OPEN, db_index=True)
     answer = models.TextField(_("answer"), blank=True, max_length=2000)
     resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     resolved_at = models.DateTimeField(null=True, blank=True)

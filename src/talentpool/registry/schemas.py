@@ -1,6 +1,6 @@
 from datetime import date, datetime
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class TalentRow(Schema):
@@ -127,11 +127,15 @@ class StaffOut(Schema):
 
 
 class CorrectionIn(Schema):
-    message: str
+    message: str = Field("", max_length=2000)
+    field: str = Field("", max_length=30, description="one of the correctable fields (name, phone, birth_date, ...)")
+    requested_value: str = Field("", max_length=200, description="the value you believe is right")
 
 
 class CorrectionOut(Schema):
     id: int
     message: str
+    field: str
+    requested_value: str
     status: str
     created_at: datetime

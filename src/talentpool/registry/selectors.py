@@ -76,11 +76,9 @@ def search_text_holds_id_number(q: str) -> bool:
     return _query_kind(q)[0] in ("id", "nothing")
 
 
-def talent_search(*, user, filters: TalentFilters) -> QuerySet[Talent]:
-    """Name (prefix), full ID number (exact, through the keyed hash), masked ID as shown on screen
-    (330106********1234) or the last four characters; plus structured filters."""
-    qs = talent_visible_to(user)
-    kind, value = _query_kind(filters.q)
+def _matching(qs: QuerySet[Talent], q: str) -> QuerySet[Talent]:
+    """The people the one search box means (see ``_query_kind``)."""
+    kind, value = _query_kind(q)
     if kind == "id":
         qs = qs.filter(id_lookup=value)
     elif kind == "masked":
@@ -95,6 +93,33 @@ def talent_search(*, user, filters: TalentFilters) -> QuerySet[Talent]:
         qs = qs.filter(name__gte=value, name__lt=value + "\uffff")
     elif kind == "nothing":
         return qs.none()
+    return qs
+
+
+def talent_pick_for_account(*, user, q: str, limit: int = 20) -> list[Talent]:
+    """For an administrator linking an account to its registry record: people matching a name, a full or masked
+    ID number, across districts (administrators browse nobody, so an empty search finds nobody)."""
+    if not (user and user.is_authenticated and user.role == Role.ADMIN) or not normalise_text(q):
+        return []
+    return list(_matching(Talent.objects.all(), q).select_related("user")
+                .only("id", "name", "id_masked", "district", "birth_date", "user__username").order_by("name", "id")[:limit])
+
+
+def enterprise_pick(*, user, q: str, limit: int = 20) -> list[Enterprise]:
+    """Enterprises by a part of the name or a credit-code prefix, for pickers: administrators (binding an account)
+    see all, officers their scope."""
+    q = normalise_text(q)
+    if not q or not (user and user.is_authenticated and user.role in (Role.ADMIN, Role.OFFICER)):
+        return []
+    qs = Enterprise.objects.all() if user.role == Role.ADMIN else enterprise_visible_to(user)
+    qs = qs.filter(Q(name__contains=q) | Q(credit_code__startswith=q.upper()))
+    return list(qs.only("id", "name", "credit_code", "division").order_by("name")[:limit])
+
+
+def talent_search(*, user, filters: TalentFilters) -> QuerySet[Talent]:
+    """Name (prefix), full ID number (exact, through the keyed hash), masked ID as shown on screen
+    (330106********1234) or the last four characters; plus structured filters."""
+    qs = _matching(talent_visible_to(user), filters.q)
     if filters.tier:
         qs = qs.filter(tier=filters.tier)
     if filters.division:

@@ -15,7 +15,8 @@ from talentpool.core.models import AuditAction, ChangeRecord, ChangeSource
 from talentpool.core.permissions import has_role
 from talentpool.core.roles import Role
 
-from .models import CorrectionRequest, Employment, Talent
+from .corrections import correction_value_parse
+from .models import CorrectableField, CorrectionRequest, Employment, Talent
 from .selectors import talent_visible_to
 
 
@@ -38,16 +39,26 @@ def talent_id_reveal(*, actor, talent: Talent, reason: str, request=None) -> str
     return number
 
 
-def correction_request_create(*, talent: Talent, message: str) -> CorrectionRequest:
-    """A talent asks the office to correct their record (the talent's own account is the actor)."""
+def correction_request_create(*, talent: Talent, message: str, field: str = "",
+                              requested_value: str = "") -> CorrectionRequest:
+    """A talent asks the office to correct their record (the talent's own account is the actor): a field and the
+    value they believe is right (checked now, so they learn a mistake at once), or only a description."""
     message = (message or "").strip()
-    if not message:
+    field = (field or "").strip()
+    requested_value = (requested_value or "").strip()
+    if field:
+        if field not in CorrectableField.values:
+            raise ApplicationError(_("This field cannot be corrected here."), code="invalid", field="field")
+        correction_value_parse(field, requested_value)
+        if len(requested_value) > 200:
+            raise ApplicationError(_("Keep it under 200 characters."), code="too_long", field="requested_value")
+    elif not message:
         raise ApplicationError(_("Describe what is wrong."), code="required", field="message")
     if len(message) > 2000:
         raise ApplicationError(_("Keep it under 2,000 characters."), code="too_long", field="message")
     with audited(actor=talent.user, action=AuditAction.RECORD_CHANGE, subject_talent_id=talent.pk,
-                 detail={"event": "correction_request"}) as entry:
-        correction = CorrectionRequest(talent=talent, message=message)
+                 detail={"event": "correction_request", "field": field}) as entry:
+        correction = CorrectionRequest(talent=talent, message=message, field=field, requested_value=requested_value)
         correction.full_clean()
         correction.save()
         entry.target = f"correction:{correction.pk}"
@@ -104,3 +115,36 @@ def employment_record_hire(*, actor, talent: Talent, start_date: dt.date, positi
         entry.target = f"employment:{employment.pk}"
         entry.detail["created"] = created
     return employment, created
+
+
+def talent_account_link(*, actor, talent: Talent, user, request=None) -> Talent:
+    """An administrator links a talent's sign-in account to their registry record (so the portal shows it). Only
+    a talent account may be linked, and a record holds one account: an account linked elsewhere moves here, a
+    record already linked to another account is refused (unlink that one first)."""
+    if not has_role(actor, Role.ADMIN):
+        raise PermissionDeniedError()
+    if user.role != Role.TALENT:
+        raise ApplicationError(_("Only a talent account can be linked to a person's record."), code="role_inconsistent",
+                               field="talent")
+    if talent.user_id and talent.user_id != user.pk:
+        raise ApplicationError(_("%(name)s's record is already linked to the account %(account)s.")
+                               % {"name": talent.name, "account": talent.user.username}, code="already_linked",
+                               field="talent")
+    previous = Talent.objects.filter(user=user).exclude(pk=talent.pk).first()
+    if previous is None and talent.user_id == user.pk:
+        return talent
+    with audited(actor=actor, action=AuditAction.USER_CHANGE, target=f"user:{user.pk}", subject_talent_id=talent.pk,
+                 request=request, detail={"event": "talent_account_link", "talent": talent.pk,
+                                          "previous_talent": previous.pk if previous else None}):
+        if previous:
+            previous.user = None
+            previous.save(update_fields=["user", "updated_at"])
+            ChangeRecord.objects.create(actor=actor, source=ChangeSource.FORM, entity="registry.talent",
+                                        entity_id=previous.pk, subject_talent_id=previous.pk,
+                                        changes={"user": [user.username, None]})
+        talent.user = user
+        talent.save(update_fields=["user", "updated_at"])
+        ChangeRecord.objects.create(actor=actor, source=ChangeSource.FORM, entity="registry.talent",
+                                    entity_id=talent.pk, subject_talent_id=talent.pk,
+                                    changes={"user": [None, user.username]})
+    return talent

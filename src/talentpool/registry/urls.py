@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, views
+from . import correction_views, import_views, link_views, views
 
 app_name = "registry"
 urlpatterns = [
@@ -10,6 +10,8 @@ urlpatterns = [
     path("talents/<int:pk>/reveal/", views.talent_reveal_id, name="talent-reveal-id"),
     path("enterprises/", views.enterprise_list, name="enterprise-list"),
     path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise-detail"),
+    path("corrections/", correction_views.correction_list, name="correction-list"),
+    path("corrections/<int:pk>/", correction_views.correction_detail, name="correction-detail"),
     # bulk import (officers)
     path("imports/", import_views.import_list, name="import-list"),
     path("imports/<int:pk>/", import_views.import_detail, name="import-detail"),
@@ -18,6 +20,9 @@ urlpatterns = [
     path("imports/<int:pk>/progress.json", import_views.import_progress, name="import-progress"),
     path("imports/<int:pk>/resume/", import_views.import_resume, name="import-resume"),
     path("imports/latest.json", import_views.import_latest, name="import-latest"),
+    # pickers and account links
+    path("enterprises/pick.json", link_views.enterprise_pick, name="enterprise-pick"),
+    path("accounts/<int:pk>/link/", link_views.account_link, name="account-link"),
     # portals
     path("me/", views.my_profile, name="my-profile"),
     path("my-enterprise/", views.my_enterprise, name="my-enterprise"),

@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -15,17 +16,19 @@ from talentpool.core.permissions import require_role
 from talentpool.core.searches import search_by_post
 
 from . import selectors, services
-from .models import Cluster, Employment, Tier
+from .models import Cluster, CorrectableField, Employment, Tier
 
 
 class TalentSearchForm(forms.Form):
     q = forms.CharField(label=gettext_lazy("Name or ID number"), required=False, max_length=40,
                         widget=forms.TextInput(attrs={"type": "search", "placeholder": gettext_lazy("张三 / 330106********1234 / last 4")}))
     university = forms.CharField(label=gettext_lazy("University"), required=False, max_length=60)
-    major = forms.CharField(label=gettext_lazy("Major code"), required=False, max_length=8)
+    major = forms.CharField(label=gettext_lazy("Major code"), required=False, max_length=8, widget=forms.TextInput(
+        attrs={"data-picker": reverse_lazy("api:majors"), "autocomplete": "off"}))
     enterprise = forms.CharField(label=gettext_lazy("Enterprise"), required=False, max_length=60)
     tier = forms.ChoiceField(label=gettext_lazy("Tier"), required=False, choices=[("", gettext_lazy("Any"))] + Tier.choices)
-    division = forms.CharField(label=gettext_lazy("Division code"), required=False, max_length=6)
+    division = forms.CharField(label=gettext_lazy("Division code"), required=False, max_length=6, widget=forms.TextInput(
+        attrs={"data-picker": reverse_lazy("api:divisions"), "autocomplete": "off"}))
 
 
 @require_role(Role.OFFICER)
@@ -98,7 +101,15 @@ def enterprise_detail(request, pk: int):
 
 
 class CorrectionForm(forms.Form):
-    message = forms.CharField(label=gettext_lazy("What is wrong or missing?"), max_length=2000,
+    field = forms.ChoiceField(label=gettext_lazy("Which field?"), required=False,
+                              choices=[("", gettext_lazy("Something else (describe it below)"))]
+                              + CorrectableField.choices)
+    requested_value = forms.CharField(
+        label=gettext_lazy("The right value"), required=False, max_length=200,
+        help_text=gettext_lazy("Dates as 2024-07-01, divisions as their six-digit code (e.g. 330106); "
+                               "at most 200 characters."))
+    message = forms.CharField(label=gettext_lazy("What is wrong or missing?"), max_length=2000, required=False,
+                              help_text=gettext_lazy("At most 2,000 characters."),
                               widget=forms.Textarea(attrs={"rows": 3}))
 
 
@@ -108,9 +119,9 @@ def my_profile(request):
     form = CorrectionForm(request.POST or None)
     if talent and request.method == "POST" and form.is_valid():
         try:
-            services.correction_request_create(talent=talent, message=form.cleaned_data["message"])
+            services.correction_request_create(talent=talent, **form.cleaned_data)
         except ApplicationError as exc:
-            form.add_error("message", exc.message)
+            form.add_error(exc.field if exc.field in form.fields else "message", exc.message)
         else:
             messages.success(request, _("Your request was sent to the talent office."))
             return redirect("registry:my-profile")

@@ -42,6 +42,7 @@ NAVIGATION: dict[str, list[NavItem]] = {
         NavItem(_("Registry"), "registry:talent-list"),
         NavItem(_("Enterprises"), "registry:enterprise-list"),
         NavItem(_("Imports"), "registry:import-list"),
+        NavItem(_("Correction requests"), "registry:correction-list"),
         NavItem(_("Policies"), "policies:policy-list"),
         NavItem(_("Objections"), "policies:objection-list"),
         NavItem(_("Eligibility runs"), "payments:run-list"),

@@ -29,6 +29,12 @@ PAGES = [
     ("get", "/registry/enterprises/", {"officer": 200, "officer_other": 200}),
     ("get", "/registry/enterprises/{enterprise}/", {"officer": 200, "officer_other": 404}),
     ("get", "/registry/me/", {"talent": 200}),
+    ("get", "/registry/corrections/", {"officer": 200, "officer_other": 200}),
+    ("get", "/registry/enterprises/pick.json", {"officer": 200, "officer_other": 200, "admin": 200}),
+    ("get", "/registry/accounts/{user}/link/", {"admin": 200}),
+    ("post", "/registry/accounts/{user}/link/", {"admin": 302}),
+    ("get", "/registry/corrections/{correction}/", {"officer": 200, "officer_other": 404}),
+    ("post", "/registry/corrections/{correction}/", {"officer": 302, "officer_other": 404}),
     ("get", "/registry/my-enterprise/", {"enterprise": 200}),
     ("post", "/registry/my-enterprise/staff/{employment}/certify/", {"enterprise": 302}),
     ("get", "/registry/imports/", {"officer": 200, "officer_other": 200, "admin": 200}),
@@ -46,6 +52,7 @@ PAGES = [
     ("get", "/policies/drafts/{draft}/", {"officer": 200, "officer_other": 200, "admin": 200}),
     # the living subsidy is owned by Xihu here (_policy_rows): the Yuhang officer reads it but may not change it
     ("post", "/policies/drafts/{draft}/publish/", {"officer": 302, "officer_other": 403}),
+    ("post", "/policies/drafts/{draft}/discard/", {"officer": 302, "officer_other": 403}),
     ("post", "/policies/versions/{version}/retire/", {"officer": 302, "officer_other": 403}),
     ("post", "/policies/approvals/{approval}/approve/", {"officer": 302, "officer_other": 404}),
     ("post", "/policies/approvals/{approval}/decline/", {"officer": 302, "officer_other": 404}),
@@ -94,6 +101,9 @@ BODIES = {
     "/registry/talents/{talent}/reveal/": {"reason": "核对身份"},
     "/api/v1/registry/talents/{talent}/reveal": {"reason": "核对身份"},
     "/api/v1/registry/me/corrections": {"message": "学历信息有误"},
+    "/registry/corrections/{correction}/": {"decision": "reject", "answer": "证明材料不足"},
+    "/registry/enterprises/pick.json": {"q": "西湖"},
+    "/registry/accounts/{user}/link/": {"talent": "{talent}"},
     "/api/v1/registry/talents/search": {"q": "李"},
     "/policies/mine/{code}/object/": {"message": "我认为我符合条件"},
     "/policies/objections/{objection}/answer/": {"answer": "已核实"},
@@ -121,7 +131,9 @@ def _path(template, world):
     if "{approval}" in template:  # a second Xihu officer asked to retire the version; the officer decides
         second = User.objects.create(username="officer_xh2", role="officer", scope_division="330106")
         approval = policy_retire_request(actor=second, version=version).pk
-    return template.format(talent=world.talent.pk, enterprise=employment.enterprise_id, employment=employment.pk,
+    correction = CorrectionRequest.objects.get_or_create(talent=world.talent, field="phone",
+                                                         defaults={"requested_value": "13900000000"})[0]
+    return template.format(correction=correction.pk, talent=world.talent.pk, enterprise=employment.enterprise_id, employment=employment.pk,
                            user=world.talent_user.pk, job=job.pk, code=version.policy.code, draft=draft.pk,
                            version=version.pk, objection=objection.pk, approval=approval)
 
@@ -147,7 +159,8 @@ def _policy_rows(world):
 
 
 def _state():
-    return (ChangeRecord.objects.count(), CorrectionRequest.objects.count(), ImportJob.objects.count(),
+    return (ChangeRecord.objects.count(), CorrectionRequest.objects.count(),
+            CorrectionRequest.objects.filter(status="open").count(), ImportJob.objects.count(),
             Objection.objects.count(), list(PolicyVersion.objects.order_by("pk").values_list("status", flat=True)),
             Objection.objects.filter(status="answered").count(),
             AuditEvent.objects.exclude(action="search_registry").count())
@@ -159,7 +172,8 @@ def test_page_matrix(client, world, role, method, template, allowed):
     c = _client(client, world, role)
     path = _path(template, world)
     before = _state()
-    response = getattr(c, method)(path, BODIES.get(template, {}))
+    body = {k: _path(v, world) for k, v in BODIES.get(template, {}).items()}
+    response = getattr(c, method)(path, body)
     check_page_headers(response)
     if role in allowed:
         assert response.status_code == allowed[role], (role, path, response.status_code)
@@ -198,12 +212,13 @@ def _url_patterns(resolver, prefix=""):
 
 def test_every_page_and_endpoint_is_in_the_matrix():
     """A new URL or API operation must be added to the matrix above (or to the public list) to pass."""
-    public = {"accounts/login/", "accounts/logout/", "accounts/password/done/", "i18n/setlang/", "", "healthz"}
+    public = {"accounts/login/", "accounts/logout/", "accounts/password/done/", "i18n/setlang/", "", "healthz",
+              "favicon.ico"}
     listed = {t.strip("/").replace("{talent}", "<int:pk>").replace("{enterprise}", "<int:pk>")
               .replace("{user}", "<int:pk>").replace("{employment}", "<int:employment_id>").replace("{job}", "<int:pk>")
               .replace("template/talents.xlsx", "template/<str:kind>.xlsx").replace("{code}", "<str:code>")
               .replace("{draft}", "<int:pk>").replace("{version}", "<int:pk>").replace("{objection}", "<int:pk>")
-              .replace("{approval}", "<int:pk>")
+              .replace("{approval}", "<int:pk>").replace("{correction}", "<int:pk>")
               .replace("explain/<int:pk>/", "explain/<int:talent_pk>/") for _, t, _ in PAGES}
     missing = []
     for route, _pattern in _url_patterns(get_resolver()):

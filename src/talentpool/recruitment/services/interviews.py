@@ -152,3 +152,17 @@ def interview_complete(*, actor, interview_id: int, request=None) -> Interview:
         interview.save(update_fields=["status", "updated_at"])
         entry.subject_talent_id = interview.application.talent_id
     return interview
+
+
+def interviews_close_on_hire(app) -> dict[str, int]:
+    """Once a person is hired their open interviews close (inside the hire's transaction): rounds already begun
+    count as held, later ones are cancelled (a new SEQUENCE, so the calendar drops them). Returns the counts."""
+    now = timezone.now()
+    open_rounds = Interview.objects.select_for_update().filter(application=app, status=InterviewStatus.SCHEDULED)
+    held = open_rounds.filter(starts_at__lte=now).update(status=InterviewStatus.DONE, updated_at=now)
+    later = list(open_rounds.filter(starts_at__gt=now))
+    for interview in later:
+        interview.status = InterviewStatus.CANCELLED
+        interview.sequence += 1
+    Interview.objects.bulk_update(later, ["status", "sequence"])
+    return {"held": held, "cancelled": len(later)}

@@ -56,32 +56,48 @@ def _job_text(data: dict, job: Job | None) -> dict:
 
 
 def _job_values(data: dict, *, job: Job | None, enterprise: Enterprise, today: dt.date) -> dict:
-    """Validate the job fields given (all on create, the changed ones on update) into model values."""
-    out = _job_text(data, job)
-    if "occupation_code" in data:
-        out["occupation_code"] = check.occupation_code(data["occupation_code"])
-    if "min_degree" in data:
-        out["min_degree"] = check.degree_code(data["min_degree"])
-    if "accepted_majors" in data:
-        out["accepted_majors"] = check.major_codes(data["accepted_majors"])
-    if "skills" in data:
-        out["skills"] = check.skill_list(data["skills"])
-    if "min_years" in data:
-        out["min_years"] = check.years(data["min_years"], "min_years")
-    if "salary_min" in data or "salary_max" in data:
+    """Validate the job fields given (all on create, the changed ones on update) into model values. Every field
+    is checked: the error raised is the first one, with all of them in ``extra["errors"]`` ({field: message}) when
+    there are several,
+    so a form shows each beside its field in one round trip."""
+    out: dict = {}
+    errors: dict[str, str] = {}
+    first: list[ApplicationError] = []
+
+    def step(fn) -> None:
+        try:
+            fn()
+        except ApplicationError as exc:
+            first.append(exc)
+            errors.setdefault(exc.field or "title", str(exc.message))
+
+    def salary() -> None:
         low = data["salary_min"] if "salary_min" in data else (job.salary_min if job else None)
         high = data["salary_max"] if "salary_max" in data else (job.salary_max if job else None)
         out["salary_min"], out["salary_max"] = check.salary_range(low, high)
-    if "division" in data:
-        out["division"] = check.division_code(data["division"] or enterprise.division)
-    if "headcount" in data:
-        out["headcount"] = check.headcount(data["headcount"])
+
+    def deadline() -> None:
+        day = check.date_field(data["deadline"], "deadline")
+        if job is None or day != job.deadline:
+            check.not_past(day, "deadline", today, _("The deadline %(day)s is in the past (today is %(today)s)."))
+        out["deadline"] = day
+
+    step(lambda: out.update(_job_text(data, job)))
+    checks = {"occupation_code": check.occupation_code, "min_degree": check.degree_code,
+              "accepted_majors": check.major_codes, "skills": check.skill_list,
+              "min_years": lambda v: check.years(v, "min_years"),
+              "division": lambda v: check.division_code(v or enterprise.division), "headcount": check.headcount}
+    for name, fn in checks.items():
+        if name in data:
+            step(lambda name=name, fn=fn: out.__setitem__(name, fn(data[name])))
+    if "salary_min" in data or "salary_max" in data:
+        step(salary)
     if "deadline" in data:
-        deadline = check.date_field(data["deadline"], "deadline")
-        if job is None or deadline != job.deadline:
-            check.not_past(deadline, "deadline", today,
-                           _("The deadline %(day)s is in the past (today is %(today)s)."))
-        out["deadline"] = deadline
+        step(deadline)
+    if first:  # the first refusal as it was (its code and field), and every one when there are more
+        if len(errors) > 1:
+            first[0].extra = {**first[0].extra, "errors": errors}
+        raise first[0]
     return out
 
 

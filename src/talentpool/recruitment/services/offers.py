@@ -17,6 +17,7 @@ from ..matching import changes_record
 from ..models import HIRED_STAGE, Application, ChangeKind, Job, JobStatus, Outcome
 from . import validators as check
 from .access import hr_messages, own_application, page_url, talent_message, talent_of
+from .interviews import interviews_close_on_hire
 from .pipeline import advance_to, check_open, stage_change_record
 
 
@@ -94,6 +95,9 @@ def hire(*, actor, application_id: int, start_date=None, reason: str = "", reque
         app.stage, app.outcome, app.outcome_at, app.employment = HIRED_STAGE, Outcome.HIRED, timezone.now(), employment
         app.reason = clean_text(reason, 300, single_line=True)
         app.save(update_fields=["stage", "outcome", "outcome_at", "employment", "reason", "updated_at"])
+        closed = interviews_close_on_hire(app)
+        if any(closed.values()):
+            entry.detail["interviews_closed"] = closed
         hires = Application.objects.filter(job=job, outcome=Outcome.HIRED).count()
         if hires >= job.headcount and job.status in (JobStatus.OPEN, JobStatus.PAUSED):
             job.status = JobStatus.FILLED

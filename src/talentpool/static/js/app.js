@@ -2,13 +2,15 @@
    or style (core/security.py), so templates say what they want and this file does it.
 
    data-nav-toggle           button: opens and closes the side navigation on a phone
-   data-confirm="question"   form: asks before submitting
+   data-confirm="question"   form, or one of its submit buttons: asks before submitting (large effects ask first)
    data-scope-all            submit button: acts on everything the filter shows (sets the form's "scope" to "all")
    data-tick-all="name"      checkbox: ticks or unticks every checkbox called "name"
    data-width="42"           element: its width in percent (progress and comparison bars)
    data-poll-url="/api/..."  element: fetches that JSON every data-poll-seconds (default 10) and fills its
                              [data-field="a.b"] descendants with the values, and its [data-list="key"] list with one
-                             item per row (the row's data-list-text fields joined by " · ") */
+                             item per row (the row's data-list-text fields joined by " · ")
+   data-picker="/url"        text input: as one types (人工, 330106, 西湖), offers the matches of url?q=... from the
+                             reference tables (JSON list of {code, name} or {value, label}); the code is what is sent */
 (function () {
   "use strict";
 
@@ -41,8 +43,10 @@
   });
 
   document.addEventListener("submit", function (event) {
-    var form = event.target.closest("form[data-confirm]");
-    if (form && !window.confirm(form.dataset.confirm)) {
+    var form = event.target.closest("form");
+    var button = event.submitter && event.submitter.closest("[data-confirm]");
+    var question = (button && button.dataset.confirm) || (form && form.dataset.confirm);
+    if (question && !window.confirm(question)) {
       event.preventDefault();
       event.stopImmediatePropagation();
     }
@@ -79,6 +83,50 @@
     window.setInterval(load, Math.max(2, seconds) * 1000);
     load();
   }
+
+  var pickerTimers = new WeakMap();
+
+  function pickerList(input) {
+    var id = input.getAttribute("list");
+    if (!id) {
+      id = (input.id || input.name) + "-choices";
+      input.setAttribute("list", id);
+    }
+    var list = document.getElementById(id);
+    if (!list) {
+      list = document.createElement("datalist");
+      list.id = id;
+      input.insertAdjacentElement("afterend", list);
+    }
+    return list;
+  }
+
+  function pickerFill(input) {
+    var q = input.value.trim();
+    if (!q) return;
+    var url = input.dataset.picker + (input.dataset.picker.indexOf("?") < 0 ? "?" : "&") + "q=" + encodeURIComponent(q);
+    fetch(url, {credentials: "same-origin", headers: {Accept: "application/json"}})
+      .then(function (r) { return r.ok ? r.json() : []; })
+      .then(function (rows) {
+        var list = pickerList(input);
+        list.replaceChildren();
+        (Array.isArray(rows) ? rows : []).slice(0, 20).forEach(function (row) {
+          var option = document.createElement("option");
+          option.value = row.value || row.code;
+          option.label = row.label || row.full_name || row.name || "";
+          option.textContent = option.label;
+          list.appendChild(option);
+        });
+      })
+      .catch(function () { /* a picker that cannot answer leaves the field a plain text box */ });
+  }
+
+  document.addEventListener("input", function (event) {
+    var input = event.target.closest("input[data-picker]");
+    if (!input) return;
+    clearTimeout(pickerTimers.get(input));
+    pickerTimers.set(input, setTimeout(function () { pickerFill(input); }, 200));
+  });
 
   window.tpSetWidths = setWidths;
   document.querySelectorAll("[data-poll-url]").forEach(poll);

@@ -87,3 +87,17 @@ def verdict_label(verdict: str) -> str:
 def status_label(value: str) -> str:
     """A payment line's status in the reader's language."""
     return str(dict(Status.choices).get(value, value))
+
+
+@register.filter
+def percent(value) -> str:
+    """A 0-1 share as a whole percentage (0.834 → '83%'); empty for no value."""
+    if value is None or value == "":
+        return ""
+    return f"{round(float(value) * 100)}%"
+
+
+@register.filter
+def yes_no(value) -> str:
+    """A boolean as a word of the reader's language (是/否), never ``True``/``False``."""
+    return gettext("Yes") if value else gettext("No")
