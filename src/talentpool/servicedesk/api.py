@@ -64,7 +64,7 @@ def catalogue(request, stage: str = ""):
             for g in selectors.catalogue_for(request.user, stage=stage[:16]) for s, may in g.services]
 
 
-@router.get("/me/officer", response={200: OfficerOut, 404: dict}, summary="My one-to-one service officer (talents)")
+@router.get("/me/officer", response=OfficerOut, summary="My one-to-one service officer (talents)")
 def my_officer(request):
     ensure_role(request.user, Role.TALENT)
     pair = selectors.my_officer(request.user)
