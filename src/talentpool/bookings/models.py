@@ -56,7 +56,7 @@ class Partner(models.Model):
 
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=PartnerKind.choices)
-    enterprise = models.OneToOneField("registry.Enterprise", on_delete=models.PROTECT, related_name="programme_partner",
+    enterprise = models.OneToOneField("registry.Enterprise", on_delete=models.CASCADE, related_name="programme_partner",
                                       verbose_name=_("enterprise"))
     api_partner = models.ForeignKey("recruitment.Partner", null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
@@ -164,9 +164,10 @@ class Booking(models.Model):
 
     resource = models.ForeignKey(Resource, on_delete=models.PROTECT, related_name="bookings")
     status = models.CharField(_("status"), max_length=12, choices=Status.choices)
-    talent = models.ForeignKey("registry.Talent", null=True, blank=True, on_delete=models.PROTECT,
+    # a person's (an enterprise's) bookings go with their registry record (an erasure takes them along)
+    talent = models.ForeignKey("registry.Talent", null=True, blank=True, on_delete=models.CASCADE,
                                related_name="bookings")
-    enterprise = models.ForeignKey("registry.Enterprise", null=True, blank=True, on_delete=models.PROTECT,
+    enterprise = models.ForeignKey("registry.Enterprise", null=True, blank=True, on_delete=models.CASCADE,
                                    related_name="space_bookings")
     booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="+")

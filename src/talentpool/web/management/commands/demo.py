@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from talentpool.bookings.demo import demo_bookings
 from talentpool.core.errors import ApplicationError
 from talentpool.payments.demo import demo_bank_accounts
 from talentpool.recruitment.demo import demo_recruitment
@@ -64,6 +65,8 @@ class Command(BaseCommand):
             counts = demo_recruitment(options["seed"], jobs=options["jobs"], today=options["as_of"])
             self.stdout.write(f"Recruitment: {counts.get('jobs', 0):,} jobs, {counts.get('profiles', 0):,} job profiles, "
                               f"{counts.get('applications', 0):,} applications")
+        if not result.skipped:
+            self.stdout.write(f"Bookings: {demo_bookings(options['seed'], today=options['as_of'], district=options['district'])}")
         self._print(result)
 
     def _print(self, result: DemoResult) -> None:
