@@ -179,10 +179,10 @@ def partner_activity(user) -> list[dict]:
     partners = Partner.objects.all() if has_role(user, Role.ADMIN) else Partner.objects.filter(
         district__startswith=division_prefix(getattr(user, "scope_division", "") or "x"))
     partners = list(partners.annotate(
-        referrals=Count("referrals", distinct=True),
-        accepted=Count("referrals", filter=Q(referrals__status="accepted"), distinct=True),
-        cohosted=Count("events", distinct=True)).order_by("name"))
+        n_referrals=Count("referrals", distinct=True),
+        n_accepted=Count("referrals", filter=Q(referrals__status="accepted"), distinct=True),
+        n_cohosted=Count("events", distinct=True)).order_by("name"))
     attended = dict(Booking.objects.filter(partner__in=partners, status=Status.ATTENDED).values("partner_id")
                     .annotate(n=Count("pk")).values_list("partner_id", "n"))
-    return [{"partner": p, "referrals": p.referrals, "accepted": p.accepted, "cohosted": p.cohosted,
+    return [{"partner": p, "referrals": p.n_referrals, "accepted": p.n_accepted, "cohosted": p.n_cohosted,
              "attended": attended.get(p.pk, 0)} for p in partners]
