@@ -120,7 +120,8 @@ def lodging_eligibility(talent: Talent, as_of: dt.date):
 
 def _refusal(explanation) -> str:
     lang_zh = (get_language() or "zh-hans").startswith("zh")
-    failed = [(c.zh if lang_zh else c.en) for c in explanation.criteria if c.status != "pass"]
+    failed = [(c.zh if lang_zh else c.en) + ("" if c.status == "fail" else _(" (not recorded)"))
+              for c in explanation.criteria if c.status != "pass"]
     return _("You are not eligible for free lodging: %(why)s.") % {"why": "; ".join(failed) or explanation.verdict}
 
 
