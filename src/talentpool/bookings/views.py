@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from talentpool.accounts.models import Role
+from talentpool.core.downloads import file_response
 from talentpool.core.errors import ApplicationError
 from talentpool.core.permissions import require_role
 from talentpool.recruitment.models import Job
@@ -150,9 +151,8 @@ def certificate(request, pk: int):
     booking = selectors.booking_for_owner(request.user, pk)
     if booking is None or booking.resource.kind != Kind.EVENT or booking.status != Status.ATTENDED:
         raise Http404
-    response = HttpResponse(certificate_pdf(booking), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="certificate-{booking.pk}.pdf"'
-    return response
+    return file_response(certificate_pdf(booking), filename=f"certificate-{booking.pk}.pdf",
+                         content_type="application/pdf")
 
 
 def _owned_action(request, pk: int, action) -> HttpResponse:
