@@ -157,14 +157,14 @@ def test_a_partner_refers_a_talent_who_consents_and_sees_the_outcome(world, plac
     referral = resources.referral_create(actor=world.hr, name="李明", phone="13800000001", target="event",
                                          event=places["event"])
     assert not Booking.objects.exists()  # nothing happens before the talent consents
-    assert [r.outcome for r in selectors.referrals_of_partner(partner)] == ["Waiting for the talent's consent"]
+    assert [r.outcome for r in selectors.referrals_of_partner(partner)] == [str(ReferralStatus.ASKED.label)]
     resources.referral_answer(actor=world.talent_user, referral=referral, accept=True)
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.ACCEPTED and referral.booking.partner == partner
     services.check_in(actor=world.officer, resource=places["event"], token=capacity.ticket_token(referral.booking),
                       now=at(TODAY + D(days=7), 14))
     rows = selectors.referrals_of_partner(partner)
-    assert [(r.talent_initial, r.outcome) for r in rows] == [("李*", "Checked in")]
+    assert [(r.talent_initial, r.outcome) for r in rows] == [("李*", str(Status.ATTENDED.label))]
     activity = selectors.partner_activity(world.officer)
     assert [(a["partner"].pk, a["referrals"], a["accepted"], a["attended"]) for a in activity] == [
         (partner.pk, 1, 1, 1)]
