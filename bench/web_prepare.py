@@ -108,6 +108,8 @@ def prepare() -> None:
     for name, fn in (("eligibility run", run), ("payment batch", batch), ("import", import_job),
                      ("policy draft", draft), ("objection", objection), ("partner", partner)):
         _step(name, fn)
+    # the maps and KPI pages read the columnar snapshot: build it once the records above exist
+    _step("insights snapshot", lambda: call_command("kpi", "--refresh", stdout=open(os.devnull, "w")) or "built")
 
 
 def targets() -> None:

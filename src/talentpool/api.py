@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import URLPattern
 from django.utils.translation import gettext as _
+from django.views.defaults import page_not_found
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import SessionAuth as NinjaSessionAuth
@@ -238,3 +239,11 @@ api.add_router("/fairs/", "talentpool.fairs.api.router")
 api.add_router("/services/", "talentpool.servicedesk.api.router")
 api.add_router("/bookings/", "talentpool.bookings.api.router")
 api.add_router("/insights/", "talentpool.insights.api.router")
+
+
+def not_found(request, exception=None):
+    """The project's 404 (``handler404``): an unknown path under the API answers in the API's error shape, any other
+    the console's page (templates/404.html)."""
+    if request.path.startswith("/api/"):
+        return _error(request, 404, "not_found", _("Not found."))
+    return page_not_found(request, exception)

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.urls import include, path
 
-from talentpool.api import api
+from talentpool.api import api, not_found
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -21,5 +21,7 @@ urlpatterns = [
     path("", include("talentpool.core.urls")),
     path("", include("talentpool.web.urls")),
 ]
+handler404 = not_found
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

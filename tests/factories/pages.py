@@ -69,6 +69,11 @@ PAGES: list[Page] = [
     Page("talent", "recruitment:job-detail", "/recruitment/jobs/{job}/"),
     Page("talent", "recruitment:my-applications", "/recruitment/applications/mine/"),
     Page("talent", "recruitment:my-application", "/recruitment/applications/mine/{app}/"),
+    Page("talent", "servicedesk:catalogue", "/services/"),
+    Page("talent", "servicedesk:ask", "/services/ask/{desk_service}/"),
+    Page("talent", "servicedesk:mine", "/services/mine/"),
+    Page("talent", "servicedesk:my-ticket", "/services/mine/{my_desk_ticket}/"),
+    Page("talent", "servicedesk:attachment", "/services/files/{my_desk_file}/"),
     Page("talent", "core:notices", "/notices/"),
     Page("talent", "accounts:password-change", "/accounts/password/"),
     Page("talent", "accounts:password-change-done", "/accounts/password/done/"),
@@ -84,6 +89,10 @@ PAGES: list[Page] = [
     _api("talent", "/recruitment/me/applications"),
     _api("talent", "/recruitment/me/interviews"),
     _api("talent", "/recruitment/interviews/{pk}.ics", "/recruitment/interviews/{interview}.ics"),
+    _api("talent", "/services/catalogue"),
+    _api("talent", "/services/me/officer"),
+    _api("talent", "/services/me/tickets"),
+    _api("talent", "/services/tickets/{pk}", "/services/tickets/{my_desk_ticket}"),
     # enterprise HR: pages
     Page("enterprise", "registry:my-enterprise", "/registry/my-enterprise/"),
     Page("enterprise", "recruitment:my-jobs", "/recruitment/my-jobs/"),
@@ -136,6 +145,12 @@ PAGES: list[Page] = [
     Page("officer", "recruitment:applications", "/recruitment/applications/"),
     Page("officer", "recruitment:overview", "/recruitment/overview/"),
     Page("officer", "recruitment:district-jobs", "/recruitment/district-jobs/"),
+    Page("officer", "servicedesk:console", "/services/console/"),
+    Page("officer", "servicedesk:raise", "/services/console/new/"),
+    Page("officer", "servicedesk:ticket", "/services/console/{desk_ticket}/"),
+    Page("officer", "servicedesk:dashboard", "/services/dashboard/"),
+    Page("officer", "servicedesk:services", "/services/catalogue/"),
+    Page("officer", "servicedesk:service-edit", "/services/catalogue/{desk_service_pk}/"),
     # officer: API
     _api("officer", "/registry/talents"),
     _api("officer", "/registry/talents/{pk}", "/registry/talents/{talent}"),
@@ -165,6 +180,20 @@ PAGES: list[Page] = [
     _api("officer", "/payments/report"),
     _api("officer", "/payments/review-routes"),
     _api("officer", "/recruitment/overview"),
+    # insights (maps and KPIs): officer pages and API, the public investor view
+    Page("officer", "insights:dashboard", "/insights/"),
+    Page("officer", "insights:talent-map", "/insights/talents/"),
+    Page("officer", "insights:industry-map", "/insights/industry/"),
+    Page("officer", "insights:early-warning", "/insights/early-warning/"),
+    Page("anonymous", "insights:investors", "/insights/investors/"),
+    _api("officer", "/insights/kpis"),
+    _api("officer", "/insights/talent-map"),
+    _api("officer", "/insights/recruit-sources", "/insights/recruit-sources?cluster=digital_economy"),
+    _api("officer", "/insights/industry-map"),
+    _api("anonymous", "/insights/public/industry-map"),
+    _api("officer", "/services/catalogue"),
+    _api("officer", "/services/tickets"),
+    _api("officer", "/services/tickets/{pk}", "/services/tickets/{desk_ticket}"),
     # administrator
     Page("admin", "accounts:user-list", "/accounts/users/"),
     Page("admin", "accounts:user-create", "/accounts/users/new/"),
@@ -217,6 +246,7 @@ EXCLUDED: dict[str, tuple[str, int]] = {
     "registry:talent-reveal-id": (POST_ONLY, 405),
     "registry:import-resume": (POST_ONLY, 405),
     "registry:my-enterprise-certify": (POST_ONLY, 405),
+    "servicedesk:officer-action": (POST_ONLY, 405),
     "reference:source-load": (POST_ONLY, 405),
     "eligibility:mine-object": (POST_ONLY, 405),
     "policies:objection-answer": (POST_ONLY, 405),
@@ -254,6 +284,23 @@ EXCLUDED_API: dict[str, str] = {}
 def api_template(path: str) -> str:
     """An API address or OpenAPI path with every ``{name}`` as ``{}`` and no query: comparable across both."""
     return re.sub(r"\{\w+\}", "{}", path.split("?", 1)[0])
+
+
+def _desk_ids(talent, scope: str) -> dict[str, object]:
+    """The service desk's demo records: a ticket of the demo talent (with a file) and one of the officer's."""
+    from talentpool.servicedesk.models import Attachment, Service, Ticket
+
+    mine = Ticket.objects.filter(talent_id=talent).order_by("pk")
+    service = Service.objects.filter(code="resume-clinic").first()
+    return {
+        "desk_service": service.code if service else None,
+        "desk_service_pk": service.pk if service else None,
+        "my_desk_ticket": mine.values_list("pk", flat=True).first(),
+        "my_desk_file": Attachment.objects.filter(ticket__in=mine, internal=False).order_by("pk")
+        .values_list("pk", flat=True).first(),
+        "desk_ticket": Ticket.objects.filter(talent__district__startswith=scope).order_by("pk")
+        .values_list("pk", flat=True).first() if scope else None,
+    }
 
 
 def demo_ids() -> dict[str, object]:
@@ -302,4 +349,5 @@ def demo_ids() -> dict[str, object]:
         "import_errors": ImportJob.objects.filter(rejected__gt=0).order_by("-pk").values_list("pk", flat=True).first(),
         "partner": partner.pk if partner else None,
         "partner_job": jobs.values_list("pk", flat=True).first() if partner else None,
+        **_desk_ids(talent, scope),
     }

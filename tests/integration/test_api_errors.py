@@ -229,3 +229,15 @@ def test_a_time_with_an_offset_postgresql_refuses_is_taken_to_utc(world):
     jobs = f"{API}/recruitment/partner/jobs"
     assert client.get(jobs, {"since": "2026-07-08T04:30:55+16:16"}).json() == {"count": 0, "items": []}
     _refused(client.get(jobs, {"since": "0001-01-01T00:00:00+01:00"}), 422, "validation", "since")
+
+
+@pytest.mark.parametrize("path", [f"{API}/no-such-thing", f"{API}/registry/talents/1/no-such-part", "/api/v2/"])
+def test_an_unknown_api_path_answers_in_the_error_shape(db, path):
+    _refused(Client().get(path), 404, "not_found")
+
+
+def test_an_unknown_page_is_told_in_chinese_with_a_way_back(world, client_for):
+    response = client_for(world.talent_user).get("/no-such-page/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "页面不存在" in page and 'href="/"' in page

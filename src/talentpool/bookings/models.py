@@ -12,11 +12,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Kind(models.TextChoices):
     LODGING = "lodging", _("Youth station")
-    EVENT = "event", _("Event")
+    EVENT = "event", pgettext_lazy("bookings", "Event")
     SPACE = "space", _("Park space")
 
 
@@ -209,7 +210,7 @@ class Booking(models.Model):
 
 
 class ReferralTarget(models.TextChoices):
-    EVENT = "event", _("Event")
+    EVENT = "event", pgettext_lazy("bookings", "Event")
     JOB = "job", _("Job")
     SERVICE = "service", _("Service")
 

@@ -29,8 +29,9 @@ def chunked(ids: list[int], size: int = CHUNK) -> Iterable[list[int]]:
 
 def ledger_table(*, codes: Iterable[str] | None = None, talent_ids: list[int] | None = None,
                  households: pa.Table | None = None) -> pa.Table:
-    """Ledger facts per (talent, policy) from committed lines (approved, in a batch, paid, failed): instalments
-    and amount so far, the first payment (its bank date, else its due date), and how many members of the
+    """Ledger facts per (talent, policy code) from committed lines (approved, in a batch, paid, failed), every
+    version of the code counted (once per person holds across versions): instalments and amount so far, the
+    first payment (its bank date, else its due date) and the version it was made under, and how many members of the
     talent's household hold committed lines of the policy. ``households`` (talent_id, household_id) adds rows
     for household members who hold no line themselves."""
     qs = Entitlement.objects.filter(status__in=COMMITTED, kind=Kind.ENTITLEMENT)
@@ -38,7 +39,7 @@ def ledger_table(*, codes: Iterable[str] | None = None, talent_ids: list[int] | 
         qs = qs.filter(policy__code__in=list(codes))
     if talent_ids is not None:
         qs = qs.filter(talent_id__in=talent_ids)
-    rows = list(qs.values_list("talent_id", "policy__code", "amount", "paid_on", "due"))
+    rows = list(qs.values_list("talent_id", "policy__code", "amount", "paid_on", "due", "policy_version__version"))
     if not rows:
         return LEDGER_SCHEMA.empty_table()
     lines = pa.table({
@@ -46,13 +47,14 @@ def ledger_table(*, codes: Iterable[str] | None = None, talent_ids: list[int] | 
         "policy_code": pa.array([r[1] for r in rows], pa.string()),
         "amount": pa.array([r[2] for r in rows], pa.decimal128(14, 2)),
         "day": pa.array([r[3] or r[4] for r in rows], pa.date32()),
+        "version": pa.array([r[5] for r in rows], pa.int64()),
     })
     con = duckdb.connect()
     try:
         con.register("lines", lines)
         per_talent = ("SELECT talent_id, policy_code, COUNT(*) AS instalments_paid, "
-                      "CAST(SUM(amount) AS DECIMAL(14,2)) AS amount_paid, MIN(day) AS first_paid_on "
-                      "FROM lines GROUP BY 1, 2")
+                      "CAST(SUM(amount) AS DECIMAL(14,2)) AS amount_paid, MIN(day) AS first_paid_on, "
+                      "arg_min(version, day) AS first_version FROM lines GROUP BY 1, 2")
         if households is None:
             sql = f"SELECT *, CAST(1 AS BIGINT) AS household_paid FROM ({per_talent})"
         else:
@@ -62,11 +64,13 @@ def ledger_table(*, codes: Iterable[str] | None = None, talent_ids: list[int] | 
                      paid AS (SELECT h.household_id, t.policy_code, COUNT(DISTINCT t.talent_id) AS n
                               FROM t JOIN hh h USING (talent_id) GROUP BY 1, 2)
                 SELECT h.talent_id, p.policy_code, COALESCE(t.instalments_paid, 0) AS instalments_paid,
-                       COALESCE(t.amount_paid, 0) AS amount_paid, t.first_paid_on, p.n AS household_paid
+                       COALESCE(t.amount_paid, 0) AS amount_paid, t.first_paid_on, p.n AS household_paid,
+                       t.first_version
                 FROM paid p JOIN hh h ON h.household_id = p.household_id
                 LEFT JOIN t ON t.talent_id = h.talent_id AND t.policy_code = p.policy_code
                 UNION ALL
-                SELECT t.*, CAST(1 AS BIGINT) FROM t ANTI JOIN hh USING (talent_id)"""
+                SELECT t.talent_id, t.policy_code, t.instalments_paid, t.amount_paid, t.first_paid_on,
+                       CAST(1 AS BIGINT), t.first_version FROM t ANTI JOIN hh USING (talent_id)"""
         return con.sql(sql).to_arrow_table().select(LEDGER_SCHEMA.names).cast(LEDGER_SCHEMA)
     finally:
         con.close()

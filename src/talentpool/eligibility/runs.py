@@ -42,10 +42,14 @@ from django.utils import timezone
 from talentpool.core.errors import ApplicationError
 from talentpool.core.heartbeat import Heartbeat
 from talentpool.engines.policy import CompiledPolicy, evaluate_registry
-from talentpool.engines.policy.evaluate import instalment_schedule
+from talentpool.engines.policy.evaluate import instalment_schedule, primary_version
 from talentpool.policies.facts import registry_facts
 from talentpool.policies.models import PolicyVersion
-from talentpool.policies.selectors import policy_version_compiled, policy_versions_in_force
+from talentpool.policies.selectors import (
+    policy_version_compiled,
+    policy_versions_applicable,
+    policy_versions_in_force,
+)
 
 from .ledger import ledger_table
 from .models import (
@@ -83,12 +87,17 @@ class Due:
     amount: Decimal
     due: dt.date
     verdict: str
+    version: int = 0
 
 
 @dataclass
 class PolicyOutcome:
+    """One policy's outcome; ``row``/``compiled`` are its primary version (in force on the as-of date),
+    ``versions`` every version that judged someone (by number), each person by the version that applies."""
+
     row: PolicyVersion
     compiled: CompiledPolicy
+    versions: dict[int, tuple[PolicyVersion, CompiledPolicy]] = field(default_factory=dict)
     verdicts: dict[str, int] = field(default_factory=dict)
     due: list[Due] = field(default_factory=list)
     verdict_of: dict[int, str] = field(default_factory=dict)
@@ -97,13 +106,12 @@ class PolicyOutcome:
     facts_read: list[str] = field(default_factory=list)
 
 
-def _dues(compiled: CompiledPolicy, result: pa.Table, facts: pa.Table, ledger: pa.Table, as_of: dt.date) -> list[Due]:
-    doc = compiled.version
+def _dues(oc: PolicyOutcome, result: pa.Table, facts: pa.Table, ledger: pa.Table, as_of: dt.date) -> list[Due]:
+    """The instalments owed now, each under the version that judged its person."""
     eligible = result.filter(pc.is_in(result.column("verdict").cast(pa.string()), value_set=pa.array(ELIGIBLE)))
-    if not eligible.num_rows or compiled.amount is None:
+    if not eligible.num_rows:
         return []
-    verdict = dict(zip(eligible.column("talent_id").to_pylist(),
-                       eligible.column("verdict").cast(pa.string()).to_pylist(), strict=True))
+    doc = oc.compiled.version
     household = doc.entity == "household"
     hh = {}
     if household:
@@ -113,26 +121,15 @@ def _dues(compiled: CompiledPolicy, result: pa.Table, facts: pa.Table, ledger: p
     def subject(tid: int) -> str:
         return f"h{hh.get(tid) or tid}" if household else f"t{tid}"
 
-    out: list[Due] = []
-    if not compiled.instalments:
-        for tid, amount in zip(eligible.column("talent_id").to_pylist(), eligible.column("amount").to_pylist(),
-                               strict=True):
-            if amount is not None:
-                out.append(Due(subject(tid), tid, 1, "", amount, as_of, verdict[tid]))
-        return out
     paid = {}
     if ledger.num_rows:
         mine = ledger.filter(pc.equal(ledger.column("policy_code"), doc.code))
         paid = dict(zip(mine.column("talent_id").to_pylist(), mine.column("instalments_paid").to_pylist(), strict=True))
-    n = len(compiled.instalments)
-    schedule = instalment_schedule(compiled, facts, eligible.column("talent_id"), ledger)
-    schedule = schedule.filter(pc.fill_null(schedule.column("ready"), False))
-    for tid, seq, iid, due, amount in zip(*(schedule.column(c).to_pylist() for c in
-                                            ("talent_id", "seq", "instalment", "due", "amount")), strict=True):
-        if amount is None or due is None:
-            continue
-        done = paid.get(tid, 0) or 0
-        out.append(Due(subject(tid), tid, n * (done // n) + seq, iid, amount, due, verdict[tid]))
+    out: list[Due] = []
+    for number, (_row, compiled) in sorted(oc.versions.items()):
+        part = eligible if len(oc.versions) == 1 else eligible.filter(pc.equal(eligible.column("version"), number))
+        if part.num_rows and compiled.amount is not None:
+            out += _version_dues(compiled, part, facts, ledger, paid, subject, as_of)
     if household:  # one line per household and instalment: the lowest talent id, deterministically
         seen: set[tuple[str, int]] = set()
         kept = []
@@ -141,6 +138,30 @@ def _dues(compiled: CompiledPolicy, result: pa.Table, facts: pa.Table, ledger: p
                 seen.add((d.subject, d.instalment))
                 kept.append(d)
         out = kept
+    return out
+
+
+def _version_dues(compiled: CompiledPolicy, eligible: pa.Table, facts: pa.Table, ledger: pa.Table,
+                  paid: dict[int, int], subject: Callable[[int], str], as_of: dt.date) -> list[Due]:
+    number = compiled.version.version
+    verdict = dict(zip(eligible.column("talent_id").to_pylist(),
+                       eligible.column("verdict").cast(pa.string()).to_pylist(), strict=True))
+    out: list[Due] = []
+    if not compiled.instalments:
+        for tid, amount in zip(eligible.column("talent_id").to_pylist(), eligible.column("amount").to_pylist(),
+                               strict=True):
+            if amount is not None:
+                out.append(Due(subject(tid), tid, 1, "", amount, as_of, verdict[tid], number))
+        return out
+    n = len(compiled.instalments)
+    schedule = instalment_schedule(compiled, facts, eligible.column("talent_id"), ledger)
+    schedule = schedule.filter(pc.fill_null(schedule.column("ready"), False))
+    for tid, seq, iid, due, amount in zip(*(schedule.column(c).to_pylist() for c in
+                                            ("talent_id", "seq", "instalment", "due", "amount")), strict=True):
+        if amount is None or due is None:
+            continue
+        done = paid.get(tid, 0) or 0
+        out.append(Due(subject(tid), tid, n * (done // n) + seq, iid, amount, due, verdict[tid], number))
     return out
 
 
@@ -235,28 +256,35 @@ def _outcomes(run: Run, facts: pa.Table, ledger: pa.Table) -> list[PolicyOutcome
     if unknown:
         raise ApplicationError(f"no published version in force on {run.as_of} for: {', '.join(sorted(unknown))}",
                                code="policy_not_in_force", field="policy")
-    # policies that may exclude a wanted one are evaluated too, so exclusions apply as in the batch engine
+    # policies that may exclude a wanted one are evaluated too, so exclusions apply as in the batch engine; earlier
+    # versions that declare when an entitlement arises still judge the people whose entitlement arose under them
     needed = wanted | {doc.code for _row, doc in in_force if set(doc.excludes) & wanted}
-    rows = [(row, doc) for row, doc in in_force if doc.code in needed]
+    rows = [(row, doc) for row, doc in policy_versions_applicable(run.as_of) if doc.code in needed]
     compiled = [policy_version_compiled(row, run.as_of) for row, _doc in rows]
     results = evaluate_registry(compiled, facts, ledger)
-    out = []
+    by_code: dict[str, dict[int, tuple[PolicyVersion, CompiledPolicy]]] = {}
     for (row, doc), comp in zip(rows, compiled, strict=True):
-        if doc.code not in wanted:
-            continue
-        result = results[doc.code]
+        by_code.setdefault(doc.code, {})[doc.version] = (row, comp)
+    out = []
+    for code in sorted(wanted):
+        versions = by_code[code]
+        primary = primary_version([comp for _row, comp in versions.values()])
+        result = results[code]
         verdicts = result.column("verdict").cast(pa.string())
         counts = Counter(verdicts.to_pylist())
-        oc = PolicyOutcome(row, comp, verdicts=dict(counts), facts_read=sorted(comp.facts_read()))
+        read = set().union(*(comp.facts_read() for _row, comp in versions.values()))
+        oc = PolicyOutcome(versions[primary.version.version][0], primary, versions, verdicts=dict(counts),
+                           facts_read=sorted(read))
         oc.verdict_of = dict(zip(result.column("talent_id").to_pylist(), verdicts.to_pylist(), strict=True))
         unknown_rows = result.filter(pc.equal(verdicts, "unknown"))
-        masks = Counter(unknown_rows.column("unknown_mask").to_pylist())
-        for mask, n in masks.items():
-            for i, (cid, _c) in enumerate(comp.criteria):
-                if mask and mask >> i & 1:
-                    oc.undecided_criteria[cid] += n
+        for number, (_row, comp) in versions.items():
+            mine = unknown_rows.filter(pc.equal(unknown_rows.column("version"), number))
+            for mask, n in Counter(mine.column("unknown_mask").to_pylist()).items():
+                for i, (cid, _c) in enumerate(comp.criteria):
+                    if mask and mask >> i & 1:
+                        oc.undecided_criteria[cid] += n
         oc.undecided_sample = unknown_rows.column("talent_id").to_pylist()[:20]
-        oc.due = _dues(comp, result, facts, ledger, run.as_of)
+        oc.due = _dues(oc, result, facts, ledger, run.as_of)
         out.append(oc)
     return out
 
@@ -368,7 +396,8 @@ def _write_policy(run: Run, oc: PolicyOutcome, inputs: RunInputs, progress: Call
 def _policy_report(run: Run, oc: PolicyOutcome, stats: Counter) -> dict[str, Any]:
     amount_new = Entitlement.objects.filter(run=run, policy_id=oc.row.policy_id).aggregate(
         s=Sum("amount"))["s"] or Decimal("0.00")
-    labels = {c.id: {"zh": c.label.zh, "en": c.label.en} for c in oc.compiled.version.criteria}
+    labels = {c.id: {"zh": c.label.zh, "en": c.label.en}
+              for _row, comp in oc.versions.values() for c in comp.labelled_criteria()}
     return {
         "code": oc.row.policy.code, "version": oc.row.version, "version_id": oc.row.pk,
         "title": {"zh": oc.compiled.version.title.zh, "en": oc.compiled.version.title.en},
@@ -455,7 +484,7 @@ def _facts_with_ledger(facts: pa.Table, ledger: pa.Table, oc: PolicyOutcome) -> 
         return con.sql(
             "SELECT f.*, COALESCE(l.instalments_paid, 0) AS ledger_instalments_paid, "
             "COALESCE(l.amount_paid, 0) AS ledger_amount_paid, l.first_paid_on AS ledger_first_paid_on, "
-            "COALESCE(l.household_paid, 0) AS ledger_household_paid "
+            "COALESCE(l.household_paid, 0) AS ledger_household_paid, l.first_version AS ledger_first_version "
             "FROM f LEFT JOIN l ON l.talent_id = f.talent_id").to_arrow_table()
     finally:
         con.close()
@@ -465,7 +494,6 @@ def _write_chunk(run: Run, oc: PolicyOutcome, chunk: list[tuple[Due, int | None]
                  info: dict[int, dict], route: Callable, talents_with_lines: set[int]) -> Counter:
     stats = Counter()
     now = timezone.now()
-    doc = oc.compiled.version
     with transaction.atomic():
         replaced = [old for _d, old in chunk if old is not None]
         superseded: set[int] = set()
@@ -484,11 +512,12 @@ def _write_chunk(run: Run, oc: PolicyOutcome, chunk: list[tuple[Due, int | None]
             facts_of = info.get(d.talent_id, {})
             tier = facts_of.get("tier") or ""
             review = d.verdict == "review" or tier == "A"
+            row, doc = oc.versions[d.version][0], oc.versions[d.version][1].version  # the version it is paid under
             explanation = json.dumps({"as_of": run.as_of.isoformat(), "code": doc.code, "version": doc.version,
                                       "verdict": d.verdict, "facts": snapshots.get(d.talent_id, {})},
                                      ensure_ascii=False)
             rows.append((
-                d.subject, d.talent_id, oc.row.policy_id, oc.row.pk, d.instalment, d.instalment_id,
+                d.subject, d.talent_id, oc.row.policy_id, row.pk, d.instalment, d.instalment_id,
                 Kind.ENTITLEMENT.value, old, d.amount, connection.ops.adapt_datefield_value(d.due),
                 Status.CANDIDATE.value, "", "", explanation, facts_of.get("degree") or "",
                 facts_of.get("district") or "", tier, review, route(oc.row.policy_id, tier, review),

@@ -11,12 +11,13 @@ from django.utils.translation import gettext as _
 
 from talentpool.core.errors import NotFoundError
 from talentpool.core.roles import Role
-from talentpool.engines.policy import FACTS, Explanation, explain
+from talentpool.engines.policy import FACTS, Explanation, explain, explain_applicable
 from talentpool.policies.facts import talent_facts
 from talentpool.policies.models import Policy
 from talentpool.policies.selectors import (
     policy_version_compiled,
     policy_version_document,
+    policy_versions_applicable,
     policy_versions_in_force,
 )
 
@@ -85,15 +86,20 @@ def _person_ledger(talent) -> dict[str, dict]:
 
 def _explain_all(talent, as_of: dt.date, codes: set[str] | None = None) -> list[Explanation]:
     """Explain every published policy in force (or those in ``codes`` plus the ones that may exclude them),
-    then apply exclusions between them the way the batch does."""
+    each under the version that applies to the person (the batch's rule), then apply exclusions between them
+    the way the batch does."""
     published = policy_versions_in_force(as_of)
     if codes is not None:
         wanted = set(codes) | {doc.code for _row, doc in published if set(doc.excludes) & set(codes)}
         published = [(row, doc) for row, doc in published if doc.code in wanted]
+    candidates: dict[str, list] = {doc.code: [] for _row, doc in published}
+    for row, doc in policy_versions_applicable(as_of):
+        if doc.code in candidates:
+            candidates[doc.code].append(policy_version_compiled(row, as_of))
     facts = _person_facts(talent, as_of)
     ledger = _person_ledger(talent)
-    results = {doc.code: explain(doc, facts, as_of, ledger.get(doc.code), compiled=policy_version_compiled(row, as_of))
-               for row, doc in published}
+    results = {code: explain_applicable(versions, facts, as_of, ledger.get(code))
+               for code, versions in candidates.items()}
     for _row, doc in published:
         winner = results[doc.code]
         for other in doc.excludes:

@@ -7,6 +7,10 @@ SQLite; most of it is reading the rows out of the database.
 
 How each fact is derived (``as_of`` is the evaluation date; ``as_of month`` its first day):
 
+- *as of the date*: every dated fact is read as it stood on ``as_of``: a degree graduated after it is not yet
+  held (a master's degree imported later does not change a past bachelor's verdict), a tier certified after it
+  is not yet held (``''``), a property bought after it is not yet owned (the person's and the spouse's);
+  employment and insurance are cut at ``as_of`` (below). A fact without a date is taken as held.
 - *highest degree*: the education of highest rank (junior_college 1, bachelor 2, master 3, doctor 4); ties go to
   the latest graduation. Its full_time / overseas / certified flags, graduation and diploma dates and university
   come with it. School tags (C9, 985, 211, Double First-Class) are read from the reference list by university code;
@@ -64,6 +68,7 @@ _TALENTS = ("registry_talent t LEFT JOIN registry_talent s ON s.id = t.spouse_id
     ("t.property_division", "property_division", _S), ("t.property_purchase_date", "property_purchase_date", _D),
     ("t.housing", "housing", _S), ("s.owns_property", "spouse_owns_property", _B),
     ("s.property_division", "spouse_property_division", _S), ("s.housing", "spouse_housing", _S),
+    ("s.property_purchase_date", "spouse_purchase_date", _D),
 ])
 _EDUCATIONS = ("registry_education e LEFT JOIN reference_university u ON u.code = e.university_code",
                "e.talent_id", [
@@ -152,6 +157,7 @@ WITH edu AS (
          CASE degree WHEN 'junior_college' THEN 1 WHEN 'bachelor' THEN 2 WHEN 'master' THEN 3
                      WHEN 'doctor' THEN 4 END AS rank
   FROM educations
+  WHERE graduation_date IS NULL OR graduation_date <= {day}
 ), best AS (
   SELECT * FROM (
     SELECT *, row_number() OVER (PARTITION BY talent_id ORDER BY rank DESC NULLS LAST, grad DESC, id DESC) AS rn
@@ -205,8 +211,8 @@ SELECT
   NULLIF(t.residence_division, '') AS residence_division,
   NULLIF(t.district, '') AS district,
   t.arrival_date,
-  COALESCE(t.tier, '') AS tier,
-  t.tier_date,
+  CASE WHEN t.tier_date > {day} THEN '' ELSE COALESCE(t.tier, '') END AS tier,
+  CASE WHEN t.tier_date > {day} THEN NULL ELSE t.tier_date END AS tier_date,
   COALESCE(t.is_academician, FALSE) AS is_academician,
   b.degree AS degree,
   b.rank AS degree_rank,
@@ -230,14 +236,16 @@ SELECT
   NULLIF(c.division, '') AS employer_division,
   COALESCE(NULLIF(c.tax_division, ''), NULLIF(c.division, '')) AS employer_tax_division,
   NULLIF(c.cluster, '') AS employer_cluster,
-  t.owns_property,
-  NULLIF(t.property_division, '') AS property_division,
-  t.property_purchase_date,
+  CASE WHEN t.property_purchase_date > {day} THEN FALSE ELSE t.owns_property END AS owns_property,
+  CASE WHEN t.property_purchase_date > {day} THEN NULL ELSE NULLIF(t.property_division, '') END AS property_division,
+  CASE WHEN t.property_purchase_date > {day} THEN NULL ELSE t.property_purchase_date END AS property_purchase_date,
   CAST(NULL AS DECIMAL(14, 2)) AS house_price,
   NULLIF(t.housing, '') AS housing,
   t.spouse_id IS NOT NULL AS has_spouse,
-  CASE WHEN t.spouse_id IS NULL THEN FALSE ELSE t.spouse_owns_property END AS spouse_owns_property,
-  NULLIF(t.spouse_property_division, '') AS spouse_property_division,
+  CASE WHEN t.spouse_id IS NULL OR t.spouse_purchase_date > {day} THEN FALSE
+       ELSE t.spouse_owns_property END AS spouse_owns_property,
+  CASE WHEN t.spouse_purchase_date > {day} THEN NULL
+       ELSE NULLIF(t.spouse_property_division, '') END AS spouse_property_division,
   CASE WHEN t.spouse_id IS NULL THEN 'none' ELSE NULLIF(t.spouse_housing, '') END AS spouse_housing,
   CASE WHEN t.spouse_id IS NULL THEN t.talent_id ELSE LEAST(t.talent_id, t.spouse_id) END AS household_id,
   CAST(NULL AS DECIMAL(14, 2)) AS settling_allowance_received,
@@ -288,6 +296,11 @@ def _year_before(day: dt.date) -> dt.date:
     return day.replace(year=day.year - 1, day=28) if (day.month, day.day) == (2, 29) else day.replace(year=day.year - 1)
 
 
+def _after(day: dt.date | None, as_of: dt.date) -> bool:
+    """A dated fact that lies after the as-of date did not hold yet (an unknown date is taken as held)."""
+    return day is not None and day > as_of
+
+
 def _runs(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Merge month spans (inclusive) that overlap or touch into runs, in order."""
     out: list[list[int]] = []
@@ -311,24 +324,28 @@ def facts_from_rows(tables: dict[str, pa.Table], *, as_of: dt.date) -> list[dict
     out = []
     for t in sorted(tables["talents"].to_pylist(), key=lambda r: r["talent_id"]):
         tid = t["talent_id"]
+        tier_later = _after(t["tier_date"], as_of)
+        bought_later = _after(t["property_purchase_date"], as_of)
+        spouse_bought_later = _after(t["spouse_purchase_date"], as_of)
         facts: dict = {
             "talent_id": tid, "birth_date": t["birth_date"], "gender": t["gender"], "id_type": t["id_type"],
             "hukou_division": t["hukou_division"], "residence_division": t["residence_division"],
-            "district": t["district"], "arrival_date": t["arrival_date"], "tier": t["tier"] or "",
-            "tier_date": t["tier_date"], "is_academician": bool(t["is_academician"]),
-            "owns_property": t["owns_property"], "property_division": t["property_division"],
-            "property_purchase_date": t["property_purchase_date"], "house_price": None, "housing": t["housing"],
-            "settling_allowance_received": None, "household_income_low": None,
+            "district": t["district"], "arrival_date": t["arrival_date"], "tier": "" if tier_later else t["tier"] or "",
+            "tier_date": None if tier_later else t["tier_date"], "is_academician": bool(t["is_academician"]),
+            "owns_property": False if bought_later else t["owns_property"],
+            "property_division": None if bought_later else t["property_division"],
+            "property_purchase_date": None if bought_later else t["property_purchase_date"], "house_price": None,
+            "housing": t["housing"], "settling_allowance_received": None, "household_income_low": None,
         }
         spouse = t["spouse_id"]
         facts.update({
             "has_spouse": spouse is not None,
-            "spouse_owns_property": False if spouse is None else t["spouse_owns_property"],
-            "spouse_property_division": t["spouse_property_division"],
+            "spouse_owns_property": False if spouse is None or spouse_bought_later else t["spouse_owns_property"],
+            "spouse_property_division": None if spouse_bought_later else t["spouse_property_division"],
             "spouse_housing": "none" if spouse is None else t["spouse_housing"],
             "household_id": tid if spouse is None else min(tid, spouse),
         })
-        edus = by_talent["educations"].get(tid, [])
+        edus = [e for e in by_talent["educations"].get(tid, []) if not _after(e["graduation_date"], as_of)]
         best = max(edus, key=lambda e: (_RANK.get(e["degree"], 0), e["graduation_date"], e["id"])) if edus else None
         jobs = by_talent["jobs"].get(tid, [])
         if best is None:

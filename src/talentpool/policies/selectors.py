@@ -91,6 +91,14 @@ def policy_versions_in_force(as_of: dt.date) -> list[tuple[PolicyVersion, Engine
     return _published(as_of)
 
 
+def policy_versions_applicable(as_of: dt.date) -> list[tuple[PolicyVersion, EngineVersion]]:
+    """The versions that may judge someone on ``as_of``: every published version in force then, and the earlier
+    published versions that declare when an entitlement arises (``arises``): who became entitled while one of
+    them was in force is judged by it, later too (its yearly instalments keep coming)."""
+    return [(row, doc) for row, doc in _published() if doc.in_force_on(as_of)
+            or (doc.arises is not None and doc.effective_from <= as_of)]
+
+
 def policy_versions_published(as_of: dt.date | None = None) -> list[EngineVersion]:
     """Engine versions of every published policy version (only those in force on ``as_of`` when given)."""
     return [doc for _row, doc in _published(as_of)]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from talentpool.accounts.models import Role
+from talentpool.core.crypto import decrypt_text, encrypt_text
 from talentpool.core.errors import ApplicationError
 from talentpool.core.models import ChangeRecord
 from talentpool.core.permissions import require_role
@@ -50,8 +51,16 @@ def talent_detail(request, pk: int):
     history = ChangeRecord.objects.filter(subject_talent_id=talent.pk).order_by("-at")[:50]
     return render(request, "registry/talent_detail.html", {
         "talent": talent, "timeline": selectors.talent_timeline(talent), "history": history,
-        "revealed": request.session.pop(f"revealed:{talent.pk}", None),
+        "revealed": _revealed_pop(request, talent.pk),
     })
+
+
+def _revealed_pop(request, pk: int) -> str | None:
+    kept = request.session.pop(f"revealed:{pk}", None)
+    try:
+        return decrypt_text(kept) if kept else None
+    except ValueError:  # kept under an older key: ask again
+        return None
 
 
 @require_role(Role.OFFICER)
@@ -66,7 +75,8 @@ def talent_reveal_id(request, pk: int):
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        request.session[f"revealed:{talent.pk}"] = number  # shown once, on the next page view
+        # shown once, on the next page view; encrypted like everything else at rest (sessions live in the database)
+        request.session[f"revealed:{talent.pk}"] = encrypt_text(number)
     return redirect("registry:talent-detail", pk=pk)
 
 

@@ -1,3 +1,144 @@
-from ninja import Router
+"""One-stop service desk: the service catalogue by life stage, tickets under SLA on the working calendar,
+one-to-one service officers (/api/v1/services/).
+
+Talents: the catalogue with what they may ask for, their officer, their tickets (never internal notes), asking,
+replying, rating and closing, reopening. Officers: the queue of their district sorted by time to breach, any
+ticket of it with notes, raising on a talent's behalf, replies and notes, priority. Others get 403; a ticket out of
+reach 404."""
+
+from __future__ import annotations
+
+from ninja import Router, Status
+
+from talentpool.core.errors import NotFoundError
+from talentpool.core.permissions import ensure_role
+from talentpool.core.roles import Role
+from talentpool.registry.selectors import talent_visible_to
+
+from . import selectors, services
+from .models import Ticket
+from .schemas import (
+    CloseIn,
+    MyTicketPage,
+    OfficerOut,
+    OfficerTicketOut,
+    PriorityChange,
+    RaiseIn,
+    ReopenIn,
+    ReplyIn,
+    ServiceOut,
+    TicketDetail,
+    TicketPage,
+)
 
 router = Router(tags=["servicedesk"])
+
+
+def _ticket(t: Ticket, officer: bool) -> dict:
+    out = {"id": t.pk, "subject": t.subject, "service": t.service.code, "status": t.status, "priority": t.priority,
+           "origin": t.origin, "created_at": t.created_at, "first_response_at": t.first_response_at,
+           "resolved_at": t.resolved_at, "assignee": str(t.assignee) if t.assignee else None, "rating": t.rating,
+           "reopened": t.reopened}
+    if officer:
+        out.update(talent_id=t.talent_id, sla_state=t.sla_state, escalation=t.escalation,
+                   response_due_at=t.response_due_at, resolution_due_at=t.resolution_due_at)
+    return out
+
+
+def _detail(request, pk: int) -> dict:
+    ensure_role(request.user, Role.TALENT, Role.OFFICER)
+    t = selectors.ticket_get(request.user, pk)
+    officer = request.user.role == Role.OFFICER
+    return {"ticket": _ticket(t, officer),
+            "messages": [{"kind": m.kind, "author": (m.author.display_name or m.author.username) if m.author else "",
+                          "body": m.body, "at": m.at} for m in selectors.ticket_messages(request.user, t)]}
+
+
+@router.get("/catalogue", response=list[ServiceOut], summary="The service catalogue by life stage (talents: with "
+                                                            "whether they may ask)")
+def catalogue(request, stage: str = ""):
+    ensure_role(request.user, Role.TALENT, Role.OFFICER)
+    return [{**{f: getattr(s, f) for f in ("code", "life_stage", "name_zh", "name_en", "description_zh",
+                                           "description_en", "criterion_zh", "criterion_en", "materials")},
+             "team": s.team.code, "may_ask": may}
+            for g in selectors.catalogue_for(request.user, stage=stage[:16]) for s, may in g.services]
+
+
+@router.get("/me/officer", response={200: OfficerOut, 404: dict}, summary="My one-to-one service officer (talents)")
+def my_officer(request):
+    ensure_role(request.user, Role.TALENT)
+    pair = selectors.my_officer(request.user)
+    if pair is None:
+        raise NotFoundError()
+    return {"officer": str(pair.officer), "officer_away": pair.officer.away,
+            "backup": str(pair.backup) if pair.backup else None}
+
+
+@router.get("/me/tickets", response=MyTicketPage, summary="My requests (talents)")
+def my_tickets(request):
+    ensure_role(request.user, Role.TALENT)
+    qs = selectors.tickets_visible_to(request.user)
+    return {"count": qs.count(), "items": [_ticket(t, False) for t in qs[:200]]}
+
+
+@router.get("/tickets", response=TicketPage, summary="The queue of my district, by time to breach (officers)")
+def queue(request, mine: bool = False, state: str = ""):
+    ensure_role(request.user, Role.OFFICER)
+    qs = selectors.queue_for(request.user, mine=mine, state=state[:10])
+    return {"count": qs.count(), "items": [_ticket(t, True) for t in qs[:200]]}
+
+
+@router.get("/tickets/{int:pk}", response=TicketDetail, summary="A ticket and its messages (internal notes for "
+                                                                "officers only)")
+def ticket_detail(request, pk: int):
+    return _detail(request, pk)
+
+
+@router.post("/tickets", response={201: TicketDetail}, summary="Ask for a service (talents) or raise one on a "
+                                                                "talent's behalf (officers)")
+def ticket_raise(request, payload: RaiseIn):
+    ensure_role(request.user, Role.TALENT, Role.OFFICER)
+    service = selectors.service_get(payload.service, user=request.user)
+    if request.user.role == Role.TALENT:
+        talent = selectors.talent_of(request.user)
+    else:
+        talent = talent_visible_to(request.user).filter(pk=payload.talent_id or 0).first()
+    if talent is None:
+        raise NotFoundError()
+    t = services.ticket_raise(actor=request.user, talent=talent, service=service, subject=payload.subject,
+                              body=payload.body, priority=payload.priority, request=request)
+    return Status(201, _detail(request, t.pk))
+
+
+@router.post("/tickets/{int:pk}/replies", response={201: TicketDetail}, summary="Reply, or an internal note "
+                                                                                "(officers)")
+def ticket_reply(request, pk: int, payload: ReplyIn):
+    ensure_role(request.user, Role.TALENT, Role.OFFICER)
+    t = selectors.ticket_get(request.user, pk)
+    services.ticket_reply(actor=request.user, ticket=t, body=payload.body, internal=payload.internal,
+                          request=request)
+    return Status(201, _detail(request, pk))
+
+
+@router.post("/tickets/{int:pk}/close", response=TicketDetail, summary="Rate and close a resolved ticket (talents)")
+def ticket_close(request, pk: int, payload: CloseIn):
+    ensure_role(request.user, Role.TALENT)
+    services.ticket_close(actor=request.user, ticket=selectors.ticket_get(request.user, pk), rating=payload.rating,
+                          comment=payload.comment, request=request)
+    return _detail(request, pk)
+
+
+@router.post("/tickets/{int:pk}/reopen", response=TicketDetail, summary="Reopen a resolved or closed ticket")
+def ticket_reopen(request, pk: int, payload: ReopenIn):
+    ensure_role(request.user, Role.TALENT, Role.OFFICER)
+    services.ticket_reopen(actor=request.user, ticket=selectors.ticket_get(request.user, pk), body=payload.body,
+                           request=request)
+    return _detail(request, pk)
+
+
+@router.post("/tickets/{int:pk}/priority", response=OfficerTicketOut, summary="Change the priority (officers)")
+def ticket_priority(request, pk: int, payload: PriorityChange):
+    ensure_role(request.user, Role.OFFICER)
+    t = services.ticket_set_priority(actor=request.user, ticket=selectors.ticket_get(request.user, pk),
+                                     priority=payload.priority, request=request)
+    return _ticket(t, True)

@@ -1,0 +1,232 @@
+"""Service desk: offices (their working calendar), teams of service officers, the service catalogue by life stage,
+tickets with two SLA clocks (first response, resolution), their messages and privately stored attachments, and the
+one-to-one service officers of high-level talents.
+
+A ticket's clocks are kept as the SLA engine's ``Clock`` (target, consumed, running since, stopped) and the
+instants of warning, breach and second-level escalation computed from them whenever they change; the sweep then
+only compares those instants with now (see ``sla`` and ``tasks``).
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class LifeStage(models.TextChoices):
+    INTERNSHIP = "internship", _("Internship and practice")
+    GRADUATION = "graduation", _("Graduation and job search")
+    PROMOTION = "promotion", _("Career and promotion")
+    STARTUP = "startup", _("Starting a business")
+    HOUSING = "housing", _("Housing")
+    CHILDREN = "children", _("Children's education")
+    MEDICAL = "medical", _("Medical care")
+    HUKOU = "hukou", _("Household registration")
+    IP = "ip", _("Intellectual property")
+    LEGAL = "legal", _("Legal advice")
+    BUSINESS = "business", _("Business registration")
+    SUPPORT = "support", _("Policies and payments")
+
+
+class Priority(models.TextChoices):
+    LOW = "low", _("Low")
+    NORMAL = "normal", _("Normal")
+    HIGH = "high", _("High")
+    URGENT = "urgent", _("Urgent")
+
+
+class Office(models.Model):
+    """A service centre and its working calendar (China's holidays and make-up days, these hours, this zone)."""
+
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=80)
+    zone = models.CharField(_("time zone"), max_length=40, default="Asia/Shanghai")
+    working_hours = models.CharField(_("working hours"), max_length=80, default="09:00-12:00,13:30-17:30",
+                                     help_text=_("Periods of each working day, e.g. 09:00-12:00,13:30-17:30."))
+    warn_share = models.DecimalField(_("warn at share of the target"), max_digits=3, decimal_places=2,
+                                     default=0.75, validators=[MinValueValidator(0.05), MaxValueValidator(0.99)])
+    second_share = models.DecimalField(_("second escalation after a further share"), max_digits=3,
+                                       decimal_places=2, default=0.5,
+                                       validators=[MinValueValidator(0.05), MaxValueValidator(5)])
+    head = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+", verbose_name=_("office head"))
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="teams", verbose_name=_("office"))
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=80)
+    lead = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+", verbose_name=_("team lead"))
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DeskOfficer(models.Model):
+    """An officer who takes tickets: the teams they are in, their skills, whether they are away or retired."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="desk_officer")
+    teams = models.ManyToManyField(Team, related_name="officers", blank=True, verbose_name=_("teams"))
+    skills = models.JSONField(_("skills"), default=list, blank=True)
+    away = models.BooleanField(_("away"), default=False)
+    active = models.BooleanField(_("active"), default=True)
+    last_assigned_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.user.display_name or self.user.get_username()
+
+
+class Service(models.Model):
+    """A service of the catalogue (shipped as data in ``catalogue.yaml``, editable by officers)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    life_stage = models.CharField(_("life stage"), max_length=16, choices=LifeStage.choices, db_index=True)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=80)
+    name_en = models.CharField(_("name (English)"), max_length=120)
+    description_zh = models.TextField(_("description (Chinese)"), max_length=2000, blank=True)
+    description_en = models.TextField(_("description (English)"), max_length=2000, blank=True)
+    criterion = models.CharField(_("who may ask"), max_length=300, blank=True,
+                                 help_text=_("A condition on the policy facts, e.g. tier IN ('A','B') or "
+                                             "degree_rank >= 3; empty: every talent."))
+    criterion_zh = models.CharField(_("who may ask (Chinese)"), max_length=120, blank=True)
+    criterion_en = models.CharField(_("who may ask (English)"), max_length=160, blank=True)
+    materials = models.JSONField(_("materials"), default=list, blank=True,
+                                 help_text=_("What to upload: a list of {zh, en}."))
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="services", verbose_name=_("team"))
+    skill = models.CharField(_("skill"), max_length=30, blank=True)
+    sla = models.JSONField(_("SLA per priority"), default=dict,
+                           help_text=_("Working minutes per priority: {priority: {response, resolution}}."))
+    internal = models.BooleanField(_("raised by the office only"), default=False)
+    active = models.BooleanField(_("active"), default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["life_stage", "position", "code"]
+
+    def __str__(self) -> str:
+        return self.name_zh
+
+
+class OneToOne(models.Model):
+    """A talent's named service officer and backup (tier A–E talents always have one)."""
+
+    talent = models.OneToOneField("registry.Talent", on_delete=models.CASCADE, related_name="service_officer")
+    officer = models.ForeignKey(DeskOfficer, on_delete=models.CASCADE, related_name="talents")
+    backup = models.ForeignKey(DeskOfficer, null=True, blank=True, on_delete=models.SET_NULL, related_name="backups")
+    since = models.DateTimeField(auto_now_add=True)
+
+
+class Origin(models.TextChoices):
+    CATALOGUE = "catalogue", _("Asked by the talent")
+    OFFICER = "officer", _("Raised by an officer")
+    OBJECTION = "objection", _("Objection to a policy verdict")
+    PAYMENT = "payment", _("Failed payment")
+
+
+class TicketStatus(models.TextChoices):
+    NEW = "new", pgettext_lazy("ticket", "New")
+    OPEN = "open", pgettext_lazy("ticket", "In progress")
+    WAITING = "waiting", _("Waiting for the talent")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", pgettext_lazy("ticket", "Closed")
+
+
+OPEN_STATUSES = (TicketStatus.NEW, TicketStatus.OPEN, TicketStatus.WAITING)
+
+
+class SlaState(models.TextChoices):
+    OK = "ok", _("On time")
+    WARNING = "warning", _("Near breach")
+    BREACHED = "breached", _("Breached")
+    PAUSED = "paused", _("Paused")
+    MET = "met", _("Met")
+    MISSED = "missed", _("Missed")
+
+
+class Ticket(models.Model):
+    talent = models.ForeignKey("registry.Talent", on_delete=models.CASCADE, related_name="service_tickets",
+                               verbose_name=_("talent"))
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("service"))
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("team"))
+    assignee = models.ForeignKey(DeskOfficer, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="tickets", verbose_name=_("assigned to"))
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    origin = models.CharField(_("origin"), max_length=10, choices=Origin.choices, default=Origin.CATALOGUE)
+    origin_ref = models.CharField(max_length=40, blank=True, help_text="objection:<id> or entitlement:<id>")
+    subject = models.CharField(_("subject"), max_length=120)
+    priority = models.CharField(_("priority"), max_length=8, choices=Priority.choices, default=Priority.NORMAL)
+    status = models.CharField(_("status"), max_length=10, choices=TicketStatus.choices, default=TicketStatus.NEW,
+                              db_index=True)
+    created_at = models.DateTimeField(_("raised"))
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    reopened = models.PositiveSmallIntegerField(default=0)
+    rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True,
+                                              validators=[MinValueValidator(1), MaxValueValidator(5)])
+    rating_comment = models.CharField(_("comment"), max_length=500, blank=True)
+    # the two SLA clocks (see talentpool.engines.sla.Clock): working seconds
+    response_target = models.PositiveIntegerField()
+    response_consumed = models.PositiveIntegerField(default=0)
+    response_since = models.DateTimeField(null=True, blank=True)
+    response_stopped = models.BooleanField(default=False)
+    response_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    resolution_target = models.PositiveIntegerField()
+    resolution_consumed = models.PositiveIntegerField(default=0)
+    resolution_since = models.DateTimeField(null=True, blank=True)
+    resolution_stopped = models.BooleanField(default=False)
+    resolution_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # the sweep's marks: the earliest warning, breach and escalation of the clocks still running
+    warn_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True, db_index=True)
+    escalate_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    sla_state = models.CharField(_("SLA"), max_length=10, choices=SlaState.choices, default=SlaState.OK,
+                                 db_index=True)
+    escalation = models.PositiveSmallIntegerField(_("escalation level"), default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "due_at"])]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.subject}"
+
+
+class MessageKind(models.TextChoices):
+    REPLY = "reply", _("Reply")
+    NOTE = "note", _("Internal note")
+    EVENT = "event", _("Event")
+
+
+class TicketMessage(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    kind = models.CharField(max_length=6, choices=MessageKind.choices, default=MessageKind.REPLY)
+    body = models.TextField(max_length=4000)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class Attachment(models.Model):
+    """A file sent with a ticket: checked by type (its first bytes) and size, stored encrypted in the database."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
+    message = models.ForeignKey(TicketMessage, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="attachments")
+    name = models.CharField(_("file name"), max_length=120)
+    content_type = models.CharField(max_length=60)
+    size = models.PositiveIntegerField()
+    sealed = models.TextField(help_text="AES-GCM ciphertext of the content (core.crypto)")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    internal = models.BooleanField(default=False)
+    at = models.DateTimeField()

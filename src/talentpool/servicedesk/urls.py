@@ -1,5 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "servicedesk"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.catalogue, name="catalogue"),
+    path("ask/<slug:code>/", views.ask, name="ask"),
+    path("mine/", views.mine, name="mine"),
+    path("mine/<int:pk>/", views.my_ticket, name="my-ticket"),
+    path("files/<int:pk>/", views.attachment, name="attachment"),
+    path("console/", views.console, name="console"),
+    path("console/new/", views.raise_for, name="raise"),
+    path("console/<int:pk>/", views.ticket, name="ticket"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("officers/<int:pk>/", views.officer_action, name="officer-action"),
+    path("catalogue/", views.services_list, name="services"),
+    path("catalogue/<int:pk>/", views.service_edit, name="service-edit"),
+]

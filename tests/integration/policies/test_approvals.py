@@ -55,7 +55,7 @@ def test_owners_come_from_the_shipped_documents(shipped):
     owners = dict(PolicyVersion.objects.values_list("policy__code", "policy__owner_division"))
     assert owners == {YUHANG: "330110", CITY_CODE: "330100", "hz-graduate-rent": "330100",
                       "hz-talent-home-purchase": "330100", "hz-youth-station": "330100",
-                      "hz-youth-welcome-pack": "330100"}
+                      "hz-youth-welcome-pack": "330100", "hz-graduate-living-outer": "330100"}
 
 
 def test_a_xihu_officer_cannot_draft_ask_or_approve_on_a_yuhang_policy(offices):

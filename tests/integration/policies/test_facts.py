@@ -191,3 +191,22 @@ def test_bulk_and_single_person_derivations_agree_on_a_generated_registry():
         bulk = facts_from_tables(tables, as_of=day).to_pylist()
         assert bulk == facts_from_rows(tables, as_of=day)
     assert any(r["hz_run_months"] for r in bulk) and any(r["employed"] for r in bulk)
+
+
+@pytest.mark.django_db
+def test_facts_as_they_stood_on_the_as_of_date_a_later_degree_tier_or_purchase_is_not_yet_held():
+    t = make_talent(tier="D", tier_date=date(2024, 3, 1), owns_property=True, property_division="330106",
+                    property_purchase_date=date(2024, 5, 20))
+    graduate(t, date(2020, 6, 30), "bachelor", full_time=True)
+    graduate(t, date(2023, 6, 30), "master", full_time=False)
+    insured(t, date(2020, 7, 1), date(2024, 6, 1))
+    before = facts_of(t, date(2023, 6, 29))  # the day before the master's degree
+    assert (before["degree"], before["graduation_date"], before["full_time"]) == ("bachelor", date(2020, 6, 30), True)
+    assert before["hz_first_insured_month"] == date(2020, 7, 1)
+    assert (before["tier"], before["tier_date"]) == ("", None)
+    assert (before["owns_property"], before["property_division"], before["property_purchase_date"]) == (False, None, None)
+    on = facts_of(t, date(2023, 6, 30))  # the graduation day itself counts
+    assert (on["degree"], on["graduation_date"], on["hz_first_insured_month"]) == ("master", date(2023, 6, 30), date(2023, 6, 1))
+    later = facts_of(t, date(2024, 5, 20))
+    assert (later["tier"], later["tier_date"]) == ("D", date(2024, 3, 1))
+    assert (later["owns_property"], later["property_purchase_date"]) == (True, date(2024, 5, 20))

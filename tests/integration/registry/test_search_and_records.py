@@ -1,6 +1,7 @@
 from datetime import date
 
 import pytest
+from django.contrib.sessions.models import Session
 from factories.registry import make_talent, resident_id
 
 from talentpool.core.crypto import decrypt_text
@@ -79,6 +80,9 @@ def test_reveal_requires_a_reason_and_is_audited(client, world):
     client.post(f"/registry/talents/{world.talent.pk}/reveal/", {"reason": "核对补贴银行账户"})
     event = AuditEvent.objects.get(action="reveal_id")
     assert event.detail == {"reason": "核对补贴银行账户"}
+    stored = Session.objects.get(session_key=client.session.session_key).get_decoded()
+    assert any(key.startswith("revealed:") for key in stored)
+    assert plain not in str(stored)  # kept encrypted until shown
     html = client.get(f"/registry/talents/{world.talent.pk}/").content.decode()
     assert plain in html  # shown once
     assert plain not in client.get(f"/registry/talents/{world.talent.pk}/").content.decode()

@@ -10,12 +10,14 @@ from .document import (
     PolicyError,
     PolicyVersion,
     parse_documents,
+    with_parameters,
 )
 from .evaluate import (
     Explanation,
     check_policy_set,
     evaluate_registry,
     explain,
+    explain_applicable,
     facts_table,
     instalment_schedule,
     version_in_force,
@@ -25,7 +27,7 @@ from .testcases import CaseResult, run_cases
 
 __all__ = [
     "AREAS", "DELIVERY_BANK", "DELIVERY_CHANNELS", "DELIVERY_IN_KIND", "FACTS", "CaseResult", "CompiledPolicy", "Explanation", "PolicyError", "PolicyVersion",
-    "check_policy_set", "compile_policy", "evaluate_registry", "explain", "facts_table", "instalment_schedule",
+    "check_policy_set", "compile_policy", "evaluate_registry", "explain", "explain_applicable", "facts_table", "instalment_schedule",
     "parse_documents",
-    "run_cases", "version_in_force",
+    "run_cases", "version_in_force", "with_parameters",
 ]

@@ -19,7 +19,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError
 
-from .document import PolicyError, PolicyVersion
+from .document import Criterion, PolicyError, PolicyVersion, Text
 from .facts import AREAS, FACTS
 
 MACROS = {
@@ -115,8 +115,11 @@ def _macro(name: str, args: list[exp.Expression], line: int, problems: list) -> 
 
 
 def compile_expression(text: str, version: PolicyVersion, as_of: dt.date, *, line: int,
-                       problems: list[tuple[int, str]]) -> Compiled:
-    """Parse and check one expression; problems are appended (line, message) rather than raised."""
+                       problems: list[tuple[int, str]], arose: Compiled | None = None,
+                       in_arises: bool = False) -> Compiled:
+    """Parse and check one expression; problems are appended (line, message) rather than raised. ``arose_on``
+    stands for the version's ``arises`` expression (``arose``; the as-of date when the version declares none),
+    ``this_version`` for the version's number."""
     try:
         tree = sqlglot.parse_one(str(text), read="duckdb")
     except ParseError as exc:
@@ -143,6 +146,17 @@ def compile_expression(text: str, version: PolicyVersion, as_of: dt.date, *, lin
                 return node
             if name == "as_of":
                 return _date_literal(as_of)
+            if name == "this_version":
+                return exp.Literal.number(int(version.version))
+            if name == "arose_on":
+                if in_arises:
+                    problems.append((line, "arises may not read arose_on (it defines it)"))
+                    return exp.Null()
+                if arose is None:
+                    return _date_literal(as_of)
+                out.facts.update(arose.facts)
+                out.params.update(arose.params)
+                return exp.Paren(this=arose.node.copy())
             if name not in FACTS:
                 problems.append((line, f"reads '{name}', which the registry does not have as a fact"))
                 return node
@@ -182,6 +196,16 @@ def _transform(tree: exp.Expression, visit) -> exp.Expression:
     return tree
 
 
+LIMITATION_PARAM = "limitation_years"
+"""A policy may declare this int parameter: claims (instalments due, or the date the entitlement arose for a policy
+paid in one sum) older than so many years before the as-of date are not paid; 0 means no limitation period."""
+CAP_ORDER_PARAM = "cap_before_minus"
+"""A policy with both ``cap`` and ``minus`` may declare this bool parameter: TRUE (the default without it) caps
+the amount first and deducts afterwards, FALSE deducts first and caps the rest."""
+VERSION_APPLIES = "version_applies"
+WITHIN_LIMITATION = "within_limitation"
+
+
 @dataclass
 class CompiledPolicy:
     version: PolicyVersion
@@ -190,15 +214,22 @@ class CompiledPolicy:
     review: Compiled | None
     amount: Compiled | None
     instalments: list[tuple[str, Decimal, Compiled, Compiled | None]]
+    arises: Compiled | None = None
+    implicit: list[Criterion] = field(default_factory=list)
+
+    def labelled_criteria(self) -> list[Criterion]:
+        """The document's criteria and those the engine adds (the version applies, the limitation period), in
+        the order of ``criteria``."""
+        return list(self.version.criteria) + list(self.implicit)
 
     def facts_read(self) -> set[str]:
-        parts = [c for _, c in self.criteria] + [x for x in (self.review, self.amount) if x]
+        parts = [c for _, c in self.criteria] + [x for x in (self.review, self.amount, self.arises) if x]
         parts += [d for *_, d, _ in self.instalments] + [r for *_, r in self.instalments if r]
         return set().union(*(p.facts for p in parts)) if parts else set()
 
     def select_sql(self, table: str = "facts", dialect: str = "duckdb", *, detail: bool = False) -> str:
         """One row per person: verdict, amount, masks of failed/undecided criteria, instalments (and, with
-        ``detail``, each criterion's status)."""
+        ``detail``, each criterion's status and the day the entitlement arose)."""
         def q(node: exp.Expression) -> str:
             return node.sql(dialect=dialect)
 
@@ -219,17 +250,99 @@ class CompiledPolicy:
                 cols.append(f"({sql}) AS c_{cid}")
             if self.review:
                 cols.append(f"({q(self.review.node)}) AS review_flag")
+            arose = q(self.arises.node) if self.arises else f"DATE '{self.as_of.isoformat()}'"
+            cols.append(f"CAST({arose} AS DATE) AS arose_on")
         return f"SELECT {', '.join(cols)} FROM {table}"
+
+
+def _param_now(version: PolicyVersion, name: str, as_of: dt.date):
+    param = version.parameters.get(name)
+    current = param.value_on(as_of) if param else None
+    return None if current is None else current.value
+
+
+def _capped_and_deducted(version: PolicyVersion, amount: Compiled, cap: Compiled | None, minus: Compiled | None,
+                         as_of: dt.date) -> Compiled:
+    """The amount capped (``cap``) and reduced (``minus``, never below 0), in the order ``cap_before_minus``
+    says (cap first unless it is FALSE). A missing cap or deduction makes the amount unknown: LEAST and GREATEST
+    skip NULLs in SQL, so a NULL is tested for first."""
+    def apply_cap(node: exp.Expression) -> exp.Expression:
+        return exp.Case(ifs=[exp.If(this=exp.Is(this=exp.Paren(this=cap.node.copy()), expression=exp.Null()),
+                                    true=exp.Null())],
+                        default=exp.Least(this=exp.Paren(this=node), expressions=[cap.node.copy()]))
+
+    def apply_minus(node: exp.Expression) -> exp.Expression:
+        return exp.Case(ifs=[exp.If(this=exp.Is(this=exp.Paren(this=minus.node.copy()), expression=exp.Null()),
+                                    true=exp.Null())],
+                        default=exp.Greatest(this=exp.Sub(this=exp.Paren(this=node), expression=exp.Paren(this=minus.node.copy())),
+                                             expressions=[exp.Literal.number(0)]))
+
+    steps = [(cap, apply_cap), (minus, apply_minus)]
+    if _param_now(version, CAP_ORDER_PARAM, as_of) is False:
+        steps.reverse()
+    node, facts, params = amount.node, set(amount.facts), set(amount.params)
+    for part, apply in steps:
+        if part is not None:
+            node = apply(node)
+            facts |= part.facts
+            params |= part.params
+    if cap is not None and minus is not None and CAP_ORDER_PARAM in version.parameters:
+        params.add(CAP_ORDER_PARAM)
+    return Compiled(node, facts, params)
+
+
+def _implicit_criteria(version: PolicyVersion, arises: Compiled | None, as_of: dt.date
+                       ) -> list[tuple[Criterion, Compiled]]:
+    """Criteria the engine adds: with ``arises``, that the entitlement arose while this version was in force
+    (so the version that applies is chosen by that date, not by the as-of date); with a limitation period and
+    no instalments, that it arose within it."""
+    out = []
+    if arises is not None:
+        start, end = version.effective_from, version.effective_to
+        node: exp.Expression = exp.GTE(this=exp.Paren(this=arises.node.copy()), expression=_date_literal(start))
+        if end is not None:
+            node = exp.And(this=node, expression=exp.LTE(this=exp.Paren(this=arises.node.copy()),
+                                                         expression=_date_literal(end)))
+        until_zh = f"至{end.isoformat()}" if end else "起"
+        until_en = f" to {end.isoformat()}" if end else " on"
+        label = Text(f"权益产生于本版本施行期间（{start.isoformat()}{until_zh}）",
+                     f"the entitlement arose while this version was in force ({start.isoformat()}{until_en})")
+        out.append((Criterion(VERSION_APPLIES, label, "arose_on within effective_from..effective_to",
+                              version.lines.get("arises", 1)), Compiled(exp.Paren(this=node), set(arises.facts), set(arises.params))))
+    years = _param_now(version, LIMITATION_PARAM, as_of)
+    if years and not version.instalments:
+        arose = arises.node.copy() if arises is not None else _date_literal(as_of)
+        limit = _date_literal(_years_before(as_of, int(years)))
+        label = Text(f"权益产生于{int(years)}年时效期内", f"the entitlement arose within the {int(years)}-year limitation period")
+        out.append((Criterion(WITHIN_LIMITATION, label, "arose_on >= as_of - limitation_years",
+                              version.parameters[LIMITATION_PARAM].line),
+                    Compiled(exp.GTE(this=exp.Paren(this=arose), expression=limit),
+                             set(arises.facts) if arises else set(), {LIMITATION_PARAM})))
+    return out
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
 
 
 def compile_policy(version: PolicyVersion, as_of: dt.date) -> CompiledPolicy:
     """Compile for one as-of date; raises PolicyError listing every problem with its line."""
     problems: list[tuple[int, str]] = []
+    arises = None
+    if version.arises:
+        arises = compile_expression(version.arises, version, as_of, line=version.lines.get("arises", 1),
+                                    problems=problems, in_arises=True)
 
     def comp(text: str | None, line: int) -> Compiled | None:
-        return None if text is None else compile_expression(text, version, as_of, line=line, problems=problems)
+        return None if text is None else compile_expression(text, version, as_of, line=line, problems=problems,
+                                                            arose=arises)
 
     criteria = [(c.id, comp(c.when, c.line)) for c in version.criteria]
+    implicit = _implicit_criteria(version, arises, as_of)
+    criteria += [(c.id, compiled) for c, compiled in implicit]
     amount = None
     if version.amount:
         rules = [(comp(r.when, r.line) if r.when else None, comp(r.value, r.line)) for r in version.amount]
@@ -239,23 +352,28 @@ def compile_policy(version: PolicyVersion, as_of: dt.date) -> CompiledPolicy:
         amount = Compiled(node, set().union(*((w.facts if w else set()) | v.facts for w, v in rules)),
                           set().union(*((w.params if w else set()) | v.params for w, v in rules)))
         line = version.lines.get("amount", 1)
-        if version.cap:
-            cap = comp(version.cap, version.lines.get("cap", line))
-            # LEAST and GREATEST skip NULLs in SQL: a missing cap must make the amount unknown, not uncapped.
-            capped = exp.Case(ifs=[exp.If(this=exp.Is(this=exp.Paren(this=cap.node.copy()), expression=exp.Null()),
-                                          true=exp.Null())],
-                              default=exp.Least(this=amount.node, expressions=[cap.node]))
-            amount = Compiled(capped, amount.facts | cap.facts, amount.params | cap.params)
-        if version.minus:
-            minus = comp(version.minus, version.lines.get("minus", line))
-            less = exp.Case(ifs=[exp.If(this=exp.Is(this=exp.Paren(this=minus.node.copy()), expression=exp.Null()),
-                                        true=exp.Null())],
-                            default=exp.Greatest(this=exp.Sub(this=exp.Paren(this=amount.node), expression=exp.Paren(this=minus.node)),
-                                                 expressions=[exp.Literal.number(0)]))
-            amount = Compiled(less, amount.facts | minus.facts, amount.params | minus.params)
-    instalments = [(i.id, i.share, comp(i.due, i.line), comp(i.ready_when, i.line)) for i in version.instalments]
+        cap = comp(version.cap, version.lines.get("cap", line)) if version.cap else None
+        minus = comp(version.minus, version.lines.get("minus", line)) if version.minus else None
+        amount = _capped_and_deducted(version, amount, cap, minus, as_of)
+    instalments = []
+    for i in version.instalments:
+        due = comp(i.due, i.line)
+        instalments.append((i.id, i.share, due, _limited(comp(i.ready_when, i.line), due, version, as_of)))
     compiled = CompiledPolicy(version, as_of, criteria, comp(version.review_when, version.lines.get("review_when", 1)),
-                              amount, instalments)
+                              amount, instalments, arises, [c for c, _ in implicit])
     if problems:
         raise PolicyError(problems)
     return compiled
+
+
+def _limited(ready: Compiled | None, due: Compiled, version: PolicyVersion, as_of: dt.date) -> Compiled | None:
+    """An instalment's readiness within the limitation period, when the policy declares one: an instalment due
+    more than ``limitation_years`` before the as-of date is no longer paid."""
+    years = _param_now(version, LIMITATION_PARAM, as_of)
+    if not years:
+        return ready
+    inside = exp.GTE(this=exp.Paren(this=due.node.copy()), expression=_date_literal(_years_before(as_of, int(years))))
+    if ready is None:
+        return Compiled(inside, set(due.facts), {LIMITATION_PARAM})
+    return Compiled(exp.And(this=exp.Paren(this=ready.node), expression=exp.Paren(this=inside)),
+                    ready.facts | due.facts, ready.params | {LIMITATION_PARAM})

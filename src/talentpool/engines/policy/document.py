@@ -6,6 +6,7 @@ one file separated by ``---``. See docs/algorithms/policy-engine.md for the form
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -140,6 +141,7 @@ class TestCase:
     facts: dict[str, Any]
     expect: dict[str, Any]
     line: int
+    params: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,7 @@ class PolicyVersion:
     tests: tuple[TestCase, ...]
     owner: str = ""
     delivery: str = DELIVERY_BANK
+    arises: str | None = None
     source: str = field(default="", compare=False, repr=False)
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
@@ -175,7 +178,7 @@ class PolicyVersion:
 
 _TOP = {"code", "version", "title", "issuer", "owner", "delivery", "summary", "basis", "entity", "excludes",
         "effective_from", "effective_to", "parameters", "criteria", "review_when", "amount", "cap", "minus",
-        "instalments", "tests"}
+        "instalments", "tests", "arises"}
 _CODE = re.compile(r"^[a-z][a-z0-9-]{2,40}$")
 _NAME = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
 _DIVISION = re.compile(r"^[1-9][0-9]{5}$")
@@ -388,6 +391,7 @@ def _version(doc: Any, c: _Collector) -> PolicyVersion | None:
         amount=tuple(amount), cap=_expr_field(doc, "cap", "the policy", c, required=False),
         minus=_expr_field(doc, "minus", "the policy", c, required=False),
         instalments=tuple(instalments), tests=tuple(tests), owner=_owner(doc, c), delivery=_delivery(doc, c),
+        arises=_expr_field(doc, "arises", "the policy", c, required=False),
         lines=dict(doc.lines),
     )
 
@@ -489,11 +493,49 @@ def _tests(doc: _Map, c: _Collector) -> list[TestCase]:
         if not isinstance(item, _Map):
             c.add(line, "a test case must be a mapping")
             continue
-        _unknown_keys(item, {"name", "as_of", "facts", "expect"}, "a test case", c)
+        _unknown_keys(item, {"name", "as_of", "facts", "expect", "params"}, "a test case", c)
         as_of = _date(item.get("as_of"), "test as_of", _line(item, "as_of"), c)
         expect = dict(item.get("expect") or {})
         if expect.get("verdict") not in VERDICTS:
             c.add(_line(item, "expect"), f"test '{item.get('name')}': expect.verdict must be one of {', '.join(VERDICTS)}")
         tests.append(TestCase(str(item.get("name", f"case {i + 1}")), as_of or dt.date(1970, 1, 1),
-                              {**defaults, **dict(item.get("facts") or {})}, expect, line))
+                              {**defaults, **dict(item.get("facts") or {})}, expect, line,
+                              dict(item.get("params") or {})))
     return tests
+
+
+OVERRIDE_FROM = dt.date(1900, 1, 1)
+
+
+def with_parameters(version: PolicyVersion, overrides: dict[str, Any]) -> PolicyVersion:
+    """The version with some parameters set to one value on every date (a what-if for one person: "would she
+    qualify if part-time masters counted?"). Values are read as the parameter's type (``"true"``, ``"35"`` and
+    ``"10000.00"`` are accepted as text); an unknown name or a wrong value raises PolicyError naming it."""
+    if not overrides:
+        return version
+    c = _Collector()
+    params = dict(version.parameters)
+    for name, raw in overrides.items():
+        param = params.get(name)
+        if param is None:
+            c.add(1, f"unknown parameter '{name}' (known: {', '.join(sorted(params))})")
+            continue
+        value = _param_value(param.type, _typed_text(param.type, raw), f"parameter '{name}'", 1, c)
+        if value is not None or param.type == "str":
+            params[name] = Parameter(name, param.type, param.label, (ParamValue(OVERRIDE_FROM, value, "override"),),
+                                     param.line)
+    if c.problems:
+        raise PolicyError(c.problems)
+    return dataclasses.replace(version, parameters=params)
+
+
+def _typed_text(kind: str, raw: Any) -> Any:
+    """A value given as text (a form field, ``--set name=value``) in the shape ``_param_value`` expects."""
+    if not isinstance(raw, str):
+        return raw
+    text = raw.strip()
+    if kind == "bool" and text.lower() in ("true", "yes", "1", "on", "false", "no", "0", "off"):
+        return text.lower() in ("true", "yes", "1", "on")
+    if kind == "int" and re.fullmatch(r"-?[0-9]+", text):
+        return int(text)
+    return text

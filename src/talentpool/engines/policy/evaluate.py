@@ -11,16 +11,18 @@ from decimal import Decimal
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from .compile import CompiledPolicy, compile_policy
+from .compile import VERSION_APPLIES, CompiledPolicy, compile_policy
 from .document import PolicyError, PolicyVersion
 from .facts import FACTS, LEDGER_FACTS
 
 _ARROW = {"date": pa.date32(), "int": pa.int64(), "bool": pa.bool_(), "str": pa.string(), "money": pa.decimal128(14, 2)}
 LEDGER_SCHEMA = pa.schema([("talent_id", pa.int64()), ("policy_code", pa.string()), ("instalments_paid", pa.int64()),
                            ("amount_paid", pa.decimal128(14, 2)), ("first_paid_on", pa.date32()),
-                           ("household_paid", pa.int64())])
+                           ("household_paid", pa.int64()), ("first_version", pa.int64())])
 
 
 def facts_schema() -> pa.Schema:
@@ -71,7 +73,7 @@ def _source_sql(compiled: CompiledPolicy) -> str:
     return (
         "(SELECT f.*, COALESCE(l.instalments_paid, 0) AS ledger_instalments_paid, "
         "COALESCE(l.amount_paid, 0) AS ledger_amount_paid, l.first_paid_on AS ledger_first_paid_on, "
-        "COALESCE(l.household_paid, 0) AS ledger_household_paid "
+        "COALESCE(l.household_paid, 0) AS ledger_household_paid, l.first_version AS ledger_first_version "
         f"FROM facts f LEFT JOIN ledger l ON l.talent_id = f.talent_id AND l.policy_code = '{code}') AS facts_l"
     )
 
@@ -93,7 +95,8 @@ VERDICT_CODES = ("no", "yes", "review", "unknown", "excluded")
 _VERDICTS = pa.array(VERDICT_CODES, type=pa.string())
 
 _LEDGER_COLUMNS = {"ledger_instalments_paid": ("instalments_paid", "0"), "ledger_amount_paid": ("amount_paid", "0"),
-                   "ledger_first_paid_on": ("first_paid_on", None), "ledger_household_paid": ("household_paid", "0")}
+                   "ledger_first_paid_on": ("first_paid_on", None), "ledger_household_paid": ("household_paid", "0"),
+                   "ledger_first_version": ("first_version", None)}
 
 
 def _single_pass_sql(compiled: list[CompiledPolicy], dialect: str = "duckdb",
@@ -122,7 +125,8 @@ def _single_pass_sql(compiled: list[CompiledPolicy], dialect: str = "duckdb",
                         ref = f'l{k}."{column}"' if layer == "inner" else f'"l{k}_{column}"'
                         repl = ref if default is None else f"COALESCE({ref}, {default})"
                     else:
-                        repl = "CAST(NULL AS DATE)" if default is None else default
+                        empty = "CAST(NULL AS BIGINT)" if column == "first_version" else "CAST(NULL AS DATE)"
+                        repl = empty if default is None else default
                     sql = sql.replace(f'"{fact}"', repl)
             return sql
 
@@ -148,6 +152,10 @@ def _single_pass_sql(compiled: list[CompiledPolicy], dialect: str = "duckdb",
         unknown = " + ".join(f"CASE WHEN {n} IS NULL THEN {1 << i} ELSE 0 END" for i, n in enumerate(crit)) or "0"
         outer.append(f"CASE WHEN p{k}_ok IS NULL THEN {unknown} ELSE 0 END AS p{k}_unknown_mask")
         cols = [f"p{k}_verdict", f"p{k}_amount", f"p{k}_unknown_mask"]
+        applies = next((i for i, (cid, _c) in enumerate(c.criteria) if cid == VERSION_APPLIES), None)
+        if applies is not None:  # which version of a policy judges a person is chosen by this column
+            outer.append(f"p{k}_c{applies} AS p{k}_applies")
+            cols.append(f"p{k}_applies")
         per_policy.append(cols)
     sql = (f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(middle)} FROM "
            f"(SELECT {', '.join(inner)} FROM facts AS f {' '.join(joins)}) AS v1) AS v2")
@@ -157,8 +165,13 @@ def _single_pass_sql(compiled: list[CompiledPolicy], dialect: str = "duckdb",
 def evaluate_registry(compiled: list[CompiledPolicy], facts: pa.Table, ledger: pa.Table | None = None,
                       *, threads: int | None = None) -> dict[str, pa.Table]:
     """Every person × every policy, in one scan. Returns, per policy code, a table with talent_id, verdict,
-    amount (for the eligible) and unknown_mask (bit i set when criterion i could not be decided, for an unknown
-    verdict); exclusions applied. Instalment schedules: ``instalment_schedule``."""
+    amount (for the eligible), unknown_mask (bit i set when criterion i could not be decided, for an unknown
+    verdict) and version (the version that judged the person); exclusions applied. Instalment schedules:
+    ``instalment_schedule``.
+
+    Several versions of one code may be given (versions that declare ``arises``): each person is judged by the
+    version whose ``version_applies`` criterion holds for them (the entitlement arose while it was in force), and
+    by the primary version (``primary_version``) when none does."""
     con = _connect(threads)
     con.register("facts", facts)
     ledger = ledger if ledger is not None else LEDGER_SCHEMA.empty_table()
@@ -166,15 +179,40 @@ def evaluate_registry(compiled: list[CompiledPolicy], facts: pa.Table, ledger: p
     codes = frozenset(ledger.column("policy_code").unique().to_pylist()) if ledger.num_rows else frozenset()
     sql, per_policy = _single_pass_sql(compiled, ledger_codes=codes)
     wide = con.sql(sql).to_arrow_table()
-    out: dict[str, pa.Table] = {}
     ids = wide.column("talent_id")
-    for k, (c, cols) in enumerate(zip(compiled, per_policy, strict=True)):
-        prefix = f"p{k}_"
-        columns = [wide.column(name) for name in cols]
-        codes = columns[0].combine_chunks().cast(pa.int8())
-        columns[0] = pa.DictionaryArray.from_arrays(codes, _VERDICTS)
-        out[c.version.code] = pa.table([ids] + columns, names=["talent_id"] + [name.removeprefix(prefix) for name in cols])
-    return apply_exclusions(compiled, out, con)
+    by_code: dict[str, list[tuple[CompiledPolicy, list[Any]]]] = {}
+    for c, cols in zip(compiled, per_policy, strict=True):
+        columns = [wide.column(name).combine_chunks() for name in cols]
+        columns[0] = columns[0].cast(pa.int8())
+        columns.insert(3, pa.array(np.full(wide.num_rows, c.version.version, dtype=np.int64)))
+        by_code.setdefault(c.version.code, []).append((c, columns))
+    out: dict[str, pa.Table] = {}
+    for code, candidates in by_code.items():
+        columns = _judged_by_applicable_version(candidates)
+        columns[0] = pa.DictionaryArray.from_arrays(columns[0], _VERDICTS)
+        out[code] = pa.table([ids] + columns[:4], names=["talent_id", "verdict", "amount", "unknown_mask", "version"])
+    return apply_exclusions([c for c in compiled if out.get(c.version.code) is not None], out, con)
+
+
+def primary_version(candidates: list[CompiledPolicy]) -> CompiledPolicy:
+    """Of several versions of one policy, the one that judges a person no version applies to: the version in
+    force on the as-of date, else the latest."""
+    in_force = [c for c in candidates if c.version.in_force_on(c.as_of)]
+    return max(in_force or candidates, key=lambda c: c.version.effective_from)
+
+
+def _judged_by_applicable_version(candidates: list[tuple[CompiledPolicy, list[Any]]]) -> list[Any]:
+    """Merge the result columns of several versions of one policy, person by person (see evaluate_registry)."""
+    primary = primary_version([c for c, _ in candidates])
+    columns = next(list(cols) for c, cols in candidates if c is primary)
+    if len(candidates) == 1:
+        return columns
+    for c, cols in candidates:
+        if c is primary or len(cols) < 5:
+            continue
+        mask = pc.fill_null(cols[4], False)
+        columns = [pc.if_else(mask, mine, current) for mine, current in zip(cols[:4], columns[:4], strict=True)]
+    return columns
 
 
 INSTALMENT_SCHEMA = pa.schema([("talent_id", pa.int64()), ("seq", pa.int64()), ("instalment", pa.string()),
@@ -188,8 +226,6 @@ def instalment_schedule(compiled: CompiledPolicy, facts: pa.Table, talent_ids: p
     amount to the cent, the last instalment taking the remainder; the same SQL as the single-person path."""
     if not compiled.instalments:
         return INSTALMENT_SCHEMA.empty_table()
-    import pyarrow.compute as pc
-
     subset = facts.filter(pc.is_in(facts.column("talent_id"), value_set=pa.array(talent_ids, type=pa.int64())))
     con = _connect()
     con.register("facts", subset)
@@ -255,6 +291,7 @@ class Explanation:
     instalments: list[InstalmentLine]
     missing: list[str] = field(default_factory=list)
     excluded_by: str = ""
+    arose_on: dt.date | None = None
 
     def as_dict(self) -> dict[str, Any]:
         def plain(v):
@@ -270,7 +307,7 @@ class Explanation:
 
         return plain({
             "policy": self.code, "version": self.version, "as_of": self.as_of, "verdict": self.verdict,
-            "amount": self.amount, "missing": self.missing, "excluded_by": self.excluded_by,
+            "amount": self.amount, "missing": self.missing, "excluded_by": self.excluded_by, "arose_on": self.arose_on,
             "criteria": [c.__dict__ for c in self.criteria], "instalments": [i.__dict__ for i in self.instalments],
         })
 
@@ -290,9 +327,10 @@ def explain(version: PolicyVersion, facts: Mapping[str, Any], as_of: dt.date,
     finally:
         con.unregister("facts")
         con.unregister("ledger")
-    read = {**row, **{k: (ledger or {}).get(k.removeprefix("ledger_"), 0 if k != "ledger_first_paid_on" else None) for k in LEDGER_FACTS}}
+    read = {**row, **{k: (ledger or {}).get(k.removeprefix("ledger_"), None if k in _NULL_WHEN_UNPAID else 0)
+                      for k in LEDGER_FACTS}}
     traces = []
-    for crit, (cid, comp) in zip(version.criteria, compiled.criteria, strict=True):
+    for crit, (cid, comp) in zip(compiled.labelled_criteria(), compiled.criteria, strict=True):
         value = result[f"c_{cid}"]
         status = "unknown" if value is None else ("pass" if value else "fail")
         facts_used = {name: read.get(name) for name in sorted(comp.facts)}
@@ -310,7 +348,30 @@ def explain(version: PolicyVersion, facts: Mapping[str, Any], as_of: dt.date,
     missing = sorted({m for t in traces for m in t.missing})
     amount = result["amount"] if result["verdict"] in ("yes", "review") else None
     return Explanation(version.code, version.version, as_of, result["verdict"], amount, traces,
-                       lines if result["verdict"] in ("yes", "review") else [], missing)
+                       lines if result["verdict"] in ("yes", "review") else [], missing, arose_on=result["arose_on"])
+
+
+_NULL_WHEN_UNPAID = ("ledger_first_paid_on", "ledger_first_version")
+
+
+def explain_applicable(candidates: list[CompiledPolicy], facts: Mapping[str, Any], as_of: dt.date,
+                       ledger: Mapping[str, Any] | None = None) -> Explanation:
+    """One person under the version of a policy that applies to them (the batch's rule, ``evaluate_registry``):
+    the one whose ``version_applies`` criterion passes, else the primary version."""
+    primary = primary_version(candidates)
+    found = explain(primary.version, facts, as_of, ledger, compiled=primary)
+    if len(candidates) == 1 or _applies(found):
+        return found
+    for other in candidates:
+        if other is not primary and other.arises is not None:
+            got = explain(other.version, facts, as_of, ledger, compiled=other)
+            if _applies(got):
+                return got
+    return found
+
+
+def _applies(found: Explanation) -> bool:
+    return any(c.id == VERSION_APPLIES and c.status == "pass" for c in found.criteria)
 
 
 # --- a set of policies --------------------------------------------------------------------------------------------

@@ -81,11 +81,12 @@ _BASE: dict[str, Fact] = {
     "household_id": Fact("int", "家庭编号", "household"),
     "settling_allowance_received": Fact("money", "已领安家补助", "settling allowance already received"),
     "household_income_low": Fact("bool", "家庭人均收入低于全市人均可支配收入", "household income below the city average"),
-    # from the ledger of this policy (filled in by later issues; zero when nothing was ever paid)
+    # from the ledger of this policy, every version of its code counted (zero when nothing was ever paid)
     "ledger_instalments_paid": Fact("int", "本政策已发放期数", "instalments of this policy already paid"),
     "ledger_amount_paid": Fact("money", "本政策已发放金额", "amount of this policy already paid"),
     "ledger_first_paid_on": Fact("date", "本政策首次发放日期", "first payment of this policy"),
     "ledger_household_paid": Fact("int", "本家庭已领取本政策人数", "household members already paid by this policy"),
+    "ledger_first_version": Fact("int", "本政策首次发放所依据的版本", "version of this policy the first payment was made under"),
 }
 
 
@@ -100,4 +101,5 @@ def _area_facts() -> dict[str, Fact]:
 
 
 FACTS: dict[str, Fact] = {**_BASE, **_area_facts()}
-LEDGER_FACTS = ("ledger_instalments_paid", "ledger_amount_paid", "ledger_first_paid_on", "ledger_household_paid")
+LEDGER_FACTS = ("ledger_instalments_paid", "ledger_amount_paid", "ledger_first_paid_on", "ledger_household_paid",
+                "ledger_first_version")

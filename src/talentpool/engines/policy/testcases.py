@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .document import PolicyVersion, TestCase
+from .document import PolicyVersion, TestCase, with_parameters
 from .evaluate import explain
 
 
@@ -29,7 +29,7 @@ def run_case(version: PolicyVersion, case: TestCase) -> CaseResult:
     facts = {k: v for k, v in case.facts.items() if k != "ledger"}
     problems: list[str] = []
     try:
-        got = explain(version, facts, case.as_of, ledger)
+        got = explain(with_parameters(version, case.params), facts, case.as_of, ledger)
     except Exception as exc:  # a broken case must be reported, not crash the run
         return CaseResult(version.code, version.version, case.name, case.line, False, (f"error: {exc}",))
     want = case.expect

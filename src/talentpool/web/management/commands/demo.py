@@ -16,6 +16,7 @@ from talentpool.core.errors import ApplicationError
 from talentpool.payments.demo import demo_bank_accounts
 from talentpool.recruitment.demo import demo_recruitment
 from talentpool.registry.demo import DEFAULT_DISTRICT, DEMO_PASSWORD, DemoResult, demo_generate
+from talentpool.servicedesk.demo import demo_servicedesk
 
 
 class Command(BaseCommand):
@@ -66,6 +67,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Recruitment: {counts.get('jobs', 0):,} jobs, {counts.get('profiles', 0):,} job profiles, "
                               f"{counts.get('applications', 0):,} applications")
         if not result.skipped:
+            self.stdout.write(f"Service desk: {demo_servicedesk(options['seed'], today=options['as_of'])}")
             self.stdout.write(f"Bookings: {demo_bookings(options['seed'], today=options['as_of'], district=options['district'])}")
         self._print(result)
 

@@ -1,0 +1,258 @@
+"""The office's figures as of a date, computed by DuckDB over a snapshot's Parquet files (``snapshot.py``).
+
+Plain Python: a function takes an open connection (``connect``), an ``as_of`` date and a division-code prefix
+(``scope``: '330106' a district, '3301' a city, '' everything) and returns plain data. Definitions (docs/insights.md):
+
+- talent total: records of the scope whose arrival is on or before ``as_of`` (or unknown);
+- by tier: those with a tier granted on or before ``as_of``;
+- new under-35 graduates: arrived this calendar year up to ``as_of``, under 35 on ``as_of``, with a degree
+  obtained by then; the district's rank among the districts of its city by the same count;
+- subsidies paid: ledger lines paid (bank date) this calendar year up to ``as_of``, by policy: people, lines, amount;
+- the last complete month ``L`` is the month before ``as_of``'s month (insurance is reported a month late);
+  a talent *stopped* in month ``M`` when the last month insured in its district on or before ``L`` is ``M - 1``;
+  net inflow: arrivals minus stops; retention after n years: of those who arrived in the year ending n years
+  before ``as_of``, the share insured in their district in the month n years after their arrival.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+SUPPRESS_BELOW = 5
+"""On shared views a count of fewer people than this (and any amount over them) is shown as suppressed."""
+
+AGE_BANDS = ("<25", "25-29", "30-34", "35-39", "40-49", "50+")
+DEGREE_ORDER = ("junior_college", "bachelor", "master", "doctor")
+
+
+def connect(folder: Path) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection with one view per Parquet file of the snapshot ``folder``."""
+    con = duckdb.connect(config={"threads": 2})
+    for file in sorted(folder.glob("*.parquet")):
+        con.execute(f"CREATE VIEW {file.stem} AS SELECT * FROM read_parquet('{file.as_posix()}')")
+    return con
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def add_months(day: dt.date, n: int) -> dt.date:
+    y, m = divmod(day.year * 12 + day.month - 1 + n, 12)
+    return dt.date(y, m + 1, 1)
+
+
+def add_years(day: dt.date, n: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + n)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + n, day=28)
+
+
+def _used(sql: str, params: dict | None) -> dict:
+    """The parameters ``sql`` names (DuckDB refuses unused named parameters)."""
+    return {k: v for k, v in (params or {}).items() if re.search(rf"\${k}\b", sql)}
+
+
+def _rows(con, sql: str, params: dict | None = None) -> list[dict[str, Any]]:
+    cur = con.execute(sql, _used(sql, params))
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def _exec(con, sql: str, params: dict | None = None):
+    return con.execute(sql, _used(sql, params))
+
+
+def _one(con, sql: str, params: dict | None = None) -> Any:
+    return con.execute(sql, _used(sql, params)).fetchone()[0]
+
+
+# --- the KPI dashboard -----------------------------------------------------------------------------------------
+
+def talent_total(con, *, as_of: dt.date, scope: str) -> int:
+    return _one(con, "SELECT count(*) FROM talents WHERE starts_with(district, $s) "
+                     "AND (arrival_date IS NULL OR arrival_date <= $d)", {"s": scope, "d": as_of})
+
+
+def talents_by_tier(con, *, as_of: dt.date, scope: str) -> list[dict[str, Any]]:
+    return _rows(con, "SELECT tier, count(*) AS people FROM talents WHERE starts_with(district, $s) AND tier <> '' "
+                      "AND (tier_date IS NULL OR tier_date <= $d) AND (arrival_date IS NULL OR arrival_date <= $d) "
+                      "GROUP BY tier ORDER BY tier", {"s": scope, "d": as_of})
+
+
+def new_graduates(con, *, as_of: dt.date, scope: str) -> dict[str, Any]:
+    """Under-35 graduates who arrived this year, in the scope, and the rank of each district of the scope's city."""
+    rows = _rows(con, """
+        SELECT t.district, count(*) AS people FROM talents t
+        WHERE t.arrival_date BETWEEN $y AND $d AND t.birth_date > $b
+          AND EXISTS (SELECT 1 FROM educations e WHERE e.talent_id = t.id AND e.graduation_date <= $d)
+          AND starts_with(t.district, $c)
+        GROUP BY t.district ORDER BY people DESC, t.district""",
+                 {"y": dt.date(as_of.year, 1, 1), "d": as_of, "b": add_years(as_of, -35), "c": scope[:4]})
+    people = sum(r["people"] for r in rows if r["district"].startswith(scope))
+    rank = None
+    if len(scope) == 6:
+        counts = sorted({r["people"] for r in rows}, reverse=True)
+        mine = next((r["people"] for r in rows if r["district"] == scope), 0)
+        rank = (counts.index(mine) + 1) if mine else None
+    return {"people": people, "rank": rank, "districts": len(rows)}
+
+
+def subsidies_paid(con, *, as_of: dt.date, scope: str, since: dt.date | None = None) -> list[dict[str, Any]]:
+    """Paid from ``since`` (1 January of ``as_of``'s year) to ``as_of`` by policy: people, lines, amount (Decimal)."""
+    rows = _rows(con, """
+        SELECT policy, count(DISTINCT talent_id) AS people, count(*) AS lines, sum(amount) AS amount FROM paid
+        WHERE starts_with(district, $s) AND paid_on BETWEEN $f AND $d GROUP BY policy ORDER BY policy""",
+                 {"s": scope, "f": since or dt.date(as_of.year, 1, 1), "d": as_of})
+    for r in rows:
+        r["amount"] = Decimal(r["amount"]).quantize(Decimal("0.01"))
+    return rows
+
+
+_LAST_INSURED = """
+    WITH last AS (
+        SELECT talent_id AS id, max(least(to_month, $l)) AS last_month FROM district_insurance
+        WHERE starts_with(district, $s) AND from_month <= $l GROUP BY 1)
+"""
+
+
+def monthly(con, *, as_of: dt.date, scope: str, months: int = 12) -> list[dict[str, Any]]:
+    """Per month, the ``months`` months ending with ``as_of``'s: arrivals, stops, net inflow, talents at the
+    month's end (or ``as_of``), amount paid."""
+    last = add_months(month_start(as_of), -1)
+    first = add_months(month_start(as_of), -(months - 1))
+    p = {"s": scope, "l": last, "f": first, "d": as_of}
+    arrivals = dict(_exec(con, "SELECT date_trunc('month', arrival_date)::DATE, count(*) FROM talents "
+                                "WHERE starts_with(district, $s) AND arrival_date BETWEEN $f AND $d GROUP BY 1",
+                                p).fetchall())
+    stops = dict(_exec(con, _LAST_INSURED + "SELECT (last_month + INTERVAL 1 MONTH)::DATE, count(*) FROM last "
+                             "WHERE last_month < $l AND last_month + INTERVAL 1 MONTH >= $f GROUP BY 1",
+                             p).fetchall())
+    paid = dict(_exec(con, "SELECT date_trunc('month', paid_on)::DATE, sum(amount) FROM paid "
+                            "WHERE starts_with(district, $s) AND paid_on BETWEEN $f AND $d GROUP BY 1", p).fetchall())
+    before = _one(con, "SELECT count(*) FROM talents WHERE starts_with(district, $s) "
+                       "AND (arrival_date IS NULL OR arrival_date < $f)", p)
+    out, total = [], before
+    for i in range(months):
+        m = add_months(first, i)
+        a, s = arrivals.get(m, 0), stops.get(m, 0)
+        total += a
+        out.append({"month": m, "arrivals": a, "stops": s, "net": a - s, "talents": total,
+                    "paid": Decimal(paid.get(m) or 0).quantize(Decimal("0.01"))})
+    return out
+
+
+def net_inflow(con, *, as_of: dt.date, scope: str) -> dict[str, int]:
+    """This calendar year up to ``as_of``: arrivals, stops (up to the last complete month) and the difference."""
+    year = dt.date(as_of.year, 1, 1)
+    last = add_months(month_start(as_of), -1)
+    p = {"s": scope, "l": last, "y": year, "d": as_of}
+    arrivals = _one(con, "SELECT count(*) FROM talents WHERE starts_with(district, $s) "
+                         "AND arrival_date BETWEEN $y AND $d", p)
+    stops = _one(con, _LAST_INSURED + "SELECT count(*) FROM last WHERE last_month < $l "
+                                      "AND last_month + INTERVAL 1 MONTH >= $y", p)
+    return {"arrivals": arrivals, "stops": stops, "net": arrivals - stops}
+
+
+def retention(con, *, as_of: dt.date, scope: str, years: int) -> dict[str, Any]:
+    """Of the talents who arrived in the year ending ``years`` years before ``as_of``, how many were insured in
+    their district in the month ``years`` years after they arrived."""
+    p = {"s": scope, "a": add_years(as_of, -years - 1), "b": add_years(as_of, -years), "n": years}
+    row = _exec(con, """
+        WITH c AS (SELECT id, date_trunc('month', arrival_date + to_years(CAST($n AS INTEGER)))::DATE AS month
+                   FROM talents WHERE starts_with(district, $s) AND arrival_date > $a AND arrival_date <= $b),
+        k AS (SELECT DISTINCT c.id FROM c JOIN district_insurance i ON i.talent_id = c.id
+              AND c.month BETWEEN i.from_month AND i.to_month WHERE starts_with(i.district, $s))
+        SELECT (SELECT count(*) FROM c), (SELECT count(*) FROM k)""", p).fetchone()
+    cohort, kept = row
+    return {"years": years, "cohort": cohort, "retained": kept,
+            "rate": round(100 * kept / cohort, 1) if cohort else None}
+
+
+def tickets_within_sla(con, *, as_of: dt.date, scope: str) -> dict[str, Any] | None:
+    """Hook for the service desk (issue: tickets under SLA): None until that app lands and feeds the snapshot."""
+    return None
+
+
+def fair_intents(con, *, as_of: dt.date, scope: str) -> dict[str, Any] | None:
+    """Hook for the fairs app (fairs held, intents signed): None until that app lands and feeds the snapshot."""
+    return None
+
+
+def kpis(con, *, as_of: dt.date, scope: str) -> dict[str, Any]:
+    """Every figure of the dashboard, as of ``as_of`` in ``scope``."""
+    last_year = add_years(as_of, -1)
+    months = monthly(con, as_of=as_of, scope=scope)
+    that_month = monthly(con, as_of=last_year, scope=scope, months=1)[0]
+    subsidies = subsidies_paid(con, as_of=as_of, scope=scope)
+    return {
+        "as_of": as_of, "scope": scope,
+        "talent_total": talent_total(con, as_of=as_of, scope=scope),
+        "by_tier": talents_by_tier(con, as_of=as_of, scope=scope),
+        "new_graduates_under_35": new_graduates(con, as_of=as_of, scope=scope),
+        "subsidies_by_policy": subsidies,
+        "subsidies_total": {"people": _one(con, "SELECT count(DISTINCT talent_id) FROM paid WHERE "
+                                                "starts_with(district, $s) AND paid_on BETWEEN $f AND $d",
+                                           {"s": scope, "f": dt.date(as_of.year, 1, 1), "d": as_of}),
+                            "amount": sum((r["amount"] for r in subsidies), Decimal("0.00"))},
+        "net_inflow": net_inflow(con, as_of=as_of, scope=scope),
+        "retention": [retention(con, as_of=as_of, scope=scope, years=n) for n in (1, 3)],
+        "monthly": months,
+        "same_month_last_year": {"this_year": months[-1], "last_year": that_month},
+        "early_warning": early_warning(con, as_of=as_of, scope=scope, count_only=True),
+        "tickets_within_sla": tickets_within_sla(con, as_of=as_of, scope=scope),
+        "fairs": fair_intents(con, as_of=as_of, scope=scope),
+    }
+
+
+# --- retention early warning -------------------------------------------------------------------------------------
+
+def early_warning(con, *, as_of: dt.date, scope: str, limit: int | None = None,
+                  count_only: bool = False) -> list[dict[str, Any]] | int:
+    """Talents whose insurance in their district stopped in the last complete month (insured the month before it,
+    not in it), or whose employment ended in the 31 days up to ``as_of`` with no other job, or whose current
+    employer is registered outside their district. One row per talent with its reasons (the first ``limit``,
+    by talent id), or with ``count_only`` how many talents there are."""
+    last = add_months(month_start(as_of), -1)
+    p = {"s": scope, "l": last, "p": add_months(last, -1), "d": as_of, "w": as_of - dt.timedelta(days=31)}
+    sql = _LAST_INSURED + """,
+        t AS (SELECT id, district FROM talents WHERE starts_with(district, $s)),
+        jobs AS (
+            SELECT e.talent_id AS id,
+                   bool_or(e.start_date <= $d AND (e.end_date IS NULL OR e.end_date > $d)) AS employed,
+                   bool_or(e.start_date <= $d AND (e.end_date IS NULL OR e.end_date > $d)
+                           AND starts_with(n.division, t.district)) AS employed_inside,
+                   bool_or(e.end_date > $w AND e.end_date <= $d) AS ended
+            FROM employments e JOIN t ON t.id = e.talent_id JOIN enterprises n ON n.id = e.enterprise_id
+            GROUP BY 1)
+        , r AS (
+            SELECT id, 'insurance_stopped' AS reason FROM last WHERE last_month = $p
+            UNION ALL SELECT id, 'employment_ended' FROM jobs WHERE ended AND NOT employed
+            UNION ALL SELECT id, 'employer_outside' FROM jobs WHERE employed AND NOT employed_inside)
+    """
+    if count_only:
+        return _one(con, sql + "SELECT count(DISTINCT id) FROM r", p)
+    return _rows(con, sql + "SELECT id AS talent_id, list(reason ORDER BY reason) AS reasons FROM r GROUP BY id "
+                            "ORDER BY id" + (f" LIMIT {int(limit)}" if limit else ""), p)
+
+
+
+# --- small-cell suppression --------------------------------------------------------------------------------------
+
+def suppress(rows: list[dict[str, Any]], *, count: str = "people", also: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """Rows for a shared view: a row counting 1–4 people has that count (and the ``also`` columns) set to None.
+    Zero stays zero (it singles nobody out)."""
+    out = []
+    for r in rows:
+        n = r.get(count)
+        if n is not None and 0 < n < SUPPRESS_BELOW:
+            r = {**r, count: None, **dict.fromkeys(also)}
+        out.append(r)
+    return out

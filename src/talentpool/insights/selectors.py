@@ -1,0 +1,130 @@
+"""Reads for the insights pages, the API and the CLI: which snapshot, which scope, which filters; the figures
+themselves are in ``figures`` and ``maps`` (DuckDB over the snapshot)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import contextmanager
+from typing import Any
+
+from django.core.cache import cache
+from django.db import transaction
+
+from talentpool.accounts.models import Role
+from talentpool.reference.models import Division, DivisionLevel
+from talentpool.registry.models import Cluster, Degree, Tier
+from talentpool.registry.selectors import talent_visible_to
+
+from . import figures, maps
+from .snapshot import Snapshot, snapshot_current, snapshot_stale
+from .tasks import snapshot_refresh_task
+
+PUBLIC_SCOPE = "3301"
+"""The investor view shows the whole city (Hangzhou), aggregated and suppressed."""
+
+REFRESH_GUARD = "insights:snapshot-refresh-enqueued"
+
+
+def insights_scope(user, requested: str = "") -> str:
+    """The division prefix an officer's figures cover: their district or city, or ``requested`` (a district
+    inside it, picked in a page's filter); anything else is ignored."""
+    scope = user.scope_prefix if user.role == Role.OFFICER else PUBLIC_SCOPE
+    if requested and len(requested) == 6 and requested.isdigit() and requested.startswith(scope):
+        return requested
+    return scope
+
+
+def districts_for(user) -> list[tuple[str, str]]:
+    """The districts an officer may pick in the filters (several only for a city officer)."""
+    prefix = insights_scope(user)
+    return list(Division.objects.filter(level=DivisionLevel.COUNTY, code__startswith=prefix)
+                .order_by("code").values_list("code", "name")) if len(prefix) < 6 else []
+
+
+def snapshot_for_reading() -> Snapshot | None:
+    """The current snapshot; when it is missing or older than ``INSIGHTS_MAX_AGE`` a refresh is enqueued (at
+    most one per ten minutes from pages) and the page answers from what there is."""
+    snap = snapshot_current()
+    if snapshot_stale(snap) and cache.add(REFRESH_GUARD, 1, timeout=600):
+        transaction.on_commit(snapshot_refresh_task.enqueue)
+        snap = snapshot_current() or snap  # an immediate backend has just built it
+    return snap
+
+
+@contextmanager
+def snapshot_connection(snap: Snapshot):
+    con = figures.connect(snap.path)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def filters_from(params) -> maps.Filters:
+    """Filters from a query string; values that are not choices are ignored (a filter never fails a page)."""
+    def pick(name: str, choices) -> str:
+        value = params.get(name, "")
+        return value if value in choices else ""
+
+    year = params.get("arrival_year", "")
+    province = params.get("province", "")
+    discipline = params.get("discipline", "")
+    return maps.Filters(
+        degree=pick("degree", Degree.values), tier=pick("tier", Tier.values), cluster=pick("cluster", Cluster.values),
+        age_band=pick("age_band", figures.AGE_BANDS),
+        discipline=discipline if discipline.isdigit() and len(discipline) == 2 else "",
+        arrival_year=int(year) if year.isdigit() and 1950 <= int(year) <= 2100 else None,
+        province=province if province.isdigit() and len(province) == 2 else "")
+
+
+def as_of_from(params, today: dt.date) -> dt.date:
+    try:
+        return min(dt.date.fromisoformat(params.get("as_of", "")), today)
+    except ValueError:
+        return today
+
+
+CACHE_SECONDS = 3600
+
+
+def _cached(snap: Snapshot, key: str, compute):
+    """Figures of one snapshot never change: they are kept in the cache under the snapshot's folder name, so a
+    new snapshot is a new key (that is the whole invalidation)."""
+    full = f"insights:{snap.path.name}:{key}"
+    value = cache.get(full)
+    if value is None:
+        with snapshot_connection(snap) as con:
+            value = compute(con)
+        cache.set(full, value, CACHE_SECONDS)
+    return value
+
+
+def dashboard(snap: Snapshot, *, scope: str, as_of: dt.date) -> dict[str, Any]:
+    return _cached(snap, f"kpis:{scope}:{as_of}", lambda con: figures.kpis(con, as_of=as_of, scope=scope))
+
+
+def talent_map(snap: Snapshot, *, scope: str, as_of: dt.date, f: maps.Filters) -> dict[str, Any]:
+    key = "talents:" + ":".join(str(v) for v in (scope, as_of, *f.__dict__.values()))
+    return _cached(snap, key, lambda con: maps.talent_map(con, as_of=as_of, scope=scope, f=f))
+
+
+def industry_map(snap: Snapshot, *, scope: str, as_of: dt.date, shared: bool) -> dict[str, Any]:
+    """The industry map; ``shared`` (the public investor view) suppresses every cell of fewer than 5 people."""
+    data = dict(_cached(snap, f"industry:{scope}:{as_of}",
+                        lambda con: maps.industry_map(con, as_of=as_of, scope=scope)))
+    if shared:
+        data["clusters"] = figures.suppress(data["clusters"], count="people", also=("hires",))
+        data["gap"] = figures.suppress(figures.suppress(data["gap"], count="supply"), count="seekers")
+    return data
+
+
+def early_warning_list(user, snap: Snapshot, *, as_of: dt.date, limit: int = 500) -> list[dict[str, Any]]:
+    """The early-warning rows of the officer's scope joined to the people the officer may see (names, masked ID
+    numbers), at most ``limit``. The one-to-one officer will come from the service desk once it lands."""
+    with snapshot_connection(snap) as con:
+        rows = figures.early_warning(con, as_of=as_of, scope=insights_scope(user), limit=limit)
+    people = talent_visible_to(user).filter(pk__in=[r["talent_id"] for r in rows]).only(
+        "pk", "name", "id_masked", "district")
+    by_id = {t.pk: t for t in people}
+    return [{"talent": by_id[r["talent_id"]], "reasons": r["reasons"], "officer": None}
+            for r in rows if r["talent_id"] in by_id]

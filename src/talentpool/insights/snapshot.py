@@ -1,0 +1,204 @@
+"""The columnar snapshot the maps and the dashboard read: the aggregates' inputs as Parquet files, queried with DuckDB.
+
+Pages never scan the registry per request. ``snapshot_build`` copies the columns the figures need (no names, no
+ID numbers, no contact details: ids, division codes, dates, degrees, majors, amounts) from the database into a new
+folder ``<TALENTPOOL_HOME>/insights/<stamp>/`` in chunks, then points ``current`` at it with an atomic rename, so a
+reader sees either the old snapshot or the new one, never half of one. The two newest folders are kept (a request
+that opened the old one finishes on it).
+
+Refresh and invalidation: the snapshot is rebuilt by the ``snapshot_refresh`` task, which a scheduler runs
+(``talentpool kpi --refresh`` from cron, nightly and after large imports) and which a page enqueues when the
+snapshot it reads is older than ``INSIGHTS_MAX_AGE`` (default one hour): the page still answers from the older
+snapshot and says how old it is; with no snapshot at all it says "being prepared". Figures are therefore at most
+one refresh behind the registry; nothing is invalidated row by row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import json
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+from django.conf import settings
+from django.utils import timezone
+
+from talentpool.eligibility.models import Entitlement, Status
+from talentpool.recruitment.models import Application, Job, JobProfile, Outcome
+from talentpool.reference.models import Division, Major, University
+from talentpool.registry.models import Education, Employment, Enterprise, InsuranceRecord, Talent
+
+CHUNK = 50_000
+KEEP = 2
+
+D = pa.date32()
+S = pa.string()
+INT = pa.int64()
+
+# table name -> (queryset factory, [(column in the snapshot, ORM field, arrow type)])
+TABLES: dict[str, tuple] = {
+    "talents": (lambda: Talent.objects.order_by("pk"), [
+        ("id", "id", INT), ("district", "district", S), ("residence", "residence_division", S),
+        ("hukou", "hukou_division", S), ("birth_date", "birth_date", D), ("gender", "gender", S),
+        ("arrival_date", "arrival_date", D), ("tier", "tier", S), ("tier_date", "tier_date", D)]),
+    "educations": (lambda: Education.objects.order_by("pk"), [
+        ("talent_id", "talent_id", INT), ("degree", "degree", S), ("university", "university_code", S),
+        ("major", "major_code", S), ("graduation_date", "graduation_date", D)]),
+    "employments": (lambda: Employment.objects.order_by("pk"), [
+        ("talent_id", "talent_id", INT), ("enterprise_id", "enterprise_id", INT), ("start_date", "start_date", D),
+        ("end_date", "end_date", D)]),
+    "insurance": (lambda: InsuranceRecord.objects.order_by("pk"), [
+        ("talent_id", "talent_id", INT), ("from_month", "from_month", D), ("to_month", "to_month", D),
+        ("division", "division", S)]),
+    "enterprises": (lambda: Enterprise.objects.order_by("pk"), [
+        ("id", "id", INT), ("cluster", "cluster", S), ("division", "division", S), ("street", "street", S),
+        ("founded_on", "founded_on", D)]),
+    "paid": (lambda: Entitlement.objects.filter(status=Status.PAID, paid_on__isnull=False).order_by("pk"), [
+        ("talent_id", "talent_id", INT), ("policy", "policy__code", S), ("amount", "amount", pa.decimal128(14, 2)),
+        ("paid_on", "paid_on", D), ("district", "district", S), ("kind", "kind", S)]),
+    "jobs": (lambda: Job.objects.order_by("pk"), [
+        ("id", "id", INT), ("enterprise_id", "enterprise_id", INT), ("status", "status", S), ("hidden", "hidden", pa.bool_()),
+        ("headcount", "headcount", INT), ("majors", "accepted_majors", pa.list_(S)), ("deadline", "deadline", D)]),
+    "hires": (lambda: Application.objects.filter(outcome=Outcome.HIRED).order_by("pk"), [
+        ("talent_id", "talent_id", INT), ("job_id", "job_id", INT), ("enterprise_id", "job__enterprise_id", INT),
+        ("hired_at", "outcome_at", pa.timestamp("us", tz="UTC"))]),
+    "seekers": (lambda: JobProfile.objects.filter(consent_search=True).order_by("pk"), [
+        ("talent_id", "talent_id", INT)]),
+    "universities": (lambda: University.objects.order_by("code"), [
+        ("code", "code", S), ("name", "name", S), ("division", "division", S)]),
+    "majors": (lambda: Major.objects.order_by("code"), [("code", "code", S), ("name", "name", S)]),
+    "divisions": (lambda: Division.objects.order_by("code"), [
+        ("code", "code", S), ("name", "name", S), ("level", "level", S)]),
+}
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    path: Path
+    built_at: dt.datetime
+    rows: dict[str, int]
+
+    def file(self, table: str) -> Path:
+        return self.path / f"{table}.parquet"
+
+
+def snapshot_root() -> Path:
+    return Path(getattr(settings, "INSIGHTS_SNAPSHOT_DIR", None) or settings.HOME_DIR / "insights")
+
+
+def _chunks(table: str) -> Iterator[pa.RecordBatch]:
+    factory, columns = TABLES[table]
+    fields = [c[1] for c in columns]
+    schema = pa.schema([(c[0], c[2]) for c in columns])
+    rows: list[tuple] = []
+    for row in factory().values_list(*fields).iterator(chunk_size=CHUNK):
+        rows.append(row)
+        if len(rows) >= CHUNK:
+            yield _batch(rows, schema)
+            rows = []
+    if rows:
+        yield _batch(rows, schema)
+
+
+def _batch(rows: list[tuple], schema: pa.Schema) -> pa.RecordBatch:
+    cols = list(zip(*rows, strict=True))
+    return pa.RecordBatch.from_arrays([pa.array(list(c), type=f.type) for c, f in zip(cols, schema, strict=True)],
+                                      schema=schema)
+
+
+def snapshot_build(*, root: Path | None = None, now: dt.datetime | None = None) -> Snapshot:
+    """Write a new snapshot and make it current. Safe to run twice at once: the second waits for the first's lock
+    and then builds its own (newer) snapshot."""
+    root = root or snapshot_root()
+    root.mkdir(parents=True, exist_ok=True)
+    now = now or timezone.now()
+    with open(root / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        folder = root / f"{now:%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}"  # unique: figures are cached by it
+        tmp = root / (folder.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir()
+        counts: dict[str, int] = {}
+        for table, (_, columns) in TABLES.items():
+            schema = pa.schema([(c[0], c[2]) for c in columns])
+            n = 0
+            with pq.ParquetWriter(tmp / f"{table}.parquet", schema, compression="zstd") as writer:
+                for batch in _chunks(table):
+                    writer.write_batch(batch)
+                    n += batch.num_rows
+            counts[table] = n
+        counts["profiles"] = _profiles(tmp, now.date())
+        (tmp / "meta.json").write_text(json.dumps({"built_at": now.isoformat(), "rows": counts}))
+        os.replace(tmp, folder)
+        pointer = root / "current.tmp"
+        pointer.write_text(folder.name)
+        os.replace(pointer, root / "current")
+        for old in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.endswith(".tmp"))[:-KEEP]:
+            shutil.rmtree(old, ignore_errors=True)
+    return Snapshot(folder, now, counts)
+
+
+PROFILES_SQL = """
+COPY (
+  WITH top AS (
+    SELECT talent_id, arg_max(struct_pack(degree := degree, major := major, university := university),
+                              CASE degree WHEN 'doctor' THEN 4 WHEN 'master' THEN 3 WHEN 'bachelor' THEN 2
+                                          WHEN 'junior_college' THEN 1 ELSE 0 END * 100000
+                              + date_diff('day', DATE '1900-01-01', graduation_date) / 1000) AS e
+    FROM read_parquet('{d}/educations.parquet') GROUP BY talent_id),
+  job AS (
+    SELECT e.talent_id, arg_max(n.cluster, e.start_date) AS cluster
+    FROM read_parquet('{d}/employments.parquet') e JOIN read_parquet('{d}/enterprises.parquet') n
+      ON n.id = e.enterprise_id
+    WHERE e.start_date <= DATE '{day}' AND (e.end_date IS NULL OR e.end_date > DATE '{day}') GROUP BY e.talent_id)
+  SELECT t.id, t.district, t.residence, t.hukou, t.birth_date, t.arrival_date, t.tier,
+         coalesce(top.e.degree, '') AS degree, coalesce(top.e.major, '') AS major,
+         coalesce(top.e.university, '') AS university, coalesce(u.division, '') AS university_division,
+         coalesce(job.cluster, '') AS cluster
+  FROM read_parquet('{d}/talents.parquet') t LEFT JOIN top ON top.talent_id = t.id
+  LEFT JOIN job ON job.talent_id = t.id
+  LEFT JOIN read_parquet('{d}/universities.parquet') u ON u.code = top.e.university
+  ORDER BY t.district, t.id
+) TO '{d}/profiles.parquet' (FORMAT parquet, COMPRESSION zstd);
+COPY (
+  SELECT i.talent_id, t.district, i.from_month, i.to_month FROM read_parquet('{d}/insurance.parquet') i
+  JOIN read_parquet('{d}/talents.parquet') t ON t.id = i.talent_id AND i.division = t.district
+  ORDER BY t.district, i.talent_id
+) TO '{d}/district_insurance.parquet' (FORMAT parquet, COMPRESSION zstd)
+"""
+
+
+def _profiles(folder: Path, day: dt.date) -> int:
+    """One row per talent with its highest degree (latest at equal rank), that degree's major and university,
+    and its current employer's cluster on ``day``: what the talent map filters and groups by. And the insurance
+    spans paid in the talent's own district, with that district: what stops, retention and warnings read."""
+    con = duckdb.connect(config={"threads": 2})
+    try:
+        con.execute(PROFILES_SQL.format(d=folder.as_posix(), day=day.isoformat()))
+        return con.execute(f"SELECT count(*) FROM read_parquet('{folder.as_posix()}/profiles.parquet')").fetchone()[0]
+    finally:
+        con.close()
+
+
+def snapshot_current(*, root: Path | None = None) -> Snapshot | None:
+    """The snapshot pages read, or None while the first one is being prepared."""
+    root = root or snapshot_root()
+    try:
+        folder = root / (root / "current").read_text().strip()
+        meta = json.loads((folder / "meta.json").read_text())
+    except (FileNotFoundError, ValueError):
+        return None
+    return Snapshot(folder, dt.datetime.fromisoformat(meta["built_at"]), meta["rows"])
+
+
+def snapshot_stale(snap: Snapshot | None, *, now: dt.datetime | None = None) -> bool:
+    max_age = dt.timedelta(seconds=int(getattr(settings, "INSIGHTS_MAX_AGE", 3600)))
+    return snap is None or (now or timezone.now()) - snap.built_at > max_age

@@ -1,0 +1,259 @@
+"""Service-desk pages: the talent's catalogue by life stage, asking, following, replying, rating and reopening
+(made for the phone); the officer's queue, ticket page, raising on a talent's behalf, the team lead's dashboard and
+catalogue editing. Thin: parse, call a service or selector, render."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from talentpool.core.errors import ApplicationError
+from talentpool.core.permissions import require_role
+from talentpool.core.roles import Role
+from talentpool.registry.selectors import talent_visible_to
+
+from . import assignment, selectors, services
+from .models import DeskOfficer, LifeStage, Priority, Service, SlaState, Team
+from .services import Upload
+
+OFFICE = (Role.OFFICER,)
+
+
+def _uploads(request) -> list[Upload]:
+    return [Upload(f.name, f.read()) for f in request.FILES.getlist("files")]
+
+
+def _fail(request, exc: ApplicationError) -> None:
+    if exc.status == 404:
+        raise Http404 from exc
+    messages.error(request, str(exc.message))
+
+
+# --- talent -------------------------------------------------------------------------------------------------------
+
+@require_role(Role.TALENT)
+def catalogue(request):
+    stage = request.GET.get("stage", "")
+    stage = stage if stage in LifeStage.values else ""
+    return render(request, "servicedesk/catalogue.html", {
+        "groups": selectors.catalogue_for(request.user, stage=stage), "stage": stage, "stages": LifeStage.choices,
+        "pair": selectors.my_officer(request.user)})
+
+
+@require_role(Role.TALENT)
+def ask(request, code: str):
+    try:
+        service = selectors.service_get(code, user=request.user)
+    except ApplicationError as exc:
+        raise Http404 from exc
+    talent = selectors.talent_of(request.user)
+    if talent is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            ticket = services.ticket_raise(actor=request.user, talent=talent, service=service,
+                                           subject=request.POST.get("subject", ""), body=request.POST.get("body", ""),
+                                           uploads=_uploads(request), request=request)
+        except ApplicationError as exc:
+            _fail(request, exc)
+        else:
+            messages.success(request, _("Your request is sent; you will be told when an officer replies."))
+            return redirect("servicedesk:my-ticket", pk=ticket.pk)
+    return render(request, "servicedesk/ask.html", {"service": service})
+
+
+@require_role(Role.TALENT)
+def mine(request):
+    return render(request, "servicedesk/mine.html", {
+        "tickets": selectors.tickets_visible_to(request.user)[:100], "pair": selectors.my_officer(request.user)})
+
+
+@require_role(Role.TALENT)
+def my_ticket(request, pk: int):
+    try:
+        ticket = selectors.ticket_get(request.user, pk)
+    except ApplicationError as exc:
+        raise Http404 from exc
+    if request.method == "POST":
+        action, p = request.POST.get("action"), request.POST
+        try:
+            if action == "reply":
+                services.ticket_reply(actor=request.user, ticket=ticket, body=p.get("body", ""),
+                                      uploads=_uploads(request), request=request)
+            elif action == "close":
+                services.ticket_close(actor=request.user, ticket=ticket, rating=int(p.get("rating") or 0),
+                                      comment=p.get("comment", ""), request=request)
+            elif action == "reopen":
+                services.ticket_reopen(actor=request.user, ticket=ticket, body=p.get("body", ""), request=request)
+        except (ApplicationError, ValueError) as exc:
+            _fail(request, exc if isinstance(exc, ApplicationError) else ApplicationError(_("A rating is from 1 to 5")))
+        return redirect("servicedesk:my-ticket", pk=pk)
+    return render(request, "servicedesk/my_ticket.html", {
+        "ticket": ticket, "thread": selectors.ticket_messages(request.user, ticket),
+        "files": selectors.ticket_files(request.user, ticket)})
+
+
+@require_role(Role.TALENT, Role.OFFICER)
+def attachment(request, pk: int):
+    try:
+        item, data = selectors.attachment_content(request.user, pk)
+    except ApplicationError as exc:
+        raise Http404 from exc
+    response = HttpResponse(data, content_type=item.content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(item.name)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _quote(name: str) -> str:
+    return quote(name)
+
+
+# --- officer ------------------------------------------------------------------------------------------------------
+
+@require_role(*OFFICE)
+def console(request):
+    g = request.GET
+    tickets = selectors.queue_for(request.user, scope=g.get("scope", "open"), mine=g.get("mine") == "1",
+                                  state=g.get("state", ""))
+    return render(request, "servicedesk/console.html", {
+        "tickets": tickets[:200], "states": SlaState.choices, "filters": g,
+        "me": selectors.desk_officer_of(request.user)})
+
+
+@require_role(*OFFICE)
+def ticket(request, pk: int):
+    try:
+        item = selectors.ticket_get(request.user, pk)
+    except ApplicationError as exc:
+        raise Http404 from exc
+    if request.method == "POST":
+        _ticket_action(request, item)
+        return redirect("servicedesk:ticket", pk=pk)
+    return render(request, "servicedesk/ticket.html", {
+        "ticket": item, "thread": selectors.ticket_messages(request.user, item),
+        "files": selectors.ticket_files(request.user, item), "priorities": Priority.choices,
+        "officers": selectors.officers_for(request.user)})
+
+
+def _ticket_action(request, item) -> None:
+    action, p, user = request.POST.get("action"), request.POST, request.user
+    try:
+        if action in ("reply", "note"):
+            services.ticket_reply(actor=user, ticket=item, body=p.get("body", ""), internal=action == "note",
+                                  uploads=_uploads(request), request=request)
+        elif action == "pause":
+            services.ticket_pause(actor=user, ticket=item, body=p.get("body", ""), request=request)
+        elif action == "resolve":
+            services.ticket_resolve(actor=user, ticket=item, body=p.get("body", ""), request=request)
+        elif action == "reopen":
+            services.ticket_reopen(actor=user, ticket=item, body=p.get("body", ""), request=request)
+        elif action == "priority":
+            services.ticket_set_priority(actor=user, ticket=item, priority=p.get("priority", ""), request=request)
+        elif action == "assign":
+            officer = DeskOfficer.objects.filter(pk=p.get("officer") or 0).first()
+            if officer is None:
+                raise ApplicationError(_("Choose an officer"), code="no_officer", field="officer")
+            services.ticket_assign(actor=user, ticket=item, officer=officer, request=request)
+        else:
+            raise ApplicationError(_("Unknown action"), code="bad_action")
+    except ApplicationError as exc:
+        _fail(request, exc)
+    else:
+        messages.success(request, _("Saved."))
+
+
+@require_role(*OFFICE)
+def raise_for(request):
+    """An officer raises a ticket on a talent's behalf (the talent by record number, never the ID number)."""
+    if request.method == "POST":
+        p = request.POST
+        talent = talent_visible_to(request.user).filter(pk=int(p["talent"]) if p.get("talent", "").isdigit()
+                                                        else 0).first()
+        service = Service.objects.filter(code=p.get("service", ""), active=True).first()
+        if talent is None or service is None:
+            messages.error(request, _("Choose a talent of your district (record number) and a service."))
+        else:
+            try:
+                item = services.ticket_raise(actor=request.user, talent=talent, service=service,
+                                             subject=p.get("subject", ""), body=p.get("body", ""),
+                                             priority=p.get("priority", "normal"), uploads=_uploads(request),
+                                             request=request)
+            except ApplicationError as exc:
+                _fail(request, exc)
+            else:
+                return redirect("servicedesk:ticket", pk=item.pk)
+    return render(request, "servicedesk/raise.html", {
+        "services": Service.objects.filter(active=True), "priorities": Priority.choices, "form": request.POST})
+
+
+@require_role(*OFFICE)
+def dashboard(request):
+    return render(request, "servicedesk/dashboard.html", {"data": selectors.dashboard_for(request.user)})
+
+
+@require_role(*OFFICE)
+@require_POST
+def officer_action(request, pk: int):
+    officer = DeskOfficer.objects.filter(pk=pk).first()
+    if officer is None:
+        raise Http404
+    action = request.POST.get("action")
+    try:
+        if action in ("away", "back"):
+            assignment.officer_set_away(actor=request.user, officer=officer, away=action == "away", request=request)
+        elif action == "retire":
+            moved = assignment.officer_retire(actor=request.user, officer=officer, request=request)
+            messages.success(request, _("%(t)s tickets and %(p)s talents handed on.")
+                             % {"t": moved["tickets"], "p": moved["talents"]})
+    except ApplicationError as exc:
+        _fail(request, exc)
+    return redirect("servicedesk:dashboard")
+
+
+@require_role(*OFFICE)
+def services_list(request):
+    return render(request, "servicedesk/services.html", {
+        "services": Service.objects.select_related("team").order_by("life_stage", "position")})
+
+
+@require_role(*OFFICE)
+def service_edit(request, pk: int):
+    service = Service.objects.filter(pk=pk).first()
+    if service is None:
+        raise Http404
+    if request.method == "POST":
+        p = request.POST
+        try:
+            sla = json.loads(p.get("sla") or "{}")
+        except ValueError:
+            sla = None
+        changes = {k: p.get(k, "").strip() for k in ("name_zh", "name_en", "description_zh", "description_en",
+                                                     "criterion", "criterion_zh", "criterion_en")}
+        changes.update(sla=sla, active=p.get("active") == "1",
+                       materials=[_material(line) for line in p.get("materials", "").splitlines() if line.strip()])
+        team = Team.objects.filter(pk=p.get("team") or 0).first()
+        if team is not None:
+            changes["team"] = team
+        try:
+            services.service_update(actor=request.user, service=service, changes=changes, request=request)
+        except ApplicationError as exc:
+            _fail(request, exc)
+            service.refresh_from_db()
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("servicedesk:services")
+    return render(request, "servicedesk/service_edit.html", {
+        "service": service, "teams": Team.objects.all(), "sla_json": json.dumps(service.sla, indent=1),
+        "materials": "\n".join(f"{m.get('zh', '')} | {m.get('en', '')}" for m in service.materials)})
+
+
+def _material(line: str) -> dict[str, str]:
+    zh, _sep, en = line.partition("|")
+    return {"zh": zh.strip(), "en": en.strip()}

@@ -1,0 +1,135 @@
+"""The insights pages and API through the real endpoints: who may see what, the figures on the page, the
+exports, the public investor view without personal data, and the 'being prepared' state."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import openpyxl
+import pytest
+from django.utils.html import escape
+from factories.matrix import check_page_headers
+
+PAGES = ["/insights/", "/insights/talents/", "/insights/industry/", "/insights/early-warning/"]
+APIS = ["/api/v1/insights/kpis", "/api/v1/insights/talent-map", "/api/v1/insights/industry-map",
+        "/api/v1/insights/recruit-sources?cluster=life_health"]
+
+
+def _client(client, user):
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _today(time_machine):
+    time_machine.move_to("2026-06-15 10:00:00+08:00", tick=False)
+
+
+@pytest.mark.parametrize("role", ["anonymous", "talent", "enterprise", "admin", "officer"])
+def test_permission_matrix(client, snapshot, registry, role):
+    w = registry["world"]
+    user = {"talent": w.talent_user, "enterprise": w.hr, "admin": w.admin, "officer": w.officer}.get(role)
+    if user:
+        _client(client, user)
+    for path in PAGES:
+        r = client.get(path)
+        check_page_headers(r)
+        expected = {"anonymous": 302, "officer": 200}.get(role, 403)
+        assert r.status_code == expected, (role, path, r.status_code)
+    for path in APIS:
+        r = client.get(path)
+        assert r.status_code == {"anonymous": 401, "officer": 200}.get(role, 403), (role, path)
+    r = client.get("/insights/investors/")
+    assert r.status_code == 200
+    assert client.get("/api/v1/insights/public/industry-map").status_code == 200
+
+
+def test_dashboard_shows_the_figures_with_charts_and_tables(client, snapshot, registry):
+    html = _client(client, registry["world"].officer).get("/insights/").content.decode()
+    assert '<dd id="kpi-total">10</dd>' in html
+    assert "3,001.50" in html
+    options = json.loads(html.split('id="insights-charts" type="application/json">')[1].split("</script>")[0])
+    assert set(options) == {"monthly", "tiers", "subsidies"}
+    assert 'data-chart="monthly"' in html and 'id="table-monthly"' in html
+    assert "<script>" not in html and "vendor/echarts/echarts.min.js" in html
+    assert "http://" not in html.replace("http://testserver", "") and "https://" not in html
+
+
+def test_exports_xlsx_and_monthly_pdf(client, snapshot, registry):
+    c = _client(client, registry["world"].officer)
+    r = c.get("/insights/?as_of=2026-06-15&format=xlsx")
+    assert r.status_code == 200 and r["Cache-Control"] == "no-store"
+    wb = openpyxl.load_workbook(io.BytesIO(b"".join(r.streaming_content) if r.streaming else r.content))
+    rows = list(wb.worksheets[0].iter_rows(values_only=True))
+    assert rows[1][1] == 10  # talents
+    assert [r[1] for r in rows[1:4]] == [10, 5, 1]  # talents, new under-35 graduates, rank
+    paid = list(wb["Subsidies by policy"].iter_rows(values_only=True)) if "Subsidies by policy" in wb.sheetnames \
+        else list(wb.worksheets[2].iter_rows(values_only=True))
+    assert paid[1][1:] == (3, 3, 3001.5)
+    pdf = c.get("/insights/?as_of=2026-06-15&format=pdf")
+    body = b"".join(pdf.streaming_content) if pdf.streaming else pdf.content
+    assert pdf.status_code == 200 and body.startswith(b"%PDF")
+
+
+def test_talent_map_filters_and_drill_down(client, snapshot, registry):
+    c = _client(client, registry["world"].officer)
+    html = c.get("/insights/talents/").content.decode()
+    options = json.loads(html.split('id="insights-charts" type="application/json">')[1].split("</script>")[0])
+    hubei = next(d for d in options["origin"]["series"][0]["data"] if d["code"] == "420000")
+    assert hubei["value"] == 4 and hubei["href"] == "?province=42"
+    drilled = c.get("/insights/talents/?province=42&degree=bachelor").content.decode()
+    assert 'id="drill-up"' in drilled and 'data-chart="cities"' in drilled
+    assert "<td>3</td>" in drilled  # three bachelors from Hubei
+    assert c.get("/insights/talents/?degree=nonsense&arrival_year=abc").status_code == 200
+
+
+def test_investor_view_has_no_personal_data_and_suppresses_small_cells(client, snapshot, registry):
+    html = client.get("/insights/investors/").content.decode()
+    for person in ("李明", "新人0", "王芳"):
+        assert person not in html
+    assert escape("<5") in html  # 2 people employed in intelligent manufacturing
+    data = client.get("/api/v1/insights/public/industry-map").json()
+    manufacturing = next(r for r in data["clusters"] if r["cluster"] == "intelligent_manufacturing")
+    assert manufacturing["people"] is None
+    life = next(r for r in data["clusters"] if r["cluster"] == "life_health")
+    assert life["people"] == 5
+
+
+def test_early_warning_lists_people_of_the_officer_only(client, snapshot, registry):
+    html = _client(client, registry["world"].officer).get("/insights/early-warning/").content.decode()
+    assert "新人0" in html and "新人5" in html and "新人1" not in html
+    assert "Insurance in the district stopped last month" in html or "停" in html
+
+
+def test_pages_say_preparing_and_enqueue_a_refresh(client, registry, tmp_path, settings,
+                                                   django_capture_on_commit_callbacks):
+    settings.INSIGHTS_SNAPSHOT_DIR = str(tmp_path / "none")
+    c = _client(client, registry["world"].officer)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        r = c.get("/insights/")
+    assert r.status_code == 503 and 'id="preparing"' in r.content.decode()
+    assert len(callbacks) == 1
+    assert c.get("/insights/").status_code == 200  # the refresh ran (immediate backend in tests)
+
+
+def test_figures_are_cached_per_snapshot_and_a_new_snapshot_is_a_new_key(client, snapshot, registry, settings):
+    from talentpool.insights.snapshot import snapshot_build
+    from talentpool.registry.models import Talent
+
+    c = _client(client, registry["world"].officer)
+    assert '<dd id="kpi-total">10</dd>' in c.get("/insights/").content.decode()
+    Talent.objects.filter(name="新人0").update(district="330110")
+    assert '<dd id="kpi-total">10</dd>' in c.get("/insights/").content.decode()  # same snapshot, same figures
+    snapshot_build()
+    assert '<dd id="kpi-total">9</dd>' in c.get("/insights/").content.decode()
+
+
+def test_a_city_officer_narrows_every_figure_to_one_district(client, snapshot, registry, make_user):
+    city = make_user("officer", username="city_officer", scope_division="330100")
+    c = _client(client, city)
+    assert '<dd id="kpi-total">13</dd>' in c.get("/insights/").content.decode()
+    assert '<dd id="kpi-total">3</dd>' in c.get("/insights/?district=330110").content.decode()
+    # a district officer cannot widen or move their scope through the filter
+    c = _client(client, registry["world"].officer)
+    assert '<dd id="kpi-total">10</dd>' in c.get("/insights/?district=330110").content.decode()

@@ -1,0 +1,115 @@
+"""The pages end to end: the talent asks from the catalogue with a file, the officer replies, pauses, resolves,
+the talent rates and reopens; the officer raises for a talent, changes priority, assigns; the lead marks an
+officer away and retires another; catalogue editing refuses a criterion the policy engine cannot read."""
+
+from __future__ import annotations
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from talentpool.servicedesk.models import DeskOfficer, Service, Ticket
+
+from .conftest import NOW
+
+
+def login(user) -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(user)
+    return client
+
+
+def test_the_catalogue_shows_by_life_stage_what_the_talent_may_ask(desk, clock):
+    page = login(desk.world.talent_user).get("/services/").content.decode()
+    assert 'data-service="resume-clinic" data-may="yes"' in page
+    assert 'data-service="school-enrolment" data-may="no"' in page  # tier A–E only
+    assert 'data-service="payment-failure"' not in page  # raised by the office only
+    only = login(desk.world.talent_user).get("/services/?stage=ip").content.decode()
+    assert 'data-stage="ip"' in only and 'data-stage="housing"' not in only
+
+
+def test_ask_reply_pause_resolve_rate_reopen(desk, clock):
+    talent, officer = login(desk.world.talent_user), login(desk.world.officer)
+    response = talent.post("/services/ask/resume-clinic/", {
+        "body": "请帮我看看简历", "files": SimpleUploadedFile("cv.pdf", b"%PDF-1.4 x", "application/pdf")})
+    ticket = Ticket.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/services/mine/{ticket.pk}/"
+    assert ticket.attachments.count() == 1
+    base = f"/services/console/{ticket.pk}/"
+    officer.post(base, {"action": "pause", "body": "请补充成绩单"})
+    ticket.refresh_from_db()
+    assert ticket.status == "waiting"
+    talent.post(f"/services/mine/{ticket.pk}/", {"action": "reply", "body": "已补充"})
+    ticket.refresh_from_db()
+    assert ticket.status == "open"
+    officer.post(base, {"action": "resolve", "body": "已完成"})
+    talent.post(f"/services/mine/{ticket.pk}/", {"action": "close", "rating": "4", "comment": "好"})
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.rating) == ("closed", 4)
+    talent.post(f"/services/mine/{ticket.pk}/", {"action": "reopen", "body": "还有问题"})
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.reopened) == ("open", 1)
+
+
+def test_a_bad_file_is_refused_with_its_name(desk, clock):
+    response = login(desk.world.talent_user).post("/services/ask/resume-clinic/", {
+        "body": "x", "files": SimpleUploadedFile("virus.pdf", b"MZ\x90", "application/pdf")}, follow=True)
+    assert "virus.pdf" in response.content.decode()
+    assert not Ticket.objects.exists()
+
+
+def test_officer_raises_for_a_talent_changes_priority_and_assigns(desk, clock):
+    officer = login(desk.world.officer)
+    response = officer.post("/services/console/new/", {"talent": desk.world.colleague.pk, "service": "legal-aid",
+                                                        "priority": "high", "body": "电话来访"})
+    ticket = Ticket.objects.get()
+    assert response["Location"] == f"/services/console/{ticket.pk}/"
+    assert (ticket.origin, ticket.priority, ticket.raised_by) == ("officer", "high", desk.world.officer)
+    officer.post(f"/services/console/{ticket.pk}/", {"action": "priority", "priority": "urgent"})
+    officer.post(f"/services/console/{ticket.pk}/", {"action": "assign", "officer": desk.second.pk})
+    ticket.refresh_from_db()
+    assert (ticket.priority, ticket.assignee) == ("urgent", desk.second)
+    other = login(desk.world.officer_other).post("/services/console/new/", {
+        "talent": desk.world.colleague.pk, "service": "legal-aid", "body": "x"})
+    assert other.status_code == 200 and Ticket.objects.count() == 1  # not of their district
+
+
+def test_the_queue_is_sorted_by_time_to_breach(desk, clock):
+    from talentpool.servicedesk import services
+
+    slow = services.ticket_raise(actor=desk.world.officer, talent=desk.world.colleague, priority="low", subject="慢",
+                                 body="x", service=Service.objects.get(code="legal-aid"), now=NOW)
+    fast = services.ticket_raise(actor=desk.world.officer, talent=desk.world.colleague, priority="urgent",
+                                 subject="急", body="x", service=Service.objects.get(code="legal-aid"), now=NOW)
+    page = login(desk.world.officer).get("/services/console/").content.decode()
+    assert page.index(f'data-ticket="{fast.pk}"') < page.index(f'data-ticket="{slow.pk}"')
+
+
+def test_lead_marks_away_and_retires_with_hand_over(desk, clock):
+    lead = login(desk.world.officer)
+    lead.post(f"/services/officers/{desk.second.pk}/", {"action": "away"})
+    desk.second.refresh_from_db()
+    assert desk.second.away is True
+    third = DeskOfficer.objects.create(user=desk.head)
+    for team in desk.lead.teams.all():
+        team.officers.add(third)
+    response = lead.post(f"/services/officers/{desk.lead.pk}/", {"action": "retire"}, follow=True)
+    desk.lead.refresh_from_db()
+    assert desk.lead.active is False and response.status_code == 200
+    assert "workload" in lead.get("/services/dashboard/", HTTP_ACCEPT_LANGUAGE="en").content.decode().lower()
+
+
+def test_catalogue_editing_checks_the_criterion(desk, clock):
+    officer = login(desk.world.officer)
+    service = Service.objects.get(code="resume-clinic")
+    form = {"name_zh": "简历诊断", "name_en": "CV review", "criterion": "salary > 1", "active": "1",
+            "sla": '{"low": {"response": 1, "resolution": 2}, "normal": {"response": 1, "resolution": 2}, '
+                   '"high": {"response": 1, "resolution": 2}, "urgent": {"response": 1, "resolution": 2}}',
+            "materials": "简历 | CV", "team": service.team_id}
+    response = officer.post(f"/services/catalogue/{service.pk}/", form, follow=True)
+    assert "salary" in response.content.decode()
+    service.refresh_from_db()
+    assert service.criterion == ""
+    officer.post(f"/services/catalogue/{service.pk}/", {**form, "criterion": "degree_rank >= 2"})
+    service.refresh_from_db()
+    assert (service.criterion, service.materials, service.sla["urgent"]) == (
+        "degree_rank >= 2", [{"zh": "简历", "en": "CV"}], {"response": 1, "resolution": 2})
