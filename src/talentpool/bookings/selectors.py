@@ -111,7 +111,7 @@ def pending_for_office(user) -> QuerySet[Booking]:
 
 
 def bookings_at(resource: Resource) -> QuerySet[Booking]:
-    return Booking.objects.filter(resource=resource).select_related("talent", "enterprise").order_by(
+    return Booking.objects.filter(resource=resource).select_related("talent", "enterprise", "bed__room").order_by(
         "first_day", "hour", "pk")
 
 

@@ -25,7 +25,7 @@ from talentpool.registry.models import Talent
 
 from . import capacity
 from .capacity import FullError
-from .models import HOLDING, LIVE, Booking, Kind, Partner, Resource, Status
+from .models import HOLDING, LIVE, Bed, Booking, Kind, Partner, Resource, Status
 
 STATION_POLICY = "hz-youth-station"
 NIGHTS_PER_YEAR = 6  # the policy's nights_per_year (7 days, 6 nights)
@@ -303,9 +303,24 @@ def check_in(*, actor, resource: Resource, token: str, now: dt.datetime | None =
         raise ApplicationError(_("This booking is for %(start)s to %(end)s, not today.") % {
             "start": booking.first_day, "end": booking.end_day}, code="wrong_day", field="token")
     with audited(actor=actor, action=AuditAction.RECORD_CHANGE, target=_target(booking), request=request,
-                 subject_talent_id=booking.talent_id, detail={"op": "check_in"}):
-        capacity.move(booking, [Status.CONFIRMED], Status.ATTENDED, checked_in_at=now)
+                 subject_talent_id=booking.talent_id, detail={"op": "check_in"}) as entry:
+        booking.resource = _locked(resource)
+        fields = {"checked_in_at": now}
+        if resource.kind == Kind.LODGING:
+            fields["bed"] = _free_bed(booking)
+            entry.detail["bed"] = str(fields["bed"] or "")
+        capacity.move(booking, [Status.CONFIRMED], Status.ATTENDED, **fields)
     return booking, True
+
+
+def _free_bed(booking: Booking) -> Bed | None:
+    """The first bed of the station no checked-in guest holds on any night of this stay (under the station's
+    lock, so two guests checked in at once never get the same bed)."""
+    busy = Booking.objects.filter(resource=booking.resource, status=Status.ATTENDED, checked_out_at__isnull=True,
+                                  bed__isnull=False, first_day__lt=booking.end_day,
+                                  end_day__gt=booking.first_day).values("bed_id")
+    return (Bed.objects.filter(room__station=booking.resource).exclude(pk__in=busy).select_related("room")
+            .order_by("room__name", "label").first())
 
 
 def check_out(*, actor, booking: Booking, now: dt.datetime | None = None, request=None) -> Booking:

@@ -8,11 +8,13 @@ import datetime as dt
 
 import pytest
 import time_machine
+from factories.registry import make_talent
 
 from talentpool.bookings import capacity, selectors, services
 from talentpool.bookings.models import Booking, Slot, Status
 from talentpool.core.errors import ApplicationError
 from talentpool.core.models import AuditEvent
+from talentpool.registry.models import Education
 
 from .conftest import TODAY, at
 
@@ -124,7 +126,7 @@ def test_qr_check_in_is_idempotent_and_another_stations_ticket_is_refused(world,
         services.check_in(actor=world.officer, resource=places["station"], token=token[:-2] + "xx")
     assert exc.value.code == "bad_ticket"
     checked, new = services.check_in(actor=world.officer, resource=places["station"], token=token)
-    assert new and checked.status == Status.ATTENDED
+    assert new and checked.status == Status.ATTENDED and str(checked.bed) == "101-1"
     events = AuditEvent.objects.count()
     again, new = services.check_in(actor=world.officer, resource=places["station"], token=token)
     assert not new and again.status == Status.ATTENDED and AuditEvent.objects.count() == events
@@ -168,3 +170,18 @@ def test_cancelling_frees_the_beds_and_the_report_counts_occupancy_and_turnover(
     east = rows[places["manual"].pk]
     assert (east["taken"], east["cancelled"], east["stays"]) == (0, 1, 0)
     assert selectors.station_report(world.officer_other, TODAY, TODAY) == []
+
+
+def test_guests_checked_in_for_the_same_nights_get_different_beds(world, places, make_user):
+    first = _book(world, places["station"], TODAY, 2)
+    other = make_user("talent")
+    make_talent(name="王芳", user=other, hukou_division="420102")
+    Education.objects.create(talent=other.talent, degree="bachelor", graduation_date=dt.date(2024, 6, 30))
+    second = services.lodging_book(actor=other, station=places["station"], first_day=TODAY + D(days=1), nights=1)
+    beds = []
+    for booking in (first, second):
+        with time_machine.travel(at(TODAY + D(days=1), 10), tick=False):
+            checked, _new = services.check_in(actor=world.officer, resource=places["station"],
+                                              token=capacity.ticket_token(booking))
+        beds.append(str(checked.bed))
+    assert beds == ["101-1", "101-2"]
