@@ -8,6 +8,9 @@ minimal talents, 45 stations with a year of nights, 600 events and ``--bookings`
 month, and the selector and the API for the event list (Django test client, signed in, whole request). It prints
 the query plans, which name the indexes used. Baseline in the same run: the month worked out the naive way,
 counting the bookings that overlap each night (no slot counters); the ratio of the two is printed.
+
+2026-12-07, SQLite, 2 shared cores under load (~12): 400,000 talents, 289,362 bookings — month availability
+1.3 ms (page 20 ms), event list 12.9 ms (API 23 ms, page 49 ms); counting bookings instead 494 ms (381x).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -161,4 +165,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:
+        if os.environ.get("TALENTPOOL_HOME", "").startswith(tempfile.gettempdir() + "/bench-bookings-"):
+            shutil.rmtree(os.environ["TALENTPOOL_HOME"], ignore_errors=True)
