@@ -185,3 +185,15 @@ def test_guests_checked_in_for_the_same_nights_get_different_beds(world, places,
                                               token=capacity.ticket_token(booking))
         beds.append(str(checked.bed))
     assert beds == ["101-1", "101-2"]
+
+
+def test_the_api_refusal_carries_the_policy_explanation(world, places, client_for):
+    world.talent.hukou_division = "330106"
+    world.talent.save()
+    response = client_for(world.talent_user).post(
+        "/api/v1/bookings/lodging", {"station": places["station"].pk, "first_day": TODAY.isoformat(), "nights": 1},
+        content_type="application/json")
+    error = response.json()["error"]
+    assert response.status_code == 400 and error["code"] == "not_eligible"
+    assert error["explanation"]["policy"] == "hz-youth-station" and error["explanation"]["verdict"] == "no"
+    assert not Booking.objects.exists()
