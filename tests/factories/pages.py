@@ -226,6 +226,27 @@ PAGES: list[Page] = [
     _api("partner", "/recruitment/partner/jobs"),
     _api("partner", "/recruitment/partner/jobs/{pk}", "/recruitment/partner/jobs/{partner_job}"),
     _api("partner", "/recruitment/partner/candidates"),
+    # bookings: free lodging, events, park spaces, the partner portal, the officer console
+    Page("talent", "bookings:lodging", "/bookings/lodging/"),
+    Page("talent", "bookings:station", "/bookings/lodging/{station}/"),
+    Page("talent", "bookings:events", "/bookings/events/"),
+    Page("talent", "bookings:event", "/bookings/events/{event}/"),
+    Page("talent", "bookings:mine", "/bookings/mine/"),
+    Page("talent", "bookings:ticket", "/bookings/mine/{stay}/"),
+    Page("talent", "bookings:certificate", "/bookings/mine/{attended}/certificate.pdf"),
+    _api("talent", "/bookings/stations"),
+    _api("talent", "/bookings/stations/{pk}/availability", "/bookings/stations/{station}/availability"),
+    _api("talent", "/bookings/events"),
+    _api("talent", "/bookings/me/bookings"),
+    Page("enterprise", "bookings:spaces", "/bookings/spaces/"),
+    Page("enterprise", "bookings:space", "/bookings/spaces/{space}/"),
+    Page("enterprise", "bookings:partner", "/bookings/partner/"),
+    _api("enterprise", "/bookings/spaces"),
+    Page("officer", "bookings:console", "/bookings/console/"),
+    Page("officer", "bookings:resource", "/bookings/console/resources/{station}/"),
+    Page("officer", "bookings:report", "/bookings/console/report/"),
+    Page("officer", "bookings:partners", "/bookings/console/partners/"),
+    _api("officer", "/bookings/reports/stations"),
 ]
 
 POST_ONLY = "a form's target: POST only, a GET answers 405"
@@ -264,6 +285,17 @@ EXCLUDED: dict[str, tuple[str, int]] = {
     "recruitment:moderate": (POST_ONLY, 405),
     "fairs:office-action": (POST_ONLY, 405),
     "fairs:register": (POST_ONLY, 405),
+    "bookings:book-bed": (POST_ONLY, 405),
+    "bookings:register": (POST_ONLY, 405),
+    "bookings:cancel": (POST_ONLY, 405),
+    "bookings:accept": (POST_ONLY, 405),
+    "bookings:feedback": (POST_ONLY, 405),
+    "bookings:referral-answer": (POST_ONLY, 405),
+    "bookings:book-space": (POST_ONLY, 405),
+    "bookings:resource-new": (POST_ONLY, 405),
+    "bookings:check-in": (POST_ONLY, 405),
+    "bookings:decide": (POST_ONLY, 405),
+    "bookings:check-out": (POST_ONLY, 405),
 }
 
 # GET operations of the API that are not reads to load (none today: every GET operation is in PAGES).
@@ -297,6 +329,7 @@ def demo_ids() -> dict[str, object]:
 
     Read through the ORM of whichever database Django is set up on (the bench's throwaway one)."""
     from talentpool.accounts.models import User
+    from talentpool.bookings.models import Booking, Resource
     from talentpool.eligibility.models import Entitlement, Run
     from talentpool.payments.models import PaymentBatch
     from talentpool.policies.models import Policy, PolicyVersion
@@ -313,7 +346,14 @@ def demo_ids() -> dict[str, object]:
     scope = officer.scope_division if officer else ""
     partner = Partner.objects.filter(enterprise_id=enterprise, active=True).order_by("pk").first()
     policy = Policy.objects.filter(versions__status="published").order_by("code").values_list("code", flat=True)
+    resources = Resource.objects.filter(active=True).order_by("pk")
+    talent_bookings = Booking.objects.filter(talent_id=talent).order_by("pk") if talent else Booking.objects.none()
     return {
+        "station": resources.filter(kind="lodging").values_list("pk", flat=True).first(),
+        "event": resources.filter(kind="event").values_list("pk", flat=True).first(),
+        "space": resources.filter(kind="space").values_list("pk", flat=True).first(),
+        "stay": talent_bookings.filter(resource__kind="lodging").values_list("pk", flat=True).first(),
+        "attended": talent_bookings.filter(status="attended").values_list("pk", flat=True).first(),
         "talent": talent,
         "enterprise": enterprise,
         "user": talent_user.pk if talent_user else None,

@@ -27,9 +27,10 @@ NAVIGATION: dict[str, list[NavItem]] = {
         NavItem(_("Jobs for me"), "recruitment:jobs"),
         NavItem(_("My applications"), "recruitment:my-applications"),
         NavItem(_("Fairs"), "fairs:mine"),
-        NavItem(_("Free lodging"), None),
+        NavItem(_("Free lodging"), "bookings:lodging"),
         NavItem(_("Services"), "servicedesk:catalogue"),
-        NavItem(_("Events"), None),
+        NavItem(_("Events"), "bookings:events"),
+        NavItem(_("My bookings"), "bookings:mine"),
     ],
     Role.ENTERPRISE: [
         NavItem(_("My enterprise"), "registry:my-enterprise"),
@@ -37,6 +38,7 @@ NAVIGATION: dict[str, list[NavItem]] = {
         NavItem(_("Candidates"), "recruitment:applications"),
         NavItem(_("Pipeline stages"), "recruitment:stages"),
         NavItem(_("Fair booths"), "fairs:booths"),
+        NavItem(_("Park spaces"), "bookings:spaces"),
     ],
     Role.OFFICER: [
         NavItem(_("Registry"), "registry:talent-list"),
@@ -53,6 +55,7 @@ NAVIGATION: dict[str, list[NavItem]] = {
         NavItem(_("Recruitment"), "recruitment:overview"),
         NavItem(_("Fairs"), "fairs:office"),
         NavItem(_("Service tickets"), "servicedesk:console"),
+        NavItem(_("Bookings"), "bookings:console"),
         NavItem(_("Maps and KPIs"), "insights:dashboard"),
     ],
     Role.ADMIN: [

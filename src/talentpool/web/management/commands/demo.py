@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from talentpool.bookings.demo import demo_bookings
 from talentpool.core.errors import ApplicationError
 from talentpool.fairs.demo import demo_fairs
 from talentpool.payments.demo import demo_bank_accounts
@@ -73,6 +74,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Fairs: {fairs['fairs']} fairs, {fairs['registrants']:,} station-fair registrants, "
                               f"{fairs['interviews']:,} interviews planned")
             self.stdout.write(f"Service desk: {demo_servicedesk(options['seed'], today=options['as_of'])}")
+            self.stdout.write(f"Bookings: {demo_bookings(options['seed'], today=options['as_of'], district=options['district'])}")
         self._print(result)
 
     def _print(self, result: DemoResult) -> None:

@@ -1,0 +1,263 @@
+"""Booking pages for talents (free lodging, events, my bookings with QR tickets and certificates) and for
+enterprises (park spaces, the partner portal). Thin: parse, call a service or selector, render. The officer
+console is in ``views_office``."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from talentpool.accounts.models import Role
+from talentpool.core.downloads import file_response
+from talentpool.core.errors import ApplicationError
+from talentpool.core.permissions import require_role
+from talentpool.recruitment.models import Job
+
+from . import capacity, resources, selectors, services
+from .certificates import certificate_pdf
+from .models import Kind, Referral, ReferralTarget, Resource, Status
+
+
+def _fail(request, exc: ApplicationError) -> None:
+    if exc.status == 404:
+        raise Http404 from exc
+    messages.error(request, str(exc.message))
+
+
+def _int(text, default: int = 0) -> int:
+    text = (text or "").strip()
+    return int(text) if text.isdigit() and len(text) < 6 else default
+
+
+def _date(text):
+    try:
+        return dt.date.fromisoformat((text or "").strip())
+    except ValueError:
+        return None
+
+
+def _month(text: str, today: dt.date) -> tuple[int, int]:
+    try:
+        year, month = (int(p) for p in (text or "").split("-"))
+        if 2000 <= year <= 2100 and 1 <= month <= 12:
+            return year, month
+    except ValueError:
+        pass
+    return today.year, today.month
+
+
+# --- talent: lodging ----------------------------------------------------------------------------------------------
+
+@require_role(Role.TALENT)
+def lodging(request):
+    talent = selectors.talent_of(request.user)
+    today = timezone.localdate()
+    return render(request, "bookings/lodging.html", {
+        "stations": selectors.resources(Kind.LODGING).order_by("name", "pk")[:100],
+        "used": selectors.year_nights_used(talent, today.year) if talent else 0, "limit": services.NIGHTS_PER_YEAR,
+        "year": today.year})
+
+
+@require_role(Role.TALENT)
+def station(request, pk: int):
+    station = get_object_or_404(selectors.resources(Kind.LODGING), pk=pk)
+    today = timezone.localdate()
+    year, month = _month(request.GET.get("month", ""), today)
+    first = dt.date(year, month, 1)
+    prev = (first - dt.timedelta(days=1)).strftime("%Y-%m")
+    nxt = (first + dt.timedelta(days=32)).strftime("%Y-%m")
+    return render(request, "bookings/station.html", {
+        "station": station, "days": selectors.month_availability(station, year, month), "month": first,
+        "prev": prev, "next": nxt, "today": today, "limit": services.NIGHTS_PER_YEAR})
+
+
+@require_role(Role.TALENT)
+@require_POST
+def book_bed(request, pk: int):
+    station = get_object_or_404(selectors.resources(Kind.LODGING), pk=pk)
+    first_day = _date(request.POST.get("first_day"))
+    if first_day is None:
+        messages.error(request, _("Give the arrival date as YYYY-MM-DD."))
+        return redirect("bookings:station", pk=pk)
+    try:
+        booking = services.lodging_book(actor=request.user, station=station, first_day=first_day,
+                                        nights=_int(request.POST.get("nights"), 0), request=request)
+    except ApplicationError as exc:
+        _fail(request, exc)
+        return redirect("bookings:station", pk=pk)
+    messages.success(request, _("Bed booked: %(status)s.") % {"status": booking.get_status_display()})
+    return redirect("bookings:ticket", pk=booking.pk)
+
+
+# --- talent: events -----------------------------------------------------------------------------------------------
+
+@require_role(Role.TALENT, Role.OFFICER, Role.ENTERPRISE)
+def events(request):
+    return render(request, "bookings/events.html", {"events": selectors.event_list(now=timezone.now())})
+
+
+@require_role(Role.TALENT, Role.OFFICER, Role.ENTERPRISE)
+def event(request, pk: int):
+    event = get_object_or_404(Resource.objects.select_related("cohost"), pk=pk, kind=Kind.EVENT, active=True)
+    talent = selectors.talent_of(request.user)
+    mine = event.bookings.filter(talent=talent).exclude(status=Status.CANCELLED).first() if talent else None
+    left = max(event.capacity - sum(event.slots.values_list("taken", flat=True)), 0)
+    return render(request, "bookings/event.html", {"event": event, "mine": mine, "left": left})
+
+
+@require_role(Role.TALENT)
+@require_POST
+def register(request, pk: int):
+    event = get_object_or_404(Resource, pk=pk, kind=Kind.EVENT)
+    try:
+        booking = services.event_register(actor=request.user, event=event, request=request)
+    except ApplicationError as exc:
+        _fail(request, exc)
+        return redirect("bookings:event", pk=pk)
+    messages.success(request, _("Registration: %(status)s.") % {"status": booking.get_status_display()})
+    return redirect("bookings:mine")
+
+
+# --- talent and enterprise: my bookings ---------------------------------------------------------------------------
+
+@require_role(Role.TALENT)
+def mine(request):
+    talent = selectors.talent_of(request.user)
+    if talent is None:
+        raise Http404
+    return render(request, "bookings/mine.html", {
+        "bookings": selectors.bookings_of_talent(talent)[:100], "now": timezone.now(),
+        "referrals": selectors.referrals_for_talent(talent)[:50]})
+
+
+@require_role(Role.TALENT, Role.ENTERPRISE)
+def ticket(request, pk: int):
+    booking = selectors.booking_for_owner(request.user, pk)
+    if booking is None:
+        raise Http404
+    show_qr = booking.status in (Status.CONFIRMED, Status.ATTENDED) and booking.resource.kind != Kind.SPACE
+    return render(request, "bookings/ticket.html", {
+        "booking": booking, "qr": capacity.ticket_svg(booking) if show_qr else "", "now": timezone.now()})
+
+
+@require_role(Role.TALENT)
+def certificate(request, pk: int):
+    booking = selectors.booking_for_owner(request.user, pk)
+    if booking is None or booking.resource.kind != Kind.EVENT or booking.status != Status.ATTENDED:
+        raise Http404
+    return file_response(certificate_pdf(booking), filename=f"certificate-{booking.pk}.pdf",
+                         content_type="application/pdf")
+
+
+def _owned_action(request, pk: int, action) -> HttpResponse:
+    booking = selectors.booking_for_owner(request.user, pk)
+    if booking is None:
+        raise Http404
+    try:
+        action(booking)
+    except ApplicationError as exc:
+        _fail(request, exc)
+    else:
+        messages.success(request, _("Done."))
+    return redirect("bookings:spaces" if request.user.role == Role.ENTERPRISE else "bookings:mine")
+
+
+@require_role(Role.TALENT, Role.ENTERPRISE)
+@require_POST
+def cancel(request, pk: int):
+    return _owned_action(request, pk, lambda b: services.booking_cancel(
+        actor=request.user, booking=b, reason=request.POST.get("reason", ""), request=request))
+
+
+@require_role(Role.TALENT)
+@require_POST
+def accept(request, pk: int):
+    return _owned_action(request, pk, lambda b: services.offer_accept(actor=request.user, booking=b, request=request))
+
+
+@require_role(Role.TALENT)
+@require_POST
+def feedback(request, pk: int):
+    return _owned_action(request, pk, lambda b: services.feedback_give(
+        actor=request.user, booking=b, rating=_int(request.POST.get("rating")),
+        text=request.POST.get("text", ""), request=request))
+
+
+@require_role(Role.TALENT)
+@require_POST
+def referral_answer(request, pk: int):
+    referral = get_object_or_404(Referral, pk=pk, talent__user=request.user)
+    try:
+        resources.referral_answer(actor=request.user, referral=referral, accept=request.POST.get("accept") == "1",
+                                  request=request)
+    except ApplicationError as exc:
+        _fail(request, exc)
+    return redirect("bookings:mine")
+
+
+# --- enterprise: spaces and the partner portal --------------------------------------------------------------------
+
+@require_role(Role.ENTERPRISE)
+def spaces(request):
+    return render(request, "bookings/spaces.html", {
+        "spaces": selectors.resources(Kind.SPACE).order_by("name", "pk")[:100],
+        "bookings": selectors.bookings_of_enterprise(request.user.enterprise_id)[:100],
+        "partner": resources.partner_of(request.user)})
+
+
+@require_role(Role.ENTERPRISE)
+def space(request, pk: int):
+    space = get_object_or_404(selectors.resources(Kind.SPACE), pk=pk)
+    day = _date(request.GET.get("day")) or timezone.localdate() + dt.timedelta(days=1)
+    return render(request, "bookings/space.html", {"space": space, "day": day,
+                                                   "hours": selectors.day_hours(space, day)})
+
+
+@require_role(Role.ENTERPRISE)
+@require_POST
+def book_space(request, pk: int):
+    space = get_object_or_404(selectors.resources(Kind.SPACE), pk=pk)
+    day = _date(request.POST.get("day"))
+    if day is None:
+        messages.error(request, _("Give the day as YYYY-MM-DD."))
+        return redirect("bookings:space", pk=pk)
+    try:
+        booking = services.space_book(actor=request.user, space=space, day=day,
+                                      hour=_int(request.POST.get("hour"), 99), hours=_int(request.POST.get("hours")),
+                                      purpose=request.POST.get("purpose", ""), request=request)
+    except ApplicationError as exc:
+        _fail(request, exc)
+        return redirect(f"{request.path.rsplit('book/', 1)[0]}?day={day.isoformat()}")
+    messages.success(request, _("Space booked: %(status)s.") % {"status": booking.get_status_display()})
+    return redirect("bookings:spaces")
+
+
+@require_role(Role.ENTERPRISE)
+def partner(request):
+    partner = resources.partner_of(request.user)
+    if partner is None:
+        raise Http404
+    if request.method == "POST":
+        p = request.POST
+        target = p.get("target", "")
+        event = Resource.objects.filter(pk=_int(p.get("event")), kind=Kind.EVENT).first()
+        job = Job.objects.filter(pk=_int(p.get("job"))).first() if target == ReferralTarget.JOB else None
+        try:
+            resources.referral_create(actor=request.user, name=p.get("name", ""), phone=p.get("phone", ""),
+                                      target=target, event=event if target == ReferralTarget.EVENT else None,
+                                      job=job, service=p.get("service", ""), note=p.get("note", ""), request=request)
+        except ApplicationError as exc:
+            _fail(request, exc)
+        else:
+            messages.success(request, _("Referral sent: the talent is asked to consent."))
+        return redirect("bookings:partner")
+    return render(request, "bookings/partner.html", {
+        "partner": partner, "referrals": selectors.referrals_of_partner(partner),
+        "events": selectors.event_list(now=timezone.now()), "targets": ReferralTarget.choices,
+        "cohosted": partner.events.order_by("-starts_at")[:50]})
