@@ -236,7 +236,9 @@ def test_every_page_and_endpoint_is_in_the_matrix():
 
 
 # Routes whose permission matrices live with their own apps' tests (which check they list every one of them).
-OTHER_APPS_PREFIXES = ("payments/", "notices/", "recruitment/", "/api/v1/payments/", "/api/v1/recruitment/")
+OTHER_APPS_PREFIXES = ("payments/", "notices/", "recruitment/", "/api/v1/payments/", "/api/v1/recruitment/",
+                       "fairs/", "services/", "bookings/", "insights/", "/api/v1/fairs/", "/api/v1/services/",
+                       "/api/v1/bookings/", "/api/v1/insights/")
 OTHER_APPS_ROUTES: set[str] = set()
 OTHER_APPS_API: set[str] = {  # tests/integration/policies/test_api_and_cli.py holds their matrix
     "/api/v1/policies/", "/api/v1/policies/me", "/api/v1/policies/me/objections", "/api/v1/policies/objections",
