@@ -100,6 +100,6 @@ def report_rows(fair: Fair) -> dict:
     degrees: dict[str, int] = {}
     for degree in Education.objects.filter(talent_id__in=talent_ids).values_list("degree", flat=True):
         degrees[degree] = degrees.get(degree, 0) + 1
-    clusters = list(slots.values("booth__enterprise__industry_code").annotate(
+    clusters = list(slots.values("booth__enterprise__cluster").annotate(
         interviews=Count("id"), intents=Count("intent")).order_by("-interviews"))
     return {"totals": totals, "degrees": sorted(degrees.items()), "clusters": clusters}

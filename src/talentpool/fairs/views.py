@@ -20,7 +20,7 @@ from talentpool.core.downloads import file_response
 from talentpool.core.errors import ApplicationError
 from talentpool.core.permissions import require_role
 from talentpool.engines.tabular.writing import Sheet, xlsx_bytes
-from talentpool.registry.models import Cluster
+from talentpool.registry.models import Cluster, Degree
 
 from . import scheduling, selectors, services, tours
 from .models import Booth, BoothStatus, FairKind, IntentLevel, Registration
@@ -99,17 +99,29 @@ def dashboard(request, pk: int):
 @require_role(*OFFICE)
 def report(request, pk: int):
     fair = _office_fair(request, pk)
-    rows = selectors.report_rows(fair)
+    rows = _report_labelled(selectors.report_rows(fair))
     if request.GET.get("format") == "xlsx":
-        totals = rows["totals"]
         sheets = [
-            Sheet(_("Totals"), [_("Figure"), _("Count")], list(totals.items())),
+            Sheet(_("Totals"), [_("Figure"), _("Count")], rows["totals"]),
             Sheet(_("By degree"), [_("Degree"), _("Registrants")], rows["degrees"]),
-            Sheet(_("By cluster"), [_("Industry"), _("Interviews"), _("Intents")],
-                  [(c["booth__enterprise__industry_code"], c["interviews"], c["intents"]) for c in rows["clusters"]]),
+            Sheet(_("By cluster"), [_("Industry cluster"), _("Interviews"), _("Intents")], rows["clusters"]),
         ]
         return file_response(xlsx_bytes(sheets), filename=f"fair-{fair.pk}-report.xlsx", content_type=XLSX)
     return render(request, "fairs/report.html", {"fair": fair, **rows})
+
+
+def _report_labelled(rows: dict) -> dict:
+    """The report's figures with their names in the reader's language (codes never reach the page or the file)."""
+    names = {"enterprises": _("Enterprises"), "registrants": _("Registrants"), "arrived": _("Arrived"),
+             "interviews": _("Interviews"), "held": _("Interviews held"), "intents": _("Intents"),
+             "strong": _("Strong intents"), "offers": _("Offers"), "hires": _("Hires")}
+    degrees, clusters = dict(Degree.choices), dict(Cluster.choices)
+    return {
+        "totals": [(names.get(k, k), v) for k, v in rows["totals"].items()],
+        "degrees": [(degrees.get(d, d), n) for d, n in rows["degrees"]],
+        "clusters": [(clusters.get(c["booth__enterprise__cluster"], _("Not stated")), c["interviews"], c["intents"])
+                     for c in rows["clusters"]],
+    }
 
 
 # --- enterprise ---------------------------------------------------------------------------------------------------

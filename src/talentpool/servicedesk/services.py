@@ -360,7 +360,7 @@ def service_update(*, actor, service: Service, changes: dict, request=None) -> S
         if not (isinstance(values, dict) and all(isinstance(values.get(k), int) and values[k] > 0
                                                  for k in ("response", "resolution"))):
             raise ApplicationError(_("SLA for %(p)s: whole working minutes above 0 for response and resolution")
-                                   % {"p": p}, code="bad_sla", field="sla")
+                                   % {"p": Priority(p).label}, code="bad_sla", field="sla")
     with audited(actor=actor, action=AuditAction.RECORD_CHANGE, target=f"service:{service.code}", request=request,
                  detail={"op": "service_update", "fields": sorted(changes)}):
         for key, value in changes.items():

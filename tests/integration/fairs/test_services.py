@@ -167,7 +167,7 @@ def test_held_interviews_stay_when_replanning(fw, clock):
         (slot.pk, at(9))]
 
 
-def test_intent_marks_the_interview_held_and_feeds_the_live_figures_and_report(fw, clock):
+def test_intent_marks_the_interview_held_and_feeds_the_live_figures_and_report(fw, clock, client_for):
     _plan(fw)
     slot = Slot.objects.get(registration=fw.registration)
     with pytest.raises(NotFoundError):
@@ -180,6 +180,9 @@ def test_intent_marks_the_interview_held_and_feeds_the_live_figures_and_report(f
     report = selectors.report_rows(fw.fair)
     assert report["totals"]["strong"] == 1 and report["totals"]["arrived"] == 1
     assert report["degrees"] == [("master", 1)]
+    page = client_for(fw.world.officer).get(f"/fairs/office/{fw.fair.pk}/report/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    text = page.content.decode()
+    assert "强烈意向</dt><dd>1</dd>" in text and "硕士 · 1" in text and "master" not in text
 
 
 def test_choices_are_replaced_not_added(fw):
@@ -196,7 +199,7 @@ def test_report_xlsx_has_the_totals(fw, client):
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
     rows = {r[0]: r[1] for r in sheet.iter_rows(min_row=2, values_only=True)}
-    assert rows["interviews"] == 1 and rows["registrants"] == 1
+    assert rows["面试"] == 1 and rows["报名人数"] == 1  # named in the reader's language, not by code
 
 
 def test_recommended_booths_come_from_the_matching_engine_with_reasons(fw, tmp_path, settings):

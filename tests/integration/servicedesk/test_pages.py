@@ -105,8 +105,8 @@ def test_catalogue_editing_checks_the_criterion(desk, clock):
     officer = login(desk.world.officer)
     service = Service.objects.get(code="resume-clinic")
     form = {"name_zh": "简历诊断", "name_en": "CV review", "criterion": "salary > 1", "active": "1",
-            "sla": '{"low": {"response": 1, "resolution": 2}, "normal": {"response": 1, "resolution": 2}, '
-                   '"high": {"response": 1, "resolution": 2}, "urgent": {"response": 1, "resolution": 2}}',
+            **{f"sla-{code}-{part}": minutes for code in ("low", "normal", "high", "urgent")
+               for part, minutes in (("response", "1"), ("resolution", "2"))},
             "materials": "简历 | CV", "team": service.team_id}
     response = officer.post(f"/services/catalogue/{service.pk}/", form, follow=True)
     assert "salary" in response.content.decode()
@@ -116,6 +116,14 @@ def test_catalogue_editing_checks_the_criterion(desk, clock):
     service.refresh_from_db()
     assert (service.criterion, service.materials, service.sla["urgent"]) == (
         "degree_rank >= 2", [{"zh": "简历", "en": "CV"}], {"response": 1, "resolution": 2})
+    # a time left empty or not a whole number is refused naming the priority, and nothing changes
+    for bad in ({"sla-low-response": ""}, {"sla-high-response": "一小时"}):
+        refused = officer.post(f"/services/catalogue/{service.pk}/", {**form, **bad, "name_zh": "改名"}, follow=True,
+                               HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        service.refresh_from_db()
+        assert service.name_zh == "简历诊断" and ("低" in refused or "高" in refused)
+    page = officer.get(f"/services/catalogue/{service.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'name="sla-urgent-resolution"' in page and "urgent" not in page.replace('name="sla-urgent', "")
 
 
 def test_list_pages_do_not_query_per_ticket(desk, clock):
