@@ -81,8 +81,10 @@ def living_python(f: dict, as_of: dt.date, p: dict):
         base = (f["diploma_date"] or grad).replace(day=1)
         limit = p["returnee_first_insured_within_months"] if overseas else p["first_insured_within_months"]
         c5 = first >= grad.replace(day=1) and first <= _add_months(base, limit)
-    c6 = None if grad is None or overseas is None else as_of <= _add_months(
+    # the window is about the day the entitlement arose (the first insured month), and that day picks the version
+    c6 = None if grad is None or overseas is None or first is None else first <= _add_months(
         grad, p["returnee_window_months"] if overseas else p["window_months"])
+    c10 = None if first is None else dt.date(2019, 6, 3) <= first <= dt.date(2021, 10, 14)
     c7 = None if f["in_service_study"] is None else not f["in_service_study"]
     c8 = True  # nothing paid yet (ledger empty)
     if not p["age_limit_on"]:
@@ -90,7 +92,7 @@ def living_python(f: dict, as_of: dt.date, p: dict):
     else:
         b = f["birth_date"]
         c9 = None if b is None else (as_of.year - b.year - ((as_of.month, as_of.day) < (b.month, b.day))) <= p["age_limit"]
-    verdict = _and(c1, c2, c3, c4, c5, c6, c7, c8, c9)
+    verdict = _and(c1, c2, c3, c4, c5, c6, c7, c8, c9, c10)
     if verdict is not True:
         return ("unknown" if verdict is None else "no"), None
     degree = f["degree"]

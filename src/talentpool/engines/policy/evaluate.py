@@ -292,6 +292,7 @@ class Explanation:
     missing: list[str] = field(default_factory=list)
     excluded_by: str = ""
     arose_on: dt.date | None = None
+    overrides: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         def plain(v):
@@ -308,6 +309,7 @@ class Explanation:
         return plain({
             "policy": self.code, "version": self.version, "as_of": self.as_of, "verdict": self.verdict,
             "amount": self.amount, "missing": self.missing, "excluded_by": self.excluded_by, "arose_on": self.arose_on,
+            "overrides": self.overrides,
             "criteria": [c.__dict__ for c in self.criteria], "instalments": [i.__dict__ for i in self.instalments],
         })
 

@@ -1,4 +1,4 @@
-"""``talentpool eligibility explain --talent ID_NUMBER --policy CODE --as-of DATE [--json] [--lang en]``.
+"""``talentpool eligibility explain --talent ID_NUMBER --policy CODE --as-of DATE [--set NAME=VALUE] [--json] [--lang en]``.
 
 The talent is found by the keyed hash of the ID number (resident ID first, then passport); the number is never
 printed. The explanation is written to the audit trail as a read of the person's record (channel ``cli``).
@@ -24,7 +24,7 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 from talentpool.core.errors import ApplicationError
 from talentpool.eligibility.models import Run
 from talentpool.eligibility.runs import run_create, run_execute
-from talentpool.eligibility.selectors import eligibility_explain
+from talentpool.eligibility.selectors import eligibility_explain, parse_overrides
 from talentpool.eligibility.services import run_resume
 from talentpool.engines.policy.facts import FACTS
 from talentpool.policies.selectors import policy_versions_published
@@ -78,6 +78,8 @@ class Command(BaseCommand):
         ex.add_argument("--talent", required=True, metavar="ID_NUMBER", help="resident ID or passport number")
         ex.add_argument("--policy", required=True, metavar="CODE")
         ex.add_argument("--as-of", type=dt.date.fromisoformat, default=None, help="YYYY-MM-DD (default today)")
+        ex.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", dest="overrides",
+                        help="what if a parameter had this value (repeat for several; e.g. part_time_postgrad_counts=true)")
         ex.add_argument("--json", action="store_true", help="print Explanation.as_dict() as JSON")
         ex.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the plain text (default zh)")
 
@@ -97,7 +99,8 @@ class Command(BaseCommand):
             raise CommandError("No talent with this ID number in the registry.")
         as_of = options["as_of"] or timezone.localdate()
         try:
-            explanation = eligibility_explain(talent=talent, code=options["policy"], as_of=as_of)
+            explanation = eligibility_explain(talent=talent, code=options["policy"], as_of=as_of,
+                                              overrides=parse_overrides(options["overrides"]))
         except ApplicationError as exc:
             raise CommandError(str(exc.message)) from exc
         talent_record_viewed(actor=None, talent=talent, channel="cli")
