@@ -55,7 +55,7 @@ def _and(*values):
 
 
 def living_python(f: dict, as_of: dt.date, p: dict):
-    """hz-graduate-living v1 by hand: (verdict, amount). None is "cannot decide", as in SQL."""
+    """hz-graduate-living (the version in force) by hand: (verdict, amount). None is "cannot decide", as in SQL."""
     def ge(a, b):
         return None if a is None or b is None else a >= b
 
@@ -84,7 +84,7 @@ def living_python(f: dict, as_of: dt.date, p: dict):
     # the window is about the day the entitlement arose (the first insured month), and that day picks the version
     c6 = None if grad is None or overseas is None or first is None else first <= _add_months(
         grad, p["returnee_window_months"] if overseas else p["window_months"])
-    c10 = None if first is None else dt.date(2019, 6, 3) <= first <= dt.date(2021, 10, 14)
+    c10 = None if first is None else first >= p["effective_from"] and (p["effective_to"] is None or first <= p["effective_to"])
     c7 = None if f["in_service_study"] is None else not f["in_service_study"]
     c8 = True  # nothing paid yet (ledger empty)
     if not p["age_limit_on"]:
@@ -192,6 +192,7 @@ def main() -> None:
         single.append(time.perf_counter() - t0)
     living_rate = n / statistics.median(single)
     params = {name: p.value_on(as_of).value for name, p in living.version.parameters.items()}
+    params.update(effective_from=living.version.effective_from, effective_to=living.version.effective_to)
     sample_idx = sorted(rng.sample(range(n), min(args.sample, n)))
     rows = facts.take(sample_idx).to_pylist()
     t0 = time.perf_counter()

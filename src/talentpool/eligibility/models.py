@@ -177,7 +177,7 @@ class Entitlement(models.Model):
                                    related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
-    imported = models.BooleanField(_("paid before the platform (imported)"), default=False)
+    imported = models.BooleanField(_("paid before the platform (imported)"), default=False, db_default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

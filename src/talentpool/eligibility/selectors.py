@@ -26,7 +26,6 @@ from talentpool.policies.selectors import (
     policy_version_compiled,
     policy_version_document,
     policy_versions_applicable,
-    policy_versions_in_force,
 )
 
 from .ledger import ledger_for_talent
@@ -128,12 +127,13 @@ def _explain_all(talent, as_of: dt.date, codes: set[str] | None = None,
     """Explain every published policy in force (or those in ``codes`` plus the ones that may exclude them),
     each under the version that applies to the person (the batch's rule), then apply exclusions between them
     the way the batch does."""
-    published = policy_versions_in_force(as_of)
+    applicable = policy_versions_applicable(as_of)  # one read: the versions in force are among them
+    published = [(row, doc) for row, doc in applicable if doc.in_force_on(as_of)]
     if codes is not None:
         wanted = set(codes) | {doc.code for _row, doc in published if set(doc.excludes) & set(codes)}
         published = [(row, doc) for row, doc in published if doc.code in wanted]
     candidates: dict[str, list] = {doc.code: [] for _row, doc in published}
-    for row, doc in policy_versions_applicable(as_of):
+    for row, doc in applicable:
         if doc.code in candidates:
             candidates[doc.code].append(policy_version_compiled(row, as_of))
     facts = _person_facts(talent, as_of)

@@ -53,4 +53,5 @@ def test_refused_rows_are_named_by_row_and_column_and_nothing_is_written(world, 
     assert [(p.row, p.column) for p in out.problems] == [
         (4, "证件号码"), (5, "政策编码"), (5, "金额"), (5, "发放日期"), (3, "期次")]
     outside = past_payments_import(actor=world.officer_other, text=TEMPLATE + f"{NUMBER},{LIVING},1,10000.00,2021-03-20,\n")
-    assert [(p.row, p.message) for p in outside.problems] == [(2, "this talent is outside your scope")]
+    assert [(p.row, p.column) for p in outside.problems] == [(2, "证件号码")] and outside.created == 0
+    assert Entitlement.objects.count() == 0
