@@ -55,7 +55,7 @@ def _and(*values):
 
 
 def living_python(f: dict, as_of: dt.date, p: dict):
-    """hz-graduate-living v1 by hand: (verdict, amount). None is "cannot decide", as in SQL."""
+    """hz-graduate-living (the version in force) by hand: (verdict, amount). None is "cannot decide", as in SQL."""
     def ge(a, b):
         return None if a is None or b is None else a >= b
 
@@ -81,8 +81,10 @@ def living_python(f: dict, as_of: dt.date, p: dict):
         base = (f["diploma_date"] or grad).replace(day=1)
         limit = p["returnee_first_insured_within_months"] if overseas else p["first_insured_within_months"]
         c5 = first >= grad.replace(day=1) and first <= _add_months(base, limit)
-    c6 = None if grad is None or overseas is None else as_of <= _add_months(
+    # the window is about the day the entitlement arose (the first insured month), and that day picks the version
+    c6 = None if grad is None or overseas is None or first is None else first <= _add_months(
         grad, p["returnee_window_months"] if overseas else p["window_months"])
+    c10 = None if first is None else first >= p["effective_from"] and (p["effective_to"] is None or first <= p["effective_to"])
     c7 = None if f["in_service_study"] is None else not f["in_service_study"]
     c8 = True  # nothing paid yet (ledger empty)
     if not p["age_limit_on"]:
@@ -90,7 +92,7 @@ def living_python(f: dict, as_of: dt.date, p: dict):
     else:
         b = f["birth_date"]
         c9 = None if b is None else (as_of.year - b.year - ((as_of.month, as_of.day) < (b.month, b.day))) <= p["age_limit"]
-    verdict = _and(c1, c2, c3, c4, c5, c6, c7, c8, c9)
+    verdict = _and(c1, c2, c3, c4, c5, c6, c7, c8, c9, c10)
     if verdict is not True:
         return ("unknown" if verdict is None else "no"), None
     degree = f["degree"]
@@ -190,6 +192,7 @@ def main() -> None:
         single.append(time.perf_counter() - t0)
     living_rate = n / statistics.median(single)
     params = {name: p.value_on(as_of).value for name, p in living.version.parameters.items()}
+    params.update(effective_from=living.version.effective_from, effective_to=living.version.effective_to)
     sample_idx = sorted(rng.sample(range(n), min(args.sample, n)))
     rows = facts.take(sample_idx).to_pylist()
     t0 = time.perf_counter()

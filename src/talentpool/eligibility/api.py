@@ -7,7 +7,7 @@ from datetime import date
 
 from django.utils import timezone
 from django.utils.translation import gettext
-from ninja import Router, Status
+from ninja import Query, Router, Status
 
 from talentpool.core.errors import NotFoundError
 from talentpool.core.permissions import ensure_role
@@ -18,7 +18,7 @@ from talentpool.registry.selectors import talent_visible_to
 from talentpool.registry.services import talent_record_viewed
 
 from . import selectors, services
-from .schemas import InKindIssueIn, InKindIssueOut, InKindPage
+from .schemas import ExplainWhatIf, InKindIssueIn, InKindIssueOut, InKindPage
 
 router = Router(tags=["policies"])
 
@@ -66,12 +66,14 @@ def in_kind_issue(request, payload: InKindIssueIn):
     return {"issued": outcome.issued, "skipped": outcome.skipped}
 
 
-@router.get("/{code}/explain", summary="Explain a person's verdict (officers, own district; audited)")
-def policy_explain(request, code: str, talent_id: Id, as_of: date | None = None):
+@router.get("/{code}/explain", summary="Explain a person's verdict (officers, own district; audited); "
+                                       "?set=name=value asks what if a parameter had that value")
+def policy_explain(request, code: str, whatif: Query[ExplainWhatIf], talent_id: Id, as_of: date | None = None):
     ensure_role(request.user, Role.OFFICER)
     talent = talent_visible_to(request.user).filter(pk=talent_id).first()
     if talent is None:
         raise NotFoundError()
-    explanation = selectors.eligibility_explain(talent=talent, code=code, as_of=as_of or timezone.localdate())
+    explanation = selectors.eligibility_explain(talent=talent, code=code, as_of=as_of or timezone.localdate(),
+                                                overrides=selectors.parse_overrides(whatif.set))
     talent_record_viewed(actor=request.user, talent=talent, request=request, channel="api:policy-explain")
     return explanation.as_dict()

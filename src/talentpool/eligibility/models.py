@@ -24,6 +24,7 @@ from talentpool.engines.policy import DELIVERY_BANK, DELIVERY_IN_KIND
 # Reasons the platform itself writes on events (translated when shown).
 REASON_AMOUNT_CHANGED = gettext_noop("amount changed")
 REASON_NOT_ELIGIBLE = gettext_noop("no longer eligible")
+REASON_HOUSEHOLD_MERGED = gettext_noop("a marriage was recorded: one line per household")
 REASON_RETRY = gettext_noop("retry after the bank account was updated")
 REASON_BANK_RETURN = gettext_noop("bank return")
 REASON_BATCH_CANCELLED = gettext_noop("batch cancelled")
@@ -176,6 +177,7 @@ class Entitlement(models.Model):
                                    related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    imported = models.BooleanField(_("paid before the platform (imported)"), default=False, db_default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -55,6 +55,7 @@ from .ledger import ledger_table
 from .models import (
     LIVE,
     REASON_AMOUNT_CHANGED,
+    REASON_HOUSEHOLD_MERGED,
     REASON_NOT_ELIGIBLE,
     Entitlement,
     EntitlementEvent,
@@ -321,6 +322,7 @@ class Reconciled:
 
     creates: list[tuple[Due, int | None]] = field(default_factory=list)
     withdraw: list[int] = field(default_factory=list)
+    withdraw_household: list[int] = field(default_factory=list)
     flags: list[tuple[int, str]] = field(default_factory=list)
     unchanged: int = 0
 
@@ -339,10 +341,38 @@ def _live_lines(policy_id: int) -> tuple[dict[tuple[str, int], LiveLine], set[in
     return existing, talents_with_lines
 
 
+def _stale_household_lines(run: Run, existing: dict[tuple[str, int], LiveLine], household_of: dict[int, str],
+                           out: Reconciled) -> set[tuple[str, int]]:
+    """A household policy's lines whose subject is no longer the person's household (a marriage was recorded
+    after both spouses got lines): a candidate is withdrawn (the household's one line is computed anew), a
+    committed line is flagged for an officer and holds the household's key, so nothing is paid twice. Returns
+    the household keys held by such committed lines."""
+    held: set[tuple[str, int]] = set()
+    for (subject, instalment), line in sorted(existing.items(), key=lambda kv: kv[1].id):
+        now = household_of.get(line.talent_id)
+        if now is None or now == subject:
+            continue
+        if line.status == Status.CANDIDATE:
+            out.withdraw_household.append(line.id)
+        else:
+            held.add((now, instalment))
+            out.flags.append((line.id, f"run {run.pk}: the household is now {now} (marriage recorded); "
+                                       f"instalment {instalment} is held by this line, not paid again"))
+    for key in sorted(held):  # the household's own candidate for the same instalment gives way to the paid line
+        line = existing.get(key)
+        if line is not None and line.status == Status.CANDIDATE:
+            out.withdraw_household.append(line.id)
+    return held
+
+
 def _reconcile(run: Run, oc: PolicyOutcome, existing: dict[tuple[str, int], LiveLine],
-               in_scope: set[int]) -> Reconciled:
+               in_scope: set[int], household_of: dict[int, str] | None = None) -> Reconciled:
     out = Reconciled()
+    held = _stale_household_lines(run, existing, household_of, out) if household_of else set()
     for d in oc.due:
+        if (d.subject, d.instalment) in held:
+            out.unchanged += 1
+            continue
         found = existing.get((d.subject, d.instalment))
         if found is None:
             out.creates.append((d, None))
@@ -374,7 +404,12 @@ class RunInputs:
 def _write_policy(run: Run, oc: PolicyOutcome, inputs: RunInputs, progress: Callable[[int], None]) -> Counter:
     """Write one policy's changes to the ledger in chunks; returns its counts."""
     existing, talents_with_lines = _live_lines(oc.row.policy_id)
-    plan = _reconcile(run, oc, existing, inputs.in_scope)
+    household_of = None
+    if oc.compiled.version.entity == "household" and existing:
+        household_of = {tid: f"h{hid}" for tid, hid in zip(inputs.facts.column("talent_id").to_pylist(),
+                                                         inputs.facts.column("household_id").to_pylist(), strict=True)
+                        if hid is not None}
+    plan = _reconcile(run, oc, existing, inputs.in_scope, household_of)
     stats = Counter(unchanged=plan.unchanged)
     snapshots = _snapshots(inputs.facts, inputs.ledger, oc, sorted({d.talent_id for d, _ in plan.creates}))
     for start in range(0, len(plan.creates), CHUNK):
@@ -385,6 +420,8 @@ def _write_policy(run: Run, oc: PolicyOutcome, inputs: RunInputs, progress: Call
             time.sleep(SLEEP_AFTER_CHUNK)
     for start in range(0, len(plan.withdraw), CHUNK):
         stats["withdrawn"] += _withdraw(run, plan.withdraw[start:start + CHUNK])
+    for start in range(0, len(plan.withdraw_household), CHUNK):
+        stats["withdrawn"] += _withdraw(run, plan.withdraw_household[start:start + CHUNK], REASON_HOUSEHOLD_MERGED)
     for lid, note in plan.flags:
         Entitlement.objects.filter(pk=lid).update(changed=True, flag=note[:300])
     stats["flagged"] = len(plan.flags)
@@ -562,12 +599,12 @@ def _insert_new_lines(rows: list[tuple]) -> int:
         return cursor.rowcount
 
 
-def _withdraw(run: Run, ids: list[int]) -> int:
+def _withdraw(run: Run, ids: list[int], reason: str = REASON_NOT_ELIGIBLE) -> int:
     with transaction.atomic():
         found = list(Entitlement.objects.select_for_update().filter(pk__in=ids, status=Status.CANDIDATE)
                      .values_list("pk", flat=True))
         Entitlement.objects.filter(pk__in=found).update(status=Status.WITHDRAWN, updated_at=timezone.now())
         EntitlementEvent.objects.bulk_create([
             EntitlementEvent(entitlement_id=pk, from_status=Status.CANDIDATE, to_status=Status.WITHDRAWN, run=run,
-                             reason=REASON_NOT_ELIGIBLE) for pk in found])
+                             reason=reason) for pk in found])
     return len(found)

@@ -2,6 +2,7 @@
 
 from datetime import date
 from decimal import Decimal
+from typing import Annotated
 
 from ninja import Field, Schema
 
@@ -35,3 +36,12 @@ class InKindIssueIn(Schema):
 class InKindIssueOut(Schema):
     issued: int
     skipped: int = Field(..., description="chosen lines that were not approved in-kind lines (left as they are)")
+
+
+Override = Annotated[str, Field(min_length=3, max_length=200, description="a parameter override, name=value")]
+
+
+class ExplainWhatIf(Schema):
+    """``?set=name=value`` (repeatable): explain as if the policy's parameter had that value (nothing is stored)."""
+
+    set: list[Override] | None = Field(None, max_length=20)

@@ -9,16 +9,23 @@ from django.db.models import Count, QuerySet, Sum
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from talentpool.core.errors import NotFoundError
+from talentpool.core.errors import ApplicationError, NotFoundError
 from talentpool.core.roles import Role
-from talentpool.engines.policy import FACTS, Explanation, explain, explain_applicable
+from talentpool.engines.policy import (
+    FACTS,
+    Explanation,
+    PolicyError,
+    compile_policy,
+    explain,
+    explain_applicable,
+    with_parameters,
+)
 from talentpool.policies.facts import talent_facts
 from talentpool.policies.models import Policy
 from talentpool.policies.selectors import (
     policy_version_compiled,
     policy_version_document,
     policy_versions_applicable,
-    policy_versions_in_force,
 )
 
 from .ledger import ledger_for_talent
@@ -85,22 +92,61 @@ def _person_ledger(talent) -> dict[str, dict]:
     return ledger_for_talent(talent.pk, members)
 
 
-def _explain_all(talent, as_of: dt.date, codes: set[str] | None = None) -> list[Explanation]:
+def parse_overrides(pairs: list[str] | None) -> dict[str, str]:
+    """``name=value`` pairs (a form, ``?set=``, ``--set``) as a dict; a pair without ``=`` or a name is refused."""
+    out: dict[str, str] = {}
+    for pair in pairs or []:
+        name, sep, value = str(pair).partition("=")
+        if not sep or not name.strip():
+            raise ApplicationError(_("Write a parameter override as name=value, not %(pair)s.") % {"pair": pair[:80]},
+                                   code="parameter_invalid", field="set")
+        out[name.strip()] = value.strip()
+    return out
+
+
+def _overridden(versions: list, overrides: dict[str, str], as_of: dt.date) -> list:
+    """The compiled versions of one policy with parameters overridden (the what-if for one person): each version
+    gets the overrides it declares; a name no version declares, or a value of the wrong type, is refused."""
+    known = {name for c in versions for name in c.version.parameters}
+    for name in overrides:
+        if name not in known:
+            raise ApplicationError(_("Unknown parameter %(name)s.") % {"name": name}, code="parameter_unknown",
+                                   field=name)
+    out = []
+    for c in versions:
+        mine = {k: v for k, v in overrides.items() if k in c.version.parameters}
+        try:
+            out.append(compile_policy(with_parameters(c.version, mine), as_of) if mine else c)
+        except PolicyError as exc:
+            raise ApplicationError(_("Invalid parameter value: %(problem)s") % {"problem": exc.problems[0][1]},
+                                   code="parameter_invalid", field="set") from exc
+    return out
+
+
+def _explain_all(talent, as_of: dt.date, codes: set[str] | None = None,
+                 overrides: dict[str, str] | None = None) -> list[Explanation]:
     """Explain every published policy in force (or those in ``codes`` plus the ones that may exclude them),
     each under the version that applies to the person (the batch's rule), then apply exclusions between them
     the way the batch does."""
-    published = policy_versions_in_force(as_of)
+    applicable = policy_versions_applicable(as_of)  # one read: the versions in force are among them
+    published = [(row, doc) for row, doc in applicable if doc.in_force_on(as_of)]
     if codes is not None:
         wanted = set(codes) | {doc.code for _row, doc in published if set(doc.excludes) & set(codes)}
         published = [(row, doc) for row, doc in published if doc.code in wanted]
     candidates: dict[str, list] = {doc.code: [] for _row, doc in published}
-    for row, doc in policy_versions_applicable(as_of):
+    for row, doc in applicable:
         if doc.code in candidates:
             candidates[doc.code].append(policy_version_compiled(row, as_of))
     facts = _person_facts(talent, as_of)
     ledger = _person_ledger(talent)
+    if overrides and codes:
+        for code in codes & set(candidates):
+            candidates[code] = _overridden(candidates[code], overrides, as_of)
     results = {code: explain_applicable(versions, facts, as_of, ledger.get(code))
                for code, versions in candidates.items()}
+    if overrides and codes:
+        for code in codes & set(results):
+            results[code].overrides = dict(overrides)
     for _row, doc in published:
         winner = results[doc.code]
         for other in doc.excludes:
@@ -110,11 +156,17 @@ def _explain_all(talent, as_of: dt.date, codes: set[str] | None = None) -> list[
     return [results[doc.code] for _row, doc in published if codes is None or doc.code in codes]
 
 
-def eligibility_explain(*, talent, code: str, as_of: dt.date) -> Explanation:
+def eligibility_explain(*, talent, code: str, as_of: dt.date, overrides: dict[str, str] | None = None) -> Explanation:
     """One person, one policy, one date: the verdict, amount, instalments and each criterion with the facts it
-    read and the parameters in force. Raises NotFoundError when no published version of ``code`` is in force."""
-    found = explanations_cached(talent=talent, as_of=as_of, facts=_person_facts(talent, as_of), codes={code},
-                                compute=lambda: _explain_all(talent, as_of, {code}))
+    read and the parameters in force. Raises NotFoundError when no published version of ``code`` is in force.
+    ``overrides`` (parameter name → value as text) answers "would she qualify if …": the policy's parameters set
+    to those values on every date, for this explanation only (nothing is stored, nothing kept: a what-if is never
+    served from or put into the verdict cache)."""
+    if overrides:
+        found = _explain_all(talent, as_of, {code}, overrides)
+    else:
+        found = explanations_cached(talent=talent, as_of=as_of, facts=_person_facts(talent, as_of), codes={code},
+                                    compute=lambda: _explain_all(talent, as_of, {code}))
     if not found:
         raise NotFoundError(_("No published version of %(code)s is in force on %(day)s.") % {
             "code": code, "day": as_of.isoformat()})

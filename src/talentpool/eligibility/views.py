@@ -38,13 +38,23 @@ def talent_explain(request, talent_pk: int, code: str):
         raise Http404
     registry_services.talent_record_viewed(actor=request.user, talent=talent, request=request, channel="explain")
     as_of = _as_of(request)
+    pairs = [p for p in request.GET.getlist("set")[:20] if p.strip()]
+    override_error = ""
     try:
-        explanation = selectors.eligibility_explain(talent=talent, code=code, as_of=as_of)
+        overrides = selectors.parse_overrides(pairs)
+        explanation = selectors.eligibility_explain(talent=talent, code=code, as_of=as_of, overrides=overrides)
     except ApplicationError as exc:
-        raise Http404(exc.message) from exc
+        if not exc.code.startswith("parameter_"):
+            raise Http404(exc.message) from exc
+        override_error = exc.message  # the what-if could not be read: say why, explain without it
+        try:
+            explanation = selectors.eligibility_explain(talent=talent, code=code, as_of=as_of)
+        except ApplicationError as again:
+            raise Http404(again.message) from again
     return render(request, "eligibility/explain.html", {"talent": talent, "x": explanation, "as_of": as_of,
                                                      "fact_labels": selectors.fact_labels(),
-                                                     "policy": get_object_or_404(Policy, code=code)})
+                                                     "policy": get_object_or_404(Policy, code=code),
+                                                     "pairs": pairs, "override_error": override_error})
 
 
 def _my_talent(request):

@@ -69,3 +69,25 @@ def test_a_lump_sum_under_version_1_blocks_version_2_after_a_later_degree(world,
     explained = eligibility_explain(talent=grad, code=LIVING, as_of=date(2024, 9, 1))
     assert explained.version == 2 and explained.verdict == "no"
     assert next(c for c in explained.criteria if c.id == "not_paid_before").status == "fail"
+
+
+def test_a_marriage_recorded_after_both_spouses_hold_lines_keeps_one_line_per_household():
+    from decimal import Decimal
+
+    from talentpool.eligibility.models import Run
+    from talentpool.eligibility.runs import Due, LiveLine, PolicyOutcome, _reconcile
+
+    five = Decimal("5000.00")
+    existing = {  # before the marriages each spouse was a household of one
+        ("h1", 1): LiveLine(10, 1, five, Status.APPROVED), ("h2", 1): LiveLine(11, 2, five, Status.CANDIDATE),
+        ("h3", 1): LiveLine(12, 3, five, Status.APPROVED), ("h4", 1): LiveLine(13, 4, five, Status.APPROVED),
+        ("h5", 1): LiveLine(14, 5, five, Status.CANDIDATE), ("h6", 1): LiveLine(15, 6, five, Status.APPROVED),
+    }
+    household_of = {1: "h1", 2: "h1", 3: "h3", 4: "h3", 5: "h5", 6: "h5"}  # 1+2, 3+4 (both approved in bulk), 5+6
+    oc = PolicyOutcome(row=None, compiled=None, verdict_of=dict.fromkeys(range(1, 7), "yes"))
+    oc.due = [Due(f"h{t}", t, 1, "", five, date(2025, 1, 1), "yes") for t in (1, 3, 5)]  # the lowest id per household
+    plan = _reconcile(Run(pk=7), oc, existing, set(range(1, 7)), household_of)
+    assert plan.creates == []                           # nothing is paid twice
+    assert sorted(plan.withdraw_household) == [11, 14]  # the spouse's candidate; the candidate of a paid household
+    assert sorted(lid for lid, _note in plan.flags) == [13, 15]  # committed lines under a stale household: flagged
+    assert all("marriage recorded" in note for _lid, note in plan.flags)

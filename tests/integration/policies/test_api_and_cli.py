@@ -101,9 +101,24 @@ def test_api_results(client, world, shipped, make_user):
     assert (explained["verdict"], explained["amount"]) == ("yes", "30000.00")
     assert AuditEvent.objects.filter(action="view_person", subject_talent_id=world.talent.pk,
                                      detail__channel="api:policy-explain", actor=city).count() == 1
-    w = client.post(f"/api/v1/policies/{CODE}/whatif", {"as_of": "2026-07-01", "parameter_values": {
-        "window_months": [{"from": "2019-06-03", "value": 36}]}}, content_type="application/json").json()
-    assert (w["gained"], w["budget_change"]) == (1, "30000.00")
+    w = client.post(f"/api/v1/policies/{CODE}/whatif", {"as_of": "2025-03-01", "parameter_values": {
+        "graduated_on_or_after": [{"from": "2019-06-03", "value": "2024-07-01"}]}}, content_type="application/json").json()
+    assert (w["lost"], w["budget_change"]) == (1, "-30000.00")
+    # the what-if for one person: explain as if a parameter had another value (nothing stored)
+    url = f"/api/v1/policies/{CODE}/explain?talent_id={world.talent.pk}&as_of=2025-03-01"
+    what = client.get(url + "&set=graduated_on_or_after=2024-07-01").json()
+    assert (what["verdict"], what["overrides"]) == ("no", {"graduated_on_or_after": "2024-07-01"})
+    assert next(c for c in what["criteria"] if c["id"] == "graduated_since")["status"] == "fail"
+    assert client.get(url).json()["verdict"] == "yes"
+    bad = client.get(url + "&set=no_such_parameter=1")
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == "parameter_unknown"
+    bad = client.get(url + "&set=part_time_postgrad_counts=perhaps")
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == "parameter_invalid"
+    page = client.get(f"/policies/explain/{world.talent.pk}/{CODE}/?as_of=2025-03-01&set=graduated_on_or_after=2024-07-01")
+    assert page.status_code == 200 and page.context["x"].verdict == "no"
+    assert "graduated_on_or_after=2024-07-01" in page.content.decode()
+    page = client.get(f"/policies/explain/{world.talent.pk}/{CODE}/?as_of=2025-03-01&set=oops")
+    assert page.status_code == 200 and page.context["override_error"] and page.context["x"].verdict == "yes"
     client.force_login(world.talent_user)
     mine = client.get("/api/v1/policies/me?as_of=2025-03-01").json()
     assert next(p for p in mine["policies"] if p["policy"] == CODE)["verdict"] == "yes"
@@ -136,8 +151,9 @@ def test_cli_test_sync_whatif_and_explain(world, shipped):
     assert lines[0].startswith(f"FAIL {CODE} v2 (published)") and "amount 12000.00 (expected 10000.00)" in out
     code, out = _run("policies", "sync")
     assert code == 0 and "1 changed" in out.strip().splitlines()[-1]
-    code, out = _run("policies", "whatif", CODE, "--set", "window_months=36", "--as-of", "2026-07-01", "--json")
-    assert code == 0 and json.loads(out)["gained"] == 1
+    code, out = _run("policies", "whatif", CODE, "--set", "graduated_on_or_after=2024-07-01", "--as-of", "2025-03-01",
+                     "--json")
+    assert code == 0 and json.loads(out)["lost"] == 1
     number = decrypt_text(world.talent.id_number_encrypted)
     code, out = _run("eligibility", "explain", "--talent", number, "--policy", CODE, "--as-of", "2025-03-01")
     assert code == 0 and "结论: 符合" in out and "30,000.00 元" in out and number not in out
@@ -145,4 +161,7 @@ def test_cli_test_sync_whatif_and_explain(world, shipped):
                      "--lang", "en")
     assert "Verdict: eligible" in out and "[pass] bachelor's degree or higher" in out
     code, out = _run("eligibility", "explain", "--talent", number, "--policy", CODE, "--as-of", "2025-03-01", "--json")
-    assert json.loads(out)["verdict"] == "yes"
+    assert json.loads(out)["verdict"] == "yes" and json.loads(out)["arose_on"] == "2024-07-01"
+    code, out = _run("eligibility", "explain", "--talent", number, "--policy", CODE, "--as-of", "2025-03-01", "--json",
+                     "--set", "graduated_on_or_after=2024-07-01")
+    assert (json.loads(out)["verdict"], json.loads(out)["overrides"]) == ("no", {"graduated_on_or_after": "2024-07-01"})

@@ -62,7 +62,7 @@ def test_draft_with_a_parameter_change_checks_and_publishes(make_user, shipped):
     published = PolicyVersion.objects.get(pk=draft.pk)
     v1.refresh_from_db()
     assert (published.status, v1.status, published.published_by, v1.retired_by) == ("published", "retired", second, second)
-    events = list(AuditEvent.objects.filter(target__startswith=f"policy:{CODE}").values_list("detail__event", flat=True))
+    events = list(AuditEvent.objects.filter(target__startswith=f"policy:{CODE}:").values_list("detail__event", flat=True))
     assert sorted(events) == sorted(["policy_sync_shipped", "policy_sync_shipped",  # its two shipped versions
                                      "policy_draft_create", "policy_publish_request", "policy_publish_approve"])
     policy_approval_approve(actor=officer, approval=policy_retire_request(actor=second, version=published))

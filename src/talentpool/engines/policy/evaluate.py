@@ -207,11 +207,16 @@ def _judged_by_applicable_version(candidates: list[tuple[CompiledPolicy, list[An
     columns = next(list(cols) for c, cols in candidates if c is primary)
     if len(candidates) == 1:
         return columns
+
+    def same_types(cols: list[Any]) -> list[Any]:  # masks of versions with different criteria may differ in width
+        return [cols[0], cols[1].cast(pa.decimal128(14, 2)), cols[2].cast(pa.int64()), cols[3]]
+
+    columns = same_types(columns)
     for c, cols in candidates:
         if c is primary or len(cols) < 5:
             continue
         mask = pc.fill_null(cols[4], False)
-        columns = [pc.if_else(mask, mine, current) for mine, current in zip(cols[:4], columns[:4], strict=True)]
+        columns = [pc.if_else(mask, mine, current) for mine, current in zip(same_types(cols), columns, strict=True)]
     return columns
 
 
@@ -292,6 +297,7 @@ class Explanation:
     missing: list[str] = field(default_factory=list)
     excluded_by: str = ""
     arose_on: dt.date | None = None
+    overrides: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         def plain(v):
@@ -308,6 +314,7 @@ class Explanation:
         return plain({
             "policy": self.code, "version": self.version, "as_of": self.as_of, "verdict": self.verdict,
             "amount": self.amount, "missing": self.missing, "excluded_by": self.excluded_by, "arose_on": self.arose_on,
+            "overrides": self.overrides,
             "criteria": [c.__dict__ for c in self.criteria], "instalments": [i.__dict__ for i in self.instalments],
         })
 

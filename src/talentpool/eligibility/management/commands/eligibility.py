@@ -1,4 +1,4 @@
-"""``talentpool eligibility explain --talent ID_NUMBER --policy CODE --as-of DATE [--json] [--lang en]``.
+"""``talentpool eligibility explain --talent ID_NUMBER --policy CODE --as-of DATE [--set NAME=VALUE] [--json] [--lang en]``.
 
 The talent is found by the keyed hash of the ID number (resident ID first, then passport); the number is never
 printed. The explanation is written to the audit trail as a read of the person's record (channel ``cli``).
@@ -23,8 +23,9 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 
 from talentpool.core.errors import ApplicationError
 from talentpool.eligibility.models import Run
+from talentpool.eligibility.past_payments import past_payments_import
 from talentpool.eligibility.runs import run_create, run_execute
-from talentpool.eligibility.selectors import eligibility_explain
+from talentpool.eligibility.selectors import eligibility_explain, parse_overrides
 from talentpool.eligibility.services import run_resume
 from talentpool.engines.policy.facts import FACTS
 from talentpool.policies.selectors import policy_versions_published
@@ -62,7 +63,7 @@ class Command(BaseCommand):
     help = "Explain a talent's eligibility for a policy on a date, criterion by criterion."
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="action", required=True, metavar="{explain,run,runs,resume}")
+        sub = parser.add_subparsers(dest="action", required=True, metavar="{explain,run,runs,resume,import-payments}")
         run = sub.add_parser("run", help="evaluate policies over the registry and update the payment ledger")
         run.add_argument("--as-of", type=dt.date.fromisoformat, default=None, help="YYYY-MM-DD (default today)")
         run.add_argument("--policy", action="append", default=[], metavar="CODE",
@@ -72,12 +73,16 @@ class Command(BaseCommand):
         run.add_argument("--schedule", action="store_true", help="mark the run as started by a schedule (cron)")
         runs = sub.add_parser("runs", help="the newest runs and their status (interrupted: the worker stopped)")
         runs.add_argument("--limit", type=int, default=20, help="how many runs (default 20)")
+        past = sub.add_parser("import-payments", help="store payments made before the platform (CSV, docs/imports.md)")
+        past.add_argument("file", metavar="FILE.csv", help="UTF-8 CSV: 证件号码,政策编码,期次,金额,发放日期,依据")
         resume = sub.add_parser("resume", help="continue an interrupted run here, where it stopped")
         resume.add_argument("run", type=int, metavar="RUN")
         ex = sub.add_parser("explain", help="verdict, amount, instalments and each criterion for one person")
         ex.add_argument("--talent", required=True, metavar="ID_NUMBER", help="resident ID or passport number")
         ex.add_argument("--policy", required=True, metavar="CODE")
         ex.add_argument("--as-of", type=dt.date.fromisoformat, default=None, help="YYYY-MM-DD (default today)")
+        ex.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", dest="overrides",
+                        help="what if a parameter had this value (repeat for several; e.g. part_time_postgrad_counts=true)")
         ex.add_argument("--json", action="store_true", help="print Explanation.as_dict() as JSON")
         ex.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the plain text (default zh)")
 
@@ -86,6 +91,8 @@ class Command(BaseCommand):
             return self._run(options)
         if options["action"] == "runs":
             return self._list(options["limit"])
+        if options["action"] == "import-payments":
+            return self._import_payments(options["file"])
         if options["action"] == "resume":
             try:
                 run = run_resume(actor=None, run_id=options["run"], enqueue=False)
@@ -97,7 +104,8 @@ class Command(BaseCommand):
             raise CommandError("No talent with this ID number in the registry.")
         as_of = options["as_of"] or timezone.localdate()
         try:
-            explanation = eligibility_explain(talent=talent, code=options["policy"], as_of=as_of)
+            explanation = eligibility_explain(talent=talent, code=options["policy"], as_of=as_of,
+                                              overrides=parse_overrides(options["overrides"]))
         except ApplicationError as exc:
             raise CommandError(str(exc.message)) from exc
         talent_record_viewed(actor=None, talent=talent, channel="cli")
@@ -105,6 +113,20 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(explanation.as_dict(), ensure_ascii=False, indent=2))
             return
         self._print(explanation, talent, options["lang"])
+
+    def _import_payments(self, path: str) -> None:
+        try:
+            with open(path, encoding="utf-8-sig", newline="") as f:
+                outcome = past_payments_import(actor=None, text=f.read())
+        except OSError as exc:
+            raise CommandError(f"{path}: {exc.strerror}") from exc
+        except ApplicationError as exc:
+            raise CommandError(f"{path}: {exc.message}") from exc
+        for p in outcome.problems:
+            self.stdout.write(f"row {p.row}, {p.column}: {p.message}")
+        if outcome.problems:
+            raise CommandError(f"{len(outcome.problems)} rows refused; nothing was imported")
+        self.stdout.write(f"{outcome.created} past payments imported")
 
     def _run(self, options) -> None:
         district = options["district"]

@@ -1,0 +1,57 @@
+"""Payments made before the platform: imported as paid ledger lines, they count for "once per person, ever" from
+the first day; every refused row is named by row and column, and a file with one writes nothing."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from talentpool.eligibility.ledger import ledger_for_talent
+from talentpool.eligibility.models import Entitlement, Status
+from talentpool.eligibility.past_payments import TEMPLATE, past_payments_import
+from talentpool.eligibility.runs import run_create, run_execute
+from talentpool.registry.models import Education, Employment, InsuranceRecord
+from tests.factories.registry import credit_code, make_enterprise, make_talent, resident_id
+
+LIVING = "hz-graduate-living"
+BIRTH = date(1998, 1, 5)
+NUMBER = resident_id(birth=BIRTH, serial=903)
+
+
+def _graduate():
+    employer = make_enterprise(division="330106", credit_code=credit_code(903))
+    grad = make_talent(name="孙往年", district="330106", birth=BIRTH, id_number=NUMBER)
+    Education.objects.create(talent=grad, degree="bachelor", university_code="9999999999",
+                             graduation_date=date(2020, 6, 30))
+    Employment.objects.create(talent=grad, enterprise=employer, start_date=date(2020, 7, 1))
+    InsuranceRecord.objects.create(talent=grad, from_month=date(2020, 7, 1), to_month=date(2021, 5, 1),
+                                   division="330106")
+    return grad
+
+
+def test_a_payment_made_before_the_platform_counts_from_the_first_day(world, shipped):
+    grad = _graduate()
+    out = past_payments_import(actor=world.officer, text=TEMPLATE + f"{NUMBER},{LIVING},1,10000.00,2021-03-20,2021年第一批\n")
+    assert (out.created, out.problems) == (1, [])
+    line = Entitlement.objects.get(talent=grad)
+    assert (line.status, line.imported, line.paid_on, line.policy_version.version) == (
+        Status.PAID, True, date(2021, 3, 20), 1)
+    assert ledger_for_talent(grad.pk, [grad.pk])[LIVING]["first_version"] == 1
+    run_execute(run_create(as_of=date(2021, 6, 1), codes=[LIVING]).pk)  # paid already: nothing new for him
+    assert Entitlement.objects.filter(talent=grad).count() == 1
+
+
+def test_refused_rows_are_named_by_row_and_column_and_nothing_is_written(world, shipped):
+    _graduate()
+    text = TEMPLATE + "\n".join([
+        f"{NUMBER},{LIVING},1,10000.00,2021-03-20,ok",
+        f"{NUMBER},{LIVING},1,10000.00,2021-03-21,the same instalment again",
+        f"110101199001011234,{LIVING},1,10000.00,2021-03-20,nobody",
+        f"{NUMBER},no-such-policy,1,lots,2021-13-01,",
+    ]) + "\n"
+    out = past_payments_import(actor=world.officer, text=text)
+    assert out.created == 0 and Entitlement.objects.count() == 0
+    assert [(p.row, p.column) for p in out.problems] == [
+        (4, "证件号码"), (5, "政策编码"), (5, "金额"), (5, "发放日期"), (3, "期次")]
+    outside = past_payments_import(actor=world.officer_other, text=TEMPLATE + f"{NUMBER},{LIVING},1,10000.00,2021-03-20,\n")
+    assert [(p.row, p.column) for p in outside.problems] == [(2, "证件号码")] and outside.created == 0
+    assert Entitlement.objects.count() == 0
