@@ -18,7 +18,10 @@ from talentpool.eligibility.verdicts import verdicts_cache_clear
 from talentpool.engines.policy import evaluate_registry
 from talentpool.policies.facts import registry_facts
 from talentpool.policies.models import PolicyVersion
-from talentpool.policies.selectors import policy_version_compiled, policy_versions_in_force
+from talentpool.policies.selectors import (
+    policy_version_compiled,
+    policy_versions_applicable,
+)
 from talentpool.registry.models import Education, Talent
 
 LIVING = "hz-graduate-living"
@@ -57,8 +60,8 @@ def test_kept_verdicts_are_the_engines_for_a_generated_population(shipped, monke
     reference_load()
     day = date(2025, 6, 30)
     demo_generate(talents=40, enterprises=None, seed=5, district="330106", as_of=day, reset=False)
-    published = policy_versions_in_force(day)
-    batch = evaluate_registry([policy_version_compiled(row, day) for row, _doc in published],
+    applicable = policy_versions_applicable(day)  # each person judged by the version that applies, as a run does
+    batch = evaluate_registry([policy_version_compiled(row, day) for row, _doc in applicable],
                               registry_facts(as_of=day), ledger_table())
     batch = {code: {r["talent_id"]: r for r in table.to_pylist()} for code, table in batch.items()}
     calls = _engine_calls(monkeypatch)
