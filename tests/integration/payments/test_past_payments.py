@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from factories.registry import credit_code, make_enterprise, make_talent, resident_id
+
 from talentpool.eligibility.ledger import ledger_for_talent
 from talentpool.eligibility.models import Entitlement, Status
 from talentpool.eligibility.past_payments import TEMPLATE, past_payments_import
 from talentpool.eligibility.runs import run_create, run_execute
 from talentpool.registry.models import Education, Employment, InsuranceRecord
-from tests.factories.registry import credit_code, make_enterprise, make_talent, resident_id
 
 LIVING = "hz-graduate-living"
 BIRTH = date(1998, 1, 5)

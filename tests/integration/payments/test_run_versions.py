@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from factories.registry import credit_code, make_enterprise, make_talent, resident_id
+
 from talentpool.eligibility.ledger import ledger_for_talent
 from talentpool.eligibility.models import Entitlement, Status
 from talentpool.eligibility.runs import run_create, run_execute
 from talentpool.eligibility.selectors import eligibility_explain
 from talentpool.payments.services import entitlements_approve
 from talentpool.registry.models import Education, Employment, InsuranceRecord
-from tests.factories.registry import credit_code, make_enterprise, make_talent, resident_id
 
 YH = "yh-living-settling"
 LIVING = "hz-graduate-living"
