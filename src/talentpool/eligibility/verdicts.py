@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Callable, Iterable
 
 from django.core.cache import caches
@@ -86,7 +87,8 @@ def line_explanation_cached(*, line, compute: Callable[[], Explanation]) -> Expl
     version = line.policy_version
     digest = hashlib.sha256(repr((
         line.pk, version.pk, version.updated_at, hashlib.sha256(version.source.encode()).hexdigest(),
-        line.due, sorted((line.explanation or {}).items()))).encode())
+        line.due, json.dumps(line.explanation or {}, sort_keys=True, default=str))).encode())
+    # (sort_keys at every depth: PostgreSQL's jsonb hands keys back in its own order, not the order written)
     key = _PREFIX + "line:" + digest.hexdigest()
     found = _cache().get(key)
     if found is None:
