@@ -16,7 +16,14 @@ from talentpool.engines.tabular import RowResult, Table
 from talentpool.recruitment.demo import demo_recruitment_clear, talent_career_facts
 from talentpool.recruitment.models import JobProfile
 from talentpool.registry.identity import talent_id_lookup
-from talentpool.registry.importing import _Outcome, _Plan, _Runner, insert_many
+from talentpool.registry.importing import (
+    ANALYZE_AFTER_ROWS,
+    _Outcome,
+    _Plan,
+    _Runner,
+    _Statistics,
+    insert_many,
+)
 from talentpool.registry.models import Education, Employment, Enterprise, ImportJob, Talent
 
 N = 40_000
@@ -95,3 +102,30 @@ def test_the_demo_recruitment_reads_and_clears_40000_talents(talents):
     assert (degrees[talents[0]], majors, first_job) == (3, {talents[0]: "080901"}, {talents[0]: date(2020, 7, 1)})
     assert JobProfile.objects.count() == 0
     assert max(q["sql"].count(",") for q in queries.captured_queries) < 1000   # no list of ids in any statement
+
+
+def test_an_import_that_grows_a_table_refreshes_its_planner_statistics(db):
+    """After 12,000 new rows (over ANALYZE_AFTER_ROWS) the planner knows the table's size: without the ANALYZE it
+    would still believe the table holds what it held before the import (nothing)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("planner statistics are PostgreSQL's")
+
+    def planner_rows() -> float:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [Talent._meta.db_table])
+            return cursor.fetchone()[0]
+
+    with connection.cursor() as cursor:  # an earlier test's ANALYZE outlives its rolled-back rows: start from empty
+        cursor.execute(f"ANALYZE {Talent._meta.db_table}")
+    assert planner_rows() <= 0
+    statistics = _Statistics()
+    rows = ANALYZE_AFTER_ROWS + 2_000
+    for start in range(0, rows, 4_000):
+        batch = range(start, min(rows, start + 4_000))
+        insert_many(Talent, [Talent(id_type="resident_id", id_number_encrypted="-", id_masked="-", id_tail="0000",
+                                    id_lookup=talent_id_lookup(id_type="resident_id", id_number=f"S{i}"),
+                                    name=f"s{i}", district="330106") for i in batch])
+        statistics.grown(Talent, len(batch))
+        if start + 4_000 < ANALYZE_AFTER_ROWS:
+            assert planner_rows() < ANALYZE_AFTER_ROWS  # not analysed before the threshold
+    assert planner_rows() >= ANALYZE_AFTER_ROWS
