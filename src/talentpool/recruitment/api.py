@@ -489,7 +489,10 @@ def partner_deactivate(request, pk: int):
 def partner_exchanges(request, pk: int, limit: limit_at_most(500) = 100, offset: Offset = 0):
     ensure_role(request.user, Role.ADMIN)
     start, end = _page(limit, offset, 500)
-    return list(selectors.partner_exchanges(request.user, pk)[start:end])
+    exchanges = selectors.partner_exchanges(request.user, pk)
+    if exchanges is None:
+        raise NotFoundError()
+    return list(exchanges[start:end])
 
 
 # --- the partner API ----------------------------------------------------------------------------------------------

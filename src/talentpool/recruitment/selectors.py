@@ -421,9 +421,13 @@ def partners_visible_to(user) -> QuerySet[Partner]:
     return Partner.objects.select_related("enterprise").annotate(exchange_count=Count("exchanges"))
 
 
-def partner_exchanges(user, partner_id: int) -> QuerySet[PartnerExchange]:
+def partner_exchanges(user, partner_id: int) -> QuerySet[PartnerExchange] | None:
+    """The partner's exchanges, or None when there is no such partner (the caller answers "not found", not an empty
+    log that reads as "this partner never called")."""
     if not _role(user, Role.ADMIN):
         return PartnerExchange.objects.none()
+    if not Partner.objects.filter(pk=partner_id).exists():
+        return None
     return PartnerExchange.objects.filter(partner_id=partner_id)
 
 

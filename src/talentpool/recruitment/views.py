@@ -374,6 +374,8 @@ def partners(request):
         return render(request, "recruitment/partners.html", {
             "partners": selectors.partners_visible_to(request.user), "new_key": key, "new_partner": partner})
     shown = request.GET.get("partner", "")
-    exchanges = (selectors.partner_exchanges(request.user, int(shown))[:100] if shown.isdigit() else [])
+    exchanges = selectors.partner_exchanges(request.user, int(shown)) if shown.isdigit() and len(shown) < 10 else []
+    if exchanges is None:
+        raise Http404
     return render(request, "recruitment/partners.html", {
-        "partners": selectors.partners_visible_to(request.user), "exchanges": exchanges, "shown": shown})
+        "partners": selectors.partners_visible_to(request.user), "exchanges": exchanges[:100], "shown": shown})

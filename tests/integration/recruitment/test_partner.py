@@ -108,6 +108,9 @@ def test_administrators_see_the_exchange_log(rec):
     admin.force_login(rec.world.admin)
     rows = admin.get(f"/api/v1/recruitment/partners/{rec.partner.pk}/exchanges").json()
     assert [(r["direction"], r["count"]) for r in rows] == [("out", 4)]
+    missing = admin.get(f"/api/v1/recruitment/partners/{rec.partner.pk + 1000}/exchanges")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+    assert admin.get("/recruitment/partners/", {"partner": rec.partner.pk + 1000}).status_code == 404
     created = admin.post("/api/v1/recruitment/partners", {"name": "人力资源公司", "scopes": ["candidates:read"]},
                          content_type="application/json").json()
     assert created["key"].startswith("tpk_") and created["key_prefix"] in created["key"]
