@@ -18,14 +18,31 @@ from talentpool.accounts.models import Role, User
 _usernames = itertools.count(1)
 
 
+_DATABASE_FIXTURES = frozenset({"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback",
+                                "live_server", "django_db_setup"})
+
+
+def _uses_database(item: pytest.Item) -> bool:
+    return bool(item.get_closest_marker("django_db")) or not _DATABASE_FIXTURES.isdisjoint(
+        getattr(item, "fixturenames", ()))
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """With TALENTPOOL_BROWSER_ONCE=1, scripts/test sets TALENTPOOL_DESELECT_BROWSER=1 for its PostgreSQL run."""
-    if os.environ.get("TALENTPOOL_DESELECT_BROWSER") != "1":
+    """For scripts/test's second database: with TALENTPOOL_DESELECT_BROWSER=1 (set when TALENTPOOL_BROWSER_ONCE=1)
+    the browser journeys are left out, and with TALENTPOOL_DATABASE_TESTS_ONLY=1 the unit tests that touch no
+    database (engines, parsers, source checks): their results cannot depend on which database is configured, and
+    they already ran on the first. (Only under tests/unit: integration tests reach the database through shared
+    fixtures and subprocesses that pytest-django's markers do not show.)"""
+    no_browser = os.environ.get("TALENTPOOL_DESELECT_BROWSER") == "1"
+    database_only = os.environ.get("TALENTPOOL_DATABASE_TESTS_ONLY") == "1"
+    if not (no_browser or database_only):
         return
     kept, dropped = [], []
     for item in items:
         is_browser = item.get_closest_marker("browser") or item.nodeid.startswith("tests/browser/")
-        (dropped if is_browser else kept).append(item)
+        engine_only = item.nodeid.startswith("tests/unit/") and not _uses_database(item)
+        drop = (no_browser and is_browser) or (database_only and engine_only)
+        (dropped if drop else kept).append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept
