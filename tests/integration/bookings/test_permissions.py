@@ -18,6 +18,7 @@ from django.urls import get_resolver
 from talentpool.bookings import capacity, resources, services
 from talentpool.bookings.models import Booking, PartnerKind, Referral, Slot
 from talentpool.core.models import AuditEvent
+from talentpool.fairs.models import Fair, Registration
 from talentpool.registry.models import Education
 
 from .conftest import TODAY
@@ -45,6 +46,9 @@ PAGE_OPS = [
     ("post", "/bookings/mine/{offered}/accept/", {}, {"talent": 302}),
     ("post", "/bookings/mine/{attended}/feedback/", {"rating": "5"}, {"talent": 302}),
     ("post", "/bookings/referrals/{referral}/answer/", {"accept": "0"}, {"talent": 302}),
+    ("get", "/bookings/lodging/fair/{fair_registration}/", None, {"talent": 200}),
+    ("get", "/bookings/journey/", None, {"talent": 200}),
+    ("get", "/bookings/journey/{talent}/", None, {"officer": 200}),
     ("get", "/bookings/spaces/", None, FIRMS),
     ("get", "/bookings/spaces/{space}/", None, FIRMS),
     ("post", "/bookings/spaces/{space}/book/", {"day": DAY, "hour": "9", "hours": "1"}, FIRMS | {
@@ -87,6 +91,8 @@ API_OPS = [
     ("post", "/resources/{station}/check-in", {"token": "{token}"}, {"officer": 200, "admin": 200,
                                                                      "officer_other": 404}),
     ("get", "/reports/stations", None, {**OFFICE, "officer_other": 200}),
+    ("get", "/journey/me", None, {"talent": 200}),
+    ("get", "/journey/{talent}", None, {"officer": 200}),
 ]
 
 
@@ -120,11 +126,16 @@ def matrix(world, places, make_user):
                                            starts_at=places["event"].starts_at)
     offered.refresh_from_db()
     assert offered.status == "offered"
+    start = places["event"].starts_at
+    fair = Fair.objects.create(kind="station", title="驿站招聘会", division="330106", starts_at=start,
+                               ends_at=start + dt.timedelta(hours=8), status="published")
+    fair_registration = Registration.objects.create(fair=fair, talent=world.talent, state="confirmed",
+                                                    consent_at=start, qr_token="q" * 16)
     return {"station": station.pk, "event": event.pk, "space": places["space"].pk, "stay": stay.pk,
             "offered": offered.pk, "pending": pending.pk, "attended": attended.pk, "referral": referral.pk,
             "checked_in": checked_in.pk, "token": capacity.ticket_token(stay), "partner": partner.pk,
             "other_credit": world.hr_other.enterprise.credit_code, "space_booking": space_booking.pk,
-            "open_event": open_event.pk}
+            "open_event": open_event.pk, "fair_registration": fair_registration.pk, "talent": world.talent.pk}
 
 
 def _fill(text: str, ids: dict) -> str:
