@@ -15,6 +15,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import get_resolver
 
+from talentpool.api import api
 from talentpool.bookings import capacity, resources, services
 from talentpool.bookings.models import Booking, PartnerKind, Referral, Slot
 from talentpool.core.models import AuditEvent
@@ -209,3 +210,11 @@ def test_every_bookings_route_is_in_the_matrix():
     patterns = {re.sub(r"<int:\w+>", "{}", "/bookings/" + str(p.pattern)) for p in resolver.url_patterns}
     listed = {re.sub(r"\{\w+\}", "{}", t) for _m, t, _b, _a in PAGE_OPS}
     assert patterns - listed == set()
+
+
+def test_every_bookings_api_operation_is_in_the_matrix():
+    schema = api.get_openapi_schema()
+    operations = {(m, re.sub(r"\{\w+\}", "{}", p)) for p, ops in schema["paths"].items()
+                  if p.startswith(API + "/") for m in ops}
+    listed = {(m, re.sub(r"\{\w+\}", "{}", API + t.split("?", 1)[0])) for m, t, _b, _a in API_OPS}
+    assert operations and operations - listed == set()
