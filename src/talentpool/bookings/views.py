@@ -124,8 +124,7 @@ def fair_lodging(request, registration: int):
     reg = get_object_or_404(Registration.objects.select_related("fair"), pk=registration, talent__user=request.user,
                             fair__kind=FairKind.STATION)
     first_day, nights = _fair_stay(reg)
-    stations = selectors.resources(Kind.LODGING).filter(district__startswith=reg.fair.division[:6]).order_by(
-        "name", "pk")[:50]
+    stations = selectors.resources(Kind.LODGING).filter(district=reg.fair.division).order_by("name", "pk")[:50]
     if not stations:  # none in the fair's own district: those of its city
         stations = selectors.resources(Kind.LODGING).filter(district__startswith=reg.fair.division[:4]).order_by(
             "name", "pk")[:50]

@@ -11,6 +11,7 @@ import secrets
 import pytest
 from factories.registry import make_talent
 
+from talentpool.bookings import resources
 from talentpool.bookings.models import Booking, Status
 from talentpool.fairs.models import Fair, Registration
 
@@ -64,10 +65,13 @@ def test_booking_from_the_fair_page_books_the_bed_and_a_refusal_returns_there(wo
     assert Booking.objects.count() == 1
 
 
-def test_no_station_in_reach_is_said_plainly(world, client_for):
+def test_no_station_in_the_city_is_said_plainly_and_the_citys_stations_stand_in(world, client_for):
     reg = _registration(world.talent)  # the world has no station yet
     page = client_for(world.talent_user).get(f"/bookings/lodging/fair/{reg.pk}/").content.decode()
     assert 'id="no-station"' in page
+    resources.resource_create(actor=world.officer_other, kind="lodging", name="青荷驿站·良渚站")  # 余杭区
+    page = client_for(world.talent_user).get(f"/bookings/lodging/fair/{reg.pk}/").content.decode()
+    assert "青荷驿站·良渚站" in page and 'id="no-station"' not in page  # none in 西湖区: the city's
 
 
 def test_only_the_registrant_of_a_station_fair_opens_it(world, places, registration, client_for, make_user):
