@@ -234,6 +234,9 @@ PAGES: list[Page] = [
     Page("talent", "bookings:mine", "/bookings/mine/"),
     Page("talent", "bookings:ticket", "/bookings/mine/{stay}/"),
     Page("talent", "bookings:certificate", "/bookings/mine/{attended}/certificate.pdf"),
+    Page("talent", "bookings:journey", "/bookings/journey/"),
+    Page("talent", "bookings:fair-lodging", "/bookings/lodging/fair/{registration}/"),
+    _api("talent", "/bookings/journey/me"),
     _api("talent", "/bookings/stations"),
     _api("talent", "/bookings/stations/{pk}/availability", "/bookings/stations/{station}/availability"),
     _api("talent", "/bookings/events"),
@@ -246,6 +249,8 @@ PAGES: list[Page] = [
     Page("officer", "bookings:resource", "/bookings/console/resources/{station}/"),
     Page("officer", "bookings:report", "/bookings/console/report/"),
     Page("officer", "bookings:partners", "/bookings/console/partners/"),
+    Page("officer", "bookings:talent-journey", "/bookings/journey/{talent}/"),
+    _api("officer", "/bookings/journey/{pk}", "/bookings/journey/{talent}"),
     _api("officer", "/bookings/reports/stations"),
 ]
 

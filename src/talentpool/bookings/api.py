@@ -7,6 +7,7 @@ A role that has no business with an endpoint gets 403; a record outside the user
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Annotated
 
 from django.utils import timezone
@@ -16,8 +17,10 @@ from talentpool.accounts.models import Role
 from talentpool.core.errors import ApplicationError, NotFoundError
 from talentpool.core.permissions import OFFICE_ROLES, ensure_role
 from talentpool.core.schema_types import Id, Instant
+from talentpool.registry import selectors as registry_selectors
+from talentpool.registry import services as registry_services
 
-from . import selectors, services
+from . import journey, selectors, services
 from .models import Kind, Resource
 
 router = Router(tags=["bookings"])
@@ -126,6 +129,20 @@ class ReportOut(Schema):
     no_shows: int
     cancelled: int
     turnover: float
+
+
+class StepOut(Schema):
+    at: Instant
+    source: str
+    title: str
+    detail: str
+    status: str
+    amount: str | None = Field(None, description="yuan, two decimals (subsidy lines and payments)")
+    whole_day: bool
+
+    @staticmethod
+    def resolve_amount(obj) -> str | None:
+        return None if obj.amount is None else f"{Decimal(obj.amount):.2f}"
 
 
 def _get(kind: str, pk: int) -> Resource:
@@ -255,3 +272,24 @@ def station_report(request, first: dt.date | None = None, last: dt.date | None =
         raise ApplicationError("the period is at most a year, its end after its start", field="last")
     return [{**{k: v for k, v in row.items() if k != "station"}, "station_id": row["station"].pk,
              "station": row["station"].name} for row in selectors.station_report(request.user, first, last)]
+
+
+@router.get("/journey/me", response=list[StepOut], summary="My journey: everything the district has done with me, "
+                                                         "newest first (talents)")
+def my_journey(request):
+    ensure_role(request.user, Role.TALENT)
+    talent = selectors.talent_of(request.user)
+    if talent is None:
+        raise NotFoundError()
+    return journey.talent_journey(talent, audience=journey.TALENT)
+
+
+@router.get("/journey/{int:pk}", response=list[StepOut],
+            summary="A person's journey, newest first (officers of the person's district; the read is audited)")
+def talent_journey(request, pk: int):
+    ensure_role(request.user, Role.OFFICER)
+    talent = registry_selectors.talent_visible_to(request.user).filter(pk=pk).first()
+    if talent is None:
+        raise NotFoundError()
+    registry_services.talent_record_viewed(actor=request.user, talent=talent, request=request, channel="api")
+    return journey.talent_journey(talent, audience=journey.OFFICER)

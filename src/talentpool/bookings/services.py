@@ -113,6 +113,14 @@ def _lodging_checks(talent: Talent, station: Resource, first_day: dt.date, night
                                code="year_limit", field="nights")
 
 
+def _person_locked(talent: Talent) -> None:
+    """Take the person's row lock before checking their overlaps and yearly nights, so two requests of one person
+    (two tabs, two devices) run those checks one after the other and cannot both pass. Always taken before the
+    resource's lock (``_locked``), in every service that takes both, so the two never deadlock. SQLite runs one
+    write transaction at a time anyway (IMMEDIATE mode); on PostgreSQL this is what serialises the person."""
+    Talent.objects.select_for_update().filter(pk=talent.pk).values_list("pk", flat=True).first()
+
+
 def lodging_eligibility(talent: Talent, as_of: dt.date):
     """The ``hz-youth-station`` policy explained for this person on ``as_of`` (verdict and each criterion)."""
     return eligibility_explain(talent=talent, code=STATION_POLICY, as_of=as_of)
@@ -139,6 +147,8 @@ def lodging_book(*, actor, station: Resource, first_day: dt.date, nights: int, n
     with audited(actor=actor, action=AuditAction.RECORD_CHANGE, subject_talent_id=talent.pk, request=request,
                  detail={"op": "lodging_book", "station": station.pk, "first_day": first_day.isoformat(),
                          "nights": nights}) as entry:
+        _person_locked(talent)
+        _lodging_checks(talent, station, first_day, nights, today)  # again, under the person's lock
         booking = _book(station, talent=talent, actor=actor, first_day=first_day, units=nights, hour=0)
         entry.target = _target(booking)
     return booking
@@ -185,6 +195,12 @@ def event_register(*, actor, event: Resource, partner: Partner | None = None, no
     return event_register_talent(actor=actor, talent=talent, event=event, partner=partner, now=now, request=request)
 
 
+def _ensure_not_registered(talent: Talent, event: Resource) -> None:
+    if Booking.objects.filter(talent=talent, resource=event, status__in=LIVE).exists():
+        raise ApplicationError(_("You are already registered for %(name)s.") % {"name": event.name},
+                               code="overlap")
+
+
 def event_register_talent(*, actor, talent: Talent, event: Resource, partner: Partner | None, now: dt.datetime,
                           request=None) -> Booking:
     if event.kind != Kind.EVENT or not event.active:
@@ -192,12 +208,12 @@ def event_register_talent(*, actor, talent: Talent, event: Resource, partner: Pa
     if event.starts_at is None or event.starts_at <= now:
         raise ApplicationError(_("Registration is closed: %(name)s has started.") % {"name": event.name},
                                code="past")
-    if Booking.objects.filter(talent=talent, resource=event, status__in=LIVE).exists():
-        raise ApplicationError(_("You are already registered for %(name)s.") % {"name": event.name},
-                               code="overlap")
+    _ensure_not_registered(talent, event)
     day = timezone.localdate(event.starts_at)
     with audited(actor=actor, action=AuditAction.RECORD_CHANGE, subject_talent_id=talent.pk, request=request,
                  detail={"op": "event_register", "event": event.pk}) as entry:
+        _person_locked(talent)
+        _ensure_not_registered(talent, event)  # again, under the person's lock
         booking = _book(event, actor=actor, talent=talent, first_day=day, units=1, hour=0, waitlist=True,
                         partner=partner)
         entry.target = _target(booking)

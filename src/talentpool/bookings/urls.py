@@ -19,6 +19,9 @@ urlpatterns = [
     path("mine/<int:pk>/accept/", views.accept, name="accept"),
     path("mine/<int:pk>/feedback/", views.feedback, name="feedback"),
     path("referrals/<int:pk>/answer/", views.referral_answer, name="referral-answer"),
+    path("lodging/fair/<int:registration>/", views.fair_lodging, name="fair-lodging"),
+    path("journey/", views.my_journey, name="journey"),
+    path("journey/<int:pk>/", views.talent_journey, name="talent-journey"),
     # enterprises and partners
     path("spaces/", views.spaces, name="spaces"),
     path("spaces/<int:pk>/", views.space, name="space"),

@@ -17,9 +17,12 @@ from talentpool.accounts.models import Role
 from talentpool.core.downloads import file_response
 from talentpool.core.errors import ApplicationError
 from talentpool.core.permissions import require_role
+from talentpool.fairs.models import FairKind, Registration
 from talentpool.recruitment.models import Job
+from talentpool.registry import selectors as registry_selectors
+from talentpool.registry import services as registry_services
 
-from . import capacity, resources, selectors, services
+from . import capacity, journey, resources, selectors, services
 from .certificates import certificate_pdf
 from .models import Kind, Referral, ReferralTarget, Resource, Status
 
@@ -77,22 +80,79 @@ def station(request, pk: int):
         "prev": prev, "next": nxt, "today": today, "limit": services.NIGHTS_PER_YEAR})
 
 
+def _back_to(request, pk: int):
+    """Where a refused bed booking returns: the fair registration's lodging page it came from, or the station."""
+    fair_registration = _int(request.POST.get("registration"))
+    if fair_registration:
+        return redirect("bookings:fair-lodging", registration=fair_registration)
+    return redirect("bookings:station", pk=pk)
+
+
 @require_role(Role.TALENT)
 @require_POST
 def book_bed(request, pk: int):
     station = get_object_or_404(selectors.resources(Kind.LODGING), pk=pk)
     first_day = _date(request.POST.get("first_day"))
+    back = _back_to(request, pk)
     if first_day is None:
         messages.error(request, _("Give the arrival date as YYYY-MM-DD."))
-        return redirect("bookings:station", pk=pk)
+        return back
     try:
         booking = services.lodging_book(actor=request.user, station=station, first_day=first_day,
                                         nights=_int(request.POST.get("nights"), 0), request=request)
     except ApplicationError as exc:
         _fail(request, exc)
-        return redirect("bookings:station", pk=pk)
+        return back
     messages.success(request, _("Bed booked: %(status)s.") % {"status": booking.get_status_display()})
     return redirect("bookings:ticket", pk=booking.pk)
+
+
+def _fair_stay(registration: Registration) -> tuple[dt.date, int]:
+    """The stay a station-fair registrant needs: from the arrival day (or the fair's first day) to the departure
+    day (or the day after the fair), within the yearly limit."""
+    local = timezone.localtime
+    first = local(registration.arrival_at or registration.fair.starts_at).date()
+    leave = local(registration.departure_at or registration.fair.ends_at).date()
+    nights = min(max((leave - first).days, 1), services.NIGHTS_PER_YEAR)
+    return first, nights
+
+
+@require_role(Role.TALENT)
+def fair_lodging(request, registration: int):
+    """A bed for a station-fair registrant: the youth stations of the fair's district, the dates taken from the
+    fair and the registrant's arrival and departure (the fairs app links here from the registration page)."""
+    reg = get_object_or_404(Registration.objects.select_related("fair"), pk=registration, talent__user=request.user,
+                            fair__kind=FairKind.STATION)
+    first_day, nights = _fair_stay(reg)
+    stations = selectors.resources(Kind.LODGING).filter(district=reg.fair.division).order_by("name", "pk")[:50]
+    if not stations:  # none in the fair's own district: those of its city
+        stations = selectors.resources(Kind.LODGING).filter(district__startswith=reg.fair.division[:4]).order_by(
+            "name", "pk")[:50]
+    return render(request, "bookings/fair_lodging.html", {
+        "reg": reg, "stations": stations, "first_day": first_day, "nights": nights,
+        "limit": services.NIGHTS_PER_YEAR, "today": timezone.localdate()})
+
+
+# --- the talent's journey -----------------------------------------------------------------------------------------
+
+@require_role(Role.TALENT)
+def my_journey(request):
+    talent = selectors.talent_of(request.user)
+    if talent is None:
+        raise Http404
+    return render(request, "bookings/journey.html", {
+        "talent": talent, "steps": journey.talent_journey(talent, audience=journey.TALENT), "officer": False})
+
+
+@require_role(Role.OFFICER)
+def talent_journey(request, pk: int):
+    """The officer's view of a person's journey: a read of the person's record, on the audit trail."""
+    talent = registry_selectors.talent_visible_to(request.user).filter(pk=pk).first()
+    if talent is None:
+        raise Http404
+    registry_services.talent_record_viewed(actor=request.user, talent=talent, request=request, channel="journey")
+    return render(request, "bookings/journey.html", {
+        "talent": talent, "steps": journey.talent_journey(talent, audience=journey.OFFICER), "officer": True})
 
 
 # --- talent: events -----------------------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ NAVIGATION: dict[str, list[NavItem]] = {
         NavItem(_("Services"), "servicedesk:catalogue"),
         NavItem(_("Events"), "bookings:events"),
         NavItem(_("My bookings"), "bookings:mine"),
+        NavItem(_("My journey"), "bookings:journey"),
     ],
     Role.ENTERPRISE: [
         NavItem(_("My enterprise"), "registry:my-enterprise"),

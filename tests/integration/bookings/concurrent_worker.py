@@ -51,6 +51,10 @@ def _people(n: int) -> list[User]:
 
 def setup(scenario: str) -> dict:
     _people(PEOPLE)
+    if scenario == "person":
+        station = Resource.objects.create(kind=Kind.LODGING, name="青荷驿站", district="330106", capacity=60,
+                                          auto_confirm=True)
+        return {"resource": station.pk}
     if scenario == "beds":
         station = Resource.objects.create(kind=Kind.LODGING, name="青荷驿站", district="330106", capacity=60,
                                           auto_confirm=True)
@@ -79,6 +83,9 @@ def _request(scenario: str, i: int) -> str:
     if scenario == "beds":
         user = User.objects.get(username=f"c{i}")
         return services.lodging_book(actor=user, station=resource, first_day=NIGHT, nights=1, now=NOW).status
+    if scenario == "person":  # one person, one night each, on 50 nights: two processes race for each night
+        return services.lodging_book(actor=User.objects.get(username="c0"), station=resource,
+                                     first_day=NIGHT + dt.timedelta(days=i % 50), nights=1, now=NOW).status
     if scenario in ("places", "waitlist"):
         user = User.objects.get(username=f"c{i}")
         return services.event_register(actor=user, event=resource, now=NOW).status

@@ -3,7 +3,8 @@ for the last 50 beds of a night, the last 50 places of an event and the last 50 
 suite's database engine (a SQLite file in WAL mode, or a PostgreSQL database on the test server). Exactly 50 are
 confirmed, the slots never pass their capacity, and nobody meets a database error. Then a cancelled event place
 goes to the first on the waitlist exactly once, with eight processes cancelling and running the offer task at
-the same moment. Run them alone with ``-k test_concurrent``."""
+the same moment; and one person's 200 simultaneous requests for single nights (two processes on each night) give
+exactly the six nights a year, none overlapping. Run them alone with ``-k test_concurrent``."""
 
 from __future__ import annotations
 
@@ -168,3 +169,15 @@ def test_concurrent_waitlist_a_cancelled_place_goes_to_the_next_exactly_once(fre
     assert offered == earliest and len(offered) == 1
     held, taken = _assert_no_overbooking(fresh, event)
     assert (held, taken) == (5, 5)
+
+
+def test_concurrent_person_200_requests_of_one_person_give_six_nights_and_no_overlap(fresh):
+    total, station = _storm(fresh, "person")
+    assert total["confirmed"] == 6, total
+    assert total["confirmed"] + total["year_limit"] + total["overlap"] == PROCESSES * EACH, total
+    rows = fresh.query(f"SELECT first_day, end_day, units FROM bookings_booking WHERE resource_id = {station} "
+                       "AND status IN ('pending', 'confirmed', 'offered', 'attended') ORDER BY first_day")
+    assert sum(units for _f, _e, units in rows) == 6
+    assert all(str(a[1]) <= str(b[0]) for a, b in zip(rows, rows[1:], strict=False))  # no two stays overlap
+    held, taken = _assert_no_overbooking(fresh, station)
+    assert (held, taken) == (6, 6)

@@ -15,9 +15,11 @@ from django.db import transaction
 from django.test import Client
 from django.urls import get_resolver
 
+from talentpool.api import api
 from talentpool.bookings import capacity, resources, services
 from talentpool.bookings.models import Booking, PartnerKind, Referral, Slot
 from talentpool.core.models import AuditEvent
+from talentpool.fairs.models import Fair, Registration
 from talentpool.registry.models import Education
 
 from .conftest import TODAY
@@ -45,6 +47,9 @@ PAGE_OPS = [
     ("post", "/bookings/mine/{offered}/accept/", {}, {"talent": 302}),
     ("post", "/bookings/mine/{attended}/feedback/", {"rating": "5"}, {"talent": 302}),
     ("post", "/bookings/referrals/{referral}/answer/", {"accept": "0"}, {"talent": 302}),
+    ("get", "/bookings/lodging/fair/{fair_registration}/", None, {"talent": 200}),
+    ("get", "/bookings/journey/", None, {"talent": 200}),
+    ("get", "/bookings/journey/{talent}/", None, {"officer": 200}),
     ("get", "/bookings/spaces/", None, FIRMS),
     ("get", "/bookings/spaces/{space}/", None, FIRMS),
     ("post", "/bookings/spaces/{space}/book/", {"day": DAY, "hour": "9", "hours": "1"}, FIRMS | {
@@ -87,6 +92,8 @@ API_OPS = [
     ("post", "/resources/{station}/check-in", {"token": "{token}"}, {"officer": 200, "admin": 200,
                                                                      "officer_other": 404}),
     ("get", "/reports/stations", None, {**OFFICE, "officer_other": 200}),
+    ("get", "/journey/me", None, {"talent": 200}),
+    ("get", "/journey/{talent}", None, {"officer": 200}),
 ]
 
 
@@ -120,11 +127,16 @@ def matrix(world, places, make_user):
                                            starts_at=places["event"].starts_at)
     offered.refresh_from_db()
     assert offered.status == "offered"
+    start = places["event"].starts_at
+    fair = Fair.objects.create(kind="station", title="驿站招聘会", division="330106", starts_at=start,
+                               ends_at=start + dt.timedelta(hours=8), status="published")
+    fair_registration = Registration.objects.create(fair=fair, talent=world.talent, state="confirmed",
+                                                    consent_at=start, qr_token="q" * 16)
     return {"station": station.pk, "event": event.pk, "space": places["space"].pk, "stay": stay.pk,
             "offered": offered.pk, "pending": pending.pk, "attended": attended.pk, "referral": referral.pk,
             "checked_in": checked_in.pk, "token": capacity.ticket_token(stay), "partner": partner.pk,
             "other_credit": world.hr_other.enterprise.credit_code, "space_booking": space_booking.pk,
-            "open_event": open_event.pk}
+            "open_event": open_event.pk, "fair_registration": fair_registration.pk, "talent": world.talent.pk}
 
 
 def _fill(text: str, ids: dict) -> str:
@@ -198,3 +210,11 @@ def test_every_bookings_route_is_in_the_matrix():
     patterns = {re.sub(r"<int:\w+>", "{}", "/bookings/" + str(p.pattern)) for p in resolver.url_patterns}
     listed = {re.sub(r"\{\w+\}", "{}", t) for _m, t, _b, _a in PAGE_OPS}
     assert patterns - listed == set()
+
+
+def test_every_bookings_api_operation_is_in_the_matrix():
+    schema = api.get_openapi_schema()
+    operations = {(m, re.sub(r"\{\w+\}", "{}", p)) for p, ops in schema["paths"].items()
+                  if p.startswith(API + "/") for m in ops}
+    listed = {(m, re.sub(r"\{\w+\}", "{}", API + t.split("?", 1)[0])) for m, t, _b, _a in API_OPS}
+    assert operations and operations - listed == set()
