@@ -12,7 +12,8 @@ from talentpool.core.errors import ApplicationError, NotFoundError, PermissionDe
 from talentpool.core.models import AuditEvent, Notice
 from talentpool.fairs import scheduling, selectors, services
 from talentpool.fairs.models import Booth, BoothStatus, Choice, Fair, Intent, Registration, Slot, SlotStatus
-from talentpool.recruitment.models import Application, Interview
+from talentpool.recruitment.ics import interview_ics
+from talentpool.recruitment.models import Application, Interview, InterviewStatus
 from talentpool.registry.models import Talent
 
 from .conftest import NOW, at
@@ -212,3 +213,28 @@ def test_recommended_booths_come_from_the_matching_engine_with_reasons(fw, tmp_p
     assert [(c.booth_id, c.job_id, c.recommended) for c in chosen] == [(fw.booth.pk, fw.job.pk, True)]
     assert 0 < chosen[0].score <= 1
     assert Application.objects.filter(talent=fw.world.talent, job=fw.job).exists()
+
+
+def test_late_train_reschedules_a_sent_invitation_in_recruitment(fw, clock):
+    _plan(fw)
+    scheduling.booth_invitations_send(actor=fw.world.hr, booth_id=fw.booth.pk)
+    interview = Interview.objects.get(application__talent=fw.world.talent)
+    clock.move_to(at(8, 30))
+    scheduling.late_train(actor=fw.world.talent_user, registration_id=fw.registration.pk, arrival_at=at(10, 10))
+    slot = Slot.objects.get(registration=fw.registration)
+    interview.refresh_from_db()
+    assert (slot.interview_id, slot.starts_at) == (interview.pk, at(10, 40))
+    assert (interview.starts_at, interview.ends_at, interview.sequence) == (at(10, 40), at(11), 1)
+    assert Notice.objects.filter(user=fw.world.talent_user, kind="interview_rescheduled").count() == 1
+    assert b"SEQUENCE:1" in interview_ics(interview)
+
+
+def test_an_invitation_the_replan_cannot_keep_is_cancelled_in_recruitment(fw, clock):
+    _plan(fw)
+    scheduling.booth_invitations_send(actor=fw.world.hr, booth_id=fw.booth.pk)
+    clock.move_to(at(8, 30))
+    scheduling.late_train(actor=fw.world.talent_user, registration_id=fw.registration.pk, arrival_at=at(12, 10))
+    interview = Interview.objects.get(application__talent=fw.world.talent)
+    assert interview.status == InterviewStatus.CANCELLED
+    assert not Slot.objects.filter(registration=fw.registration).exists()
+    assert Notice.objects.filter(user=fw.world.talent_user, kind="interview_cancelled").count() == 1
