@@ -16,12 +16,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from talentpool.accounts.models import Role, User
 from talentpool.core.audit import audited
 from talentpool.core.errors import ApplicationError, NotFoundError
 from talentpool.core.models import AuditAction
 from talentpool.core.notices import Message, notify
 from talentpool.engines import fairs as engine
-from talentpool.accounts.models import Role, User
 from talentpool.recruitment.models import InterviewStatus
 from talentpool.recruitment.services import interview_cancel, interview_reschedule, interview_schedule
 
