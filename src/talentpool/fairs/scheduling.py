@@ -57,7 +57,8 @@ def _fair(actor, fair_id: int) -> Fair:
 
 
 def problem_of(fair: Fair) -> engine.Problem:
-    """The engine's view of the fair: registrant ``r<id>``, booth ``b<id>``."""
+    """The engine's view of the fair: registrant ``r<id>``, booth ``b<id>`` (with its own interview length when
+    it has one), the walk between booths."""
     registrations = list(Registration.objects.filter(fair=fair, state=RegistrationState.CONFIRMED).order_by("id"))
     booths = list(Booth.objects.filter(fair=fair, status=BoothStatus.APPROVED).order_by("id"))
     choices = Choice.objects.filter(registration__fair=fair, registration__state=RegistrationState.CONFIRMED,
@@ -70,13 +71,16 @@ def problem_of(fair: Fair) -> engine.Problem:
         registrants=tuple(
             engine.Registrant(f"r{r.pk}", r.arrival_at or fair.starts_at, r.departure_at, r.priority)
             for r in registrations),
-        booths=tuple(engine.Booth(f"b{b.pk}", b.interviewers, b.opens_at, b.closes_at) for b in booths),
+        booths=tuple(engine.Booth(f"b{b.pk}", b.interviewers, b.opens_at, b.closes_at,
+                                  dt.timedelta(minutes=b.slot_minutes) if b.slot_minutes else None)
+                     for b in booths),
         candidates=tuple(engine.Candidate(f"r{r}", f"b{b}", s) for r, b, s in choices),
+        walk=dt.timedelta(minutes=fair.walk_minutes),
     )
 
 
 def _as_engine(problem: engine.Problem, slot: Slot) -> engine.Interview:
-    index = int((slot.starts_at - problem.day_start) // problem.slot)
+    index = int((slot.starts_at - problem.day_start) // problem.tick)
     return engine.Interview(f"r{slot.registration_id}", f"b{slot.booth_id}", index, slot.starts_at, slot.ends_at)
 
 
@@ -158,7 +162,7 @@ def fair_schedule(*, actor, fair_id: int, time_limit: float = engine.DEFAULT_TIM
         previous = tuple(_as_engine(problem, s) for s in existing
                          if s.starts_at >= now and s.status == SlotStatus.PLANNED)
         offset = now - problem.day_start
-        not_before = max(0, -int(-offset // problem.slot))
+        not_before = max(0, -int(-offset // problem.tick))
         greedy = engine.schedule_greedy(problem, fixed=fixed, not_before=not_before)
         plan = engine.schedule(problem, time_limit=time_limit, fixed=fixed, not_before=not_before,
                                previous=previous)

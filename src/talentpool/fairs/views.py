@@ -52,7 +52,8 @@ def office(request):
             fair = services.fair_create(actor=request.user, kind=p.get("kind", ""), title=p.get("title", ""),
                                         venue=p.get("venue", ""), starts_at=p.get("starts_at", ""),
                                         ends_at=p.get("ends_at", ""), capacity=int(p.get("capacity") or 300),
-                                        request=request)
+                                        slot_minutes=int(p.get("slot_minutes") or 20),
+                                        walk_minutes=int(p.get("walk_minutes") or 0), request=request)
             return redirect("fairs:office-fair", fair.pk)
         except (ApplicationError, ValueError) as exc:
             messages.error(request, str(getattr(exc, "message", exc)))
@@ -134,7 +135,9 @@ def booths(request):
             services.booth_apply(actor=request.user, fair_id=int(p.get("fair") or 0),
                                  interviewers=int(p.get("interviewers") or 1),
                                  job_ids=[int(j) for j in p.getlist("jobs") if j.isdigit()],
-                                 stand=p.get("stand", ""), request=request)
+                                 stand=p.get("stand", ""), video_link=p.get("video_link", ""),
+                                 slot_minutes=int(p["slot_minutes"]) if p.get("slot_minutes") else None,
+                                 request=request)
             messages.success(request, _("Booth application sent; the office will approve it."))
             return redirect("fairs:booths")
         except (ApplicationError, ValueError) as exc:

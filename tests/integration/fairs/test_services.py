@@ -238,3 +238,18 @@ def test_an_invitation_the_replan_cannot_keep_is_cancelled_in_recruitment(fw, cl
     assert interview.status == InterviewStatus.CANCELLED
     assert not Slot.objects.filter(registration=fw.registration).exists()
     assert Notice.objects.filter(user=fw.world.talent_user, kind="interview_cancelled").count() == 1
+
+
+def test_the_schedule_leaves_the_fairs_walk_between_booths_and_keeps_each_booths_length(fw):
+    fw.pending.status, fw.pending.slot_minutes = BoothStatus.APPROVED, 15
+    fw.pending.save()
+    Fair.objects.filter(pk=fw.fair.pk).update(walk_minutes=10)
+    Registration.objects.filter(pk=fw.registration.pk).update(departure_at=at(10, 5))  # interviews end by 09:45
+    services.choices_set(actor=fw.world.talent_user, registration_id=fw.registration.pk,
+                         picks=[{"booth": fw.booth.pk, "score": 0.9}, {"booth": fw.pending.pk, "score": 0.5}])
+    scheduling.fair_schedule(actor=fw.world.officer, fair_id=fw.fair.pk, time_limit=2, now=NOW)
+    slots = list(Slot.objects.filter(registration=fw.registration).order_by("starts_at"))
+    # 09:00–09:15 at the 15-minute booth, a 10-minute walk, 09:25 is no slot of the 20-minute booth: 09:40 is,
+    # but ends 10:00, after 09:45 — so 09:00–09:20 at the 20-minute booth, a walk, then 09:30–09:45 at the other.
+    assert [(s.booth_id, s.starts_at, s.ends_at) for s in slots] == [
+        (fw.booth.pk, at(9), at(9, 20)), (fw.pending.pk, at(9, 30), at(9, 45))]
