@@ -1,6 +1,6 @@
 """Fair pages: the officer's fairs (create, publish, booths, schedule, live dashboard, report with XLSX), the
-enterprise's booths (apply, queue, intents, invitations) and the talent's phone pages (register with a train,
-timetable, QR ticket, late train, check-in). Thin: parse, call a service or selector, render."""
+enterprise's booths (apply, queue, intents, invitations, a cloud booth's slots) and the talent's phone pages
+(register with a train, timetable, QR ticket, late train, check-in, booking a cloud booth's slot). Thin: parse, call a service or selector, render."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from talentpool.core.permissions import require_role
 from talentpool.engines.tabular.writing import Sheet, xlsx_bytes
 from talentpool.registry.models import Cluster, Degree
 
-from . import scheduling, selectors, services, tours
+from . import cloud, scheduling, selectors, services, tours
 from .models import Booth, BoothStatus, FairKind, IntentLevel, Registration
 
 OFFICE = (Role.OFFICER, Role.ADMIN)
@@ -170,7 +170,7 @@ def booth_queue(request, pk: int):
         return redirect("fairs:booth-queue", booth.pk)
     return render(request, "fairs/booth_queue.html", {
         "booth": booth, "slots": selectors.booth_queue(booth)[:500], "levels": IntentLevel.choices,
-        "now": timezone.now()})
+        "now": timezone.now(), "grid": cloud.booth_grid(booth) if booth.fair.kind == FairKind.CLOUD else []})
 
 
 # --- talent (phone pages) ---------------------------------------------------------------------------------------
@@ -220,6 +220,14 @@ def registration(request, pk: int):
                 messages.success(request, _("%(n)s recommended booths chosen.") % {"n": len(chosen)})
             elif p.get("action") == "check_in":
                 services.check_in(actor=request.user, token=reg.qr_token, request=request)
+            elif p.get("action") == "book":
+                cloud.slot_book(actor=request.user, registration_id=reg.pk, booth_id=int(p.get("booth") or 0),
+                                starts_at=p.get("starts_at", ""), request=request,
+                                job_id=int(p["job"]) if p.get("job", "").isdigit() else None)
+                messages.success(request, _("Slot booked."))
+            elif p.get("action") == "unbook":
+                cloud.slot_cancel(actor=request.user, registration_id=reg.pk, slot_id=int(p.get("slot") or 0),
+                                  request=request)
         except ApplicationError as exc:  # IndexPreparing too: "recommendations are being prepared"
             _fail(request, exc)
         return redirect("fairs:registration-timetable", reg.pk)
@@ -228,7 +236,7 @@ def registration(request, pk: int):
     booths = Booth.objects.filter(fair=reg.fair, status=BoothStatus.APPROVED).select_related("enterprise")
     return render(request, "fairs/registration.html", {
         "reg": reg, "slots": selectors.timetable(reg), "qr": qr, "booths": booths[:200],
-        "chosen": {c.booth_id: c for c in reg.choices.all()}})
+        "chosen": {c.booth_id: c for c in reg.choices.all()}, "openings": cloud.openings(reg, timezone.now())})
 
 
 @require_role(Role.TALENT, Role.OFFICER, Role.ADMIN)
