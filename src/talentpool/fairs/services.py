@@ -273,12 +273,14 @@ def check_in(*, actor, token: str, request=None) -> Registration:
 
 def choices_set(*, actor, registration_id: int, picks: Iterable[dict], request=None) -> list[Choice]:
     """The registrant's booths (and jobs), each ``{"booth": id, "job": id or None, "score": 0..1, "reason": ..,
-    "recommended": bool}``. Choosing a job applies to it in recruitment (the talent's own application)."""
+    "recommended": bool}``; a booth bringing one job means that job. Choosing a job applies to it in recruitment
+    (the talent's own application), so HR's invitation lands in recruitment's interviews."""
     registration = own_registration(actor, registration_id)
     picks = list(picks)[:MAX_CHOICES]
     with audited(actor=actor, action=AuditAction.RECORD_CHANGE, target=f"registration:{registration.pk}",
                  subject_talent_id=registration.talent_id, request=request, detail={"choices": len(picks)}):
-        booths = {b.pk: b for b in Booth.objects.filter(fair=registration.fair, status=BoothStatus.APPROVED)}
+        booths = {b.pk: b for b in Booth.objects.filter(fair=registration.fair, status=BoothStatus.APPROVED)
+                  .prefetch_related("jobs")}
         registration.choices.all().delete()
         out = []
         for n, pick in enumerate(picks):
@@ -286,7 +288,10 @@ def choices_set(*, actor, registration_id: int, picks: Iterable[dict], request=N
             if booth is None:
                 raise ApplicationError(_("Choose among the fair's approved booths."), field=f"picks[{n}].booth")
             job_id = pick.get("job")
-            if job_id and not booth.jobs.filter(pk=job_id).exists():
+            offered = [job.pk for job in booth.jobs.all()]
+            if not job_id and len(offered) == 1:  # the booth's one job: HR's invitation needs an application
+                job_id = offered[0]
+            if job_id and int(job_id) not in offered:
                 raise ApplicationError(_("This job is not offered at that booth."), field=f"picks[{n}].job")
             if job_id and not registration.talent.applications.filter(job_id=job_id).exists():
                 application_apply(actor=actor, job_id=int(job_id), message=_("Met at %(fair)s")

@@ -136,6 +136,7 @@ def booths(request):
                                  interviewers=int(p.get("interviewers") or 1),
                                  job_ids=[int(j) for j in p.getlist("jobs") if j.isdigit()],
                                  stand=p.get("stand", ""), video_link=p.get("video_link", ""),
+                                 opens_at=p.get("opens_at") or None, closes_at=p.get("closes_at") or None,
                                  slot_minutes=int(p["slot_minutes"]) if p.get("slot_minutes") else None,
                                  request=request)
             messages.success(request, _("Booth application sent; the office will approve it."))
@@ -213,7 +214,8 @@ def registration(request, pk: int):
                 messages.success(request, _("Arrival updated; your timetable is re-planned.") if done
                                  else _("Arrival updated."))
             elif p.get("action") == "choices":
-                picks = [{"booth": int(b)} for b in p.getlist("booths") if b.isdigit()]
+                picks = [{"booth": int(b), "job": int(p.get(f"job_{b}", "")) if p.get(f"job_{b}", "").isdigit()
+                          else None} for b in p.getlist("booths") if b.isdigit()]
                 services.choices_set(actor=request.user, registration_id=reg.pk, picks=picks, request=request)
             elif p.get("action") == "recommend":
                 chosen = services.choices_recommend(actor=request.user, registration_id=reg.pk, request=request)
@@ -233,10 +235,13 @@ def registration(request, pk: int):
         return redirect("fairs:registration-timetable", reg.pk)
     check_in_url = request.build_absolute_uri(reverse("fairs:check-in", args=[reg.qr_token]))
     qr = segno.make(check_in_url, error="m").svg_inline(scale=4)
-    booths = Booth.objects.filter(fair=reg.fair, status=BoothStatus.APPROVED).select_related("enterprise")
+    chosen = {c.booth_id: c for c in reg.choices.select_related("booth__enterprise")}
+    booths = list(Booth.objects.filter(fair=reg.fair, status=BoothStatus.APPROVED).select_related("enterprise")
+                  .prefetch_related("jobs")[:200])
+    for booth in booths:  # the job to talk about at each booth (the one chosen, else the first)
+        booth.job_list, booth.chosen_job = list(booth.jobs.all()), getattr(chosen.get(booth.pk), "job_id", None)
     return render(request, "fairs/registration.html", {
-        "reg": reg, "slots": selectors.timetable(reg), "qr": qr, "booths": booths[:200],
-        "chosen": {c.booth_id: c for c in reg.choices.all()}, "openings": cloud.openings(reg, timezone.now())})
+        "reg": reg, "slots": selectors.timetable(reg), "qr": qr, "booths": booths, "chosen": chosen, "openings": cloud.openings(reg, timezone.now())})
 
 
 @require_role(Role.TALENT, Role.OFFICER, Role.ADMIN)

@@ -13,7 +13,7 @@ from talentpool.core.models import AuditEvent, Notice
 from talentpool.fairs import scheduling, selectors, services
 from talentpool.fairs.models import Booth, BoothStatus, Choice, Fair, Intent, Registration, Slot, SlotStatus
 from talentpool.recruitment.ics import interview_ics
-from talentpool.recruitment.models import Application, Interview, InterviewStatus
+from talentpool.recruitment.models import Application, Interview, InterviewStatus, Job, JobStatus
 from talentpool.registry.models import Talent
 
 from .conftest import NOW, at
@@ -53,16 +53,20 @@ def test_booth_application_is_approved_by_the_district_officer_only(fw):
     assert Booth.objects.get(pk=fw.pending.pk).status == BoothStatus.APPROVED
 
 
+LINK = "https://meet.example.cn/booth"  # an online booth of a cloud fair needs its video link
+
+
 def test_booth_brings_only_the_enterprises_own_open_jobs(fw):
     fair = Fair.objects.create(kind="cloud", title="云", division="330106", starts_at=at(9), ends_at=at(12),
                                status="published")
     with pytest.raises(ApplicationError) as bad:
-        services.booth_apply(actor=fw.world.hr_other, fair_id=fair.pk, job_ids=[fw.job.pk])
+        services.booth_apply(actor=fw.world.hr_other, fair_id=fair.pk, job_ids=[fw.job.pk], video_link=LINK)
     assert bad.value.field == "job_ids"
-    booth = services.booth_apply(actor=fw.world.hr, fair_id=fair.pk, interviewers=2, job_ids=[fw.job.pk])
+    booth = services.booth_apply(actor=fw.world.hr, fair_id=fair.pk, interviewers=2, job_ids=[fw.job.pk],
+                                 video_link=LINK)
     assert (booth.status, list(booth.jobs.all())) == ("pending", [fw.job])
     with pytest.raises(ApplicationError) as twice:
-        services.booth_apply(actor=fw.world.hr, fair_id=fair.pk)
+        services.booth_apply(actor=fw.world.hr, fair_id=fair.pk, video_link=LINK)
     assert twice.value.code == "booth_exists"
 
 
@@ -115,6 +119,28 @@ def test_choosing_a_booth_job_applies_to_it_in_recruitment(fw):
         services.choices_set(actor=fw.world.talent_user, registration_id=fw.registration.pk,
                              picks=[{"booth": fw.pending.pk}])
     assert bad.value.field == "picks[0].booth"
+
+
+def test_a_booth_picked_on_the_phone_page_brings_its_job_so_the_invitation_lands_in_recruitment(fw, client_for):
+    second = Job.objects.create(enterprise=fw.world.hr.enterprise, title="测试工程师", occupation_code="2-02-10-03",
+                                division="330106", status=JobStatus.OPEN)
+    talent = client_for(fw.world.talent_user)
+    page = talent.get(f"/fairs/mine/{fw.registration.pk}/").content.decode()
+    assert f'name="job_{fw.booth.pk}"' in page  # the booth brings one job: preselected
+    talent.post(f"/fairs/mine/{fw.registration.pk}/", {"action": "choices", "booths": [fw.booth.pk],
+                                                        f"job_{fw.booth.pk}": fw.job.pk})
+    assert Choice.objects.get(registration=fw.registration).job_id == fw.job.pk
+    fw.booth.jobs.add(second)
+    services.choices_set(actor=fw.world.talent_user, registration_id=fw.registration.pk,
+                         picks=[{"booth": fw.booth.pk, "job": second.pk}])
+    assert set(Application.objects.filter(talent=fw.world.talent).values_list("job_id", flat=True)) == {
+        fw.job.pk, second.pk}
+    fw.booth.jobs.remove(second)
+    services.choices_set(actor=fw.world.talent_user, registration_id=fw.registration.pk,
+                         picks=[{"booth": fw.booth.pk}])  # no job named: the booth's one job
+    assert Choice.objects.get(registration=fw.registration).job_id == fw.job.pk
+    scheduling.fair_schedule(actor=fw.world.officer, fair_id=fw.fair.pk, time_limit=1, now=NOW)
+    assert scheduling.booth_invitations_send(actor=fw.world.hr, booth_id=fw.booth.pk) == 1
 
 
 def _plan(fw):
