@@ -136,12 +136,17 @@ def _invitation_moved(slot: Slot, *, cancel: bool = False) -> None:
     hr = _hr_of(slot)
     if hr is None:
         return
-    if cancel:
-        interview_cancel(actor=hr, interview_id=slot.interview_id,
-                         reason=_("The fair's interview timetable was re-planned."))
-    else:
-        interview_reschedule(actor=hr, interview_id=slot.interview_id, starts_at=slot.starts_at,
-                             ends_at=slot.ends_at)
+    try:
+        if cancel:
+            interview_cancel(actor=hr, interview_id=slot.interview_id,
+                             reason=_("The fair's interview timetable was re-planned."))
+        else:
+            interview_reschedule(actor=hr, interview_id=slot.interview_id, starts_at=slot.starts_at,
+                                 ends_at=slot.ends_at)
+    except ApplicationError:
+        # recruitment refuses (the application was closed meanwhile): its savepoint is rolled back, and the
+        # re-plan of everyone else goes on; the registrant still gets the fair's own notice of the new time
+        return
 
 
 def fair_schedule(*, actor, fair_id: int, time_limit: float = engine.DEFAULT_TIME_LIMIT,

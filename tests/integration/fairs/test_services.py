@@ -279,3 +279,16 @@ def test_the_schedule_leaves_the_fairs_walk_between_booths_and_keeps_each_booths
     # but ends 10:00, after 09:45 — so 09:00–09:20 at the 20-minute booth, a walk, then 09:30–09:45 at the other.
     assert [(s.booth_id, s.starts_at, s.ends_at) for s in slots] == [
         (fw.booth.pk, at(9), at(9, 20)), (fw.pending.pk, at(9, 30), at(9, 45))]
+
+
+def test_a_closed_application_does_not_stop_the_late_train_replan(fw, clock):
+    _plan(fw)
+    scheduling.booth_invitations_send(actor=fw.world.hr, booth_id=fw.booth.pk)
+    Application.objects.filter(talent=fw.world.talent).update(outcome="rejected")  # closed in recruitment meanwhile
+    clock.move_to(at(8, 30))
+    done = scheduling.late_train(actor=fw.world.talent_user, registration_id=fw.registration.pk,
+                                 arrival_at=at(10, 10))
+    assert done.plan.moved == [f"r{fw.registration.pk}"]
+    assert Slot.objects.get(registration=fw.registration).starts_at == at(10, 40)
+    assert Interview.objects.get(application__talent=fw.world.talent).sequence == 0  # recruitment refused: unchanged
+    assert Notice.objects.filter(user=fw.world.talent_user, kind="fair_slot_moved").count() == 1
