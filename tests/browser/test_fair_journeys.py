@@ -1,6 +1,7 @@
 """Fair journeys. Registrant (on a phone): register with a train, see the timetable and the QR ticket, get the
-late-train update. HR: apply for a booth, see the queue, record an intent. Officer: create and publish a fair,
-approve the booth, plan the interviews, watch the live dashboard refresh, open the report, use the tour planner.
+late-train update; book an online booth's slot at a cloud fair. HR: apply for a booth, see the queue (and a cloud
+booth's slots), record an intent. Officer: create and publish a fair, approve the booth, plan the interviews,
+watch the live dashboard refresh, open the report, use the tour planner.
 
 The fair is in 2099 (the server's clock is not moved: Chromium judges cookie expiry by the real one)."""
 
@@ -141,3 +142,34 @@ def test_officer_creates_publishes_schedules_watches_live_and_reports(page, shot
     page.goto("/fairs/office/tours/")
     assert page.locator("#tour-query").is_visible()
     shot(page, "tour-planner")
+
+
+def test_registrant_books_a_cloud_booths_slot_on_the_phone_and_hr_sees_it(page, shot, login, world):
+    fair = Fair.objects.create(kind=FairKind.CLOUD, title="云端双选会", division="330106", starts_at=at(10),
+                               ends_at=at(12), status=FairStatus.PUBLISHED, created_by=world.officer)
+    job = Job.objects.create(enterprise=world.hr.enterprise, title="Python开发", occupation_code="2-02-10-03",
+                             division="330106", status=JobStatus.OPEN)
+    booth = Booth.objects.create(fair=fair, enterprise=world.hr.enterprise, status=BoothStatus.APPROVED,
+                                 interviewers=1, opens_at=at(10), closes_at=at(11), slot_minutes=30,
+                                 video_link="https://meet.example.cn/xihu")
+    booth.jobs.set([job])
+    reg = services.register(actor=world.talent_user, fair_id=fair.pk, consent=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, world.talent_user)
+    page.goto(f"/fairs/mine/{reg.pk}/")
+    card = page.locator(f"#cloud-booths [data-booth='{booth.pk}']")
+    card.locator("select[name=starts_at]").select_option("2099-03-10T10:30:00+08:00")
+    shot(page, "cloud-booking")
+    with page.expect_navigation():
+        card.locator("button").click()
+    assert "10:30–11:00" in page.locator("#timetable").inner_text()
+    assert page.locator("#timetable a[href='https://meet.example.cn/xihu']").is_visible()
+    assert Slot.objects.get(registration=reg).starts_at == at(10, 30)
+    page.context.clear_cookies()
+    login(page, world.hr)
+    page.goto(f"/fairs/booths/{booth.pk}/")
+    shot(page, "cloud-booth-slots")
+    assert "1 / 1" in page.locator("#booth-slots").inner_text()
+    with page.expect_navigation():
+        page.click("#invite")
+    assert reg.talent.applications.get().interviews.get().video_link == "https://meet.example.cn/xihu"

@@ -94,6 +94,7 @@ PAGES: list[Page] = [
     Page("talent", "fairs:check-in", "/fairs/check-in/{ticket}/"),
     _api("talent", "/fairs/"),
     _api("talent", "/fairs/registrations/{pk}", "/fairs/registrations/{registration}"),
+    _api("talent", "/fairs/registrations/{pk}/openings", "/fairs/registrations/{registration}/openings"),
     _api("talent", "/services/catalogue"),
     _api("talent", "/services/me/officer"),
     _api("talent", "/services/me/tickets"),

@@ -1,6 +1,6 @@
 """Fair endpoints (/api/v1/fairs/). Everyone signed in: the fairs they see. Officers: the live figures of their
-district's fairs, scheduling. Talents: register, check in, report a late train, their timetable. Enterprise HR:
-record an intent. A role with no business gets 403; a record outside the user's reach 404."""
+district's fairs, scheduling. Talents: register, check in, report a late train, their timetable, book a cloud
+booth's slot. Enterprise HR: record an intent. A role with no business gets 403; a record outside the user's reach 404."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from talentpool.accounts.models import Role
 from talentpool.core.permissions import ensure_role
 from talentpool.core.schema_types import Id, Instant
 
-from . import scheduling, selectors, services
+from . import cloud, scheduling, selectors, services
 from .models import Fair
 
 router = Router(tags=["fairs"])
@@ -70,6 +70,7 @@ class ArrivalIn(Schema):
 
 
 class SlotOut(Schema):
+    id: int
     booth: int = Field(alias="booth_id")
     starts_at: datetime
     ends_at: datetime
@@ -80,6 +81,27 @@ class TimetableOut(Schema):
     registration: RegistrationOut
     slots: list[SlotOut]
     moved: bool = False
+
+
+class OpeningTime(Schema):
+    starts_at: datetime
+    ends_at: datetime
+    free: int
+
+
+class OpeningOut(Schema):
+    booth: int
+    enterprise: str
+    video_link: str
+    jobs: list[int]
+    booked: SlotOut | None
+    times: list[OpeningTime]
+
+
+class BookIn(Schema):
+    booth: Id
+    starts_at: Instant
+    job: Id | None = None
 
 
 class ScheduleIn(Schema):
@@ -148,6 +170,31 @@ def registration_arrival(request, pk: Id, payload: ArrivalIn):
     reg = services.own_registration(request.user, pk)
     moved = bool(done and f"r{reg.pk}" in done.plan.moved)
     return {"registration": reg, "slots": list(selectors.timetable(reg)), "moved": moved}
+
+
+@router.get("/registrations/{int:pk}/openings", response=list[OpeningOut],
+            summary="A cloud fair's online booths and the slots still open to me (talents)")
+def registration_openings(request, pk: Id):
+    reg = services.own_registration(request.user, pk)
+    return [{"booth": o["booth"].pk, "enterprise": o["booth"].enterprise.name, "video_link": o["booth"].video_link,
+             "jobs": [j.pk for j in o["jobs"]], "booked": o["booked"], "times": o["times"]}
+            for o in cloud.openings(reg, timezone.now())]
+
+
+@router.post("/registrations/{int:pk}/bookings", response={201: SlotOut},
+             summary="Book a slot at an online booth of a cloud fair: one per booth, never two at once (talents)")
+def registration_book(request, pk: Id, payload: BookIn):
+    slot = cloud.slot_book(actor=request.user, registration_id=pk, booth_id=payload.booth,
+                           starts_at=payload.starts_at, job_id=payload.job, request=request)
+    return Status(201, slot)
+
+
+@router.post("/registrations/{int:pk}/bookings/{int:slot}/cancel", response=TimetableOut,
+             summary="Free a booked slot before the invitation is sent (talents)")
+def registration_unbook(request, pk: Id, slot: Id):
+    cloud.slot_cancel(actor=request.user, registration_id=pk, slot_id=slot, request=request)
+    reg = services.own_registration(request.user, pk)
+    return {"registration": reg, "slots": list(selectors.timetable(reg))}
 
 
 @router.post("/check-in", response=RegistrationOut,

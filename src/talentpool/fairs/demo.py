@@ -6,7 +6,8 @@
   morning trains, about half leaving the same afternoon, each choosing 3–6 booths; then planned by the scheduler
   (a short time limit), so timetables and booth queues have slots;
 - a published campus tour of three university stops;
-- a published cloud fair whose booths have video links.
+- a published cloud fair whose online booths have video links and their own interview lengths, with the
+  ``talent`` login registered (its phone page offers the booths' free slots to book).
 
 It replaces the fairs of the demo (all fairs). Rows go in with ``bulk_create``.
 """
@@ -123,6 +124,8 @@ def _tour(station: Fair, officer, division: str, today: dt.date) -> Fair:
 
 
 def _cloud(rng: random.Random, officer, division: str, today: dt.date) -> Fair:
+    """Online booths (video links; 20-, 15- or 30-minute interviews, each bringing up to two open jobs) and the
+    ``talent`` login registered, so its phone page offers slots to book."""
     day = today + dt.timedelta(days=7)
     start = dt.datetime.combine(day, dt.time(14, 0), CHINA)
     cloud = Fair.objects.create(kind=FairKind.CLOUD, title="云端双选会", venue="", division=division,
@@ -131,6 +134,14 @@ def _cloud(rng: random.Random, officer, division: str, today: dt.date) -> Fair:
     ids = list(Enterprise.objects.order_by("-pk").values_list("pk", flat=True)[:10])
     Booth.objects.bulk_create([
         Booth(fair=cloud, enterprise_id=e, status=BoothStatus.APPROVED, interviewers=rng.choice((1, 2)),
-              opens_at=cloud.starts_at, closes_at=cloud.ends_at,
+              opens_at=cloud.starts_at, closes_at=cloud.ends_at, slot_minutes=rng.choice((None, 15, 30)),
               video_link=f"https://meeting.example.cn/fair-{cloud.pk}-{e}") for e in ids])
+    for booth in Booth.objects.filter(fair=cloud):
+        booth.jobs.set(Job.objects.filter(enterprise_id=booth.enterprise_id, status=JobStatus.OPEN)
+                       .order_by("pk")[:2])
+    talent = Talent.objects.filter(user__role=Role.TALENT, user__username="talent").first()
+    if talent is not None:
+        Registration.objects.create(fair=cloud, talent=talent, state=RegistrationState.CONFIRMED,
+                                    consent_at=start - dt.timedelta(days=3), qr_token=secrets.token_urlsafe(18)[:24])
+        Fair.objects.filter(pk=cloud.pk).update(confirmed_count=1)
     return cloud

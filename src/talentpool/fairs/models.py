@@ -1,5 +1,5 @@
 """Recruitment fairs: a station fair (venue, a day's window, booths), a campus tour (stops, each a small fair) or a
-cloud fair (online booths with video links). Enterprises apply for booths, talents register (with their train at a
+cloud fair (online booths with video links, where a registrant books a time slot). Enterprises apply for booths, talents register (with their train at a
 station fair), the scheduler plans interview slots, HR records an intent after each interview.
 
 Registrations take places through a counter on the fair (``confirmed_count``), moved by one conditional UPDATE, so
@@ -33,6 +33,9 @@ class Fair(models.Model):
     ends_at = models.DateTimeField(_("ends at"))
     slot_minutes = models.PositiveSmallIntegerField(_("interview slot (minutes)"), default=20,
                                                     validators=[MinValueValidator(5), MaxValueValidator(120)])
+    walk_minutes = models.PositiveSmallIntegerField(
+        _("walk between booths (minutes)"), default=5, validators=[MaxValueValidator(60)],
+        help_text=_("The scheduler leaves at least this much time between a person's interviews at two booths."))
     capacity = models.PositiveIntegerField(_("places"), default=300)
     confirmed_count = models.PositiveIntegerField(default=0)
     status = models.CharField(_("status"), max_length=10, choices=FairStatus.choices, default=FairStatus.DRAFT,
@@ -82,6 +85,10 @@ class Booth(models.Model):
     closes_at = models.DateTimeField(_("closes at"))
     jobs = models.ManyToManyField("recruitment.Job", blank=True, related_name="fair_booths")
     stand = models.CharField(_("stand"), max_length=20, blank=True)
+    slot_minutes = models.PositiveSmallIntegerField(
+        _("interview length (minutes)"), null=True, blank=True,
+        validators=[MinValueValidator(5), MaxValueValidator(120)],
+        help_text=_("One interview at this booth; empty: the fair's slot."))
     video_link = models.URLField(_("video link"), max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -91,6 +98,11 @@ class Booth(models.Model):
             models.UniqueConstraint(fields=["fair", "enterprise"], name="booth_one_per_enterprise"),
             models.CheckConstraint(name="booth_hours_ordered", condition=Q(opens_at__lt=F("closes_at"))),
         ]
+
+
+    @property
+    def interview_minutes(self) -> int:
+        return self.slot_minutes or self.fair.slot_minutes
 
 
 class RegistrationState(models.TextChoices):

@@ -16,12 +16,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from talentpool.accounts.models import Role, User
 from talentpool.core.audit import audited
 from talentpool.core.errors import ApplicationError, NotFoundError
 from talentpool.core.models import AuditAction
 from talentpool.core.notices import Message, notify
 from talentpool.engines import fairs as engine
-from talentpool.recruitment.services import interview_schedule
+from talentpool.recruitment.models import InterviewStatus
+from talentpool.recruitment.services import interview_cancel, interview_reschedule, interview_schedule
 
 from .models import (
     Booth,
@@ -55,7 +57,8 @@ def _fair(actor, fair_id: int) -> Fair:
 
 
 def problem_of(fair: Fair) -> engine.Problem:
-    """The engine's view of the fair: registrant ``r<id>``, booth ``b<id>``."""
+    """The engine's view of the fair: registrant ``r<id>``, booth ``b<id>`` (with its own interview length when
+    it has one), the walk between booths."""
     registrations = list(Registration.objects.filter(fair=fair, state=RegistrationState.CONFIRMED).order_by("id"))
     booths = list(Booth.objects.filter(fair=fair, status=BoothStatus.APPROVED).order_by("id"))
     choices = Choice.objects.filter(registration__fair=fair, registration__state=RegistrationState.CONFIRMED,
@@ -68,13 +71,16 @@ def problem_of(fair: Fair) -> engine.Problem:
         registrants=tuple(
             engine.Registrant(f"r{r.pk}", r.arrival_at or fair.starts_at, r.departure_at, r.priority)
             for r in registrations),
-        booths=tuple(engine.Booth(f"b{b.pk}", b.interviewers, b.opens_at, b.closes_at) for b in booths),
+        booths=tuple(engine.Booth(f"b{b.pk}", b.interviewers, b.opens_at, b.closes_at,
+                                  dt.timedelta(minutes=b.slot_minutes) if b.slot_minutes else None)
+                     for b in booths),
         candidates=tuple(engine.Candidate(f"r{r}", f"b{b}", s) for r, b, s in choices),
+        walk=dt.timedelta(minutes=fair.walk_minutes),
     )
 
 
 def _as_engine(problem: engine.Problem, slot: Slot) -> engine.Interview:
-    index = int((slot.starts_at - problem.day_start) // problem.slot)
+    index = int((slot.starts_at - problem.day_start) // problem.tick)
     return engine.Interview(f"r{slot.registration_id}", f"b{slot.booth_id}", index, slot.starts_at, slot.ends_at)
 
 
@@ -85,18 +91,23 @@ def _write(fair: Fair, plan: engine.Plan, now: dt.datetime, greedy: engine.Plan,
         status=SlotStatus.PLANNED, starts_at__gte=now)}
     Slot.objects.filter(fair=fair, status=SlotStatus.PLANNED, starts_at__gte=now, interview__isnull=True).delete()
     linked = {(s.registration_id, s.booth_id): s for s in Slot.objects.filter(
-        fair=fair, status=SlotStatus.PLANNED, starts_at__gte=now)}
+        fair=fair, status=SlotStatus.PLANNED, starts_at__gte=now).select_related("interview__organizer", "booth")}
     rows = []
     for item in plan.interviews:
         key = (int(item.registrant[1:]), int(item.booth[1:]))
         if key in kept:
             continue
-        if key in linked:  # an invitation was sent: move the slot, keep its link
+        if key in linked:  # an invitation was sent: move the slot and recruitment's interview with it
             slot = linked.pop(key)
-            slot.starts_at, slot.ends_at = item.start, item.end
-            slot.save(update_fields=["starts_at", "ends_at"])
+            if (slot.starts_at, slot.ends_at) != (item.start, item.end):
+                slot.starts_at, slot.ends_at = item.start, item.end
+                slot.save(update_fields=["starts_at", "ends_at"])
+                _invitation_moved(slot)
             continue
         rows.append(Slot(fair=fair, registration_id=key[0], booth_id=key[1], starts_at=item.start, ends_at=item.end))
+    for slot in linked.values():  # an invited interview the new plan has no room for: cancelled, not left behind
+        _invitation_moved(slot, cancel=True)
+        slot.delete()
     Slot.objects.bulk_create(rows, batch_size=1000)
     unreachable = [int(r[1:]) for r in plan.unreachable]
     Registration.objects.filter(fair=fair).exclude(pk__in=unreachable).update(unreachable=False)
@@ -105,6 +116,37 @@ def _write(fair: Fair, plan: engine.Plan, now: dt.datetime, greedy: engine.Plan,
         fair=fair, interviews=plan.count, objective=plan.objective, bound=plan.bound,
         greedy_interviews=greedy.count, greedy_objective=greedy.objective, seconds=plan.seconds + seconds_extra,
         status=plan.status[:60], unreachable=plan.unreachable, moved=plan.moved)
+
+
+def _hr_of(slot: Slot) -> User | None:
+    """Who moves the invitation in recruitment: the HR who sent it, or another active HR of the booth's
+    enterprise when that account has left (recruitment lets only the enterprise touch its interviews)."""
+    organizer = slot.interview.organizer
+    if organizer is not None and organizer.is_active and organizer.enterprise_id == slot.booth.enterprise_id:
+        return organizer
+    return User.objects.filter(role=Role.ENTERPRISE, enterprise_id=slot.booth.enterprise_id,
+                               is_active=True).order_by("id").first()
+
+
+def _invitation_moved(slot: Slot, *, cancel: bool = False) -> None:
+    """A re-plan moved (or dropped) a slot whose invitation was sent: recruitment's interview follows through its
+    own service, which raises the .ics SEQUENCE and tells the talent."""
+    if slot.interview is None or slot.interview.status != InterviewStatus.SCHEDULED:
+        return
+    hr = _hr_of(slot)
+    if hr is None:
+        return
+    try:
+        if cancel:
+            interview_cancel(actor=hr, interview_id=slot.interview_id,
+                             reason=_("The fair's interview timetable was re-planned."))
+        else:
+            interview_reschedule(actor=hr, interview_id=slot.interview_id, starts_at=slot.starts_at,
+                                 ends_at=slot.ends_at)
+    except ApplicationError:
+        # recruitment refuses (the application was closed meanwhile): its savepoint is rolled back, and the
+        # re-plan of everyone else goes on; the registrant still gets the fair's own notice of the new time
+        return
 
 
 def fair_schedule(*, actor, fair_id: int, time_limit: float = engine.DEFAULT_TIME_LIMIT,
@@ -125,7 +167,7 @@ def fair_schedule(*, actor, fair_id: int, time_limit: float = engine.DEFAULT_TIM
         previous = tuple(_as_engine(problem, s) for s in existing
                          if s.starts_at >= now and s.status == SlotStatus.PLANNED)
         offset = now - problem.day_start
-        not_before = max(0, -int(-offset // problem.slot))
+        not_before = max(0, -int(-offset // problem.tick))
         greedy = engine.schedule_greedy(problem, fixed=fixed, not_before=not_before)
         plan = engine.schedule(problem, time_limit=time_limit, fixed=fixed, not_before=not_before,
                                previous=previous)

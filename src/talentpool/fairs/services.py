@@ -14,6 +14,8 @@ import secrets
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -68,6 +70,19 @@ def _text(value: str | None, limit: int, field: str, *, required: bool = False) 
     return text
 
 
+def _video_link(value: str | None) -> str:
+    link = (value or "").strip()
+    if not link:
+        return ""
+    try:
+        URLValidator(schemes=["http", "https"])(link)
+    except ValidationError:
+        raise ApplicationError(_("A video link is an http(s) address."), field="video_link") from None
+    if len(link) > 500:
+        raise ApplicationError(_("A video link is at most 500 characters."), field="video_link")
+    return link
+
+
 def office_fair(actor, fair_id: int, *, lock: bool = False) -> Fair:
     """A fair of the acting officer's district (an administrator: any)."""
     ensure_role(actor, Role.OFFICER, Role.ADMIN)
@@ -98,7 +113,7 @@ def own_booth(actor, booth_id: int) -> Booth:
 
 
 def fair_create(*, actor, kind: str, title: str, starts_at, ends_at, venue: str = "", capacity: int = 300,
-                slot_minutes: int = 20, stops: Iterable[dict] = (), request=None) -> Fair:
+                slot_minutes: int = 20, walk_minutes: int = 5, stops: Iterable[dict] = (), request=None) -> Fair:
     """An officer creates a draft fair in its district (a campus tour with its stops)."""
     ensure_role(actor, Role.OFFICER, Role.ADMIN)
     if kind not in FairKind.values:
@@ -110,13 +125,15 @@ def fair_create(*, actor, kind: str, title: str, starts_at, ends_at, venue: str 
         raise ApplicationError(_("Places are between 1 and 100,000."), field="capacity")
     if not 5 <= int(slot_minutes) <= 120:
         raise ApplicationError(_("An interview slot is 5 to 120 minutes."), field="slot_minutes")
+    if not 0 <= int(walk_minutes) <= 60:
+        raise ApplicationError(_("The walk between booths is 0 to 60 minutes."), field="walk_minutes")
     division = actor.scope_division or "000000"
     with audited(actor=actor, action=AuditAction.RECORD_CHANGE, request=request,
                  detail={"fair": "create", "kind": kind}) as entry:
         fair = Fair.objects.create(kind=kind, title=_text(title, 120, "title", required=True),
                                    venue=_text(venue, 200, "venue"), division=division, starts_at=start,
                                    ends_at=end, capacity=int(capacity), slot_minutes=int(slot_minutes),
-                                   created_by=actor)
+                                   walk_minutes=int(walk_minutes), created_by=actor)
         for n, stop in enumerate(stops, start=1):
             TourStop.objects.create(fair=fair, order=n, university=_text(stop.get("university"), 120,
                                                                           f"stops[{n}].university", required=True),
@@ -137,13 +154,18 @@ def fair_publish(*, actor, fair_id: int, request=None) -> Fair:
 
 
 def booth_apply(*, actor, fair_id: int, interviewers: int = 1, opens_at=None, closes_at=None,
-                job_ids: Iterable[int] = (), stand: str = "", video_link: str = "", request=None) -> Booth:
-    """Enterprise HR apply for a booth at a published fair, bringing open jobs of their own enterprise."""
+                job_ids: Iterable[int] = (), stand: str = "", video_link: str = "", slot_minutes: int | None = None,
+                request=None) -> Booth:
+    """Enterprise HR apply for a booth at a published fair, bringing open jobs of their own enterprise; at a cloud
+    fair the booth is online and needs its video link. ``slot_minutes``: one interview here (else the fair's)."""
     ensure_role(actor, Role.ENTERPRISE)
     if actor.enterprise_id is None:
         raise PermissionDeniedError()
     if not 1 <= int(interviewers) <= 20:
         raise ApplicationError(_("A booth has 1 to 20 interviewers."), field="interviewers")
+    if slot_minutes is not None and not 5 <= int(slot_minutes) <= 120:
+        raise ApplicationError(_("An interview slot is 5 to 120 minutes."), field="slot_minutes")
+    video_link = _video_link(video_link)
     with audited(actor=actor, action=AuditAction.RECORD_CHANGE, request=request,
                  detail={"booth": "apply", "fair": fair_id}) as entry:
         fair = Fair.objects.filter(pk=fair_id, status=FairStatus.PUBLISHED).first()
@@ -153,6 +175,8 @@ def booth_apply(*, actor, fair_id: int, interviewers: int = 1, opens_at=None, cl
         closes = _when(closes_at, "closes_at") if closes_at else fair.ends_at
         if not fair.starts_at <= opens < closes <= fair.ends_at:
             raise ApplicationError(_("Booth hours must lie within the fair's window."), field="opens_at")
+        if fair.kind == FairKind.CLOUD and not video_link:
+            raise ApplicationError(_("An online booth needs its video link."), code="required", field="video_link")
         ids = sorted({int(i) for i in job_ids})
         jobs = list(Job.objects.filter(pk__in=ids, enterprise_id=actor.enterprise_id, status=JobStatus.OPEN))
         if len(jobs) != len(ids):
@@ -161,7 +185,8 @@ def booth_apply(*, actor, fair_id: int, interviewers: int = 1, opens_at=None, cl
             with transaction.atomic():
                 booth = Booth.objects.create(fair=fair, enterprise_id=actor.enterprise_id,
                                              interviewers=int(interviewers), opens_at=opens, closes_at=closes,
-                                             stand=_text(stand, 20, "stand"), video_link=video_link or "")
+                                             stand=_text(stand, 20, "stand"), video_link=video_link,
+                                             slot_minutes=int(slot_minutes) if slot_minutes else None)
         except IntegrityError:
             raise ConflictError(_("Your enterprise has already applied for a booth at this fair."),
                                 code="booth_exists") from None
@@ -248,12 +273,14 @@ def check_in(*, actor, token: str, request=None) -> Registration:
 
 def choices_set(*, actor, registration_id: int, picks: Iterable[dict], request=None) -> list[Choice]:
     """The registrant's booths (and jobs), each ``{"booth": id, "job": id or None, "score": 0..1, "reason": ..,
-    "recommended": bool}``. Choosing a job applies to it in recruitment (the talent's own application)."""
+    "recommended": bool}``; a booth bringing one job means that job. Choosing a job applies to it in recruitment
+    (the talent's own application), so HR's invitation lands in recruitment's interviews."""
     registration = own_registration(actor, registration_id)
     picks = list(picks)[:MAX_CHOICES]
     with audited(actor=actor, action=AuditAction.RECORD_CHANGE, target=f"registration:{registration.pk}",
                  subject_talent_id=registration.talent_id, request=request, detail={"choices": len(picks)}):
-        booths = {b.pk: b for b in Booth.objects.filter(fair=registration.fair, status=BoothStatus.APPROVED)}
+        booths = {b.pk: b for b in Booth.objects.filter(fair=registration.fair, status=BoothStatus.APPROVED)
+                  .prefetch_related("jobs")}
         registration.choices.all().delete()
         out = []
         for n, pick in enumerate(picks):
@@ -261,7 +288,10 @@ def choices_set(*, actor, registration_id: int, picks: Iterable[dict], request=N
             if booth is None:
                 raise ApplicationError(_("Choose among the fair's approved booths."), field=f"picks[{n}].booth")
             job_id = pick.get("job")
-            if job_id and not booth.jobs.filter(pk=job_id).exists():
+            offered = [job.pk for job in booth.jobs.all()]
+            if not job_id and len(offered) == 1:  # the booth's one job: HR's invitation needs an application
+                job_id = offered[0]
+            if job_id and int(job_id) not in offered:
                 raise ApplicationError(_("This job is not offered at that booth."), field=f"picks[{n}].job")
             if job_id and not registration.talent.applications.filter(job_id=job_id).exists():
                 application_apply(actor=actor, job_id=int(job_id), message=_("Met at %(fair)s")

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from talentpool.accounts.models import Role
 from talentpool.core.errors import ApplicationError
 from talentpool.core.permissions import ensure_role
-from talentpool.engines.fairs.tour import Stop, University, plan_tour
+from talentpool.engines.fairs.tour import Stop, University, plan_tour, rank
 from talentpool.recruitment.models import Application, Job, JobStatus, Outcome
 from talentpool.reference.models import University as ReferenceUniversity
 from talentpool.registry.models import Education
@@ -52,12 +52,9 @@ def wanted_majors(*, job_ids: list[int] = (), cluster: str = "") -> list[str]:
     return sorted({code for majors in jobs.values_list("accepted_majors", flat=True) for code in majors or []})
 
 
-def tour_propose(*, actor, job_ids: list[int] = (), cluster: str = "", stops: int = 5,
-                 first_day: dt.date) -> list[Stop]:
-    """Rank and route: ``stops`` universities from the officer's district station."""
-    ensure_role(actor, Role.OFFICER, Role.ADMIN)
-    if not 1 <= stops <= MAX_STOPS:
-        raise ApplicationError(_("A tour has 1 to 12 stops."), field="stops")
+def university_rows(*, job_ids: list[int] = (), cluster: str = "") -> list[University]:
+    """The planner's rows: per reference university, the registry's graduates of the wanted majors (any major
+    when none is named) and the hires per past tour visit there, with its city."""
     majors = wanted_majors(job_ids=list(job_ids), cluster=cluster)
     graduates = Education.objects.exclude(university_code="")
     if majors:
@@ -73,10 +70,25 @@ def tour_propose(*, actor, job_ids: list[int] = (), cluster: str = "", stops: in
                  .annotate(n=Count("id", distinct=True)))
     unis = []
     for ref in ReferenceUniversity.objects.filter(code__in=list(supply)):
-        city = _city_of(ref.division)
         visit_count = visits.get(ref.name, 0)
-        unis.append(University(ref.code, ref.name, city, ref.city, supply[ref.code],
+        unis.append(University(ref.code, ref.name, _city_of(ref.division), ref.city, supply[ref.code],
                                hires.get(ref.name, 0) / visit_count if visit_count else 0.0))
+    return unis
+
+
+def tour_ranking(*, actor, job_ids: list[int] = (), cluster: str = "") -> list[University]:
+    """The universities best first (``engines.recruit_sources``, the talent map's ranking)."""
+    ensure_role(actor, Role.OFFICER, Role.ADMIN)
+    return [uni for _score, uni in rank(university_rows(job_ids=list(job_ids), cluster=cluster))]
+
+
+def tour_propose(*, actor, job_ids: list[int] = (), cluster: str = "", stops: int = 5,
+                 first_day: dt.date) -> list[Stop]:
+    """Rank and route: ``stops`` universities from the officer's district station."""
+    ensure_role(actor, Role.OFFICER, Role.ADMIN)
+    if not 1 <= stops <= MAX_STOPS:
+        raise ApplicationError(_("A tour has 1 to 12 stops."), field="stops")
+    unis = university_rows(job_ids=list(job_ids), cluster=cluster)
     home = _city_of(actor.scope_division or "330100")
     start = city_coordinates().get(home, (120.21, 30.25))
     return plan_tour(unis, city_coordinates(), start=start, stops=stops, first_day=first_day)

@@ -1,6 +1,6 @@
 """Fair pages: the officer's fairs (create, publish, booths, schedule, live dashboard, report with XLSX), the
-enterprise's booths (apply, queue, intents, invitations) and the talent's phone pages (register with a train,
-timetable, QR ticket, late train, check-in). Thin: parse, call a service or selector, render."""
+enterprise's booths (apply, queue, intents, invitations, a cloud booth's slots) and the talent's phone pages
+(register with a train, timetable, QR ticket, late train, check-in, booking a cloud booth's slot). Thin: parse, call a service or selector, render."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from talentpool.core.permissions import require_role
 from talentpool.engines.tabular.writing import Sheet, xlsx_bytes
 from talentpool.registry.models import Cluster, Degree
 
-from . import scheduling, selectors, services, tours
+from . import cloud, scheduling, selectors, services, tours
 from .models import Booth, BoothStatus, FairKind, IntentLevel, Registration
 
 OFFICE = (Role.OFFICER, Role.ADMIN)
@@ -52,7 +52,8 @@ def office(request):
             fair = services.fair_create(actor=request.user, kind=p.get("kind", ""), title=p.get("title", ""),
                                         venue=p.get("venue", ""), starts_at=p.get("starts_at", ""),
                                         ends_at=p.get("ends_at", ""), capacity=int(p.get("capacity") or 300),
-                                        request=request)
+                                        slot_minutes=int(p.get("slot_minutes") or 20),
+                                        walk_minutes=int(p.get("walk_minutes") or 0), request=request)
             return redirect("fairs:office-fair", fair.pk)
         except (ApplicationError, ValueError) as exc:
             messages.error(request, str(getattr(exc, "message", exc)))
@@ -134,7 +135,10 @@ def booths(request):
             services.booth_apply(actor=request.user, fair_id=int(p.get("fair") or 0),
                                  interviewers=int(p.get("interviewers") or 1),
                                  job_ids=[int(j) for j in p.getlist("jobs") if j.isdigit()],
-                                 stand=p.get("stand", ""), request=request)
+                                 stand=p.get("stand", ""), video_link=p.get("video_link", ""),
+                                 opens_at=p.get("opens_at") or None, closes_at=p.get("closes_at") or None,
+                                 slot_minutes=int(p["slot_minutes"]) if p.get("slot_minutes") else None,
+                                 request=request)
             messages.success(request, _("Booth application sent; the office will approve it."))
             return redirect("fairs:booths")
         except (ApplicationError, ValueError) as exc:
@@ -167,7 +171,7 @@ def booth_queue(request, pk: int):
         return redirect("fairs:booth-queue", booth.pk)
     return render(request, "fairs/booth_queue.html", {
         "booth": booth, "slots": selectors.booth_queue(booth)[:500], "levels": IntentLevel.choices,
-        "now": timezone.now()})
+        "now": timezone.now(), "grid": cloud.booth_grid(booth) if booth.fair.kind == FairKind.CLOUD else []})
 
 
 # --- talent (phone pages) ---------------------------------------------------------------------------------------
@@ -210,22 +214,34 @@ def registration(request, pk: int):
                 messages.success(request, _("Arrival updated; your timetable is re-planned.") if done
                                  else _("Arrival updated."))
             elif p.get("action") == "choices":
-                picks = [{"booth": int(b)} for b in p.getlist("booths") if b.isdigit()]
+                picks = [{"booth": int(b), "job": int(p.get(f"job_{b}", "")) if p.get(f"job_{b}", "").isdigit()
+                          else None} for b in p.getlist("booths") if b.isdigit()]
                 services.choices_set(actor=request.user, registration_id=reg.pk, picks=picks, request=request)
             elif p.get("action") == "recommend":
                 chosen = services.choices_recommend(actor=request.user, registration_id=reg.pk, request=request)
                 messages.success(request, _("%(n)s recommended booths chosen.") % {"n": len(chosen)})
             elif p.get("action") == "check_in":
                 services.check_in(actor=request.user, token=reg.qr_token, request=request)
+            elif p.get("action") == "book":
+                cloud.slot_book(actor=request.user, registration_id=reg.pk, booth_id=int(p.get("booth") or 0),
+                                starts_at=p.get("starts_at", ""), request=request,
+                                job_id=int(p["job"]) if p.get("job", "").isdigit() else None)
+                messages.success(request, _("Slot booked."))
+            elif p.get("action") == "unbook":
+                cloud.slot_cancel(actor=request.user, registration_id=reg.pk, slot_id=int(p.get("slot") or 0),
+                                  request=request)
         except ApplicationError as exc:  # IndexPreparing too: "recommendations are being prepared"
             _fail(request, exc)
         return redirect("fairs:registration-timetable", reg.pk)
     check_in_url = request.build_absolute_uri(reverse("fairs:check-in", args=[reg.qr_token]))
     qr = segno.make(check_in_url, error="m").svg_inline(scale=4)
-    booths = Booth.objects.filter(fair=reg.fair, status=BoothStatus.APPROVED).select_related("enterprise")
+    chosen = {c.booth_id: c for c in reg.choices.select_related("booth__enterprise")}
+    booths = list(Booth.objects.filter(fair=reg.fair, status=BoothStatus.APPROVED).select_related("enterprise")
+                  .prefetch_related("jobs")[:200])
+    for booth in booths:  # the job to talk about at each booth (the one chosen, else the first)
+        booth.job_list, booth.chosen_job = list(booth.jobs.all()), getattr(chosen.get(booth.pk), "job_id", None)
     return render(request, "fairs/registration.html", {
-        "reg": reg, "slots": selectors.timetable(reg), "qr": qr, "booths": booths[:200],
-        "chosen": {c.booth_id: c for c in reg.choices.all()}})
+        "reg": reg, "slots": selectors.timetable(reg), "qr": qr, "booths": booths, "chosen": chosen, "openings": cloud.openings(reg, timezone.now())})
 
 
 @require_role(Role.TALENT, Role.OFFICER, Role.ADMIN)

@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from talentpool.engines.recruit_sources import Source, rank_sources
+
 from .figures import AGE_BANDS, DEGREE_ORDER, _rows
 
 CLUSTERS = ("intelligent_manufacturing", "life_health", "digital_economy", "other")
@@ -124,14 +126,21 @@ def pyramid(con, *, as_of, scope, f: Filters) -> list[dict]:
     return sorted(rows, key=lambda r: (order.get(r["band"], 99), rank.get(r["degree"], 99)))
 
 
-def recruit_sources(con, *, cluster: str, as_of: dt.date, scope: str = "", limit: int = TOP) -> list[dict]:
-    """Where to recruit for ``cluster``: universities ranked by how many talents now employed in the cluster
-    graduated there (highest degree), with their province. The one ranking the talent map and the fairs' tour
-    planner use."""
+def recruit_source_rows(con, *, cluster: str, as_of: dt.date, scope: str = "") -> list[Source]:
+    """The talent map's rows for ``cluster``: per university, the talents now employed in the cluster who
+    graduated there (highest degree), with its division."""
     base, params = _base(as_of=as_of, scope=scope, f=Filters(cluster=cluster))
-    return _rows(con, base + f"""SELECT p.university AS key, coalesce(u.name, p.university) AS name,
+    rows = _rows(con, base + """SELECT p.university AS key, coalesce(u.name, p.university) AS name,
         coalesce(u.division, '') AS division, count(*) AS people FROM p LEFT JOIN universities u ON u.code = p.university
-        WHERE p.university <> '' GROUP BY 1, 2, 3 ORDER BY people DESC, key LIMIT {int(limit)}""", params)
+        WHERE p.university <> '' GROUP BY 1, 2, 3""", params)
+    return [Source(r["key"], r["name"], r["division"], int(r["people"])) for r in rows]
+
+
+def recruit_sources(con, *, cluster: str, as_of: dt.date, scope: str = "", limit: int = TOP) -> list[dict]:
+    """Where to recruit for ``cluster``: universities ranked by ``engines.recruit_sources`` (the ranking the
+    fairs' tour planner uses too), with their division."""
+    ranked = rank_sources(recruit_source_rows(con, cluster=cluster, as_of=as_of, scope=scope), limit=limit)
+    return [{"key": s.key, "name": s.name, "division": s.division, "people": s.people} for s in ranked]
 
 
 def talent_map(con, *, as_of: dt.date, scope: str, f: Filters) -> dict[str, Any]:

@@ -87,3 +87,70 @@ def test_300_concurrent_registrations_for_200_places_confirm_exactly_200(tmp_pat
                             "print(f.confirmed_count, Registration.objects.filter(fair=f, state='confirmed').count())"],
                            env=env, check=True, capture_output=True, text=True)
     assert check.stdout.split() == ["200", "200"]
+
+
+BOOKING_SEED = textwrap.dedent("""
+    import datetime as dt, django
+    django.setup()
+    from zoneinfo import ZoneInfo
+    from talentpool.accounts.models import User
+    from talentpool.fairs.models import Booth, Fair, Registration
+    from talentpool.registry.models import Enterprise, Talent
+    start = dt.datetime(2030, 3, 12, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
+    fair = Fair.objects.create(kind="cloud", title="云", division="330106", starts_at=start,
+                               ends_at=start + dt.timedelta(hours=2), capacity=100, status="published")
+    co = Enterprise.objects.create(name="云企业", division="330106")
+    booth = Booth.objects.create(fair=fair, enterprise=co, status="approved", interviewers=3, opens_at=start,
+                                 closes_at=fair.ends_at, video_link="https://meet.example.cn/c")
+    User.objects.bulk_create([User(username=f"c{n}", role="talent") for n in range(32)])
+    users = list(User.objects.filter(username__startswith="c").order_by("pk"))
+    Talent.objects.bulk_create([Talent(name=f"人{n}", district="330106", user=u, id_number_encrypted="x",
+                                       id_lookup=f"c{n}") for n, u in enumerate(users)])
+    Registration.objects.bulk_create([Registration(fair=fair, talent=t, state="confirmed", consent_at=start,
+                                                   qr_token=f"q{t.pk}") for t in Talent.objects.all()])
+    print(booth.pk)
+""")
+
+BOOKING_WORKER = textwrap.dedent("""
+    import json, sys, threading, django
+    django.setup()
+    from django.db import connection
+    from talentpool.core.errors import ConflictError
+    from talentpool.fairs import cloud
+    from talentpool.fairs.models import Booth, Registration
+    booth_id, part, parts = map(int, sys.argv[1:4])
+    booth = Booth.objects.get(pk=booth_id)
+    regs = list(Registration.objects.select_related("talent__user").order_by("pk"))[part::parts]
+    go = threading.Barrier(4)
+    results = []
+    def run(mine):
+        go.wait()
+        for reg in mine:
+            try:
+                cloud.slot_book(actor=reg.talent.user, registration_id=reg.pk, booth_id=booth_id,
+                                starts_at=booth.opens_at)
+                results.append("booked")
+            except ConflictError as exc:
+                results.append(exc.code)
+        connection.close()
+    threads = [threading.Thread(target=run, args=(regs[n::4],)) for n in range(4)]
+    for t in threads: t.start()
+    for t in threads: t.join()
+    print(json.dumps(results))
+""")
+
+
+def test_32_concurrent_bookings_of_a_three_interviewer_slot_book_exactly_three(tmp_path):
+    env = _env(tmp_path)
+    python = sys.executable
+    subprocess.run([python, "-m", "django", "migrate", "-v0"], env=env, check=True)
+    booth_id = subprocess.run([python, "-c", BOOKING_SEED], env=env, check=True, capture_output=True,
+                              text=True).stdout.strip()
+    workers = [subprocess.Popen([python, "-c", BOOKING_WORKER, booth_id, str(n), "2"], env=env,
+                                stdout=subprocess.PIPE, text=True) for n in range(2)]
+    results = []
+    for worker in workers:
+        out, _err = worker.communicate(timeout=240)
+        assert worker.returncode == 0
+        results += json.loads(out)
+    assert (results.count("booked"), results.count("slot_full"), len(results)) == (3, 29, 32)

@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 from django.test import Client
 
 from talentpool.fairs import scheduling, services
-from talentpool.fairs.models import Registration, Slot
+from talentpool.fairs.models import Booth, Fair, Registration, Slot
 
 from .conftest import NOW, at
 
@@ -119,3 +119,20 @@ def test_tour_planner_proposes_from_the_registrys_graduates_and_publishes_a_camp
     assert (tour.kind, tour.status) == ("campus_tour", "published")
     assert list(TourStop.objects.filter(fair=tour).values_list("order", "university")) == [(1, "浙江大学"),
                                                                                           (2, "南京大学")]
+
+
+def test_hr_applies_for_a_booth_with_its_hours_length_and_video_link_and_the_office_sets_the_walk(fw):
+    office = _login(fw.world.officer)
+    office.post("/fairs/office/", {"kind": "station", "title": "北站", "starts_at": "2026-04-01T09:00",
+                                   "ends_at": "2026-04-01T13:00", "slot_minutes": "15", "walk_minutes": "10"})
+    fair = Fair.objects.get(title="北站")
+    assert (fair.slot_minutes, fair.walk_minutes) == (15, 10)
+    services.fair_publish(actor=fw.world.officer, fair_id=fair.pk)
+    hr = _login(fw.world.hr_other)
+    response = hr.post("/fairs/booths/", {"fair": fair.pk, "interviewers": "2", "opens_at": "2026-04-01T10:00",
+                                          "closes_at": "2026-04-01T12:00", "slot_minutes": "30",
+                                          "video_link": "https://meet.example.cn/b"})
+    assert response.status_code == 302
+    booth = Booth.objects.get(fair=fair)
+    assert (booth.opens_at, booth.closes_at, booth.interview_minutes, booth.video_link) == (
+        at(10, day=fair.starts_at.date()), at(12, day=fair.starts_at.date()), 30, "https://meet.example.cn/b")

@@ -14,10 +14,20 @@ from django.test import Client
 from factories.matrix import check_page_headers
 
 from talentpool.core.models import AuditEvent, Notice
-from talentpool.fairs import scheduling, services
-from talentpool.fairs.models import Booth, Choice, Fair, Intent, Registration, Slot
+from talentpool.fairs import cloud, scheduling, services
+from talentpool.fairs.models import (
+    Booth,
+    BoothStatus,
+    Choice,
+    Fair,
+    FairKind,
+    FairStatus,
+    Intent,
+    Registration,
+    Slot,
+)
 
-from .conftest import NOW
+from .conftest import NOW, at
 
 ROLES = ["anonymous", "talent", "enterprise", "enterprise_other", "officer", "officer_other", "admin"]
 OFFICE = {"officer": 200, "officer_other": 200, "admin": 200}
@@ -45,6 +55,11 @@ PAGES = [
     ("post", "/fairs/{fair}/register/", {"consent": "1"}, {"talent": 302}),
     ("get", "/fairs/mine/{registration}/", None, {"talent": 200}),
     ("post", "/fairs/mine/{registration}/", {"action": "check_in"}, {"talent": 302}),
+    ("get", "/fairs/mine/{cloud_registration}/", None, {"talent": 200}),
+    ("post", "/fairs/mine/{cloud_registration}/", {"action": "book", "booth": "{cloud_other_booth}",
+                                                   "starts_at": "2026-03-12T10:20:00+08:00"}, {"talent": 302}),
+    ("post", "/fairs/mine/{cloud_registration}/", {"action": "unbook", "slot": "{cloud_slot}"}, {"talent": 302}),
+    ("get", "/fairs/booths/{cloud_booth}/", None, {"enterprise": 200, "enterprise_other": 404}),
     ("get", "/fairs/check-in/{ticket}/", None, {"talent": 200, "officer": 200, "officer_other": 404, "admin": 200}),
     ("post", "/fairs/check-in/{ticket}/", None, {"talent": 200, "officer": 200, "officer_other": 404, "admin": 200}),
 ]
@@ -57,6 +72,10 @@ OPERATIONS = [
     ("post", "/{fair}/registrations", {"consent": True}, {"talent": 201}),
     ("get", "/registrations/{registration}", None, {"talent": 200}),
     ("post", "/registrations/{registration}/arrival", {"arrival_at": "2026-03-12T10:00:00+08:00"}, {"talent": 200}),
+    ("get", "/registrations/{cloud_registration}/openings", None, {"talent": 200}),
+    ("post", "/registrations/{cloud_registration}/bookings", {"booth": "{cloud_other_booth}",
+                                                              "starts_at": "2026-03-12T10:20:00+08:00"}, {"talent": 201}),
+    ("post", "/registrations/{cloud_registration}/bookings/{cloud_slot}/cancel", None, {"talent": 200}),
     ("post", "/check-in", {"token": "{ticket}"}, {"talent": 200, "officer": 200, "officer_other": 404, "admin": 200}),
     ("post", "/slots/{slot}/intent", {"level": "maybe"}, {"enterprise": 200, "enterprise_other": 404}),
 ]
@@ -68,8 +87,19 @@ def planned(fw):
                          picks=[{"booth": fw.booth.pk, "score": 0.7}])
     scheduling.fair_schedule(actor=fw.world.officer, fair_id=fw.fair.pk, time_limit=1, now=NOW)
     slot = Slot.objects.get()
+    online = Fair.objects.create(kind=FairKind.CLOUD, title="云端双选会", division="330106", starts_at=at(10),
+                                 ends_at=at(12), status=FairStatus.PUBLISHED, created_by=fw.world.officer)
+    booth, other = (Booth.objects.create(fair=online, enterprise=hr.enterprise, status=BoothStatus.APPROVED,
+                                         opens_at=at(10), closes_at=at(12), video_link="https://meet.example.cn/x")
+                    for hr in (fw.world.hr, fw.world.hr_other))
+    booth.jobs.set([fw.job])
+    reg = services.register(actor=fw.world.talent_user, fair_id=online.pk, consent=True)
+    booked = cloud.slot_book(actor=fw.world.talent_user, registration_id=reg.pk, booth_id=booth.pk,
+                             starts_at=at(10, 0))
     return fw, {"fair": fw.fair.pk, "booth": fw.booth.pk, "pending": fw.pending.pk, "slot": slot.pk,
-                "registration": fw.registration.pk, "ticket": fw.registration.qr_token}
+                "registration": fw.registration.pk, "ticket": fw.registration.qr_token,
+                "cloud_registration": reg.pk, "cloud_booth": booth.pk, "cloud_other_booth": other.pk,
+                "cloud_slot": booked.pk}
 
 
 def _state():

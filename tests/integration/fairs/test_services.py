@@ -12,7 +12,8 @@ from talentpool.core.errors import ApplicationError, NotFoundError, PermissionDe
 from talentpool.core.models import AuditEvent, Notice
 from talentpool.fairs import scheduling, selectors, services
 from talentpool.fairs.models import Booth, BoothStatus, Choice, Fair, Intent, Registration, Slot, SlotStatus
-from talentpool.recruitment.models import Application, Interview
+from talentpool.recruitment.ics import interview_ics
+from talentpool.recruitment.models import Application, Interview, InterviewStatus, Job, JobStatus
 from talentpool.registry.models import Talent
 
 from .conftest import NOW, at
@@ -52,16 +53,20 @@ def test_booth_application_is_approved_by_the_district_officer_only(fw):
     assert Booth.objects.get(pk=fw.pending.pk).status == BoothStatus.APPROVED
 
 
+LINK = "https://meet.example.cn/booth"  # an online booth of a cloud fair needs its video link
+
+
 def test_booth_brings_only_the_enterprises_own_open_jobs(fw):
     fair = Fair.objects.create(kind="cloud", title="云", division="330106", starts_at=at(9), ends_at=at(12),
                                status="published")
     with pytest.raises(ApplicationError) as bad:
-        services.booth_apply(actor=fw.world.hr_other, fair_id=fair.pk, job_ids=[fw.job.pk])
+        services.booth_apply(actor=fw.world.hr_other, fair_id=fair.pk, job_ids=[fw.job.pk], video_link=LINK)
     assert bad.value.field == "job_ids"
-    booth = services.booth_apply(actor=fw.world.hr, fair_id=fair.pk, interviewers=2, job_ids=[fw.job.pk])
+    booth = services.booth_apply(actor=fw.world.hr, fair_id=fair.pk, interviewers=2, job_ids=[fw.job.pk],
+                                 video_link=LINK)
     assert (booth.status, list(booth.jobs.all())) == ("pending", [fw.job])
     with pytest.raises(ApplicationError) as twice:
-        services.booth_apply(actor=fw.world.hr, fair_id=fair.pk)
+        services.booth_apply(actor=fw.world.hr, fair_id=fair.pk, video_link=LINK)
     assert twice.value.code == "booth_exists"
 
 
@@ -114,6 +119,28 @@ def test_choosing_a_booth_job_applies_to_it_in_recruitment(fw):
         services.choices_set(actor=fw.world.talent_user, registration_id=fw.registration.pk,
                              picks=[{"booth": fw.pending.pk}])
     assert bad.value.field == "picks[0].booth"
+
+
+def test_a_booth_picked_on_the_phone_page_brings_its_job_so_the_invitation_lands_in_recruitment(fw, client_for):
+    second = Job.objects.create(enterprise=fw.world.hr.enterprise, title="测试工程师", occupation_code="2-02-10-03",
+                                division="330106", status=JobStatus.OPEN)
+    talent = client_for(fw.world.talent_user)
+    page = talent.get(f"/fairs/mine/{fw.registration.pk}/").content.decode()
+    assert f'name="job_{fw.booth.pk}"' in page  # the booth brings one job: preselected
+    talent.post(f"/fairs/mine/{fw.registration.pk}/", {"action": "choices", "booths": [fw.booth.pk],
+                                                        f"job_{fw.booth.pk}": fw.job.pk})
+    assert Choice.objects.get(registration=fw.registration).job_id == fw.job.pk
+    fw.booth.jobs.add(second)
+    services.choices_set(actor=fw.world.talent_user, registration_id=fw.registration.pk,
+                         picks=[{"booth": fw.booth.pk, "job": second.pk}])
+    assert set(Application.objects.filter(talent=fw.world.talent).values_list("job_id", flat=True)) == {
+        fw.job.pk, second.pk}
+    fw.booth.jobs.remove(second)
+    services.choices_set(actor=fw.world.talent_user, registration_id=fw.registration.pk,
+                         picks=[{"booth": fw.booth.pk}])  # no job named: the booth's one job
+    assert Choice.objects.get(registration=fw.registration).job_id == fw.job.pk
+    scheduling.fair_schedule(actor=fw.world.officer, fair_id=fw.fair.pk, time_limit=1, now=NOW)
+    assert scheduling.booth_invitations_send(actor=fw.world.hr, booth_id=fw.booth.pk) == 1
 
 
 def _plan(fw):
@@ -212,3 +239,56 @@ def test_recommended_booths_come_from_the_matching_engine_with_reasons(fw, tmp_p
     assert [(c.booth_id, c.job_id, c.recommended) for c in chosen] == [(fw.booth.pk, fw.job.pk, True)]
     assert 0 < chosen[0].score <= 1
     assert Application.objects.filter(talent=fw.world.talent, job=fw.job).exists()
+
+
+def test_late_train_reschedules_a_sent_invitation_in_recruitment(fw, clock):
+    _plan(fw)
+    scheduling.booth_invitations_send(actor=fw.world.hr, booth_id=fw.booth.pk)
+    interview = Interview.objects.get(application__talent=fw.world.talent)
+    clock.move_to(at(8, 30))
+    scheduling.late_train(actor=fw.world.talent_user, registration_id=fw.registration.pk, arrival_at=at(10, 10))
+    slot = Slot.objects.get(registration=fw.registration)
+    interview.refresh_from_db()
+    assert (slot.interview_id, slot.starts_at) == (interview.pk, at(10, 40))
+    assert (interview.starts_at, interview.ends_at, interview.sequence) == (at(10, 40), at(11), 1)
+    assert Notice.objects.filter(user=fw.world.talent_user, kind="interview_rescheduled").count() == 1
+    assert b"SEQUENCE:1" in interview_ics(interview)
+
+
+def test_an_invitation_the_replan_cannot_keep_is_cancelled_in_recruitment(fw, clock):
+    _plan(fw)
+    scheduling.booth_invitations_send(actor=fw.world.hr, booth_id=fw.booth.pk)
+    clock.move_to(at(8, 30))
+    scheduling.late_train(actor=fw.world.talent_user, registration_id=fw.registration.pk, arrival_at=at(12, 10))
+    interview = Interview.objects.get(application__talent=fw.world.talent)
+    assert interview.status == InterviewStatus.CANCELLED
+    assert not Slot.objects.filter(registration=fw.registration).exists()
+    assert Notice.objects.filter(user=fw.world.talent_user, kind="interview_cancelled").count() == 1
+
+
+def test_the_schedule_leaves_the_fairs_walk_between_booths_and_keeps_each_booths_length(fw):
+    fw.pending.status, fw.pending.slot_minutes = BoothStatus.APPROVED, 15
+    fw.pending.save()
+    Fair.objects.filter(pk=fw.fair.pk).update(walk_minutes=10)
+    Registration.objects.filter(pk=fw.registration.pk).update(departure_at=at(10, 5))  # interviews end by 09:45
+    services.choices_set(actor=fw.world.talent_user, registration_id=fw.registration.pk,
+                         picks=[{"booth": fw.booth.pk, "score": 0.9}, {"booth": fw.pending.pk, "score": 0.5}])
+    scheduling.fair_schedule(actor=fw.world.officer, fair_id=fw.fair.pk, time_limit=2, now=NOW)
+    slots = list(Slot.objects.filter(registration=fw.registration).order_by("starts_at"))
+    # 09:00–09:15 at the 15-minute booth, a 10-minute walk, 09:25 is no slot of the 20-minute booth: 09:40 is,
+    # but ends 10:00, after 09:45 — so 09:00–09:20 at the 20-minute booth, a walk, then 09:30–09:45 at the other.
+    assert [(s.booth_id, s.starts_at, s.ends_at) for s in slots] == [
+        (fw.booth.pk, at(9), at(9, 20)), (fw.pending.pk, at(9, 30), at(9, 45))]
+
+
+def test_a_closed_application_does_not_stop_the_late_train_replan(fw, clock):
+    _plan(fw)
+    scheduling.booth_invitations_send(actor=fw.world.hr, booth_id=fw.booth.pk)
+    Application.objects.filter(talent=fw.world.talent).update(outcome="rejected")  # closed in recruitment meanwhile
+    clock.move_to(at(8, 30))
+    done = scheduling.late_train(actor=fw.world.talent_user, registration_id=fw.registration.pk,
+                                 arrival_at=at(10, 10))
+    assert done.plan.moved == [f"r{fw.registration.pk}"]
+    assert Slot.objects.get(registration=fw.registration).starts_at == at(10, 40)
+    assert Interview.objects.get(application__talent=fw.world.talent).sequence == 0  # recruitment refused: unchanged
+    assert Notice.objects.filter(user=fw.world.talent_user, kind="fair_slot_moved").count() == 1

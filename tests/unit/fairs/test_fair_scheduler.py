@@ -1,5 +1,6 @@
 """The station-fair scheduler: windows, the rules every plan keeps, fairness, the bound, late-train re-planning."""
 
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -15,7 +16,7 @@ from talentpool.engines.fairs import (
     schedule,
     schedule_greedy,
 )
-from talentpool.engines.fairs.problem import feasible_pairs
+from talentpool.engines.fairs.problem import feasible_pairs, interview
 
 CHINA = timezone(timedelta(hours=8))
 NINE = datetime(2026, 12, 8, 9, 0, tzinfo=CHINA)
@@ -178,3 +179,52 @@ def test_tour_ranks_by_supply_and_yield_keeps_one_stop_per_city_and_orders_a_sho
     assert [s.university.name for s in tour] == ["浙江大学", "南京大学", "中国科学技术大学"]  # 杭州→南京→合肥
     assert [s.date for s in tour] == [dt.date(2026, 4, 1), dt.date(2026, 4, 2), dt.date(2026, 4, 3)]
     assert round(km(coords["330100"], coords["320100"])) == 242  # 杭州–南京 in a straight line
+
+
+def walking(registrants, booths, candidates, *, walk=5, hours=3):
+    return Problem(NINE, NINE + timedelta(hours=hours), timedelta(minutes=20), tuple(registrants), tuple(booths),
+                   tuple(candidates), walk=timedelta(minutes=walk))
+
+
+def test_the_walk_between_booths_keeps_a_persons_interviews_apart():
+    # 20-minute slots and a 5-minute walk: 09:00 at one booth, then not 09:20 at the next but 09:40.
+    booths = [Booth("a", 1, at(9), at(12)), Booth("b", 1, at(9), at(12))]
+    person = Registrant("r", at(8), at(10, 20))  # interviews must end by 10:00
+    p = walking([person], booths, [Candidate("r", "a"), Candidate("r", "b")])
+    assert p.tick == timedelta(minutes=5)
+    for plan in (schedule(p, time_limit=2), schedule_greedy(p)):
+        times = sorted((i.start, i.end) for i in plan.interviews)
+        assert times == [(at(9), at(9, 20)), (at(9, 40), at(10))]
+        assert check_plan(p, plan.interviews) == []
+    back_to_back = [interview(p, "r", "a", 0), interview(p, "r", "b", 4)]  # 09:00 and 09:20
+    assert any("walk" in e for e in check_plan(p, back_to_back))
+    no_walk = replace(p, walk=timedelta(0))  # 20-minute ticks: back to back is fine
+    assert check_plan(no_walk, [interview(no_walk, "r", "a", 0), interview(no_walk, "r", "b", 1)]) == []
+
+
+def test_booths_interview_in_their_own_slot_lengths_with_the_walk_between():
+    # a 15-minute booth and a 20-minute one: 09:00–09:15 at "short", a 5-minute walk, 09:20–09:40 at "long".
+    booths = [Booth("short", 1, at(9), at(12), timedelta(minutes=15)), Booth("long", 1, at(9), at(12))]
+    person = Registrant("r", at(8), at(10, 0))  # interviews must end by 09:40
+    p = walking([person], booths, [Candidate("r", "short", 1.0), Candidate("r", "long")])
+    plan = schedule(p, time_limit=2)
+    assert sorted((i.booth, i.start, i.end) for i in plan.interviews) == [
+        ("long", at(9, 20), at(9, 40)), ("short", at(9), at(9, 15))]
+    assert plan.objective == plan.bound  # the bound counts the walks too: proven optimal
+    slots, _unreachable = feasible_pairs(p)
+    assert {pair.booth: pair.slots[:3] for pair in slots} == {"short": (0, 3), "long": (0, 4)}  # ending by 09:40
+
+
+def test_walks_and_mixed_lengths_keep_the_bound_above_the_plan_and_the_replan_valid():
+    p = generate_day(day_start=NINE, registrants=60, booths=8, hours=4, choices=3, seed=3, walk_minutes=5,
+                     booth_minutes=(15, 20, 30))
+    plan, greedy = schedule(p, time_limit=3), schedule_greedy(p)
+    assert check_plan(p, plan.interviews) == [] and check_plan(p, greedy.interviews) == []
+    assert plan.bound >= plan.objective >= greedy.objective
+    assert plan.gap < 0.02
+    now = NINE + timedelta(minutes=50)
+    late = {r.id: r.arrival + timedelta(minutes=60) for r in p.registrants[::7]}
+    updated, replanned = replan_late_arrival(p, plan, now=now, arrivals=late)
+    held = tuple(i for i in plan.interviews if i.start < now)
+    assert check_plan(updated, replanned.interviews, fixed=held) == []
+    assert set(held) <= set(replanned.interviews)

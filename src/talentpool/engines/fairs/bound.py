@@ -1,9 +1,9 @@
 """A proven upper bound on the objective from a min-cost-flow relaxation, computed in a fraction of a second.
 
 Network: source → registrant (first unit earns the cover bonus, the rest nothing; at most as many units as the
-registrant has slots) → candidate pair (one unit, earning the pair's weight) → booth-slot (the booth's interviewers)
+registrant can fit one after another, walks included) → candidate pair (one unit, earning the pair's weight) → booth-slot (the booth's interviewers)
 → sink. Every real plan is a flow in this network, so the best flow is an upper bound; it only relaxes "one
-interview at a time for a person" to "no more interviews than slots in the window"."""
+interview at a time for a person" to "no more interviews than fit one after another in the window"."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def flow_bound(
     fixed_person: dict[str, set[int]] = {}
     for item in fixed:
         fixed_load[(item.booth, item.slot)] = fixed_load.get((item.booth, item.slot), 0) + 1
-        fixed_person.setdefault(item.registrant, set()).add(item.slot)
+        fixed_person.setdefault(item.registrant, set()).update(problem.span(item.booth, item.slot))
     fixed_pairs = {(i.registrant, i.booth) for i in fixed}
     nodes: dict[object, int] = {"source": 0, "sink": 1}
 
@@ -41,30 +41,34 @@ def flow_bound(
         caps.append(cap)
         costs.append(cost)
 
-    slots_of: dict[str, set[int]] = {}
+    spans_of: dict[str, set[tuple[int, int]]] = {}
     pair_arcs: dict[int, int] = {}
     used_booth_slots: set[tuple[str, int]] = set()
     for pair in pairs:
         if (pair.registrant, pair.booth) in fixed_pairs:
             continue
-        taken = fixed_person.get(pair.registrant, set())
-        open_slots = [s for s in pair.slots if s not in taken
-                      and fixed_load.get((pair.booth, s), 0) < capacity[pair.booth]]
+        taken = fixed_person.get(pair.registrant)
+        room = capacity[pair.booth]
+        open_slots = [s for s in pair.slots if fixed_load.get((pair.booth, s), 0) < room]
+        if taken:
+            open_slots = [s for s in open_slots if taken.isdisjoint(problem.span(pair.booth, s))]
         if not open_slots:
             continue
-        slots_of.setdefault(pair.registrant, set()).update(open_slots)
+        reach = problem.ticks[pair.booth] + problem.walk_ticks
+        spans_of.setdefault(pair.registrant, set()).update((s, s + reach) for s in open_slots)
         pair_node = node(("pair", pair.index))
         pair_arcs[len(tails)] = pair.index
         arc(node(("person", pair.registrant)), pair_node, 1, -pair.weight)
         for slot in open_slots:
             arc(pair_node, node(("booth", pair.booth, slot)), 1, 0)
             used_booth_slots.add((pair.booth, slot))
-    for person, slots in slots_of.items():
+    for person, spans in spans_of.items():
         person_node = nodes[("person", person)]
         bonus = 0 if person in fixed_person else COVER_BONUS
         arc(0, person_node, 1, -bonus)
-        if len(slots) > 1:
-            arc(0, person_node, len(slots) - 1, 0)
+        most = _most_in_a_row(spans)
+        if most > 1:
+            arc(0, person_node, most - 1, 0)
     for booth, slot in used_booth_slots:
         arc(nodes[("booth", booth, slot)], 1, capacity[booth] - fixed_load.get((booth, slot), 0), 0)
     # let unused supply bypass, so the flow can be any size: source → sink at zero cost
@@ -78,3 +82,13 @@ def flow_bound(
         raise RuntimeError("the flow relaxation failed")
     chosen = {index for arc_id, index in pair_arcs.items() if flow.flow(arc_id)}
     return -flow.optimal_cost() + fixed_value, chosen
+
+
+def _most_in_a_row(spans: set[tuple[int, int]]) -> int:
+    """The most interviews (start, end of the walk after it) that fit one after another: earliest end first."""
+    count, free_from = 0, -1
+    for start, stop in sorted(spans, key=lambda s: (s[1], s[0])):
+        if start >= free_from:
+            count += 1
+            free_from = stop
+    return count

@@ -5,7 +5,8 @@
 2. a first plan places those pairs, tightest deadline first, then fills what is left;
 3. large-neighbourhood search with CP-SAT: a neighbourhood is a registrant who still lacks an interview he asked
    for plus everyone holding a slot he could use; their interviews are freed and CP-SAT re-solves that sub-model
-   exactly (at most one slot per pair, one interview at a time per person, the booths' remaining interviewers;
+   exactly (at most one slot per pair, one interview at a time per person with the walk between booths, the
+   booths' remaining interviewers;
    weighted interviews plus the cover bonus), warm-started from the current plan, until the time limit or until the
    gap to the bound is below ``relative_gap``.
 
@@ -171,21 +172,25 @@ class _Search:
         now_held = {(i.registrant, i.booth, i.slot) for p in people for i in self.current.get(p, ())}
         for person in people:
             fixed_here = [i for i in self.fixed if i.registrant == person]
-            fixed_slots = {i.slot for i in fixed_here}
+            fixed_ticks = {t for i in fixed_here for t in self.problem.span(i.booth, i.slot)}
             fixed_booths = {i.booth for i in fixed_here}
-            by_slot: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+            by_tick: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+            starts: set[int] = set()
             own_all: list[cp_model.IntVar] = []
             for pair in self.pairs_of.get(person, ()):
                 if pair.booth in fixed_booths:
                     continue
                 own: list[cp_model.IntVar] = []
                 for slot in pair.slots:
-                    if slot in fixed_slots or load[(pair.booth, slot)] >= self.capacity[pair.booth]:
+                    span = self.problem.span(pair.booth, slot)
+                    if load[(pair.booth, slot)] >= self.capacity[pair.booth] or not fixed_ticks.isdisjoint(span):
                         continue
                     var = model.new_bool_var("")
                     model.add_hint(var, (person, pair.booth, slot) in now_held)
                     own.append(var)
-                    by_slot[slot].append(var)
+                    starts.add(slot)
+                    for tick in span:
+                        by_tick[tick].append(var)
                     by_booth_slot[(pair.booth, slot)].append(var)
                     variables.append((pair, slot, var))
                     keep = KEEP_BONUS if (person, pair.booth, slot) in self.kept else 0
@@ -193,9 +198,10 @@ class _Search:
                 if len(own) > 1:
                     model.add_at_most_one(own)
                 own_all.extend(own)
-            for group in by_slot.values():
-                if len(group) > 1:
-                    model.add_at_most_one(group)
+            # spans are intervals: those overlapping one another all cover some span's start
+            for tick in sorted(starts):
+                if len(by_tick[tick]) > 1:
+                    model.add_at_most_one(by_tick[tick])
             if own_all and not fixed_here:
                 cover = model.new_bool_var("")
                 model.add(cover <= sum(own_all))
@@ -240,7 +246,7 @@ def replan_late_arrival(
     registrants = tuple(replace(r, arrival=arrivals[r.id]) if r.id in arrivals else r for r in problem.registrants)
     updated = replace(problem, registrants=registrants)
     offset = now - problem.day_start
-    not_before = max(0, -int(-offset // problem.slot))
+    not_before = max(0, -int(-offset // problem.tick))
     fixed = tuple(i for i in plan.interviews if i.start < now)
     previous = tuple(i for i in plan.interviews if i.start >= now)
     new_plan = schedule(updated, time_limit=time_limit, fixed=fixed, not_before=not_before, previous=previous,

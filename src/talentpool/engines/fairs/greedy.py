@@ -17,6 +17,7 @@ class Board:
     def __init__(self, problem: Problem, interviews: Iterable[Interview] = ()) -> None:
         self.problem = problem
         self.capacity = {b.id: b.interviewers for b in problem.booths}
+        self.reach = {b: n + problem.walk_ticks for b, n in problem.ticks.items()}
         self.load: dict[tuple[str, int], int] = {}
         self.busy: set[tuple[str, int]] = set()
         self.done: set[tuple[str, str]] = set()
@@ -25,11 +26,17 @@ class Board:
             self.place(item)
 
     def free(self, registrant: str, booth: str, slot: int) -> bool:
-        return (registrant, slot) not in self.busy and self.load.get((booth, slot), 0) < self.capacity[booth]
+        """The booth has an interviewer left in that slot, and the person is neither in another interview nor
+        walking between booths during it."""
+        if self.load.get((booth, slot), 0) >= self.capacity[booth]:
+            return False
+        if self.reach[booth] == 1:
+            return (registrant, slot) not in self.busy
+        return not any((registrant, t) in self.busy for t in self.problem.span(booth, slot))
 
     def place(self, item: Interview) -> None:
         self.load[(item.booth, item.slot)] = self.load.get((item.booth, item.slot), 0) + 1
-        self.busy.add((item.registrant, item.slot))
+        self.busy.update((item.registrant, t) for t in self.problem.span(item.booth, item.slot))
         self.done.add((item.registrant, item.booth))
         self.interviews.append(item)
 

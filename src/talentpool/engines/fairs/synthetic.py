@@ -5,6 +5,7 @@ Deterministic for a seed."""
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from .problem import Booth, Candidate, Problem, Registrant
@@ -19,7 +20,11 @@ def generate_day(
     slot_minutes: int = 20,
     choices: int = 8,
     seed: int = 14,
+    walk_minutes: int = 0,
+    booth_minutes: tuple[int, ...] = (),
 ) -> Problem:
+    """``walk_minutes``: the walk between booths; ``booth_minutes``: interview lengths booths draw from (empty:
+    every booth uses the slot). The draws for booths and people are the same whatever these two are."""
     rng = random.Random(seed)
     day_end = day_start + timedelta(hours=hours)
     booth_list = []
@@ -27,6 +32,9 @@ def generate_day(
         opens = day_start + timedelta(minutes=rng.choice((0, 0, 0, 30, 60)))
         closes = day_end - timedelta(minutes=rng.choice((0, 0, 0, 60, 120)))
         booth_list.append(Booth(f"B{n + 1:03d}", rng.choice((1, 1, 2, 2, 3)), opens, closes))
+    if booth_minutes:
+        lengths = random.Random(seed + 1)
+        booth_list = [replace(b, length=timedelta(minutes=lengths.choice(booth_minutes))) for b in booth_list]
     popularity = [1.0 / (rank + 1) ** 0.8 for rank in range(booths)]
     people = []
     candidates = []
@@ -55,4 +63,5 @@ def generate_day(
         registrants=tuple(people),
         booths=tuple(booth_list),
         candidates=tuple(candidates),
+        walk=timedelta(minutes=walk_minutes),
     )

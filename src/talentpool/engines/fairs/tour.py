@@ -1,5 +1,5 @@
 """The campus-tour planner: rank universities by the supply of graduates of the wanted majors and the past yield of
-visits (hires per visit), take the best N (one per city), and order them from the district's station so the
+visits (hires per visit; the ranking is ``engines.recruit_sources``, shared with the talent map), take the best N (one per city), and order them from the district's station so the
 travel is short (OR-Tools routing on great-circle distances; the route ends at the last stop). Plain Python."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
-YIELD_WEIGHT = 20.0  # one hire per past visit counts as much as 20 graduates of the wanted majors
+from talentpool.engines.recruit_sources import Source, rank_sources
 
 
 @dataclass(frozen=True)
@@ -38,9 +38,14 @@ def km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 6371.0 * 2 * math.asin(math.sqrt(min(1.0, h)))
 
 
+def as_source(university: University) -> Source:
+    return Source(university.code, university.name, university.city, university.supply, university.hires_per_visit)
+
+
 def rank(universities: list[University]) -> list[tuple[float, University]]:
-    scored = [(u.supply + YIELD_WEIGHT * u.hires_per_visit, u) for u in universities]
-    return sorted(scored, key=lambda s: (-s[0], s[1].code))
+    """Best first by ``engines.recruit_sources`` (the talent map's ranking too)."""
+    by_code = {u.code: u for u in universities}
+    return [(s.score, by_code[s.key]) for s in rank_sources(as_source(u) for u in universities)]
 
 
 def plan_tour(
