@@ -8,14 +8,17 @@
 - Officer: confirm a pending stay from the console, check a guest in by the scanned ticket, read the occupancy
   report, and open a person's journey from their record.
 
-Dates follow the real clock (the server's is not moved: Chromium judges cookie expiry by the real one), so 李明's
-graduation is set a few months back to keep the youth-station policy saying yes."""
+The clock is pinned (time-machine, ticking) at a Monday morning; cookies are the browser session's, since Chromium
+judges an expiry date by its own clock. 李明's graduation is set a few months back from that day, so the
+youth-station policy says yes."""
 
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.utils import timezone
 from factories.policies import store_shipped
 from factories.registry import make_talent
@@ -31,10 +34,19 @@ from talentpool.registry.models import Education
 
 pytestmark = pytest.mark.browser
 D = dt.timedelta
+START = dt.datetime(2025, 3, 3, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
 @pytest.fixture
-def world(transactional_db):
+def clock(settings):
+    settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+    settings.CSRF_COOKIE_AGE = None
+    with time_machine.travel(START, tick=True):
+        yield
+
+
+@pytest.fixture
+def world(clock, transactional_db):
     policy_cache_clear()
     verdicts_cache_clear()
     world = build_world()
