@@ -19,7 +19,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.utils import timezone
 from factories.policies import store_shipped
 from factories.registry import make_talent
 from factories.world import build_world
@@ -50,7 +49,7 @@ def world(clock, transactional_db):
     policy_cache_clear()
     verdicts_cache_clear()
     world = build_world()
-    today = timezone.localdate()
+    today = START.date()  # the pinned clock's day
     world.talent.hukou_division = "420102"
     world.talent.phone = "13800000001"
     world.talent.save()
@@ -62,7 +61,7 @@ def world(clock, transactional_db):
     resources.room_add(actor=officer, station=station, name="101", beds=2)
     manual = resources.resource_create(actor=officer, kind=Kind.LODGING, name="青荷驿站·紫金港站")
     resources.room_add(actor=officer, station=manual, name="201", beds=4)
-    starts = timezone.now() + D(hours=2)
+    starts = START + D(hours=2)
     lecture = resources.resource_create(actor=officer, kind=Kind.EVENT, name="西湖英才学堂 第一讲", capacity=1,
                                         auto_confirm=True, category=EventCategory.LECTURE, starts_at=starts,
                                         ends_at=starts + D(hours=2), address="人才服务中心")
