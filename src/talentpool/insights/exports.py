@@ -28,6 +28,15 @@ def _summary(d: dict[str, Any]) -> list[list[Any]]:
     for r in d["retention"]:
         rows.append([_("Retained after %(n)s year(s)") % {"n": r["years"]},
                      f"{r['retained']} / {r['cohort']}" + (f" ({r['rate']}%)" if r["rate"] is not None else "")])
+    f, t = d.get("fairs"), d.get("tickets_within_sla")
+    if f:
+        rows += [[_("Fairs held this year"), f["fairs"]], [_("Fair registrants"), f["registrants"]],
+                 [_("Checked in at fairs"), f["checked_in"]], [_("Interviews at fairs"), f["interviews"]],
+                 [_("Intents after interviews"), f["intents"]], [_("Strong intents"), f["strong"]]]
+    if t:
+        rows += [[_("Tickets resolved this year"), t["resolved"]], [_("Resolved within SLA"), t["within_sla"]],
+                 [_("Share within SLA (%)"), t["share"] if t["share"] is not None else "—"],
+                 [_("SLA breaches this year"), t["breaches"]]]
     return rows
 
 

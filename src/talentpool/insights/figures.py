@@ -176,14 +176,37 @@ def retention(con, *, as_of: dt.date, scope: str, years: int) -> dict[str, Any]:
             "rate": round(100 * kept / cohort, 1) if cohort else None}
 
 
-def tickets_within_sla(con, *, as_of: dt.date, scope: str) -> dict[str, Any] | None:
-    """Hook for the service desk (issue: tickets under SLA): None until that app lands and feeds the snapshot."""
-    return None
+def tickets_within_sla(con, *, as_of: dt.date, scope: str) -> dict[str, Any]:
+    """Service-desk tickets of the scope's talents this calendar year up to ``as_of``: how many were resolved,
+    how many of those within both SLA clocks (first response and resolution), the share, and the breaches:
+    tickets raised this year that broke their SLA (resolved late, or still open past due), as the snapshot
+    found them."""
+    p = {"s": scope, "y": dt.date(as_of.year, 1, 1), "d": as_of}
+    resolved, within = _exec(con, "SELECT count(*), count(*) FILTER (WHERE sla_state = 'met') FROM tickets "
+                                  "WHERE starts_with(district, $s) AND resolved_on BETWEEN $y AND $d", p).fetchone()
+    breaches = _one(con, "SELECT count(*) FROM tickets WHERE starts_with(district, $s) AND raised_on BETWEEN $y AND $d "
+                         "AND sla_state IN ('breached', 'missed')", p)
+    return {"resolved": resolved, "within_sla": within,
+            "share": round(100 * within / resolved, 1) if resolved else None, "breaches": breaches}
 
 
-def fair_intents(con, *, as_of: dt.date, scope: str) -> dict[str, Any] | None:
-    """Hook for the fairs app (fairs held, intents signed): None until that app lands and feeds the snapshot."""
-    return None
+def fair_intents(con, *, as_of: dt.date, scope: str) -> dict[str, Any]:
+    """Published fairs run by a district of the scope that were held this calendar year up to ``as_of``: how many,
+    their registrants and check-ins, the interviews scheduled up to ``as_of``, the intents recorded after them
+    and how many of those were strong."""
+    p = {"s": scope, "y": dt.date(as_of.year, 1, 1), "d": as_of}
+    fairs_held = ("(SELECT id FROM fairs WHERE starts_with(division, $s) AND held_on BETWEEN $y AND $d)")
+    row = _exec(con, f"""
+        SELECT (SELECT count(*) FROM {fairs_held}),
+               count(*) FILTER (WHERE registered_on <= $d),
+               count(*) FILTER (WHERE checked_in_on <= $d)
+        FROM fair_registrations WHERE fair_id IN {fairs_held}""", p).fetchone()
+    slots = _exec(con, f"""
+        SELECT count(*) FILTER (WHERE starts_on <= $d), count(*) FILTER (WHERE intent_on <= $d),
+               count(*) FILTER (WHERE intent_on <= $d AND intent = 'strong')
+        FROM fair_slots WHERE fair_id IN {fairs_held}""", p).fetchone()
+    return {"fairs": row[0], "registrants": row[1], "checked_in": row[2], "interviews": slots[0],
+            "intents": slots[1], "strong": slots[2]}
 
 
 def kpis(con, *, as_of: dt.date, scope: str) -> dict[str, Any]:
@@ -228,12 +251,23 @@ def kpis_from_json(data: dict[str, Any]) -> dict[str, Any]:
 
 # --- retention early warning -------------------------------------------------------------------------------------
 
-def early_warning(con, *, as_of: dt.date, scope: str, limit: int | None = None,
-                  count_only: bool = False) -> list[dict[str, Any]] | int:
-    """Talents whose insurance in their district stopped in the last complete month (insured the month before it,
-    not in it), or whose employment ended in the 31 days up to ``as_of`` with no other job, or whose current
-    employer is registered outside their district. One row per talent with its reasons (the first ``limit``,
-    by talent id), or with ``count_only`` how many talents there are."""
+UNASSIGNED = "none"
+"""The early-warning list's officer filter for talents who have no one-to-one officer."""
+
+
+def early_warning(con, *, as_of: dt.date, scope: str, limit: int | None = None, count_only: bool = False,
+                  officer: int | str | None = None) -> list[dict[str, Any]] | int:
+    """Talents to follow up as of ``as_of``, each with its reasons and its one-to-one service officer (the desk
+    officer's id, or None):
+
+    - ``insurance_stopped``: insured in their district in the month before the last complete month, not in it;
+    - ``employment_ended``: an employment ended in the 31 days up to ``as_of`` and they hold no other job;
+    - ``employer_outside``: in those 31 days they started a job with an employer registered outside their
+      district and hold no job inside it (a move, read from the employment history: a talent who has long
+      worked outside the district is not a new warning).
+
+    ``officer`` keeps the talents of one desk officer (``UNASSIGNED``: those without one). One row per talent,
+    the first ``limit`` by talent id, or with ``count_only`` how many talents there are."""
     last = add_months(month_start(as_of), -1)
     p = {"s": scope, "l": last, "p": add_months(last, -1), "d": as_of, "w": as_of - dt.timedelta(days=31)}
     sql = """
@@ -246,18 +280,28 @@ def early_warning(con, *, as_of: dt.date, scope: str, limit: int | None = None,
             SELECT talent_id AS id,
                    bool_or(start_date <= $d AND (end_date IS NULL OR end_date > $d)) AS employed,
                    bool_or(start_date <= $d AND (end_date IS NULL OR end_date > $d) AND inside) AS employed_inside,
-                   bool_or(end_date > $w AND end_date <= $d) AS ended
+                   bool_or(end_date > $w AND end_date <= $d) AS ended,
+                   bool_or(NOT inside AND start_date > $w AND start_date <= $d
+                           AND (end_date IS NULL OR end_date > $d)) AS moved_out
             FROM talent_jobs WHERE starts_with(district, $s) GROUP BY 1)
         , r AS (
             SELECT id, 'insurance_stopped' AS reason FROM stopped
             UNION ALL SELECT id, 'employment_ended' FROM jobs WHERE ended AND NOT employed
-            UNION ALL SELECT id, 'employer_outside' FROM jobs WHERE employed AND NOT employed_inside)
+            UNION ALL SELECT id, 'employer_outside' FROM jobs WHERE moved_out AND NOT employed_inside)
+        , w AS (SELECT r.id, r.reason, o.officer_id FROM r LEFT JOIN one_to_one o ON o.talent_id = r.id)
     """
+    if officer == UNASSIGNED:
+        sql += " , v AS (SELECT * FROM w WHERE officer_id IS NULL) "
+    elif officer is not None:
+        sql += " , v AS (SELECT * FROM w WHERE officer_id = $o) "
+        p["o"] = int(officer)
+    else:
+        sql += " , v AS (SELECT * FROM w) "
     if count_only:
-        return _one(con, sql + "SELECT count(DISTINCT id) FROM r", p)
-    return _rows(con, sql + "SELECT id AS talent_id, list(reason ORDER BY reason) AS reasons FROM r GROUP BY id "
-                            "ORDER BY id" + (f" LIMIT {int(limit)}" if limit else ""), p)
-
+        return _one(con, sql + "SELECT count(DISTINCT id) FROM v", p)
+    return _rows(con, sql + "SELECT id AS talent_id, list(reason ORDER BY reason) AS reasons, "
+                            "any_value(officer_id) AS officer_id FROM v GROUP BY id ORDER BY id"
+                 + (f" LIMIT {int(limit)}" if limit else ""), p)
 
 
 # --- small-cell suppression --------------------------------------------------------------------------------------

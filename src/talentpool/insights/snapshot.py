@@ -33,10 +33,12 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
 from talentpool.eligibility.models import Entitlement, Status
+from talentpool.fairs.models import Fair, FairStatus, Registration, Slot
 from talentpool.insights import figures
 from talentpool.recruitment.models import Application, Job, JobProfile, Outcome
 from talentpool.reference.models import Division, Major, University
 from talentpool.registry.models import Education, Employment, Enterprise, InsuranceRecord, Talent
+from talentpool.servicedesk.models import OneToOne, Ticket
 
 CHUNK = 50_000
 KEEP = 2
@@ -45,7 +47,13 @@ D = pa.date32()
 S = pa.string()
 INT = pa.int64()
 
-# table name -> (queryset factory, [(column in the snapshot, ORM field, arrow type)])
+
+def _day(value: dt.datetime | None) -> dt.date | None:
+    """An instant as the day it was in the office's time zone (what 'held on', 'resolved on' mean)."""
+    return None if value is None else timezone.localtime(value).date()
+
+
+# table name -> (queryset factory, [(column in the snapshot, ORM field, arrow type[, conversion of the value])])
 TABLES: dict[str, tuple] = {
     "talents": (lambda: Talent.objects.order_by("pk"), [
         ("id", "id", INT), ("district", "district", S), ("residence", "residence_division", S),
@@ -74,6 +82,21 @@ TABLES: dict[str, tuple] = {
         ("hired_at", "outcome_at", pa.timestamp("us", tz="UTC"))]),
     "seekers": (lambda: JobProfile.objects.filter(consent_search=True).order_by("pk"), [
         ("talent_id", "talent_id", INT)]),
+    # fairs (published only), their registrations, and their interview slots with the intent recorded after each
+    "fairs": (lambda: Fair.objects.filter(status=FairStatus.PUBLISHED).order_by("pk"), [
+        ("id", "id", INT), ("division", "division", S), ("kind", "kind", S), ("held_on", "starts_at", D, _day)]),
+    "fair_registrations": (lambda: Registration.objects.filter(fair__status=FairStatus.PUBLISHED).order_by("pk"), [
+        ("fair_id", "fair_id", INT), ("registered_on", "created_at", D, _day),
+        ("checked_in_on", "checked_in_at", D, _day)]),
+    "fair_slots": (lambda: Slot.objects.filter(fair__status=FairStatus.PUBLISHED).order_by("pk"), [
+        ("fair_id", "fair_id", INT), ("starts_on", "starts_at", D, _day), ("intent", "intent__level", S),
+        ("intent_on", "intent__at", D, _day)]),
+    # service-desk tickets by the talent's district (no talent, no text), and who is each talent's own officer
+    "tickets": (lambda: Ticket.objects.order_by("pk"), [
+        ("district", "talent__district", S), ("raised_on", "created_at", D, _day),
+        ("resolved_on", "resolved_at", D, _day), ("status", "status", S), ("sla_state", "sla_state", S)]),
+    "one_to_one": (lambda: OneToOne.objects.order_by("pk"), [
+        ("talent_id", "talent_id", INT), ("officer_id", "officer_id", INT)]),
     "universities": (lambda: University.objects.order_by("code"), [
         ("code", "code", S), ("name", "name", S), ("division", "division", S)]),
     "majors": (lambda: Major.objects.order_by("code"), [("code", "code", S), ("name", "name", S)]),
@@ -100,19 +123,21 @@ def _chunks(table: str) -> Iterator[pa.RecordBatch]:
     factory, columns = TABLES[table]
     fields = [c[1] for c in columns]
     schema = pa.schema([(c[0], c[2]) for c in columns])
+    convert = [c[3] if len(c) > 3 else None for c in columns]
     rows: list[tuple] = []
     for row in factory().values_list(*fields).iterator(chunk_size=CHUNK):
         rows.append(row)
         if len(rows) >= CHUNK:
-            yield _batch(rows, schema)
+            yield _batch(rows, schema, convert)
             rows = []
     if rows:
-        yield _batch(rows, schema)
+        yield _batch(rows, schema, convert)
 
 
-def _batch(rows: list[tuple], schema: pa.Schema) -> pa.RecordBatch:
-    cols = list(zip(*rows, strict=True))
-    return pa.RecordBatch.from_arrays([pa.array(list(c), type=f.type) for c, f in zip(cols, schema, strict=True)],
+def _batch(rows: list[tuple], schema: pa.Schema, convert: list) -> pa.RecordBatch:
+    cols = [list(c) if fn is None else [fn(v) for v in c] for c, fn in zip(zip(*rows, strict=True), convert,
+                                                                          strict=True)]
+    return pa.RecordBatch.from_arrays([pa.array(c, type=f.type) for c, f in zip(cols, schema, strict=True)],
                                       schema=schema)
 
 

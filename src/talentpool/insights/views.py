@@ -22,7 +22,7 @@ from .figures import AGE_BANDS
 
 REASONS = {"insurance_stopped": gettext_noop("Insurance in the district stopped last month"),
            "employment_ended": gettext_noop("Employment ended in the last month"),
-           "employer_outside": gettext_noop("Employer registered outside the district")}
+           "employer_outside": gettext_noop("Moved to an employer outside the district in the last month")}
 
 
 def _labels(rows, choices) -> list[dict]:
@@ -204,6 +204,9 @@ def early_warning(request):
     if snap is None:
         return _preparing(request, _("Retention early warning"))
     as_of = selectors.as_of_from(request.GET, timezone.localdate())
-    rows = selectors.early_warning_list(request.user, snap, as_of=as_of)
+    officer = request.GET.get("officer", "")
+    rows = selectors.early_warning_list(request.user, snap, as_of=as_of,
+                                        officer=selectors.officer_filter_from(request.user, officer))
     return render(request, "insights/early_warning.html", {
-        "rows": rows, "as_of": as_of, "snap": snap, "reasons": {k: _(v) for k, v in REASONS.items()}})
+        "rows": rows, "as_of": as_of, "snap": snap, "reasons": {k: _(v) for k, v in REASONS.items()},
+        "officers": selectors.early_warning_officers(), "officer": officer})
