@@ -191,7 +191,11 @@ COPY (
   SELECT t.id, t.district, t.residence, t.hukou, t.birth_date, t.arrival_date, t.tier,
          coalesce(top.e.degree, '') AS degree, coalesce(top.e.major, '') AS major,
          coalesce(top.e.university, '') AS university, coalesce(u.division, '') AS university_division,
-         coalesce(job.cluster, '') AS cluster
+         coalesce(job.cluster, '') AS cluster,
+         CASE WHEN length(t.hukou) = 6 THEN left(t.hukou, 2) || '0000' ELSE '' END AS hukou_province,
+         CASE WHEN length(t.hukou) = 6 THEN left(t.hukou, 4) || '00' ELSE '' END AS hukou_city,
+         CASE WHEN length(u.division) = 6 THEN left(u.division, 2) || '0000' ELSE '' END AS university_province,
+         left(coalesce(top.e.major, ''), 2) AS discipline
   FROM read_parquet('{d}/talents.parquet') t LEFT JOIN top ON top.talent_id = t.id
   LEFT JOIN job ON job.talent_id = t.id
   LEFT JOIN read_parquet('{d}/universities.parquet') u ON u.code = top.e.university
@@ -223,6 +227,98 @@ COPY (
 """
 
 
+AGGREGATES_SQL = """
+COPY (
+  SELECT district, arrival_date, count(*) AS n FROM read_parquet('{d}/talents.parquet') GROUP BY ALL ORDER BY ALL
+) TO '{d}/arrivals_by_day.parquet' (FORMAT parquet);
+COPY (
+  SELECT district, tier, tier_date, arrival_date, count(*) AS n FROM read_parquet('{d}/talents.parquet')
+  WHERE tier <> '' GROUP BY ALL ORDER BY ALL
+) TO '{d}/tiers_by_day.parquet' (FORMAT parquet);
+COPY (
+  SELECT t.district, t.arrival_date, t.birth_date, min(e.graduation_date) AS graduated_on
+  FROM read_parquet('{d}/talents.parquet') t JOIN read_parquet('{d}/educations.parquet') e ON e.talent_id = t.id
+  WHERE t.arrival_date IS NOT NULL AND e.graduation_date IS NOT NULL
+  GROUP BY t.id, t.district, t.arrival_date, t.birth_date ORDER BY t.arrival_date
+) TO '{d}/arrivals.parquet' (FORMAT parquet, ROW_GROUP_SIZE 65536);
+COPY (
+  WITH s AS (
+    SELECT talent_id, district, from_month, to_month,
+           max(to_month) OVER (PARTITION BY talent_id ORDER BY from_month, to_month
+                               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before_end
+    FROM read_parquet('{d}/district_insurance.parquet')),
+  g AS (
+    SELECT *, sum(CASE WHEN before_end IS NULL OR from_month > before_end + INTERVAL 1 MONTH THEN 1 ELSE 0 END)
+              OVER (PARTITION BY talent_id ORDER BY from_month, to_month ROWS UNBOUNDED PRECEDING) AS run
+    FROM s),
+  r AS (SELECT talent_id, any_value(district) AS district, run, min(from_month) AS run_start,
+               max(to_month) AS run_end FROM g GROUP BY talent_id, run)
+  SELECT district, talent_id, run_start, run_end,
+         lead(run_start) OVER (PARTITION BY talent_id ORDER BY run) AS next_start
+  FROM r ORDER BY run_end, district
+) TO '{d}/insured_runs.parquet' (FORMAT parquet, ROW_GROUP_SIZE 65536);
+COPY (
+  SELECT district, run_end, next_start, count(*) AS n FROM read_parquet('{d}/insured_runs.parquet')
+  GROUP BY ALL ORDER BY ALL
+) TO '{d}/stops_by_month.parquet' (FORMAT parquet);
+COPY (
+  WITH c AS (
+    SELECT id, district, arrival_date,
+           date_trunc('month', arrival_date + INTERVAL 1 YEAR)::DATE AS m1,
+           date_trunc('month', arrival_date + INTERVAL 3 YEAR)::DATE AS m3
+    FROM read_parquet('{d}/talents.parquet') WHERE arrival_date IS NOT NULL),
+  k AS (
+    SELECT c.id, bool_or(c.m1 BETWEEN r.run_start AND r.run_end) AS kept_1,
+           bool_or(c.m3 BETWEEN r.run_start AND r.run_end) AS kept_3
+    FROM c JOIN read_parquet('{d}/insured_runs.parquet') r ON r.talent_id = c.id GROUP BY c.id)
+  SELECT c.district, c.arrival_date, count(*) AS cohort, count(*) FILTER (WHERE k.kept_1) AS kept_1,
+         count(*) FILTER (WHERE k.kept_3) AS kept_3
+  FROM c LEFT JOIN k ON k.id = c.id GROUP BY ALL ORDER BY ALL
+) TO '{d}/retention_by_day.parquet' (FORMAT parquet);
+COPY (
+  SELECT district, policy, paid_on, count(*) AS lines, sum(amount) AS amount FROM read_parquet('{d}/paid.parquet')
+  GROUP BY ALL ORDER BY ALL
+) TO '{d}/paid_by_day.parquet' (FORMAT parquet);
+COPY (
+  WITH l AS (SELECT unnest([district, left(district, 4), left(district, 2), '']) AS scope, policy, talent_id,
+                    year(paid_on) AS y, paid_on FROM read_parquet('{d}/paid.parquet')),
+  f AS (SELECT scope, policy, talent_id, y, min(paid_on) AS first_on FROM l
+        GROUP BY GROUPING SETS ((scope, policy, talent_id, y), (scope, talent_id, y)))
+  SELECT scope, policy, first_on, count(*) AS n FROM f GROUP BY ALL ORDER BY ALL
+) TO '{d}/paid_people.parquet' (FORMAT parquet);
+COPY (
+  SELECT district, talent_id, end_date AS day FROM read_parquet('{d}/talent_jobs.parquet') WHERE end_date IS NOT NULL
+  UNION ALL
+  SELECT district, talent_id, start_date FROM read_parquet('{d}/talent_jobs.parquet') WHERE NOT inside
+  ORDER BY day, district
+) TO '{d}/job_events.parquet' (FORMAT parquet, ROW_GROUP_SIZE 65536);
+COPY (
+  SELECT scope, cluster, count(DISTINCT talent_id) AS people
+  FROM (SELECT unnest([division, left(division, 4), left(division, 2), '']) AS scope, cluster, talent_id
+        FROM read_parquet('{d}/staff.parquet'))
+  GROUP BY ALL ORDER BY ALL
+) TO '{d}/staff_by_scope.parquet' (FORMAT parquet)
+"""
+"""Pre-aggregated tables, so that a figure as of any date reads a few thousand rows (by district and day) or
+only the row groups of its dates, never every talent:
+
+- ``arrivals_by_day``, ``tiers_by_day``: talents by district and arrival day (and tier and its day);
+- ``arrivals``: one row per talent who arrived, sorted by arrival day, with birth day and first graduation day
+  (new graduates this year read one year's row groups);
+- ``insured_runs``: the spans insured in the talent's district merged into runs of consecutive months, each with
+  the start of the next run, sorted by their last month; ``stops_by_month`` counts them: a talent *stopped* in
+  month M as known at the last complete month L when a run ends in M − 1 < L and the next one (if any) starts
+  after L — the same as "the last month insured up to L is M − 1";
+- ``retention_by_day``: arrivals by district and day with how many were insured in the district 1 and 3 years on;
+- ``paid_by_day`` (lines and amount by district, policy and day) and ``paid_people``: for every scope (district,
+  city, province, everything), policy (NULL: any) and day, how many people had their first payment of that
+  year on that day, so "people paid from 1 January to D" is a sum, and a person paid in two districts counts once
+  in their city;
+- ``job_events``: ends of employments and starts of jobs outside the district, sorted by day (early warning reads
+  a month of them, then the jobs of those talents only);
+- ``staff_by_scope``: people employed per cluster for every district, city, province and the whole registry."""
+
+
 def _profiles(folder: Path, day: dt.date) -> int:
     """One row per talent with its highest degree (latest at equal rank), that degree's major and university,
     and its current employer's cluster on ``day``: what the talent map filters and groups by. And the insurance
@@ -233,6 +329,7 @@ def _profiles(folder: Path, day: dt.date) -> int:
     con = duckdb.connect(config={"threads": 2})
     try:
         con.execute(PROFILES_SQL.format(d=folder.as_posix(), day=day.isoformat()))
+        con.execute(AGGREGATES_SQL.format(d=folder.as_posix()))
         return con.execute(f"SELECT count(*) FROM read_parquet('{folder.as_posix()}/profiles.parquet')").fetchone()[0]
     finally:
         con.close()
