@@ -164,3 +164,32 @@ def test_a_city_officer_narrows_every_figure_to_one_district(client, snapshot, r
     # a district officer cannot widen or move their scope through the filter
     c = _client(client, registry["world"].officer)
     assert '<dd id="kpi-total">10</dd>' in c.get("/insights/?district=330110").content.decode()
+
+
+def _options(html: str) -> dict:
+    return json.loads(html.split('id="insights-charts" type="application/json">')[1].split("</script>")[0])
+
+
+def test_schematic_district_tiles_and_ranked_streets(client, snapshot, registry, make_user):
+    from talentpool.registry.models import Enterprise
+
+    html = client.get("/insights/investors/").content.decode()
+    tiles = {d["code"]: d for d in _options(html)["district-tiles"]["series"][0]["data"]}
+    assert len(tiles) == 13 and tiles["330106"]["name"] == "西湖区"
+    assert tiles["330106"]["value"][2] == Enterprise.objects.filter(division="330106").count() >= 2
+    assert tiles["330182"]["value"][2] == 0 and "href" not in tiles["330106"]  # the public view does not drill
+    assert 'id="table-district-tiles"' in html and 'id="tiles-note"' in html
+    assert 'data-chart="streets"' in html and 'id="table-streets"' in html
+    city = _client(client, make_user("officer", username="city_officer", scope_division="330100"))
+    tiles = {d["code"]: d for d in _options(city.get("/insights/industry/").content.decode())
+             ["district-tiles"]["series"][0]["data"]}
+    assert tiles["330110"]["href"] == "?district=330110"
+    drilled = city.get("/insights/industry/?district=330110").content.decode()
+    assert "district-tiles" not in _options(drilled)  # one district: no tile map
+    assert sum(d["value"] for d in _options(drilled)["clusters"]["series"][0]["data"]) == \
+        Enterprise.objects.filter(division="330110").count()  # every chart narrowed to the district
+    density = {d["code"]: d["value"][2] for d in _options(city.get("/insights/talents/").content.decode())
+               ["density-tiles"]["series"][0]["data"]}
+    assert len(density) == 13
+    district = _client(client, registry["world"].officer).get("/insights/talents/").content.decode()
+    assert "density-tiles" not in _options(district)  # a district officer sees one district: no tile map
