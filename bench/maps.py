@@ -187,7 +187,12 @@ def _queries(figures, maps, con, *, as_of: dt.date, scope: str) -> dict:
         "industry by_district": lambda: maps.enterprises_by_district(con, scope=scope),
         "industry gap": lambda: maps.supply_demand_gap(con, **kw),
         "page: whole dashboard": lambda: figures.kpis(con, **kw),
+        "kpi fairs and intents": lambda: figures.fair_intents(con, **kw),
+        "kpi tickets within SLA": lambda: figures.tickets_within_sla(con, **kw),
         "page: whole talent map": lambda: maps.talent_map(con, f=master, **kw),
+        "page: whole talent map (no filter)": lambda: maps.talent_map(con, f=maps.Filters(), **kw),
+        "page: whole industry map": lambda: maps.industry_map(con, **kw),
+        "page: early warning (500, by officer)": lambda: figures.early_warning(con, limit=500, officer=7, **kw),
     }
 
 
@@ -208,7 +213,7 @@ def main() -> None:
 
     folder = Path(args.folder or tempfile.mkdtemp(prefix="tp-bench-maps-"))
     folder.mkdir(parents=True, exist_ok=True)
-    as_of = dt.date(2026, 12, 7)
+    as_of = dt.date(2026, 12, 7)  # figures are computed by the queries (only "of the day" reads the file)
     t0 = time.perf_counter()
     generate(folder, args.talents)
     t1 = time.perf_counter()

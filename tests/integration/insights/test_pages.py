@@ -161,9 +161,15 @@ def test_a_city_officer_narrows_every_figure_to_one_district(client, snapshot, r
     c = _client(client, city)
     assert '<dd id="kpi-total">13</dd>' in c.get("/insights/").content.decode()
     assert '<dd id="kpi-total">3</dd>' in c.get("/insights/?district=330110").content.decode()
+    # the API takes the same filter
+    assert c.get("/api/v1/insights/kpis?as_of=2026-06-15&district=330110").json()["talent_total"] == 3
+    origin = c.get("/api/v1/insights/talent-map?district=330110").json()["by_province"]
+    assert sum(r["people"] for r in origin) <= 3  # 330110's three talents, not the city's 新人 from 湖北 and 四川
+    assert c.get("/api/v1/insights/industry-map?district=330110").json()["by_district"][0]["district"] == "330110"
     # a district officer cannot widen or move their scope through the filter
     c = _client(client, registry["world"].officer)
     assert '<dd id="kpi-total">10</dd>' in c.get("/insights/?district=330110").content.decode()
+    assert c.get("/api/v1/insights/kpis?as_of=2026-06-15&district=330110").json()["talent_total"] == 10
 
 
 def _options(html: str) -> dict:

@@ -141,3 +141,4 @@ def test_age_bands_from_birth_days_match_the_age_in_years(con, as_of):
     got = maps.pyramid(con, as_of=as_of, scope="", f=maps.Filters())
     assert sorted((r["band"], r["degree"], r["people"]) for r in got) == sorted(rows)
     assert len({r[0] for r in rows}) >= 4
+
