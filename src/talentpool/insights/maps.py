@@ -34,16 +34,18 @@ class Filters:
 
 
 def _band_sql(as_of: dt.date) -> str:
-    """The age band on ``as_of`` from the birth day alone: younger than n ⟺ born after ``as_of`` − n years (a
-    29 February birthday counts from 1 March, as ``add_years`` does); unknown birth day, no band."""
-    cases = " ".join(f"WHEN birth_date > DATE '{add_years(as_of, -int(band[1:]))}' THEN '{band}'" if band[0] == "<"
-                     else f"WHEN birth_date > DATE '{add_years(as_of, -int(band.split('-')[1]) - 1)}' THEN '{band}'"
-                     for band in AGE_BANDS[:-1])
-    return f"CASE WHEN birth_date IS NULL THEN NULL {cases} ELSE '{AGE_BANDS[-1]}' END"
+    """The age band on ``as_of`` as its index in ``AGE_BANDS``, from the birth day alone: younger than n ⟺ born
+    after ``as_of`` − n years (a 29 February birthday counts from 1 March, as ``add_years`` does); unknown birth
+    day, no band. An integer, not the label: grouping millions of rows by a small integer is what keeps the
+    pyramid fast."""
+    limits = [int(band[1:]) if band[0] == "<" else int(band.split("-")[1]) + 1 for band in AGE_BANDS[:-1]]
+    cases = " ".join(f"WHEN birth_date > DATE '{add_years(as_of, -years)}' THEN {i}" for i, years in enumerate(limits))
+    return f"CASE WHEN birth_date IS NULL THEN NULL {cases} ELSE {len(AGE_BANDS) - 1} END"
 
 
 def _base(*, as_of: dt.date, scope: str, f: Filters) -> tuple[str, dict[str, Any]]:
-    """A CTE ``p`` of the profiles in scope that pass the filters, with ``band`` (age band) as of ``as_of``.
+    """A CTE ``p`` of the profiles in scope that pass the filters, with ``band`` (the index of the age band in
+    ``AGE_BANDS``) as of ``as_of``.
     Filters compare columns the snapshot precomputed (province, discipline) and dates: no string work per row."""
     where = ["starts_with(district, $scope)", "(arrival_date IS NULL OR arrival_date <= $as_of)"]
     params: dict[str, Any] = {"scope": scope, "as_of": as_of}
@@ -60,7 +62,7 @@ def _base(*, as_of: dt.date, scope: str, f: Filters) -> tuple[str, dict[str, Any
         params["province"] = f"{f.province}0000"
     outer = "WHERE band = $band" if f.age_band else ""
     if f.age_band:
-        params["band"] = f.age_band
+        params["band"] = AGE_BANDS.index(f.age_band)
     sql = f"""WITH p AS (SELECT * FROM (SELECT *, {_band_sql(as_of)} AS band FROM profiles
                                        WHERE {' AND '.join(where)}) {outer})
     """
@@ -115,11 +117,11 @@ def inflow_by_year(con, *, as_of, scope, f: Filters, years: int = 5) -> list[dic
 def pyramid(con, *, as_of, scope, f: Filters) -> list[dict]:
     """People by age band × highest degree."""
     base, params = _base(as_of=as_of, scope=scope, f=f)
-    rows = _rows(con, base + "SELECT band, degree, count(*) AS people FROM p WHERE birth_date IS NOT NULL "
+    rows = _rows(con, base + "SELECT band, degree, count(*) AS people FROM p WHERE band IS NOT NULL "
                              "GROUP BY 1, 2", params)
-    order = {b: i for i, b in enumerate(AGE_BANDS)}
     rank = {d: i for i, d in enumerate(DEGREE_ORDER)}
-    return sorted(rows, key=lambda r: (order.get(r["band"], 99), rank.get(r["degree"], 99)))
+    return [{**r, "band": AGE_BANDS[r["band"]]} for r in sorted(rows, key=lambda r: (r["band"],
+                                                                                     rank.get(r["degree"], 99)))]
 
 
 def recruit_sources(con, *, cluster: str, as_of: dt.date, scope: str = "", limit: int = TOP) -> list[dict]:
@@ -168,13 +170,13 @@ def clusters(con, *, as_of: dt.date, scope: str) -> list[dict]:
     talents employed on the day the snapshot was taken."""
     p = {"scope": scope, "as_of": as_of, "year": dt.date(as_of.year, 1, 1)}
     rows = _rows(con, """
-        WITH e AS (SELECT id, cluster FROM enterprises WHERE starts_with(division, $scope)),
-        j AS (SELECT e.cluster, count(*) AS jobs, sum(j.headcount) AS positions FROM jobs j JOIN e ON e.id = j.enterprise_id
-              WHERE j.status = 'open' AND NOT j.hidden AND (j.deadline IS NULL OR j.deadline >= $as_of) GROUP BY 1),
-        h AS (SELECT e.cluster, count(*) AS hires FROM hires h JOIN e ON e.id = h.enterprise_id
-              WHERE h.hired_at::DATE BETWEEN $year AND $as_of GROUP BY 1),
-        w AS (SELECT cluster, people AS employed FROM staff_by_scope WHERE scope = $scope),
-        n AS (SELECT cluster, count(*) AS enterprises FROM e GROUP BY 1)
+        WITH n AS (SELECT cluster, sum(enterprises)::BIGINT AS enterprises FROM enterprises_by_cluster
+                   WHERE starts_with(division, $scope) GROUP BY 1),
+        j AS (SELECT cluster, sum(jobs)::BIGINT AS jobs, sum(positions)::BIGINT AS positions FROM open_jobs
+              WHERE starts_with(division, $scope) AND (deadline IS NULL OR deadline >= $as_of) GROUP BY 1),
+        h AS (SELECT cluster, sum(hires)::BIGINT AS hires FROM hires_by_day
+              WHERE starts_with(division, $scope) AND hired_on BETWEEN $year AND $as_of GROUP BY 1),
+        w AS (SELECT cluster, people AS employed FROM staff_by_scope WHERE scope = $scope)
         SELECT n.cluster, n.enterprises, coalesce(j.jobs, 0) AS jobs, coalesce(j.positions, 0) AS positions,
                coalesce(h.hires, 0) AS hires, coalesce(w.employed, 0) AS people
         FROM n LEFT JOIN j USING (cluster) LEFT JOIN h USING (cluster) LEFT JOIN w USING (cluster)""", p)
@@ -188,11 +190,8 @@ def supply_demand_gap(con, *, as_of: dt.date, scope: str, limit: int = TOP) -> l
     (demand − seekers). The top ``limit`` classes by demand in each cluster."""
     p = {"scope": scope, "as_of": as_of}
     return _rows(con, f"""
-        WITH o AS (SELECT enterprise_id, headcount, unnest(majors) AS major FROM jobs
-                   WHERE status = 'open' AND NOT hidden AND (deadline IS NULL OR deadline >= $as_of)),
-        d AS (SELECT n.cluster, left(o.major, 4) AS class, sum(o.headcount) AS demand
-              FROM o JOIN enterprises n ON n.id = o.enterprise_id
-              WHERE starts_with(n.division, $scope) AND length(o.major) >= 4 GROUP BY 1, 2),
+        WITH d AS (SELECT cluster, class, sum(demand)::BIGINT AS demand FROM job_demand
+                   WHERE starts_with(division, $scope) AND (deadline IS NULL OR deadline >= $as_of) GROUP BY 1, 2),
         s AS (SELECT class, sum(supply) AS supply, sum(seekers) AS seekers FROM supply
               WHERE starts_with(district, $scope) GROUP BY 1),
         r AS (SELECT d.cluster, d.class, coalesce(mj.name, d.class) AS name, d.demand, coalesce(s.supply, 0) AS supply,

@@ -293,6 +293,27 @@ COPY (
   ORDER BY day, district
 ) TO '{d}/job_events.parquet' (FORMAT parquet, ROW_GROUP_SIZE 65536);
 COPY (
+  SELECT n.division, n.cluster, j.deadline, count(*) AS jobs, sum(j.headcount) AS positions
+  FROM read_parquet('{d}/jobs.parquet') j JOIN read_parquet('{d}/enterprises.parquet') n ON n.id = j.enterprise_id
+  WHERE j.status = 'open' AND NOT j.hidden GROUP BY ALL ORDER BY ALL
+) TO '{d}/open_jobs.parquet' (FORMAT parquet);
+COPY (
+  SELECT n.division, n.cluster, left(m.major, 4) AS class, m.deadline, sum(m.headcount) AS demand
+  FROM (SELECT enterprise_id, headcount, deadline, unnest(majors) AS major FROM read_parquet('{d}/jobs.parquet')
+        WHERE status = 'open' AND NOT hidden) m
+  JOIN read_parquet('{d}/enterprises.parquet') n ON n.id = m.enterprise_id
+  WHERE length(m.major) >= 4 GROUP BY ALL ORDER BY ALL
+) TO '{d}/job_demand.parquet' (FORMAT parquet);
+COPY (
+  SELECT n.division, n.cluster, h.hired_at::DATE AS hired_on, count(*) AS hires
+  FROM read_parquet('{d}/hires.parquet') h JOIN read_parquet('{d}/enterprises.parquet') n ON n.id = h.enterprise_id
+  GROUP BY ALL ORDER BY ALL
+) TO '{d}/hires_by_day.parquet' (FORMAT parquet);
+COPY (
+  SELECT division, cluster, count(*) AS enterprises FROM read_parquet('{d}/enterprises.parquet') GROUP BY ALL
+  ORDER BY ALL
+) TO '{d}/enterprises_by_cluster.parquet' (FORMAT parquet);
+COPY (
   SELECT scope, cluster, count(DISTINCT talent_id) AS people
   FROM (SELECT unnest([division, left(division, 4), left(division, 2), '']) AS scope, cluster, talent_id
         FROM read_parquet('{d}/staff.parquet'))
@@ -316,7 +337,10 @@ only the row groups of its dates, never every talent:
   in their city;
 - ``job_events``: ends of employments and starts of jobs outside the district, sorted by day (early warning reads
   a month of them, then the jobs of those talents only);
-- ``staff_by_scope``: people employed per cluster for every district, city, province and the whole registry."""
+- ``staff_by_scope``: people employed per cluster for every district, city, province and the whole registry;
+- ``open_jobs``, ``job_demand``, ``hires_by_day``, ``enterprises_by_cluster``: open jobs and positions (and the
+  positions asking for each major class) by division, cluster and deadline; hires by division, cluster and day;
+  enterprises by division and cluster: what the industry map reads."""
 
 
 def _profiles(folder: Path, day: dt.date) -> int:

@@ -142,3 +142,34 @@ def test_age_bands_from_birth_days_match_the_age_in_years(con, as_of):
     assert sorted((r["band"], r["degree"], r["people"]) for r in got) == sorted(rows)
     assert len({r[0] for r in rows}) >= 4
 
+
+
+@pytest.mark.parametrize("scope", SCOPES)
+def test_industry_clusters_and_gap(con, scope):
+    from talentpool.insights import maps
+
+    as_of = DATES[0]
+    p = {"s": scope, "d": as_of, "y": dt.date(as_of.year, 1, 1)}
+    want = _q(con, """
+        WITH e AS (SELECT id, cluster FROM enterprises WHERE starts_with(division, $s)),
+        j AS (SELECT e.cluster, count(*) AS jobs, sum(j.headcount) AS positions FROM jobs j JOIN e ON e.id = j.enterprise_id
+              WHERE j.status = 'open' AND NOT j.hidden AND (j.deadline IS NULL OR j.deadline >= $d) GROUP BY 1),
+        h AS (SELECT e.cluster, count(*) AS hires FROM hires h JOIN e ON e.id = h.enterprise_id
+              WHERE h.hired_at::DATE BETWEEN $y AND $d GROUP BY 1),
+        w AS (SELECT cluster, count(DISTINCT talent_id) AS employed FROM staff WHERE starts_with(division, $s) GROUP BY 1),
+        n AS (SELECT cluster, count(*) AS enterprises FROM e GROUP BY 1)
+        SELECT n.cluster, n.enterprises, coalesce(j.jobs, 0), coalesce(j.positions, 0), coalesce(h.hires, 0),
+               coalesce(w.employed, 0)
+        FROM n LEFT JOIN j USING (cluster) LEFT JOIN h USING (cluster) LEFT JOIN w USING (cluster) ORDER BY 1""", **p)
+    got = sorted(tuple(r.values()) for r in maps.clusters(con, as_of=as_of, scope=scope))
+    assert got == want and all(r[3] > 0 for r in want) and any(r[4] for r in want)
+    demand = _q(con, """SELECT n.cluster, left(o.major, 4), sum(o.headcount) FROM (SELECT enterprise_id, headcount,
+            unnest(majors) AS major FROM jobs WHERE status = 'open' AND NOT hidden
+            AND (deadline IS NULL OR deadline >= $d)) o JOIN enterprises n ON n.id = o.enterprise_id
+        WHERE starts_with(n.division, $s) AND length(o.major) >= 4 GROUP BY 1, 2""", **p)
+    top = {}
+    for cluster, cls, n in sorted(demand, key=lambda r: (r[0], -r[2], r[1])):
+        top.setdefault(cluster, []).append((cls, n))
+    gap = maps.supply_demand_gap(con, as_of=as_of, scope=scope)
+    assert [(g["cluster"], g["class"], g["demand"]) for g in gap] == [
+        (c, cls, n) for c in sorted(top) for cls, n in top[c][:maps.TOP]]
