@@ -19,7 +19,7 @@ from talentpool.servicedesk.models import DeskOfficer
 from talentpool.servicedesk.selectors import desk_officer_of, officers_for
 
 from . import figures, maps
-from .snapshot import Snapshot, kpis_of_the_day, snapshot_current, snapshot_stale
+from .snapshot import Snapshot, kpis_of_the_day, snapshot_current, snapshot_stale, talent_map_of_the_day
 from .tasks import snapshot_refresh_task
 
 PUBLIC_SCOPE = "3301"
@@ -112,6 +112,11 @@ def dashboard(snap: Snapshot, *, scope: str, as_of: dt.date) -> dict[str, Any]:
 
 
 def talent_map(snap: Snapshot, *, scope: str, as_of: dt.date, f: maps.Filters) -> dict[str, Any]:
+    """The talent map: without filters as of the snapshot's day from the file the refresh wrote, else computed."""
+    if f == maps.Filters() and as_of == timezone.localtime(snap.built_at).date():
+        ready = talent_map_of_the_day(snap, scope)
+        if ready is not None:
+            return ready
     key = "talents:" + ":".join(str(v) for v in (scope, as_of, *f.__dict__.values()))
     return _cached(snap, key, lambda con: maps.talent_map(con, as_of=as_of, scope=scope, f=f))
 

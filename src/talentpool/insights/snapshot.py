@@ -34,7 +34,7 @@ from django.utils import timezone
 
 from talentpool.eligibility.models import Entitlement, Status
 from talentpool.fairs.models import Fair, FairStatus, Registration, Slot
-from talentpool.insights import figures
+from talentpool.insights import figures, maps
 from talentpool.recruitment.models import Application, Job, JobProfile, Outcome
 from talentpool.reference.models import Division, Major, University
 from talentpool.registry.models import Education, Employment, Enterprise, InsuranceRecord, Talent
@@ -360,18 +360,30 @@ def _profiles(folder: Path, day: dt.date) -> int:
 
 
 def _kpis_of_the_day(folder: Path, day: dt.date) -> int:
-    """The dashboard of every district, every city and the whole registry as of the snapshot's day, computed once
-    here (``kpis.json``) so the dashboard's default view reads a file instead of running its queries."""
+    """The dashboard and the unfiltered talent map of every district, every city and the whole registry as of the
+    snapshot's day, computed once here (``kpis.json``, ``talent_maps.json``) so the pages' default views read a
+    file instead of running their queries."""
     con = figures.connect(folder)
     try:
         districts = [r[0] for r in con.execute("SELECT DISTINCT district FROM talents WHERE length(district) = 6 "
                                                "ORDER BY 1").fetchall()]
         scopes = ["", *sorted({d[:4] for d in districts}), *districts]
         data = {scope: figures.kpis(con, as_of=day, scope=scope) for scope in scopes}
+        unfiltered = {scope: maps.talent_map(con, as_of=day, scope=scope, f=maps.Filters()) for scope in scopes}
     finally:
         con.close()
     (folder / "kpis.json").write_text(json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False))
+    (folder / "talent_maps.json").write_text(json.dumps(unfiltered, ensure_ascii=False))
     return len(data)
+
+
+def talent_map_of_the_day(snap: Snapshot, scope: str) -> dict | None:
+    """The precomputed talent map of ``scope`` without filters as of the snapshot's day (the page's default view;
+    plain numbers and strings, so it reads back exactly)."""
+    try:
+        return json.loads((snap.path / "talent_maps.json").read_text()).get(scope)
+    except FileNotFoundError:
+        return None
 
 
 def kpis_of_the_day(snap: Snapshot, scope: str) -> dict | None:

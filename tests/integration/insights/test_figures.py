@@ -127,3 +127,16 @@ def test_the_days_dashboard_is_precomputed_and_reads_back_exactly(snapshot):
     for scope in ("330106", "3301", ""):
         assert kpis_of_the_day(snapshot, scope) == figures.kpis(con, as_of=day, scope=scope)
     assert kpis_of_the_day(snapshot, "330199") is None
+
+
+def test_the_days_unfiltered_talent_map_is_precomputed_and_reads_back_exactly(snapshot):
+    from django.utils import timezone
+
+    from talentpool.insights import maps
+    from talentpool.insights.snapshot import talent_map_of_the_day
+
+    day = timezone.localtime(snapshot.built_at).date()
+    con = figures.connect(snapshot.path)
+    for scope in ("330106", "3301"):
+        ready = talent_map_of_the_day(snapshot, scope)
+        assert ready == maps.talent_map(con, as_of=day, scope=scope, f=maps.Filters()) and ready["by_province"]
