@@ -132,7 +132,8 @@ _STOPS = """SELECT (run_end + INTERVAL 1 MONTH)::DATE AS month, sum(n)::BIGINT F
 
 def monthly(con, *, as_of: dt.date, scope: str, months: int = 12) -> list[dict[str, Any]]:
     """Per month, the ``months`` months ending with ``as_of``'s: arrivals, stops, net inflow, talents at the
-    month's end (or ``as_of``), amount paid."""
+    month's end (or ``as_of``), amount paid and to how many people (up to ``as_of``: the month of ``as_of``
+    counts the whole month's payees, which the snapshot holds only up to its day anyway)."""
     last = add_months(month_start(as_of), -1)
     first = add_months(month_start(as_of), -(months - 1))
     p = {"s": scope, "l": last, "f": first, "d": as_of}
@@ -144,13 +145,15 @@ def monthly(con, *, as_of: dt.date, scope: str, months: int = 12) -> list[dict[s
                             "WHERE starts_with(district, $s) AND paid_on BETWEEN $f AND $d GROUP BY 1", p).fetchall())
     before = _one(con, "SELECT coalesce(sum(n), 0)::BIGINT FROM arrivals_by_day WHERE starts_with(district, $s) "
                        "AND (arrival_date IS NULL OR arrival_date < $f)", p)
+    payees = dict(_exec(con, "SELECT month, people FROM paid_people_by_month WHERE scope = $s "
+                             "AND month BETWEEN $f AND $d", p).fetchall())
     out, total = [], before
     for i in range(months):
         m = add_months(first, i)
         a, s = arrivals.get(m, 0), stops.get(m, 0)
         total += a
         out.append({"month": m, "arrivals": a, "stops": s, "net": a - s, "talents": total,
-                    "paid": Decimal(paid.get(m) or 0).quantize(Decimal("0.01"))})
+                    "paid": Decimal(paid.get(m) or 0).quantize(Decimal("0.01")), "paid_people": payees.get(m, 0)})
     return out
 
 

@@ -287,6 +287,12 @@ COPY (
   SELECT scope, policy, first_on, count(*) AS n FROM f GROUP BY ALL ORDER BY ALL
 ) TO '{d}/paid_people.parquet' (FORMAT parquet);
 COPY (
+  SELECT scope, month, count(DISTINCT talent_id) AS people
+  FROM (SELECT unnest([district, left(district, 4), left(district, 2), '']) AS scope,
+               date_trunc('month', paid_on)::DATE AS month, talent_id FROM read_parquet('{d}/paid.parquet'))
+  GROUP BY ALL ORDER BY ALL
+) TO '{d}/paid_people_by_month.parquet' (FORMAT parquet);
+COPY (
   SELECT district, talent_id, end_date AS day FROM read_parquet('{d}/talent_jobs.parquet') WHERE end_date IS NOT NULL
   UNION ALL
   SELECT district, talent_id, start_date FROM read_parquet('{d}/talent_jobs.parquet') WHERE NOT inside
@@ -334,7 +340,8 @@ only the row groups of its dates, never every talent:
 - ``paid_by_day`` (lines and amount by district, policy and day) and ``paid_people``: for every scope (district,
   city, province, everything), policy (NULL: any) and day, how many people had their first payment of that
   year on that day, so "people paid from 1 January to D" is a sum, and a person paid in two districts counts once
-  in their city;
+  in their city; ``paid_people_by_month``: distinct people paid per scope and month (a shared report hides the
+  month's amount when they are fewer than 5);
 - ``job_events``: ends of employments and starts of jobs outside the district, sorted by day (early warning reads
   a month of them, then the jobs of those talents only);
 - ``staff_by_scope``: people employed per cluster for every district, city, province and the whole registry;

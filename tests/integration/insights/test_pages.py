@@ -78,9 +78,13 @@ def test_exports_xlsx_and_monthly_pdf(client, snapshot, registry):
     body = b"".join(pdf.streaming_content) if pdf.streaming else pdf.content
     assert pdf.status_code == 200 and body.startswith(b"%PDF")
     lines = "\n".join(pdf_pages(body)).splitlines()
-    for label, value in (("Fairs held this year", "1"), ("Intents after interviews", "2"),
-                         ("Share within SLA (%)", "66.7"), ("SLA breaches this year", "2")):
+    # the report is passed on: counts of 1-4 people (and the amount paid to them) show as <5
+    for label, value in (("Talents", "10"), ("New under-35 graduates this year", "5"), ("People paid this year", "<5"),
+                         ("Paid this year (yuan)", "<5"), ("Fairs held this year", "1"),
+                         ("Intents after interviews", "<5"), ("Share within SLA (%)", "66.7"),
+                         ("SLA breaches this year", "<5"), ("Early warnings", "<5")):
         assert lines[lines.index(label) + 1] == value, label
+    assert "3,001.50" not in lines and "3001.50" not in lines
 
 
 def test_talent_map_filters_and_drill_down(client, snapshot, registry):

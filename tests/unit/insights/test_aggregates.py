@@ -84,6 +84,10 @@ def test_stops_net_inflow_and_retention(con, as_of, scope):
                             "starts_with(district, $s) AND arrival_date BETWEEN $f AND $d GROUP BY 1",
                        s=scope, f=first, d=as_of))
     assert {m["month"]: m["arrivals"] for m in months if m["arrivals"]} == arrivals
+    payees = dict(_q(con, "SELECT date_trunc('month', paid_on)::DATE, count(DISTINCT talent_id) FROM paid WHERE "
+                          "starts_with(district, $s) AND paid_on >= $f AND paid_on < $e GROUP BY 1",
+                     s=scope, f=first, e=add_months(month_start(as_of), 1)))
+    assert {m["month"]: m["paid_people"] for m in months if m["paid_people"]} == payees
     year_stops = sum(_stops_by_month(con, scope, dt.date(as_of.year, 1, 1), last).values())
     assert figures.net_inflow(con, as_of=as_of, scope=scope)["stops"] == year_stops
     for years in (1, 3):
