@@ -48,6 +48,7 @@ def generate(folder: Path, n: int) -> None:
     con = duckdb.connect(config={"threads": 2})
     con.execute("CREATE MACRO h(a, b) AS CAST(hash(a, b) % 2147483647 AS BIGINT)")
     e = max(n // 20, 10)
+    fairs = max(n // 2000, 5)
     d, pr, cl, dg, mj = _list(DISTRICTS), _list(PROVINCES), _list(CLUSTERS), _list(DEGREES), _list(MAJORS)
     f = folder.as_posix()
     steps = {
@@ -89,12 +90,26 @@ def generate(folder: Path, n: int) -> None:
             AS enterprise_id, TIMESTAMPTZ '2025-01-01 00:00:00+00' + to_days(CAST(h(i, 38) % 700 AS INTEGER))
             AS hired_at FROM range(0, {n} // 50) t(i)""",
         "seekers": f"SELECT i * 11 % {n} + 1 AS talent_id FROM range(0, {n} // 10) t(i)",
+        "one_to_one": f"""SELECT id AS talent_id, 1 + h(id, 39) % 50 AS officer_id FROM read_parquet('{f}/talents.parquet')
+            WHERE tier <> ''""",
+        "fairs": f"""SELECT i AS id, {d}[1 + h(i, 40) % 13] AS division, 'station' AS kind,
+            DATE '2024-01-01' + CAST(h(i, 41) % 1070 AS INTEGER) AS held_on FROM range(1, {fairs} + 1) t(i)""",
+        "fair_registrations": f"""SELECT 1 + h(i, 42) % {fairs} AS fair_id, DATE '2024-01-01'
+            + CAST(h(i, 43) % 1070 AS INTEGER) AS registered_on, CASE WHEN h(i, 44) % 3 > 0 THEN DATE '2024-01-01'
+            + CAST(h(i, 45) % 1070 AS INTEGER) END AS checked_in_on FROM range(0, {n} // 4) t(i)""",
+        "fair_slots": f"""SELECT 1 + h(i, 46) % {fairs} AS fair_id, DATE '2024-01-01' + CAST(h(i, 47) % 1070 AS INTEGER)
+            AS starts_on, ['strong', 'maybe', 'no', NULL][1 + h(i, 48) % 4] AS intent,
+            DATE '2024-01-01' + CAST(h(i, 49) % 1070 AS INTEGER) AS intent_on FROM range(0, {n} // 8) t(i)""",
+        "tickets": f"""SELECT {d}[1 + h(i, 50) % 13] AS district, DATE '2025-01-01' + CAST(h(i, 51) % 700 AS INTEGER)
+            AS raised_on, CASE WHEN h(i, 52) % 5 > 0 THEN DATE '2025-01-01' + CAST(h(i, 53) % 700 AS INTEGER) END
+            AS resolved_on, 'resolved' AS status, ['met', 'met', 'met', 'missed', 'breached'][1 + h(i, 54) % 5]
+            AS sla_state FROM range(0, {n} // 5) t(i)""",
         "universities": """SELECT '41' || lpad(CAST(i AS VARCHAR), 8, '0') AS code, '大学' || CAST(i AS VARCHAR) AS name,
             lpad(CAST(11 + i % 55 AS VARCHAR), 2, '0') || '0100' AS division FROM range(0, 300) t(i)""",
         "majors": f"SELECT unnest({mj}) AS code, '专业' || unnest({mj}) AS name",
         "divisions": f"SELECT unnest({pr}) || '0000' AS code, '省' || unnest({pr}) AS name, 'province' AS level",
     }
-    for table, sql in steps.items():
+    for table, sql in steps.items():  # "one_to_one" reads talents: the order of the steps matters
         con.execute(f"COPY ({sql}) TO '{f}/{table}.parquet' (FORMAT parquet, COMPRESSION zstd)")
     con.close()
 
@@ -172,7 +187,12 @@ def _queries(figures, maps, con, *, as_of: dt.date, scope: str) -> dict:
         "industry by_district": lambda: maps.enterprises_by_district(con, scope=scope),
         "industry gap": lambda: maps.supply_demand_gap(con, **kw),
         "page: whole dashboard": lambda: figures.kpis(con, **kw),
+        "kpi fairs and intents": lambda: figures.fair_intents(con, **kw),
+        "kpi tickets within SLA": lambda: figures.tickets_within_sla(con, **kw),
         "page: whole talent map": lambda: maps.talent_map(con, f=master, **kw),
+        "page: whole talent map (no filter)": lambda: maps.talent_map(con, f=maps.Filters(), **kw),
+        "page: whole industry map": lambda: maps.industry_map(con, **kw),
+        "page: early warning (500, by officer)": lambda: figures.early_warning(con, limit=500, officer=7, **kw),
     }
 
 
@@ -193,7 +213,7 @@ def main() -> None:
 
     folder = Path(args.folder or tempfile.mkdtemp(prefix="tp-bench-maps-"))
     folder.mkdir(parents=True, exist_ok=True)
-    as_of = dt.date(2026, 12, 7)
+    as_of = dt.date(2026, 12, 7)  # figures are computed by the queries (only "of the day" reads the file)
     t0 = time.perf_counter()
     generate(folder, args.talents)
     t1 = time.perf_counter()

@@ -1,5 +1,6 @@
 """Insights endpoints (/api/v1/insights/): the dashboard's figures, the talent map and the industry map as JSON,
-the same selectors as the pages (officers, within their scope), and the public industry map (anyone; the city's
+the same selectors as the pages (officers, within their scope; ``district`` narrows a city officer's figures
+to one of its districts, as the pages' filter does), and the public industry map (anyone; the city's
 aggregates with small cells suppressed). While the first snapshot is being prepared the answer is 409
 ``preparing``."""
 
@@ -35,18 +36,19 @@ def _as_of(as_of: dt.date | None) -> dt.date:
 
 
 @router.get("/kpis", response=dict[str, Any], summary="The KPI dashboard's figures as of a date (officers)")
-def kpis(request, as_of: dt.date | None = None):
+def kpis(request, as_of: dt.date | None = None, district: str = ""):
     ensure_role(request.user, Role.OFFICER)
-    return selectors.dashboard(_snapshot(), scope=selectors.insights_scope(request.user), as_of=_as_of(as_of))
+    return selectors.dashboard(_snapshot(), scope=selectors.insights_scope(request.user, district), as_of=_as_of(as_of))
 
 
 @router.get("/talent-map", response=dict[str, Any], summary="The talent map with its filters (officers)")
 def talent_map(request, as_of: dt.date | None = None, degree: str = "", discipline: str = "", age_band: str = "",
-               tier: str = "", arrival_year: str = "", cluster: str = "", province: str = ""):
+               tier: str = "", arrival_year: str = "", cluster: str = "", province: str = "", district: str = ""):
     ensure_role(request.user, Role.OFFICER)
     f = selectors.filters_from({"degree": degree, "discipline": discipline, "age_band": age_band, "tier": tier,
                                 "arrival_year": arrival_year, "cluster": cluster, "province": province})
-    return selectors.talent_map(_snapshot(), scope=selectors.insights_scope(request.user), as_of=_as_of(as_of), f=f)
+    return selectors.talent_map(_snapshot(), scope=selectors.insights_scope(request.user, district),
+                                as_of=_as_of(as_of), f=f)
 
 
 @router.get("/recruit-sources", response=list[dict[str, Any]],
@@ -59,10 +61,10 @@ def recruit_sources(request, cluster: str):
 
 
 @router.get("/industry-map", response=dict[str, Any], summary="The industry map of the officer's scope (officers)")
-def industry_map(request):
+def industry_map(request, district: str = ""):
     ensure_role(request.user, Role.OFFICER)
-    return selectors.industry_map(_snapshot(), scope=selectors.insights_scope(request.user), as_of=_as_of(None),
-                                  shared=False)
+    return selectors.industry_map(_snapshot(), scope=selectors.insights_scope(request.user, district),
+                                  as_of=_as_of(None), shared=False)
 
 
 @router.get("/public/industry-map", response=dict[str, Any], auth=None,

@@ -113,3 +113,41 @@ def pyramid(rows: list[dict], *, title: str, bands: tuple[str, ...], degrees: di
         "series": [{"type": "bar", "stack": "all", "name": degrees[d],
                     "data": [cells.get((b, d), 0) for b in bands]} for d in keys],
     }
+
+
+def tile_map(rows: list[dict], *, title: str, series: str, positions: dict[str, tuple[int, int]],
+             value: str = "people", hrefs: dict[str, str] | None = None) -> dict:
+    """A schematic tile map (``tiles``): one square per division at ``positions[code]`` (column, row), coloured by
+    ``value``, labelled with its name and figure; ``rows`` of ``{key: code, name, value}``. Divisions of the
+    layout without a row are drawn empty (value 0); rows outside it are left to the table beside the chart. A
+    suppressed figure (None) is drawn blank and labelled <5."""
+    hrefs = hrefs or {}
+    by_code = {r["key"]: r for r in rows}
+    cols = max((c for c, _r in positions.values()), default=0) + 1
+    lines = max((r for _c, r in positions.values()), default=0) + 1
+    data = []
+    for code, (col, line) in sorted(positions.items(), key=lambda kv: (kv[1][1], kv[1][0])):
+        r = by_code.get(code, {})
+        figure = _num(r.get(value, 0)) if r else 0
+        item: dict[str, Any] = {"value": [col, line, "-" if figure is None else figure],
+                                "name": str(r.get("name") or code), "code": code,
+                                "label": {"formatter": "{b}\n" + ("<5" if figure is None else "{@[2]}")}}
+        if code in hrefs:
+            item["href"] = hrefs[code]
+        data.append(item)
+    top = max((d["value"][2] for d in data if d["value"][2] != "-"), default=0)
+    hidden = {"show": False}
+    return {
+        "title": _title(title), "tooltip": {"trigger": "item", "formatter": "{b}: {@[2]}"},
+        "grid": {"left": 8, "right": 8, "top": 40, "bottom": 56, "containLabel": False},
+        "xAxis": {"type": "category", "data": list(range(cols)), "axisLine": hidden, "axisTick": hidden,
+                  "axisLabel": hidden, "splitLine": hidden},
+        "yAxis": {"type": "category", "data": list(range(lines)), "inverse": True, "axisLine": hidden,
+                  "axisTick": hidden, "axisLabel": hidden, "splitLine": hidden},
+        "visualMap": {"min": 0, "max": max(top, 1), "calculable": True, "orient": "horizontal", "left": "center",
+                      "bottom": 0, "dimension": 2, "inRange": {"color": ["#e0f3f8", "#4575b4"]}},
+        "series": [{"type": "heatmap", "name": series, "data": data,
+                    "label": {"show": True, "fontSize": 12},
+                    "itemStyle": {"borderColor": "#fff", "borderWidth": 4},
+                    "emphasis": {"itemStyle": {"borderColor": "#333", "borderWidth": 2}}}],
+    }

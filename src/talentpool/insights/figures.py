@@ -36,6 +36,7 @@ def connect(folder: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(config={"threads": 2})
     for file in sorted(folder.glob("*.parquet")):
         con.execute(f"CREATE VIEW {file.stem} AS SELECT * FROM read_parquet('{file.as_posix()}')")
+    con.execute("SET parquet_metadata_cache = true")  # a page runs ~20 queries over the same files
     return con
 
 
@@ -77,12 +78,12 @@ def _one(con, sql: str, params: dict | None = None) -> Any:
 # --- the KPI dashboard -----------------------------------------------------------------------------------------
 
 def talent_total(con, *, as_of: dt.date, scope: str) -> int:
-    return _one(con, "SELECT count(*) FROM talents WHERE starts_with(district, $s) "
+    return _one(con, "SELECT coalesce(sum(n), 0)::BIGINT FROM arrivals_by_day WHERE starts_with(district, $s) "
                      "AND (arrival_date IS NULL OR arrival_date <= $d)", {"s": scope, "d": as_of})
 
 
 def talents_by_tier(con, *, as_of: dt.date, scope: str) -> list[dict[str, Any]]:
-    return _rows(con, "SELECT tier, count(*) AS people FROM talents WHERE starts_with(district, $s) AND tier <> '' "
+    return _rows(con, "SELECT tier, sum(n)::BIGINT AS people FROM tiers_by_day WHERE starts_with(district, $s) "
                       "AND (tier_date IS NULL OR tier_date <= $d) AND (arrival_date IS NULL OR arrival_date <= $d) "
                       "GROUP BY tier ORDER BY tier", {"s": scope, "d": as_of})
 
@@ -90,11 +91,9 @@ def talents_by_tier(con, *, as_of: dt.date, scope: str) -> list[dict[str, Any]]:
 def new_graduates(con, *, as_of: dt.date, scope: str) -> dict[str, Any]:
     """Under-35 graduates who arrived this year, in the scope, and the rank of each district of the scope's city."""
     rows = _rows(con, """
-        SELECT t.district, count(*) AS people FROM talents t
-        WHERE t.arrival_date BETWEEN $y AND $d AND t.birth_date > $b
-          AND EXISTS (SELECT 1 FROM educations e WHERE e.talent_id = t.id AND e.graduation_date <= $d)
-          AND starts_with(t.district, $c)
-        GROUP BY t.district ORDER BY people DESC, t.district""",
+        SELECT district, count(*) AS people FROM arrivals
+        WHERE arrival_date BETWEEN $y AND $d AND birth_date > $b AND graduated_on <= $d AND starts_with(district, $c)
+        GROUP BY district ORDER BY people DESC, district""",
                  {"y": dt.date(as_of.year, 1, 1), "d": as_of, "b": add_years(as_of, -35), "c": scope[:4]})
     people = sum(r["people"] for r in rows if r["district"].startswith(scope))
     rank = None
@@ -105,47 +104,56 @@ def new_graduates(con, *, as_of: dt.date, scope: str) -> dict[str, Any]:
     return {"people": people, "rank": rank, "districts": len(rows)}
 
 
-def subsidies_paid(con, *, as_of: dt.date, scope: str, since: dt.date | None = None) -> list[dict[str, Any]]:
-    """Paid from ``since`` (1 January of ``as_of``'s year) to ``as_of`` by policy: people, lines, amount (Decimal)."""
-    rows = _rows(con, """
-        SELECT policy, count(DISTINCT talent_id) AS people, count(*) AS lines, sum(amount) AS amount FROM paid
-        WHERE starts_with(district, $s) AND paid_on BETWEEN $f AND $d GROUP BY policy ORDER BY policy""",
-                 {"s": scope, "f": since or dt.date(as_of.year, 1, 1), "d": as_of})
-    for r in rows:
-        r["amount"] = Decimal(r["amount"]).quantize(Decimal("0.01"))
-    return rows
+def _subsidies(con, *, as_of: dt.date, scope: str) -> tuple[list[dict[str, Any]], int]:
+    """Paid from 1 January of ``as_of``'s year to ``as_of`` by policy (people, lines, amount), and how many
+    distinct people in all (``paid_people`` holds the scopes of every level: district, city, province, all)."""
+    p = {"s": scope, "f": dt.date(as_of.year, 1, 1), "d": as_of}
+    if len(scope) not in (0, 2, 4, 6):
+        raise ValueError(f"scope {scope!r} is not a division prefix of 0, 2, 4 or 6 digits")
+    people = dict(_exec(con, "SELECT coalesce(policy, ''), sum(n)::BIGINT FROM paid_people WHERE scope = $s "
+                             "AND first_on BETWEEN $f AND $d GROUP BY 1", p).fetchall())
+    rows = _rows(con, """SELECT policy, sum(lines)::BIGINT AS lines, sum(amount) AS amount FROM paid_by_day
+        WHERE starts_with(district, $s) AND paid_on BETWEEN $f AND $d GROUP BY policy ORDER BY policy""", p)
+    out = [{"policy": r["policy"], "people": people.get(r["policy"], 0), "lines": r["lines"],
+            "amount": Decimal(r["amount"]).quantize(Decimal("0.01"))} for r in rows]
+    return out, people.get("", 0)
 
 
-_LAST_INSURED = """
-    WITH last AS (
-        SELECT talent_id AS id, max(least(to_month, $l)) AS last_month FROM district_insurance
-        WHERE starts_with(district, $s) AND from_month <= $l GROUP BY 1)
-"""
+def subsidies_paid(con, *, as_of: dt.date, scope: str) -> list[dict[str, Any]]:
+    """Paid from 1 January of ``as_of``'s year to ``as_of`` by policy: people, lines, amount (Decimal)."""
+    return _subsidies(con, as_of=as_of, scope=scope)[0]
+
+
+_STOPS = """SELECT (run_end + INTERVAL 1 MONTH)::DATE AS month, sum(n)::BIGINT FROM stops_by_month
+    WHERE starts_with(district, $s) AND run_end < $l AND run_end + INTERVAL 1 MONTH >= $f
+      AND (next_start IS NULL OR next_start > $l) GROUP BY 1"""
+"""Stops by month from ``$f`` to the last complete month ``$l`` as known at ``$l`` (see ``snapshot.AGGREGATES_SQL``)."""
 
 
 def monthly(con, *, as_of: dt.date, scope: str, months: int = 12) -> list[dict[str, Any]]:
     """Per month, the ``months`` months ending with ``as_of``'s: arrivals, stops, net inflow, talents at the
-    month's end (or ``as_of``), amount paid."""
+    month's end (or ``as_of``), amount paid and to how many people (up to ``as_of``: the month of ``as_of``
+    counts the whole month's payees, which the snapshot holds only up to its day anyway)."""
     last = add_months(month_start(as_of), -1)
     first = add_months(month_start(as_of), -(months - 1))
     p = {"s": scope, "l": last, "f": first, "d": as_of}
-    arrivals = dict(_exec(con, "SELECT date_trunc('month', arrival_date)::DATE, count(*) FROM talents "
+    arrivals = dict(_exec(con, "SELECT date_trunc('month', arrival_date)::DATE, sum(n)::BIGINT FROM arrivals_by_day "
                                 "WHERE starts_with(district, $s) AND arrival_date BETWEEN $f AND $d GROUP BY 1",
                                 p).fetchall())
-    stops = dict(_exec(con, _LAST_INSURED + "SELECT (last_month + INTERVAL 1 MONTH)::DATE, count(*) FROM last "
-                             "WHERE last_month < $l AND last_month + INTERVAL 1 MONTH >= $f GROUP BY 1",
-                             p).fetchall())
-    paid = dict(_exec(con, "SELECT date_trunc('month', paid_on)::DATE, sum(amount) FROM paid "
+    stops = dict(_exec(con, _STOPS, p).fetchall())
+    paid = dict(_exec(con, "SELECT date_trunc('month', paid_on)::DATE, sum(amount) FROM paid_by_day "
                             "WHERE starts_with(district, $s) AND paid_on BETWEEN $f AND $d GROUP BY 1", p).fetchall())
-    before = _one(con, "SELECT count(*) FROM talents WHERE starts_with(district, $s) "
+    before = _one(con, "SELECT coalesce(sum(n), 0)::BIGINT FROM arrivals_by_day WHERE starts_with(district, $s) "
                        "AND (arrival_date IS NULL OR arrival_date < $f)", p)
+    payees = dict(_exec(con, "SELECT month, people FROM paid_people_by_month WHERE scope = $s "
+                             "AND month BETWEEN $f AND $d", p).fetchall())
     out, total = [], before
     for i in range(months):
         m = add_months(first, i)
         a, s = arrivals.get(m, 0), stops.get(m, 0)
         total += a
         out.append({"month": m, "arrivals": a, "stops": s, "net": a - s, "talents": total,
-                    "paid": Decimal(paid.get(m) or 0).quantize(Decimal("0.01"))})
+                    "paid": Decimal(paid.get(m) or 0).quantize(Decimal("0.01")), "paid_people": payees.get(m, 0)})
     return out
 
 
@@ -153,37 +161,60 @@ def net_inflow(con, *, as_of: dt.date, scope: str) -> dict[str, int]:
     """This calendar year up to ``as_of``: arrivals, stops (up to the last complete month) and the difference."""
     year = dt.date(as_of.year, 1, 1)
     last = add_months(month_start(as_of), -1)
-    p = {"s": scope, "l": last, "y": year, "d": as_of}
-    arrivals = _one(con, "SELECT count(*) FROM talents WHERE starts_with(district, $s) "
-                         "AND arrival_date BETWEEN $y AND $d", p)
-    stops = _one(con, _LAST_INSURED + "SELECT count(*) FROM last WHERE last_month < $l "
-                                      "AND last_month + INTERVAL 1 MONTH >= $y", p)
+    p = {"s": scope, "l": last, "f": year, "d": as_of}
+    arrivals = _one(con, "SELECT coalesce(sum(n), 0)::BIGINT FROM arrivals_by_day WHERE starts_with(district, $s) "
+                         "AND arrival_date BETWEEN $f AND $d", p)
+    stops = sum(n for _m, n in _exec(con, _STOPS, p).fetchall())
     return {"arrivals": arrivals, "stops": stops, "net": arrivals - stops}
+
+
+RETENTION_YEARS = (1, 3)
 
 
 def retention(con, *, as_of: dt.date, scope: str, years: int) -> dict[str, Any]:
     """Of the talents who arrived in the year ending ``years`` years before ``as_of``, how many were insured in
-    their district in the month ``years`` years after they arrived."""
-    p = {"s": scope, "a": add_years(as_of, -years - 1), "b": add_years(as_of, -years), "n": years}
-    row = _exec(con, """
-        WITH c AS (SELECT id, date_trunc('month', arrival_date + to_years(CAST($n AS INTEGER)))::DATE AS month
-                   FROM talents WHERE starts_with(district, $s) AND arrival_date > $a AND arrival_date <= $b),
-        k AS (SELECT DISTINCT c.id FROM c JOIN district_insurance i ON i.talent_id = c.id
-              AND c.month BETWEEN i.from_month AND i.to_month WHERE starts_with(i.district, $s))
-        SELECT (SELECT count(*) FROM c), (SELECT count(*) FROM k)""", p).fetchone()
-    cohort, kept = row
+    their district in the month ``years`` years after they arrived (``years`` one of ``RETENTION_YEARS``)."""
+    if years not in RETENTION_YEARS:
+        raise ValueError(f"retention is kept for {RETENTION_YEARS} years, not {years}")
+    p = {"s": scope, "a": add_years(as_of, -years - 1), "b": add_years(as_of, -years)}
+    cohort, kept = _exec(con, f"""SELECT coalesce(sum(cohort), 0)::BIGINT, coalesce(sum(kept_{years}), 0)::BIGINT
+        FROM retention_by_day WHERE starts_with(district, $s) AND arrival_date > $a AND arrival_date <= $b""",
+                         p).fetchone()
     return {"years": years, "cohort": cohort, "retained": kept,
             "rate": round(100 * kept / cohort, 1) if cohort else None}
 
 
-def tickets_within_sla(con, *, as_of: dt.date, scope: str) -> dict[str, Any] | None:
-    """Hook for the service desk (issue: tickets under SLA): None until that app lands and feeds the snapshot."""
-    return None
+def tickets_within_sla(con, *, as_of: dt.date, scope: str) -> dict[str, Any]:
+    """Service-desk tickets of the scope's talents this calendar year up to ``as_of``: how many were resolved,
+    how many of those within both SLA clocks (first response and resolution), the share, and the breaches:
+    tickets raised this year that broke their SLA (resolved late, or still open past due), as the snapshot
+    found them."""
+    p = {"s": scope, "y": dt.date(as_of.year, 1, 1), "d": as_of}
+    resolved, within = _exec(con, "SELECT count(*), count(*) FILTER (WHERE sla_state = 'met') FROM tickets "
+                                  "WHERE starts_with(district, $s) AND resolved_on BETWEEN $y AND $d", p).fetchone()
+    breaches = _one(con, "SELECT count(*) FROM tickets WHERE starts_with(district, $s) AND raised_on BETWEEN $y AND $d "
+                         "AND sla_state IN ('breached', 'missed')", p)
+    return {"resolved": resolved, "within_sla": within,
+            "share": round(100 * within / resolved, 1) if resolved else None, "breaches": breaches}
 
 
-def fair_intents(con, *, as_of: dt.date, scope: str) -> dict[str, Any] | None:
-    """Hook for the fairs app (fairs held, intents signed): None until that app lands and feeds the snapshot."""
-    return None
+def fair_intents(con, *, as_of: dt.date, scope: str) -> dict[str, Any]:
+    """Published fairs run by a district of the scope that were held this calendar year up to ``as_of``: how many,
+    their registrants and check-ins, the interviews scheduled up to ``as_of``, the intents recorded after them
+    and how many of those were strong."""
+    p = {"s": scope, "y": dt.date(as_of.year, 1, 1), "d": as_of}
+    fairs_held = ("(SELECT id FROM fairs WHERE starts_with(division, $s) AND held_on BETWEEN $y AND $d)")
+    row = _exec(con, f"""
+        SELECT (SELECT count(*) FROM {fairs_held}),
+               count(*) FILTER (WHERE registered_on <= $d),
+               count(*) FILTER (WHERE checked_in_on <= $d)
+        FROM fair_registrations WHERE fair_id IN {fairs_held}""", p).fetchone()
+    slots = _exec(con, f"""
+        SELECT count(*) FILTER (WHERE starts_on <= $d), count(*) FILTER (WHERE intent_on <= $d),
+               count(*) FILTER (WHERE intent_on <= $d AND intent = 'strong')
+        FROM fair_slots WHERE fair_id IN {fairs_held}""", p).fetchone()
+    return {"fairs": row[0], "registrants": row[1], "checked_in": row[2], "interviews": slots[0],
+            "intents": slots[1], "strong": slots[2]}
 
 
 def kpis(con, *, as_of: dt.date, scope: str) -> dict[str, Any]:
@@ -191,19 +222,17 @@ def kpis(con, *, as_of: dt.date, scope: str) -> dict[str, Any]:
     last_year = add_years(as_of, -1)
     months = monthly(con, as_of=as_of, scope=scope)
     that_month = monthly(con, as_of=last_year, scope=scope, months=1)[0]
-    subsidies = subsidies_paid(con, as_of=as_of, scope=scope)
+    subsidies, people_paid = _subsidies(con, as_of=as_of, scope=scope)
     return {
         "as_of": as_of, "scope": scope,
         "talent_total": talent_total(con, as_of=as_of, scope=scope),
         "by_tier": talents_by_tier(con, as_of=as_of, scope=scope),
         "new_graduates_under_35": new_graduates(con, as_of=as_of, scope=scope),
         "subsidies_by_policy": subsidies,
-        "subsidies_total": {"people": _one(con, "SELECT count(DISTINCT talent_id) FROM paid WHERE "
-                                                "starts_with(district, $s) AND paid_on BETWEEN $f AND $d",
-                                           {"s": scope, "f": dt.date(as_of.year, 1, 1), "d": as_of}),
+        "subsidies_total": {"people": people_paid,
                             "amount": sum((r["amount"] for r in subsidies), Decimal("0.00"))},
         "net_inflow": net_inflow(con, as_of=as_of, scope=scope),
-        "retention": [retention(con, as_of=as_of, scope=scope, years=n) for n in (1, 3)],
+        "retention": [retention(con, as_of=as_of, scope=scope, years=n) for n in RETENTION_YEARS],
         "monthly": months,
         "same_month_last_year": {"this_year": months[-1], "last_year": that_month},
         "early_warning": early_warning(con, as_of=as_of, scope=scope, count_only=True),
@@ -228,36 +257,56 @@ def kpis_from_json(data: dict[str, Any]) -> dict[str, Any]:
 
 # --- retention early warning -------------------------------------------------------------------------------------
 
-def early_warning(con, *, as_of: dt.date, scope: str, limit: int | None = None,
-                  count_only: bool = False) -> list[dict[str, Any]] | int:
-    """Talents whose insurance in their district stopped in the last complete month (insured the month before it,
-    not in it), or whose employment ended in the 31 days up to ``as_of`` with no other job, or whose current
-    employer is registered outside their district. One row per talent with its reasons (the first ``limit``,
-    by talent id), or with ``count_only`` how many talents there are."""
+UNASSIGNED = "none"
+"""The early-warning list's officer filter for talents who have no one-to-one officer."""
+
+
+def early_warning(con, *, as_of: dt.date, scope: str, limit: int | None = None, count_only: bool = False,
+                  officer: int | str | None = None) -> list[dict[str, Any]] | int:
+    """Talents to follow up as of ``as_of``, each with its reasons and its one-to-one service officer (the desk
+    officer's id, or None):
+
+    - ``insurance_stopped``: insured in their district in the month before the last complete month, not in it;
+    - ``employment_ended``: an employment ended in the 31 days up to ``as_of`` and they hold no other job;
+    - ``employer_outside``: in those 31 days they started a job with an employer registered outside their
+      district and hold no job inside it (a move, read from the employment history: a talent who has long
+      worked outside the district is not a new warning).
+
+    ``officer`` keeps the talents of one desk officer (``UNASSIGNED``: those without one). One row per talent,
+    the first ``limit`` by talent id, or with ``count_only`` how many talents there are."""
     last = add_months(month_start(as_of), -1)
-    p = {"s": scope, "l": last, "p": add_months(last, -1), "d": as_of, "w": as_of - dt.timedelta(days=31)}
+    p = {"s": scope, "p": add_months(last, -1), "d": as_of, "w": as_of - dt.timedelta(days=31)}
     sql = """
         WITH stopped AS (
-            SELECT DISTINCT a.talent_id AS id FROM district_insurance a
-            WHERE starts_with(a.district, $s) AND a.to_month = $p
-              AND NOT EXISTS (SELECT 1 FROM district_insurance b WHERE b.talent_id = a.talent_id
-                              AND b.to_month > $p AND b.from_month <= $l)),
+            SELECT DISTINCT talent_id AS id FROM insured_runs WHERE run_end = $p AND starts_with(district, $s)),
+        moved AS (
+            SELECT DISTINCT talent_id AS id FROM job_events WHERE day > $w AND day <= $d AND starts_with(district, $s)),
         jobs AS (
             SELECT talent_id AS id,
                    bool_or(start_date <= $d AND (end_date IS NULL OR end_date > $d)) AS employed,
                    bool_or(start_date <= $d AND (end_date IS NULL OR end_date > $d) AND inside) AS employed_inside,
-                   bool_or(end_date > $w AND end_date <= $d) AS ended
-            FROM talent_jobs WHERE starts_with(district, $s) GROUP BY 1)
+                   bool_or(end_date > $w AND end_date <= $d) AS ended,
+                   bool_or(NOT inside AND start_date > $w AND start_date <= $d
+                           AND (end_date IS NULL OR end_date > $d)) AS moved_out
+            FROM talent_jobs WHERE talent_id IN (SELECT id FROM moved) GROUP BY 1)
         , r AS (
             SELECT id, 'insurance_stopped' AS reason FROM stopped
             UNION ALL SELECT id, 'employment_ended' FROM jobs WHERE ended AND NOT employed
-            UNION ALL SELECT id, 'employer_outside' FROM jobs WHERE employed AND NOT employed_inside)
+            UNION ALL SELECT id, 'employer_outside' FROM jobs WHERE moved_out AND NOT employed_inside)
+        , w AS (SELECT r.id, r.reason, o.officer_id FROM r LEFT JOIN one_to_one o ON o.talent_id = r.id)
     """
+    if officer == UNASSIGNED:
+        sql += " , v AS (SELECT * FROM w WHERE officer_id IS NULL) "
+    elif officer is not None:
+        sql += " , v AS (SELECT * FROM w WHERE officer_id = $o) "
+        p["o"] = int(officer)
+    else:
+        sql += " , v AS (SELECT * FROM w) "
     if count_only:
-        return _one(con, sql + "SELECT count(DISTINCT id) FROM r", p)
-    return _rows(con, sql + "SELECT id AS talent_id, list(reason ORDER BY reason) AS reasons FROM r GROUP BY id "
-                            "ORDER BY id" + (f" LIMIT {int(limit)}" if limit else ""), p)
-
+        return _one(con, sql + "SELECT count(DISTINCT id) FROM v", p)
+    return _rows(con, sql + "SELECT id AS talent_id, list(reason ORDER BY reason) AS reasons, "
+                            "any_value(officer_id) AS officer_id FROM v GROUP BY id ORDER BY id"
+                 + (f" LIMIT {int(limit)}" if limit else ""), p)
 
 
 # --- small-cell suppression --------------------------------------------------------------------------------------

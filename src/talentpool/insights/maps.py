@@ -12,7 +12,7 @@ from typing import Any
 
 from talentpool.engines.recruit_sources import Source, rank_sources
 
-from .figures import AGE_BANDS, DEGREE_ORDER, _rows
+from .figures import AGE_BANDS, DEGREE_ORDER, _rows, add_years
 
 CLUSTERS = ("intelligent_manufacturing", "life_health", "digital_economy", "other")
 TOP = 10
@@ -35,34 +35,38 @@ class Filters:
         return {k: v for k, v in asdict(self).items() if v not in ("", None)}
 
 
-_BAND_SQL = """CASE WHEN age < 25 THEN '<25' WHEN age < 30 THEN '25-29' WHEN age < 35 THEN '30-34'
-                    WHEN age < 40 THEN '35-39' WHEN age < 50 THEN '40-49' ELSE '50+' END"""
+def _band_sql(as_of: dt.date) -> str:
+    """The age band on ``as_of`` as its index in ``AGE_BANDS``, from the birth day alone: younger than n ⟺ born
+    after ``as_of`` − n years (a 29 February birthday counts from 1 March, as ``add_years`` does); unknown birth
+    day, no band. An integer, not the label: grouping millions of rows by a small integer is what keeps the
+    pyramid fast."""
+    limits = [int(band[1:]) if band[0] == "<" else int(band.split("-")[1]) + 1 for band in AGE_BANDS[:-1]]
+    cases = " ".join(f"WHEN birth_date > DATE '{add_years(as_of, -years)}' THEN {i}" for i, years in enumerate(limits))
+    return f"CASE WHEN birth_date IS NULL THEN NULL {cases} ELSE {len(AGE_BANDS) - 1} END"
 
 
 def _base(*, as_of: dt.date, scope: str, f: Filters) -> tuple[str, dict[str, Any]]:
-    """A CTE ``p`` of the profiles in scope that pass the filters, with ``age`` and ``band`` as of ``as_of``."""
+    """A CTE ``p`` of the profiles in scope that pass the filters, with ``band`` (the index of the age band in
+    ``AGE_BANDS``) as of ``as_of``.
+    Filters compare columns the snapshot precomputed (province, discipline) and dates: no string work per row."""
     where = ["starts_with(district, $scope)", "(arrival_date IS NULL OR arrival_date <= $as_of)"]
     params: dict[str, Any] = {"scope": scope, "as_of": as_of}
-    for column, value in (("degree", f.degree), ("tier", f.tier), ("cluster", f.cluster)):
+    for column, value in (("degree", f.degree), ("tier", f.tier), ("cluster", f.cluster),
+                          ("discipline", f.discipline)):
         if value:
             where.append(f"{column} = ${column}")
             params[column] = value
-    if f.discipline:
-        where.append("starts_with(major, $discipline)")
-        params["discipline"] = f.discipline
     if f.arrival_year:
-        where.append("year(arrival_date) = $arrival_year")
-        params["arrival_year"] = f.arrival_year
+        where.append("arrival_date BETWEEN $year_first AND $year_last")
+        params |= {"year_first": dt.date(f.arrival_year, 1, 1), "year_last": dt.date(f.arrival_year, 12, 31)}
     if f.province:
-        where.append("starts_with(hukou, $province)")
-        params["province"] = f.province
+        where.append("hukou_province = $province")
+        params["province"] = f"{f.province}0000"
     outer = "WHERE band = $band" if f.age_band else ""
     if f.age_band:
-        params["band"] = f.age_band
-    sql = f"""WITH a AS (SELECT *, date_diff('year', birth_date, $as_of::DATE)
-                            - CASE WHEN strftime(birth_date, '%m%d') > strftime($as_of::DATE, '%m%d') THEN 1 ELSE 0 END
-                            AS age FROM profiles WHERE {' AND '.join(where)}),
-              p AS (SELECT *, {_BAND_SQL} AS band FROM a {outer})
+        params["band"] = AGE_BANDS.index(f.age_band)
+    sql = f"""WITH p AS (SELECT * FROM (SELECT *, {_band_sql(as_of)} AS band FROM profiles
+                                       WHERE {' AND '.join(where)}) {outer})
     """
     return sql, params
 
@@ -79,19 +83,16 @@ def _grouped(con, key_sql: str, *, as_of, scope, f, names: str = "", limit: int 
 
 def origin_by_province(con, *, as_of, scope, f: Filters) -> list[dict]:
     """People by province of household registration (code ``330000``)."""
-    return _grouped(con, "CASE WHEN length(hukou) = 6 THEN left(hukou, 2) || '0000' ELSE '' END",
-                    as_of=as_of, scope=scope, f=f, names="divisions")
+    return _grouped(con, "hukou_province", as_of=as_of, scope=scope, f=f, names="divisions")
 
 
 def origin_by_city(con, *, as_of, scope, f: Filters) -> list[dict]:
     """People by city of household registration (``420100``); with ``f.province`` the drill-down of one province."""
-    return _grouped(con, "CASE WHEN length(hukou) = 6 THEN left(hukou, 4) || '00' ELSE '' END",
-                    as_of=as_of, scope=scope, f=f, names="divisions", limit=30)
+    return _grouped(con, "hukou_city", as_of=as_of, scope=scope, f=f, names="divisions", limit=30)
 
 
 def university_by_province(con, *, as_of, scope, f: Filters) -> list[dict]:
-    return _grouped(con, "CASE WHEN length(university_division) = 6 THEN left(university_division, 2) || '0000' "
-                         "ELSE '' END", as_of=as_of, scope=scope, f=f, names="divisions")
+    return _grouped(con, "university_province", as_of=as_of, scope=scope, f=f, names="divisions")
 
 
 def top_universities(con, *, as_of, scope, f: Filters) -> list[dict]:
@@ -110,20 +111,19 @@ def density_by_residence(con, *, as_of, scope, f: Filters) -> list[dict]:
 def inflow_by_year(con, *, as_of, scope, f: Filters, years: int = 5) -> list[dict]:
     """Arrivals per year (the last ``years`` years) by source province of household registration."""
     base, params = _base(as_of=as_of, scope=scope, f=f)
-    params["first"] = as_of.year - years + 1
-    return _rows(con, base + """SELECT year(arrival_date) AS year,
-        CASE WHEN length(hukou) = 6 THEN left(hukou, 2) || '0000' ELSE '' END AS province, count(*) AS people
-        FROM p WHERE arrival_date IS NOT NULL AND year(arrival_date) >= $first GROUP BY 1, 2 ORDER BY 1, 2""", params)
+    params["first"] = dt.date(as_of.year - years + 1, 1, 1)
+    return _rows(con, base + """SELECT year(arrival_date) AS year, hukou_province AS province, count(*) AS people
+        FROM p WHERE arrival_date >= $first GROUP BY 1, 2 ORDER BY 1, 2""", params)
 
 
 def pyramid(con, *, as_of, scope, f: Filters) -> list[dict]:
     """People by age band × highest degree."""
     base, params = _base(as_of=as_of, scope=scope, f=f)
-    rows = _rows(con, base + "SELECT band, degree, count(*) AS people FROM p WHERE birth_date IS NOT NULL "
+    rows = _rows(con, base + "SELECT band, degree, count(*) AS people FROM p WHERE band IS NOT NULL "
                              "GROUP BY 1, 2", params)
-    order = {b: i for i, b in enumerate(AGE_BANDS)}
     rank = {d: i for i, d in enumerate(DEGREE_ORDER)}
-    return sorted(rows, key=lambda r: (order.get(r["band"], 99), rank.get(r["degree"], 99)))
+    return [{**r, "band": AGE_BANDS[r["band"]]} for r in sorted(rows, key=lambda r: (r["band"],
+                                                                                     rank.get(r["degree"], 99)))]
 
 
 def recruit_source_rows(con, *, cluster: str, as_of: dt.date, scope: str = "") -> list[Source]:
@@ -179,14 +179,13 @@ def clusters(con, *, as_of: dt.date, scope: str) -> list[dict]:
     talents employed on the day the snapshot was taken."""
     p = {"scope": scope, "as_of": as_of, "year": dt.date(as_of.year, 1, 1)}
     rows = _rows(con, """
-        WITH e AS (SELECT id, cluster FROM enterprises WHERE starts_with(division, $scope)),
-        j AS (SELECT e.cluster, count(*) AS jobs, sum(j.headcount) AS positions FROM jobs j JOIN e ON e.id = j.enterprise_id
-              WHERE j.status = 'open' AND NOT j.hidden AND (j.deadline IS NULL OR j.deadline >= $as_of) GROUP BY 1),
-        h AS (SELECT e.cluster, count(*) AS hires FROM hires h JOIN e ON e.id = h.enterprise_id
-              WHERE h.hired_at::DATE BETWEEN $year AND $as_of GROUP BY 1),
-        w AS (SELECT cluster, count(DISTINCT talent_id) AS employed FROM staff WHERE starts_with(division, $scope)
-              GROUP BY 1),
-        n AS (SELECT cluster, count(*) AS enterprises FROM e GROUP BY 1)
+        WITH n AS (SELECT cluster, sum(enterprises)::BIGINT AS enterprises FROM enterprises_by_cluster
+                   WHERE starts_with(division, $scope) GROUP BY 1),
+        j AS (SELECT cluster, sum(jobs)::BIGINT AS jobs, sum(positions)::BIGINT AS positions FROM open_jobs
+              WHERE starts_with(division, $scope) AND (deadline IS NULL OR deadline >= $as_of) GROUP BY 1),
+        h AS (SELECT cluster, sum(hires)::BIGINT AS hires FROM hires_by_day
+              WHERE starts_with(division, $scope) AND hired_on BETWEEN $year AND $as_of GROUP BY 1),
+        w AS (SELECT cluster, people AS employed FROM staff_by_scope WHERE scope = $scope)
         SELECT n.cluster, n.enterprises, coalesce(j.jobs, 0) AS jobs, coalesce(j.positions, 0) AS positions,
                coalesce(h.hires, 0) AS hires, coalesce(w.employed, 0) AS people
         FROM n LEFT JOIN j USING (cluster) LEFT JOIN h USING (cluster) LEFT JOIN w USING (cluster)""", p)
@@ -200,11 +199,8 @@ def supply_demand_gap(con, *, as_of: dt.date, scope: str, limit: int = TOP) -> l
     (demand − seekers). The top ``limit`` classes by demand in each cluster."""
     p = {"scope": scope, "as_of": as_of}
     return _rows(con, f"""
-        WITH o AS (SELECT enterprise_id, headcount, unnest(majors) AS major FROM jobs
-                   WHERE status = 'open' AND NOT hidden AND (deadline IS NULL OR deadline >= $as_of)),
-        d AS (SELECT n.cluster, left(o.major, 4) AS class, sum(o.headcount) AS demand
-              FROM o JOIN enterprises n ON n.id = o.enterprise_id
-              WHERE starts_with(n.division, $scope) AND length(o.major) >= 4 GROUP BY 1, 2),
+        WITH d AS (SELECT cluster, class, sum(demand)::BIGINT AS demand FROM job_demand
+                   WHERE starts_with(division, $scope) AND (deadline IS NULL OR deadline >= $as_of) GROUP BY 1, 2),
         s AS (SELECT class, sum(supply) AS supply, sum(seekers) AS seekers FROM supply
               WHERE starts_with(district, $scope) GROUP BY 1),
         r AS (SELECT d.cluster, d.class, coalesce(mj.name, d.class) AS name, d.demand, coalesce(s.supply, 0) AS supply,

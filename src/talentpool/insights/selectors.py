@@ -15,9 +15,11 @@ from talentpool.accounts.models import Role
 from talentpool.reference.models import Division, DivisionLevel
 from talentpool.registry.models import Cluster, Degree, Tier
 from talentpool.registry.selectors import talent_visible_to
+from talentpool.servicedesk.models import DeskOfficer
+from talentpool.servicedesk.selectors import desk_officer_of, officers_for
 
 from . import figures, maps
-from .snapshot import Snapshot, kpis_of_the_day, snapshot_current, snapshot_stale
+from .snapshot import Snapshot, kpis_of_the_day, snapshot_current, snapshot_stale, talent_map_of_the_day
 from .tasks import snapshot_refresh_task
 
 PUBLIC_SCOPE = "3301"
@@ -110,6 +112,11 @@ def dashboard(snap: Snapshot, *, scope: str, as_of: dt.date) -> dict[str, Any]:
 
 
 def talent_map(snap: Snapshot, *, scope: str, as_of: dt.date, f: maps.Filters) -> dict[str, Any]:
+    """The talent map: without filters as of the snapshot's day from the file the refresh wrote, else computed."""
+    if f == maps.Filters() and as_of == timezone.localtime(snap.built_at).date():
+        ready = talent_map_of_the_day(snap, scope)
+        if ready is not None:
+            return ready
     key = "talents:" + ":".join(str(v) for v in (scope, as_of, *f.__dict__.values()))
     return _cached(snap, key, lambda con: maps.talent_map(con, as_of=as_of, scope=scope, f=f))
 
@@ -124,13 +131,33 @@ def industry_map(snap: Snapshot, *, scope: str, as_of: dt.date, shared: bool) ->
     return data
 
 
-def early_warning_list(user, snap: Snapshot, *, as_of: dt.date, limit: int = 500) -> list[dict[str, Any]]:
+def officer_filter_from(user, value: str) -> int | str | None:
+    """The early-warning list's officer filter from a query string: '' any, 'none' talents without a one-to-one
+    officer, 'mine' the signed-in officer's own talents, or a desk officer's id; anything else is ignored."""
+    if value == figures.UNASSIGNED:
+        return value
+    if value == "mine":
+        mine = desk_officer_of(user)
+        return mine.pk if mine else figures.UNASSIGNED
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+def early_warning_officers() -> list[tuple[int, str]]:
+    """The desk officers one may filter the list by (active ones, by name)."""
+    return [(o.pk, str(o)) for o in officers_for(None)]
+
+
+def early_warning_list(user, snap: Snapshot, *, as_of: dt.date, officer: int | str | None = None,
+                       limit: int = 500) -> list[dict[str, Any]]:
     """The early-warning rows of the officer's scope joined to the people the officer may see (names, masked ID
-    numbers), at most ``limit``. The one-to-one officer will come from the service desk once it lands."""
+    numbers) and to their one-to-one officer (the service desk's assignment as of the snapshot), at most
+    ``limit``; ``officer`` narrows them to one desk officer's talents (see ``officer_filter_from``)."""
     with snapshot_connection(snap) as con:
-        rows = figures.early_warning(con, as_of=as_of, scope=insights_scope(user), limit=limit)
+        rows = figures.early_warning(con, as_of=as_of, scope=insights_scope(user), limit=limit, officer=officer)
     people = talent_visible_to(user).filter(pk__in=[r["talent_id"] for r in rows]).only(
         "pk", "name", "id_masked", "district")
     by_id = {t.pk: t for t in people}
-    return [{"talent": by_id[r["talent_id"]], "reasons": r["reasons"], "officer": None}
+    officers = {o.pk: o for o in DeskOfficer.objects.filter(pk__in={r["officer_id"] for r in rows} - {None})
+                .select_related("user")}
+    return [{"talent": by_id[r["talent_id"]], "reasons": r["reasons"], "officer": officers.get(r["officer_id"])}
             for r in rows if r["talent_id"] in by_id]

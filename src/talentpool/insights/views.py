@@ -19,10 +19,11 @@ from talentpool.registry.models import Cluster, Degree, Tier
 
 from . import charts, exports, selectors
 from .figures import AGE_BANDS
+from .tiles import city_districts, tile_positions
 
 REASONS = {"insurance_stopped": gettext_noop("Insurance in the district stopped last month"),
            "employment_ended": gettext_noop("Employment ended in the last month"),
-           "employer_outside": gettext_noop("Employer registered outside the district")}
+           "employer_outside": gettext_noop("Moved to an employer outside the district in the last month")}
 
 
 def _labels(rows, choices) -> list[dict]:
@@ -96,7 +97,7 @@ def _map_hrefs(request, rows, param: str, width: int) -> dict[str, str]:
     return out
 
 
-def _talent_panels(request, d: dict) -> list[dict]:
+def _talent_panels(request, d: dict, *, scope: str) -> list[dict]:
     degrees = {k: str(v) for k, v in Degree.choices} | {"": _("Unknown")}
     place, people = _("Place"), _("People")
     out = [
@@ -125,6 +126,9 @@ def _talent_panels(request, d: dict) -> list[dict]:
         _people_panel("density", charts.bars(d["density"], title=_("Talents by district of residence"), series=people),
                       d["density"], place),
     ]
+    if len(scope) == 4:
+        out.append(_district_tiles("density-tiles", d["density"], scope=scope, series=people, value="people",
+                                   title=_("Talents per district of residence (schematic map)"), label=place))
     if d["recruit"]:
         out.append(_people_panel("recruit", charts.bars(d["recruit"], title=_("Where to recruit for this cluster"),
                                                         series=people), d["recruit"], _("University")))
@@ -143,18 +147,40 @@ def talent_map(request):
     back = request.GET.copy()
     back.pop("province", None)
     return _render(request, "insights/talent_map.html", {
-        "d": data, "f": f, "as_of": as_of, "snap": snap, "panels": _talent_panels(request, data),
+        "d": data, "f": f, "as_of": as_of, "snap": snap, "panels": _talent_panels(request, data, scope=scope),
         "degrees": Degree.choices, "tiers": Tier.choices, "clusters": Cluster.choices, "bands": AGE_BANDS,
         "degree_names": dict(Degree.choices), "back": back.urlencode(),
         "province_name": charts.PROVINCE_SHORT.get(f"{f.province}0000", f.province),
         "districts": selectors.districts_for(request.user), "district": scope if len(scope) == 6 else ""})
 
 
-def _industry_panels(d: dict) -> list[dict]:
+def _district_tiles(key: str, rows: list[dict], *, scope: str, title: str, series: str, value: str, label: str,
+                    hrefs: dict[str, str] | None = None) -> dict:
+    """The schematic tile map of the districts of the scope's city (``tiles``) and the table of the same figures:
+    every district of the shipped division list, zero where there is no row."""
+    districts = city_districts(scope[:4])
+    by_code = {r["key"]: r[value] for r in rows}
+    full = [{"key": code, "name": name, value: by_code.get(code, 0)} for code, name in districts]
+    option = charts.tile_map(full, title=title, series=series, value=value, hrefs=hrefs,
+                             positions=tile_positions([code for code, _n in districts]))
+    return _panel(key, option, [label, series], [[r["name"], r[value]] for r in full])
+
+
+def _industry_panels(d: dict, *, scope: str, hrefs: dict[str, str] | None = None) -> list[dict]:
     names = {k: str(v) for k, v in Cluster.choices}
     rows = [{**r, "key": r["cluster"], "name": names.get(r["cluster"], r["cluster"])} for r in d["clusters"]]
     districts = sorted({(r["district"], r["name"]) for r in d["by_district"]})
-    return [
+    totals: dict[str, int] = {}
+    for r in d["by_district"]:
+        totals[r["district"]] = totals.get(r["district"], 0) + r["enterprises"]
+    district_names = dict(districts)
+    streets = [{"name": f"{district_names.get(r['district'], r['district'])} · {r['street']}",
+                "enterprises": r["enterprises"]} for r in d["by_street"]]
+    tiles = [_district_tiles("district-tiles", [{"key": k, "enterprises": v} for k, v in sorted(totals.items())],
+                             scope=scope, title=_("Enterprises per district (schematic map)"),
+                             series=_("Enterprises"), value="enterprises", label=_("District"), hrefs=hrefs)] \
+        if len(scope) == 4 else []
+    return tiles + [
         _panel("clusters", charts.bars(rows, title=_("Enterprises by cluster"), series=_("Enterprises"),
                                        value="enterprises"),
                [_("Cluster"), _("Enterprises"), _("Open jobs"), _("Open positions"), _("Hires this year"),
@@ -174,23 +200,31 @@ def _industry_panels(d: dict) -> list[dict]:
                 _("Gap")],
                [[names.get(g["cluster"], g["cluster"]), g["name"], g["demand"], g["supply"], g["seekers"], g["gap"]]
                 for g in d["gap"]]),
+        _panel("streets", charts.bars(streets, title=_("Streets with the most enterprises"), series=_("Enterprises"),
+                                      value="enterprises"),
+               [_("District"), _("Street"), _("Enterprises")],
+               [[district_names.get(r["district"], r["district"]), r["street"], r["enterprises"]]
+                for r in d["by_street"]]),
     ]
 
 
-def _industry(request, *, scope: str, shared: bool, template: str):
+def _industry(request, *, scope: str, shared: bool, template: str, drill: bool = False, districts=()):
     snap = selectors.snapshot_for_reading()
     if snap is None:
         return _preparing(request, _("Industry map"))
     as_of = timezone.localdate()
     data = selectors.industry_map(snap, scope=scope, as_of=as_of, shared=shared)
-    return _render(request, template, {"d": data, "as_of": as_of, "snap": snap, "panels": _industry_panels(data),
-                                      "clusters": dict(Cluster.choices), "shared": shared})
+    hrefs = {code: f"?district={code}" for code, _n in city_districts(scope[:4])} if drill else None
+    return _render(request, template, {"d": data, "as_of": as_of, "snap": snap, "shared": shared,
+                                      "panels": _industry_panels(data, scope=scope, hrefs=hrefs),
+                                      "clusters": dict(Cluster.choices), "districts": districts,
+                                      "district": scope if len(scope) == 6 else ""})
 
 
 @require_role(Role.OFFICER)
 def industry_map(request):
     return _industry(request, scope=selectors.insights_scope(request.user, request.GET.get("district", "")), shared=False,
-                     template="insights/industry_map.html")
+                     template="insights/industry_map.html", drill=True, districts=selectors.districts_for(request.user))
 
 
 def investors(request):
@@ -204,6 +238,9 @@ def early_warning(request):
     if snap is None:
         return _preparing(request, _("Retention early warning"))
     as_of = selectors.as_of_from(request.GET, timezone.localdate())
-    rows = selectors.early_warning_list(request.user, snap, as_of=as_of)
+    officer = request.GET.get("officer", "")
+    rows = selectors.early_warning_list(request.user, snap, as_of=as_of,
+                                        officer=selectors.officer_filter_from(request.user, officer))
     return render(request, "insights/early_warning.html", {
-        "rows": rows, "as_of": as_of, "snap": snap, "reasons": {k: _(v) for k, v in REASONS.items()}})
+        "rows": rows, "as_of": as_of, "snap": snap, "reasons": {k: _(v) for k, v in REASONS.items()},
+        "officers": selectors.early_warning_officers(), "officer": officer})

@@ -59,12 +59,56 @@ def test_retention_one_and_three_years(snapshot):
 
 def test_early_warning_reasons(snapshot, registry):
     con = figures.connect(snapshot.path)
-    rows = figures.early_warning(con, as_of=date(2026, 5, 20), scope="330106")
-    # last complete month April: 新人0 insured March and April… stops after April, so not yet; as of June it is
-    assert {r["talent_id"]: r["reasons"] for r in rows} == {registry["people"][5].pk: ["employer_outside"]}
+    people, desk = registry["people"], registry["desk"]
+    # as of 20 May: last complete month April, 新人0 was insured in April (stops after it); 新人5 still works in
+    # the district; 老张 has worked outside the district since 2023: a state, not a move, so never a warning
+    assert figures.early_warning(con, as_of=date(2026, 5, 20), scope="330106") == []
     rows = figures.early_warning(con, as_of=AS_OF, scope="330106")
-    assert {r["talent_id"]: r["reasons"] for r in rows} == {
-        registry["people"][0].pk: ["insurance_stopped"], registry["people"][5].pk: ["employer_outside"]}
+    assert {r["talent_id"]: (r["reasons"], r["officer_id"]) for r in rows} == {
+        people[0].pk: (["insurance_stopped"], desk["mine"].pk),
+        people[5].pk: (["employer_outside"], desk["other"].pk)}  # moved to 330110 on 1 June
+    # a month and more after the move it is no longer news (their insurance stopping in June is)
+    later = {r["talent_id"]: r["reasons"] for r in figures.early_warning(con, as_of=date(2026, 7, 5), scope="330106")}
+    assert later[people[5].pk] == ["insurance_stopped"]
+    assert all("employer_outside" not in reasons for reasons in later.values())
+
+
+def test_early_warning_filtered_by_one_to_one_officer(snapshot, registry):
+    con = figures.connect(snapshot.path)
+    people, desk = registry["people"], registry["desk"]
+    mine = figures.early_warning(con, as_of=AS_OF, scope="330106", officer=desk["mine"].pk)
+    assert [r["talent_id"] for r in mine] == [people[0].pk]
+    assert figures.early_warning(con, as_of=AS_OF, scope="330106", officer=desk["other"].pk, count_only=True) == 1
+    assert figures.early_warning(con, as_of=AS_OF, scope="330106", officer=figures.UNASSIGNED) == []
+    assert figures.early_warning(con, as_of=AS_OF, scope="330106", count_only=True) == 2
+
+
+def test_fairs_and_intents(snapshot):
+    con = figures.connect(snapshot.path)
+    assert figures.fair_intents(con, as_of=AS_OF, scope="330106") == {
+        "fairs": 1, "registrants": 4, "checked_in": 2, "interviews": 3, "intents": 2, "strong": 1}
+    # on the day of the fair the 'maybe' was not yet recorded; before it nothing was held
+    assert figures.fair_intents(con, as_of=date(2026, 3, 12), scope="330106")["intents"] == 1
+    assert figures.fair_intents(con, as_of=date(2026, 3, 11), scope="330106") == {
+        "fairs": 0, "registrants": 0, "checked_in": 0, "interviews": 0, "intents": 0, "strong": 0}
+    # the city adds 330110's fair of 1 April (one registrant); July's fair of 330106 counts from July
+    assert figures.fair_intents(con, as_of=AS_OF, scope="3301")["fairs"] == 2
+    assert figures.fair_intents(con, as_of=AS_OF, scope="3301")["registrants"] == 5
+    assert figures.fair_intents(con, as_of=date(2026, 7, 1), scope="330106")["registrants"] == 5
+
+
+def test_tickets_within_sla(snapshot):
+    con = figures.connect(snapshot.path)
+    # resolved 1 Jan..15 Jun: 2 Feb (met), 10 Mar (missed), 5 Jan (met, raised in 2025); 20 Jun not yet
+    # breaches: raised this year and resolved late (10 Mar) or open past due (1 May)
+    assert figures.tickets_within_sla(con, as_of=AS_OF, scope="330106") == {
+        "resolved": 3, "within_sla": 2, "share": 66.7, "breaches": 2}
+    assert figures.tickets_within_sla(con, as_of=AS_OF, scope="3301") == {
+        "resolved": 4, "within_sla": 2, "share": 50.0, "breaches": 3}
+    assert figures.tickets_within_sla(con, as_of=date(2026, 1, 4), scope="330106") == {
+        "resolved": 0, "within_sla": 0, "share": None, "breaches": 0}
+    kpis = figures.kpis(con, as_of=AS_OF, scope="330106")
+    assert kpis["tickets_within_sla"]["share"] == 66.7 and kpis["fairs"]["intents"] == 2
 
 
 def test_small_cells_are_suppressed():
@@ -83,3 +127,16 @@ def test_the_days_dashboard_is_precomputed_and_reads_back_exactly(snapshot):
     for scope in ("330106", "3301", ""):
         assert kpis_of_the_day(snapshot, scope) == figures.kpis(con, as_of=day, scope=scope)
     assert kpis_of_the_day(snapshot, "330199") is None
+
+
+def test_the_days_unfiltered_talent_map_is_precomputed_and_reads_back_exactly(snapshot):
+    from django.utils import timezone
+
+    from talentpool.insights import maps
+    from talentpool.insights.snapshot import talent_map_of_the_day
+
+    day = timezone.localtime(snapshot.built_at).date()
+    con = figures.connect(snapshot.path)
+    for scope in ("330106", "3301"):
+        ready = talent_map_of_the_day(snapshot, scope)
+        assert ready == maps.talent_map(con, as_of=day, scope=scope, f=maps.Filters()) and ready["by_province"]

@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 from django.utils.html import escape
 from factories.matrix import check_page_headers
+from factories.pdf import pdf_pages
 
 PAGES = ["/insights/", "/insights/talents/", "/insights/industry/", "/insights/early-warning/"]
 APIS = ["/api/v1/insights/kpis", "/api/v1/insights/talent-map", "/api/v1/insights/industry-map",
@@ -58,7 +59,7 @@ def test_dashboard_shows_the_figures_with_charts_and_tables(client, snapshot, re
 
 def test_exports_xlsx_and_monthly_pdf(client, snapshot, registry):
     c = _client(client, registry["world"].officer)
-    r = c.get("/insights/?as_of=2026-06-15&format=xlsx")
+    r = c.get("/insights/?as_of=2026-06-15&format=xlsx", HTTP_ACCEPT_LANGUAGE="en")
     assert r.status_code == 200 and r["Cache-Control"] == "no-store"
     wb = openpyxl.load_workbook(io.BytesIO(b"".join(r.streaming_content) if r.streaming else r.content))
     rows = list(wb.worksheets[0].iter_rows(values_only=True))
@@ -67,9 +68,23 @@ def test_exports_xlsx_and_monthly_pdf(client, snapshot, registry):
     paid = list(wb["Subsidies by policy"].iter_rows(values_only=True)) if "Subsidies by policy" in wb.sheetnames \
         else list(wb.worksheets[2].iter_rows(values_only=True))
     assert paid[1][1:] == (3, 3, 3001.5)
-    pdf = c.get("/insights/?as_of=2026-06-15&format=pdf")
+    summary = {r[0]: r[1] for r in rows[1:]}
+    assert (summary["Fairs held this year"], summary["Fair registrants"], summary["Checked in at fairs"],
+            summary["Interviews at fairs"], summary["Intents after interviews"], summary["Strong intents"]) == (
+        1, 4, 2, 3, 2, 1)
+    assert (summary["Tickets resolved this year"], summary["Resolved within SLA"], summary["Share within SLA (%)"],
+            summary["SLA breaches this year"]) == (3, 2, 66.7, 2)
+    pdf = c.get("/insights/?as_of=2026-06-15&format=pdf", HTTP_ACCEPT_LANGUAGE="en")
     body = b"".join(pdf.streaming_content) if pdf.streaming else pdf.content
     assert pdf.status_code == 200 and body.startswith(b"%PDF")
+    lines = "\n".join(pdf_pages(body)).splitlines()
+    # the report is passed on: counts of 1-4 people (and the amount paid to them) show as <5
+    for label, value in (("Talents", "10"), ("New under-35 graduates this year", "5"), ("People paid this year", "<5"),
+                         ("Paid this year (yuan)", "<5"), ("Fairs held this year", "1"),
+                         ("Intents after interviews", "<5"), ("Share within SLA (%)", "66.7"),
+                         ("SLA breaches this year", "<5"), ("Early warnings", "<5")):
+        assert lines[lines.index(label) + 1] == value, label
+    assert "3,001.50" not in lines and "3001.50" not in lines
 
 
 def test_talent_map_filters_and_drill_down(client, snapshot, registry):
@@ -100,6 +115,26 @@ def test_early_warning_lists_people_of_the_officer_only(client, snapshot, regist
     html = _client(client, registry["world"].officer).get("/insights/early-warning/").content.decode()
     assert "新人0" in html and "新人5" in html and "新人1" not in html
     assert "Insurance in the district stopped last month" in html or "停" in html
+    assert "周敏" in html  # 新人5's one-to-one officer
+
+
+def test_early_warning_filtered_by_one_to_one_officer(client, snapshot, registry):
+    c = _client(client, registry["world"].officer)
+    desk = registry["desk"]
+    mine = c.get("/insights/early-warning/?officer=mine").content.decode()
+    assert "新人0" in mine and "新人5" not in mine
+    theirs = c.get(f"/insights/early-warning/?officer={desk['other'].pk}").content.decode()
+    assert "新人5" in theirs and "新人0" not in theirs
+    assert f'<option value="{desk["other"].pk}" selected>周敏</option>' in theirs
+    nobody = c.get("/insights/early-warning/?officer=none").content.decode()
+    assert "新人0" not in nobody and "新人5" not in nobody
+    assert c.get("/insights/early-warning/?officer=x'1").status_code == 200  # ignored, not an error
+
+
+def test_dashboard_shows_fairs_and_tickets_within_sla(client, snapshot, registry):
+    html = _client(client, registry["world"].officer).get("/insights/?as_of=2026-06-15").content.decode()
+    assert '<dd id="kpi-sla">66.7%' in html
+    assert '<dd id="kpi-fairs">2 <small>' in html
 
 
 def test_pages_say_preparing_and_enqueue_a_refresh(client, registry, tmp_path, settings,
@@ -130,6 +165,41 @@ def test_a_city_officer_narrows_every_figure_to_one_district(client, snapshot, r
     c = _client(client, city)
     assert '<dd id="kpi-total">13</dd>' in c.get("/insights/").content.decode()
     assert '<dd id="kpi-total">3</dd>' in c.get("/insights/?district=330110").content.decode()
+    # the API takes the same filter
+    assert c.get("/api/v1/insights/kpis?as_of=2026-06-15&district=330110").json()["talent_total"] == 3
+    origin = c.get("/api/v1/insights/talent-map?district=330110").json()["by_province"]
+    assert sum(r["people"] for r in origin) <= 3  # 330110's three talents, not the city's 新人 from 湖北 and 四川
+    assert c.get("/api/v1/insights/industry-map?district=330110").json()["by_district"][0]["district"] == "330110"
     # a district officer cannot widen or move their scope through the filter
     c = _client(client, registry["world"].officer)
     assert '<dd id="kpi-total">10</dd>' in c.get("/insights/?district=330110").content.decode()
+    assert c.get("/api/v1/insights/kpis?as_of=2026-06-15&district=330110").json()["talent_total"] == 10
+
+
+def _options(html: str) -> dict:
+    return json.loads(html.split('id="insights-charts" type="application/json">')[1].split("</script>")[0])
+
+
+def test_schematic_district_tiles_and_ranked_streets(client, snapshot, registry, make_user):
+    from talentpool.registry.models import Enterprise
+
+    html = client.get("/insights/investors/").content.decode()
+    tiles = {d["code"]: d for d in _options(html)["district-tiles"]["series"][0]["data"]}
+    assert len(tiles) == 13 and tiles["330106"]["name"] == "西湖区"
+    assert tiles["330106"]["value"][2] == Enterprise.objects.filter(division="330106").count() >= 2
+    assert tiles["330182"]["value"][2] == 0 and "href" not in tiles["330106"]  # the public view does not drill
+    assert 'id="table-district-tiles"' in html and 'id="tiles-note"' in html
+    assert 'data-chart="streets"' in html and 'id="table-streets"' in html
+    city = _client(client, make_user("officer", username="city_officer", scope_division="330100"))
+    tiles = {d["code"]: d for d in _options(city.get("/insights/industry/").content.decode())
+             ["district-tiles"]["series"][0]["data"]}
+    assert tiles["330110"]["href"] == "?district=330110"
+    drilled = city.get("/insights/industry/?district=330110").content.decode()
+    assert "district-tiles" not in _options(drilled)  # one district: no tile map
+    assert sum(d["value"] for d in _options(drilled)["clusters"]["series"][0]["data"]) == \
+        Enterprise.objects.filter(division="330110").count()  # every chart narrowed to the district
+    density = {d["code"]: d["value"][2] for d in _options(city.get("/insights/talents/").content.decode())
+               ["density-tiles"]["series"][0]["data"]}
+    assert len(density) == 13
+    district = _client(client, registry["world"].officer).get("/insights/talents/").content.decode()
+    assert "density-tiles" not in _options(district)  # a district officer sees one district: no tile map

@@ -42,3 +42,39 @@ def test_lines_stacked_and_pyramid():
                              degrees={"bachelor": "本科", "master": "硕士"})
     assert pyramid["yAxis"]["data"] == ["<25", "25-29"]
     assert [(s["name"], s["data"]) for s in pyramid["series"]] == [("硕士", [4, 0])]
+
+
+def test_the_district_tiles_cover_every_district_of_hangzhou_once():
+    import csv
+    from pathlib import Path
+
+    from talentpool.insights.tiles import HANGZHOU_TILES, tile_positions
+
+    shipped = Path(charts.__file__).resolve().parents[1] / "reference" / "data" / "divisions.csv"
+    with shipped.open(encoding="utf-8") as f:
+        codes = [r["code"] for r in csv.DictReader(f) if r["parent"] == "330100" and r["level"] == "county"]
+    assert sorted(codes) == sorted(HANGZHOU_TILES)  # the layout follows the shipped GB/T 2260 list
+    assert len(set(HANGZHOU_TILES.values())) == len(HANGZHOU_TILES)  # no two districts on one tile
+    # a district the layout lacks still gets a cell of its own, under the grid
+    placed = tile_positions([*codes, "330199", "330198"])
+    assert placed["330199"] == (1, 3) and placed["330198"] == (0, 3)
+    assert len(set(placed.values())) == len(placed)
+
+
+def test_tile_map_is_a_heatmap_of_named_tiles_with_drill_down_and_suppression():
+    positions = {"330106": (2, 1), "330110": (2, 0), "330102": (3, 1)}
+    rows = [{"key": "330106", "name": "西湖区", "people": 12}, {"key": "330110", "name": "余杭区", "people": None},
+            {"key": "999999", "name": "外地", "people": 50}]
+    option = charts.tile_map(rows, title="密度", series="人数", positions=positions,
+                             hrefs={"330106": "?district=330106"})
+    data = {d["code"]: d for d in option["series"][0]["data"]}
+    assert option["series"][0]["type"] == "heatmap"
+    assert data["330106"]["value"] == [2, 1, 12] and data["330106"]["name"] == "西湖区"
+    assert data["330106"]["href"] == "?district=330106" and "href" not in data["330110"]
+    assert data["330110"]["value"] == [2, 0, "-"] and data["330110"]["label"]["formatter"] == "余杭区\n<5".replace(
+        "余杭区", "{b}")
+    assert data["330102"]["value"] == [3, 1, 0] and data["330102"]["name"] == "330102"  # no row: an empty tile
+    assert "999999" not in data  # outside the city: the table has it, the tiles do not
+    assert option["visualMap"]["max"] == 12 and option["visualMap"]["dimension"] == 2
+    assert (len(option["xAxis"]["data"]), len(option["yAxis"]["data"])) == (4, 2)
+    json.dumps(option)

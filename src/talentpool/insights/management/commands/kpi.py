@@ -67,3 +67,8 @@ class Command(BaseCommand):
             w(f"retention after {r['years']} year(s): {r['retained']} of {r['cohort']}"
               + (f" ({r['rate']}%)" if r["rate"] is not None else ""))
         w(f"early warning: {d['early_warning']}")
+        f, t = d["fairs"], d["tickets_within_sla"]
+        w(f"fairs held: {f['fairs']} ({f['registrants']} registered, {f['checked_in']} checked in, "
+          f"{f['interviews']} interviews, {f['intents']} intents of which {f['strong']} strong)")
+        w(f"tickets resolved: {t['resolved']}, within SLA: {t['within_sla']}"
+          + (f" ({t['share']}%)" if t["share"] is not None else "") + f", breaches: {t['breaches']}")
