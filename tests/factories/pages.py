@@ -136,6 +136,8 @@ PAGES: list[Page] = [
     Page("officer", "registry:import-latest", "/registry/imports/latest.json"),
     Page("officer", "eligibility:explain", "/policies/explain/{talent}/{code}/"),
     Page("officer", "eligibility:in-kind", "/policies/in-kind/"),
+    Page("officer", "eligibility:past-payments", "/policies/past-payments/"),
+    Page("officer", "eligibility:past-payments-template", "/policies/past-payments/template.csv"),
     Page("officer", "policies:policy-list", "/policies/"),
     Page("officer", "policies:policy-detail", "/policies/{code}/"),
     Page("city", "policies:draft-create", "/policies/{code}/drafts/new/"),
