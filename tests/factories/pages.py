@@ -124,6 +124,7 @@ PAGES: list[Page] = [
     # officer: pages
     Page("officer", "registry:talent-list", "/registry/talents/"),
     Page("officer", "registry:talent-detail", "/registry/talents/{talent}/"),
+    Page("officer", "registry:talent-household", "/registry/talents/{talent}/household/"),
     Page("officer", "registry:enterprise-list", "/registry/enterprises/"),
     Page("officer", "registry:enterprise-detail", "/registry/enterprises/{enterprise}/"),
     Page("officer", "registry:import-list", "/registry/imports/"),
