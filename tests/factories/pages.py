@@ -125,6 +125,7 @@ PAGES: list[Page] = [
     # officer: pages
     Page("officer", "registry:talent-list", "/registry/talents/"),
     Page("officer", "registry:talent-detail", "/registry/talents/{talent}/"),
+    Page("officer", "registry:talent-household", "/registry/talents/{talent}/household/"),
     Page("officer", "registry:enterprise-list", "/registry/enterprises/"),
     Page("officer", "registry:enterprise-detail", "/registry/enterprises/{enterprise}/"),
     Page("officer", "registry:import-list", "/registry/imports/"),
@@ -137,6 +138,8 @@ PAGES: list[Page] = [
     Page("officer", "registry:import-latest", "/registry/imports/latest.json"),
     Page("officer", "eligibility:explain", "/policies/explain/{talent}/{code}/"),
     Page("officer", "eligibility:in-kind", "/policies/in-kind/"),
+    Page("officer", "eligibility:past-payments", "/policies/past-payments/"),
+    Page("officer", "eligibility:past-payments-template", "/policies/past-payments/template.csv"),
     Page("officer", "policies:policy-list", "/policies/"),
     Page("officer", "policies:policy-detail", "/policies/{code}/"),
     Page("city", "policies:draft-create", "/policies/{code}/drafts/new/"),

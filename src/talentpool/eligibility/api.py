@@ -7,9 +7,10 @@ from datetime import date
 
 from django.utils import timezone
 from django.utils.translation import gettext
-from ninja import Query, Router, Status
+from ninja import File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
-from talentpool.core.errors import NotFoundError
+from talentpool.core.errors import ApplicationError, NotFoundError
 from talentpool.core.permissions import ensure_role
 from talentpool.core.roles import Role
 from talentpool.core.schema_types import Id
@@ -18,6 +19,7 @@ from talentpool.registry.selectors import talent_visible_to
 from talentpool.registry.services import talent_record_viewed
 
 from . import selectors, services
+from .past_payments import past_payments_import, past_payments_text
 from .schemas import ExplainWhatIf, InKindIssueIn, InKindIssueOut, InKindPage
 
 router = Router(tags=["policies"])
@@ -64,6 +66,25 @@ def in_kind_issue(request, payload: InKindIssueIn):
     outcome = services.entitlements_issue(actor=request.user, issued_on=payload.issued_on, ids=payload.ids,
                                           policy_code=payload.policy, request=request)
     return {"issued": outcome.issued, "skipped": outcome.skipped}
+
+
+class PastPaymentsOut(Schema):
+    created: int
+
+
+@router.post("/past-payments", response={201: PastPaymentsOut},
+             summary="Import payments made before the platform (CSV; officers, own scope; all rows or none)")
+def past_payments_upload(request, file: File[UploadedFile]):
+    """The columns of docs/templates/past-payments.csv (docs/imports.md, "Past payments"). Stored as paid ledger
+    lines marked imported. When any row is refused nothing is stored: 400 ``rows_refused`` with
+    ``error.problems`` listing each refusal (row, column, message)."""
+    ensure_role(request.user, Role.OFFICER)
+    outcome = past_payments_import(actor=request.user, text=past_payments_text(file), request=request)
+    if outcome.problems:
+        raise ApplicationError(gettext("%(n)s row(s) refused; nothing was stored.") % {"n": len(outcome.problems)},
+                               code="rows_refused", field="file", extra={"problems": [
+                                   {"row": p.row, "column": p.column, "message": p.message} for p in outcome.problems]})
+    return Status(201, {"created": outcome.created})
 
 
 @router.get("/{code}/explain", summary="Explain a person's verdict (officers, own district; audited); "

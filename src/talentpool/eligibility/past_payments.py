@@ -38,6 +38,7 @@ COLUMNS = {
 }
 TEMPLATE = "证件号码,政策编码,期次,金额,发放日期,依据\n"
 MAX_ROWS = 50_000
+MAX_BYTES = 10_000_000
 
 
 @dataclass
@@ -51,6 +52,24 @@ class RowProblem:
 class PastPayments:
     created: int = 0
     problems: list[RowProblem] = field(default_factory=list)
+
+
+def past_payments_text(upload) -> str:
+    """The text of an uploaded CSV (UTF-8 with or without BOM, else GB18030 as Excel in China saves it)."""
+    if upload is None:
+        raise ApplicationError(_("Choose a CSV file."), code="empty_file", field="file")
+    if upload.size > MAX_BYTES:
+        raise ApplicationError(_("At most %(n)s MB per file.") % {"n": MAX_BYTES // 1_000_000},
+                               code="file_too_large", field="file")
+    raw = upload.read()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            return raw.decode("gb18030")
+        except UnicodeDecodeError:
+            raise ApplicationError(_("The file is not a CSV text (UTF-8 or GB18030)."), code="file_unreadable",
+                                   field="file") from None
 
 
 def _header_map(header: list[str]) -> dict[str, int]:

@@ -104,6 +104,39 @@ def parse_overrides(pairs: list[str] | None) -> dict[str, str]:
     return out
 
 
+_UNITS = {"money": ("元", "yuan"), "date": ("", ""), "bool": ("", ""), "int": ("", "")}
+
+
+def policy_parameter_inputs(code: str, number: int, as_of: dt.date, overrides: dict[str, str] | None = None,
+                            form: dict[str, str] | None = None) -> list[dict]:
+    """The parameters of one published version as the what-if form shows them: name, label in the reader's
+    language, type, unit, the value in force on ``as_of`` (as text) and what the officer set (an override)."""
+    english = (get_language() or "").startswith("en")
+    doc = next((d for _row, d in policy_versions_applicable(as_of) if d.code == code and d.version == number), None)
+    if doc is None:
+        return []
+    out = []
+    for name, param in doc.parameters.items():
+        current = param.value_on(as_of)
+        value = "" if current is None else ("true" if current.value is True else "false" if current.value is False
+                                            else str(current.value))
+        unit = _UNITS.get(param.type, ("", ""))[1 if english else 0]
+        out.append({"name": name, "label": param.label.en if english else param.label.zh, "type": param.type,
+                    "unit": unit, "current": value, "set": (overrides or {}).get(name, (form or {}).get(name, ""))})
+    return out
+
+
+def overrides_from_form(pairs: list[str], fields: dict[str, str], current: dict[str, str]) -> list[str]:
+    """``name=value`` pairs from the what-if form: the free pairs (``?set=``), then each parameter input
+    (``p_<name>``) that holds a value other than the one in force."""
+    out = list(pairs)
+    for name, value in fields.items():
+        value = value.strip()
+        if value and value != current.get(name):
+            out.append(f"{name}={value}")
+    return out
+
+
 def _overridden(versions: list, overrides: dict[str, str], as_of: dt.date) -> list:
     """The compiled versions of one policy with parameters overridden (the what-if for one person): each version
     gets the overrides it declares; a name no version declares, or a value of the wrong type, is refused."""
@@ -124,7 +157,7 @@ def _overridden(versions: list, overrides: dict[str, str], as_of: dt.date) -> li
 
 
 def _explain_all(talent, as_of: dt.date, codes: set[str] | None = None,
-                 overrides: dict[str, str] | None = None) -> list[Explanation]:
+                 overrides: dict[str, str] | None = None, facts: dict | None = None) -> list[Explanation]:
     """Explain every published policy in force (or those in ``codes`` plus the ones that may exclude them),
     each under the version that applies to the person (the batch's rule), then apply exclusions between them
     the way the batch does."""
@@ -137,7 +170,7 @@ def _explain_all(talent, as_of: dt.date, codes: set[str] | None = None,
     for row, doc in applicable:
         if doc.code in candidates:
             candidates[doc.code].append(policy_version_compiled(row, as_of))
-    facts = _person_facts(talent, as_of)
+    facts = facts if facts is not None else _person_facts(talent, as_of)
     ledger = _person_ledger(talent)
     if overrides and codes:
         for code in codes & set(candidates):
@@ -165,8 +198,9 @@ def eligibility_explain(*, talent, code: str, as_of: dt.date, overrides: dict[st
     if overrides:
         found = _explain_all(talent, as_of, {code}, overrides)
     else:
-        found = explanations_cached(talent=talent, as_of=as_of, facts=_person_facts(talent, as_of), codes={code},
-                                    compute=lambda: _explain_all(talent, as_of, {code}))
+        facts = _person_facts(talent, as_of)
+        found = explanations_cached(talent=talent, as_of=as_of, facts=facts, codes={code},
+                                    compute=lambda: _explain_all(talent, as_of, {code}, facts=facts))
     if not found:
         raise NotFoundError(_("No published version of %(code)s is in force on %(day)s.") % {
             "code": code, "day": as_of.isoformat()})
@@ -176,8 +210,9 @@ def eligibility_explain(*, talent, code: str, as_of: dt.date, overrides: dict[st
 def eligibility_for_talent(*, talent, as_of: dt.date) -> list[Explanation]:
     """"What policy gives me": every published policy in force on ``as_of``, explained for this person (kept
     by its inputs, see ``verdicts``: a change of facts, ledger or published versions shows at once)."""
-    return explanations_cached(talent=talent, as_of=as_of, facts=_person_facts(talent, as_of), codes=None,
-                               compute=lambda: _explain_all(talent, as_of))
+    facts = _person_facts(talent, as_of)
+    return explanations_cached(talent=talent, as_of=as_of, facts=facts, codes=None,
+                               compute=lambda: _explain_all(talent, as_of, facts=facts))
 
 
 

@@ -9,4 +9,6 @@ urlpatterns = [
     path("mine/<str:code>/object/", views.my_objection_create, name="mine-object"),
     path("explain/<int:talent_pk>/<str:code>/", views.talent_explain, name="explain"),
     path("in-kind/", views.in_kind, name="in-kind"),
+    path("past-payments/", views.past_payments, name="past-payments"),
+    path("past-payments/template.csv", views.past_payments_template, name="past-payments-template"),
 ]

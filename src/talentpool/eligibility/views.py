@@ -8,7 +8,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from talentpool.registry import selectors as registry_selectors
 from talentpool.registry import services as registry_services
 
 from . import selectors, services
+from .past_payments import TEMPLATE, past_payments_import, past_payments_text
 
 
 def _as_of(request) -> dt.date:
@@ -39,22 +40,32 @@ def talent_explain(request, talent_pk: int, code: str):
     registry_services.talent_record_viewed(actor=request.user, talent=talent, request=request, channel="explain")
     as_of = _as_of(request)
     pairs = [p for p in request.GET.getlist("set")[:20] if p.strip()]
+    fields = {k[2:]: v[:200] for k, v in list(request.GET.items())[:80] if k.startswith("p_")}
     override_error = ""
     try:
+        shown = selectors.eligibility_explain(talent=talent, code=code, as_of=as_of)
+    except ApplicationError as exc:
+        raise Http404(exc.message) from exc
+    current = {p["name"]: p["current"] for p in selectors.policy_parameter_inputs(code, shown.version, as_of)}
+    pairs = selectors.overrides_from_form(pairs, fields, current)
+    overrides: dict[str, str] = {}
+    try:
         overrides = selectors.parse_overrides(pairs)
-        explanation = selectors.eligibility_explain(talent=talent, code=code, as_of=as_of, overrides=overrides)
+        explanation = (selectors.eligibility_explain(talent=talent, code=code, as_of=as_of, overrides=overrides)
+                       if overrides else shown)
     except ApplicationError as exc:
         if not exc.code.startswith("parameter_"):
             raise Http404(exc.message) from exc
         override_error = exc.message  # the what-if could not be read: say why, explain without it
-        try:
-            explanation = selectors.eligibility_explain(talent=talent, code=code, as_of=as_of)
-        except ApplicationError as again:
-            raise Http404(again.message) from again
+        explanation = shown
+    free = [p for p in pairs if p.partition("=")[0].strip() not in current]
+    parameters = selectors.policy_parameter_inputs(code, explanation.version, as_of,
+                                                   {k: v for k, v in overrides.items() if k in current}, fields)
     return render(request, "eligibility/explain.html", {"talent": talent, "x": explanation, "as_of": as_of,
                                                      "fact_labels": selectors.fact_labels(),
                                                      "policy": get_object_or_404(Policy, code=code),
-                                                     "pairs": pairs, "override_error": override_error})
+                                                     "pairs": free, "parameters": parameters,
+                                                     "override_error": override_error})
 
 
 def _my_talent(request):
@@ -120,3 +131,34 @@ def in_kind(request):
     page = Paginator(lines, 50).get_page(request.GET.get("page"))
     return render(request, "eligibility/in_kind.html", {"page": page, "summary": selectors.in_kind_summary(request.user),
                                                      "policy": code, "today": timezone.localdate()})
+
+
+@require_role(Role.OFFICER)
+def past_payments(request):
+    """Payments made before the platform: a CSV upload stored as paid, imported ledger lines (all rows or none;
+    each refusal named by row and column), and the lines imported so far in the officer's scope."""
+    problems, status = [], 200
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            outcome = past_payments_import(actor=request.user, text=past_payments_text(upload), request=request)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            status = 400
+        else:
+            if not outcome.problems:
+                messages.success(request, _("%(n)s past payment(s) stored in the ledger as imported.") % {
+                    "n": outcome.created})
+                return redirect("eligibility:past-payments")
+            problems, status = outcome.problems, 400
+    lines = selectors.entitlements_visible_to(request.user).filter(imported=True).select_related(
+        "talent", "policy", "policy_version").order_by("-paid_on", "-pk")
+    page = Paginator(lines, 50).get_page(request.GET.get("page"))
+    return render(request, "eligibility/past_payments.html", {"problems": problems, "page": page}, status=status)
+
+
+@require_role(Role.OFFICER)
+def past_payments_template(request):
+    response = HttpResponse("\ufeff" + TEMPLATE, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="past-payments.csv"'
+    return response

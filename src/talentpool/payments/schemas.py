@@ -102,6 +102,7 @@ class LineFlags(Schema):
     review_required: bool
     assigned_to: str | None
     flag: str
+    imported: bool = False
 
 
 class EntitlementRow(Schema):
@@ -141,6 +142,7 @@ class EntitlementRow(Schema):
             "review_required": obj.review_required,
             "assigned_to": _username(obj.assigned_to),
             "flag": obj.flag,
+            "imported": obj.imported,
         }
 
     @staticmethod

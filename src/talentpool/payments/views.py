@@ -192,7 +192,7 @@ def line_detail(request, pk: int):
         raise Http404
     if request.user.role == Role.OFFICER:
         talent_record_viewed(actor=request.user, talent=line.talent, request=request, channel="web")
-    explanation = eligibility_selectors.entitlement_explanation(line)
+    explanation = None if line.imported else eligibility_selectors.entitlement_explanation(line)
     return render(request, "payments/line_detail.html", {
         "line": line, "history": selectors.entitlement_history(line), "x": explanation,
         "fact_labels": fact_labels(), "show_detail": True,

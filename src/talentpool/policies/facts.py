@@ -33,7 +33,10 @@ How each fact is derived (``as_of`` is the evaluation date; ``as_of month`` its 
   the length of the run from that month (0 when there is none); ``<area>_current_run_months`` and
   ``<area>_current_run_start`` the run that includes the as-of month or the month before it (contributions are
   recorded a month late), 0 and NULL when there is none.
-- ``house_price``, ``settling_allowance_received`` and ``household_income_low`` are not in the registry: NULL.
+- ``house_price``, ``settling_allowance_received`` and ``household_income_low`` come from the household facts an
+  officer records for the person (``registry.HouseholdFacts``), as of the date: the price counts from the purchase
+  date (``property_purchase_date``), the settling allowance from the day received (0.00 before it), the income
+  assessment from the day assessed (NULL before it). Nothing recorded: NULL (unknown).
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Sequence
+from decimal import Decimal
 
 import duckdb
 import pyarrow as pa
@@ -56,8 +60,9 @@ _CHUNK = 900  # ids per IN (...) when a list of talents is given
 # Each read: (SQL expression, column name, Arrow type). The database concatenates a row into one '|'-separated
 # line (one Python object per row instead of one per value) and pyarrow's CSV reader parses the lines in C: about
 # twice as fast as building Arrow arrays from fetched tuples. Codes, dates, flags and enum values never hold '|'.
-_S, _D, _I, _B = pa.string(), pa.date32(), pa.int64(), pa.bool_()
-_TALENTS = ("registry_talent t LEFT JOIN registry_talent s ON s.id = t.spouse_id", "t.id", [
+_S, _D, _I, _B, _M = pa.string(), pa.date32(), pa.int64(), pa.bool_(), pa.decimal128(14, 2)
+_TALENTS = ("registry_talent t LEFT JOIN registry_talent s ON s.id = t.spouse_id "
+            "LEFT JOIN registry_householdfacts h ON h.talent_id = t.id", "t.id", [
     ("t.id", "talent_id", _I), ("t.birth_date", "birth_date", _D), ("t.gender", "gender", _S),
     ("t.id_type", "id_type", _S), ("t.hukou_division", "hukou_division", _S),
     ("t.residence_division", "residence_division", _S), ("t.district", "district", _S),
@@ -69,6 +74,10 @@ _TALENTS = ("registry_talent t LEFT JOIN registry_talent s ON s.id = t.spouse_id
     ("t.housing", "housing", _S), ("s.owns_property", "spouse_owns_property", _B),
     ("s.property_division", "spouse_property_division", _S), ("s.housing", "spouse_housing", _S),
     ("s.property_purchase_date", "spouse_purchase_date", _D),
+    ("h.house_price", "house_price", _M),
+    ("h.settling_allowance", "settling_allowance", _M), ("h.settling_allowance_on", "settling_allowance_on", _D),
+    ("CASE WHEN h.income_low THEN 1 WHEN NOT h.income_low THEN 0 END", "income_low", _B),
+    ("h.income_assessed_on", "income_assessed_on", _D),
 ])
 _EDUCATIONS = ("registry_education e LEFT JOIN reference_university u ON u.code = e.university_code",
                "e.talent_id", [
@@ -239,7 +248,7 @@ SELECT
   CASE WHEN t.property_purchase_date > {day} THEN FALSE ELSE t.owns_property END AS owns_property,
   CASE WHEN t.property_purchase_date > {day} THEN NULL ELSE NULLIF(t.property_division, '') END AS property_division,
   CASE WHEN t.property_purchase_date > {day} THEN NULL ELSE t.property_purchase_date END AS property_purchase_date,
-  CAST(NULL AS DECIMAL(14, 2)) AS house_price,
+  CASE WHEN t.property_purchase_date > {day} THEN NULL ELSE CAST(t.house_price AS DECIMAL(14, 2)) END AS house_price,
   NULLIF(t.housing, '') AS housing,
   t.spouse_id IS NOT NULL AS has_spouse,
   CASE WHEN t.spouse_id IS NULL OR t.spouse_purchase_date > {day} THEN FALSE
@@ -248,8 +257,9 @@ SELECT
        ELSE NULLIF(t.spouse_property_division, '') END AS spouse_property_division,
   CASE WHEN t.spouse_id IS NULL THEN 'none' ELSE NULLIF(t.spouse_housing, '') END AS spouse_housing,
   CASE WHEN t.spouse_id IS NULL THEN t.talent_id ELSE LEAST(t.talent_id, t.spouse_id) END AS household_id,
-  CAST(NULL AS DECIMAL(14, 2)) AS settling_allowance_received,
-  CAST(NULL AS BOOLEAN) AS household_income_low,
+  CASE WHEN t.settling_allowance_on > {day} THEN CAST(0 AS DECIMAL(14, 2))
+       ELSE CAST(t.settling_allowance AS DECIMAL(14, 2)) END AS settling_allowance_received,
+  CASE WHEN t.income_assessed_on > {day} THEN NULL ELSE t.income_low END AS household_income_low,
   {", ".join(area_select)}
 FROM talents t
 LEFT JOIN best b ON b.talent_id = t.talent_id
@@ -334,8 +344,11 @@ def facts_from_rows(tables: dict[str, pa.Table], *, as_of: dt.date) -> list[dict
             "tier_date": None if tier_later else t["tier_date"], "is_academician": bool(t["is_academician"]),
             "owns_property": False if bought_later else t["owns_property"],
             "property_division": None if bought_later else t["property_division"],
-            "property_purchase_date": None if bought_later else t["property_purchase_date"], "house_price": None,
-            "housing": t["housing"], "settling_allowance_received": None, "household_income_low": None,
+            "property_purchase_date": None if bought_later else t["property_purchase_date"],
+            "house_price": None if bought_later else t["house_price"], "housing": t["housing"],
+            "settling_allowance_received": (Decimal("0.00") if _after(t["settling_allowance_on"], as_of)
+                                            else t["settling_allowance"]),
+            "household_income_low": None if _after(t["income_assessed_on"], as_of) else t["income_low"],
         }
         spouse = t["spouse_id"]
         facts.update({

@@ -11,6 +11,7 @@ cannot be published.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from talentpool.core.audit import audit_record, audited
 from talentpool.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
-from talentpool.core.models import AuditAction
+from talentpool.core.models import AuditAction, AuditEvent
 from talentpool.core.notices import Message, notify
 from talentpool.core.permissions import ensure_role
 from talentpool.core.roles import Role
@@ -222,10 +223,12 @@ def shipped_documents(directory: Path | None = None) -> list[tuple[Path, str, En
 def policy_sync_shipped(*, actor=None, directory: Path | None = None) -> dict[str, list[str]]:
     """Load the shipped policy files as published versions where the version (code + number) is not stored yet.
 
-    Idempotent. A stored version whose shipped text has since changed is reported under ``changed`` and left
-    alone (a published version is never rewritten in place: make a draft). A file that does not read is reported
-    under ``invalid``. Returns ``{"created": [...], "unchanged": [...], "changed": [...], "invalid": [...]}``."""
-    result: dict[str, list[str]] = {"created": [], "unchanged": [], "changed": [], "invalid": []}
+    Idempotent. A stored version whose shipped text has since changed gets the new text (``_sync_changed``):
+    ``updated`` in place when officers never touched it, else ``drafted`` as a new draft for officers to publish;
+    ``changed`` when it is left alone (retired, or its draft is already waiting). A file that does not read is
+    reported under ``invalid``. Returns ``{"created", "unchanged", "updated", "drafted", "changed", "invalid"}``
+    (lists of "code vN", with what was done after a colon)."""
+    result: dict[str, list[str]] = {k: [] for k in SYNC_OUTCOMES}
     for path in sorted((directory or SHIPPED_DIR).glob("*.yaml")):
         try:
             docs = [(text, parse_documents(text)[0]) for text in _split_documents(path.read_text(encoding="utf-8"))]
@@ -235,8 +238,12 @@ def policy_sync_shipped(*, actor=None, directory: Path | None = None) -> dict[st
         for text, version in docs:
             label = f"{version.code} v{version.version}"
             stored = PolicyVersion.objects.filter(policy__code=version.code, version=version.version).first()
+            if stored is not None and stored.source.strip() == text.strip():
+                result["unchanged"].append(label)
+                continue
             if stored is not None:
-                result["unchanged" if stored.source.strip() == text.strip() else "changed"].append(label)
+                outcome, said = _sync_changed(actor=actor, stored=stored, text=text, file=path.name)
+                result[outcome].append(f"{label}: {said}" if said else label)
                 continue
             with transaction.atomic():
                 policy = Policy.objects.filter(code=version.code).first()
@@ -261,9 +268,76 @@ def policy_sync_shipped(*, actor=None, directory: Path | None = None) -> dict[st
                 _store_report(stored, report)
                 stored.full_clean()
                 stored.save()
-                _audit(actor=actor, version=stored, event="policy_sync_shipped", file=path.name)
+                _audit(actor=actor, version=stored, event="policy_sync_shipped", file=path.name, sha256=_sha(text))
             result["created"].append(label)
     return result
+
+
+SYNC_OUTCOMES = ("created", "unchanged", "updated", "drafted", "changed", "invalid")
+_SYNC_EVENTS = ("policy_sync_shipped", "policy_sync_updated")
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.strip().encode()).hexdigest()
+
+
+def _untouched(stored: PolicyVersion) -> bool:
+    """Whether a stored version is exactly as the sync stored it and nothing refers to it: published, its text
+    the one the last sync recorded (by hash, in the audit trail), no approval, draft or ledger line made under it
+    (any record with a foreign key to it)."""
+    if stored.status != VersionStatus.PUBLISHED:
+        return False
+    last = (AuditEvent.objects.filter(target=f"policy:{stored.policy.code}:v{stored.version}",
+                                      detail__event__in=_SYNC_EVENTS).order_by("-pk").first())
+    if last is None or (last.detail or {}).get("sha256") != _sha(stored.source):
+        return False
+    for rel in PolicyVersion._meta.related_objects:
+        if rel.related_model._default_manager.filter(**{rel.field.name: stored}).exists():
+            return False
+    return True
+
+
+def _sync_changed(*, actor, stored: PolicyVersion, text: str, file: str) -> tuple[str, str]:
+    """A shipped document whose text differs from the stored version of the same number. Updated in place when
+    ``_untouched`` (nobody was judged or paid under it, no officer acted on it); else stored as a new draft
+    (number max + 1, based on it) that officers publish through the four-eyes approval; left alone when it is
+    retired or a draft with this text already waits. Returns (outcome, what was done)."""
+    policy = stored.policy
+    if _untouched(stored):
+        report = policy_version_check(text, code=policy.code, number=stored.version, replaces=stored,
+                                      owner=policy.owner_division)
+        if not report.ok:
+            return "invalid", "; ".join(f"line {p['line']}: {p['message']}" for p in report.problems)
+        with transaction.atomic():
+            stored.source = text
+            stored.effective_from, stored.effective_to = report.version.effective_from, report.version.effective_to
+            _store_report(stored, report)
+            stored.full_clean()
+            stored.save()
+            _audit(actor=actor, version=stored, event="policy_sync_updated", file=file, sha256=_sha(text))
+        return "updated", _("text replaced in place (not used yet)")
+    if stored.status == VersionStatus.RETIRED:
+        return "changed", _("retired: left alone")
+    with transaction.atomic():
+        Policy.objects.select_for_update().get(pk=policy.pk)
+        for draft in policy.versions.filter(status=VersionStatus.DRAFT, based_on=stored):
+            if _sha(_with_version_number(draft.source, stored.version)) == _sha(text):
+                return "changed", _("draft v%(number)s with this text is waiting") % {"number": draft.version}
+        number = (policy.versions.aggregate(n=Max("version"))["n"] or 0) + 1
+        draft_text = _with_version_number(text, number)
+        report = policy_version_check(draft_text, code=policy.code, number=number, replaces=stored,
+                                      owner=policy.owner_division)
+        if not report.ok:
+            return "invalid", "; ".join(f"line {p['line']}: {p['message']}" for p in report.problems)
+        draft = PolicyVersion(policy=policy, version=number, status=VersionStatus.DRAFT, source=draft_text,
+                              effective_from=report.version.effective_from, effective_to=report.version.effective_to,
+                              based_on=stored, created_by=_user(actor))
+        _store_report(draft, report)
+        draft.full_clean()
+        draft.save()
+        _audit(actor=actor, version=draft, event="policy_sync_draft", file=file, based_on=stored.version,
+               sha256=_sha(text))
+    return "drafted", _("stored as draft v%(number)s (in use: publish it to apply)") % {"number": number}
 
 
 def _user(actor):

@@ -133,6 +133,26 @@ class Talent(models.Model):
         return f"{self.name} ({self.id_masked})"
 
 
+class HouseholdFacts(models.Model):
+    """Household and housing facts the office records for one person, each with the day it holds from, so that
+    policies read them as they stood on the as-of date (``policies.facts``): the price of the house bought on
+    ``Talent.property_purchase_date``, the settling allowance (安家补助) received and when, and whether the
+    household's per-capita income is below the city's average as assessed on a day."""
+
+    talent = models.OneToOneField(Talent, on_delete=models.CASCADE, related_name="household_facts")
+    house_price = models.DecimalField(_("house price (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    settling_allowance = models.DecimalField(_("settling allowance received (yuan)"), max_digits=14,
+                                             decimal_places=2, null=True, blank=True)
+    settling_allowance_on = models.DateField(_("settling allowance received on"), null=True, blank=True)
+    income_low = models.BooleanField(_("household income below the city average"), null=True, blank=True)
+    income_assessed_on = models.DateField(_("income assessed on"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("household facts")
+        verbose_name_plural = _("household facts")
+
+
 class Education(models.Model):
     talent = models.ForeignKey(Talent, on_delete=models.CASCADE, related_name="educations")
     degree = models.CharField(_("degree"), max_length=16, choices=Degree.choices)

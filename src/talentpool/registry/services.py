@@ -4,6 +4,7 @@ Each checks what the acting user may do itself, so no page, endpoint or command 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +17,7 @@ from talentpool.core.permissions import has_role
 from talentpool.core.roles import Role
 
 from .corrections import correction_value_parse
-from .models import CorrectableField, CorrectionRequest, Employment, Talent
+from .models import CorrectableField, CorrectionRequest, Employment, HouseholdFacts, Talent
 from .selectors import talent_visible_to
 
 
@@ -148,3 +149,61 @@ def talent_account_link(*, actor, talent: Talent, user, request=None) -> Talent:
                                     entity_id=talent.pk, subject_talent_id=talent.pk,
                                     changes={"user": [None, user.username]})
     return talent
+
+
+# --- household and housing facts ------------------------------------------------------------------------------------
+
+HOUSEHOLD_FIELDS = ("house_price", "settling_allowance", "settling_allowance_on", "income_low", "income_assessed_on")
+
+
+def _household_value(name: str, text: str):
+    text = (text or "").strip()
+    if not text:
+        return None
+    if name in ("house_price", "settling_allowance"):
+        try:
+            value = Decimal(text.replace(",", "")).quantize(Decimal("0.01"))
+        except (InvalidOperation, ValueError):
+            value = None
+        if value is None or value < 0 or value >= Decimal("1e12"):
+            raise ApplicationError(_("An amount in yuan such as 450000.00, not negative."), code="invalid", field=name)
+        return value
+    if name == "income_low":
+        if text not in ("true", "false"):
+            raise ApplicationError(_("Choose yes or no."), code="invalid", field=name)
+        return text == "true"
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ApplicationError(_("A date such as 2024-07-01."), code="invalid", field=name) from None
+
+
+def household_facts_record(*, actor, talent: Talent, values: dict[str, str], request=None) -> HouseholdFacts:
+    """An officer records a person's household and housing facts (``HouseholdFacts``): each field as text, empty
+    clears it. Refused unless the officer's scope holds the person; a value that does not read is refused naming
+    its field, and nothing changes. The change history and the audit event are written in one transaction."""
+    if not has_role(actor, Role.OFFICER) or not talent_visible_to(actor).filter(pk=talent.pk).exists():
+        raise PermissionDeniedError()
+    parsed = {name: _household_value(name, values.get(name, "")) for name in HOUSEHOLD_FIELDS}
+    if parsed["settling_allowance_on"] is not None and parsed["settling_allowance"] is None:
+        raise ApplicationError(_("Give the amount received with its date."), code="invalid", field="settling_allowance")
+    if parsed["income_assessed_on"] is not None and parsed["income_low"] is None:
+        raise ApplicationError(_("Say whether the income is below the average on the day assessed."), code="invalid",
+                               field="income_low")
+    with audited(actor=actor, action=AuditAction.RECORD_CHANGE, target=f"talent:{talent.pk}", request=request,
+                 subject_talent_id=talent.pk, detail={"event": "household_facts"}) as entry:
+        record, _created = HouseholdFacts.objects.select_for_update().get_or_create(talent=talent)
+        changes = {name: [_plain(getattr(record, name)), _plain(value)] for name, value in parsed.items()
+                   if getattr(record, name) != value}
+        if changes:
+            for name, value in parsed.items():
+                setattr(record, name, value)
+            record.save()
+            ChangeRecord.objects.create(actor=actor, source=ChangeSource.FORM, entity="registry.householdfacts",
+                                        entity_id=record.pk, subject_talent_id=talent.pk, changes=changes)
+        entry.detail["fields"] = sorted(changes)
+    return record
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, dt.date) else str(value) if isinstance(value, Decimal) else value

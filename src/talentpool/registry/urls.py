@@ -8,6 +8,7 @@ urlpatterns = [
     path("talents/", views.talent_list, name="talent-list"),
     path("talents/<int:pk>/", views.talent_detail, name="talent-detail"),
     path("talents/<int:pk>/reveal/", views.talent_reveal_id, name="talent-reveal-id"),
+    path("talents/<int:pk>/household/", views.talent_household, name="talent-household"),
     path("enterprises/", views.enterprise_list, name="enterprise-list"),
     path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise-detail"),
     path("corrections/", correction_views.correction_list, name="correction-list"),

@@ -16,7 +16,7 @@ from talentpool.core.permissions import require_role
 from talentpool.core.searches import search_by_post
 
 from . import selectors, services
-from .models import Cluster, CorrectableField, Employment, Tier
+from .models import Cluster, CorrectableField, Employment, HouseholdFacts, Tier
 
 
 class TalentSearchForm(forms.Form):
@@ -144,3 +144,26 @@ def my_enterprise_certify(request, employment_id: int):
     services.employment_certify(actor=request.user, employment=employment)
     messages.success(request, _("Certified %(name)s.") % {"name": employment.talent.name})
     return redirect("registry:my-enterprise")
+
+
+@require_role(Role.OFFICER)
+def talent_household(request, pk: int):
+    """The household and housing facts of one person (price of the house bought, settling allowance received,
+    income assessment), each with its date: policies read them as of the date they evaluate."""
+    talent = selectors.talent_detail_for(user=request.user, pk=pk)
+    if talent is None:
+        raise Http404
+    record = HouseholdFacts.objects.filter(talent=talent).first()
+    status, error_field = 200, ""
+    if request.method == "POST":
+        try:
+            services.household_facts_record(actor=request.user, talent=talent, request=request,
+                                            values={k: request.POST.get(k, "")[:40] for k in services.HOUSEHOLD_FIELDS})
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            status, error_field = 400, exc.field or ""
+        else:
+            messages.success(request, _("Household facts saved."))
+            return redirect("registry:talent-household", pk=talent.pk)
+    return render(request, "registry/talent_household.html", {"talent": talent, "record": record,
+                                                               "error_field": error_field}, status=status)

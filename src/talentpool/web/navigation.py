@@ -52,6 +52,7 @@ NAVIGATION: dict[str, list[NavItem]] = {
         NavItem(_("Payment review"), "payments:queue"),
         NavItem(_("Payment batches"), "payments:batch-list"),
         NavItem(_("In-kind issues"), "eligibility:in-kind"),
+        NavItem(_("Past payments"), "eligibility:past-payments"),
         NavItem(_("Payments paid"), "payments:report"),
         NavItem(_("Recruitment"), "recruitment:overview"),
         NavItem(_("Fairs"), "fairs:office"),

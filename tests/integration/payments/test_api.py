@@ -270,6 +270,7 @@ def test_the_queue_filters_and_shows_masked_ids_only(people):
         "review_required": False,
         "assigned_to": None,
         "flag": "",
+        "imported": False,
     }
     assert liming["reference"] == f"E{liming['id']:010d}" and liming["batch"] is None
     assert by_name["陈静"]["flags"]["review_required"] is True

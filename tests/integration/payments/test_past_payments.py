@@ -4,6 +4,7 @@ the first day; every refused row is named by row and column, and a file with one
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from factories.registry import credit_code, make_enterprise, make_talent, resident_id
 
@@ -56,3 +57,35 @@ def test_refused_rows_are_named_by_row_and_column_and_nothing_is_written(world, 
     outside = past_payments_import(actor=world.officer_other, text=TEMPLATE + f"{NUMBER},{LIVING},1,10000.00,2021-03-20,\n")
     assert [(p.row, p.column) for p in outside.problems] == [(2, "证件号码")] and outside.created == 0
     assert Entitlement.objects.count() == 0
+
+
+def test_the_officer_page_and_the_api_import_past_payments_all_or_nothing(world, shipped, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    grad = _graduate()
+    good = TEMPLATE + f"{NUMBER},{LIVING},1,10000.00,2021-03-20,2021年第一批\n"
+    bad = TEMPLATE + f"{NUMBER},{LIVING},1,lots,2021-03-20,\n"
+    officer = client_for(world.officer)
+    refused = officer.post("/policies/past-payments/", {"file": SimpleUploadedFile("p.csv", bad.encode("gb18030"))})
+    assert refused.status_code == 400 and "past-payment-problems" in refused.text and "金额" in refused.text
+    assert Entitlement.objects.count() == 0
+    api = officer.post("/api/v1/policies/past-payments", {"file": SimpleUploadedFile("p.csv", bad.encode())})
+    body = api.json()["error"]
+    assert api.status_code == 400 and body["code"] == "rows_refused"
+    assert [(p["row"], p["column"]) for p in body["problems"]] == [(2, "金额")] and Entitlement.objects.count() == 0
+    done = officer.post("/policies/past-payments/", {"file": SimpleUploadedFile("p.csv", ("\ufeff" + good).encode())})
+    assert done.status_code == 302
+    line = Entitlement.objects.get(talent=grad)
+    assert (line.imported, line.status, line.amount) == (True, Status.PAID, Decimal("10000.00"))
+    listed = officer.get("/policies/past-payments/")
+    assert line.reference in listed.text and NUMBER not in listed.text
+    detail = officer.get(f"/payments/lines/{line.pk}/")
+    assert detail.status_code == 200 and 'id="line-imported"' in detail.text and "2021年第一批" in detail.text
+    again = officer.post("/api/v1/policies/past-payments", {"file": SimpleUploadedFile("p.csv", good.encode())})
+    assert again.status_code == 400 and again.json()["error"]["problems"][0]["column"] == "期次"
+    assert Entitlement.objects.filter(talent=grad).count() == 1
+    assert client_for(world.talent_user).post(
+        "/api/v1/policies/past-payments", {"file": SimpleUploadedFile("p.csv", good.encode())}).status_code == 403
+    assert client_for(world.talent_user).get("/policies/past-payments/").status_code == 403
+    template = officer.get("/policies/past-payments/template.csv")
+    assert template.content.decode("utf-8-sig") == TEMPLATE

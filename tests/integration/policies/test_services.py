@@ -42,7 +42,38 @@ def test_sync_is_idempotent_and_reports_a_changed_shipped_text(tmp_path, make_us
     changed = tmp_path / "living.yaml"
     changed.write_text((SHIPPED_DIR / f"{CODE}.yaml").read_text().replace("杭州市应届", "杭州应届"))
     report = policy_sync_shipped(directory=tmp_path)
-    assert sorted(report["changed"]) == [f"{CODE} v1", f"{CODE} v2"] and state() == before
+    # nobody was judged under them and no officer acted on them: the new text replaces the stored one
+    assert [item.split(":")[0] for item in sorted(report["updated"])] == [f"{CODE} v1", f"{CODE} v2"]
+    assert report["drafted"] == report["changed"] == report["invalid"] == []
+    stored = PolicyVersion.objects.filter(policy__code=CODE).order_by("version")
+    assert [("杭州应届" in v.source, v.status) for v in stored] == [(True, "published"), (True, "published")]
+    assert PolicyVersion.objects.filter(policy__code=CODE).count() == 2
+    again = policy_sync_shipped(directory=tmp_path)
+    assert sorted(again["unchanged"]) == [f"{CODE} v1", f"{CODE} v2"] and again["updated"] == []
+
+
+@pytest.mark.django_db
+def test_sync_drafts_a_changed_text_of_a_version_in_use_once(tmp_path, make_user):
+    policy_sync_shipped()
+    officer = make_user("officer", scope_division=CITY)
+    v2 = PolicyVersion.objects.get(policy__code=CODE, version=2)
+    policy_draft_create(actor=officer, version=v2, parameter_values={"window_months": [{"from": "2019-06-03", "value": "30"}]})
+    changed = tmp_path / "living.yaml"
+    changed.write_text((SHIPPED_DIR / f"{CODE}.yaml").read_text().replace("杭州市应届", "杭州应届"))
+    report = policy_sync_shipped(directory=tmp_path)
+    # v1 is untouched (updated in place); v2 has an officer's draft based on it: the new text becomes draft v4
+    assert [item.split(":")[0] for item in report["updated"]] == [f"{CODE} v1"]
+    assert [item.split(":")[0] for item in report["drafted"]] == [f"{CODE} v2"] and "v4" in report["drafted"][0]
+    v2.refresh_from_db()
+    draft = PolicyVersion.objects.get(policy__code=CODE, version=4)
+    assert "杭州应届" not in v2.source and v2.status == "published"
+    assert (draft.status, draft.based_on, draft.tests_passed, "杭州应届" in draft.source, "version: 4" in draft.source) == (
+        "draft", v2, True, True, True)
+    events = list(AuditEvent.objects.filter(target=f"policy:{CODE}:v4").values_list("detail__event", flat=True))
+    assert events == ["policy_sync_draft"]
+    again = policy_sync_shipped(directory=tmp_path)
+    assert [item.split(":")[0] for item in again["changed"]] == [f"{CODE} v2"] and again["drafted"] == []
+    assert PolicyVersion.objects.filter(policy__code=CODE).count() == 4
 
 
 @pytest.mark.django_db

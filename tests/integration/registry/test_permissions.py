@@ -26,6 +26,8 @@ PAGES = [
     ("post", "/registry/talents/", {"officer": 302, "officer_other": 302}),
     ("get", "/registry/talents/{talent}/", {"officer": 200, "officer_other": 404}),
     ("post", "/registry/talents/{talent}/reveal/", {"officer": 302, "officer_other": 404}),
+    ("get", "/registry/talents/{talent}/household/", {"officer": 200, "officer_other": 404}),
+    ("post", "/registry/talents/{talent}/household/", {"officer": 302, "officer_other": 404}),
     ("get", "/registry/enterprises/", {"officer": 200, "officer_other": 200}),
     ("get", "/registry/enterprises/{enterprise}/", {"officer": 200, "officer_other": 404}),
     ("get", "/registry/me/", {"talent": 200}),
@@ -58,6 +60,8 @@ PAGES = [
     ("post", "/policies/approvals/{approval}/decline/", {"officer": 302, "officer_other": 404}),
     ("get", "/policies/explain/{talent}/{code}/", {"officer": 200, "officer_other": 404}),
     ("get", "/policies/in-kind/", {"officer": 200, "officer_other": 200}),
+    ("get", "/policies/past-payments/", {"officer": 200, "officer_other": 200}),
+    ("get", "/policies/past-payments/template.csv", {"officer": 200, "officer_other": 200}),
     ("get", "/policies/{code}/", {"officer": 200, "officer_other": 200, "admin": 200}),
     ("get", "/policies/{code}/drafts/new/", {"officer": 200, "officer_other": 403}),
     ("get", "/accounts/users/", {"admin": 200}),
@@ -247,4 +251,5 @@ OTHER_APPS_API: set[str] = {  # tests/integration/policies/test_api_and_cli.py h
     "/api/v1/policies/{code}/whatif", "/api/v1/policies/{code}/explain", "/api/v1/policies/approvals",
     "/api/v1/policies/approvals/{pk}/approve", "/api/v1/policies/approvals/{pk}/decline",
     "/api/v1/policies/in-kind", "/api/v1/policies/in-kind/issue",  # tests/integration/payments/test_in_kind.py
+    "/api/v1/policies/past-payments",  # tests/integration/payments/test_past_payments.py
 }

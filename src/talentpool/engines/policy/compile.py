@@ -138,6 +138,11 @@ def compile_expression(text: str, version: PolicyVersion, as_of: dt.date, *, lin
                     return exp.Null()
                 current = param.value_on(as_of)
                 out.params.add(name)
+                if arose is not None and name not in AS_OF_PARAMS:
+                    dated = _value_when_arose(param, as_of, arose)
+                    if dated is not None:
+                        out.facts.update(arose.facts)
+                        return dated
                 if current is None:  # not yet in force on the as-of date: unknown, like a missing fact
                     return exp.Null()
                 return exp.Paren(this=_literal(param.type, current.value))
@@ -183,6 +188,23 @@ def compile_expression(text: str, version: PolicyVersion, as_of: dt.date, *, lin
     return out
 
 
+def _value_when_arose(param, as_of: dt.date, arose: Compiled) -> exp.Expression | None:
+    """A parameter with several dated values, in a version that says when an entitlement arises, is read on
+    that day (the amount, window or age limit in force when the person became entitled, not when the office
+    checks): CASE over ``arose_on`` of the values in force by the as-of date. When the day is unknown, the value
+    on the as-of date. None when one value covers the whole range (then the plain literal is used)."""
+    known = [v for v in param.values if v.start <= as_of]
+    if len(known) < 2:
+        return None
+    current = known[-1]
+    ifs = [exp.If(this=exp.Is(this=exp.Paren(this=arose.node.copy()), expression=exp.Null()),
+                  true=_literal(param.type, current.value))]
+    for v in reversed(known):
+        ifs.append(exp.If(this=exp.GTE(this=exp.Paren(this=arose.node.copy()), expression=_date_literal(v.start)),
+                          true=_literal(param.type, v.value)))
+    return exp.Paren(this=exp.Case(ifs=ifs, default=exp.Null()))
+
+
 def _transform(tree: exp.Expression, visit) -> exp.Expression:
     """Top-down transform where a replaced node's children are not visited again, and macro arguments are."""
     replaced = visit(tree)
@@ -203,6 +225,7 @@ CAP_ORDER_PARAM = "cap_before_minus"
 """A policy with both ``cap`` and ``minus`` may declare this bool parameter: TRUE (the default without it) caps
 the amount first and deducts afterwards, FALSE deducts first and caps the rest."""
 VERSION_APPLIES = "version_applies"
+AS_OF_PARAMS = (LIMITATION_PARAM, CAP_ORDER_PARAM)  # about the check (the claim's age, the order): as of then
 WITHIN_LIMITATION = "within_limitation"
 
 
@@ -216,6 +239,7 @@ class CompiledPolicy:
     instalments: list[tuple[str, Decimal, Compiled, Compiled | None]]
     arises: Compiled | None = None
     implicit: list[Criterion] = field(default_factory=list)
+    _sql: dict = field(default_factory=dict, repr=False, compare=False)  # printed SQL, see explain_sql
 
     def labelled_criteria(self) -> list[Criterion]:
         """The document's criteria and those the engine adds (the version applies, the limitation period), in
@@ -253,6 +277,41 @@ class CompiledPolicy:
             arose = q(self.arises.node) if self.arises else f"DATE '{self.as_of.isoformat()}'"
             cols.append(f"CAST({arose} AS DATE) AS arose_on")
         return f"SELECT {', '.join(cols)} FROM {table}"
+
+    def explain_sql(self, table: str = "facts", extra: tuple[tuple[str, Compiled], ...] = ()) -> str:
+        """``select_sql(detail=True)`` in two layers, for one person: each criterion, the amount, the instalments
+        and the day it arose are computed once in an inner query; the verdict and the masks read those columns
+        (the detail query prints each criterion four times, and DuckDB's cost for one row is in the size of the
+        expressions). ``extra``: more (name, expression) columns computed alongside (the other versions'
+        ``version_applies``). Kept per compiled policy: compiled once per process, printed once."""
+        key = ("explain", table, tuple(name for name, _c in extra))
+        kept = self._sql.get(key)
+        if kept is not None and all(a is b for a, (_n, b) in zip(kept[0], extra, strict=True)):
+            return kept[1]
+
+        def q(node: exp.Expression) -> str:
+            return node.sql(dialect="duckdb")
+
+        inner = ["talent_id"] + [f"({q(c.node)}) AS c_{cid}" for cid, c in self.criteria]
+        inner.append(f"({q(self.review.node)}) AS review_flag" if self.review else "FALSE AS review_flag")
+        inner.append(f"CAST(ROUND({q(self.amount.node)}, 2) AS DECIMAL(14,2)) AS amount" if self.amount
+                     else "CAST(NULL AS DECIMAL(14,2)) AS amount")
+        for i, (_iid, _share, due, ready) in enumerate(self.instalments, 1):
+            inner.append(f"CAST({q(due.node)} AS DATE) AS i{i}_due")
+            inner.append(f"({q(ready.node)}) AS i{i}_ready" if ready else f"TRUE AS i{i}_ready")
+        arose = q(self.arises.node) if self.arises else f"DATE '{self.as_of.isoformat()}'"
+        inner.append(f"CAST({arose} AS DATE) AS arose_on")
+        inner += [f"({q(c.node)}) AS {name}" for name, c in extra]
+        names = [f"c_{cid}" for cid, _c in self.criteria]
+        conj = " AND ".join(names) or "TRUE"
+        verdict = (f"CASE WHEN ({conj}) IS NULL THEN 'unknown' WHEN ({conj}) THEN "
+                   "CASE WHEN COALESCE(review_flag, FALSE) THEN 'review' ELSE 'yes' END ELSE 'no' END")
+        fail = " + ".join(f"CASE WHEN NOT {n} THEN {1 << i} ELSE 0 END" for i, n in enumerate(names)) or "0"
+        unknown = " + ".join(f"CASE WHEN {n} IS NULL THEN {1 << i} ELSE 0 END" for i, n in enumerate(names)) or "0"
+        found = (f"SELECT *, {verdict} AS verdict, {fail} AS fail_mask, {unknown} AS unknown_mask "
+                 f"FROM (SELECT {', '.join(inner)} FROM {table}) AS d")
+        self._sql[key] = (tuple(c for _n, c in extra), found)
+        return found
 
 
 def _param_now(version: PolicyVersion, name: str, as_of: dt.date):

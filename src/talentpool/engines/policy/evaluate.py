@@ -4,6 +4,7 @@ one person with a criterion-by-criterion trace. Both paths run the same compiled
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .compile import VERSION_APPLIES, CompiledPolicy, compile_policy
+from .compile import AS_OF_PARAMS, VERSION_APPLIES, CompiledPolicy, compile_policy
 from .document import PolicyError, PolicyVersion
 from .facts import FACTS, LEDGER_FACTS
 
@@ -322,21 +323,49 @@ class Explanation:
 def explain(version: PolicyVersion, facts: Mapping[str, Any], as_of: dt.date,
             ledger: Mapping[str, Any] | None = None, *, compiled: CompiledPolicy | None = None) -> Explanation:
     compiled = compiled or compile_policy(version, as_of)
+    return _explained(compiled, facts, ledger, _explain_row(compiled, facts, ledger))
+
+
+def _ledger_values(ledger: Mapping[str, Any] | None) -> dict[str, Any]:
+    return {k: (Decimal(str(v)) if k == "amount_paid" else v) for k, v in (ledger or {}).items()}
+
+
+def _explain_row(compiled: CompiledPolicy, facts: Mapping[str, Any], ledger: Mapping[str, Any] | None,
+                 extra: tuple[tuple[str, Any], ...] = ()) -> dict[str, Any]:
+    """One DuckDB statement over one person: every column of ``CompiledPolicy.explain_sql`` (and ``extra``). The
+    person's ledger facts come in the same one-row table as the other facts (what the batch's join gives them),
+    so the statement reads one table and joins nothing."""
     con = _explain_connection()
-    row = {"talent_id": 0, **facts}
-    con.register("facts", facts_table([row]))
-    ledger = {k: (Decimal(str(v)) if k == "amount_paid" else v) for k, v in (ledger or {}).items()}
-    ledger_rows = [{"talent_id": row["talent_id"], "policy_code": version.code, **ledger}] if ledger else []
-    con.register("ledger", pa.Table.from_pylist(ledger_rows, schema=LEDGER_SCHEMA) if ledger_rows else LEDGER_SCHEMA.empty_table())
-    sql = _with_instalment_amounts(compiled, compiled.select_sql(table=_source_sql(compiled), detail=True))
+    con.register("facts", _person_table(facts, ledger))
     try:
-        cursor = con.execute(sql)  # one statement, no relation object: half the time of .sql() for one row
-        result = dict(zip([d[0] for d in cursor.description], cursor.fetchall()[0], strict=True))
+        cursor = con.execute(_with_instalment_amounts(compiled, compiled.explain_sql(extra=extra)))
+        return dict(zip([d[0] for d in cursor.description], cursor.fetchall()[0], strict=True))
     finally:
         con.unregister("facts")
-        con.unregister("ledger")
-    read = {**row, **{k: (ledger or {}).get(k.removeprefix("ledger_"), None if k in _NULL_WHEN_UNPAID else 0)
-                      for k in LEDGER_FACTS}}
+
+
+def _ledger_read(ledger: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The ledger facts of one person as a policy reads them: 0 (or NULL for dates and versions) when unpaid."""
+    values = _ledger_values(ledger)
+    return {k: values.get(k.removeprefix("ledger_"), None if k in _NULL_WHEN_UNPAID else 0) for k in LEDGER_FACTS}
+
+
+def _person_table(facts: Mapping[str, Any], ledger: Mapping[str, Any] | None) -> pa.Table:
+    schema = _person_schema()
+    row = {"talent_id": 0, **facts, **_ledger_read(ledger)}
+    return pa.table([pa.array([_coerce(f.type, row.get(f.name))], type=f.type) for f in schema], schema=schema)
+
+
+@functools.cache
+def _person_schema() -> pa.Schema:
+    return pa.schema([(name, _ARROW[f.type]) for name, f in FACTS.items()])
+
+
+def _explained(compiled: CompiledPolicy, facts: Mapping[str, Any], ledger: Mapping[str, Any] | None,
+               result: dict[str, Any]) -> Explanation:
+    """The explanation of one person from the row ``_explain_row`` computed."""
+    version, as_of = compiled.version, compiled.as_of
+    read = {"talent_id": 0, **facts, **_ledger_read(ledger)}
     traces = []
     for crit, (cid, comp) in zip(compiled.labelled_criteria(), compiled.criteria, strict=True):
         value = result[f"c_{cid}"]
@@ -344,8 +373,11 @@ def explain(version: PolicyVersion, facts: Mapping[str, Any], as_of: dt.date,
         facts_used = {name: read.get(name) for name in sorted(comp.facts)}
         params_used = {}
         for name in sorted(comp.params):
-            current = version.parameters[name].value_on(as_of)
-            params_used[name] = {"value": current.value, "since": current.start, "zh": version.parameters[name].label.zh,
+            dated = compiled.arises is not None and name not in AS_OF_PARAMS and result["arose_on"] is not None
+            day = result["arose_on"] if dated and result["arose_on"] <= as_of else as_of  # see compile._value_when_arose
+            current = version.parameters[name].value_on(day)
+            params_used[name] = {"value": current and current.value, "since": current and current.start,
+                                 "zh": version.parameters[name].label.zh,
                                  "en": version.parameters[name].label.en}
         missing = [n for n, v in facts_used.items() if v is None] if status == "unknown" else []
         traces.append(CriterionTrace(cid, crit.label.zh, crit.label.en, status, crit.when, facts_used, params_used, missing))
@@ -365,17 +397,29 @@ _NULL_WHEN_UNPAID = ("ledger_first_paid_on", "ledger_first_version")
 def explain_applicable(candidates: list[CompiledPolicy], facts: Mapping[str, Any], as_of: dt.date,
                        ledger: Mapping[str, Any] | None = None) -> Explanation:
     """One person under the version of a policy that applies to them (the batch's rule, ``evaluate_registry``):
-    the one whose ``version_applies`` criterion passes, else the primary version."""
+    the one whose ``version_applies`` criterion passes, else the primary version. The primary version is
+    explained in one statement that also computes whether each other version applies, so a second statement
+    runs only for a person whose entitlement arose under an older version."""
     primary = primary_version(candidates)
-    found = explain(primary.version, facts, as_of, ledger, compiled=primary)
+    others = [(f"applies_{k}", applies) for k, c in enumerate(candidates)
+              if c is not primary and (applies := _applies_criterion(c)) is not None]
+    result = _explain_row(primary, facts, ledger, tuple(others))
+    found = _explained(primary, facts, ledger, result)
     if len(candidates) == 1 or _applies(found):
         return found
-    for other in candidates:
-        if other is not primary and other.arises is not None:
-            got = explain(other.version, facts, as_of, ledger, compiled=other)
-            if _applies(got):
-                return got
+    for k, other in enumerate(candidates):
+        if other is primary or other.arises is None:
+            continue
+        if not result.get(f"applies_{k}"):
+            continue
+        got = explain(other.version, facts, as_of, ledger, compiled=other)
+        if _applies(got):
+            return got
     return found
+
+
+def _applies_criterion(compiled: CompiledPolicy):
+    return next((c for cid, c in compiled.criteria if cid == VERSION_APPLIES), None)
 
 
 def _applies(found: Explanation) -> bool:

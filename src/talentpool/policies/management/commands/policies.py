@@ -52,7 +52,8 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True, metavar="{test,sync,whatif}")
         test = sub.add_parser("test", help="run the test cases of the shipped and published policies")
         test.add_argument("code", nargs="?", help="only this policy")
-        sub.add_parser("sync", help="load the shipped policies as published versions where absent (idempotent)")
+        sub.add_parser("sync", help="load the shipped policies as published versions where absent; a changed "
+                                    "shipped text updates an unused stored version or becomes a draft (idempotent)")
         whatif = sub.add_parser("whatif", help="what changes over the registry when parameters change")
         whatif.add_argument("code")
         whatif.add_argument("--set", dest="edits", action="append", default=[], metavar="NAME=VALUE[@FROM]",
@@ -84,10 +85,10 @@ class Command(BaseCommand):
 
     def _sync(self) -> None:
         result = services.policy_sync_shipped()
-        for key in ("created", "unchanged", "changed", "invalid"):
+        for key in services.SYNC_OUTCOMES:
             for item in result[key]:
                 self.stdout.write(f"{key:<9} {item}")
-        self.stdout.write(", ".join(f"{len(result[k])} {k}" for k in ("created", "unchanged", "changed", "invalid")))
+        self.stdout.write(", ".join(f"{len(result[k])} {k}" for k in services.SYNC_OUTCOMES))
         if result["invalid"]:
             raise SystemExit(1)
 
