@@ -149,6 +149,23 @@ def test_the_sweep_warns_breaches_and_escalates_once(desk):
     assert Notice.objects.filter(user=desk.head).count() == 1
     ticket.refresh_from_db()
     assert (ticket.sla_state, ticket.escalation) == (SlaState.BREACHED, 2)
+    assert ticket.escalated_at == at("2024-10-08T15:00") and ticket.next_check_at is None  # nothing left to do
+    sweeps = AuditEvent.objects.filter(target="servicedesk:sla-sweep").order_by("pk")
+    assert [(e.detail["warned"], e.detail["escalated_1"], e.detail["escalated_2"], e.detail["tickets"])
+            for e in sweeps] == [(1, 0, 0, 1), (0, 1, 0, 1), (0, 0, 1, 1)]  # sweeps that did nothing leave none
+    assert sweeps.last().detail["at"] == at("2024-10-08T15:00").isoformat()
+
+
+@translation.override("en")
+def test_a_ticket_two_levels_late_at_once_goes_to_the_lead_and_the_head_in_one_sweep(desk):
+    ticket = raise_one(desk, priority="normal")
+    assert sla_sweep(at("2024-10-31T09:00")) | {"open": 0} == {"warned": 0, "escalated_1": 1, "escalated_2": 1,
+                                                               "breached": 0, "open": 0}
+    assert Notice.objects.filter(user=desk.world.officer, title__contains="breached").count() == 1
+    assert Notice.objects.filter(user=desk.head).count() == 1
+    ticket.refresh_from_db()
+    assert (ticket.escalation, ticket.sla_state, ticket.next_check_at) == (2, SlaState.BREACHED, None)
+    assert sla_sweep(at("2024-11-30T09:00"))["escalated_2"] == 0
 
 
 def test_objections_and_failed_payments_become_tickets_once(desk):
