@@ -171,12 +171,13 @@ def lead_candidates() -> QuerySet[User]:
 
 
 def one_to_one_rows(user, *, q: str = "", limit: int = 100) -> list[Talent]:
-    """Talents of the officer's district with a named officer or a tier (A–E), by tier; ``q`` a record number
-    or part of a name. Each with ``service_officer`` loaded (or None)."""
-    qs = (talent_visible_to(user).filter(Q(tier__in=Tier.values) | Q(service_officer__isnull=False))
-          .select_related("service_officer__officer__user", "service_officer__backup__user"))
+    """Talents of the officer's district with a named officer or a tier (A–E), by tier; with ``q`` (a record
+    number or part of a name) any talent of the district that matches. Each with ``service_officer`` loaded."""
+    qs = talent_visible_to(user).select_related("service_officer__officer__user", "service_officer__backup__user")
     if q:
         qs = qs.filter(pk=int(q)) if q.isdigit() else qs.filter(name__icontains=q)
+    else:
+        qs = qs.filter(Q(tier__in=Tier.values) | Q(service_officer__isnull=False))
     return list(qs.order_by("tier", "pk")[:limit])
 
 

@@ -41,7 +41,7 @@ from .models import (
     TicketMessage,
     TicketStatus,
 )
-from .sla import clock_get, clock_put, marks_update, office_calendar, open_tickets_recompute
+from .sla import calendar_known, clock_get, clock_put, marks_update, office_calendar, open_tickets_recompute
 
 MINUTE = 60
 SYSTEM_ORIGINS = (Origin.OBJECTION, Origin.PAYMENT)
@@ -231,7 +231,8 @@ def ticket_reply(*, actor, ticket: Ticket, body: str, internal: bool = False, up
         elif not internal:
             if ticket.first_response_at is None:
                 ticket.first_response_at = now
-                clock_put(ticket, "response", clock_get(ticket, "response").stop(now, calendar))
+                with calendar_known():
+                    clock_put(ticket, "response", clock_get(ticket, "response").stop(now, calendar))
             if ticket.status == TicketStatus.NEW:
                 ticket.status = TicketStatus.OPEN
         _save(ticket, now)
@@ -281,7 +282,9 @@ def _pause(actor, ticket: Ticket, request, now: dt.datetime) -> Ticket:
         ticket = _locked(ticket)
         if ticket.status not in (TicketStatus.NEW, TicketStatus.OPEN):
             raise ConflictError(_("Only a ticket in progress can wait for the talent"), code="bad_status")
-        clock_put(ticket, "resolution", clock_get(ticket, "resolution").pause(now, office_calendar(ticket.team.office)))
+        with calendar_known():
+            clock_put(ticket, "resolution", clock_get(ticket, "resolution").pause(now,
+                                                                                   office_calendar(ticket.team.office)))
         ticket.status = TicketStatus.WAITING
         _save(ticket, now)
     return ticket
@@ -300,8 +303,9 @@ def _resolve(actor, ticket: Ticket, request, now: dt.datetime) -> Ticket:
         if ticket.status not in OPEN_STATUSES:
             raise ConflictError(_("This ticket is already resolved"), code="bad_status")
         calendar = office_calendar(ticket.team.office)
-        for name in ("response", "resolution"):
-            clock_put(ticket, name, clock_get(ticket, name).stop(now, calendar))
+        with calendar_known():
+            for name in ("response", "resolution"):
+                clock_put(ticket, name, clock_get(ticket, name).stop(now, calendar))
         ticket.status, ticket.resolved_at = TicketStatus.RESOLVED, now
         _save(ticket, now)
     return ticket

@@ -5,11 +5,15 @@ escalation of the clocks still running, and the next of them the sweep has to ac
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
+from talentpool.core.errors import ConflictError
 from talentpool.engines.sla import (
     Assessment,
+    CalendarRangeError,
     Clock,
     ClockState,
     Escalation,
@@ -122,3 +126,14 @@ def open_tickets_recompute(office: Office, now: dt.datetime, *, since: dt.dateti
     if batch:
         count += Ticket.objects.bulk_update(batch, MARKS)
     return count
+
+
+@contextmanager
+def calendar_known():
+    """Stopping or pausing a clock needs the working time up to now: beyond the calendar's years it is refused
+    with the reason (the office head enters that year's days on the office calendar page)."""
+    try:
+        yield
+    except CalendarRangeError as exc:
+        raise ConflictError(_("The office calendar cannot count working time here: %(reason)s") % {"reason": exc},
+                            code="calendar_unknown") from None

@@ -5,6 +5,7 @@ Thin: parse, call a service or selector, render; the services check who may."""
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404
@@ -111,7 +112,7 @@ def one_to_one(request):
             _fail(request, exc)
         else:
             messages.success(request, _("Saved."))
-        return redirect(f"{request.path}?q={p.get('q', '')}")
+        return redirect(f"{request.path}?{urlencode({'q': p.get('q', '')[:40]})}")
     q = request.GET.get("q", "").strip()[:40]
     return render(request, "servicedesk/one_to_one.html", {
         "rows": selectors.one_to_one_rows(request.user, q=q), "q": q,

@@ -203,3 +203,22 @@ def test_the_lead_reassigns_a_ticket_at_risk_from_the_dashboard(desk):
         lead.post("/services/dashboard/", {"action": "assign", "ticket": ticket.pk, "officer": other.pk})
     assert Ticket.objects.get(pk=ticket.pk).assignee == other
     assert AuditEvent.objects.filter(target=f"ticket:{ticket.pk}", detail__op="assign").exists()
+
+
+def test_in_a_year_nobody_knows_a_ticket_is_raised_without_deadlines_and_a_reply_waits_for_the_calendar(desk):
+    january = at("2027-01-05T10:00")
+    ticket = services.ticket_raise(actor=desk.world.talent_user, talent=desk.world.talent, subject="", body="x",
+                                   service=Service.objects.get(code="resume-clinic"), now=january)
+    assert (ticket.response_due_at, ticket.resolution_due_at, ticket.sla_state) == (None, None, "ok")
+    with pytest.raises(ApplicationError) as err:
+        services.ticket_reply(actor=desk.world.officer, ticket=ticket, body="收到", now=january)
+    assert err.value.code == "calendar_unknown" and "2027-01-05 is outside the working calendar" in str(
+        err.value.message)
+    ticket.refresh_from_db()
+    assert ticket.first_response_at is None and ticket.messages.count() == 1
+    spring_2027(desk)
+    ticket.refresh_from_db()
+    assert ticket.response_due_at == at("2027-01-06T11:00")  # 8 h from Tuesday 10:00
+    services.ticket_reply(actor=desk.world.officer, ticket=ticket, body="收到", now=at("2027-01-05T11:00"))
+    ticket.refresh_from_db()
+    assert ticket.response_consumed == 3600 and ticket.response_stopped
