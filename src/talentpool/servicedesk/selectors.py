@@ -161,7 +161,13 @@ def dashboard_for(user) -> dict:
 
 
 def teams_with_members() -> list[Team]:
-    return list(Team.objects.select_related("office", "lead").prefetch_related("officers__user").order_by("code"))
+    """The teams with their members, each member with ``skill_labels`` (the life stages they know, by name)."""
+    teams = list(Team.objects.select_related("office", "lead").prefetch_related("officers__user").order_by("code"))
+    labels = dict(LifeStage.choices)
+    for team in teams:
+        for officer in team.officers.all():
+            officer.skill_labels = [str(labels.get(s, s)) for s in officer.skills or []]
+    return teams
 
 
 def lead_candidates() -> QuerySet[User]:

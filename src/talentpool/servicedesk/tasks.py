@@ -26,7 +26,7 @@ from talentpool.eligibility.models import Entitlement, Status
 from talentpool.policies.models import Objection, ObjectionStatus
 
 from .assignment import one_to_one_fill
-from .models import OPEN_STATUSES, SlaState, Ticket
+from .models import OPEN_STATUSES, DeskOfficer, SlaState, Team, Ticket
 from .services import SYSTEM_ORIGINS, ticket_from_failed_payment, ticket_from_objection
 
 log = logging.getLogger(__name__)
@@ -44,19 +44,26 @@ def _moves(now: dt.datetime) -> dict[str, Q]:
             "warned": Q(sla_state=SlaState.OK, warn_at__lte=now) & ~due}
 
 
-WHO = {"warned": "assignee__user_id", "escalated_1": "team__lead_id", "escalated_2": "team__office__head_id"}
+WHO = {"warned": "assignee", "escalated_1": "lead", "escalated_2": "head"}
 
 
 def _counts(due, moves: dict[str, Q]) -> tuple[dict[str, int], dict[str, Counter]]:
-    """How many tickets each move touches, in all and per person to tell (one grouped query)."""
-    rows = due.order_by().values(*WHO.values()).annotate(**{k: Count("pk", filter=q) for k, q in moves.items()})
+    """How many tickets each move touches, in all and per person to tell: one grouped query over the ticket rows
+    alone (by assignee and team), then the few teams' leads and heads and the assignees' accounts."""
+    rows = list(due.order_by().values("assignee_id", "team_id")
+                .annotate(**{k: Count("pk", filter=q) for k, q in moves.items()}))
+    teams = {t["pk"]: t for t in Team.objects.filter(pk__in={r["team_id"] for r in rows})
+             .values("pk", "lead_id", "office__head_id")}
+    users = dict(DeskOfficer.objects.filter(pk__in={r["assignee_id"] for r in rows}).values_list("pk", "user_id"))
     counts = dict.fromkeys(moves, 0)
     people: dict[str, Counter] = {k: Counter() for k in WHO}
     for row in rows:
+        team = teams[row["team_id"]]
+        whom = {"assignee": users.get(row["assignee_id"]), "lead": team["lead_id"], "head": team["office__head_id"]}
         for key in moves:
             counts[key] += row[key]
-            if key in WHO and row[key] and row[WHO[key]]:
-                people[key][row[WHO[key]]] += row[key]
+            if key in WHO and row[key] and whom[WHO[key]]:
+                people[key][whom[WHO[key]]] += row[key]
     return counts, people
 
 
