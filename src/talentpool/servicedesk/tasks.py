@@ -14,6 +14,7 @@ import logging
 from collections import Counter
 
 from django.db.models import Case, CharField, Count, DateTimeField, F, IntegerField, Q, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -50,16 +51,18 @@ WHO = {"warned": "assignee", "escalated_1": "lead", "escalated_2": "head"}
 def _counts(due, moves: dict[str, Q]) -> tuple[dict[str, int], dict[str, Counter]]:
     """How many tickets each move touches, in all and per person to tell: one grouped query over the ticket rows
     alone (by assignee and team), then the few teams' leads and heads and the assignees' accounts."""
-    rows = list(due.order_by().values("assignee_id", "team_id")
+    # grouped by expressions, not bare columns: SQLite would otherwise walk a foreign-key index of the whole table
+    # to group in order instead of reading the few due rows from the next-instant index
+    rows = list(due.order_by().values(by_assignee=Coalesce("assignee_id", 0), by_team=Coalesce("team_id", 0))
                 .annotate(**{k: Count("pk", filter=q) for k, q in moves.items()}))
-    teams = {t["pk"]: t for t in Team.objects.filter(pk__in={r["team_id"] for r in rows})
+    teams = {t["pk"]: t for t in Team.objects.filter(pk__in={r["by_team"] for r in rows})
              .values("pk", "lead_id", "office__head_id")}
-    users = dict(DeskOfficer.objects.filter(pk__in={r["assignee_id"] for r in rows}).values_list("pk", "user_id"))
+    users = dict(DeskOfficer.objects.filter(pk__in={r["by_assignee"] for r in rows}).values_list("pk", "user_id"))
     counts = dict.fromkeys(moves, 0)
     people: dict[str, Counter] = {k: Counter() for k in WHO}
     for row in rows:
-        team = teams[row["team_id"]]
-        whom = {"assignee": users.get(row["assignee_id"]), "lead": team["lead_id"], "head": team["office__head_id"]}
+        team = teams[row["by_team"]]
+        whom = {"assignee": users.get(row["by_assignee"]), "lead": team["lead_id"], "head": team["office__head_id"]}
         for key in moves:
             counts[key] += row[key]
             if key in WHO and row[key] and whom[WHO[key]]:

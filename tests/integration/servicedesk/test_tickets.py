@@ -201,3 +201,24 @@ def test_a_refused_pause_leaves_no_half_written_reply(desk):
     with pytest.raises(ConflictError):
         services.ticket_pause(actor=desk.world.officer, ticket=ticket, body="再问一次", now=at("2024-10-08T10:00"))
     assert (ticket.messages.count(), AuditEvent.objects.count()) == before
+
+
+def test_the_sweep_reads_only_the_next_instant_index(desk):
+    """Each of the sweep's statements over the tickets is a range of the next-instant index, never a walk of the
+    whole table (on SQLite, whose planner would otherwise group along a foreign-key index)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's query plans")
+    raise_one(desk, priority="urgent")
+    with CaptureQueriesContext(connection) as ctx:
+        sla_sweep(at("2024-10-31T09:00"))
+    swept = [q["sql"] for q in ctx.captured_queries
+             if 'FROM "servicedesk_ticket"' in q["sql"] and "next_check_at" in q["sql"]
+             or q["sql"].startswith('UPDATE "servicedesk_ticket"')]
+    assert len(swept) == 2  # the grouped count and the one UPDATE
+    with connection.cursor() as cursor:
+        for sql in swept:
+            plan = " ".join(str(row) for row in cursor.execute(f"EXPLAIN QUERY PLAN {sql}").fetchall())
+            assert "desk_ticket_next_check" in plan, (sql, plan)
