@@ -190,8 +190,7 @@ class Ticket(models.Model):
     origin_ref = models.CharField(max_length=40, blank=True, help_text="objection:<id> or entitlement:<id>")
     subject = models.CharField(_("subject"), max_length=120)
     priority = models.CharField(_("priority"), max_length=8, choices=Priority.choices, default=Priority.NORMAL)
-    status = models.CharField(_("status"), max_length=10, choices=TicketStatus.choices, default=TicketStatus.NEW,
-                              db_index=True)
+    status = models.CharField(_("status"), max_length=10, choices=TicketStatus.choices, default=TicketStatus.NEW)
     created_at = models.DateTimeField(_("raised"))
     first_response_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
@@ -205,12 +204,12 @@ class Ticket(models.Model):
     response_consumed = models.PositiveIntegerField(default=0)
     response_since = models.DateTimeField(null=True, blank=True)
     response_stopped = models.BooleanField(default=False)
-    response_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    response_due_at = models.DateTimeField(null=True, blank=True)
     resolution_target = models.PositiveIntegerField()
     resolution_consumed = models.PositiveIntegerField(default=0)
     resolution_since = models.DateTimeField(null=True, blank=True)
     resolution_stopped = models.BooleanField(default=False)
-    resolution_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    resolution_due_at = models.DateTimeField(null=True, blank=True)
     # the sweep's marks: the earliest warning, breach and escalation of the clocks still running, and the next of
     # them the sweep has to act on (None: nothing left to do until the clocks change)
     warn_at = models.DateTimeField(null=True, blank=True)
@@ -224,7 +223,9 @@ class Ticket(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         # the sweep reads one range of one index (see tasks.sla_sweep) and changes no other indexed column;
-        # the queue's order
+        # the queue's order (by status first, it also answers "how many open"). No other index: each one is
+        # written again for every ticket the sweep moves (PostgreSQL cannot update in place a row whose indexed
+        # column changes)
         indexes = [models.Index(fields=["next_check_at"], name="desk_ticket_next_check"),
                    models.Index(fields=["status", "due_at"], name="desk_ticket_queue")]
 
