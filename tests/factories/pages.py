@@ -99,6 +99,8 @@ PAGES: list[Page] = [
     _api("talent", "/services/me/officer"),
     _api("talent", "/services/me/tickets"),
     _api("talent", "/services/tickets/{pk}", "/services/tickets/{my_desk_ticket}"),
+    _api("talent", "/services/tickets/{pk}/attachments", "/services/tickets/{my_desk_ticket}/attachments"),
+    _api("talent", "/services/attachments/{pk}", "/services/attachments/{my_desk_file}"),
     # enterprise HR: pages
     Page("enterprise", "registry:my-enterprise", "/registry/my-enterprise/"),
     Page("enterprise", "recruitment:my-jobs", "/recruitment/my-jobs/"),
@@ -169,6 +171,10 @@ PAGES: list[Page] = [
     Page("officer", "servicedesk:dashboard", "/services/dashboard/"),
     Page("officer", "servicedesk:services", "/services/catalogue/"),
     Page("officer", "servicedesk:service-edit", "/services/catalogue/{desk_service_pk}/"),
+    Page("officer", "servicedesk:teams", "/services/teams/"),
+    Page("officer", "servicedesk:team-edit", "/services/teams/{desk_team}/"),
+    Page("officer", "servicedesk:one-to-one", "/services/one-to-one/"),
+    Page("officer", "servicedesk:calendar", "/services/calendar/"),
     # officer: API
     _api("officer", "/registry/talents"),
     _api("officer", "/registry/talents/{pk}", "/registry/talents/{talent}"),
@@ -213,6 +219,7 @@ PAGES: list[Page] = [
     _api("officer", "/services/catalogue"),
     _api("officer", "/services/tickets"),
     _api("officer", "/services/tickets/{pk}", "/services/tickets/{desk_ticket}"),
+    _api("officer", "/services/tickets/{pk}/attachments", "/services/tickets/{desk_ticket}/attachments"),
     # administrator
     Page("admin", "accounts:user-list", "/accounts/users/"),
     Page("admin", "accounts:user-create", "/accounts/users/new/"),
@@ -222,6 +229,8 @@ PAGES: list[Page] = [
     Page("admin", "registry:enterprise-pick", "/registry/enterprises/pick.json?q=科技"),
     Page("admin", "reference:source-list", "/reference/"),
     Page("admin", "recruitment:partners", "/recruitment/partners/"),
+    Page("admin", "servicedesk:teams", "/services/teams/"),
+    Page("admin", "servicedesk:calendar", "/services/calendar/"),
     _api("admin", "/reference/sources"),
     _api("admin", "/audit/events"),
     _api("admin", "/recruitment/partners"),
@@ -318,13 +327,14 @@ def api_template(path: str) -> str:
 
 def _desk_ids(talent, scope: str) -> dict[str, object]:
     """The service desk's demo records: a ticket of the demo talent (with a file) and one of the officer's."""
-    from talentpool.servicedesk.models import Attachment, Service, Ticket
+    from talentpool.servicedesk.models import Attachment, Service, Team, Ticket
 
     mine = Ticket.objects.filter(talent_id=talent).order_by("pk")
     service = Service.objects.filter(code="resume-clinic").first()
     return {
         "desk_service": service.code if service else None,
         "desk_service_pk": service.pk if service else None,
+        "desk_team": Team.objects.order_by("pk").values_list("pk", flat=True).first(),
         "my_desk_ticket": mine.values_list("pk", flat=True).first(),
         "my_desk_file": Attachment.objects.filter(ticket__in=mine, internal=False).order_by("pk")
         .values_list("pk", flat=True).first(),

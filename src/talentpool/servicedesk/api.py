@@ -3,21 +3,25 @@ one-to-one service officers (/api/v1/services/).
 
 Talents: the catalogue with what they may ask for, their officer, their tickets (never internal notes), asking,
 replying, rating and closing, reopening. Officers: the queue of their district sorted by time to breach, any
-ticket of it with notes, raising on a talent's behalf, replies and notes, priority. Others get 403; a ticket out of
-reach 404."""
+ticket of it with notes, raising on a talent's behalf, replies and notes, priority. Files of a ticket: listed,
+uploaded (checked by content and size) and downloaded by the same readers; a talent never gets a file of an internal
+note. Others get 403; a ticket or file out of reach 404."""
 
 from __future__ import annotations
 
-from ninja import Router, Status
+from ninja import File, Form, Router, Status
+from ninja.files import UploadedFile
 
+from talentpool.core.downloads import file_response
 from talentpool.core.errors import NotFoundError
 from talentpool.core.permissions import ensure_role
 from talentpool.core.roles import Role
 from talentpool.registry.selectors import talent_visible_to
 
 from . import selectors, services
-from .models import Ticket
+from .models import Attachment, Ticket
 from .schemas import (
+    AttachmentOut,
     CloseIn,
     MyTicketPage,
     OfficerOut,
@@ -142,3 +146,34 @@ def ticket_priority(request, pk: int, payload: PriorityChange):
     t = services.ticket_set_priority(actor=request.user, ticket=selectors.ticket_get(request.user, pk),
                                      priority=payload.priority, request=request)
     return _ticket(t, True)
+
+
+def _file(a: Attachment) -> dict:
+    return {"id": a.pk, "ticket": a.ticket_id, "name": a.name, "content_type": a.content_type, "size": a.size,
+            "at": a.at, "internal": a.internal}
+
+
+@router.get("/tickets/{int:pk}/attachments", response=list[AttachmentOut],
+            summary="A ticket's files (a talent: their own tickets', never those of internal notes)")
+def attachment_list(request, pk: int):
+    ensure_role(request.user, Role.TALENT, Role.OFFICER)
+    return [_file(a) for a in selectors.ticket_files(request.user, selectors.ticket_get(request.user, pk))]
+
+
+@router.post("/tickets/{int:pk}/attachments", response={201: list[AttachmentOut]},
+             summary="Upload files to a ticket: PDF, PNG or JPEG judged by their content, at most 5 MB each and 5 at a "
+                     "time (officers may mark them internal)")
+def attachment_upload(request, pk: int, files: File[list[UploadedFile]], internal: Form[bool] = False):
+    ensure_role(request.user, Role.TALENT, Role.OFFICER)
+    ticket = selectors.ticket_get(request.user, pk)
+    items = services.ticket_attach(actor=request.user, ticket=ticket, uploads=services.uploads_from(files),
+                                   internal=internal, request=request)
+    return Status(201, [_file(a) for a in items])
+
+
+@router.get("/attachments/{int:pk}", summary="Download a file (sent as an attachment, never cached; a talent: not "
+                                             "a file of an internal note)")
+def attachment_download(request, pk: int):
+    ensure_role(request.user, Role.TALENT, Role.OFFICER)
+    item, data = selectors.attachment_content(request.user, pk)
+    return file_response(data, filename=item.name, content_type=item.content_type)

@@ -124,7 +124,8 @@ def officer_retire(*, actor, officer: DeskOfficer, request=None) -> dict[str, in
                 raise ApplicationError(_no_officer_message(team), code="no_officer")
             if pair.backup_id in (None, officer.pk):
                 pair.backup = officer_pick(team, exclude=(officer.pk, pair.officer.pk))
-            pair.save(update_fields=["officer", "backup"])
+            pair.manual = False  # the rules chose (one of) them now
+            pair.save(update_fields=["officer", "backup", "manual"])
             talents += 1
         entry.detail.update(tickets=moved, talents=talents)
     return {"tickets": moved, "talents": talents}

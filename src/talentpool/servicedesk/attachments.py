@@ -25,11 +25,16 @@ class AttachmentError(ApplicationError):
         super().__init__(message, code=code, field="files")
 
 
+def attachment_size_check(name: str, size: int) -> None:
+    """Refuse a file over the limit by its size alone (an upload is checked before it is read)."""
+    if size > MAX_BYTES:
+        raise AttachmentError(_("%(name)s: %(size)s bytes, more than the 5 MB allowed")
+                              % {"name": name, "size": f"{size:,}"}, code="too_large")
+
+
 def attachment_check(name: str, data: bytes) -> str:
     """The file's content type, or AttachmentError saying which file and why."""
-    if len(data) > MAX_BYTES:
-        raise AttachmentError(_("%(name)s: %(size)s bytes, more than the 5 MB allowed")
-                              % {"name": name, "size": f"{len(data):,}"}, code="too_large")
+    attachment_size_check(name, len(data))
     if not data:
         raise AttachmentError(_("%(name)s is empty") % {"name": name}, code="empty")
     for signature, content_type in SIGNATURES:

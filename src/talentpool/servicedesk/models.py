@@ -122,6 +122,33 @@ class OneToOne(models.Model):
     officer = models.ForeignKey(DeskOfficer, on_delete=models.CASCADE, related_name="talents")
     backup = models.ForeignKey(DeskOfficer, null=True, blank=True, on_delete=models.SET_NULL, related_name="backups")
     since = models.DateTimeField(auto_now_add=True)
+    manual = models.BooleanField(_("named by hand"), default=False,
+                                 help_text=_("Chosen by an officer rather than by the assignment rules."))
+
+
+class DayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("Public holiday")
+    WORKDAY = "workday", _("Make-up working day")
+
+
+class CalendarException(models.Model):
+    """A date of the office's calendar entered by hand: a public holiday or a make-up working day (调休). It
+    overrides chinesecalendar on that date and makes the calendar count its year (see ``engines.sla``)."""
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="calendar_exceptions",
+                               verbose_name=_("office"))
+    day = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=8, choices=DayKind.choices)
+    name = models.CharField(_("name"), max_length=60, help_text=_("e.g. Spring Festival"))
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["day"]
+        constraints = [models.UniqueConstraint(fields=["office", "day"], name="desk_calendar_one_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day.isoformat()} {self.name}"
 
 
 class Origin(models.TextChoices):
@@ -163,8 +190,7 @@ class Ticket(models.Model):
     origin_ref = models.CharField(max_length=40, blank=True, help_text="objection:<id> or entitlement:<id>")
     subject = models.CharField(_("subject"), max_length=120)
     priority = models.CharField(_("priority"), max_length=8, choices=Priority.choices, default=Priority.NORMAL)
-    status = models.CharField(_("status"), max_length=10, choices=TicketStatus.choices, default=TicketStatus.NEW,
-                              db_index=True)
+    status = models.CharField(_("status"), max_length=10, choices=TicketStatus.choices, default=TicketStatus.NEW)
     created_at = models.DateTimeField(_("raised"))
     first_response_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
@@ -178,26 +204,29 @@ class Ticket(models.Model):
     response_consumed = models.PositiveIntegerField(default=0)
     response_since = models.DateTimeField(null=True, blank=True)
     response_stopped = models.BooleanField(default=False)
-    response_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    response_due_at = models.DateTimeField(null=True, blank=True)
     resolution_target = models.PositiveIntegerField()
     resolution_consumed = models.PositiveIntegerField(default=0)
     resolution_since = models.DateTimeField(null=True, blank=True)
     resolution_stopped = models.BooleanField(default=False)
-    resolution_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    # the sweep's marks: the earliest warning, breach and escalation of the clocks still running
+    resolution_due_at = models.DateTimeField(null=True, blank=True)
+    # the sweep's marks: the earliest warning, breach and escalation of the clocks still running, and the next of
+    # them the sweep has to act on (None: nothing left to do until the clocks change)
     warn_at = models.DateTimeField(null=True, blank=True)
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
     escalate_at = models.DateTimeField(null=True, blank=True)
+    next_check_at = models.DateTimeField(null=True, blank=True)
     sla_state = models.CharField(_("SLA"), max_length=10, choices=SlaState.choices, default=SlaState.OK)
     escalation = models.PositiveSmallIntegerField(_("escalation level"), default=0)
+    escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        # the sweep's four questions, each a range on its own index (see tasks.sla_sweep); the queue's order
-        indexes = [models.Index(fields=["escalation", "due_at"], name="desk_ticket_breach"),
-                   models.Index(fields=["escalation", "escalate_at"], name="desk_ticket_second"),
-                   models.Index(fields=["sla_state", "warn_at"], name="desk_ticket_warn"),
-                   models.Index(fields=["sla_state", "due_at"], name="desk_ticket_state_due"),
+        # the sweep reads one range of one index (see tasks.sla_sweep) and changes no other indexed column;
+        # the queue's order (by status first, it also answers "how many open"). No other index: each one is
+        # written again for every ticket the sweep moves (PostgreSQL cannot update in place a row whose indexed
+        # column changes)
+        indexes = [models.Index(fields=["next_check_at"], name="desk_ticket_next_check"),
                    models.Index(fields=["status", "due_at"], name="desk_ticket_queue")]
 
     def __str__(self) -> str:

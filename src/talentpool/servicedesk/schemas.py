@@ -103,3 +103,13 @@ class ReopenIn(Schema):
 
 class PriorityChange(Schema):
     priority: PriorityIn
+
+
+class AttachmentOut(Schema):
+    id: int
+    ticket: int
+    name: str
+    content_type: str
+    size: int
+    at: dt.datetime
+    internal: bool = Field(False, description="a file of an internal note (officers only; never listed to a talent)")

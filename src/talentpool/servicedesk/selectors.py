@@ -9,18 +9,22 @@ from dataclasses import dataclass
 from django.db.models import Avg, Count, F, Q, QuerySet
 from django.utils import timezone
 
+from talentpool.accounts.models import User
 from talentpool.core.errors import NotFoundError
 from talentpool.core.permissions import OFFICE_ROLES, has_role
 from talentpool.core.roles import Role
-from talentpool.registry.models import Talent
+from talentpool.registry.models import Talent, Tier
+from talentpool.registry.selectors import talent_visible_to
 
 from .attachments import unseal
 from .models import (
     OPEN_STATUSES,
     Attachment,
+    CalendarException,
     DeskOfficer,
     LifeStage,
     MessageKind,
+    Office,
     OneToOne,
     Service,
     SlaState,
@@ -147,7 +151,41 @@ def dashboard_for(user) -> dict:
     done = visible.exclude(status__in=OPEN_STATUSES)
     met = done.filter(sla_state=SlaState.MET).count()
     total_done = done.count()
-    return {"officers": list(officers), "teams": list(teams),
+    at_risk = (visible.filter(Q(sla_state__in=(SlaState.WARNING, SlaState.BREACHED)) | Q(assignee__isnull=True),
+                              status__in=OPEN_STATUSES)
+               .order_by(F("due_at").asc(nulls_last=True), "created_at")[:50])
+    return {"officers": list(officers), "teams": list(teams), "at_risk": list(at_risk),
             "met_share": round(100 * met / total_done) if total_done else None, "done": total_done,
             "rating": done.aggregate(r=Avg("rating"))["r"],
             "unassigned": visible.filter(status__in=OPEN_STATUSES, assignee__isnull=True).count()}
+
+
+def teams_with_members() -> list[Team]:
+    """The teams with their members, each member with ``skill_labels`` (the life stages they know, by name)."""
+    teams = list(Team.objects.select_related("office", "lead").prefetch_related("officers__user").order_by("code"))
+    labels = dict(LifeStage.choices)
+    for team in teams:
+        for officer in team.officers.all():
+            officer.skill_labels = [str(labels.get(s, s)) for s in officer.skills or []]
+    return teams
+
+
+def lead_candidates() -> QuerySet[User]:
+    """Who may lead a team: the active desk officers' accounts."""
+    return (User.objects.filter(role=Role.OFFICER, is_active=True, desk_officer__active=True)
+            .order_by("username"))
+
+
+def one_to_one_rows(user, *, q: str = "", limit: int = 100) -> list[Talent]:
+    """Talents of the officer's district with a named officer or a tier (A–E), by tier; with ``q`` (a record
+    number or part of a name) any talent of the district that matches. Each with ``service_officer`` loaded."""
+    qs = talent_visible_to(user).select_related("service_officer__officer__user", "service_officer__backup__user")
+    if q:
+        qs = qs.filter(pk=int(q)) if q.isdigit() else qs.filter(name__icontains=q)
+    else:
+        qs = qs.filter(Q(tier__in=Tier.values) | Q(service_officer__isnull=False))
+    return list(qs.order_by("tier", "pk")[:limit])
+
+
+def calendar_days(office: Office) -> list[CalendarException]:
+    return list(CalendarException.objects.filter(office=office).select_related("updated_by").order_by("day"))

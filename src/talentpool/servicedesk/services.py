@@ -26,7 +26,7 @@ from talentpool.registry.models import Talent
 from talentpool.registry.selectors import talent_visible_to
 
 from .assignment import mark_assigned, officer_for
-from .attachments import MAX_FILES, attachment_check, seal
+from .attachments import MAX_FILES, attachment_check, attachment_size_check, seal
 from .catalogue import PRIORITIES, criteria_evaluate, criterion_problems
 from .models import (
     OPEN_STATUSES,
@@ -41,7 +41,7 @@ from .models import (
     TicketMessage,
     TicketStatus,
 )
-from .sla import clock_get, clock_put, marks_update, office_calendar
+from .sla import calendar_known, clock_get, clock_put, marks_update, office_calendar, open_tickets_recompute
 
 MINUTE = 60
 SYSTEM_ORIGINS = (Origin.OBJECTION, Origin.PAYMENT)
@@ -51,6 +51,21 @@ SYSTEM_ORIGINS = (Origin.OBJECTION, Origin.PAYMENT)
 class Upload:
     name: str
     data: bytes
+
+
+def uploads_from(files) -> list[Upload]:
+    """Uploaded files (Django's) as Uploads: too many, or one over the size limit, refused before any is read."""
+    files = list(files)
+    _check_count(files)
+    for f in files:
+        attachment_size_check(f.name or "?", f.size or 0)
+    return [Upload((f.name or "file")[:120], f.read()) for f in files]
+
+
+def _check_count(uploads: list) -> None:
+    if len(uploads) > MAX_FILES:
+        raise ApplicationError(_("At most %(n)s files at a time") % {"n": MAX_FILES}, code="too_many_files",
+                               field="files")
 
 
 def _now() -> dt.datetime:
@@ -73,15 +88,14 @@ def _targets(service: Service, priority: str) -> tuple[int, int]:
                                % {"code": service.code, "priority": priority}, code="no_sla") from None
 
 
-def _attach(ticket: Ticket, message: TicketMessage | None, uploads: list[Upload], actor, *, internal: bool) -> None:
-    if len(uploads) > MAX_FILES:
-        raise ApplicationError(_("At most %(n)s files at a time") % {"n": MAX_FILES}, code="too_many_files",
-                               field="files")
-    for up in uploads:
-        content_type = attachment_check(up.name, up.data)
-        Attachment.objects.create(ticket=ticket, message=message, name=up.name[:120], content_type=content_type,
-                                  size=len(up.data), sealed=seal(up.data), uploaded_by=actor, internal=internal,
-                                  at=ticket_now(ticket))
+def _attach(ticket: Ticket, message: TicketMessage | None, uploads: list[Upload], actor, *,
+            internal: bool) -> list[Attachment]:
+    _check_count(uploads)
+    checked = [(up, attachment_check(up.name, up.data)) for up in uploads]  # every file checked before any is kept
+    return [Attachment.objects.create(ticket=ticket, message=message, name=up.name[:120], content_type=content_type,
+                                      size=len(up.data), sealed=seal(up.data), uploaded_by=actor,
+                                      internal=internal, at=ticket_now(ticket))
+            for up, content_type in checked]
 
 
 def ticket_now(ticket: Ticket) -> dt.datetime:
@@ -217,13 +231,33 @@ def ticket_reply(*, actor, ticket: Ticket, body: str, internal: bool = False, up
         elif not internal:
             if ticket.first_response_at is None:
                 ticket.first_response_at = now
-                clock_put(ticket, "response", clock_get(ticket, "response").stop(now, calendar))
+                with calendar_known():
+                    clock_put(ticket, "response", clock_get(ticket, "response").stop(now, calendar))
             if ticket.status == TicketStatus.NEW:
                 ticket.status = TicketStatus.OPEN
         _save(ticket, now)
         if not internal:
             _tell_other_side(ticket, actor, is_talent)
     return msg
+
+
+def ticket_attach(*, actor, ticket: Ticket, uploads: list[Upload], internal: bool = False, request=None,
+                  now: dt.datetime | None = None) -> list[Attachment]:
+    """Files added to a ticket without a message (the API's upload): the talent to their own ticket, an officer to
+    one of their district, internal (officers only) or not. Each file checked by its content and size."""
+    now = now or _now()
+    is_talent = has_role(actor, Role.TALENT)
+    (_for_owner if is_talent else _for_officer)(actor, ticket)
+    if is_talent and internal:
+        raise PermissionDeniedError()
+    if not uploads:
+        raise ApplicationError(_("Choose a file"), code="no_file", field="files")
+    with _change(ticket, actor, "attach", request, files=len(uploads), internal=internal):
+        ticket = _locked(ticket)
+        ticket._now = now
+        if ticket.status == TicketStatus.CLOSED:
+            raise ConflictError(_("This ticket is closed; reopen it to write"), code="closed")
+        return _attach(ticket, None, uploads, actor, internal=internal)
 
 
 def _tell_other_side(ticket: Ticket, actor, is_talent: bool) -> None:
@@ -248,7 +282,9 @@ def _pause(actor, ticket: Ticket, request, now: dt.datetime) -> Ticket:
         ticket = _locked(ticket)
         if ticket.status not in (TicketStatus.NEW, TicketStatus.OPEN):
             raise ConflictError(_("Only a ticket in progress can wait for the talent"), code="bad_status")
-        clock_put(ticket, "resolution", clock_get(ticket, "resolution").pause(now, office_calendar(ticket.team.office)))
+        with calendar_known():
+            clock_put(ticket, "resolution", clock_get(ticket, "resolution").pause(now,
+                                                                                   office_calendar(ticket.team.office)))
         ticket.status = TicketStatus.WAITING
         _save(ticket, now)
     return ticket
@@ -267,8 +303,9 @@ def _resolve(actor, ticket: Ticket, request, now: dt.datetime) -> Ticket:
         if ticket.status not in OPEN_STATUSES:
             raise ConflictError(_("This ticket is already resolved"), code="bad_status")
         calendar = office_calendar(ticket.team.office)
-        for name in ("response", "resolution"):
-            clock_put(ticket, name, clock_get(ticket, name).stop(now, calendar))
+        with calendar_known():
+            for name in ("response", "resolution"):
+                clock_put(ticket, name, clock_get(ticket, name).stop(now, calendar))
         ticket.status, ticket.resolved_at = TicketStatus.RESOLVED, now
         _save(ticket, now)
     return ticket
@@ -393,10 +430,14 @@ def office_update(*, actor, office: Office, working_hours: str, zone: str, warn_
         except ValidationError as exc:
             raise ApplicationError(str(exc), code="invalid") from None
         office.save()
-        count = 0
-        for ticket in Ticket.objects.filter(team__office=office, status__in=OPEN_STATUSES).select_for_update():
-            ticket.team.office = office
-            _save(ticket, now)
-            count += 1
+        count = open_tickets_recompute(office, now)
         entry.detail["tickets"] = count
     return count
+
+
+def ensure_office_manager(actor, office: Office | None) -> None:
+    """The office's own settings (its teams, its calendar days): an administrator, or the office's head."""
+    ensure_role(actor, *OFFICE_ROLES)
+    if not (actor.role == Role.ADMIN or (office is not None and office.head_id == actor.pk)):
+        raise PermissionDeniedError(_("Only the office head or an administrator may change this."),
+                                    code="not_office_head")

@@ -1,30 +1,52 @@
-"""The SLA engine meets the ticket: an office's calendar, a ticket's two clocks read from and written to its
-fields, and the sweep's marks (earliest warning, breach and escalation of the clocks still running)."""
+"""The SLA engine meets the ticket: an office's calendar (chinesecalendar with the office's own exceptions), a
+ticket's two clocks read from and written to its fields, and the sweep's marks (earliest warning, breach and
+escalation of the clocks still running, and the next of them the sweep has to act on)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from talentpool.core.errors import ConflictError
 from talentpool.engines.sla import (
     Assessment,
+    CalendarRangeError,
     Clock,
     ClockState,
     Escalation,
+    Exceptions,
     WorkingCalendar,
     assess,
     china_calendar,
     parse_hours,
 )
 
-from .models import Office, SlaState, Ticket
+from .models import OPEN_STATUSES, CalendarException, DayKind, Office, SlaState, Ticket
 
 CLOCKS = ("response", "resolution")
+MARKS = ("response_due_at", "resolution_due_at", "warn_at", "due_at", "escalate_at", "next_check_at", "sla_state",
+         "escalation")
+CHUNK = 2000
 _RANK = {ClockState.MET: 0, ClockState.OK: 1, ClockState.PAUSED: 1, ClockState.WARNING: 2, ClockState.MISSED: 3,
          ClockState.BREACHED: 4}
 
 
+def office_exceptions(office: Office) -> Exceptions:
+    """The office's entered holidays and make-up days as (date, is a working day), read once per office object."""
+    cached = getattr(office, "_calendar_exceptions", None)
+    if cached is None:
+        rows = CalendarException.objects.filter(office=office).order_by("day").values_list("day", "kind")
+        cached = tuple((day, kind == DayKind.WORKDAY) for day, kind in rows) if office.pk else ()
+        office._calendar_exceptions = cached
+    return cached
+
+
 def office_calendar(office: Office) -> WorkingCalendar:
-    return china_calendar(zone=office.zone, hours=parse_hours(office.working_hours))
+    return china_calendar(zone=office.zone, hours=parse_hours(office.working_hours),
+                          exceptions=office_exceptions(office))
 
 
 def office_escalation(office: Office) -> Escalation:
@@ -67,4 +89,51 @@ def marks_update(ticket: Ticket, now: dt.datetime, office: Office) -> dict[str, 
     ticket.sla_state = SlaState(worst.value)
     if running:  # raising the level is the sweep's (it tells the lead and the head); a change may lower it
         ticket.escalation = min(ticket.escalation, max(a.level for a in running))
+    ticket.next_check_at = next_check(ticket)
     return result
+
+
+def next_check(ticket: Ticket) -> dt.datetime | None:
+    """The first instant at which the sweep has something to do for this ticket: warn while it is on time, mark it
+    breached (and call the lead) at its due instant, call the office head at its escalation instant. As warning <=
+    due <= escalation, the first that still applies is the earliest (``tasks.sla_sweep`` moves it on in SQL)."""
+    if ticket.status not in ("new", "open"):
+        return None
+    if ticket.sla_state == SlaState.OK and ticket.warn_at is not None:
+        return ticket.warn_at
+    if (ticket.escalation == 0 or ticket.sla_state in (SlaState.OK, SlaState.WARNING)) and ticket.due_at:
+        return ticket.due_at
+    if ticket.escalation < 2:
+        return ticket.escalate_at
+    return None
+
+
+def open_tickets_recompute(office: Office, now: dt.datetime, *, since: dt.datetime | None = None) -> int:
+    """Recompute the marks of the office's open tickets on its calendar as it is now (after new hours or calendar
+    days), in chunks of bulk updates; the time already used stays used. With ``since``, only tickets with a clock
+    running from before it: a clock started after a changed date counts the same working time either way.
+    Call inside the change's transaction. Returns how many tickets were recomputed."""
+    qs = Ticket.objects.filter(team__office=office, status__in=OPEN_STATUSES)
+    if since is not None:
+        qs = qs.filter(Q(response_since__lte=since) | Q(resolution_since__lte=since))
+    count, batch = 0, []
+    for ticket in qs.select_for_update(of=("self",)).order_by("pk").iterator(chunk_size=CHUNK):
+        marks_update(ticket, now, office)
+        batch.append(ticket)
+        if len(batch) == CHUNK:
+            count += Ticket.objects.bulk_update(batch, MARKS)
+            batch = []
+    if batch:
+        count += Ticket.objects.bulk_update(batch, MARKS)
+    return count
+
+
+@contextmanager
+def calendar_known():
+    """Stopping or pausing a clock needs the working time up to now: beyond the calendar's years it is refused
+    with the reason (the office head enters that year's days on the office calendar page)."""
+    try:
+        yield
+    except CalendarRangeError as exc:
+        raise ConflictError(_("The office calendar cannot count working time here: %(reason)s") % {"reason": exc},
+                            code="calendar_unknown") from None

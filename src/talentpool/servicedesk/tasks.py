@@ -1,7 +1,11 @@
-"""The SLA sweep: every open ticket's state brought up to now by comparing the instants its clocks computed
-(warning, breach, second-level escalation) with now, in four bulk updates; the people concerned are told once per
-sweep (the assignee of a ticket near breach, the team lead at a breach, the office head at the second level).
-Safe to run twice: a ticket already marked is not marked or reported again."""
+"""The SLA sweep: every open ticket's state brought up to now, set-based. Each ticket carries the next instant the
+sweep has to act on (``next_check_at``: its warning, its breach, its second-level escalation, see
+``sla.next_check``); the sweep reads that one index range, counts per person whom to tell in one grouped query, and
+moves every due ticket in one UPDATE (state, level, when it was escalated, its next instant). The people concerned
+are told once per sweep (the assignee of tickets near breach, the team lead at a breach, the office head at the
+second level) and one audit event summarises the sweep; each escalated ticket keeps the instant in
+``escalated_at``, so the event's tickets can be found again. Safe to run twice: a ticket already marked has moved
+its next instant on and is neither marked nor reported again."""
 
 from __future__ import annotations
 
@@ -9,6 +13,8 @@ import datetime as dt
 import logging
 from collections import Counter
 
+from django.db.models import Case, CharField, Count, DateTimeField, F, IntegerField, Q, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -21,39 +27,84 @@ from talentpool.eligibility.models import Entitlement, Status
 from talentpool.policies.models import Objection, ObjectionStatus
 
 from .assignment import one_to_one_fill
-from .models import OPEN_STATUSES, SlaState, Ticket
+from .models import OPEN_STATUSES, DeskOfficer, SlaState, Team, Ticket
 from .services import SYSTEM_ORIGINS, ticket_from_failed_payment, ticket_from_objection
 
 log = logging.getLogger(__name__)
 
 
+def _moves(now: dt.datetime) -> dict[str, Q]:
+    """What the sweep does to a due ticket, as conditions on its row at ``now``: a first breach goes to the team
+    lead, a second level to the office head (both in one sweep when it is that late); a breach already escalated
+    is only marked; a ticket still on time past its warning instant warns its assignee."""
+    due, second = Q(due_at__lte=now), Q(escalate_at__lte=now)
+    level_2 = Q(escalation__lt=2) & second
+    level_1 = Q(escalation=0) & due
+    return {"escalated_1": level_1, "escalated_2": level_2,
+            "breached": Q(sla_state__in=(SlaState.OK, SlaState.WARNING)) & due & ~level_1 & ~level_2,
+            "warned": Q(sla_state=SlaState.OK, warn_at__lte=now) & ~due}
+
+
+WHO = {"warned": "assignee", "escalated_1": "lead", "escalated_2": "head"}
+
+
+def _counts(due, moves: dict[str, Q]) -> tuple[dict[str, int], dict[str, Counter]]:
+    """How many tickets each move touches, in all and per person to tell: one grouped query over the ticket rows
+    alone (by assignee and team), then the few teams' leads and heads and the assignees' accounts."""
+    # grouped by expressions, not bare columns: SQLite would otherwise walk a foreign-key index of the whole table
+    # to group in order instead of reading the few due rows from the next-instant index
+    rows = list(due.order_by().values(by_assignee=Coalesce("assignee_id", 0), by_team=Coalesce("team_id", 0))
+                .annotate(**{k: Count("pk", filter=q) for k, q in moves.items()}))
+    teams = {t["pk"]: t for t in Team.objects.filter(pk__in={r["by_team"] for r in rows})
+             .values("pk", "lead_id", "office__head_id")}
+    users = dict(DeskOfficer.objects.filter(pk__in={r["by_assignee"] for r in rows}).values_list("pk", "user_id"))
+    counts = dict.fromkeys(moves, 0)
+    people: dict[str, Counter] = {k: Counter() for k in WHO}
+    for row in rows:
+        team = teams[row["by_team"]]
+        whom = {"assignee": users.get(row["by_assignee"]), "lead": team["lead_id"], "head": team["office__head_id"]}
+        for key in moves:
+            counts[key] += row[key]
+            if key in WHO and row[key] and whom[WHO[key]]:
+                people[key][whom[WHO[key]]] += row[key]
+    return counts, people
+
+
+def _move(due, now: dt.datetime) -> int:
+    """One UPDATE: the new state and level of every due ticket, and its next instant (see ``sla.next_check``)."""
+    past_second, past_due = Q(escalate_at__lte=now), Q(due_at__lte=now)
+    escalating = (Q(escalation__lt=2) & past_second) | (Q(escalation=0) & past_due)
+    return due.update(
+        escalation=Case(When(past_second, then=Value(2)), When(Q(escalation=0) & past_due, then=Value(1)),
+                        default=F("escalation"), output_field=IntegerField()),
+        sla_state=Case(When(past_due, then=Value(SlaState.BREACHED.value)),
+                       When(Q(sla_state=SlaState.OK, warn_at__lte=now), then=Value(SlaState.WARNING.value)),
+                       default=F("sla_state"), output_field=CharField()),
+        escalated_at=Case(When(escalating, then=Value(now)), default=F("escalated_at"),
+                          output_field=DateTimeField()),
+        next_check_at=Case(When(past_second, then=Value(None)), When(past_due, then=F("escalate_at")),
+                           When(warn_at__lte=now, then=F("due_at")), default=F("next_check_at"),
+                           output_field=DateTimeField()))
+
+
 def sla_sweep(now: dt.datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
-    running = Ticket.objects.filter(status__in=("new", "open"))
+    # only running tickets have a next instant (``sla.next_check``): the one index range is the whole question
+    due = Ticket.objects.filter(next_check_at__lte=now)
     with audited(actor=None, action=AuditAction.RECORD_CHANGE, target="servicedesk:sla-sweep",
-                 detail={"op": "sla_sweep"}) as entry:
-        first = running.filter(escalation=0, due_at__lte=now)
-        first_people = Counter(first.values_list("team__lead_id", flat=True))
-        n1 = first.update(escalation=1, sla_state=SlaState.BREACHED)
-        second = running.filter(escalation__in=(0, 1), escalate_at__lte=now)
-        second_people = Counter(second.values_list("team__office__head_id", flat=True))
-        n2 = second.update(escalation=2, sla_state=SlaState.BREACHED)
-        breached = running.filter(sla_state__in=(SlaState.OK, SlaState.WARNING), due_at__lte=now).update(
-            sla_state=SlaState.BREACHED)
-        warn = running.filter(sla_state=SlaState.OK, warn_at__lte=now)
-        warn_people = Counter(warn.values_list("assignee__user_id", flat=True))
-        nw = warn.update(sla_state=SlaState.WARNING)
+                 detail={"op": "sla_sweep", "at": now.isoformat()}) as entry:
+        counts, people = _counts(due, _moves(now))
+        moved = _move(due, now) if any(counts.values()) else 0
         messages = []
-        for people, title in ((warn_people, _("%(n)s of your tickets are near their SLA deadline")),
-                              (first_people, _("%(n)s tickets of your team breached their SLA")),
-                              (second_people, _("%(n)s tickets are escalated to you: far past their SLA"))):
+        for key, title in (("warned", _("%(n)s of your tickets are near their SLA deadline")),
+                           ("escalated_1", _("%(n)s tickets of your team breached their SLA")),
+                           ("escalated_2", _("%(n)s tickets are escalated to you: far past their SLA"))):
             messages += [Message(user_id=uid, kind="servicedesk", title=title % {"n": n}, url="/services/console/")
-                         for uid, n in people.items() if uid]
+                         for uid, n in people[key].items()]
         notify(messages)
-        entry.detail.update(warned=nw, escalated_1=n1, escalated_2=n2, breached=breached)
-        entry.skip = not (nw or n1 or n2 or breached)
-    return {"warned": nw, "escalated_1": n1, "escalated_2": n2, "breached": breached,
-            "open": Ticket.objects.filter(status__in=OPEN_STATUSES).count()}
+        entry.detail.update(counts, tickets=moved, told=len(messages))
+        entry.skip = not moved
+    return {**counts, "open": Ticket.objects.filter(status__in=OPEN_STATUSES).count()}
 
 
 def inbound_tickets(now: dt.datetime | None = None) -> int:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_office
 
 app_name = "servicedesk"
 
@@ -17,4 +17,8 @@ urlpatterns = [
     path("officers/<int:pk>/", views.officer_action, name="officer-action"),
     path("catalogue/", views.services_list, name="services"),
     path("catalogue/<int:pk>/", views.service_edit, name="service-edit"),
+    path("teams/", views_office.team_list, name="teams"),
+    path("teams/<int:pk>/", views_office.team_edit, name="team-edit"),
+    path("one-to-one/", views_office.one_to_one, name="one-to-one"),
+    path("calendar/", views_office.calendar, name="calendar"),
 ]

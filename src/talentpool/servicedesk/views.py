@@ -24,7 +24,7 @@ OFFICE = (Role.OFFICER,)
 
 
 def _uploads(request) -> list[Upload]:
-    return [Upload(f.name, f.read()) for f in request.FILES.getlist("files")]
+    return services.uploads_from(request.FILES.getlist("files"))
 
 
 def _fail(request, exc: ApplicationError) -> None:
@@ -187,20 +187,35 @@ def raise_for(request):
 
 @require_role(*OFFICE)
 def dashboard(request):
+    """The team lead's workload and SLA view: officers and teams, the tickets at risk (reassigned from here), adding
+    an officer to a team."""
     if request.method == "POST":
-        team = Team.objects.filter(pk=request.POST.get("team") or 0).first()
         try:
-            if team is None:
-                raise ApplicationError(_("Choose a team"), code="no_team", field="team")
-            assignment.officer_join(actor=request.user, username=request.POST.get("username", "").strip(), team=team,
-                                    skills=request.POST.get("skills", "").split(), request=request)
+            if request.POST.get("action") == "assign":
+                _reassign(request)
+            else:
+                team = Team.objects.filter(pk=request.POST.get("team") or 0).first()
+                if team is None:
+                    raise ApplicationError(_("Choose a team"), code="no_team", field="team")
+                assignment.officer_join(actor=request.user, username=request.POST.get("username", "").strip(),
+                                        team=team, skills=request.POST.get("skills", "").split(), request=request)
         except ApplicationError as exc:
             _fail(request, exc)
         else:
             messages.success(request, _("Saved."))
         return redirect("servicedesk:dashboard")
     return render(request, "servicedesk/dashboard.html", {"data": selectors.dashboard_for(request.user),
-                                                          "teams": Team.objects.all()})
+                                                          "teams": Team.objects.all(),
+                                                          "officers": selectors.officers_for(request.user)})
+
+
+def _reassign(request) -> None:
+    p = request.POST
+    item = selectors.ticket_get(request.user, int(p["ticket"]) if p.get("ticket", "").isdigit() else 0)
+    officer = DeskOfficer.objects.filter(pk=p.get("officer") or 0).first()
+    if officer is None:
+        raise ApplicationError(_("Choose an officer"), code="no_officer", field="officer")
+    services.ticket_assign(actor=request.user, ticket=item, officer=officer, request=request)
 
 
 @require_role(*OFFICE)

@@ -66,6 +66,8 @@ NAVIGATION: dict[str, list[NavItem]] = {
         NavItem(_("Reference data"), "reference:source-list"),
         NavItem(_("Imports"), "registry:import-list"),
         NavItem(_("API partners"), "recruitment:partners"),
+        NavItem(_("Service teams"), "servicedesk:teams"),
+        NavItem(_("Office calendar"), "servicedesk:calendar"),
     ],
 }
 

@@ -6,6 +6,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+pytestmark = pytest.mark.django_db  # the office's entered calendar days count
+
 
 def run(*args) -> str:
     out = StringIO()
@@ -36,6 +38,11 @@ def test_elapsed():
 def test_beyond_2026_is_refused_with_the_reason():
     with pytest.raises(CommandError, match="2027-01-01 is outside the working calendar.*2004–2026"):
         run("deadline", "--start", "2026-12-31T16:00", "--hours", "8")
+
+
+def test_an_unknown_office_is_refused():
+    with pytest.raises(CommandError, match="--office 'nowhere': no such office"):
+        run("deadline", "--start", "2024-09-30T16:00", "--hours", "8", "--office", "nowhere")
 
 
 def test_a_bad_start_is_refused():

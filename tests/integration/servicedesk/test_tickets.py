@@ -149,6 +149,23 @@ def test_the_sweep_warns_breaches_and_escalates_once(desk):
     assert Notice.objects.filter(user=desk.head).count() == 1
     ticket.refresh_from_db()
     assert (ticket.sla_state, ticket.escalation) == (SlaState.BREACHED, 2)
+    assert ticket.escalated_at == at("2024-10-08T15:00") and ticket.next_check_at is None  # nothing left to do
+    sweeps = AuditEvent.objects.filter(target="servicedesk:sla-sweep").order_by("pk")
+    assert [(e.detail["warned"], e.detail["escalated_1"], e.detail["escalated_2"], e.detail["tickets"])
+            for e in sweeps] == [(1, 0, 0, 1), (0, 1, 0, 1), (0, 0, 1, 1)]  # sweeps that did nothing leave none
+    assert sweeps.last().detail["at"] == at("2024-10-08T15:00").isoformat()
+
+
+@translation.override("en")
+def test_a_ticket_two_levels_late_at_once_goes_to_the_lead_and_the_head_in_one_sweep(desk):
+    ticket = raise_one(desk, priority="normal")
+    assert sla_sweep(at("2024-10-31T09:00")) | {"open": 0} == {"warned": 0, "escalated_1": 1, "escalated_2": 1,
+                                                               "breached": 0, "open": 0}
+    assert Notice.objects.filter(user=desk.world.officer, title__contains="breached").count() == 1
+    assert Notice.objects.filter(user=desk.head).count() == 1
+    ticket.refresh_from_db()
+    assert (ticket.escalation, ticket.sla_state, ticket.next_check_at) == (2, SlaState.BREACHED, None)
+    assert sla_sweep(at("2024-11-30T09:00"))["escalated_2"] == 0
 
 
 def test_objections_and_failed_payments_become_tickets_once(desk):
@@ -184,3 +201,24 @@ def test_a_refused_pause_leaves_no_half_written_reply(desk):
     with pytest.raises(ConflictError):
         services.ticket_pause(actor=desk.world.officer, ticket=ticket, body="再问一次", now=at("2024-10-08T10:00"))
     assert (ticket.messages.count(), AuditEvent.objects.count()) == before
+
+
+def test_the_sweep_reads_only_the_next_instant_index(desk):
+    """Each of the sweep's statements over the tickets is a range of the next-instant index, never a walk of the
+    whole table (on SQLite, whose planner would otherwise group along a foreign-key index)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's query plans")
+    raise_one(desk, priority="urgent")
+    with CaptureQueriesContext(connection) as ctx:
+        sla_sweep(at("2024-10-31T09:00"))
+    swept = [q["sql"] for q in ctx.captured_queries
+             if 'FROM "servicedesk_ticket"' in q["sql"] and "next_check_at" in q["sql"]
+             or q["sql"].startswith('UPDATE "servicedesk_ticket"')]
+    assert len(swept) == 2  # the grouped count and the one UPDATE
+    with connection.cursor() as cursor:
+        for sql in swept:
+            plan = " ".join(str(row) for row in cursor.execute(f"EXPLAIN QUERY PLAN {sql}").fetchall())
+            assert "desk_ticket_next_check" in plan, (sql, plan)

@@ -7,14 +7,17 @@ from .calendar import (
     DEFAULT_ZONE,
     CalendarError,
     CalendarRangeError,
+    Exceptions,
     WorkingCalendar,
     china_calendar,
     china_years,
+    known_years,
     parse_hours,
 )
 from .clock import Assessment, Clock, ClockState, Escalation, assess
 
 __all__ = [
-    "DEFAULT_HOURS", "DEFAULT_WEEKDAYS", "DEFAULT_ZONE", "Assessment", "CalendarError", "CalendarRangeError",
-    "Clock", "ClockState", "Escalation", "WorkingCalendar", "assess", "china_calendar", "china_years", "parse_hours",
+    "DEFAULT_HOURS", "DEFAULT_WEEKDAYS", "DEFAULT_ZONE", "Assessment", "CalendarError", "CalendarRangeError", "Exceptions",
+    "Clock", "ClockState", "Escalation", "WorkingCalendar", "assess", "china_calendar", "china_years", "known_years",
+    "parse_hours",
 ]

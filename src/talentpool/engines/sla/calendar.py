@@ -6,7 +6,9 @@ laid out once as sorted working intervals (epoch seconds) with the working time 
 "working time between two instants" and "the instant N working seconds after this one" are a bisection each.
 
 China's holidays and make-up days come from the ``chinesecalendar`` package (``china_calendar``), which knows the
-years 2004–2026; an instant beyond the calendar's years raises ``CalendarRangeError`` rather than guessing.
+years 2004–2026; an office's own exceptions (holidays and make-up days entered per date) override it on their dates
+and extend it to their years, as long as the years follow on without a gap. An instant beyond the calendar's years
+raises ``CalendarRangeError`` rather than guessing.
 """
 
 from __future__ import annotations
@@ -126,7 +128,8 @@ class WorkingCalendar:
     def _range_message(self, day: dt.date) -> str:
         return (f"{day.isoformat()} is outside the working calendar, which knows the holidays of "
                 f"{self.first.year}–{self.last.year}{f' ({self.source})' if self.source else ''}; "
-                "a newer calendar is needed to count working time there")
+                "enter that year's holidays and make-up working days in the office calendar (or install a newer "
+                "chinesecalendar) to count working time there")
 
     def working_index(self, when: dt.datetime) -> int:
         """Working seconds from the start of the calendar to ``when``."""
@@ -185,13 +188,32 @@ def china_years() -> tuple[int, int]:
     return min(years), max(years)
 
 
-@lru_cache(maxsize=16)
-def china_calendar(*, zone: str = DEFAULT_ZONE, hours: tuple[tuple[dt.time, dt.time], ...] = DEFAULT_HOURS,
-                   weekdays: frozenset[int] = DEFAULT_WEEKDAYS) -> WorkingCalendar:
-    """China's public holidays and make-up working days (chinesecalendar), with the given working hours."""
+Exceptions = tuple[tuple[dt.date, bool], ...]  # (date, is a working day), sorted by date
+
+
+def known_years(exceptions: Exceptions = ()) -> tuple[int, int]:
+    """The years the calendar counts: chinesecalendar's, extended by the years of the entered exceptions that
+    follow on from them without a gap (a year with neither is unknown, so nothing after it is guessed either)."""
     first, last = china_years()
+    entered = {day.year for day, _working in exceptions}
+    while first - 1 in entered:
+        first -= 1
+    while last + 1 in entered:
+        last += 1
+    return first, last
+
+
+@lru_cache(maxsize=32)
+def china_calendar(*, zone: str = DEFAULT_ZONE, hours: tuple[tuple[dt.time, dt.time], ...] = DEFAULT_HOURS,
+                   weekdays: frozenset[int] = DEFAULT_WEEKDAYS, exceptions: Exceptions = ()) -> WorkingCalendar:
+    """China's public holidays and make-up working days (chinesecalendar), with the given working hours; an
+    office's ``exceptions`` (date, is a working day) override it on their dates and extend it to their years."""
+    first, last = known_years(exceptions)
     holidays, makeup = _china_days(first, last)
+    off = {day for day, working in exceptions if not working and first <= day.year <= last}
+    on = {day for day, working in exceptions if working and first <= day.year <= last}
     version = getattr(chinese_calendar, "__version__", "?")
-    return WorkingCalendar(first=dt.date(first, 1, 1), last=dt.date(last, 12, 31), holidays=holidays,
-                           makeup_days=makeup, zone=zone, hours=hours, weekdays=weekdays,
-                           source=f"chinesecalendar {version}")
+    source = f"chinesecalendar {version}" + (f" and {len(off) + len(on)} office exceptions" if off or on else "")
+    return WorkingCalendar(first=dt.date(first, 1, 1), last=dt.date(last, 12, 31),
+                           holidays=frozenset((holidays - on) | off), makeup_days=frozenset((makeup - off) | on),
+                           zone=zone, hours=hours, weekdays=weekdays, source=source)

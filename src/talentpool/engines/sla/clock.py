@@ -99,8 +99,17 @@ def _share(target: int, share: float) -> int:
 
 def assess(clock: Clock, now: dt.datetime, calendar: WorkingCalendar,
            escalation: Escalation = Escalation()) -> Assessment:
-    """Where the clock stands at ``now`` and, while it runs, the instants of its warning, breach and escalation."""
-    used = clock.used(now, calendar)
+    """Where the clock stands at ``now`` and, while it runs, the instants of its warning, breach and escalation.
+    A running clock whose start or ``now`` the calendar does not know is assessed as far as it can be: the time
+    used before it ran, no instants, ``beyond_calendar`` set (nothing is guessed)."""
+    try:
+        used = clock.used(now, calendar)
+        if clock.running_since is not None and not clock.stopped:
+            calendar.working_index(clock.running_since)
+    except CalendarRangeError:
+        state = ClockState.PAUSED if clock.running_since is None else ClockState.OK
+        return Assessment(state=state, used=clock.consumed, remaining=clock.target - clock.consumed, level=0,
+                          warn_at=None, due_at=None, escalate_at=None, beyond_calendar=True)
     second = clock.target + _share(clock.target, escalation.second_share)
     level = 2 if used >= second else 1 if used >= clock.target else 0
     warn_at = due_at = escalate_at = None

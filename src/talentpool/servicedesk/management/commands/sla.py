@@ -1,7 +1,8 @@
 """``talentpool sla deadline --start 2024-09-30T16:00 --hours 8 [--minutes N] [--json]``: the instant that much
 working time after the start on the office calendar (China's public holidays and make-up days, Monday–Friday
-09:00–12:00 and 13:30–17:30 Asia/Shanghai unless ``--working-hours`` and ``--zone`` say otherwise). A start without
-offset is read in the calendar's zone. A date beyond the years the calendar knows is refused with the reason.
+09:00–12:00 and 13:30–17:30 Asia/Shanghai unless ``--working-hours`` and ``--zone`` say otherwise), with the days the
+office entered beyond chinesecalendar (``--office``, by default the first office). A start without offset is read in
+the calendar's zone. A date beyond the years the calendar knows is refused with the reason.
 ``talentpool sla elapsed --start ... --end ...`` prints the working time between two instants.
 ``talentpool sla sweep`` opens tickets for new objections and failed payments, then brings every open ticket's SLA
 state up to now (warnings, breaches, escalations); meant for cron every few minutes. Prints one line of counts.
@@ -17,6 +18,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from talentpool.engines.sla import DEFAULT_HOURS, DEFAULT_ZONE, CalendarError, china_calendar, parse_hours
+from talentpool.servicedesk.models import Office
+from talentpool.servicedesk.sla import office_exceptions
 from talentpool.servicedesk.tasks import inbound_tickets, one_to_one_keep, sla_sweep
 
 
@@ -46,6 +49,8 @@ class Command(BaseCommand):
             p.add_argument("--zone", default=DEFAULT_ZONE)
             p.add_argument("--working-hours", default="",
                            help="e.g. 09:00-12:00,13:30-17:30 (the default)")
+            p.add_argument("--office", default="", help="the office whose entered calendar days count (its code; "
+                                                        "by default the first office)")
             p.add_argument("--json", action="store_true", help="print JSON")
 
     def handle(self, *args, action, **options):
@@ -64,10 +69,18 @@ class Command(BaseCommand):
             return
         self._arithmetic(action, options["zone"], options["working_hours"], options)
 
+    def _exceptions(self, code: str):
+        offices = Office.objects.order_by("pk")
+        office = offices.filter(code=code).first() if code else offices.first()
+        if code and office is None:
+            raise CommandError(f"--office {code!r}: no such office")
+        return office_exceptions(office) if office is not None else ()
+
     def _arithmetic(self, action, zone, working_hours, options):
+        exceptions = self._exceptions(options["office"])
         try:
             hours = parse_hours(working_hours) if working_hours else DEFAULT_HOURS
-            calendar = china_calendar(zone=zone, hours=hours)
+            calendar = china_calendar(zone=zone, hours=hours, exceptions=exceptions)
             start = _instant(options["start"], calendar.tzinfo)
             if action == "deadline":
                 try:

@@ -1,0 +1,156 @@
+"""The office's own pages of the desk: its teams (create, rename, lead, members and their skills), the one-to-one
+officers named by hand, and the calendar days it enters (holidays and make-up working days beyond chinesecalendar).
+Thin: parse, call a service or selector, render; the services check who may."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from talentpool.core.errors import ApplicationError
+from talentpool.core.permissions import require_role
+from talentpool.core.roles import Role
+from talentpool.registry.selectors import talent_visible_to
+
+from . import selectors, teams, workdays
+from .models import DayKind, DeskOfficer, LifeStage, Office, Team
+from .services import ensure_office_manager
+
+READERS = (Role.OFFICER, Role.ADMIN)
+
+
+def _fail(request, exc: ApplicationError) -> None:
+    if exc.status == 404:
+        raise Http404 from exc
+    messages.error(request, str(exc.message))
+
+
+def _office() -> Office:
+    office = Office.objects.order_by("pk").first()
+    if office is None:
+        raise Http404
+    return office
+
+
+def _manager(user, office: Office) -> bool:
+    try:
+        ensure_office_manager(user, office)
+    except ApplicationError:
+        return False
+    return True
+
+
+@require_role(*READERS)
+def team_list(request):
+    office = _office()
+    if request.method == "POST":
+        p = request.POST
+        try:
+            team = teams.team_create(actor=request.user, office=office, code=p.get("code", ""),
+                                     name=p.get("name", ""), lead_username=p.get("lead", ""), request=request)
+        except ApplicationError as exc:
+            _fail(request, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("servicedesk:team-edit", pk=team.pk)
+        return redirect("servicedesk:teams")
+    return render(request, "servicedesk/teams.html", {
+        "teams": selectors.teams_with_members(), "office": office, "manager": _manager(request.user, office),
+        "leads": selectors.lead_candidates()})
+
+
+def _members_from(post) -> dict[int, list[str]]:
+    return {int(pk): post.getlist(f"skills-{pk}") for pk in post.getlist("member") if pk.isdigit()}
+
+
+@require_role(*READERS)
+def team_edit(request, pk: int):
+    team = Team.objects.select_related("office", "lead").filter(pk=pk).first()
+    if team is None:
+        raise Http404
+    if request.method == "POST":
+        p = request.POST
+        try:
+            if p.get("action") == "rename":
+                teams.team_update(actor=request.user, team=team, name=p.get("name", ""),
+                                  lead_username=p.get("lead", ""), request=request)
+            else:
+                teams.team_members_set(actor=request.user, team=team, members=_members_from(p), request=request)
+        except ApplicationError as exc:
+            _fail(request, exc)
+        else:
+            messages.success(request, _("Saved."))
+        return redirect("servicedesk:team-edit", pk=pk)
+    members = set(team.officers.values_list("pk", flat=True))
+    officers = DeskOfficer.objects.filter(active=True).select_related("user").order_by("user__username")
+    return render(request, "servicedesk/team_edit.html", {
+        "team": team, "manager": _manager(request.user, team.office),
+        "may_members": team.lead_id == request.user.pk or _manager(request.user, team.office),
+        "rows": [(o, o.pk in members) for o in officers], "stages": LifeStage.choices,
+        "leads": selectors.lead_candidates()})
+
+
+@require_role(Role.OFFICER)
+def one_to_one(request):
+    if request.method == "POST":
+        p = request.POST
+        talent = talent_visible_to(request.user).filter(pk=int(p["talent"]) if p.get("talent", "").isdigit()
+                                                        else 0).first()
+        officer = DeskOfficer.objects.filter(pk=p.get("officer") or 0).first()
+        backup = DeskOfficer.objects.filter(pk=p.get("backup") or 0).first()
+        try:
+            if talent is None or officer is None:
+                raise ApplicationError(_("Choose a talent of your district (record number) and an officer."),
+                                       code="no_choice", field="talent")
+            teams.one_to_one_set(actor=request.user, talent=talent, officer=officer, backup=backup, request=request)
+        except ApplicationError as exc:
+            _fail(request, exc)
+        else:
+            messages.success(request, _("Saved."))
+        return redirect(f"{request.path}?{urlencode({'q': p.get('q', '')[:40]})}")
+    q = request.GET.get("q", "").strip()[:40]
+    return render(request, "servicedesk/one_to_one.html", {
+        "rows": selectors.one_to_one_rows(request.user, q=q), "q": q,
+        "officers": selectors.officers_for(request.user), "may_name": teams.may_name_officers(request.user)})
+
+
+def _date(text: str, field: str) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ApplicationError(_("%(v)s is not a date (YYYY-MM-DD)") % {"v": text[:20]}, code="bad_date",
+                               field=field) from None
+
+
+@require_role(*READERS)
+def calendar(request):
+    office = _office()
+    if request.method == "POST":
+        p = request.POST
+        try:
+            if p.get("action") == "delete":
+                done = workdays.calendar_day_delete(actor=request.user, office=office,
+                                                    pk=int(p.get("day") or 0) if (p.get("day") or "").isdigit()
+                                                    else 0, request=request)
+            else:
+                first = _date(p.get("first", ""), "first")
+                if first is None:
+                    raise ApplicationError(_("Give the first date"), code="no_date", field="first")
+                done = workdays.calendar_days_save(actor=request.user, office=office, first=first,
+                                                   last=_date(p.get("last", ""), "last"), kind=p.get("kind", ""),
+                                                   name=p.get("name", ""), request=request)
+        except ApplicationError as exc:
+            _fail(request, exc)
+        else:
+            messages.success(request, _("Saved; deadlines of %(n)s open tickets recomputed.") % {"n": done["tickets"]})
+        return redirect("servicedesk:calendar")
+    return render(request, "servicedesk/calendar.html", {
+        "office": office, "days": selectors.calendar_days(office), "years": workdays.calendar_years(office),
+        "kinds": DayKind.choices, "manager": _manager(request.user, office)})
