@@ -46,6 +46,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -165,6 +166,8 @@ def build_demo(env: dict[str, str], home: Path, talents: int, db: str) -> None:
     want = {"talents": talents, "db": db}
     if marker.exists() and json.loads(marker.read_text()) == want:
         print(f"reusing the demo district in {home} ({talents:,} talents, {db})")
+        for step in (["migrate", "--noinput", "-v", "0"], ["collectstatic", "--noinput", "-v", "0"]):
+            _talentpool(env, *step)  # the code may have new migrations or static files since the build
         return
     if marker.exists() or (db == "sqlite" and (home / "talentpool.sqlite3").exists()):
         raise SystemExit(f"{home} holds another build ({marker.read_text() if marker.exists() else '?'}): "
@@ -305,6 +308,8 @@ def page_targets(env: dict[str, str]) -> dict:
 
 def measure(args, wrk: str, env: dict[str, str], home: Path, port: int) -> list[Result]:
     targets = page_targets(env)
+    for t in targets["pages"]:  # a URL with Chinese in its query string goes on the wire percent-encoded
+        t["url"] = t["url"] and urllib.parse.quote(t["url"], safe="/?&=%:+,;@")
     results = [Result(t["label"], t["role"], t["route"], t["url"], queries=t.get("queries"),
                       queries_first=t.get("queries_first"), note=t.get("note", "")) for t in targets["pages"]]
     server = Gunicorn(env, home, port, recycle=not args.no_recycle)
