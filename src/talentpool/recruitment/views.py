@@ -168,7 +168,8 @@ def my_application(request, pk: int):
 @require_role(Role.ENTERPRISE)
 def my_jobs(request):
     status = request.GET.get("status", "")
-    rows = selectors.job_search(request.user, selectors.JobFilters(status=status))
+    rows = selectors.jobs_with_application_counts(selectors.job_search(request.user,
+                                                                       selectors.JobFilters(status=status)))
     return render(request, "recruitment/my_jobs.html", {"jobs": rows, "status": status,
                                                         "statuses": JobStatus.choices})
 
@@ -315,7 +316,8 @@ def district_jobs(request):
     hidden = {"yes": True, "no": False}.get(g.get("hidden", ""))
     rows = selectors.job_search(request.user, selectors.JobFilters(q=g.get("q", "").strip(), status=g.get("status", ""),
                                                                    hidden=hidden))
-    return render(request, "recruitment/district_jobs.html", {"jobs": rows[:200], "statuses": JobStatus.choices,
+    jobs = selectors.jobs_with_application_counts(rows[:200])  # the newest 200, counted after the cut
+    return render(request, "recruitment/district_jobs.html", {"jobs": jobs, "statuses": JobStatus.choices,
                                                               "q": g.get("q", ""), "status": g.get("status", ""),
                                                               "hidden": g.get("hidden", "")})
 
