@@ -236,6 +236,14 @@ def pipeline_stages(enterprise_id: int | None) -> list[dict[str, str]]:
     return [dict(s) for s in (settings_row.stages if settings_row and settings_row.stages else DEFAULT_STAGES)]
 
 
+def pipeline_stages_of(enterprise_ids) -> dict[int | None, list[dict[str, str]]]:
+    """``pipeline_stages`` of several enterprises in one query (a list of applications of many employers)."""
+    ids = set(enterprise_ids)
+    own = dict(PipelineSettings.objects.filter(enterprise_id__in=[i for i in ids if i])
+               .values_list("enterprise_id", "stages"))
+    return {i: [dict(s) for s in (own.get(i) or DEFAULT_STAGES)] for i in ids}
+
+
 @dataclass
 class PipelineColumn:
     stage: dict[str, str]

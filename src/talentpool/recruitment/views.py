@@ -122,11 +122,10 @@ def apply(request, pk: int):
 def _with_stage_names(rows: list) -> list:
     """Each application gets ``stage_name`` ({zh, en}) from its enterprise's own stages: a page shows the name,
     never the stored code."""
-    stages: dict[int, dict] = {}
+    stages = {enterprise: {s["code"]: s for s in rows_} for enterprise, rows_
+              in selectors.pipeline_stages_of(a.job.enterprise_id for a in rows).items()}  # one query, not one each
     for a in rows:
-        if a.job.enterprise_id not in stages:
-            stages[a.job.enterprise_id] = {s["code"]: s for s in selectors.pipeline_stages(a.job.enterprise_id)}
-        a.stage_name = stages[a.job.enterprise_id].get(a.stage, {"zh": a.stage, "en": a.stage})
+        a.stage_name = stages.get(a.job.enterprise_id, {}).get(a.stage, {"zh": a.stage, "en": a.stage})
     return rows
 
 

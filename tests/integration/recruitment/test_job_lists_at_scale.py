@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from talentpool.recruitment import services
-from talentpool.recruitment.models import Job
+from talentpool.recruitment.models import DEFAULT_STAGES, Job
 
 from .conftest import SOFTWARE_JOB
 
@@ -55,3 +55,20 @@ def test_the_api_and_the_enterprise_list_count_the_same_applications(client, rec
     html = client.get("/recruitment/my-jobs/").content.decode()
     cells = dict(re.findall(r'<tr data-job="(\d+)"><td>.*?</td><td>.*?</td><td>(\d+)</td>', html))
     assert cells == {str(pk): str(n) for pk, n in expected.items()}
+
+
+def test_the_officers_application_list_names_each_employers_stages_in_a_fixed_number_of_queries(client, rec,
+                                                                                                make_user):
+    w = rec.world
+    client.force_login(w.officer)
+    before, html = _queries(client, "/recruitment/applications/")
+    assert "简历已收到" not in html
+    for n in range(3):  # three more employers of the district, each with its own name for "applied"
+        hr = make_user("enterprise")
+        services.pipeline_stages_set(actor=hr, stages=[s | {"zh": f"简历已收到{n}"} if s["code"] == "applied" else s
+                                                       for s in DEFAULT_STAGES])
+        job = services.job_create(actor=hr, status="open", **SOFTWARE_JOB)
+        services.apply(actor=w.talent_user, job_id=job.pk)
+    after, html = _queries(client, "/recruitment/applications/")
+    assert after == before  # one query for the stages of every employer shown, not one per employer
+    assert all(f"简历已收到{n}" in html for n in range(3))
