@@ -1,7 +1,7 @@
 """Every page and API read of each role, under gunicorn, on a demo district.
 
     .venv/bin/python bench/web.py [--talents 400000] [--db sqlite|postgresql] [--home DIR] [--seconds 5]
-                                  [--connections 16] [--json FILE] [--smoke]
+                                  [--connections 16] [--json FILE] [--smoke] [--only REGEX]
 
 What it does, in a throwaway TALENTPOOL_HOME (or --home DIR, kept and reused between runs):
 
@@ -310,6 +310,8 @@ def measure(args, wrk: str, env: dict[str, str], home: Path, port: int) -> list[
     targets = page_targets(env)
     for t in targets["pages"]:  # a URL with Chinese in its query string goes on the wire percent-encoded
         t["url"] = t["url"] and urllib.parse.quote(t["url"], safe="/?&=%:+,;@")
+    if args.only:
+        targets["pages"] = [t for t in targets["pages"] if re.search(args.only, t["label"])]
     results = [Result(t["label"], t["role"], t["route"], t["url"], queries=t.get("queries"),
                       queries_first=t.get("queries_first"), note=t.get("note", "")) for t in targets["pages"]]
     server = Gunicorn(env, home, port, recycle=not args.no_recycle)
@@ -392,6 +394,7 @@ def main() -> None:
     parser.add_argument("--no-recycle", action="store_true",
                         help="leave out --max-requests (production recycles each worker every ~2,000 requests)")
     parser.add_argument("--json", help="write the figures to this file")
+    parser.add_argument("--only", metavar="REGEX", help="only the pages whose label (role path) matches")
     parser.add_argument("--smoke", action="store_true", help="300 talents, 1 s per page, one restart")
     args = parser.parse_args()
     if args.smoke:
