@@ -110,6 +110,17 @@ def job_search(user, filters: JobFilters) -> QuerySet[Job]:
     return qs.order_by("-created_at", "-pk")
 
 
+def jobs_page_after(qs: QuerySet[Job], after: int | None, size: int) -> tuple[list[Job], int | None]:
+    """Keyset paging of a list ordered newest first: the ``size`` jobs after the job ``after`` (by created_at, id;
+    no OFFSET, so a deep page costs what the first does), and the id to continue after (None on the last page)."""
+    if after is not None:
+        anchor = qs.filter(pk=after).values_list("created_at", "pk").first()
+        if anchor:
+            qs = qs.filter(Q(created_at__lt=anchor[0]) | Q(created_at=anchor[0], pk__lt=anchor[1]))
+    rows = list(qs[:size + 1])
+    return rows[:size], (rows[size - 1].pk if len(rows) > size else None)
+
+
 def jobs_with_application_counts(jobs) -> list[Job]:
     """The jobs of one page with ``application_count`` set: one grouped query over those jobs only. (Counting in
     ``job_search`` grouped every job of the district with its applications before the page was cut: the slowest

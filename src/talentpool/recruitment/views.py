@@ -309,16 +309,21 @@ def overview(request):
         "by_outcome": [(str(outcomes.get(c, c)), n) for c, n in o["applications_by_outcome"].items()]})
 
 
+DISTRICT_JOBS_PAGE = 50
+
+
 @require_role(Role.OFFICER)
 def district_jobs(request):
     g = request.GET
     hidden = {"yes": True, "no": False}.get(g.get("hidden", ""))
     rows = selectors.job_search(request.user, selectors.JobFilters(q=g.get("q", "").strip(), status=g.get("status", ""),
                                                                    hidden=hidden))
-    jobs = selectors.jobs_with_application_counts(rows[:200])  # the newest 200, counted after the cut
-    return render(request, "recruitment/district_jobs.html", {"jobs": jobs, "statuses": JobStatus.choices,
-                                                              "q": g.get("q", ""), "status": g.get("status", ""),
-                                                              "hidden": g.get("hidden", "")})
+    after = g.get("after", "")
+    page, next_after = selectors.jobs_page_after(rows, int(after) if after.isdigit() else None, DISTRICT_JOBS_PAGE)
+    return render(request, "recruitment/district_jobs.html", {
+        "jobs": selectors.jobs_with_application_counts(page), "next_after": next_after, "paged": bool(after),
+        "statuses": JobStatus.choices, "q": g.get("q", ""), "status": g.get("status", ""),
+        "hidden": g.get("hidden", "")})
 
 
 @require_role(Role.OFFICER)

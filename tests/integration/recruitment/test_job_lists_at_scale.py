@@ -72,3 +72,20 @@ def test_the_officers_application_list_names_each_employers_stages_in_a_fixed_nu
     after, html = _queries(client, "/recruitment/applications/")
     assert after == before  # one query for the stages of every employer shown, not one per employer
     assert all(f"简历已收到{n}" in html for n in range(3))
+
+
+def test_the_district_list_pages_by_keyset_newest_first_keeping_the_filters(client, rec, monkeypatch):
+    from talentpool.recruitment import views
+
+    monkeypatch.setattr(views, "DISTRICT_JOBS_PAGE", 2)
+    client.force_login(rec.world.officer)
+    newest = list(Job.objects.filter(division__startswith="330106").order_by("-created_at", "-pk")
+                  .values_list("pk", flat=True))
+    assert len(newest) == 3
+    first = client.get("/recruitment/district-jobs/?status=open").content.decode()
+    assert list(_rows(first)) == [str(pk) for pk in newest[:2]]
+    link = re.search(r'href="\?([^"]*)" id="older-jobs"', first).group(1).replace("&amp;", "&")
+    assert link == f"status=open&after={newest[1]}" and 'id="newest-jobs"' not in first
+    second = client.get(f"/recruitment/district-jobs/?{link}").content.decode()
+    assert list(_rows(second)) == [str(newest[2])]
+    assert 'id="older-jobs"' not in second and 'id="newest-jobs"' in second
