@@ -1,6 +1,6 @@
 """Demo generation at district scale: ``talentpool demo --talents 400000`` (target: under 3 minutes on SQLite).
 
-    .venv/bin/python bench/demo.py [--talents 400000] [--sample 5000] [--keep]
+    .venv/bin/python bench/demo.py [--talents 400000] [--sample 5000] [--keep] [--smoke]
 
 In a temporary TALENTPOOL_HOME it migrates a fresh SQLite database, loads the reference data and times the demo
 command (wall clock of the whole process, Django start-up included), then prints the rows per table, rows/s and
@@ -10,6 +10,7 @@ a second fresh database, extrapolated linearly to the full size; the ratio of th
 
 With DATABASE_URL set it also times the demo on that PostgreSQL database (after migrate and reference load).
 The demo never overwrites a registry that holds data: on a non-empty database that run reports "skipped".
+``--smoke``: 300 talents, a baseline of 30 (proof the bench works; bench/_smoke.py).
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _smoke import seeded_home
 
 TABLES = ("enterprises", "talents", "educations", "employments", "insurance")
 
@@ -41,11 +44,13 @@ def _talentpool(args: list[str], env: dict[str, str], *, capture: bool = False) 
     return elapsed, usage.ru_maxrss // 1024, out
 
 
-def _prepared_env(home: Path, database_url: str | None = None) -> dict[str, str]:
+def _prepared_env(home: Path, database_url: str | None = None, *, smoke: bool = False) -> dict[str, str]:
     env = dict(os.environ, TALENTPOOL_HOME=str(home), DJANGO_SETTINGS_MODULE="talentpool.settings.dev")
     env.pop("DATABASE_URL", None)
     if database_url:
         env["DATABASE_URL"] = database_url
+    elif smoke and seeded_home(into=home):
+        return env
     _talentpool(["migrate", "-v", "0"], env)
     _talentpool(["reference", "load"], env)
     return env
@@ -128,7 +133,10 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=5_000, help="talents in the naive baseline")
     parser.add_argument("--keep", action="store_true", help="keep the temporary TALENTPOOL_HOME")
     parser.add_argument("--baseline-worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--smoke", action="store_true", help="300 talents, a baseline of 30")
     args = parser.parse_args()
+    if args.smoke:
+        args.talents, args.sample = 300, 30
     if args.baseline_worker:
         baseline_worker(args.sample)
         return
@@ -136,7 +144,7 @@ def main() -> None:
     database_url = os.environ.get("DATABASE_URL")
     root = Path(tempfile.mkdtemp(prefix="tp-bench-demo-"))
     try:
-        env = _prepared_env(root / "fast")
+        env = _prepared_env(root / "fast", smoke=args.smoke)
         seconds, peak_mib, out = _talentpool(["demo", "--talents", str(args.talents), "-v", "0"], env, capture=True)
         counts = _counts(env)
         rows = sum(counts[t] for t in TABLES)
@@ -148,7 +156,7 @@ def main() -> None:
             print(f"  {table:<12} {counts[table]:>10,}")
         print("  " + next((line for line in out.splitlines() if line.startswith("Demo district")), "").strip())
 
-        benv = _prepared_env(root / "baseline")
+        benv = _prepared_env(root / "baseline", smoke=args.smoke)
         res = subprocess.run([sys.executable, __file__, "--baseline-worker", "--sample", str(args.sample)],
                              env=benv, check=True, capture_output=True, text=True)
         base = json.loads(res.stdout.strip().splitlines()[-1])

@@ -1,6 +1,6 @@
 """Offline ranking quality of the matching engine: Recall@k and NDCG@k in both directions, four rankings.
 
-    .venv/bin/python bench/matching_quality.py [--talents 20000] [--jobs 4000] [--queries 300] [--seed 7]
+    .venv/bin/python bench/matching_quality.py [--talents 20000] [--jobs 4000] [--queries 300] [--seed 7] [--smoke]
 
 Generated talents and jobs (``engines.matching.synthetic``). Graded relevance of a (talent, job) pair comes from
 the documents' codes and constraints, written here with plain string rules and never from the engine's scores:
@@ -17,6 +17,7 @@ the documents' codes and constraints, written here with plain string rules and n
 Recall@k = relevant (≥ 1) in the top k / min(k, relevant); NDCG@k with gain 2^rel − 1. Queries without any
 relevant document are skipped (their count is printed). Rankings: plain BM25 (no constraints, no codes), BM25 with
 the constraints, BM25 with constraints and codes (one-sided view), the full engine (reciprocal).
+``--smoke``: 2,000 talents, 400 jobs, 40 queries (proof the bench works; quality is judged at the full size).
 """
 
 from __future__ import annotations
@@ -167,7 +168,10 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=4_000)
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--smoke", action="store_true", help="2,000 talents, 400 jobs, 40 queries")
     args = parser.parse_args()
+    if args.smoke:
+        args.talents, args.jobs, args.queries = 2000, 400, 40
 
     from talentpool.engines.matching import MatchIndex, generate_jobs, generate_talents, load_taxonomies
 

@@ -1,7 +1,7 @@
 """Eligibility runs at district scale: full run, no-change rerun and bulk approval, on SQLite and PostgreSQL.
 
     .venv/bin/python bench/runs.py [--talents 400000] [--home DIR] [--fresh] [--no-postgres]
-                                   [--as-of 2026-06-30] [--profile]
+                                   [--as-of 2026-06-30] [--profile] [--smoke]
 
 Targets: a full run of the shipped policies over 400,000 talents (load facts, evaluate, write the candidate
 ledger lines) in under 60 s on SQLite, a no-change rerun in under 30 s, the same reported on PostgreSQL;
@@ -31,6 +31,9 @@ Per database:
   one by one (fetch, ``save()``, one event insert, one transaction per line) over a sample of 500,
   extrapolated to 14,000;
 - peak memory: max RSS of the run subprocess (``os.wait4`` rusage of that child).
+
+``--smoke``: SQLite only, 300 talents, one repetition, 100 lines approved and a baseline of 20, in a copy of
+bench/_smoke.py's prepared demo when TALENTPOOL_BENCH_SEED gives one (proof the bench works).
 """
 
 from __future__ import annotations
@@ -48,6 +51,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _smoke import seeded_home
 
 SEED = 2023
 APPROVE = 14_000
@@ -106,7 +111,14 @@ def _talentpool(args: list[str], env: dict[str, str]) -> str:
     return _run(_console_script() + args, env)
 
 
+def _smoke_sizes() -> None:
+    global REPEAT, APPROVE, BASELINE_SAMPLE
+    REPEAT, APPROVE, BASELINE_SAMPLE = 1, 100, 20
+
+
 def _worker(mode: str, env: dict[str, str], as_of: dt.date, *extra: str) -> dict:
+    if REPEAT == 1:
+        extra = (*extra, "--smoke")
     out = _run([sys.executable, __file__, "--worker", mode, "--as-of", as_of.isoformat(), *extra], env)
     lines = out.strip().splitlines()
     for line in lines[:-1]:
@@ -437,7 +449,11 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true",
                         help="run the in-process full run under cProfile and print its top functions")
     parser.add_argument("--worker", choices=("reset", "run", "approve"), help=argparse.SUPPRESS)
+    parser.add_argument("--smoke", action="store_true", help="SQLite, 300 talents, one repetition")
     args = parser.parse_args()
+    if args.smoke:
+        _smoke_sizes()
+        args.talents, args.no_postgres = 300, True
     if args.worker:
         worker(args.worker, args.as_of, args.profile)
         return
@@ -445,7 +461,8 @@ def main() -> None:
     started = time.perf_counter()
     load_before = os.getloadavg()[0]
     results = []
-    env = _sqlite_home(args.home.resolve(), args.talents, args.as_of, args.fresh)
+    seeded = seeded_home("tp-bench-runs-", demo=True) if args.smoke else None
+    env = _env(seeded, None) if seeded else _sqlite_home(args.home.resolve(), args.talents, args.as_of, args.fresh)
     results.append(measure("SQLite", env, args.as_of, args.profile))
     if not args.no_postgres:
         cluster = Cluster()

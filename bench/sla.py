@@ -1,7 +1,7 @@
 """SLA sweep and deadline arithmetic (targets: a sweep over 100,000 open tickets under 5 s; deadlines exact to the
 minute).
 
-    .venv/bin/python bench/sla.py [--tickets 100000] [--sample 2000]
+    .venv/bin/python bench/sla.py [--tickets 100000] [--sample 2000] [--smoke]
 
 In a temporary TALENTPOOL_HOME (SQLite; DATABASE_URL for PostgreSQL) it migrates, generates a small demo district
 and bulk-inserts ``--tickets`` open tickets raised over the working days before 2024-09-30 16:00 with their clocks
@@ -12,6 +12,9 @@ ticket's clocks assessed in Python and saved one by one, over ``--sample`` ticke
 
 Deadlines: ``--sample`` random starts and durations over 2023–2026 compared with a minute-by-minute walk over the
 calendar (the obvious, slow way); every answer must be equal to the minute.
+
+``--smoke``: 500 tickets, a sample of 50, a 100-talent demo, in a copy of bench/_smoke.py's prepared database when
+TALENTPOOL_BENCH_SEED gives one (proof the bench works).
 """
 
 from __future__ import annotations
@@ -26,10 +29,13 @@ import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from _smoke import seeded_home
+
 SH = ZoneInfo("Asia/Shanghai")
 
 
-def _setup(home: str) -> None:
+def _setup(home: str, smoke: bool) -> None:
+    prepared = smoke and seeded_home(into=Path(home)) is not None
     os.environ["TALENTPOOL_HOME"] = home
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "talentpool.settings.dev")
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
@@ -38,9 +44,10 @@ def _setup(home: str) -> None:
     django.setup()
     from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
-    call_command("reference", "load", verbosity=0)
-    call_command("demo", talents=200, jobs=0, as_of=dt.date(2024, 9, 27), verbosity=0)
+    if not prepared:
+        call_command("migrate", verbosity=0)
+        call_command("reference", "load", verbosity=0)
+    call_command("demo", talents=100 if smoke else 200, jobs=0, as_of=dt.date(2024, 9, 27), verbosity=0)
 
 
 def _tickets(n: int, rng: random.Random) -> list:
@@ -96,10 +103,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--tickets", type=int, default=100_000)
     parser.add_argument("--sample", type=int, default=2000)
+    parser.add_argument("--smoke", action="store_true", help="500 tickets, a sample of 50, a 100-talent demo")
     args = parser.parse_args()
+    if args.smoke:
+        args.tickets, args.sample = 500, 50
     rng = random.Random(7)
     with tempfile.TemporaryDirectory() as home:
-        _setup(home)
+        _setup(home, args.smoke)
         from django.db import transaction
 
         from talentpool.engines.sla import china_calendar

@@ -1,7 +1,7 @@
 """Every page and API read of each role, under gunicorn, on a demo district.
 
     .venv/bin/python bench/web.py [--talents 400000] [--db sqlite|postgresql] [--home DIR] [--seconds 5]
-                                  [--connections 16] [--json FILE] [--smoke]
+                                  [--connections 16] [--json FILE] [--smoke] [--only REGEX]
 
 What it does, in a throwaway TALENTPOOL_HOME (or --home DIR, kept and reused between runs):
 
@@ -46,6 +46,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -165,6 +166,8 @@ def build_demo(env: dict[str, str], home: Path, talents: int, db: str) -> None:
     want = {"talents": talents, "db": db}
     if marker.exists() and json.loads(marker.read_text()) == want:
         print(f"reusing the demo district in {home} ({talents:,} talents, {db})")
+        for step in (["migrate", "--noinput", "-v", "0"], ["collectstatic", "--noinput", "-v", "0"]):
+            _talentpool(env, *step)  # the code may have new migrations or static files since the build
         return
     if marker.exists() or (db == "sqlite" and (home / "talentpool.sqlite3").exists()):
         raise SystemExit(f"{home} holds another build ({marker.read_text() if marker.exists() else '?'}): "
@@ -305,6 +308,10 @@ def page_targets(env: dict[str, str]) -> dict:
 
 def measure(args, wrk: str, env: dict[str, str], home: Path, port: int) -> list[Result]:
     targets = page_targets(env)
+    for t in targets["pages"]:  # a URL with Chinese in its query string goes on the wire percent-encoded
+        t["url"] = t["url"] and urllib.parse.quote(t["url"], safe="/?&=%:+,;@")
+    if args.only:
+        targets["pages"] = [t for t in targets["pages"] if re.search(args.only, t["label"])]
     results = [Result(t["label"], t["role"], t["route"], t["url"], queries=t.get("queries"),
                       queries_first=t.get("queries_first"), note=t.get("note", "")) for t in targets["pages"]]
     server = Gunicorn(env, home, port, recycle=not args.no_recycle)
@@ -387,6 +394,7 @@ def main() -> None:
     parser.add_argument("--no-recycle", action="store_true",
                         help="leave out --max-requests (production recycles each worker every ~2,000 requests)")
     parser.add_argument("--json", help="write the figures to this file")
+    parser.add_argument("--only", metavar="REGEX", help="only the pages whose label (role path) matches")
     parser.add_argument("--smoke", action="store_true", help="300 talents, 1 s per page, one restart")
     args = parser.parse_args()
     if args.smoke:

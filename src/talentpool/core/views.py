@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from talentpool.core.paging import EstimatingPaginator
 from talentpool.core.roles import Role
 
 from .models import AuditAction, Notice
@@ -37,7 +38,7 @@ def audit_list(request):
             actor=d["actor"].strip(), action=d["action"], subject_talent_id=d["subject"],
             date_from=d["date_from"], date_to=d["date_to"],
         )
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page = EstimatingPaginator(events, 50).get_page(request.GET.get("page"))  # "about N pages" above 10,000
     return render(request, "core/audit_list.html", {"form": form, "page": page})
 
 

@@ -103,7 +103,7 @@ def job_list(request, filters: Query[JobQuery], limit: Limit = 50, offset: Offse
     ensure_role(request.user, Role.TALENT, Role.ENTERPRISE, Role.OFFICER)
     qs = selectors.job_search(request.user, selectors.JobFilters(**filters.dict()))
     start, end = _page(limit, offset)
-    return {"count": qs.count(), "items": list(qs[start:end])}
+    return {"count": qs.count(), "items": selectors.jobs_with_application_counts(qs[start:end])}
 
 
 @router.get("/jobs/{int:pk}", response=JobOut, summary="A job (talents: open or applied to; enterprises: own; "

@@ -74,6 +74,8 @@ class Job(models.Model):
         indexes = [
             models.Index(fields=["status", "division"], name="job_status_division"),
             models.Index(fields=["enterprise", "status"], name="job_enterprise_status"),
+            # the lists' order (newest first, limited): read in index order, not sorted whole
+            models.Index(fields=["-created_at", "-id"], name="job_newest"),
         ]
         constraints = [
             models.CheckConstraint(name="job_salary_ordered", condition=Q(salary_min__isnull=True)

@@ -107,7 +107,30 @@ def job_search(user, filters: JobFilters) -> QuerySet[Job]:
         qs = qs.filter(enterprise_id=filters.enterprise)
     if filters.hidden is not None:
         qs = qs.filter(hidden=filters.hidden)
-    return qs.annotate(application_count=Count("applications")).order_by("-created_at", "-pk")
+    return qs.order_by("-created_at", "-pk")
+
+
+def jobs_page_after(qs: QuerySet[Job], after: int | None, size: int) -> tuple[list[Job], int | None]:
+    """Keyset paging of a list ordered newest first: the ``size`` jobs after the job ``after`` (by created_at, id;
+    no OFFSET, so a deep page costs what the first does), and the id to continue after (None on the last page)."""
+    if after is not None:
+        anchor = qs.filter(pk=after).values_list("created_at", "pk").first()
+        if anchor:
+            qs = qs.filter(Q(created_at__lt=anchor[0]) | Q(created_at=anchor[0], pk__lt=anchor[1]))
+    rows = list(qs[:size + 1])
+    return rows[:size], (rows[size - 1].pk if len(rows) > size else None)
+
+
+def jobs_with_application_counts(jobs) -> list[Job]:
+    """The jobs of one page with ``application_count`` set: one grouped query over those jobs only. (Counting in
+    ``job_search`` grouped every job of the district with its applications before the page was cut: the slowest
+    officer page at 20,000 talents.)"""
+    jobs = list(jobs)
+    counts = dict(Application.objects.filter(job_id__in=[j.pk for j in jobs]).order_by()
+                  .values("job_id").annotate(n=Count("pk")).values_list("job_id", "n"))
+    for job in jobs:
+        job.application_count = counts.get(job.pk, 0)
+    return jobs
 
 
 def job_get(user, pk: int) -> Job | None:
@@ -222,6 +245,14 @@ def pipeline_stages(enterprise_id: int | None) -> list[dict[str, str]]:
     """The enterprise's stages, or the defaults."""
     settings_row = PipelineSettings.objects.filter(enterprise_id=enterprise_id).first() if enterprise_id else None
     return [dict(s) for s in (settings_row.stages if settings_row and settings_row.stages else DEFAULT_STAGES)]
+
+
+def pipeline_stages_of(enterprise_ids) -> dict[int | None, list[dict[str, str]]]:
+    """``pipeline_stages`` of several enterprises in one query (a list of applications of many employers)."""
+    ids = set(enterprise_ids)
+    own = dict(PipelineSettings.objects.filter(enterprise_id__in=[i for i in ids if i])
+               .values_list("enterprise_id", "stages"))
+    return {i: [dict(s) for s in (own.get(i) or DEFAULT_STAGES)] for i in ids}
 
 
 @dataclass

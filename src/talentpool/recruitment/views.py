@@ -122,11 +122,10 @@ def apply(request, pk: int):
 def _with_stage_names(rows: list) -> list:
     """Each application gets ``stage_name`` ({zh, en}) from its enterprise's own stages: a page shows the name,
     never the stored code."""
-    stages: dict[int, dict] = {}
+    stages = {enterprise: {s["code"]: s for s in rows_} for enterprise, rows_
+              in selectors.pipeline_stages_of(a.job.enterprise_id for a in rows).items()}  # one query, not one each
     for a in rows:
-        if a.job.enterprise_id not in stages:
-            stages[a.job.enterprise_id] = {s["code"]: s for s in selectors.pipeline_stages(a.job.enterprise_id)}
-        a.stage_name = stages[a.job.enterprise_id].get(a.stage, {"zh": a.stage, "en": a.stage})
+        a.stage_name = stages.get(a.job.enterprise_id, {}).get(a.stage, {"zh": a.stage, "en": a.stage})
     return rows
 
 
@@ -168,7 +167,8 @@ def my_application(request, pk: int):
 @require_role(Role.ENTERPRISE)
 def my_jobs(request):
     status = request.GET.get("status", "")
-    rows = selectors.job_search(request.user, selectors.JobFilters(status=status))
+    rows = selectors.jobs_with_application_counts(selectors.job_search(request.user,
+                                                                       selectors.JobFilters(status=status)))
     return render(request, "recruitment/my_jobs.html", {"jobs": rows, "status": status,
                                                         "statuses": JobStatus.choices})
 
@@ -309,15 +309,21 @@ def overview(request):
         "by_outcome": [(str(outcomes.get(c, c)), n) for c, n in o["applications_by_outcome"].items()]})
 
 
+DISTRICT_JOBS_PAGE = 50
+
+
 @require_role(Role.OFFICER)
 def district_jobs(request):
     g = request.GET
     hidden = {"yes": True, "no": False}.get(g.get("hidden", ""))
     rows = selectors.job_search(request.user, selectors.JobFilters(q=g.get("q", "").strip(), status=g.get("status", ""),
                                                                    hidden=hidden))
-    return render(request, "recruitment/district_jobs.html", {"jobs": rows[:200], "statuses": JobStatus.choices,
-                                                              "q": g.get("q", ""), "status": g.get("status", ""),
-                                                              "hidden": g.get("hidden", "")})
+    after = g.get("after", "")
+    page, next_after = selectors.jobs_page_after(rows, int(after) if after.isdigit() else None, DISTRICT_JOBS_PAGE)
+    return render(request, "recruitment/district_jobs.html", {
+        "jobs": selectors.jobs_with_application_counts(page), "next_after": next_after, "paged": bool(after),
+        "statuses": JobStatus.choices, "q": g.get("q", ""), "status": g.get("status", ""),
+        "hidden": g.get("hidden", "")})
 
 
 @require_role(Role.OFFICER)

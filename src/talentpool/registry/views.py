@@ -12,6 +12,7 @@ from talentpool.accounts.models import Role
 from talentpool.core.crypto import decrypt_text, encrypt_text
 from talentpool.core.errors import ApplicationError
 from talentpool.core.models import ChangeRecord
+from talentpool.core.paging import EstimatingPaginator
 from talentpool.core.permissions import require_role
 from talentpool.core.searches import search_by_post
 
@@ -41,7 +42,7 @@ def talent_list(request):
         filters = selectors.TalentFilters(**{k: (v or "").strip() for k, v in form.cleaned_data.items()})
     talents = selectors.talent_search(user=request.user, filters=filters).only(
         "id", "name", "id_masked", "gender", "birth_date", "tier", "district", "residence_division", "phone")
-    page = Paginator(talents, 25).get_page(request.GET.get("page"))
+    page = EstimatingPaginator(talents, 25).get_page(request.GET.get("page"))  # "about N" above 10,000
     return render(request, "registry/talent_list.html", {"form": form, "page": page, "searched": bool(request.search)})
 
 
