@@ -6,12 +6,15 @@ decide" to a decision."""
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from decimal import Decimal
 
+import openpyxl
 import pytest
+from django.core.management import call_command
 from factories.policies import shipped_policies
-from factories.registry import resident_id
+from factories.registry import make_talent, resident_id
 from factories.world import build_world
 from import_helpers import rid, write_xlsx
 
@@ -90,3 +93,21 @@ def test_household_rows_are_stored_refused_by_column_idempotent_and_decide_the_s
     facts.refresh_from_db()
     assert (facts.house_price, facts.income_low, facts.income_assessed_on) == (
         Decimal("150000.00"), False, date(2025, 3, 1))  # columns not in the file are left as they were
+
+
+def test_the_kind_is_on_the_page_the_template_and_the_command_line(references, make_user, client_for, tmp_path,
+                                                                     capsys):
+    officer = make_user("officer")
+    page = client_for(officer)
+    assert 'value="household"' in page.get("/registry/imports/").content.decode()
+    template = openpyxl.load_workbook(io.BytesIO(page.get("/registry/imports/template/household.xlsx").content))
+    sheet = template.worksheets[0]
+    assert sheet.title == "家庭住房"
+    assert {"证件号码", "购房价格", "安家补助金额", "安家补助领取日期", "人均收入低于全市平均", "收入认定日期"} <= {
+        c.value.rstrip("*") for c in sheet[1] if c.value}
+    number = resident_id(birth=date(1993, 4, 8))
+    person = make_talent(name="周九", id_number=number, birth=date(1993, 4, 8))
+    path = write_xlsx(tmp_path / "h.xlsx", [["证件号码", "安家补助金额"], [number, 0]], title="家庭住房")
+    call_command("import", "household", str(path), verbosity=0)
+    assert capsys.readouterr().out.strip().splitlines()[-1] == "1 rows: 1 new, 0 updated, 0 unchanged, 0 rejected"
+    assert HouseholdFacts.objects.get(talent=person).settling_allowance == Decimal("0.00")

@@ -235,3 +235,11 @@ def test_bad_household_cells_are_refused_each_by_its_column():
     # an unreadable amount next to its date is reported once, as unreadable
     once = run("household", id_number=rid(), settling_allowance="lots", settling_allowance_on="2024-09-01")
     assert [p.column for p in once.problems] == ["安家补助金额"] and "not an amount" in once.problems[0].reason()
+
+
+def test_the_talents_file_carries_the_house_purchase_date():
+    good = run("talents", name="张三", id_number=rid(), residence_division="330106", property_purchase_date="2024年5月10日")
+    assert good.ok and good.clean["property_purchase_date"] == date(2024, 5, 10)
+    later = run("talents", name="张三", id_number=rid(), residence_division="330106",
+                property_purchase_date="2026-01-01")
+    assert "in the future" in reasons(later)["购房日期"]
