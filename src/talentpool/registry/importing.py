@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,7 @@ from .models import (
     Education,
     Employment,
     Enterprise,
+    HouseholdFacts,
     ImportJob,
     ImportKind,
     ImportRowError,
@@ -143,7 +145,7 @@ def import_references_missing(references: References) -> list[str]:
 def _json(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
-    return value
+    return str(value) if isinstance(value, Decimal) else value
 
 
 @dataclass
@@ -313,6 +315,10 @@ class _Runner:
         return [_Plan(r.row, (tid, c["from_month"], c["division"]), c, {"talent_id": tid}, {"talent": tid}, tid)
                 for r, tid, c in self._with_talent(results, outcome)]
 
+    def _plan_household(self, results: list[RowResult], outcome: _Outcome) -> list[_Plan]:
+        return [_Plan(r.row, (tid,), c, {"talent_id": tid}, {"talent": tid}, tid)
+                for r, tid, c in self._with_talent(results, outcome)]
+
     def _plan_enterprises(self, results: list[RowResult], outcome: _Outcome) -> list[_Plan]:
         return [_Plan(r.row, (r.clean["credit_code"],), dict(r.clean)) for r in results]
 
@@ -331,6 +337,8 @@ class _Runner:
             return {(e.talent_id, e.degree, e.graduation_date): e for e in Education.objects.filter(of_talents)}
         if kind == "employment":
             return {(e.talent_id, e.enterprise_id, e.start_date): e for e in Employment.objects.filter(of_talents)}
+        if kind == "household":
+            return {(h.talent_id,): h for h in HouseholdFacts.objects.filter(of_talents)}
         return {(i.talent_id, i.from_month, i.division): i for i in InsuranceRecord.objects.filter(of_talents)}
 
     def created_pks(self, plans: list[_Plan]) -> dict[tuple, int]:
@@ -346,6 +354,7 @@ class _Runner:
             "education": (Education, ("talent_id", "degree", "graduation_date")),
             "employment": (Employment, ("talent_id", "enterprise_id", "start_date")),
             "insurance": (InsuranceRecord, ("talent_id", "from_month", "division")),
+            "household": (HouseholdFacts, ("talent_id",)),
         }[kind]
         return {tuple(row[:-1]): row[-1]
                 for row in model.objects.filter(values_in("talent_id", (p.key[0] for p in plans)))
@@ -360,7 +369,7 @@ class _Runner:
                                                id_number=plan.create_only["id_number"])
             return Talent(**identity, **plan.fields)
         model = {"education": Education, "employment": Employment, "insurance": InsuranceRecord,
-                 "enterprises": Enterprise}[kind]
+                 "enterprises": Enterprise, "household": HouseholdFacts}[kind]
         return model(**plan.create_only, **plan.fields)
 
     def _check_scope(self, plan: _Plan, obj: Any, outcome: _Outcome) -> bool:

@@ -216,6 +216,7 @@ class ImportKind(models.TextChoices):
     EMPLOYMENT = "employment", _("Employment")
     INSURANCE = "insurance", _("Social insurance")
     ENTERPRISES = "enterprises", _("Enterprises")
+    HOUSEHOLD = "household", _("Household and housing")
 
 
 class ImportStatus(models.TextChoices):

@@ -80,7 +80,7 @@ def test_unusable_file_shows_the_reason(references, make_user, client_for, tmp_p
     assert "neither an XLSX" in client.get(f"/registry/imports/{job.pk}/").content.decode()
 
 
-@pytest.mark.parametrize("kind", ["talents", "education", "employment", "insurance", "enterprises"])
+@pytest.mark.parametrize("kind", ["talents", "education", "employment", "insurance", "enterprises", "household"])
 def test_template_download(make_user, client_for, kind):
     response = client_for(make_user("admin")).get(f"/registry/imports/template/{kind}.xlsx")
     assert response.status_code == 200

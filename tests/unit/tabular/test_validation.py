@@ -198,3 +198,48 @@ def test_quick_resident_id_agrees_with_python_stdnum():
         except ValueError:
             expected = None
         assert quick_resident_id(number, date(2030, 1, 1)) == expected
+
+
+# --- household and housing facts ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("150,000.00", "150000.00"), ("¥150000", "150000.00"), ("150000元", "150000.00"), (150000.0, "150000.00"),
+    (1234.5, "1234.50"), ("0", "0.00"), ("１５００", "1500.00"),
+])
+def test_household_amounts_are_exact_decimals(raw, expected):
+    result = run("household", id_number=rid(), house_price=raw)
+    assert result.ok and str(result.clean["house_price"]) == expected
+
+
+def test_a_good_household_row_and_blank_cells_clear_the_fact():
+    result = run("household", id_number=rid(), house_price="", settling_allowance="30000",
+                 settling_allowance_on="2024/9/1", income_low="否", income_assessed_on="20241201")
+    assert result.ok
+    assert {k: v for k, v in result.clean.items() if k != "id_type"} == {
+        "id_number": rid(), "house_price": None, "settling_allowance": 30000, "settling_allowance_on": date(2024, 9, 1),
+        "income_low": False, "income_assessed_on": date(2024, 12, 1)}
+
+
+def test_bad_household_cells_are_refused_each_by_its_column():
+    result = run("household", id_number=rid(), house_price="-5", settling_allowance="", settling_allowance_on="2024-09-01",
+                 income_low="", income_assessed_on="2024-12-01")
+    got = reasons(result)
+    assert set(got) == {"购房价格", "安家补助金额", "人均收入低于全市平均"}
+    assert "not an amount in yuan" in got["购房价格"]
+    assert "with its date 2024-09-01" in got["安家补助金额"]
+    assert "(是 or 否) on the day assessed 2024-12-01" in got["人均收入低于全市平均"]
+    future = reasons(run("household", id_number=rid(), income_low="是", income_assessed_on="2025-03-01"))
+    assert "in the future" in future["收入认定日期"]  # after the as-of day 2025-01-01
+    assert "more than 2 decimals" in reasons(run("household", id_number=rid(), house_price="1.005"))["购房价格"]
+    assert "too large" in reasons(run("household", id_number=rid(), settling_allowance="1000000000000"))["安家补助金额"]
+    # an unreadable amount next to its date is reported once, as unreadable
+    once = run("household", id_number=rid(), settling_allowance="lots", settling_allowance_on="2024-09-01")
+    assert [p.column for p in once.problems] == ["安家补助金额"] and "not an amount" in once.problems[0].reason()
+
+
+def test_the_talents_file_carries_the_house_purchase_date():
+    good = run("talents", name="张三", id_number=rid(), residence_division="330106", property_purchase_date="2024年5月10日")
+    assert good.ok and good.clean["property_purchase_date"] == date(2024, 5, 10)
+    later = run("talents", name="张三", id_number=rid(), residence_division="330106",
+                property_purchase_date="2026-01-01")
+    assert "in the future" in reasons(later)["购房日期"]

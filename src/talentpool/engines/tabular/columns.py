@@ -74,6 +74,8 @@ TALENTS = KindSpec("talents", "人才", _("Talents"), (
            _("无 (none), 公租房 (public_rental), 人才租赁房 (talent_rental)")),
     Column("owns_property", "是否有房产", _("Owns residential property"), "否", _("是 or 否"), aliases=("有房产", "房产")),
     Column("property_division", "房产所在地", _("Division of the property, GB/T 2260 code"), "330106"),
+    Column("property_purchase_date", "购房日期", _("Date the property was bought (the house purchase)"), "2024-05-10",
+           aliases=("房产购买日期", "purchase date")),
 ), key_columns=("id_type", "id_number"))
 
 EDUCATION = KindSpec("education", "学历", _("Education"), (
@@ -127,7 +129,23 @@ ENTERPRISES = KindSpec("enterprises", "企业", _("Enterprises"), (
     Column("size", "企业规模", _("Size"), "小型", _("微型, 小型, 中型, 大型 (micro, small, medium, large)"), aliases=("规模",)),
 ), key_columns=("credit_code",))
 
-KINDS: dict[str, KindSpec] = {k.kind: k for k in (TALENTS, EDUCATION, EMPLOYMENT, INSURANCE, ENTERPRISES)}
+_AMOUNT = _("an amount in yuan such as 450000 or 450,000.00, not negative, at most 2 decimals")
+
+HOUSEHOLD = KindSpec("household", "家庭住房", _("Household and housing"), (
+    _ID_TYPE, _ID_NUMBER, _PERSON_NAME,
+    Column("house_price", "购房价格", _("Price of the house bought on the purchase date (yuan)"), "1500000", _AMOUNT,
+           aliases=("房价", "购房款", "house price")),
+    Column("settling_allowance", "安家补助金额", _("Settling allowance (安家补助) received (yuan); 0 when none"), "30000",
+           _AMOUNT, aliases=("安家补助", "已领安家补助", "settling allowance")),
+    Column("settling_allowance_on", "安家补助领取日期", _("Day the settling allowance was received"), "2024-09-01",
+           aliases=("安家补助日期", "settling allowance date")),
+    Column("income_low", "人均收入低于全市平均", _("Household per-capita income below the city's average"), "是",
+           _("是 or 否"), aliases=("家庭人均收入低于全市平均", "低收入", "income low")),
+    Column("income_assessed_on", "收入认定日期", _("Day the per-capita income was assessed"), "2025-01-15",
+           aliases=("收入核定日期", "income assessed on")),
+), key_columns=("id_type", "id_number"))
+
+KINDS: dict[str, KindSpec] = {k.kind: k for k in (TALENTS, EDUCATION, EMPLOYMENT, INSURANCE, ENTERPRISES, HOUSEHOLD)}
 SHEET_KINDS: dict[str, str] = {k.sheet: k.kind for k in KINDS.values()}
 
 def header_token(header: str) -> str:

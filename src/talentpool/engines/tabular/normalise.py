@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from .messages import gettext_noop as _
@@ -123,3 +124,26 @@ def parse_bool(value: Any) -> bool:
 def code_text(value: Any) -> str:
     """A code cell: numbers without '.0', full-width folded, spaces removed, upper case."""
     return compact(value).upper()
+
+
+_MONEY = re.compile(r"^\d+(?:\.\d+)?$")
+MONEY_LIMIT = Decimal("1e12")
+
+
+def parse_money(value: Any) -> Decimal:
+    """An amount in yuan as Decimal with 2 decimals: 450000, 450,000.00, ¥450000, 450000元. Never through float
+    arithmetic: a number cell is read from its shortest text form. Negative amounts, more than 2 decimals and
+    amounts of a trillion or more are refused."""
+    raw = text(value)
+    s = compact(value).replace(",", "").replace("，", "").removeprefix("¥").removeprefix("￥").removesuffix("元")
+    if isinstance(value, float) and not value.is_integer():
+        s = repr(value)
+    if not _MONEY.match(s):
+        raise CellError(_("%(value)s is not an amount in yuan (such as 450000 or 450,000.00; not negative)"),
+                        value=raw)
+    amount = Decimal(s)
+    if amount != amount.quantize(Decimal("0.01")):
+        raise CellError(_("%(value)s has more than 2 decimals"), value=raw)
+    if amount >= MONEY_LIMIT:
+        raise CellError(_("%(value)s is too large for an amount in yuan"), value=raw)
+    return amount.quantize(Decimal("0.01"))

@@ -27,6 +27,7 @@ from talentpool.engines.identity import (
 from talentpool.engines.vocab import division_prefix
 
 from .columns import KindSpec
+from .household import validate_household
 from .messages import Problem
 from .messages import gettext_noop as _
 from .normalise import CellError, cell_text, code_text, compact, parse_bool, parse_date, parse_month, text
@@ -327,6 +328,7 @@ def _talent(r: _Row) -> None:
     r.set("housing", r.choice("housing", HOUSING, "无, 公租房, 人才租赁房"), "none")
     r.set("owns_property", r.bool("owns_property"), False)
     r.set("property_division", r.division("property_division"), "")
+    r.set("property_purchase_date", r.date("property_purchase_date", past=True), None)
     r.clean["district"] = _district(r, residence, hukou)
 
 
@@ -535,7 +537,8 @@ def _enterprise(r: _Row) -> None:
 
 
 _VALIDATORS = {"talents": _talent, "education": _education, "employment": _employment,
-               "insurance": _insurance, "enterprises": _enterprise}
+               "insurance": _insurance, "enterprises": _enterprise,
+               "household": lambda r: validate_household(r, _person)}
 
 
 def validate_row(spec: KindSpec, *, row: int, values: Mapping[str, Any], headers: Mapping[str, str],
