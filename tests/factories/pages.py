@@ -216,6 +216,7 @@ PAGES: list[Page] = [
     Page("admin", "core:audit-list", "/audit/"),
     Page("admin", "registry:account-link", "/registry/accounts/{user}/link/"),
     Page("admin", "registry:enterprise-pick", "/registry/enterprises/pick.json?q=科技"),
+    Page("admin", "registry:talent-pick", "/registry/talents/pick.json?q=李"),
     Page("admin", "reference:source-list", "/reference/"),
     Page("admin", "recruitment:partners", "/recruitment/partners/"),
     _api("admin", "/reference/sources"),

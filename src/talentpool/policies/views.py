@@ -31,6 +31,7 @@ from .models import (
     PolicyVersion,
     VersionStatus,
 )
+from .wording import type_name
 
 OFFICE = (Role.OFFICER, Role.ADMIN)
 
@@ -123,7 +124,7 @@ def _read_value(kind: str, text: str, label: str):
             return f"{amount:.2f}" if kind == "money" else str(amount)
         return text
     except (ValueError, InvalidOperation) as exc:
-        raise ApplicationError(_("%(label)s: %(value)s is not a valid %(kind)s.") % {"label": label, "value": text, "kind": kind},
+        raise ApplicationError(_("%(label)s: %(value)s is not a valid %(kind)s.") % {"label": label, "value": text, "kind": type_name(kind)},
                                field=label) from exc
 
 

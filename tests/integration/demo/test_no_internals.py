@@ -36,13 +36,7 @@ FIXED = {
 }
 # page route -> tokens it still shows (each one an open item of issue 13, to be fixed where it is made)
 KNOWN: dict[str, set[str]] = {
-    # item 11: the audit trail names records by key ("talent:1") and shows action codes
     # (a token written ``~pattern`` stands for every leak it matches in full: record keys depend on the demo's ids)
-    "core:audit-list": {"import", "objection", r"~(?:entitlements|import|objection|partner|talent|ticket):\d+"},
-    # item 6: explanations read "fact = True" instead of a sentence; rule expressions on the policy page
-    "eligibility:explain": {"False", "True"},
-    "payments:line-detail": {"False", "True"},
-    "policies:policy-detail": {"False", "bachelor", "closed", "doctor", "master", "paid", "ready"},
     # item 6: the reference tables' descriptions and licences as their sources publish them (English)
     "reference:source-list": {"catalogue", "class", "county", "province", "published"},
 }
