@@ -256,7 +256,8 @@ def _applications(rng, jobs, talents, profiles, first_enterprise, hr, talent_use
                 app.offer_accepted_at = now - dt.timedelta(days=1)
                 employments.append({"talent_id": app.talent_id, "enterprise_id": app.job.enterprise_id,
                                     "start_date": app.offer_start_date, "position": app.job.title[:100],
-                                    "occupation_code": app.job.occupation_code, "certified_at": now})
+                                    "occupation_code": app.job.occupation_code,
+                                    "certified_at": None})  # starts in two weeks: certified once started
         if app.job.enterprise_id == first_enterprise and rng.random() < 0.5:
             notes.append(ApplicationNote(application=app, author=hr, text=rng.choice(
                 ("简历匹配度高，建议安排面试。", "沟通顺畅，期望薪资略高。", "专业对口，可进入下一轮。"))))
