@@ -198,7 +198,7 @@ def job_form(request, pk: int | None = None):
             else:
                 found = services.job_update(actor=request.user, job_id=found.pk, request=request, **values)
         except ApplicationError as exc:
-            errors = exc.extra.get("errors") or {exc.field or "title": str(exc.message)}
+            errors = field_errors(exc, "title")
             return render(request, "recruitment/job_form.html", {
                 "job": found, "form": request.POST, "error": exc, "errors": errors, "degrees": Degree.choices},
                 status=400)
