@@ -22,6 +22,7 @@ from talentpool.engines.policy import PolicyError
 from talentpool.registry import selectors as registry_selectors
 
 from . import approvals, selectors, services
+from .bounds import parameter_hint
 from .models import (
     ApprovalStatus,
     Objection,
@@ -88,7 +89,7 @@ def policy_detail(request, code: str):
 def _parameter_rows(engine) -> list[dict]:
     rows = []
     for name, param in engine.parameters.items():
-        rows.append({"name": name, "param": param,
+        rows.append({"name": name, "param": param, "hint": parameter_hint(param),
                      "values": [{"from": v.start.isoformat(), "value": _show(param.type, v.value), "note": v.note}
                                 for v in param.values]})
     return rows
