@@ -13,6 +13,13 @@ die() { printf '%sxx  %s%s\n' "$RED" "$*" "$PLAIN" >&2; exit 1; }
 
 is_root() { [ "$(id -u)" -eq 0 ]; }
 
+# pip_progress: reads pip's output and prints one line per package collected, then the install step.
+pip_progress() {
+    awk '/^Collecting /      { n++; printf "  [%3d] %s\n", n, $2; fflush(); next }
+         /^Installing collected packages/ { print "  installing the packages ..."; fflush(); next }
+         /^Successfully installed/ { printf "  installed %d packages\n", NF - 2; fflush(); next }'
+}
+
 # True when the Debian package is installed (not merely known to dpkg, e.g. removed with its config kept).
 deb_installed() {
     [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = "installed" ]
@@ -69,12 +76,16 @@ ensure_venv() {
     stamp="$VENV/.talentpool-installed"
     want="$(cat "$ROOT/pyproject.toml" | sha256sum | cut -c1-16) $extras"
     if ! grep -qxF "$want" "$stamp" 2>/dev/null; then
-        say "installing talentpool$extras into $VENV"
-        # Quiet, but errors show. (Drops the notes some pip configurations print for absent local indexes.)
-        { "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e "$ROOT$extras" 2>&1; echo "rc=$?" >"$VENV/.pip-rc"; } \
-            | { grep -v "^WARNING: Location 'file:" || true; }
-        [ "$(cat "$VENV/.pip-rc")" = rc=0 ] || die "pip install -e .$extras failed"
-        rm -f "$VENV/.pip-rc"
+        say "installing talentpool$extras into $VENV (a few minutes the first time)"
+        # One short line per package as pip reaches it, so a first install is not minutes of silence; pip's whole
+        # output is kept in a log and shown when it fails.
+        { "$VENV/bin/python" -m pip install --disable-pip-version-check --progress-bar off -e "$ROOT$extras" 2>&1; \
+          echo "rc=$?" >"$VENV/.pip-rc"; } | tee "$VENV/.pip-log" | pip_progress
+        if [ "$(cat "$VENV/.pip-rc")" != rc=0 ]; then
+            grep -v "^WARNING: Location 'file:" "$VENV/.pip-log" >&2 || true
+            die "pip install -e .$extras failed (the output above is kept in $VENV/.pip-log)"
+        fi
+        rm -f "$VENV/.pip-rc" "$VENV/.pip-log"
         # The "[test]" install includes the plain one: remember both.
         { echo "$want"; [ "$extras" = "[test]" ] && echo "${want% *} "; } >"$stamp"
     fi

@@ -60,6 +60,10 @@ PAGES: list[Page] = [
     Page("anonymous", "api:openapi-json", "/api/v1/openapi.json"),
     Page("anonymous", "api:openapi-view", "/api/v1/docs"),
     # talent: portal pages
+    Page("talent", "web:home", "/"),
+    Page("enterprise", "web:home", "/"),
+    Page("officer", "web:home", "/"),
+    Page("admin", "web:home", "/"),
     Page("talent", "registry:my-profile", "/registry/me/"),
     Page("talent", "eligibility:mine", "/policies/mine/"),
     Page("talent", "payments:mine", "/payments/mine/"),
@@ -227,6 +231,7 @@ PAGES: list[Page] = [
     Page("admin", "core:audit-list", "/audit/"),
     Page("admin", "registry:account-link", "/registry/accounts/{user}/link/"),
     Page("admin", "registry:enterprise-pick", "/registry/enterprises/pick.json?q=科技"),
+    Page("admin", "registry:talent-pick", "/registry/talents/pick.json?q=李"),
     Page("admin", "reference:source-list", "/reference/"),
     Page("admin", "recruitment:partners", "/recruitment/partners/"),
     Page("admin", "servicedesk:teams", "/services/teams/"),
@@ -274,7 +279,6 @@ POST_ONLY = "a form's target: POST only, a GET answers 405"
 EXCLUDED: dict[str, tuple[str, int]] = {
     "set_language": ("Django's language switch: the menu posts to it; a GET only redirects (to /)", 302),
     "api:api-root": ("the API's root has no operation of its own (the document is /api/v1/openapi.json)", 404),
-    "web:home": ("redirects each role to its own start page (listed under that role)", 302),
     "web:favicon": ("the site icon: a permanent redirect to the static file", 301),
     "accounts:logout": (POST_ONLY, 405),
     "accounts:user-password-reset": ("POST shows the one-time password; a GET redirects to the user's page", 302),

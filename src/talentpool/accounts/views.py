@@ -30,6 +30,12 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:password-change-done")
 
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        for field in form.fields.values():  # the limit stated on the field, as on every text field
+            field.widget.attrs.setdefault("maxlength", "128")
+        return form
+
     def form_valid(self, form):
         services.user_password_change(user=form.user, password=form.cleaned_data["new_password1"],
                                       request=self.request)

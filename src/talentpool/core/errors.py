@@ -39,3 +39,35 @@ class ConflictError(ApplicationError):
 
     def __init__(self, message: str, *, code: str = "conflict", field: str | None = None):
         super().__init__(message, code=code, field=field)
+
+
+class FieldErrors:
+    """Every check of a form's fields run, each refusal kept beside its field, so a form shows them all in one
+    round trip. ``value = errors.check("salary", fn, raw)`` runs ``fn(raw)`` and returns its value (None when it
+    refused); ``errors.raise_any()`` then raises the first refusal as it was (its code and field) with every one
+    in ``extra["errors"]`` ({field: message}) when there are several. Views show ``field_errors(exc)``."""
+
+    def __init__(self, default_field: str = "") -> None:
+        self.default_field = default_field
+        self.errors: dict[str, str] = {}
+        self.first: ApplicationError | None = None
+
+    def check(self, field: str, fn, *args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except ApplicationError as exc:
+            self.first = self.first or exc
+            self.errors.setdefault(exc.field or field or self.default_field, str(exc.message))
+            return None
+
+    def raise_any(self) -> None:
+        if self.first is None:
+            return
+        if len(self.errors) > 1:
+            self.first.extra = {**self.first.extra, "errors": dict(self.errors)}
+        raise self.first
+
+
+def field_errors(exc: ApplicationError, default_field: str = "") -> dict[str, str]:
+    """``{field: message}`` of a refusal: all of them when ``FieldErrors`` collected several, else its own."""
+    return dict(exc.extra.get("errors") or {exc.field or default_field: str(exc.message)})

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from talentpool.core.errors import ApplicationError
 
+from .wording import type_name
+
 SHIPPED_DIR = Path(__file__).resolve().parent / "shipped"
 _DOC_SEPARATOR = re.compile(r"^---[ \t]*$", re.MULTILINE)
 
@@ -41,7 +43,7 @@ def _yaml_value(kind: str, raw: Any) -> Any:
             return f"{value.quantize(Decimal('0.01'))}" if kind == "money" else str(value)
         return str(raw)
     except (ValueError, InvalidOperation, TypeError):
-        raise ApplicationError(_("%(value)r is not a valid %(kind)s") % {"value": raw, "kind": kind},
+        raise ApplicationError(_("%(value)r is not a valid %(kind)s") % {"value": raw, "kind": type_name(kind)},
                                code="parameter_invalid") from None
 
 

@@ -153,7 +153,8 @@ def policy_version_check(source_or_version: str | PolicyVersion, *, code: str | 
     if report.problems:
         report.problems.sort(key=lambda p: (p["line"], p["message"]))
         return report
-    report.cases = [{"name": r.name, "line": r.line, "passed": r.passed, "problems": list(r.problems)}
+    report.cases = [{"name": r.name, "en": r.name, "zh": r.zh, "line": r.line, "passed": r.passed,
+                     "problems": list(r.problems)}
                     for r in run_cases(version)]
     return report
 

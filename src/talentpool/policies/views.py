@@ -22,6 +22,7 @@ from talentpool.engines.policy import PolicyError
 from talentpool.registry import selectors as registry_selectors
 
 from . import approvals, selectors, services
+from .bounds import parameter_hint
 from .models import (
     ApprovalStatus,
     Objection,
@@ -31,6 +32,7 @@ from .models import (
     PolicyVersion,
     VersionStatus,
 )
+from .wording import type_name
 
 OFFICE = (Role.OFFICER, Role.ADMIN)
 
@@ -87,7 +89,7 @@ def policy_detail(request, code: str):
 def _parameter_rows(engine) -> list[dict]:
     rows = []
     for name, param in engine.parameters.items():
-        rows.append({"name": name, "param": param,
+        rows.append({"name": name, "param": param, "hint": parameter_hint(param),
                      "values": [{"from": v.start.isoformat(), "value": _show(param.type, v.value), "note": v.note}
                                 for v in param.values]})
     return rows
@@ -123,7 +125,7 @@ def _read_value(kind: str, text: str, label: str):
             return f"{amount:.2f}" if kind == "money" else str(amount)
         return text
     except (ValueError, InvalidOperation) as exc:
-        raise ApplicationError(_("%(label)s: %(value)s is not a valid %(kind)s.") % {"label": label, "value": text, "kind": kind},
+        raise ApplicationError(_("%(label)s: %(value)s is not a valid %(kind)s.") % {"label": label, "value": text, "kind": type_name(kind)},
                                field=label) from exc
 
 

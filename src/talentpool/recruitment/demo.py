@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 import time
 import uuid
 from collections import defaultdict
@@ -42,6 +43,7 @@ from talentpool.engines.matching import (
     load_taxonomies,
     normalise_skills,
 )
+from talentpool.reference.selectors import reference_names
 from talentpool.registry.demo import demo_employments_add
 from talentpool.registry.models import Education, Employment, Enterprise, Talent
 
@@ -148,8 +150,38 @@ def talent_career_facts(talents: QuerySet[Talent]) -> tuple[dict[int, int], dict
     return degrees, majors, first_job
 
 
+_DEGREE_WORDS = {"junior_college": "大专", "bachelor": "本科", "master": "硕士研究生", "doctor": "博士研究生"}
+_EDUCATION_SENTENCE = re.compile(r"^(?:[^。]*学历，\d{4}年毕业于[^。]*专业。|[^。]*专业出身。)")
+
+
+def _registry_education(talents: QuerySet[Talent]) -> dict[int, str]:
+    """Each talent's highest degree as a résumé's first sentence says it, from the registry (degree, year,
+    school, major), so that a demo résumé agrees with the record it belongs to."""
+    universities, majors = reference_names("universities"), reference_names("majors")
+    best: dict[int, tuple[int, str]] = {}
+    for tid, degree, code, name, major, graduated in (
+            Education.objects.filter(talent__in=talents).order_by("talent_id", "graduation_date")
+            .values_list("talent_id", "degree", "university_code", "university_name", "major_code",
+                         "graduation_date").iterator(chunk_size=5000)):
+        rank = DEGREE_RANKS.get(degree, 0)
+        if rank >= best.get(tid, (0, ""))[0]:
+            school = name or universities.get(code, "")
+            subject = f"{majors[major]}专业" if major in majors else "相关专业"
+            best[tid] = (rank, f"{_DEGREE_WORDS.get(degree, '')}学历，{graduated.year}年毕业于{school}{subject}。")
+    return {tid: sentence for tid, (_rank, sentence) in best.items()}
+
+
+def _resume_for(text: str, education: str | None) -> str:
+    """A generated résumé with its first sentence (degree, school, major) replaced by the registry's."""
+    if not education:
+        return text
+    return _EDUCATION_SENTENCE.sub(education, text, count=1) if _EDUCATION_SENTENCE.match(text) else \
+        education + text
+
+
 def _profiles(rng, tax, talents, seed, talent_user) -> dict[int, JobProfile]:
     degrees, majors, first_job = talent_career_facts(Talent.objects.all())
+    education = _registry_education(Talent.objects.all())
     today = timezone.localdate()
     pool = generate_talents(max(200, len(talents)), seed, tax)
     by_class, by_category = defaultdict(list), defaultdict(list)
@@ -173,7 +205,7 @@ def _profiles(rng, tax, talents, seed, talent_user) -> dict[int, JobProfile]:
         wish = [district] if r < 0.3 else [district[:4] + "00"] if r < 0.8 else []
         rows.append(JobProfile(
             talent_id=t["pk"],
-            resume=clean_text(doc.text, MAX_RESUME_CHARS),
+            resume=clean_text(_resume_for(doc.text, education.get(t["pk"])), MAX_RESUME_CHARS),
             skills=normalise_skills(doc.skills),
             desired_occupations=list(doc.desired_occupations),
             desired_divisions=wish,
@@ -256,7 +288,8 @@ def _applications(rng, jobs, talents, profiles, first_enterprise, hr, talent_use
                 app.offer_accepted_at = now - dt.timedelta(days=1)
                 employments.append({"talent_id": app.talent_id, "enterprise_id": app.job.enterprise_id,
                                     "start_date": app.offer_start_date, "position": app.job.title[:100],
-                                    "occupation_code": app.job.occupation_code, "certified_at": now})
+                                    "occupation_code": app.job.occupation_code,
+                                    "certified_at": None})  # starts in two weeks: certified once started
         if app.job.enterprise_id == first_enterprise and rng.random() < 0.5:
             notes.append(ApplicationNote(application=app, author=hr, text=rng.choice(
                 ("简历匹配度高，建议安排面试。", "沟通顺畅，期望薪资略高。", "专业对口，可进入下一轮。"))))

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from talentpool.accounts.models import Role
-from talentpool.core.errors import ApplicationError
+from talentpool.core.errors import ApplicationError, field_errors
 from talentpool.core.i18n import bilingual as lang
 from talentpool.core.permissions import require_role
 from talentpool.registry.models import Degree
@@ -57,8 +57,8 @@ def profile(request):
                 years_experience=p.get("years_experience") or None, consent_search=p.get("consent_search") == "1",
                 request=request)
         except ApplicationError as exc:
-            return render(request, "recruitment/profile.html", {"profile": current, "form": p, "error": exc},
-                          status=400)
+            return render(request, "recruitment/profile.html", {"profile": current, "form": p, "error": exc,
+                                                                "errors": field_errors(exc, "resume")}, status=400)
         for note in getattr(saved, "cleaning_notes", []):
             messages.warning(request, note)
         messages.success(request, _("Job profile saved; the jobs for you are worked out from it at once."))
@@ -198,7 +198,7 @@ def job_form(request, pk: int | None = None):
             else:
                 found = services.job_update(actor=request.user, job_id=found.pk, request=request, **values)
         except ApplicationError as exc:
-            errors = exc.extra.get("errors") or {exc.field or "title": str(exc.message)}
+            errors = field_errors(exc, "title")
             return render(request, "recruitment/job_form.html", {
                 "job": found, "form": request.POST, "error": exc, "errors": errors, "degrees": Degree.choices},
                 status=400)

@@ -255,6 +255,10 @@ class ReferenceStatus:
     loaded_at: object
     loaded: bool
     up_to_date: bool  # the loaded rows come from the shipped file as it is now
+    summary: str = ""  # what the table is, where it comes from and its licence's name, in the reader's language
+    source_summary: str = ""
+    licence_name: str = ""
+    version_name: str = ""
 
 
 def reference_status() -> list[ReferenceStatus]:
@@ -276,6 +280,8 @@ def reference_status() -> list[ReferenceStatus]:
                 loaded_at=src.loaded_at if src else None,
                 loaded=bool(src and src.loaded_at),
                 up_to_date=bool(src and src.sha256 == sha and src.version == table.version),
+                summary=str(table.summary), source_summary=str(table.source_summary),
+                licence_name=str(table.licence_name), version_name=str(table.version_name),
             )
         )
     return out

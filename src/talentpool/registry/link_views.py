@@ -26,6 +26,20 @@ def enterprise_pick(request):
 
 
 @require_role(Role.ADMIN)
+def talent_pick(request):
+    """``[{"value": "李明 330106********1234", "label": "李明 · 330106********1234 · 西湖区"}]``: a person chosen by
+    name and masked ID number (what the audit filter reads back), never by record number."""
+    q = request.GET.get("q", "")[:40].strip()
+    found = selectors.talent_pick_for_account(user=request.user, q=q)
+    if found:
+        audit_record(actor=request.user, action=AuditAction.SEARCH_REGISTRY, target="picker", request=request,
+                     detail={"event": "talent_pick", "found": len(found)})
+    return JsonResponse([{"value": f"{t.name} {t.id_masked}",
+                          "label": f"{t.name} · {t.id_masked} · {division_name(t.district) or t.district}"}
+                         for t in found], safe=False)
+
+
+@require_role(Role.ADMIN)
 def account_link(request, pk: int):
     account = get_object_or_404(User, pk=pk)
     if request.method == "POST":

@@ -105,6 +105,19 @@ def talent_pick_for_account(*, user, q: str, limit: int = 20) -> list[Talent]:
                 .only("id", "name", "id_masked", "district", "birth_date", "user__username").order_by("name", "id")[:limit])
 
 
+def talent_ids_for_audit(*, user, text: str, limit: int = 500) -> list[int]:
+    """The people an administrator filters the audit trail by: a picker's choice ('李明 330106********1234': the
+    name and the masked ID number as shown), a name, or a full or masked ID number; across districts."""
+    if not (user and user.is_authenticated and user.role == Role.ADMIN) or not normalise_text(text):
+        return []
+    parts = [normalise_text(p) for p in text.split()]  # normalise_text drops spaces: split first
+    if len(parts) == 2 and _query_kind(parts[1])[0] in ("masked", "id", "tail"):
+        qs = _matching(Talent.objects.filter(name=parts[0]), parts[1])
+    else:
+        qs = _matching(Talent.objects.all(), " ".join(parts))
+    return list(qs.order_by("id").values_list("id", flat=True)[:limit])
+
+
 def enterprise_pick(*, user, q: str, limit: int = 20) -> list[Enterprise]:
     """Enterprises by a part of the name or a credit-code prefix, for pickers: administrators (binding an account)
     see all, officers their scope."""

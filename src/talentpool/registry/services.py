@@ -73,6 +73,10 @@ def employment_certify(*, actor, employment: Employment) -> Employment:
         raise NotFoundError()
     if employment.certified_at:
         return employment
+    if employment.start_date > timezone.localdate():
+        raise ApplicationError(_("%(name)s starts on %(day)s: the employment can be certified from that day.")
+                               % {"name": employment.talent.name, "day": employment.start_date.isoformat()},
+                               code="employment_not_started")
     with audited(actor=actor, action=AuditAction.RECORD_CHANGE, target=f"employment:{employment.pk}",
                  subject_talent_id=employment.talent_id, detail={"event": "employment_certify"}):
         employment.certified_at = timezone.now()
@@ -91,19 +95,22 @@ def employment_record_hire(*, actor, talent: Talent, start_date: dt.date, positi
     created (certified by the enterprise) or, when the record was already there, certified; the field history and
     the audit event are written in the same transaction. The caller vouches for the hire itself (recruitment
     calls this for an application to one of the enterprise's own jobs). Returns the record and whether it is
-    new."""
+    new. A hire that starts later is recorded uncertified: the enterprise certifies it once the person has
+    started (``employment_certify``), never before."""
     if not has_role(actor, Role.ENTERPRISE) or actor.enterprise_id is None:
         raise PermissionDeniedError()
     with audited(actor=actor, action=AuditAction.RECORD_CHANGE, subject_talent_id=talent.pk, request=request,
                  detail={"event": "employment_hire", "source": source_ref}) as entry:
         now = timezone.now()
+        started = start_date <= timezone.localdate()
         employment, created = Employment.objects.get_or_create(
             talent=talent, enterprise_id=actor.enterprise_id, start_date=start_date,
-            defaults={"position": position[:100], "occupation_code": occupation_code, "certified_at": now})
+            defaults={"position": position[:100], "occupation_code": occupation_code,
+                      "certified_at": now if started else None})
         if created:
             changes = {"enterprise": [None, actor.enterprise_id], "start_date": [None, start_date.isoformat()],
                        "position": [None, employment.position], "occupation_code": [None, employment.occupation_code]}
-        elif not employment.certified_at:
+        elif not employment.certified_at and started:
             employment.certified_at = now
             employment.save(update_fields=["certified_at"])
             changes = {"certified_at": [None, now.isoformat()]}

@@ -23,6 +23,7 @@ urlpatterns = [
     path("imports/latest.json", import_views.import_latest, name="import-latest"),
     # pickers and account links
     path("enterprises/pick.json", link_views.enterprise_pick, name="enterprise-pick"),
+    path("talents/pick.json", link_views.talent_pick, name="talent-pick"),
     path("accounts/<int:pk>/link/", link_views.account_link, name="account-link"),
     # portals
     path("me/", views.my_profile, name="my-profile"),

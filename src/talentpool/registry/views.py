@@ -142,8 +142,12 @@ def my_enterprise(request):
 @require_POST
 def my_enterprise_certify(request, employment_id: int):
     employment = get_object_or_404(Employment, pk=employment_id, enterprise_id=request.user.enterprise_id)
-    services.employment_certify(actor=request.user, employment=employment)
-    messages.success(request, _("Certified %(name)s.") % {"name": employment.talent.name})
+    try:
+        services.employment_certify(actor=request.user, employment=employment)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Certified %(name)s.") % {"name": employment.talent.name})
     return redirect("registry:my-enterprise")
 
 

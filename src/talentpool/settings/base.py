@@ -198,8 +198,12 @@ EMAIL_TIMEOUT = 30
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"client_errors_brief": {"()": "talentpool.core.logfilters.ClientErrorsBrief"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["client_errors_brief"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("TALENTPOOL_LOG_LEVEL", "WARNING")},
+    # Django's own console handler (DEBUG) would print each of its lines a second time beside the root's: its
+    # records go to the root handler only. A refused request (4xx) is logged in one line, without a traceback.
+    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
 }
 
 TALENTPOOL_ROLE_LABELS = {

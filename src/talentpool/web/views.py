@@ -1,14 +1,17 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponsePermanentRedirect
-from django.shortcuts import redirect
+from django.shortcuts import render
 from django.templatetags.static import static
 
-from .navigation import home_url_for
+from .home import attention
+from .navigation import NAVIGATION
 
 
 @login_required
 def home(request):
-    return redirect(home_url_for(request.user))
+    """Each role lands here: what needs its attention, then its pages."""
+    pages = [i for i in NAVIGATION.get(request.user.role, []) if i.url_name]
+    return render(request, "web/home.html", {"items": attention(request.user), "pages": pages})
 
 
 def favicon(request):

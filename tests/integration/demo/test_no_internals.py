@@ -3,6 +3,8 @@ Chinese, and its visible text (text nodes, titles, placeholders, labels for scre
 must hold none of the tokens below: stored codes of choices and stages, database constraint names, Python's
 booleans, record keys such as ``talent:17``, rule expressions and English type names.
 
+Every text field must state its limit (``maxlength``; app.js shows "used / limit" beside it).
+
 The tokens are built from the code (every choice value and constraint name of the project's models), so a new
 enum or constraint is covered without editing this file; ``FIXED`` adds what cannot be read from the models.
 ``KNOWN`` lists what is still shown today, each with its page: the test fails on any leak not listed there (and
@@ -36,15 +38,7 @@ FIXED = {
 }
 # page route -> tokens it still shows (each one an open item of issue 13, to be fixed where it is made)
 KNOWN: dict[str, set[str]] = {
-    # item 11: the audit trail names records by key ("talent:1") and shows action codes
     # (a token written ``~pattern`` stands for every leak it matches in full: record keys depend on the demo's ids)
-    "core:audit-list": {"import", "objection", r"~(?:entitlements|import|objection|partner|talent|ticket):\d+"},
-    # item 6: explanations read "fact = True" instead of a sentence; rule expressions on the policy page
-    "eligibility:explain": {"False", "True"},
-    "payments:line-detail": {"False", "True"},
-    "policies:policy-detail": {"False", "bachelor", "closed", "doctor", "master", "paid", "ready"},
-    # item 6: the reference tables' descriptions and licences as their sources publish them (English)
-    "reference:source-list": {"catalogue", "class", "county", "province", "published"},
 }
 # pages whose subject is the codes themselves (an enterprise edits its stage codes there)
 EDITORS = {"recruitment:stages"}
@@ -87,6 +81,28 @@ class _Visible(HTMLParser):
             self.parts.append(data)
 
 
+class _Unbounded(HTMLParser):
+    """Text fields (inputs that take free text, textareas) without a ``maxlength``: their limit is not stated."""
+
+    TEXT = {"text", "search", "email", "tel", "url", "password", ""}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if (tag == "textarea" or (tag == "input" and (a.get("type") or "").lower() in self.TEXT)) \
+                and "maxlength" not in a and "readonly" not in a:
+            self.names.add(a.get("name") or a.get("id") or tag)
+
+
+def unbounded_fields(html: str) -> set[str]:
+    parser = _Unbounded()
+    parser.feed(html)
+    return parser.names
+
+
 def visible_text(html: str) -> str:
     parser = _Visible()
     parser.feed(html)
@@ -103,6 +119,12 @@ def _not_known(hits: set[str], known: set[str]) -> set[str]:
     """The hits no entry of ``known`` accounts for (``~pattern`` entries match a whole hit as a regex)."""
     patterns = [re.compile(k[1:]) for k in known if k.startswith("~")]
     return {h for h in hits if h not in known and not any(p.fullmatch(h) for p in patterns)}
+
+
+def test_the_field_finder_sees_text_fields_without_a_limit():
+    html = ('<input name="a"><input type="text" name="b" maxlength="9"><input type="date" name="c">'
+            '<textarea name="d"></textarea><input type="hidden" name="e"><input type="search" name="f">')
+    assert unbounded_fields(html) == {"a", "d", "f"}
 
 
 def test_the_token_finder_sees_what_it_should():
@@ -133,6 +155,7 @@ def demo(db, settings, tmp_path, monkeypatch):
 def test_no_page_shows_codes_constraint_names_or_internals_in_chinese(demo):
     tokens = _choice_tokens() - set(User.objects.values_list("username", flat=True))  # names are data
     found: dict[str, set[str]] = {}
+    unbounded: dict[str, set[str]] = {}  # item 10: every text field states its limit (maxlength, shown by app.js)
     users = {u.username: u for u in User.objects.filter(username__in=DEMO_LOGINS.values())}
     for page in PAGES:
         if page.is_api or page.role not in DEMO_LOGINS or page.route in EDITORS or page.path.endswith((".json", ".xlsx", ".csv", ".ics")):
@@ -145,6 +168,8 @@ def test_no_page_shows_codes_constraint_names_or_internals_in_chinese(demo):
         response = client.get(url)
         if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
             continue
+        if names := unbounded_fields(response.content.decode()):
+            unbounded[page.route] = unbounded.get(page.route, set()) | names
         hits = leaks(visible_text(response.content.decode()), tokens)
         if hits:
             found[page.route] = found.get(page.route, set()) | hits
@@ -155,3 +180,5 @@ def test_no_page_shows_codes_constraint_names_or_internals_in_chinese(demo):
     listing = "\n".join(f"  {route}: {sorted(hits)}" for route, hits in sorted(new.items()))
     assert new == {}, f"raw values on zh-Hans pages (show a label, a name or a sentence instead):\n{listing}"
     assert gone == {}, f"fixed: remove these from KNOWN: {gone}"
+    assert unbounded == {}, "text fields without a stated limit (maxlength):\n" + "\n".join(
+        f"  {route}: {sorted(names)}" for route, names in sorted(unbounded.items()))

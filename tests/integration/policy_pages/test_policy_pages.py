@@ -97,3 +97,17 @@ def test_talent_sees_every_policy_and_objects(client, world):
     assert "不符合条件" in client.get("/policies/mine/").content.decode()
     client.force_login(world.officer_other)  # another district's officer does not see it
     assert "户籍不在杭州" not in client.get("/policies/objections/?status=").content.decode()
+
+
+def test_the_parameter_form_states_units_and_ticks_yes_no_parameters(client, world, city):
+    client.force_login(city[0])
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
+    page = client.get("/policies/hz-graduate-living/drafts/new/").content.decode()
+    assert "大于 0.00 且不超过 100,000,000.00 元" in page  # an amount's unit and range beside it
+    assert "0 至 600 个月" in page or "0 至 600 months" in page
+    box = 'type="checkbox" name="p-age_limit_on-0-value" value="true"'
+    assert box in page and 'name="p-age_limit_on-0-value" value="false"' in page  # unticked sends "false"
+    client.post("/policies/hz-graduate-living/drafts/new/", {
+        "p-age_limit_on-0-from": "2019-06-03", "p-age_limit_on-0-value": ["false", "true"]})  # ticked
+    draft = PolicyVersion.objects.get(policy__code="hz-graduate-living", status="draft")
+    assert "value: true" in draft.source.split("age_limit_on:")[1][:200]

@@ -102,3 +102,20 @@ def test_demo_recruitment_fills_every_portal():
         assert job.division == job.enterprise.division and job.title
         assert job.occupation_code in occupations and set(job.accepted_majors) <= majors
     assert recommended_jobs(talent, 5)
+    # coherent with the registry: hires (starting in two weeks) not certified yet; a résumé's first sentence
+    # names the registry's highest degree and its year
+    from talentpool.registry.models import Education, Employment
+
+    assert not Employment.objects.filter(pk__in=hired.values("employment_id"), certified_at__isnull=False).exists()
+    words = {"junior_college": "大专", "bachelor": "本科", "master": "硕士研究生", "doctor": "博士研究生"}
+    ranks = {"junior_college": 1, "bachelor": 2, "master": 3, "doctor": 4}
+    checked = 0
+    for profile in JobProfile.objects.all():
+        educations = list(Education.objects.filter(talent_id=profile.talent_id))
+        if not educations:
+            continue
+        top = max(educations, key=lambda e: (ranks[e.degree], e.graduation_date))
+        first = profile.resume.split("。")[0]
+        assert first.startswith(words[top.degree] + "学历") and str(top.graduation_date.year) in first, first
+        checked += 1
+    assert checked > 50

@@ -69,3 +69,9 @@ def test_the_applications_list_names_stages_never_codes(client, rec):
     page = client.get("/recruitment/applications/").content.decode()
     assert ">interview<" not in page and ">applied<" not in page
     assert "面试" in page or "已投递" in page
+
+
+def test_the_occupation_code_is_shown_once_with_its_name(client, rec):
+    client.force_login(rec.world.talent_user)
+    page = client.get(f"/recruitment/jobs/{rec.job.pk}/").content.decode()
+    assert page.count(rec.job.occupation_code) == 1

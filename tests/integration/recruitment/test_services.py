@@ -320,7 +320,7 @@ def test_hire_creates_the_employment_and_fills_the_job(rec):
     app = services.hire(actor=w.hr, application_id=rec.offer_application.pk)
     employment = Employment.objects.get(talent=w.talent, enterprise=w.hr.enterprise, start_date=start)
     assert (employment.position, employment.occupation_code) == ("数据开发工程师", "2-02-10-03")
-    assert employment.certified_at is not None
+    assert employment.certified_at is None  # starts in 20 days: certified once the person has started
     assert (app.outcome, app.stage, app.employment_id) == ("hired", "hired", employment.pk)
     assert Job.objects.get(pk=rec.job_offer.pk).status == "filled"
     assert ChangeRecord.objects.filter(entity="registry.employment", entity_id=employment.pk, created=True,

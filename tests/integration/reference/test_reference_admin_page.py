@@ -23,7 +23,7 @@ def test_admin_sees_every_table_not_loaded_then_loads_them(make_user, client_for
     html = page.content.decode()
     for key in TABLES:
         assert f'id="source-{key}"' in html
-    assert "GB/T 2260 administrative divisions" in html
+    assert "GB/T 2260 行政区划代码" in html and "WTFPL v2" in html  # in the reader's language; licence as published
     assert f'action="{LOAD}"' in html
 
     response = admin.post(LOAD, follow=True)
@@ -31,7 +31,7 @@ def test_admin_sees_every_table_not_loaded_then_loads_them(make_user, client_for
     assert ReferenceSource.objects.count() == len(TABLES)
     assert Division.objects.filter(code="330114").exists()
     html = response.content.decode()
-    assert "2023 (as of 2023-06-30)" in html and "GB/T 4754-2017" in html
+    assert "2023年（截至2023年6月30日）" in html and "GB/T 4754-2017" in html
     event = AuditEvent.objects.get(action=AuditAction.REFERENCE_LOAD)
     assert set(event.detail) == set(TABLES)
 

@@ -7,11 +7,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 
-from talentpool.core.errors import PermissionDeniedError
+from talentpool.core.errors import ApplicationError, PermissionDeniedError
 from talentpool.core.models import AuditEvent, ChangeRecord
 from talentpool.registry.models import Employment
-from talentpool.registry.services import employment_record_hire
+from talentpool.registry.services import employment_certify, employment_record_hire
 
 START = dt.date(2026, 4, 1)
 
@@ -58,3 +59,17 @@ def test_the_record_is_at_the_actors_own_enterprise(world):
     employment, _created = employment_record_hire(actor=world.hr_other, talent=world.talent, start_date=START,
                                                   position="运维", occupation_code="")
     assert employment.enterprise_id == world.hr_other.enterprise_id != world.hr.enterprise_id
+
+
+def test_a_hire_that_starts_later_is_certified_only_once_the_person_has_started(world):
+    with time_machine.travel(dt.datetime(2026, 3, 20, 10, tzinfo=dt.UTC), tick=False):
+        employment, created = employment_record_hire(actor=world.hr, talent=world.talent, start_date=START,
+                                                     position="数据开发工程师", occupation_code="2-02-10-03")
+        assert created and employment.certified_at is None
+        with pytest.raises(ApplicationError) as refused:
+            employment_certify(actor=world.hr, employment=employment)
+        assert refused.value.code == "employment_not_started" and "2026-04-01" in refused.value.message
+    employment.refresh_from_db()
+    assert employment.certified_at is None
+    with time_machine.travel(dt.datetime(2026, 4, 1, 2, tzinfo=dt.UTC), tick=False):  # 10:00 in Hangzhou
+        assert employment_certify(actor=world.hr, employment=employment).certified_at is not None

@@ -20,9 +20,13 @@ def test_code_fields_are_pickers(client, world):
         "major": "/api/v1/reference/majors", "division": "/api/v1/reference/divisions"}
     client.force_login(world.hr)
     form = _pickers(client.get("/recruitment/my-jobs/new/").content.decode())
-    assert form == {"occupation_code": "/api/v1/reference/occupations", "division": "/api/v1/reference/divisions"}
+    assert form == {"occupation_code": "/api/v1/reference/occupations", "division": "/api/v1/reference/divisions",
+                    "accepted_majors": "/api/v1/reference/majors"}
     client.force_login(world.talent_user)
-    assert _pickers(client.get("/recruitment/jobs/").content.decode()) == {"division": "/api/v1/reference/divisions"}
+    assert _pickers(client.get("/recruitment/jobs/").content.decode()) == {
+        "division": "/api/v1/reference/divisions", "occupation": "/api/v1/reference/occupations"}
+    assert _pickers(client.get("/recruitment/profile/").content.decode()) == {
+        "desired_occupations": "/api/v1/reference/occupations", "desired_divisions": "/api/v1/reference/divisions"}
     client.force_login(world.admin)
     assert _pickers(client.get("/accounts/users/new/").content.decode()) == {
         "enterprise": "/registry/enterprises/pick.json", "scope_division": "/api/v1/reference/divisions"}

@@ -21,12 +21,23 @@ FOREIGN_SURNAMES = ("史密斯", "约翰逊", "布朗", "米勒", "施密特", "
 
 
 def chinese_name(rng: random.Random, *, male: bool) -> str:
+    """A surname and a given name of one or two characters, as people are named (胡晶英, never 胡晶桂英: Faker's
+    lists hold two-character given names too). Draws as many numbers as ever, so the rest of a demo stays put."""
     surname = rng.choices(SURNAMES, cum_weights=SURNAME_CUM_WEIGHTS)[0]
     chars = MALE_CHARS if male else FEMALE_CHARS
     if rng.random() < 0.3:
         return surname + rng.choice(chars)
     first = rng.choice(NEUTRAL_CHARS) if rng.random() < 0.35 else rng.choice(chars)
-    return surname + first + rng.choice(chars)
+    second = rng.choice(chars)
+    return surname + _given(first, second)
+
+
+def _given(first: str, second: str) -> str:
+    if len(first) == 2:
+        return first                  # 建国 + 坤 -> 建国
+    if first == second[-1]:
+        return first                  # 华 + 华 -> 华
+    return first + second[-1]         # 晶 + 桂英 -> 晶英
 
 
 def foreign_name(rng: random.Random, *, male: bool) -> str:

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .boilerplate import job_boilerplate
 from .documents import JobDoc, TalentDoc
 from .encode import Encoded, Vocabulary, encode_jobs, encode_talents
 from .explain import Explanation, Match
@@ -157,6 +158,7 @@ class MatchIndex:
         self._skills = skills
         self._data_dir = data_dir
         self._lock = threading.RLock()
+        self._boilerplate: tuple[object, np.ndarray] | None = None  # (the jobs' main segment, its stop mask)
         self.build_timings: dict[str, float] = {}  # seconds per build phase (set by ``build``)
 
     # --- construction --------------------------------------------------------------------------------------------
@@ -343,8 +345,22 @@ class MatchIndex:
         num = {name: float(v[0]) for name, v in b.num.items()}
         return self._ordered(Query(kind, int(doc.id), tokens, weights, num, codes, int(enc.n_skills[0])))
 
+    def boilerplate(self) -> np.ndarray:
+        """The job texts' learned stop list (``boilerplate``) as a vocabulary mask, kept until the jobs' main
+        segment is rebuilt (build, load, compaction); words added since are not in it."""
+        main = self._jobs.main
+        if self._boilerplate is None or self._boilerplate[0] is not main:
+            self._boilerplate = (main, job_boilerplate(main.batch, len(main.stats.df)))
+        return self._boilerplate[1]
+
     def _ordered(self, q: Query) -> Query:
-        """Tokens in the order of their text, so that sums are the same whatever ids the vocabulary gave."""
+        """Tokens in the order of their text, so that sums are the same whatever ids the vocabulary gave; the
+        job texts' boilerplate left out."""
+        stop = self.boilerplate()
+        inside = q.tokens < len(stop)
+        useful = np.ones(len(q.tokens), dtype=bool)
+        useful[inside] = ~stop[q.tokens[inside]]
+        q.tokens, q.weights = q.tokens[useful], q.weights[useful]
         items = self._vocab.items
         order = sorted(range(len(q.tokens)), key=lambda i: items[q.tokens[i]])
         q.tokens, q.weights = q.tokens[order], q.weights[order]

@@ -142,6 +142,7 @@ class TestCase:
     expect: dict[str, Any]
     line: int
     params: dict[str, Any] = field(default_factory=dict)
+    zh: str = ""  # the case's name in Chinese (``name`` is the English one)
 
 
 @dataclass(frozen=True)
@@ -493,14 +494,14 @@ def _tests(doc: _Map, c: _Collector) -> list[TestCase]:
         if not isinstance(item, _Map):
             c.add(line, "a test case must be a mapping")
             continue
-        _unknown_keys(item, {"name", "as_of", "facts", "expect", "params"}, "a test case", c)
+        _unknown_keys(item, {"name", "zh", "as_of", "facts", "expect", "params"}, "a test case", c)
         as_of = _date(item.get("as_of"), "test as_of", _line(item, "as_of"), c)
         expect = dict(item.get("expect") or {})
         if expect.get("verdict") not in VERDICTS:
             c.add(_line(item, "expect"), f"test '{item.get('name')}': expect.verdict must be one of {', '.join(VERDICTS)}")
         tests.append(TestCase(str(item.get("name", f"case {i + 1}")), as_of or dt.date(1970, 1, 1),
                               {**defaults, **dict(item.get("facts") or {})}, expect, line,
-                              dict(item.get("params") or {})))
+                              dict(item.get("params") or {}), str(item.get("zh") or "")))
     return tests
 
 

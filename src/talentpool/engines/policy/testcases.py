@@ -18,6 +18,7 @@ class CaseResult:
     line: int
     passed: bool
     problems: tuple[str, ...]
+    zh: str = ""  # the case's name in Chinese, when the document gives one
 
 
 def _money(value) -> Decimal:
@@ -31,7 +32,7 @@ def run_case(version: PolicyVersion, case: TestCase) -> CaseResult:
     try:
         got = explain(with_parameters(version, case.params), facts, case.as_of, ledger)
     except Exception as exc:  # a broken case must be reported, not crash the run
-        return CaseResult(version.code, version.version, case.name, case.line, False, (f"error: {exc}",))
+        return CaseResult(version.code, version.version, case.name, case.line, False, (f"error: {exc}",), case.zh)
     want = case.expect
     if got.verdict != want.get("verdict"):
         failing = [f"{c.id}={c.status}" for c in got.criteria if c.status != "pass"]
@@ -57,7 +58,7 @@ def run_case(version: PolicyVersion, case: TestCase) -> CaseResult:
                     problems.append(f"instalment {line.id} due {line.due} (expected {due})")
             if "ready" in exp_line and bool(exp_line["ready"]) != bool(line.ready):
                 problems.append(f"instalment {line.id} ready {line.ready} (expected {exp_line['ready']})")
-    return CaseResult(version.code, version.version, case.name, case.line, not problems, tuple(problems))
+    return CaseResult(version.code, version.version, case.name, case.line, not problems, tuple(problems), case.zh)
 
 
 def run_cases(version: PolicyVersion) -> list[CaseResult]:

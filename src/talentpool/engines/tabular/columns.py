@@ -43,7 +43,7 @@ _ID_TYPE = Column("id_type", "证件类型", _("Kind of identity document"), "�
                   _("居民身份证 (or 身份证, resident_id), 护照 (passport), 其他 (other); empty means 居民身份证"),
                   aliases=("id type",))
 _ID_NUMBER = Column("id_number", "证件号码", _("Identity document number; a resident ID is checked (GB 11643)"),
-                    "33010619980517001X", _("18 characters for a resident ID; format the column as text"),
+                    "330106199805170017", _("18 characters for a resident ID; format the column as text"),
                     required=True, aliases=("身份证号", "身份证号码", "id", "id no"))
 _PERSON_NAME = Column("name", "姓名", _("Name, for reading the file only (the person is found by the ID)"), "张三",
                       aliases=("full name",))
@@ -97,7 +97,7 @@ EDUCATION = KindSpec("education", "学历", _("Education"), (
 EMPLOYMENT = KindSpec("employment", "就业", _("Employment"), (
     _ID_TYPE, _ID_NUMBER, _PERSON_NAME,
     Column("credit_code", "统一社会信用代码", _("Employer's unified social credit code; the enterprise must be registered"),
-           "91330106MA27XXXXXX", _("18 characters, checked (GB 32100)"), required=True, aliases=("信用代码",)),
+           "91330106MA27B3C47A", _("18 characters, checked (GB 32100)"), required=True, aliases=("信用代码",)),
     Column("start_date", "入职日期", _("First day of the employment"), "2024-07-15", required=True, aliases=("开始日期",)),
     Column("end_date", "离职日期", _("Last day; empty while employed"), "", aliases=("结束日期",)),
     Column("position", "岗位", _("Position"), "算法工程师", aliases=("职位",)),
@@ -114,7 +114,7 @@ INSURANCE = KindSpec("insurance", "社保", _("Social insurance"), (
 ), key_columns=("id_type", "id_number", "from_month", "division"))
 
 ENTERPRISES = KindSpec("enterprises", "企业", _("Enterprises"), (
-    Column("credit_code", "统一社会信用代码", _("Unified social credit code"), "91330106MA27XXXXXX",
+    Column("credit_code", "统一社会信用代码", _("Unified social credit code"), "91330106MA27B3C47A",
            _("18 characters, checked (GB 32100)"), required=True, aliases=("信用代码",)),
     Column("name", "企业名称", _("Registered name"), "杭州某某科技有限公司", required=True, aliases=("名称", "单位名称")),
     Column("industry_code", "行业代码", _("Industry, GB/T 4754-2017 code"), "6511", aliases=("行业", "industry")),

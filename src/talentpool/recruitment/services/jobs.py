@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from talentpool.core.audit import audited
-from talentpool.core.errors import ApplicationError, NotFoundError
+from talentpool.core.errors import ApplicationError, FieldErrors, NotFoundError
 from talentpool.core.models import AuditAction
 from talentpool.core.notices import notify
 from talentpool.core.permissions import ensure_role
@@ -61,15 +61,10 @@ def _job_values(data: dict, *, job: Job | None, enterprise: Enterprise, today: d
     there are several,
     so a form shows each beside its field in one round trip."""
     out: dict = {}
-    errors: dict[str, str] = {}
-    first: list[ApplicationError] = []
+    errors = FieldErrors("title")
 
     def step(fn) -> None:
-        try:
-            fn()
-        except ApplicationError as exc:
-            first.append(exc)
-            errors.setdefault(exc.field or "title", str(exc.message))
+        errors.check("", fn)
 
     def salary() -> None:
         low = data["salary_min"] if "salary_min" in data else (job.salary_min if job else None)
@@ -94,10 +89,7 @@ def _job_values(data: dict, *, job: Job | None, enterprise: Enterprise, today: d
         step(salary)
     if "deadline" in data:
         step(deadline)
-    if first:  # the first refusal as it was (its code and field), and every one when there are more
-        if len(errors) > 1:
-            first[0].extra = {**first[0].extra, "errors": errors}
-        raise first[0]
+    errors.raise_any()  # the first refusal as it was (its code and field), and every one when there are more
     return out
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from django.utils.translation import gettext as _
 
 from talentpool.core.audit import audit_record, audited
+from talentpool.core.errors import FieldErrors
 from talentpool.core.models import AuditAction
 from talentpool.engines.matching import MAX_RESUME_CHARS, clean_text
 from talentpool.registry.models import Talent
@@ -47,19 +48,23 @@ def profile_save(*, actor, resume: str = "", skills: Iterable[str] = (), desired
     cleaning did is on the returned profile as ``cleaning_notes`` (a list of sentences)."""
     talent = talent_of(actor)
     text, notes = resume_clean(resume)
-    low, high = check.salary_range(salary_min, salary_max)
+    errors = FieldErrors("resume")  # every field checked: the form shows each refusal beside its field at once
+    low, high = errors.check("salary_min", check.salary_range, salary_min, salary_max) or (None, None)
     values = {
         "resume": text,
-        "skills": check.skill_list(skills),
-        "desired_occupations": check.occupation_codes(desired_occupations, "desired_occupations"),
-        "desired_divisions": check.division_codes(desired_divisions, "desired_divisions"),
+        "skills": errors.check("skills", check.skill_list, skills),
+        "desired_occupations": errors.check("desired_occupations", check.occupation_codes, desired_occupations,
+                                            "desired_occupations"),
+        "desired_divisions": errors.check("desired_divisions", check.division_codes, desired_divisions,
+                                          "desired_divisions"),
         "salary_min": low,
         "salary_max": high,
-        "available_from": check.date_field(available_from, "available_from"),
-        "years_experience": None if years_experience in (None, "") else check.years(
-            years_experience, "years_experience", most=60),
+        "available_from": errors.check("available_from", check.date_field, available_from, "available_from"),
+        "years_experience": None if years_experience in (None, "") else errors.check(
+            "years_experience", check.years, years_experience, "years_experience", most=60),
         "consent_search": bool(consent_search),
     }
+    errors.raise_any()
     with audited(actor=actor, action=AuditAction.RECORD_CHANGE, subject_talent_id=talent.pk, request=request,
                  detail={"profile": "save"}) as entry:
         profile = JobProfile.objects.select_for_update().filter(talent=talent).first() or JobProfile(talent=talent)

@@ -10,7 +10,10 @@
                              [data-field="a.b"] descendants with the values, and its [data-list="key"] list with one
                              item per row (the row's data-list-text fields joined by " · ")
    data-picker="/url"        text input: as one types (人工, 330106, 西湖), offers the matches of url?q=... from the
-                             reference tables (JSON list of {code, name} or {value, label}); the code is what is sent */
+                             reference tables (JSON list of {code, name} or {value, label}); the code is what is sent
+   maxlength="N"             text input or textarea: its limit is stated beside it as "used / N", kept up to date
+   data-picker-multi         with data-picker: the field holds several codes separated by commas; the picker looks
+                             up the last one and a choice replaces only it (the codes before it are kept) */
 (function () {
   "use strict";
 
@@ -101,8 +104,17 @@
     return list;
   }
 
+  function pickerParts(input) {
+    /* [codes kept before the one being typed, the one being typed] */
+    if (!("pickerMulti" in input.dataset)) return ["", input.value.trim()];
+    var parts = input.value.split(/[,，、;；]/);
+    var last = parts.pop().trim();
+    var kept = parts.map(function (p) { return p.trim(); }).filter(Boolean);
+    return [kept.length ? kept.join(", ") + ", " : "", last];
+  }
+
   function pickerFill(input) {
-    var q = input.value.trim();
+    var split = pickerParts(input), kept = split[0], q = split[1];
     if (!q) return;
     var url = input.dataset.picker + (input.dataset.picker.indexOf("?") < 0 ? "?" : "&") + "q=" + encodeURIComponent(q);
     fetch(url, {credentials: "same-origin", headers: {Accept: "application/json"}})
@@ -112,7 +124,7 @@
         list.replaceChildren();
         (Array.isArray(rows) ? rows : []).slice(0, 20).forEach(function (row) {
           var option = document.createElement("option");
-          option.value = row.value || row.code;
+          option.value = kept + (row.value || row.code);
           option.label = row.label || row.full_name || row.name || "";
           option.textContent = option.label;
           list.appendChild(option);
@@ -128,7 +140,37 @@
     pickerTimers.set(input, setTimeout(function () { pickerFill(input); }, 200));
   });
 
+  var TEXT_TYPES = ["text", "search", "email", "tel", "url", ""];
+
+  function limitCount(field) {
+    var counter = field.limitCounter;
+    if (!counter) {
+      counter = document.createElement("span");
+      counter.className = "limit muted small";
+      counter.setAttribute("aria-live", "polite");
+      field.insertAdjacentElement("afterend", counter);
+      field.limitCounter = counter;
+    }
+    var max = parseInt(field.getAttribute("maxlength"), 10);
+    counter.textContent = field.value.length + " / " + max;
+    counter.classList.toggle("bad", field.value.length >= max);
+  }
+
+  function limitsStated(root) {
+    root.querySelectorAll("textarea[maxlength], input[maxlength]").forEach(function (field) {
+      if (field.tagName === "INPUT" && TEXT_TYPES.indexOf((field.getAttribute("type") || "").toLowerCase()) < 0) return;
+      if (field.type === "hidden") return;
+      limitCount(field);
+    });
+  }
+
+  document.addEventListener("input", function (event) {
+    var field = event.target;
+    if (field.limitCounter) limitCount(field);
+  });
+
   window.tpSetWidths = setWidths;
+  limitsStated(document);
   document.querySelectorAll("[data-poll-url]").forEach(poll);
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", function () { setWidths(document); });

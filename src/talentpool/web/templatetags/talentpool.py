@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 from talentpool.core.i18n import bilingual
 from talentpool.core.roles import Role
 from talentpool.eligibility.models import Status
+from talentpool.policies import wording
 from talentpool.reference.selectors import division_name as full_division_name
 from talentpool.reference.selectors import reference_names
 
@@ -101,3 +102,27 @@ def percent(value) -> str:
 def yes_no(value) -> str:
     """A boolean as a word of the reader's language (是/否), never ``True``/``False``."""
     return gettext("Yes") if value else gettext("No")
+
+
+@register.filter
+def fact_sentence(name: str, value) -> str:
+    """What an explanation read, as a sentence (本人名下有住房 / 最高学历：硕士), never ``name = value``."""
+    return wording.fact_sentence(name, value)
+
+
+@register.filter
+def param_value(value, name: str = "") -> str:
+    """A parameter's value with its unit (¥10,000.00, 36 个月, 是/否)."""
+    return wording.parameter_value_text(name, value)
+
+
+@register.filter
+def rule_words(expression: str, parameters=None) -> str:
+    """A rule expression read out in the reader's language (parameters named by their labels)."""
+    return wording.rule_words(expression, parameters if isinstance(parameters, dict) else None)
+
+
+@register.filter
+def type_name(kind: str) -> str:
+    """A value type as a reader knows it (金额, 日期, 整数 …), never ``money`` or ``int``."""
+    return wording.type_name(kind)
