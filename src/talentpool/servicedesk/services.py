@@ -413,8 +413,9 @@ def service_update(*, actor, service: Service, changes: dict, request=None) -> S
 def office_update(*, actor, office: Office, working_hours: str, zone: str, warn_share, second_share,
                   request=None, now: dt.datetime | None = None) -> int:
     """New working hours, zone or escalation shares for an office: checked by building the calendar, then every
-    open ticket of the office gets its deadlines recomputed (the time already used stays used). Returns how many."""
-    ensure_role(actor, *OFFICE_ROLES)
+    open ticket of the office gets its deadlines recomputed (the time already used stays used). Returns how many.
+    The office head or an administrator, like the office's teams and calendar days."""
+    ensure_office_manager(actor, office)
     now = now or _now()
     try:
         china_calendar(zone=zone, hours=parse_hours(working_hours))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from talentpool.servicedesk.models import DeskOfficer, Service, Ticket
+from talentpool.servicedesk.models import DeskOfficer, Office, Service, Ticket
 
 from .conftest import NOW
 
@@ -162,9 +162,15 @@ def test_new_office_hours_recompute_open_deadlines(desk, clock):
     ticket = services.ticket_raise(actor=desk.world.officer, talent=desk.world.colleague, subject="", body="x",
                                    service=Service.objects.get(code="legal-aid"), now=NOW)
     assert ticket.response_due_at == at("2024-10-08T17:00")
-    officer = login(desk.world.officer)
-    officer.post("/services/catalogue/", {"working_hours": "08:00-12:00,13:00-18:00", "zone": "Asia/Shanghai",
-                                          "warn_share": "0.75", "second_share": "0.5"})
+    longer = {"working_hours": "08:00-12:00,13:00-18:00", "zone": "Asia/Shanghai", "warn_share": "0.75",
+              "second_share": "0.5"}
+    refused = login(desk.world.officer).post("/services/catalogue/", longer, follow=True)  # not the office head
+    assert Office.objects.get().working_hours != longer["working_hours"]
+    assert "只有中心主任或管理员可以修改此项" in refused.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.response_due_at == at("2024-10-08T17:00")
+    officer = login(desk.head)
+    officer.post("/services/catalogue/", longer)
     ticket.refresh_from_db()
     # 8 h from 30 Sep 16:00: 2 h that day (to 18:00), then 4 h + 2 h on 8 October
     assert ticket.response_due_at == at("2024-10-08T15:00")
