@@ -18,8 +18,16 @@ def world(transactional_db):
     return build_world()
 
 
+def _from_home(page, href: str) -> None:
+    """Each role lands on its home page (what needs attention, then its pages): open one of its pages from there."""
+    assert page.url.endswith("/")
+    with page.expect_navigation():
+        page.locator(f"main a[href='{href}']").first.click()
+
+
 def test_officer_searches_and_opens_a_talent(page, shot, login, world):
     login(page, world.officer)
+    _from_home(page, "/registry/talents/")
     shot(page, "registry-home")
     page.fill("#id_q", "李")
     page.click("#talent-search button[type=submit]")
@@ -50,6 +58,7 @@ def test_officer_searches_and_opens_a_talent(page, shot, login, world):
 def test_talent_sees_profile_and_asks_for_a_correction(page, shot, login, world):
     page.set_viewport_size({"width": 390, "height": 844})  # a phone
     login(page, world.talent_user)
+    _from_home(page, "/registry/me/")
     shot(page, "my-profile")
     assert "李明" in page.locator("main").inner_text()
     assert page.locator("table.education tbody tr").count() == 1
@@ -104,6 +113,7 @@ def test_talent_sees_profile_and_asks_for_a_correction(page, shot, login, world)
 
 def test_enterprise_certifies_a_staff_member(page, shot, login, world):
     login(page, world.hr)
+    _from_home(page, "/registry/my-enterprise/")
     shot(page, "my-enterprise")
     staff = page.locator("#staff tbody tr")
     assert staff.count() == 2

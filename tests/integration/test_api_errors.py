@@ -188,7 +188,7 @@ def test_text_without_nul_and_an_escaped_backslash_u0000_pass_the_guard(world, a
 
 
 @pytest.mark.parametrize(("role", "method", "path", "field", "in_range"), [
-    ("admin", "get", "/recruitment/partners/{}/exchanges", "pk", 200),  # an empty list for an unknown partner
+    ("admin", "get", "/recruitment/partners/{}/exchanges", "pk", 404),
     ("officer", "get", "/payments/runs/{}", "pk", 404),
     ("officer", "get", "/registry/talents/{}", "pk", 404),
     ("officer", "get", "/imports/{}/errors", "pk", 404),

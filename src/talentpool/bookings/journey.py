@@ -22,6 +22,7 @@ from talentpool.core.i18n import bilingual
 from talentpool.eligibility.models import Entitlement
 from talentpool.fairs.models import Registration
 from talentpool.recruitment.models import Application, Interview
+from talentpool.recruitment.selectors import pipeline_stages_of
 from talentpool.registry.models import Employment, Talent
 from talentpool.servicedesk.models import Ticket
 
@@ -115,14 +116,17 @@ def _fairs(talent: Talent, audience: str) -> list[Step]:
 
 
 def _recruitment(talent: Talent, audience: str) -> list[Step]:
-    apps = (Application.objects.filter(talent=talent).select_related("job__enterprise")
-            .order_by("-created_at", "-pk")[:PER_SOURCE])
+    apps = list(Application.objects.filter(talent=talent).select_related("job__enterprise")
+                .order_by("-created_at", "-pk")[:PER_SOURCE])
+    stages = {enterprise: {stage["code"]: stage for stage in rows}  # each enterprise's own stage names, one query
+              for enterprise, rows in pipeline_stages_of({a.job.enterprise_id for a in apps}).items()}
     steps = []
     for a in apps:
         link = reverse("recruitment:my-application", args=[a.pk]) if audience == TALENT else ""
+        stage = stages.get(a.job.enterprise_id, {}).get(a.stage, {"zh": a.stage, "en": a.stage})
         steps.append(Step(at=a.created_at, source="application", link=link,
                           title=_("Applied to %(job)s") % {"job": a.job.title}, detail=a.job.enterprise.name,
-                          status=str(a.get_outcome_display() if a.outcome else a.stage)))
+                          status=str(a.get_outcome_display()) if a.outcome else bilingual(stage)))
     interviews = (Interview.objects.filter(application__talent=talent).select_related("application__job__enterprise")
                   .order_by("-starts_at", "-pk")[:PER_SOURCE])
     for i in interviews:

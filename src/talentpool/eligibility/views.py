@@ -8,12 +8,13 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from talentpool.core.downloads import file_response
 from talentpool.core.errors import ApplicationError
 from talentpool.core.permissions import require_role
 from talentpool.core.roles import Role
@@ -159,6 +160,4 @@ def past_payments(request):
 
 @require_role(Role.OFFICER)
 def past_payments_template(request):
-    response = HttpResponse("\ufeff" + TEMPLATE, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="past-payments.csv"'
-    return response
+    return file_response("\ufeff" + TEMPLATE, filename="past-payments.csv", content_type="text/csv; charset=utf-8")

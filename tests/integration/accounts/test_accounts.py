@@ -12,10 +12,14 @@ def _login(client, username, password):
 def test_login_lands_on_the_role_home(client, world):
     response = _login(client, "officer", PASSWORD)
     assert response.status_code == 302
-    assert client.get("/", follow=True).request["PATH_INFO"] == "/registry/talents/"
+    home = client.get("/", follow=True)  # the role's home: what needs attention, then its pages
+    assert home.request["PATH_INFO"] == "/" and 'href="/registry/talents/"' in home.content.decode()
+    assert 'href="/registry/my-enterprise/"' not in home.content.decode()
     client.post("/accounts/logout/")
     _login(client, "hr", PASSWORD)
-    assert client.get("/", follow=True).request["PATH_INFO"] == "/registry/my-enterprise/"
+    home = client.get("/", follow=True)
+    assert home.request["PATH_INFO"] == "/" and 'href="/registry/my-enterprise/"' in home.content.decode()
+    assert 'href="/registry/talents/"' not in home.content.decode()
 
 
 def test_wrong_password_then_lockout_after_five_failures(client, world, settings):
