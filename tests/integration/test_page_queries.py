@@ -43,7 +43,7 @@ PINNED = {
     "enterprise /recruitment/applications/": 5,
     "officer /registry/talents/": 6,             # counted by estimate above 10,000 rows (PostgreSQL)
     "officer /payments/queue/": 6,              # the totals and the page: two scans of the filtered lines
-    "admin /audit/": 9,                          # the page, then one query per kind of record named on it
+    "admin /audit/": 10,                         # the page and its estimate, one query per kind of record named
 }
 
 
