@@ -160,6 +160,10 @@ def production_env(home: Path, database_url: str, port: int) -> dict[str, str]:
     return env
 
 
+MATCH_INDEX_FRESH_SECONDS = 3 * 86400
+"""A reused home's saved match index older than this is rebuilt before measuring (it expires after 7 days)."""
+
+
 def build_demo(env: dict[str, str], home: Path, talents: int, db: str) -> None:
     """Migrate, load and generate the demo district once per home (a marker file remembers what was built)."""
     marker = home / BUILT
@@ -168,6 +172,14 @@ def build_demo(env: dict[str, str], home: Path, talents: int, db: str) -> None:
         print(f"reusing the demo district in {home} ({talents:,} talents, {db})")
         for step in (["migrate", "--noinput", "-v", "0"], ["collectstatic", "--noinput", "-v", "0"]):
             _talentpool(env, *step)  # the code may have new migrations or static files since the build
+        saved = home / "matching"
+        newest = max((f.stat().st_mtime for f in saved.rglob("*")), default=0.0) if saved.exists() else 0.0
+        if time.time() - newest > MATCH_INDEX_FRESH_SECONDS:
+            # the workers load a saved index only while it is recent (recruitment.matching.SAVED_MAX_AGE); no task
+            # worker runs here to rebuild it, so an old home would answer 503 on the recommendation pages
+            step = time.perf_counter()
+            _talentpool(env, "match", "rebuild")
+            print(f"  talentpool match rebuild: {time.perf_counter() - step:.0f} s")
         return
     if marker.exists() or (db == "sqlite" and (home / "talentpool.sqlite3").exists()):
         raise SystemExit(f"{home} holds another build ({marker.read_text() if marker.exists() else '?'}): "
