@@ -79,7 +79,7 @@ TABLES: dict[str, tuple] = {
         ("headcount", "headcount", INT), ("majors", "accepted_majors", pa.list_(S)), ("deadline", "deadline", D)]),
     "hires": (lambda: Application.objects.filter(outcome=Outcome.HIRED).order_by("pk"), [
         ("talent_id", "talent_id", INT), ("job_id", "job_id", INT), ("enterprise_id", "job__enterprise_id", INT),
-        ("hired_at", "outcome_at", pa.timestamp("us", tz="UTC"))]),
+        ("hired_on", "outcome_at", D, _day)]),
     "seekers": (lambda: JobProfile.objects.filter(consent_search=True).order_by("pk"), [
         ("talent_id", "talent_id", INT)]),
     # fairs (published only), their registrations, and their interview slots with the intent recorded after each
@@ -311,7 +311,7 @@ COPY (
   WHERE length(m.major) >= 4 GROUP BY ALL ORDER BY ALL
 ) TO '{d}/job_demand.parquet' (FORMAT parquet);
 COPY (
-  SELECT n.division, n.cluster, h.hired_at::DATE AS hired_on, count(*) AS hires
+  SELECT n.division, n.cluster, h.hired_on, count(*) AS hires
   FROM read_parquet('{d}/hires.parquet') h JOIN read_parquet('{d}/enterprises.parquet') n ON n.id = h.enterprise_id
   GROUP BY ALL ORDER BY ALL
 ) TO '{d}/hires_by_day.parquet' (FORMAT parquet);

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from talentpool.insights import figures, maps
 from talentpool.recruitment.models import Job
 
@@ -60,3 +62,27 @@ def test_industry_clusters_and_gap(registry, tmp_path, settings):
     gap = maps.supply_demand_gap(con, as_of=AS_OF, scope="330106")
     assert [(g["cluster"], g["class"], g["demand"], g["supply"], g["seekers"], g["gap"]) for g in gap] == [
         ("life_health", "0809", 6, 7, 0, 6)]
+
+
+def test_hires_count_on_the_office_day_not_the_utc_day(registry, tmp_path, settings):
+    """A hire at 00:30 on 1 January in Hangzhou is still 31 December in UTC: it counts in the new year."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from talentpool.insights.snapshot import snapshot_build
+    from talentpool.recruitment.models import Application
+
+    shanghai = ZoneInfo("Asia/Shanghai")
+    people = registry["people"]
+    co = people[0].employments.get().enterprise
+    job = Job.objects.create(enterprise=co, title="算法", status="open", headcount=2, division="330106")
+    Application.objects.create(job=job, talent=people[0], outcome="hired",
+                               outcome_at=datetime(2026, 1, 1, 0, 30, tzinfo=shanghai))
+    Application.objects.create(job=job, talent=people[1], outcome="hired",
+                               outcome_at=datetime(2025, 12, 31, 23, 30, tzinfo=shanghai))
+    settings.INSIGHTS_SNAPSHOT_DIR = str(tmp_path / "s")
+    con = figures.connect(snapshot_build().path)
+    by = {r["cluster"]: r for r in maps.clusters(con, as_of=AS_OF, scope="330106")}
+    assert by["life_health"]["hires"] == 1
+    days = con.execute("SELECT hired_on FROM hires_by_day ORDER BY 1").fetchall()
+    assert [d for (d,) in days] == [date(2025, 12, 31), date(2026, 1, 1)]
