@@ -173,6 +173,7 @@ def ensure_checks_passed(draft: PolicyVersion) -> PolicyCheck:
     """Refuse to publish unless the draft's latest check passed on its current text and the current published
     set. ``checks_pending`` (waiting or running, with the progress), ``checks_stale``, ``checks_missing``,
     ``policy_invalid`` (validation problems) or ``tests_failed`` (failing cases)."""
+    draft = PolicyVersion.objects.get(pk=draft.pk)  # as stored now, not as the caller loaded it
     if draft.status != VersionStatus.DRAFT:
         raise ApplicationError(_("Only a draft can be published."), code="not_draft")
     check = latest_check(draft)
