@@ -23,7 +23,7 @@ from talentpool.engines.policy import PolicyError
 from talentpool.registry import selectors as registry_selectors
 
 from . import approvals, checks, selectors, services
-from .bounds import parameter_hint
+from .bounds import parameter_hint, parameter_limits, parameter_unit
 from .models import (
     ApprovalStatus,
     CheckStatus,
@@ -91,9 +91,12 @@ def policy_detail(request, code: str):
 def _parameter_rows(engine) -> list[dict]:
     rows = []
     for name, param in engine.parameters.items():
-        rows.append({"name": name, "param": param, "hint": parameter_hint(param),
-                     "values": [{"from": v.start.isoformat(), "value": _show(param.type, v.value), "note": v.note}
-                                for v in param.values]})
+        low, high = parameter_limits(param)
+        rows.append({"name": name, "param": param, "hint": parameter_hint(param), "unit": parameter_unit(param),
+                     "min": low, "max": high,
+                     "values": [{"from": v.start.isoformat(), "value": _show(param.type, v.value), "note": v.note,
+                                 "key": f"{name}-{i}"} for i, v in enumerate(param.values)],
+                     "new_key": f"{name}-{len(param.values)}"})
     return rows
 
 
@@ -153,8 +156,8 @@ def draft_create(request, code: str):
                 for i in range(len(row["values"]) + 1):
                     start = request.POST.get(f"p-{name}-{i}-from", "").strip()
                     value = request.POST.get(f"p-{name}-{i}-value", "").strip()
-                    if not start and not value:
-                        continue
+                    if not start and (not value or kind == "bool"):
+                        continue  # an empty row (a yes/no box always sends a value: no date, no row)
                     if not start or not value:
                         raise ApplicationError(_("%(label)s: give both the date and the value.") % {"label": label})
                     values.append({"from": _read_value("date", start, label), "value": _read_value(kind, value, label),

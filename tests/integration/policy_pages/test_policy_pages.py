@@ -116,6 +116,16 @@ def test_the_parameter_form_states_units_and_ticks_yes_no_parameters(client, wor
     assert "0 至 600 个月" in page or "0 至 600 months" in page
     box = 'type="checkbox" name="p-age_limit_on-0-value" value="true"'
     assert box in page and 'name="p-age_limit_on-0-value" value="false"' in page  # unticked sends "false"
+    amount = page.split('name="p-amount_master-0-value"')[1].split("</td>")[0]
+    assert 'inputmode="decimal"' in amount and '<span class="unit">元</span>' in amount  # the unit after the field
+    assert 'aria-describedby="p-amount_master-hint"' in amount and 'id="p-amount_master-hint"' in page
+    day = page.split('name="p-graduated_on_or_after-0-value"')[0].rsplit("<input", 1)[1]
+    assert 'type="date"' in day
+    assert 'min="1949-10-01" max="2100-12-31"' in page.split('name="p-graduated_on_or_after-0-value"')[1][:200]
+    assert 'type="checkbox" name="p-age_limit_on-1-value" value="true"' in page  # a new yes/no value: a box too
+    unchanged = client.post("/policies/hz-graduate-living/drafts/new/", {  # a box without a date adds no value
+        "p-age_limit_on-0-from": "2019-06-03", "p-age_limit_on-0-value": "false", "p-age_limit_on-1-value": "false"})
+    assert unchanged.status_code == 200 and not PolicyVersion.objects.filter(status="draft").exists()
     client.post("/policies/hz-graduate-living/drafts/new/", {
         "p-age_limit_on-0-from": "2019-06-03", "p-age_limit_on-0-value": ["false", "true"]})  # ticked
     draft = PolicyVersion.objects.get(policy__code="hz-graduate-living", status="draft")
