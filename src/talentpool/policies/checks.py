@@ -75,7 +75,7 @@ def check_start(draft: PolicyVersion, *, background: bool = True) -> PolicyCheck
 @task()
 def policy_check_task(check_id: int) -> dict:
     check = policy_check_run(check_id)
-    return {"id": check.pk, "status": check.status}
+    return {"id": check_id, "status": check.status if check else "discarded"}
 
 
 def _progress(check: PolicyCheck, step: str, done: int, total: int) -> None:
@@ -83,13 +83,13 @@ def _progress(check: PolicyCheck, step: str, done: int, total: int) -> None:
     PolicyCheck.objects.filter(pk=check.pk).update(step=step, done=done, total=total)
 
 
-def policy_check_run(check_id: int, *, progress=None) -> PolicyCheck:
+def policy_check_run(check_id: int, *, progress=None) -> PolicyCheck | None:
     """Run a pending check (safe to call twice: a check already claimed is returned as it is). ``progress(check)``
     is called after each step (the CLI prints it)."""
     claimed = PolicyCheck.objects.filter(pk=check_id, status=CheckStatus.PENDING).update(
         status=CheckStatus.RUNNING, started_at=timezone.now())
-    check = PolicyCheck.objects.select_related("version__policy", "version__based_on").get(pk=check_id)
-    if not claimed:
+    check = PolicyCheck.objects.select_related("version__policy", "version__based_on").filter(pk=check_id).first()
+    if not claimed or check is None:  # already claimed, or its draft was discarded meanwhile
         return check
     draft = check.version
     try:
@@ -101,8 +101,11 @@ def policy_check_run(check_id: int, *, progress=None) -> PolicyCheck:
     ok = not result["problems"] and not result["failed"]
     check.result, check.status = result, CheckStatus.PASSED if ok else CheckStatus.FAILED
     check.finished_at = timezone.now()
-    check.save(update_fields=["result", "status", "finished_at", "published_key", "step", "done", "total"])
-    if source_sha(PolicyVersion.objects.get(pk=draft.pk).source) == check.source_sha:
+    PolicyCheck.objects.filter(pk=check.pk).update(  # a draft discarded meanwhile took its checks with it
+        result=check.result, status=check.status, finished_at=check.finished_at, published_key=check.published_key,
+        step=check.step, done=check.done, total=check.total)
+    stored = PolicyVersion.objects.filter(pk=draft.pk).values_list("source", flat=True).first()
+    if stored is not None and source_sha(stored) == check.source_sha:
         PolicyVersion.objects.filter(pk=draft.pk).update(  # no updated_at change: the parsed document stays cached
             tests_passed=None if result["problems"] else not result["failed"], tests_report=result["cases"],
             validation_report=result["problems"])
