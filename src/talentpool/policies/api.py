@@ -120,10 +120,9 @@ def draft_publish(request, pk: int, reason: str = ""):
 def draft_check(request, pk: int):
     ensure_role(request.user, Role.OFFICER, Role.ADMIN)
     draft = selectors.policy_version_get(pk=pk)
-    view = checks.check_view(draft) if draft.status == VersionStatus.DRAFT else None
-    if view is None:
+    if draft.status != VersionStatus.DRAFT:
         raise NotFoundError(gettext("This version has no checks to show."))
-    return view
+    return checks.check_view(draft)
 
 
 @router.post("/drafts/{pk}/check", response={202: CheckOut},

@@ -217,11 +217,13 @@ def refusal_text(state: str | None, check: PolicyCheck | None) -> str:
     return _("%(n)s test case(s) fail: %(names)s") % {"n": len(failing), "names": "; ".join(failing)}
 
 
-def check_view(draft: PolicyVersion, check: PolicyCheck | None = None) -> dict[str, Any] | None:
+def check_view(draft: PolicyVersion, check: PolicyCheck | None = None) -> dict[str, Any]:
     """The latest check as the API and the page show it: state, progress, result and why publishing waits."""
     check = check if check is not None else latest_check(draft)
-    if check is None:
-        return None
+    if check is None:  # a draft saved before drafts were checked in the background
+        return {"id": None, "state": None, "step": "", "done": 0, "total": 0, "percent": 0, "created_at": None,
+                "finished_at": None, "problems": [], "cases": [], "passed": 0, "failed": 0, "whatif": None,
+                "warnings": [], "publishable": False, "why_not": refusal_text(None, None)}
     state = check_state(draft, check)
     result = check.result or {}
     return {"id": check.pk, "state": state, "step": check.step, "done": check.done, "total": check.total,

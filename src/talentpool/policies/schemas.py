@@ -97,13 +97,13 @@ class CheckOut(Schema):
     """A draft's background checks: ``state`` pending, running, passed, failed or stale (its text or the
     published set changed since they ran); publishing is refused unless ``publishable``, ``why_not`` says why."""
 
-    id: int
+    id: int | None = Field(description="null: the draft was never checked")
     state: str | None
     step: str
     done: int
     total: int
     percent: int
-    created_at: datetime
+    created_at: datetime | None
     finished_at: datetime | None
     problems: list[dict]
     cases: list[dict]
