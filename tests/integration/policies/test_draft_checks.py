@@ -5,6 +5,7 @@ officer's approval — is refused while the checks wait, failed or are stale, an
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -59,8 +60,15 @@ def test_saving_a_draft_leaves_the_heavy_checks_pending_for_the_task(client, shi
     whatif = check.result["whatif"]
     assert set(whatif) >= {"talents", "budget_before", "budget_after", "budget_change"}
     page = client.get(f"/policies/drafts/{draft.pk}/").content.decode()
-    assert 'id="check-budget"' in page and whatif["budget_after"] in page
+    assert 'id="check-budget"' in page and f"{Decimal(whatif['budget_after']):,.2f}" in page
     assert "disabled" not in page.split('id="publish"')[1][:20]
+    # the published set changes: the page says the checks are stale, and runs them again on request
+    PolicyVersion.objects.filter(status="published").exclude(policy__code=CODE).first().save()
+    page = client.get(f"/policies/drafts/{draft.pk}/").content.decode()
+    assert 'id="check-stale"' in page and "disabled" in page.split('id="publish"')[1][:20]
+    assert client.post(f"/policies/drafts/{draft.pk}/check/").status_code == 302
+    assert latest_check(draft).status == "pending" and latest_check(draft).pk != check.pk
+    assert 'id="check-progress"' in client.get(f"/policies/drafts/{draft.pk}/").content.decode()
 
 
 @pytest.mark.django_db
