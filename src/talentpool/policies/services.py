@@ -279,7 +279,7 @@ def policy_check_request(*, actor, draft: PolicyVersion, background: bool = True
     with audited(actor=actor, action=AuditAction.RECORD_CHANGE, request=request,
                  target=f"policy:{draft.policy.code}:v{draft.version}",
                  detail={"event": "policy_check_request", "policy": draft.policy.code, "version": draft.version}):
-        locked = PolicyVersion.objects.select_for_update().select_related("policy", "based_on").get(pk=draft.pk)
+        locked = PolicyVersion.objects.select_for_update(of=("self",)).select_related("policy", "based_on").get(pk=draft.pk)
         if locked.status != VersionStatus.DRAFT:
             raise ApplicationError(_("Only a draft is checked before publishing."), code="not_draft")
         return check_start(locked, background=background)
