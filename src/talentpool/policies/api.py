@@ -18,12 +18,13 @@ from talentpool.core.errors import ApplicationError, NotFoundError
 from talentpool.core.permissions import ensure_role
 from talentpool.core.schema_types import Limit, Offset
 
-from . import approvals, selectors, services
+from . import approvals, checks, selectors, services
 from .models import ApprovalStatus, VersionStatus
 from .schemas import (
     AnswerIn,
     ApprovalDeclineIn,
     ApprovalOut,
+    CheckOut,
     DraftIn,
     DraftUpdateIn,
     ObjectionOut,
@@ -35,6 +36,13 @@ from .schemas import (
 )
 
 router = Router(tags=["policies"])
+
+
+def _version(version) -> dict:
+    """A version as officers read it; a draft with its latest background check."""
+    view = selectors.policy_version_view(version)
+    view["check"] = checks.check_view(version) if version.status == VersionStatus.DRAFT else None
+    return view
 
 
 def _values(payload) -> dict[str, list[dict]] | None:
@@ -107,12 +115,31 @@ def draft_publish(request, pk: int, reason: str = ""):
     return Status(202, approval)
 
 
+@router.get("/drafts/{pk}/check", response=CheckOut,
+            summary="A draft's background checks: state, progress, test cases, what-if budget, why it waits (officers)")
+def draft_check(request, pk: int):
+    ensure_role(request.user, Role.OFFICER, Role.ADMIN)
+    draft = selectors.policy_version_get(pk=pk)
+    if draft.status != VersionStatus.DRAFT:
+        raise NotFoundError(gettext("This version has no checks to show."))
+    return checks.check_view(draft)
+
+
+@router.post("/drafts/{pk}/check", response={202: CheckOut},
+             summary="Run a draft's checks again, in the background (officers of the policy's scope)")
+def draft_check_again(request, pk: int):
+    ensure_role(request.user, Role.OFFICER)
+    draft = selectors.policy_version_get(pk=pk)
+    check = services.policy_check_request(actor=request.user, draft=draft, request=request)
+    return Status(202, checks.check_view(draft, check))
+
+
 @router.put("/drafts/{pk}", response=VersionOut, summary="Replace a draft's document (officers)")
 def draft_update(request, pk: int, payload: DraftUpdateIn):
     ensure_role(request.user, Role.OFFICER)
     draft = services.policy_draft_update(actor=request.user, draft=selectors.policy_version_get(pk=pk),
                                          source=payload.source)
-    return selectors.policy_version_view(draft)
+    return _version(draft)
 
 
 @router.post("/versions/{pk}/retire", response={202: ApprovalOut},
@@ -149,7 +176,7 @@ def draft_create(request, code: str, payload: DraftIn):
             raise ApplicationError(gettext("This policy has no published version to start from."), code="no_base")
     draft = services.policy_draft_create(actor=request.user, version=base,
                                          parameter_values=_values(payload.parameter_values), source=payload.source)
-    return Status(201, selectors.policy_version_view(draft))
+    return Status(201, _version(draft))
 
 
 @router.post("/{code}/whatif", response=WhatifOut, summary="Simulate a change over the whole registry (officers)")

@@ -20,25 +20,17 @@ from talentpool.core.audit import audited
 from talentpool.core.errors import ApplicationError, PermissionDeniedError
 from talentpool.core.models import AuditAction
 
+from .checks import ensure_checks_passed
 from .models import ApprovalAction, ApprovalStatus, PolicyApproval, PolicyVersion, VersionStatus
-from .services import CheckReport, _refuse, _store_report, _user, ensure_may_change, policy_version_check
+from .services import _user, ensure_may_change
 
 REASON_MAX = 500
 
 
-def _publishable(draft: PolicyVersion) -> CheckReport:
-    """Check the draft again now: refused unless it validates and every one of its test cases passes."""
-    if draft.status != VersionStatus.DRAFT:
-        raise ApplicationError(_("Only a draft can be published."), code="not_draft")
-    report = policy_version_check(draft)
-    if not report.ok:
-        _refuse(report)
-    if not report.tests_passed:
-        failing = [c["name"] for c in report.cases if not c["passed"]]
-        raise ApplicationError(
-            _("%(n)s test case(s) fail: %(names)s") % {"n": len(failing), "names": "; ".join(failing)},
-            code="tests_failed", extra={"cases": [c for c in report.cases if not c["passed"]]})
-    return report
+def _publishable(draft: PolicyVersion) -> None:
+    """Refused unless the draft's background checks passed on its current text and the current published set
+    (``checks.ensure_checks_passed``): reading their stored result, not running them again."""
+    ensure_checks_passed(draft)
 
 
 def _target(version: PolicyVersion) -> str:
@@ -71,8 +63,8 @@ def _request(*, actor, version: PolicyVersion, action: str, reason: str, request
 
 
 def policy_publish_request(*, actor, draft: PolicyVersion, reason: str = "", request=None) -> PolicyApproval:
-    """Ask for a draft to be published: only an officer whose scope covers the policy; the draft must be
-    publishable now (valid, every test case passing). A second officer approves (``policy_approval_approve``)."""
+    """Ask for a draft to be published: only an officer whose scope covers the policy; the draft's checks must
+    have passed on its current text (``checks_pending`` while they run, ``checks_stale`` when it changed since). A second officer approves (``policy_approval_approve``)."""
     ensure_may_change(actor, draft.policy)
     _publishable(draft)
     return _request(actor=actor, version=draft, action=ApprovalAction.PUBLISH, reason=reason, request=request)
@@ -103,14 +95,15 @@ def policy_approval_approve(*, actor, approval: PolicyApproval, request=None) ->
     if approval.requested_by_id is not None and approval.requested_by_id == actor.pk:
         raise PermissionDeniedError(_("A second officer must approve a change you asked for (two-person rule)."),
                                     code="two_person_rule")
-    report = _publishable(approval.version) if approval.action == ApprovalAction.PUBLISH else None
+    if approval.action == ApprovalAction.PUBLISH:
+        _publishable(approval.version)
     with audited(actor=actor, action=AuditAction.RECORD_CHANGE, target=_target(approval.version), request=request,
                  detail=_detail(approval.version, f"policy_{approval.action}_approve",
                                 approval=approval.pk)) as entry:
         approval = _locked_pending(approval)
         version = PolicyVersion.objects.select_for_update().select_related("policy").get(pk=approval.version_id)
         if approval.action == ApprovalAction.PUBLISH:
-            retired = _publish(actor=actor, draft=version, report=report)
+            retired = _publish(actor=actor, draft=version)
             entry.detail["retired"] = retired
         else:
             _retire(actor=actor, version=version)
@@ -137,7 +130,7 @@ def policy_approval_decline(*, actor, approval: PolicyApproval, reason: str, req
     return approval
 
 
-def _publish(*, actor, draft: PolicyVersion, report: CheckReport) -> int | None:
+def _publish(*, actor, draft: PolicyVersion) -> int | None:
     """Publish a locked draft; the version it is based on, when published, is retired. Returns that version's
     number (or None)."""
     if draft.status != VersionStatus.DRAFT:
@@ -150,8 +143,7 @@ def _publish(*, actor, draft: PolicyVersion, report: CheckReport) -> int | None:
         base.save(update_fields=["status", "retired_by", "retired_at", "updated_at"])
         retired = base.version
     draft.status, draft.published_by, draft.published_at = VersionStatus.PUBLISHED, _user(actor), now
-    _store_report(draft, report)
-    draft.save()
+    draft.save()  # its check results were stored by the check it passed
     return retired
 
 

@@ -35,6 +35,20 @@ def parameter_hint(parameter: Parameter) -> str:
     return bound_text(bound) if bound else ""
 
 
+def parameter_unit(parameter: Parameter) -> str:
+    """The unit written after a parameter's field (元, 个月, 日期, 比例…; '' for text and yes/no parameters)."""
+    bound = parameter_bound(parameter)
+    return str(UNITS.get(bound.unit, bound.unit)) if bound else ""
+
+
+def parameter_limits(parameter: Parameter) -> tuple[str, str]:
+    """The ``min``/``max`` attributes of a date parameter's field (ISO dates; empty for other types)."""
+    bound = parameter_bound(parameter)
+    if bound is None or bound.unit != "date":
+        return "", ""
+    return bound.minimum.isoformat(), bound.maximum.isoformat()
+
+
 def parameter_bound_report(version: PolicyVersion) -> list[dict]:
     """Problems in the shape of the policy check's report: ``{line, message}``."""
     return [{"line": p.line, "message": _("parameter %(name)s: %(value)s is out of range; it must be %(range)s.")

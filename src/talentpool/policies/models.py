@@ -132,3 +132,46 @@ class Objection(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("objection")
         verbose_name_plural = _("objections")
+
+
+class CheckStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to run")
+    RUNNING = "running", _("Running")
+    PASSED = "passed", _("Passed")
+    FAILED = "failed", _("Failed")
+
+
+class PolicyCheck(models.Model):
+    """The heavy checks of one draft's text, run as a background task (``policies.checks``): validation against
+    the published set, the document's own test cases and the what-if budget over the whole registry.
+
+    ``source_sha`` is the text they check and ``published_key`` the published set they checked it against: a
+    draft whose text or the published set changed since has a stale check, and cannot be published until the
+    checks run again. ``result`` holds ``problems``, ``cases``, ``passed``/``failed``, ``whatif`` (the budget)
+    and ``warnings``; ``done``/``total`` the progress."""
+
+    version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="checks")
+    status = models.CharField(_("status"), max_length=10, choices=CheckStatus.choices, default=CheckStatus.PENDING)
+    source_sha = models.CharField(max_length=64)
+    published_key = models.CharField(max_length=64, blank=True)
+    step = models.CharField(_("step"), max_length=20, blank=True)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("policy check")
+        verbose_name_plural = _("policy checks")
+
+    def __str__(self) -> str:
+        return f"check {self.pk} of {self.version_id} ({self.status})"
+
+    @property
+    def percent(self) -> int:
+        if self.status in (CheckStatus.PASSED, CheckStatus.FAILED):
+            return 100
+        return int(100 * self.done / self.total) if self.total else 0

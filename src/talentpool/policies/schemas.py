@@ -90,6 +90,32 @@ class VersionOut(Schema):
     validation_report: list[dict]
     based_on: int | None
     source: str
+    check: "CheckOut | None" = Field(None, description="a draft's latest background check (null for others)")
+
+
+class CheckOut(Schema):
+    """A draft's background checks: ``state`` pending, running, passed, failed or stale (its text or the
+    published set changed since they ran); publishing is refused unless ``publishable``, ``why_not`` says why."""
+
+    id: int | None = Field(description="null: the draft was never checked")
+    state: str | None
+    step: str
+    done: int
+    total: int
+    percent: int
+    created_at: datetime | None
+    finished_at: datetime | None
+    problems: list[dict]
+    cases: list[dict]
+    passed: int
+    failed: int
+    whatif: dict | None = Field(None, description="as_of, talents, gained, lost, budget_before/after/change (yuan)")
+    warnings: list[str]
+    publishable: bool
+    why_not: str
+
+
+VersionOut.model_rebuild()
 
 
 class PolicyDetailOut(Schema):

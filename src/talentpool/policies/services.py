@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,144 +30,15 @@ from talentpool.core.models import AuditAction, AuditEvent
 from talentpool.core.notices import Message, notify
 from talentpool.core.permissions import ensure_role
 from talentpool.core.roles import Role
-from talentpool.engines.policy import (
-    PolicyError,
-    check_policy_set,
-    compile_policy,
-    parse_documents,
-    run_cases,
-)
+from talentpool.engines.policy import PolicyError, parse_documents
 from talentpool.engines.policy import PolicyVersion as EngineVersion
 from talentpool.engines.text import clean_text
 
-from .bounds import parameter_bound_report
+from .checks import check_start, policy_check_run
 from .documents import SHIPPED_DIR, _split_documents, _yaml_value, document_with_parameters
-from .models import Objection, ObjectionStatus, Policy, PolicyVersion, VersionStatus
-from .selectors import objection_list_for, policy_covered_by, policy_version_document
-
-# --- checking a document ------------------------------------------------------------------------------------------
-
-@dataclass
-class CheckReport:
-    """The result of checking one policy document: validation problems (line, message) and its own test cases.
-
-    ``ok`` means the document may be saved (it parses and validates); ``publishable`` additionally needs every
-    test case to pass."""
-
-    problems: list[dict[str, Any]] = field(default_factory=list)
-    cases: list[dict[str, Any]] = field(default_factory=list)
-    version: EngineVersion | None = None
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    @property
-    def passed(self) -> int:
-        return sum(1 for c in self.cases if c["passed"])
-
-    @property
-    def failed(self) -> int:
-        return sum(1 for c in self.cases if not c["passed"])
-
-    @property
-    def tests_passed(self) -> bool | None:
-        if not self.ok:
-            return None
-        return self.failed == 0
-
-    @property
-    def publishable(self) -> bool:
-        return self.ok and bool(self.tests_passed)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"ok": self.ok, "problems": self.problems, "tests_passed": self.tests_passed,
-                "passed": self.passed, "failed": self.failed, "cases": self.cases}
-
-
-def _problems(error: PolicyError) -> list[dict[str, Any]]:
-    return [{"line": line, "message": message} for line, message in error.problems]
-
-
-def _published_others(*, code: str, exclude_pks: set[int]) -> list[EngineVersion]:
-    qs = PolicyVersion.objects.filter(status=VersionStatus.PUBLISHED).select_related("policy").exclude(pk__in=exclude_pks)
-    return [policy_version_document(v) for v in qs]
-
-
-def policy_version_check(source_or_version: str | PolicyVersion, *, code: str | None = None,
-                         number: int | None = None, replaces: PolicyVersion | None = None,
-                         owner: str | None = None, today: dt.date | None = None) -> CheckReport:
-    """Check a document (text, or a stored version): it parses into exactly one version (of ``code``, numbered
-    ``number`` and owned by ``owner`` when given), compiles at its start date and today, fits with the other
-    published versions (the version it ``replaces`` left out) and runs its own test cases. Never raises for a bad
-    document."""
-    report = CheckReport()
-    exclude: set[int] = set()
-    if isinstance(source_or_version, PolicyVersion):
-        stored = source_or_version
-        source = stored.source
-        code = code or stored.policy.code
-        number = number or stored.version
-        owner = owner or stored.policy.owner_division
-        exclude.add(stored.pk)
-        if stored.based_on_id and stored.status == VersionStatus.DRAFT:
-            exclude.add(stored.based_on_id)
-    else:
-        source = source_or_version
-    if replaces is not None:
-        exclude.add(replaces.pk)
-    try:
-        versions = parse_documents(source)
-    except PolicyError as exc:
-        report.problems = _problems(exc)
-        return report
-    if len(versions) != 1:
-        report.problems = [{"line": 1, "message": _("a stored version holds exactly one policy document")}]
-        return report
-    version = versions[0]
-    report.version = version
-    report.problems += parameter_bound_report(version)  # amounts > 0, months >= 0, dates in range (bounds.py)
-    if code and version.code != code:
-        report.problems.append({"line": version.lines.get("code", 1),
-                                "message": _("the code must stay %(code)s") % {"code": code}})
-    if number and version.version != number:
-        report.problems.append({"line": version.lines.get("version", 1),
-                                "message": _("this version is number %(n)s") % {"n": number}})
-    if owner and version.owner and version.owner != owner:
-        report.problems.append({"line": version.lines.get("owner", 1),
-                                "message": _("the owner must stay %(owner)s") % {"owner": owner}})
-    today = today or timezone.localdate()
-    days = {version.effective_from, min(max(today, version.effective_from), version.effective_to or today)}
-    for day in sorted(days):
-        try:
-            compile_policy(version, day)
-        except PolicyError as exc:
-            for p in _problems(exc):
-                if p not in report.problems:
-                    report.problems.append(p)
-    try:
-        check_policy_set(_published_others(code=version.code, exclude_pks=exclude) + [version])
-    except PolicyError as exc:
-        report.problems += _problems(exc)
-    if report.problems:
-        report.problems.sort(key=lambda p: (p["line"], p["message"]))
-        return report
-    report.cases = [{"name": r.name, "en": r.name, "zh": r.zh, "line": r.line, "passed": r.passed,
-                     "problems": list(r.problems)}
-                    for r in run_cases(version)]
-    return report
-
-
-def _refuse(report: CheckReport) -> None:
-    lines = "; ".join(f"line {p['line']}: {p['message']}" for p in report.problems)
-    raise ApplicationError(_("The policy document is not valid: %(problems)s") % {"problems": lines},
-                           code="policy_invalid", extra={"problems": report.problems})
-
-
-def _store_report(version: PolicyVersion, report: CheckReport) -> None:
-    version.tests_passed = report.tests_passed
-    version.tests_report = report.cases
-    version.validation_report = report.problems
+from .models import Objection, ObjectionStatus, Policy, PolicyCheck, PolicyVersion, VersionStatus
+from .selectors import objection_list_for, policy_covered_by
+from .validation import CheckReport, _refuse, _store_report, policy_version_check
 
 
 def _audit(*, actor, version: PolicyVersion, event: str, **detail: Any) -> None:
@@ -336,8 +206,10 @@ def _sync_changed(*, actor, stored: PolicyVersion, text: str, file: str) -> tupl
         _store_report(draft, report)
         draft.full_clean()
         draft.save()
+        check = check_start(draft, background=False)
         _audit(actor=actor, version=draft, event="policy_sync_draft", file=file, based_on=stored.version,
                sha256=_sha(text))
+    policy_check_run(check.pk)  # the sync is a command: its draft's check runs here, not in a thread it outlives
     return "drafted", _("stored as draft v%(number)s (in use: publish it to apply)") % {"number": number}
 
 
@@ -357,11 +229,13 @@ def ensure_may_change(actor, policy: Policy) -> None:
 
 
 def policy_draft_create(*, actor, version: PolicyVersion, parameter_values: dict[str, list[dict]] | None = None,
-                        source: str | None = None) -> PolicyVersion:
+                        source: str | None = None, background: bool = True) -> PolicyVersion:
     """A new draft of ``version``'s policy, numbered max + 1 and based on ``version``: its document with the
     given parameter values (each parameter's whole list of ``{from, value}``), or the given ``source``.
-    Refused (ApplicationError ``policy_invalid`` with ``extra.problems``) when the result does not validate, and
-    (403 ``policy_scope``) unless the actor's scope covers the policy's owner."""
+    Refused (ApplicationError ``policy_invalid`` with ``extra.problems``) when the document does not read, a
+    parameter is out of range or it does not compile, and (403 ``policy_scope``) unless the actor's scope covers
+    the policy's owner. The heavy checks (the published set, the test cases, the what-if budget) start as a
+    pending ``PolicyCheck`` run by a task once this commits (``background=False``: the caller runs it)."""
     ensure_may_change(actor, version.policy)
     with transaction.atomic():
         policy = Policy.objects.select_for_update().get(pk=version.policy_id)
@@ -372,34 +246,55 @@ def policy_draft_create(*, actor, version: PolicyVersion, parameter_values: dict
             text = document_with_parameters(source, parameter_values, version=number)
         else:
             text = _with_version_number(source, number)
-        report = policy_version_check(text, code=policy.code, number=number, replaces=version,
-                                      owner=policy.owner_division)
-        if not report.ok:
-            _refuse(report)
+        report = _document_check(text, code=policy.code, number=number, replaces=version,
+                                 owner=policy.owner_division)
         engine = report.version
         draft = PolicyVersion(policy=policy, version=number, status=VersionStatus.DRAFT, source=text,
                               effective_from=engine.effective_from, effective_to=engine.effective_to,
                               based_on=version, created_by=_user(actor))
         _store_report(draft, report)
+        draft.tests_passed = None  # the test cases run in the background check
         draft.full_clean()
         draft.save()
+        check = check_start(draft, background=background)
         changed = sorted(parameter_values or {})
         _audit(actor=actor, version=draft, event="policy_draft_create", based_on=version.version,
-               parameters=changed, tests_passed=draft.tests_passed)
+               parameters=changed, check=check.pk)
     return draft
 
 
-def policy_draft_update(*, actor, draft: PolicyVersion, source: str) -> PolicyVersion:
+def _document_check(text: str, **kwargs) -> CheckReport:
+    """The quick part of the check, when a draft is saved: the document reads, its parameters are in range and
+    it compiles; refused with every problem otherwise. The rest runs in the draft's background check."""
+    report = policy_version_check(text, against_set=False, cases=False, **kwargs)
+    if not report.ok:
+        _refuse(report)
+    return report
+
+
+def policy_check_request(*, actor, draft: PolicyVersion, background: bool = True, request=None) -> PolicyCheck:
+    """Run a draft's checks again (after the published set changed, or after a check stopped): an officer whose
+    scope covers the policy. The latest check is the one publishing looks at."""
+    ensure_may_change(actor, draft.policy)
+    with audited(actor=actor, action=AuditAction.RECORD_CHANGE, request=request,
+                 target=f"policy:{draft.policy.code}:v{draft.version}",
+                 detail={"event": "policy_check_request", "policy": draft.policy.code, "version": draft.version}):
+        locked = PolicyVersion.objects.select_for_update(of=("self",)).select_related("policy", "based_on").get(pk=draft.pk)
+        if locked.status != VersionStatus.DRAFT:
+            raise ApplicationError(_("Only a draft is checked before publishing."), code="not_draft")
+        return check_start(locked, background=background)
+
+
+def policy_draft_update(*, actor, draft: PolicyVersion, source: str, background: bool = True) -> PolicyVersion:
     """Replace a draft's document; refused when the draft is no longer a draft or the new text does not validate
-    (nothing changes then), and unless the actor's scope covers the policy's owner."""
+    (nothing changes then), and unless the actor's scope covers the policy's owner. A new background check
+    starts (the one before is stale: publishing waits for the new one)."""
     ensure_may_change(actor, draft.policy)
     if draft.status != VersionStatus.DRAFT:
         raise ApplicationError(_("Only a draft can be edited."), code="not_draft")
     source = _with_version_number(source, draft.version)
-    report = policy_version_check(source, code=draft.policy.code, number=draft.version, replaces=draft.based_on,
-                                  owner=draft.policy.owner_division)
-    if not report.ok:
-        _refuse(report)
+    report = _document_check(source, code=draft.policy.code, number=draft.version, replaces=draft.based_on,
+                             owner=draft.policy.owner_division)
     with transaction.atomic():
         draft = PolicyVersion.objects.select_for_update().select_related("policy").get(pk=draft.pk)
         if draft.status != VersionStatus.DRAFT:
@@ -408,9 +303,11 @@ def policy_draft_update(*, actor, draft: PolicyVersion, source: str) -> PolicyVe
         draft.effective_from = report.version.effective_from
         draft.effective_to = report.version.effective_to
         _store_report(draft, report)
+        draft.tests_passed = None
         draft.full_clean()
         draft.save()
-        _audit(actor=actor, version=draft, event="policy_draft_update", tests_passed=draft.tests_passed)
+        check = check_start(draft, background=background)
+        _audit(actor=actor, version=draft, event="policy_draft_update", check=check.pk)
     return draft
 
 

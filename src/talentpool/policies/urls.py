@@ -8,6 +8,7 @@ urlpatterns = [
     path("objections/", views.objection_list, name="objection-list"),
     path("objections/<int:pk>/answer/", views.objection_answer, name="objection-answer"),
     path("drafts/<int:pk>/", views.draft_detail, name="draft-detail"),
+    path("drafts/<int:pk>/check/", views.draft_check, name="draft-check"),
     path("drafts/<int:pk>/publish/", views.draft_publish, name="draft-publish"),
     path("drafts/<int:pk>/discard/", discard.draft_discard, name="draft-discard"),
     path("versions/<int:pk>/retire/", views.version_retire, name="version-retire"),

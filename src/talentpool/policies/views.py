@@ -17,14 +17,16 @@ from django.views.decorators.http import require_POST
 
 from talentpool.accounts.models import Role
 from talentpool.core.errors import ApplicationError, PermissionDeniedError
+from talentpool.core.i18n import bilingual
 from talentpool.core.permissions import require_role
 from talentpool.engines.policy import PolicyError
 from talentpool.registry import selectors as registry_selectors
 
-from . import approvals, selectors, services
-from .bounds import parameter_hint
+from . import approvals, checks, selectors, services
+from .bounds import parameter_hint, parameter_limits, parameter_unit
 from .models import (
     ApprovalStatus,
+    CheckStatus,
     Objection,
     ObjectionStatus,
     Policy,
@@ -89,9 +91,12 @@ def policy_detail(request, code: str):
 def _parameter_rows(engine) -> list[dict]:
     rows = []
     for name, param in engine.parameters.items():
-        rows.append({"name": name, "param": param, "hint": parameter_hint(param),
-                     "values": [{"from": v.start.isoformat(), "value": _show(param.type, v.value), "note": v.note}
-                                for v in param.values]})
+        low, high = parameter_limits(param)
+        rows.append({"name": name, "param": param, "hint": parameter_hint(param), "unit": parameter_unit(param),
+                     "min": low, "max": high,
+                     "values": [{"from": v.start.isoformat(), "value": _show(param.type, v.value), "note": v.note,
+                                 "key": f"{name}-{i}"} for i, v in enumerate(param.values)],
+                     "new_key": f"{name}-{len(param.values)}"})
     return rows
 
 
@@ -151,8 +156,8 @@ def draft_create(request, code: str):
                 for i in range(len(row["values"]) + 1):
                     start = request.POST.get(f"p-{name}-{i}-from", "").strip()
                     value = request.POST.get(f"p-{name}-{i}-value", "").strip()
-                    if not start and not value:
-                        continue
+                    if not start and (not value or kind == "bool"):
+                        continue  # an empty row (a yes/no box always sends a value: no date, no row)
                     if not start or not value:
                         raise ApplicationError(_("%(label)s: give both the date and the value.") % {"label": label})
                     values.append({"from": _read_value("date", start, label), "value": _read_value(kind, value, label),
@@ -166,7 +171,10 @@ def draft_create(request, code: str):
         except ApplicationError as exc:
             error = exc.message
         else:
-            messages.success(request, _("Draft version %(v)s created. Check its test cases and the what-if before publishing.") % {"v": draft.version})
+            messages.success(request, _("Draft version %(v)s created with the changed parameters (%(names)s). Its "
+                                        "checks run now: the test cases and the what-if budget show below when "
+                                        "done.") % {"v": draft.version, "names": ", ".join(
+                                            bilingual(r["param"].label) for r in rows if r["name"] in changes)})
             return redirect("policies:draft-detail", pk=draft.pk)
     return render(request, "policies/draft_form.html", {"policy": policy, "base": base, "rows": rows, "error": error,
                                                         "posted": request.POST})
@@ -176,15 +184,6 @@ def draft_create(request, code: str):
 def draft_detail(request, pk: int):
     draft = get_object_or_404(PolicyVersion.objects.select_related("policy", "based_on"), pk=pk)
     engine = _engine(draft)
-    base_engine = _engine(draft.based_on) if draft.based_on else None
-    changed = []
-    if engine and base_engine:
-        for name, param in engine.parameters.items():
-            before = base_engine.parameters.get(name)
-            if before is None or before.values != param.values:
-                changed.append({"name": name, "label": param.label,
-                                "before": [(v.start, _show(param.type, v.value)) for v in (before.values if before else ())],
-                                "after": [(v.start, _show(param.type, v.value)) for v in param.values]})
     whatif = None
     if "as_of" in request.GET and draft.based_on:
         whatif = selectors.whatif(base=draft.based_on, draft_source=draft.source, as_of=_as_of(request))
@@ -194,12 +193,39 @@ def draft_detail(request, pk: int):
                 r["pct_before"] = int(100 * r["budget_before"] / top)
                 r["pct_after"] = int(100 * r["budget_after"] / top)
     pending = selectors.approvals_visible_to(request.user).filter(version=draft, status=ApprovalStatus.PENDING).first()
+    check = checks.check_view(draft) if draft.status == VersionStatus.DRAFT else None
     return render(request, "policies/draft_detail.html", {
-        "draft": draft, "engine": engine, "changed": changed, "whatif": whatif, "as_of": _as_of(request),
-        "can_publish": draft.status == VersionStatus.DRAFT and draft.tests_passed and not draft.validation_report
+        "draft": draft, "engine": engine, "changed": _changes(draft, engine), "whatif": whatif,
+        "as_of": _as_of(request), "check": check,
+        "running": bool(check and check["state"] in (CheckStatus.PENDING, CheckStatus.RUNNING)),
+        "can_publish": draft.status == VersionStatus.DRAFT and bool(check and check["publishable"])
         and pending is None, "may_change": selectors.policy_covered_by(request.user, draft.policy), "pending": pending,
         "pending_list": [pending] if pending else [],
     })
+
+
+def _changes(draft: PolicyVersion, engine) -> list[dict]:
+    base_engine = _engine(draft.based_on) if draft.based_on else None
+    changed = []
+    if engine and base_engine:
+        for name, param in engine.parameters.items():
+            before = base_engine.parameters.get(name)
+            if before is None or before.values != param.values:
+                changed.append({"name": name, "label": param.label,
+                                "before": [(v.start, _show(param.type, v.value)) for v in (before.values if before else ())],
+                                "after": [(v.start, _show(param.type, v.value)) for v in param.values]})
+    return changed
+
+
+@require_role(Role.OFFICER)
+@require_POST
+def draft_check(request, pk: int):
+    """Run the draft's checks again (the published set changed since, or a check stopped)."""
+    draft = get_object_or_404(PolicyVersion.objects.select_related("policy", "based_on"), pk=pk)
+    _ask(request, _("The checks of version %(v)s run again; this page shows their progress.") % {"v": draft.version},
+         lambda **kw: services.policy_check_request(actor=kw["actor"], draft=kw["draft"], request=kw["request"]),
+         draft=draft)
+    return redirect("policies:draft-detail", pk=pk)
 
 
 def _ask(request, done: str, ask, **target) -> None:

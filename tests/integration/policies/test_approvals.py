@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 from django.utils import translation
-from factories.policies import store_shipped
+from factories.policies import run_draft_checks, store_shipped
 
 from talentpool.core.errors import ApplicationError, PermissionDeniedError
 from talentpool.core.models import AuditEvent
@@ -114,6 +114,7 @@ def test_publishing_a_city_draft_takes_two_city_officers(offices):
     base = PolicyVersion.objects.select_related("policy").get(policy__code=CITY_CODE, version=2)
     draft = policy_draft_create(actor=offices["city"], version=base,
                                 parameter_values={"age_limit": [{"from": "2019-06-03", "value": 36}]})
+    run_draft_checks()
     asked = policy_publish_request(actor=offices["city"], draft=draft)
     with pytest.raises(PermissionDeniedError):
         policy_approval_approve(actor=offices["yuhang"], approval=asked)  # a district does not cover the city

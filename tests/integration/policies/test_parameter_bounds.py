@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.utils import translation
+from factories.policies import run_draft_checks
 
 from talentpool.core.errors import ApplicationError
 from talentpool.policies.models import PolicyVersion
@@ -63,6 +64,7 @@ def test_a_draft_is_discarded_after_confirmation_but_not_while_waiting_for_appro
     assert not PolicyVersion.objects.filter(pk=draft.pk).exists()
     assert AuditEvent.objects.filter(detail__event="policy_draft_discard", detail__version=draft.version).count() == 1
     waiting = policy_draft_create(actor=officer, version=base)
+    run_draft_checks()
     policy_publish_request(actor=officer, draft=waiting)
     client.post(f"/policies/drafts/{waiting.pk}/discard/")
     assert PolicyVersion.objects.filter(pk=waiting.pk, status="draft").exists()

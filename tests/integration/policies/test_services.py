@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from factories.policies import run_draft_checks
 
 from talentpool.core.errors import ApplicationError
 from talentpool.core.models import AuditEvent
@@ -85,8 +86,14 @@ def test_draft_with_a_parameter_change_checks_and_publishes(make_user, shipped):
                                 parameter_values={"window_months": [{"from": "2019-06-03", "value": "24"}],
                                                   "age_limit": [{"from": "2019-06-03", "value": 35},
                                                                 {"from": "2025-01-01", "value": "40"}]})
-    assert (draft.version, draft.status, draft.based_on, draft.tests_passed) == (3, "draft", v1, True)
+    assert (draft.version, draft.status, draft.based_on, draft.tests_passed) == (3, "draft", v1, None)
     assert "version: 3" in draft.source and "value: 40" in draft.source
+    with pytest.raises(ApplicationError) as info:  # its checks have not run yet
+        policy_publish_request(actor=officer, draft=draft)
+    assert info.value.code == "checks_pending"
+    run_draft_checks()
+    draft.refresh_from_db()
+    assert draft.tests_passed is True
     assert all(c["passed"] for c in draft.tests_report) and draft.validation_report == []
     asked = policy_publish_request(actor=officer, draft=draft)
     policy_approval_approve(actor=second, approval=asked)
@@ -107,6 +114,8 @@ def test_a_draft_whose_test_case_fails_is_kept_but_cannot_be_published(make_user
     v1 = PolicyVersion.objects.get(policy__code=CODE, version=2)  # the version in force now
     draft = policy_draft_create(actor=officer, version=v1,
                                 parameter_values={"amount_bachelor": [{"from": "2019-06-03", "value": "12000"}]})
+    run_draft_checks()
+    draft.refresh_from_db()
     assert draft.tests_passed is False
     failing = [c for c in draft.tests_report if not c["passed"]]
     assert failing and "amount 12000.00 (expected 10000.00)" in failing[0]["problems"][0]

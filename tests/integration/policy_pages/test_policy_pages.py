@@ -1,5 +1,7 @@
 """Officer policy pages and the talent's "what policy gives me", through the real views."""
 
+from factories.policies import run_draft_checks
+
 from talentpool.core.models import AuditEvent
 from talentpool.policies.models import Objection, PolicyVersion
 
@@ -27,7 +29,12 @@ def test_draft_from_parameters_then_whatif_then_publish(client, world, city):
     draft = PolicyVersion.objects.get(policy__code="hz-graduate-living", status="draft")
     assert draft.based_on == base and draft.version == base.version + 1
     page = client.get(f"/policies/drafts/{draft.pk}/").content.decode()
-    assert "35000.00" in page
+    assert "35000.00" in page and 'id="check-progress"' in page and 'http-equiv="refresh"' in page
+    assert "disabled" in page.split('id="publish"')[1][:40] and 'id="publish-why"' in page  # checks still waiting
+    run_draft_checks()
+    draft.refresh_from_db()
+    page = client.get(f"/policies/drafts/{draft.pk}/").content.decode()
+    assert 'http-equiv="refresh"' not in page and 'id="check-budget"' in page
     # the master test case expects 30,000: the draft fails its own tests and cannot be published
     assert draft.tests_passed is False and "disabled" in page.split('id="publish"')[1][:40]
     whatif = client.get(f"/policies/drafts/{draft.pk}/", {"as_of": "2025-03-01"}).content.decode()
@@ -45,6 +52,8 @@ def test_a_change_that_keeps_the_tests_green_is_published(client, world, city):
         "p-age_limit-0-from": "2019-06-03", "p-age_limit-0-value": "40",
     })
     draft = PolicyVersion.objects.get(policy__code="hz-graduate-living", status="draft")
+    run_draft_checks()
+    draft.refresh_from_db()
     assert draft.tests_passed is True
     client.post(f"/policies/drafts/{draft.pk}/publish/", {"reason": "年龄放宽"})
     draft.refresh_from_db()
@@ -107,6 +116,16 @@ def test_the_parameter_form_states_units_and_ticks_yes_no_parameters(client, wor
     assert "0 至 600 个月" in page or "0 至 600 months" in page
     box = 'type="checkbox" name="p-age_limit_on-0-value" value="true"'
     assert box in page and 'name="p-age_limit_on-0-value" value="false"' in page  # unticked sends "false"
+    amount = page.split('name="p-amount_master-0-value"')[1].split("</td>")[0]
+    assert 'inputmode="decimal"' in amount and '<span class="unit">元</span>' in amount  # the unit after the field
+    assert 'aria-describedby="p-amount_master-hint"' in amount and 'id="p-amount_master-hint"' in page
+    day = page.split('name="p-graduated_on_or_after-0-value"')[0].rsplit("<input", 1)[1]
+    assert 'type="date"' in day
+    assert 'min="1949-10-01" max="2100-12-31"' in page.split('name="p-graduated_on_or_after-0-value"')[1][:200]
+    assert 'type="checkbox" name="p-age_limit_on-1-value" value="true"' in page  # a new yes/no value: a box too
+    unchanged = client.post("/policies/hz-graduate-living/drafts/new/", {  # a box without a date adds no value
+        "p-age_limit_on-0-from": "2019-06-03", "p-age_limit_on-0-value": "false", "p-age_limit_on-1-value": "false"})
+    assert unchanged.status_code == 200 and not PolicyVersion.objects.filter(status="draft").exists()
     client.post("/policies/hz-graduate-living/drafts/new/", {
         "p-age_limit_on-0-from": "2019-06-03", "p-age_limit_on-0-value": ["false", "true"]})  # ticked
     draft = PolicyVersion.objects.get(policy__code="hz-graduate-living", status="draft")

@@ -56,6 +56,7 @@ PAGES = [
     # the living subsidy is owned by Xihu here (_policy_rows): the Yuhang officer reads it but may not change it
     ("post", "/policies/drafts/{draft}/publish/", {"officer": 302, "officer_other": 403}),
     ("post", "/policies/drafts/{draft}/discard/", {"officer": 302, "officer_other": 403}),
+    ("post", "/policies/drafts/{draft}/check/", {"officer": 302, "officer_other": 403}),
     ("post", "/policies/versions/{version}/retire/", {"officer": 302, "officer_other": 403}),
     ("post", "/policies/approvals/{approval}/approve/", {"officer": 302, "officer_other": 404}),
     ("post", "/policies/approvals/{approval}/decline/", {"officer": 302, "officer_other": 404}),
@@ -249,6 +250,7 @@ OTHER_APPS_ROUTES: set[str] = set()
 OTHER_APPS_API: set[str] = {  # tests/integration/policies/test_api_and_cli.py holds their matrix
     "/api/v1/policies/", "/api/v1/policies/me", "/api/v1/policies/me/objections", "/api/v1/policies/objections",
     "/api/v1/policies/objections/{pk}/answer", "/api/v1/policies/drafts/{pk}/publish", "/api/v1/policies/drafts/{pk}",
+    "/api/v1/policies/drafts/{pk}/check",
     "/api/v1/policies/versions/{pk}/retire", "/api/v1/policies/{code}", "/api/v1/policies/{code}/drafts",
     "/api/v1/policies/{code}/whatif", "/api/v1/policies/{code}/explain", "/api/v1/policies/approvals",
     "/api/v1/policies/approvals/{pk}/approve", "/api/v1/policies/approvals/{pk}/decline",
