@@ -42,6 +42,8 @@ EXPECTED = {
     "matching": [r"build: [\d.]+ s", r"ratio: the engine .* faster at p95 than rank-bm25",
                  r"ratio: the engine is [\d.]+× (faster|slower) at p95 than SQL LIKE"],
     "matching_quality": [r"\| full engine \(reciprocal\) \| [\d.]+ \|", r"full engine vs plain BM25 — NDCG@10 [\d.]+×"],
+    "policy_drafts": [r"draft create\s+302\s+[\d.]+ s", r"publish ask\s+302\s+[\d.]+ s",
+                      r"ratio checks / \(create \+ publish ask\) [\d.]+x"],
     "registry_search": [r"full name\s+p50\s+[\d.]+ ms\s+p95\s+[\d.]+ ms", r"baseline p95 / ours = [\d.]+x"],
     "runs": [r"full run, s \(median of 1\)\s+[\d.]+", r"ratio baseline / bulk\s+[\d.]+x"],
     "sla": [r"sweep five minutes later .*: [\d.]+ s over \d+ open tickets", r"ratio \d+x to the steady sweep",
@@ -88,7 +90,7 @@ def _run(name: str, tmp: Path, seed: Path | None) -> str:
     return done.stdout
 
 
-SEEDED = {"bookings", "demo", "eligibility", "import_talents", "registry_search", "runs", "sla"}  # use a database
+SEEDED = {"bookings", "demo", "eligibility", "import_talents", "policy_drafts", "registry_search", "runs", "sla"}  # use a database
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
