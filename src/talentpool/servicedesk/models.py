@@ -151,6 +151,43 @@ class CalendarException(models.Model):
         return f"{self.day.isoformat()} {self.name}"
 
 
+class RecomputeStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", pgettext_lazy("recompute", "Running")
+    DONE = "done", pgettext_lazy("recompute", "Done")
+    FAILED = "failed", pgettext_lazy("recompute", "Failed")
+
+
+class DeadlineRecompute(models.Model):
+    """The open tickets' deadlines recomputed after the office's hours, zone, shares or calendar days changed: asked
+    for in the change's transaction, done by a task in chunks (``recompute``), its progress shown on the office
+    pages. ``since``: only tickets with a clock running from before it (None: every open ticket of the office)."""
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="recomputes")
+    reason = models.CharField(max_length=20)
+    since = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=8, choices=RecomputeStatus.choices, default=RecomputeStatus.QUEUED)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    requested_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    last_pk = models.PositiveBigIntegerField(default=0, help_text="the last ticket done: a resumed run goes on "
+                                                                   "from the next")
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["office", "status"], name="desk_recompute_office_status")]
+
+    @property
+    def percent(self) -> int:
+        return min(100, int(100 * self.progress_done / self.progress_total)) if self.progress_total else 0
+
+
 class Origin(models.TextChoices):
     CATALOGUE = "catalogue", _("Asked by the talent")
     OFFICER = "officer", _("Raised by an officer")

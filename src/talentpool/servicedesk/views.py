@@ -18,6 +18,7 @@ from talentpool.registry.selectors import talent_visible_to
 
 from . import assignment, selectors, services
 from .models import DeskOfficer, LifeStage, Office, Priority, Service, SlaState, Team
+from .recompute import recomputes_active
 from .services import Upload
 
 OFFICE = (Role.OFFICER,)
@@ -243,16 +244,17 @@ def services_list(request):
     if request.method == "POST" and office is not None:
         p = request.POST
         try:
-            n = services.office_update(actor=request.user, office=office, working_hours=p.get("working_hours", ""),
-                                       zone=p.get("zone", ""), warn_share=p.get("warn_share") or "0",
-                                       second_share=p.get("second_share") or "0", request=request)
+            services.office_update(actor=request.user, office=office, working_hours=p.get("working_hours", ""),
+                                   zone=p.get("zone", ""), warn_share=p.get("warn_share") or "0",
+                                   second_share=p.get("second_share") or "0", request=request)
         except ApplicationError as exc:
             _fail(request, exc)
         else:
-            messages.success(request, _("Saved; deadlines of %(n)s open tickets recomputed.") % {"n": n})
+            messages.success(request, _("Saved; the open tickets' deadlines are being recomputed."))
         return redirect("servicedesk:services")
     return render(request, "servicedesk/services.html", {
-        "services": Service.objects.select_related("team").order_by("life_stage", "position"), "office": office})
+        "services": Service.objects.select_related("team").order_by("life_stage", "position"), "office": office,
+        "recomputes": recomputes_active(office)})
 
 
 def _sla_from_form(p) -> dict | None:

@@ -19,6 +19,7 @@ from talentpool.registry.selectors import talent_visible_to
 
 from . import selectors, teams, workdays
 from .models import DayKind, DeskOfficer, LifeStage, Office, Team
+from .recompute import recomputes_active
 from .services import ensure_office_manager
 
 READERS = (Role.OFFICER, Role.ADMIN)
@@ -149,8 +150,9 @@ def calendar(request):
         except ApplicationError as exc:
             _fail(request, exc)
         else:
-            messages.success(request, _("Saved; deadlines of %(n)s open tickets recomputed.") % {"n": done["tickets"]})
+            messages.success(request, _("Saved; the open tickets' deadlines are being recomputed."))
         return redirect("servicedesk:calendar")
     return render(request, "servicedesk/calendar.html", {
         "office": office, "days": selectors.calendar_days(office), "years": workdays.calendar_years(office),
-        "kinds": DayKind.choices, "manager": _manager(request.user, office)})
+        "kinds": DayKind.choices, "manager": _manager(request.user, office),
+        "recomputes": recomputes_active(office)})
