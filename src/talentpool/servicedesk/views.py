@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -113,11 +114,14 @@ def attachment(request, pk: int):
 @require_role(*OFFICE)
 def console(request):
     g = request.GET
-    tickets = selectors.queue_for(request.user, scope=g.get("scope", "open"), mine=g.get("mine") == "1",
-                                  state=g.get("state", ""))
+    after = g.get("after", "")
+    tickets, next_after = selectors.queue_page(request.user, scope=g.get("scope", "open"), mine=g.get("mine") == "1",
+                                               state=g.get("state", ""), after=int(after) if after.isdigit() else None)
+    more = g.copy()
+    more["after"] = next_after or ""
     return render(request, "servicedesk/console.html", {
-        "tickets": tickets[:200], "states": SlaState.choices, "filters": g,
-        "me": selectors.desk_officer_of(request.user)})
+        "tickets": tickets, "states": SlaState.choices, "filters": g, "next": more.urlencode() if next_after else "",
+        "first": bool(after), "base": reverse("servicedesk:console")})  # a ticket is console/<pk>/
 
 
 @require_role(*OFFICE)

@@ -137,16 +137,16 @@ def calendar(request):
         p = request.POST
         try:
             if p.get("action") == "delete":
-                done = workdays.calendar_day_delete(actor=request.user, office=office,
-                                                    pk=int(p.get("day") or 0) if (p.get("day") or "").isdigit()
-                                                    else 0, request=request)
+                workdays.calendar_day_delete(actor=request.user, office=office,
+                                             pk=int(p.get("day") or 0) if (p.get("day") or "").isdigit() else 0,
+                                             request=request)
             else:
                 first = _date(p.get("first", ""), "first")
                 if first is None:
                     raise ApplicationError(_("Give the first date"), code="no_date", field="first")
-                done = workdays.calendar_days_save(actor=request.user, office=office, first=first,
-                                                   last=_date(p.get("last", ""), "last"), kind=p.get("kind", ""),
-                                                   name=p.get("name", ""), request=request)
+                workdays.calendar_days_save(actor=request.user, office=office, first=first,
+                                            last=_date(p.get("last", ""), "last"), kind=p.get("kind", ""),
+                                            name=p.get("name", ""), request=request)
         except ApplicationError as exc:
             _fail(request, exc)
         else:
