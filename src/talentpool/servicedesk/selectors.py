@@ -214,7 +214,7 @@ def dashboard_for(user) -> dict:
     teams = list(Team.objects.order_by("code"))
     for t in teams:
         t.open, t.breached = per_team[t.pk]["open"], per_team[t.pk][SlaState.BREACHED]
-    done = visible.exclude(status__in=OPEN_STATUSES).order_by().aggregate(
+    done = visible.filter(status__in=(TicketStatus.RESOLVED, TicketStatus.CLOSED)).order_by().aggregate(
         n=Count("pk"), met=Count("pk", filter=Q(sla_state=SlaState.MET)), rating=Avg("rating"))
     at_risk = (visible.filter(Q(sla_state__in=(SlaState.WARNING, SlaState.BREACHED)) | Q(assignee__isnull=True),
                               status__in=OPEN_STATUSES)
