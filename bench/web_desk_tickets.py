@@ -1,6 +1,6 @@
 """Open service-desk tickets added to a web-benchmark home, so bench/web.py measures the desk's pages at scale.
 
-    .venv/bin/python bench/desk_tickets.py --home /tmp/wb/x [--db postgresql] [--tickets 100000]
+    .venv/bin/python bench/web_desk_tickets.py --home /tmp/wb/x [--db postgresql] [--tickets 100000]
 
 Starts the home's database as bench/web.py does (the home must have been built by it), then bulk-inserts open
 tickets (raised over the last ten working weeks before now, half of them answered, on the talents of the demo
