@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_tasks import task
@@ -81,11 +81,29 @@ def _chunk(row: DeadlineRecompute) -> int:
         now = max(row.requested_at, timezone.now())
         for ticket in batch:
             marks_update(ticket, now, office)
-        Ticket.objects.bulk_update(batch, MARKS)
+        _marks_write(batch)
         row.last_pk, row.progress_done = batch[-1].pk, row.progress_done + len(batch)
         DeadlineRecompute.objects.filter(pk=row.pk).update(last_pk=row.last_pk, progress_done=row.progress_done,
                                                            heartbeat_at=timezone.now())
     return len(batch)
+
+
+def _marks_write(batch: list[Ticket]) -> None:
+    """The chunk's marks in one statement. On PostgreSQL an UPDATE joined to the new values as arrays (``unnest``):
+    Django's ``bulk_update`` writes a CASE per column naming every row, 5 s per 1,000 tickets here against 0.1 s."""
+    if connection.vendor != "postgresql":
+        Ticket.objects.bulk_update(batch, MARKS)
+        return
+    fields = [Ticket._meta.get_field(name) for name in MARKS]
+    quote = connection.ops.quote_name
+    columns = [quote(f.column) for f in fields]
+    arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
+    sql = (f"UPDATE {quote(Ticket._meta.db_table)} AS t SET {', '.join(f'{c} = v.{c}' for c in columns)} "
+           f"FROM unnest(%s::bigint[], {arrays}) AS v(id, {', '.join(columns)}) WHERE t.id = v.id")
+    params = [[t.pk for t in batch]] + [[f.get_db_prep_value(getattr(t, f.attname), connection) for t in batch]
+                                         for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def recompute_run(pk: int) -> DeadlineRecompute:
