@@ -101,3 +101,30 @@ def test_the_warm_up_also_compiles_the_earlier_versions_a_talents_page_explains(
         wsgi.warm_caches()
     assert {key[0] for key in policy_selectors._COMPILED} == applicable
     assert {key[0] for key in policy_selectors._DOCUMENTS} >= applicable
+
+
+@pytest.mark.django_db
+def test_the_warm_up_compiles_every_template_and_explains_one_person_leaving_no_verdicts_behind(monkeypatch):
+    """The first page after a restart paid ~100 ms compiling its templates and ~100 ms for the first real person
+    (the facts reader's and DuckDB's first use): the warm-up does both, and keeps nobody's verdicts."""
+    import datetime as dt
+
+    import time_machine
+    from django.core.cache import caches
+    from factories.registry import make_talent
+
+    monkeypatch.setenv("TALENTPOOL_WARM_CACHES", "0")
+    from talentpool import wsgi
+
+    publish_living_policy(owner="330106")
+    talent = make_talent(name="王暖", district="330106")
+    explained, compiled = [], []
+    real_explain, real_template = wsgi.eligibility_for_talent, wsgi.get_template
+    monkeypatch.setattr(wsgi, "eligibility_for_talent",
+                        lambda **kw: explained.append(kw["talent"].pk) or real_explain(**kw))
+    monkeypatch.setattr(wsgi, "get_template", lambda name: compiled.append(name) or real_template(name))
+    with time_machine.travel(dt.datetime(2026, 11, 20, 10, tzinfo=dt.UTC), tick=False):
+        wsgi.warm_caches()
+    assert {"base.html", "eligibility/mine.html", "servicedesk/console.html"} <= set(compiled)
+    assert explained == [talent.pk]
+    assert caches["verdicts"].get_many([]) == {} and len(caches["verdicts"]._cache) == 0

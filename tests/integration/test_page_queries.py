@@ -44,6 +44,8 @@ PINNED = {
     "officer /registry/talents/": 6,             # counted by estimate above 10,000 rows (PostgreSQL)
     "officer /payments/queue/": 6,              # the totals and the page: two scans of the filtered lines
     "admin /audit/": 10,                         # the page and its estimate, one query per kind of record named
+    "officer /services/console/": 5,             # a keyset page on the open-queue index: with, then without deadline
+    "officer /services/dashboard/": 10,          # open tickets in one grouped query, closed ones in one aggregate
 }
 
 

@@ -151,6 +151,43 @@ class CalendarException(models.Model):
         return f"{self.day.isoformat()} {self.name}"
 
 
+class RecomputeStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", pgettext_lazy("recompute", "Running")
+    DONE = "done", pgettext_lazy("recompute", "Done")
+    FAILED = "failed", pgettext_lazy("recompute", "Failed")
+
+
+class DeadlineRecompute(models.Model):
+    """The open tickets' deadlines recomputed after the office's hours, zone, shares or calendar days changed: asked
+    for in the change's transaction, done by a task in chunks (``recompute``), its progress shown on the office
+    pages. ``since``: only tickets with a clock running from before it (None: every open ticket of the office)."""
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="recomputes")
+    reason = models.CharField(max_length=20)
+    since = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=8, choices=RecomputeStatus.choices, default=RecomputeStatus.QUEUED)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    requested_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    last_pk = models.PositiveBigIntegerField(default=0, help_text="the last ticket done: a resumed run goes on "
+                                                                   "from the next")
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["office", "status"], name="desk_recompute_office_status")]
+
+    @property
+    def percent(self) -> int:
+        return min(100, int(100 * self.progress_done / self.progress_total)) if self.progress_total else 0
+
+
 class Origin(models.TextChoices):
     CATALOGUE = "catalogue", _("Asked by the talent")
     OFFICER = "officer", _("Raised by an officer")
@@ -223,11 +260,17 @@ class Ticket(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         # the sweep reads one range of one index (see tasks.sla_sweep) and changes no other indexed column;
-        # the queue's order (by status first, it also answers "how many open"). No other index: each one is
-        # written again for every ticket the sweep moves (PostgreSQL cannot update in place a row whose indexed
-        # column changes)
+        # the open queue's order, partial: only open tickets, read in order by ``selectors.queue_page`` (a page
+        # costs its rows, not a sort of every open ticket) and it answers "how many open". No other index: each
+        # one is written again for every ticket the sweep moves (PostgreSQL cannot update in place a row whose
+        # indexed column changes)
         indexes = [models.Index(fields=["next_check_at"], name="desk_ticket_next_check"),
-                   models.Index(fields=["status", "due_at"], name="desk_ticket_queue")]
+                   models.Index(fields=["due_at", "created_at", "id"], name="desk_ticket_open_queue",
+                                condition=models.Q(status__in=("new", "open", "waiting"))),
+                   # the dashboard's figures over resolved and closed tickets; partial, so the sweep (which moves
+                   # only open tickets) never writes it
+                   models.Index(fields=["sla_state"], name="desk_ticket_done",
+                                condition=models.Q(status__in=("resolved", "closed")))]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.subject}"

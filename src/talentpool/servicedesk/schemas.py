@@ -70,7 +70,9 @@ class TicketDetail(Schema):
 
 
 class TicketPage(Schema):
-    count: int
+    count: int = Field(description="How many tickets the queue holds (the first 200 are listed)")
+    count_estimated: bool = Field(False, description="True: the count is the database planner's estimate (above "
+                                                     "10,000 tickets), not an exact figure")
     items: list[OfficerTicketOut]
 
 

@@ -4,6 +4,7 @@ officer's queue (sorted by time to breach), a ticket as its reader may see it, t
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Avg, Count, F, Q, QuerySet
@@ -26,10 +27,12 @@ from .models import (
     MessageKind,
     Office,
     OneToOne,
+    Priority,
     Service,
     SlaState,
     Team,
     Ticket,
+    TicketStatus,
 )
 from .services import may_ask
 
@@ -119,16 +122,72 @@ def desk_officer_of(user) -> DeskOfficer | None:
     return DeskOfficer.objects.filter(user=user).first() if has_role(user, *OFFICE_ROLES) else None
 
 
+QUEUE_PAGE = 50
+
+
 def queue_for(user, *, scope: str = "open", mine: bool = False, state: str = "") -> QuerySet[Ticket]:
-    """The officer's queue: open tickets first by time to breach (paused ones after), then the rest."""
+    """The officer's queue: open tickets by time to breach (those without a running deadline, paused ones, after
+    them), ties by raising time and id; with ``scope="all"`` every ticket, newest first. See ``queue_page``."""
     qs = tickets_visible_to(user)
-    if scope == "open":
-        qs = qs.filter(status__in=OPEN_STATUSES)
     if mine:
         qs = qs.filter(assignee__user=user)
     if state in SlaState.values:
         qs = qs.filter(sla_state=state)
-    return qs.order_by(F("due_at").asc(nulls_last=True), "created_at")
+    if scope != "open":
+        return qs.order_by("-id")
+    return qs.filter(status__in=OPEN_STATUSES).order_by(F("due_at").asc(nulls_last=True), "created_at", "id")
+
+
+# what a queue row shows: the ticket's own columns, the talent's name, the assignee's names (not the whole rows)
+ROW_FIELDS = ("id", "subject", "priority", "status", "sla_state", "escalation", "due_at", "created_at", "talent_id",
+              "assignee_id", "talent__name", "assignee__user__display_name", "assignee__user__username")
+
+
+def queue_rows(tickets: list[Ticket]) -> list[Ticket]:
+    """Each ticket with its labels (priority, status, SLA state, assignee) as plain text, each choice translated
+    once per page rather than once per row (a lazy label costs a translation lookup each time it is shown)."""
+    labels = {field: {v: str(label) for v, label in choices} for field, choices in (
+        ("priority", Priority.choices), ("status", TicketStatus.choices), ("sla_state", SlaState.choices))}
+    for t in tickets:
+        t.priority_label = labels["priority"].get(t.priority, t.priority)
+        t.status_label = labels["status"].get(t.status, t.status)
+        t.sla_label = labels["sla_state"].get(t.sla_state, t.sla_state)
+        t.assignee_name = (t.assignee.user.display_name or t.assignee.user.username) if t.assignee_id else ""
+        t.due_label = timezone.localtime(t.due_at).strftime("%Y-%m-%d %H:%M") if t.due_at else ""
+    return tickets
+
+
+def queue_page(user, *, scope: str = "open", mine: bool = False, state: str = "", after: int | None = None,
+               size: int = QUEUE_PAGE) -> tuple[list[Ticket], int | None]:
+    """One page of ``queue_for`` starting after the ticket ``after`` (keyset: no offset to count through), and
+    the ticket the next page starts after (None on the last page).
+
+    The open queue is read in the order of the partial index ``desk_ticket_queue`` (open tickets by deadline,
+    raising time, id), never sorted: first the tickets with a deadline from the mark on (``due_at >=`` bounds
+    the index range), then, if the page is not full, those without (``due_at IS NULL``, the index's last part).
+    So a page costs its own rows at any number of open tickets."""
+    qs = (queue_for(user, scope=scope, mine=mine, state=state).select_related(None)
+          .select_related("talent", "assignee__user").only(*ROW_FIELDS))
+    mark = Ticket.objects.filter(pk=after).values("due_at", "created_at", "pk").first() if after else None
+    if scope != "open":
+        rows = list((qs.filter(pk__lt=mark["pk"]) if mark else qs)[:size + 1])
+        return queue_rows(rows[:size]), (rows[size - 1].pk if len(rows) > size else None)
+    after_mark = Q()
+    if mark is not None:
+        after_mark = Q(created_at__gt=mark["created_at"]) | Q(created_at=mark["created_at"], pk__gt=mark["pk"])
+    rows: list[Ticket] = []
+    if mark is None or mark["due_at"] is not None:
+        dated = qs.filter(due_at__isnull=False)
+        if mark is not None:
+            due = mark["due_at"]
+            dated = dated.filter(due_at__gte=due).filter(Q(due_at__gt=due) | after_mark)
+        rows = list(dated[:size + 1])
+    if len(rows) <= size:
+        undated = qs.filter(due_at__isnull=True)
+        if mark is not None and mark["due_at"] is None:
+            undated = undated.filter(after_mark)
+        rows += list(undated.order_by("created_at", "id")[:size + 1 - len(rows)])
+    return queue_rows(rows[:size]), (rows[size - 1].pk if len(rows) > size else None)
 
 
 def officers_for(user) -> QuerySet[DeskOfficer]:
@@ -136,28 +195,33 @@ def officers_for(user) -> QuerySet[DeskOfficer]:
 
 
 def dashboard_for(user) -> dict:
-    """Workload and SLA per officer and per team, for the team lead (tickets in the officer's scope)."""
+    """Workload and SLA per officer and per team, for the team lead (tickets in the officer's scope): the open
+    tickets counted in one grouped query (by assignee, team and SLA state), the closed ones in one aggregate."""
     visible = tickets_visible_to(user)
-    open_q = Q(tickets__status__in=OPEN_STATUSES, tickets__in=visible)
-    officers = (DeskOfficer.objects.select_related("user").order_by("user__username")
-                .annotate(open=Count("tickets", filter=open_q),
-                          breached=Count("tickets", filter=open_q & Q(tickets__sla_state=SlaState.BREACHED)),
-                          warning=Count("tickets", filter=open_q & Q(tickets__sla_state=SlaState.WARNING))))
-    teams = (Team.objects.order_by("code")
-             .annotate(open=Count("tickets", filter=Q(tickets__status__in=OPEN_STATUSES, tickets__in=visible)),
-                       breached=Count("tickets", filter=Q(tickets__status__in=OPEN_STATUSES,
-                                                          tickets__sla_state=SlaState.BREACHED,
-                                                          tickets__in=visible))))
-    done = visible.exclude(status__in=OPEN_STATUSES)
-    met = done.filter(sla_state=SlaState.MET).count()
-    total_done = done.count()
+    per_officer: dict[int, Counter] = defaultdict(Counter)
+    per_team: dict[int, Counter] = defaultdict(Counter)
+    unassigned = 0
+    for row in (visible.filter(status__in=OPEN_STATUSES).order_by().values("assignee_id", "team_id", "sla_state")
+                .annotate(n=Count("pk"))):
+        for counter in (per_officer[row["assignee_id"]], per_team[row["team_id"]]):
+            counter["open"] += row["n"]
+            counter[row["sla_state"]] += row["n"]
+        unassigned += row["n"] if row["assignee_id"] is None else 0
+    officers = list(DeskOfficer.objects.select_related("user").order_by("user__username"))
+    for o in officers:
+        c = per_officer[o.pk]
+        o.open, o.breached, o.warning = c["open"], c[SlaState.BREACHED], c[SlaState.WARNING]
+    teams = list(Team.objects.order_by("code"))
+    for t in teams:
+        t.open, t.breached = per_team[t.pk]["open"], per_team[t.pk][SlaState.BREACHED]
+    done = visible.filter(status__in=(TicketStatus.RESOLVED, TicketStatus.CLOSED)).order_by().aggregate(
+        n=Count("pk"), met=Count("pk", filter=Q(sla_state=SlaState.MET)), rating=Avg("rating"))
     at_risk = (visible.filter(Q(sla_state__in=(SlaState.WARNING, SlaState.BREACHED)) | Q(assignee__isnull=True),
                               status__in=OPEN_STATUSES)
-               .order_by(F("due_at").asc(nulls_last=True), "created_at")[:50])
-    return {"officers": list(officers), "teams": list(teams), "at_risk": list(at_risk),
-            "met_share": round(100 * met / total_done) if total_done else None, "done": total_done,
-            "rating": done.aggregate(r=Avg("rating"))["r"],
-            "unassigned": visible.filter(status__in=OPEN_STATUSES, assignee__isnull=True).count()}
+               .order_by(F("due_at").asc(nulls_last=True), "created_at", "id")[:50])
+    return {"officers": officers, "teams": teams, "at_risk": list(at_risk),
+            "met_share": round(100 * done["met"] / done["n"]) if done["n"] else None, "done": done["n"],
+            "rating": done["rating"], "unassigned": unassigned}
 
 
 def teams_with_members() -> list[Team]:

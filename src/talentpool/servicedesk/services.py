@@ -31,6 +31,7 @@ from .catalogue import PRIORITIES, criteria_evaluate, criterion_problems
 from .models import (
     OPEN_STATUSES,
     Attachment,
+    DeadlineRecompute,
     DeskOfficer,
     MessageKind,
     Office,
@@ -41,7 +42,8 @@ from .models import (
     TicketMessage,
     TicketStatus,
 )
-from .sla import calendar_known, clock_get, clock_put, marks_update, office_calendar, open_tickets_recompute
+from .recompute import recompute_request
+from .sla import calendar_known, clock_get, clock_put, marks_update, office_calendar
 
 MINUTE = 60
 SYSTEM_ORIGINS = (Origin.OBJECTION, Origin.PAYMENT)
@@ -411,10 +413,11 @@ def service_update(*, actor, service: Service, changes: dict, request=None) -> S
 
 
 def office_update(*, actor, office: Office, working_hours: str, zone: str, warn_share, second_share,
-                  request=None, now: dt.datetime | None = None) -> int:
+                  request=None, now: dt.datetime | None = None) -> DeadlineRecompute:
     """New working hours, zone or escalation shares for an office: checked by building the calendar, then every
-    open ticket of the office gets its deadlines recomputed (the time already used stays used). Returns how many.
-    The office head or an administrator, like the office's teams and calendar days."""
+    open ticket of the office gets its deadlines recomputed by a task (the time already used stays used; see
+    ``recompute``). Returns the recompute, queued. The office head or an administrator, like the office's teams
+    and calendar days."""
     ensure_office_manager(actor, office)
     now = now or _now()
     try:
@@ -431,9 +434,9 @@ def office_update(*, actor, office: Office, working_hours: str, zone: str, warn_
         except ValidationError as exc:
             raise ApplicationError(str(exc), code="invalid") from None
         office.save()
-        count = open_tickets_recompute(office, now)
-        entry.detail["tickets"] = count
-    return count
+        job = recompute_request(office=office, reason="office", since=None, actor=actor, now=now)
+        entry.detail["recompute"] = job.pk
+    return job
 
 
 def ensure_office_manager(actor, office: Office | None) -> None:

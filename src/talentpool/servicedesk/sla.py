@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from contextlib import contextmanager
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from talentpool.core.errors import ConflictError
@@ -24,12 +23,11 @@ from talentpool.engines.sla import (
     parse_hours,
 )
 
-from .models import OPEN_STATUSES, CalendarException, DayKind, Office, SlaState, Ticket
+from .models import CalendarException, DayKind, Office, SlaState, Ticket
 
 CLOCKS = ("response", "resolution")
 MARKS = ("response_due_at", "resolution_due_at", "warn_at", "due_at", "escalate_at", "next_check_at", "sla_state",
          "escalation")
-CHUNK = 2000
 _RANK = {ClockState.MET: 0, ClockState.OK: 1, ClockState.PAUSED: 1, ClockState.WARNING: 2, ClockState.MISSED: 3,
          ClockState.BREACHED: 4}
 
@@ -106,26 +104,6 @@ def next_check(ticket: Ticket) -> dt.datetime | None:
     if ticket.escalation < 2:
         return ticket.escalate_at
     return None
-
-
-def open_tickets_recompute(office: Office, now: dt.datetime, *, since: dt.datetime | None = None) -> int:
-    """Recompute the marks of the office's open tickets on its calendar as it is now (after new hours or calendar
-    days), in chunks of bulk updates; the time already used stays used. With ``since``, only tickets with a clock
-    running from before it: a clock started after a changed date counts the same working time either way.
-    Call inside the change's transaction. Returns how many tickets were recomputed."""
-    qs = Ticket.objects.filter(team__office=office, status__in=OPEN_STATUSES)
-    if since is not None:
-        qs = qs.filter(Q(response_since__lte=since) | Q(resolution_since__lte=since))
-    count, batch = 0, []
-    for ticket in qs.select_for_update(of=("self",)).order_by("pk").iterator(chunk_size=CHUNK):
-        marks_update(ticket, now, office)
-        batch.append(ticket)
-        if len(batch) == CHUNK:
-            count += Ticket.objects.bulk_update(batch, MARKS)
-            batch = []
-    if batch:
-        count += Ticket.objects.bulk_update(batch, MARKS)
-    return count
 
 
 @contextmanager

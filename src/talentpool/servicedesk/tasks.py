@@ -28,6 +28,7 @@ from talentpool.policies.models import Objection, ObjectionStatus
 
 from .assignment import one_to_one_fill
 from .models import OPEN_STATUSES, DeskOfficer, SlaState, Team, Ticket
+from .recompute import recompute_resume
 from .services import SYSTEM_ORIGINS, ticket_from_failed_payment, ticket_from_objection
 
 log = logging.getLogger(__name__)
@@ -126,11 +127,12 @@ def inbound_tickets(now: dt.datetime | None = None) -> int:
 
 @task()
 def sla_sweep_task() -> dict[str, int]:
-    """Scheduled (e.g. every five minutes, see docs/operations.md): tickets for new objections and failed
-    payments, then ``sla_sweep`` at the current time."""
+    """Scheduled (e.g. every five minutes, see docs/operations.md): deadline recomputes whose worker died taken
+    up again, tickets for new objections and failed payments, then ``sla_sweep`` at the current time."""
+    resumed = recompute_resume()
     now = timezone.now()
     made = inbound_tickets(now)
-    return {"inbound": made, "one_to_one": one_to_one_keep(), **sla_sweep(now)}
+    return {"recomputes_resumed": resumed, "inbound": made, "one_to_one": one_to_one_keep(), **sla_sweep(now)}
 
 
 def one_to_one_keep() -> int:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,6 +19,7 @@ from talentpool.registry.selectors import talent_visible_to
 
 from . import assignment, selectors, services
 from .models import DeskOfficer, LifeStage, Office, Priority, Service, SlaState, Team
+from .recompute import recomputes_active
 from .services import Upload
 
 OFFICE = (Role.OFFICER,)
@@ -112,11 +114,14 @@ def attachment(request, pk: int):
 @require_role(*OFFICE)
 def console(request):
     g = request.GET
-    tickets = selectors.queue_for(request.user, scope=g.get("scope", "open"), mine=g.get("mine") == "1",
-                                  state=g.get("state", ""))
+    after = g.get("after", "")
+    tickets, next_after = selectors.queue_page(request.user, scope=g.get("scope", "open"), mine=g.get("mine") == "1",
+                                               state=g.get("state", ""), after=int(after) if after.isdigit() else None)
+    more = g.copy()
+    more["after"] = next_after or ""
     return render(request, "servicedesk/console.html", {
-        "tickets": tickets[:200], "states": SlaState.choices, "filters": g,
-        "me": selectors.desk_officer_of(request.user)})
+        "tickets": tickets, "states": SlaState.choices, "filters": g, "next": more.urlencode() if next_after else "",
+        "first": bool(after), "base": reverse("servicedesk:console")})  # a ticket is console/<pk>/
 
 
 @require_role(*OFFICE)
@@ -243,16 +248,17 @@ def services_list(request):
     if request.method == "POST" and office is not None:
         p = request.POST
         try:
-            n = services.office_update(actor=request.user, office=office, working_hours=p.get("working_hours", ""),
-                                       zone=p.get("zone", ""), warn_share=p.get("warn_share") or "0",
-                                       second_share=p.get("second_share") or "0", request=request)
+            services.office_update(actor=request.user, office=office, working_hours=p.get("working_hours", ""),
+                                   zone=p.get("zone", ""), warn_share=p.get("warn_share") or "0",
+                                   second_share=p.get("second_share") or "0", request=request)
         except ApplicationError as exc:
             _fail(request, exc)
         else:
-            messages.success(request, _("Saved; deadlines of %(n)s open tickets recomputed.") % {"n": n})
+            messages.success(request, _("Saved; the open tickets' deadlines are being recomputed."))
         return redirect("servicedesk:services")
     return render(request, "servicedesk/services.html", {
-        "services": Service.objects.select_related("team").order_by("life_stage", "position"), "office": office})
+        "services": Service.objects.select_related("team").order_by("life_stage", "position"), "office": office,
+        "recomputes": recomputes_active(office)})
 
 
 def _sla_from_form(p) -> dict | None:

@@ -19,6 +19,7 @@ from talentpool.registry.selectors import talent_visible_to
 
 from . import selectors, teams, workdays
 from .models import DayKind, DeskOfficer, LifeStage, Office, Team
+from .recompute import recomputes_active
 from .services import ensure_office_manager
 
 READERS = (Role.OFFICER, Role.ADMIN)
@@ -136,21 +137,22 @@ def calendar(request):
         p = request.POST
         try:
             if p.get("action") == "delete":
-                done = workdays.calendar_day_delete(actor=request.user, office=office,
-                                                    pk=int(p.get("day") or 0) if (p.get("day") or "").isdigit()
-                                                    else 0, request=request)
+                workdays.calendar_day_delete(actor=request.user, office=office,
+                                             pk=int(p.get("day") or 0) if (p.get("day") or "").isdigit() else 0,
+                                             request=request)
             else:
                 first = _date(p.get("first", ""), "first")
                 if first is None:
                     raise ApplicationError(_("Give the first date"), code="no_date", field="first")
-                done = workdays.calendar_days_save(actor=request.user, office=office, first=first,
-                                                   last=_date(p.get("last", ""), "last"), kind=p.get("kind", ""),
-                                                   name=p.get("name", ""), request=request)
+                workdays.calendar_days_save(actor=request.user, office=office, first=first,
+                                            last=_date(p.get("last", ""), "last"), kind=p.get("kind", ""),
+                                            name=p.get("name", ""), request=request)
         except ApplicationError as exc:
             _fail(request, exc)
         else:
-            messages.success(request, _("Saved; deadlines of %(n)s open tickets recomputed.") % {"n": done["tickets"]})
+            messages.success(request, _("Saved; the open tickets' deadlines are being recomputed."))
         return redirect("servicedesk:calendar")
     return render(request, "servicedesk/calendar.html", {
         "office": office, "days": selectors.calendar_days(office), "years": workdays.calendar_years(office),
-        "kinds": DayKind.choices, "manager": _manager(request.user, office)})
+        "kinds": DayKind.choices, "manager": _manager(request.user, office),
+        "recomputes": recomputes_active(office)})

@@ -5,7 +5,7 @@ enters the next year's days as the notice comes out (or corrects a date). An ent
 on its date, and a year with at least one entered day is counted (its other weekdays are working days), provided
 the years follow on without a gap; a year with neither stays unknown and deadlines in it are refused with the
 reason. Only the office head or an administrator enters days; each change is audited and the open tickets whose
-clocks run across it get their deadlines recomputed in the same transaction.
+clocks run across it get their deadlines recomputed by a task the change enqueues (``recompute``).
 """
 
 from __future__ import annotations
@@ -22,9 +22,10 @@ from talentpool.core.errors import ApplicationError, NotFoundError
 from talentpool.core.models import AuditAction
 from talentpool.engines.sla import china_years, known_years
 
-from .models import CalendarException, DayKind, Office
+from .models import CalendarException, DayKind, DeadlineRecompute, Office
+from .recompute import recompute_request
 from .services import ensure_office_manager
-from .sla import office_exceptions, open_tickets_recompute
+from .sla import office_exceptions
 
 MAX_SPAN = 31  # days entered at once (a range of one arrangement)
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -42,16 +43,17 @@ def _day_end(office: Office, day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=ZoneInfo(office.zone))
 
 
-def _recompute(office: Office, day: dt.date, now: dt.datetime) -> int:
+def _recompute(office: Office, day: dt.date, actor, now: dt.datetime) -> DeadlineRecompute:
     """The open tickets with a clock running from before the end of ``day`` (the last date changed)."""
     office._calendar_exceptions = None  # read the days again
-    return open_tickets_recompute(office, now, since=_day_end(office, day))
+    return recompute_request(office=office, reason="calendar", since=_day_end(office, day), actor=actor, now=now)
 
 
 def calendar_days_save(*, actor, office: Office, first: dt.date, last: dt.date | None = None, kind: str,
-                       name: str, request=None, now: dt.datetime | None = None) -> dict[str, int]:
+                       name: str, request=None, now: dt.datetime | None = None) -> dict:
     """Enter ``first``..``last`` (inclusive, at most 31 days) as holidays or make-up working days named ``name``;
-    a date already entered takes the new kind and name. Returns how many days and recomputed tickets."""
+    a date already entered takes the new kind and name. Returns how many days, and the deadlines' recompute
+    (queued: see ``recompute``)."""
     ensure_office_manager(actor, office)
     now = now or timezone.now()
     last = last or first
@@ -78,13 +80,13 @@ def calendar_days_save(*, actor, office: Office, first: dt.date, last: dt.date |
         for day in days:
             CalendarException.objects.update_or_create(
                 office=office, day=day, defaults={"kind": kind, "name": name, "updated_by": actor, "updated_at": now})
-        count = _recompute(office, last, now)
-        entry.detail["tickets"] = count
-    return {"days": len(days), "tickets": count}
+        job = _recompute(office, last, actor, now)
+        entry.detail["recompute"] = job.pk
+    return {"days": len(days), "recompute": job}
 
 
 def calendar_day_delete(*, actor, office: Office, pk: int, request=None,
-                        now: dt.datetime | None = None) -> dict[str, int]:
+                        now: dt.datetime | None = None) -> dict:
     """Remove an entered day: chinesecalendar (or an ordinary week) counts that date again."""
     ensure_office_manager(actor, office)
     now = now or timezone.now()
@@ -95,9 +97,9 @@ def calendar_day_delete(*, actor, office: Office, pk: int, request=None,
                  detail={"op": "calendar_day_delete", "day": item.day.isoformat(), "kind": item.kind,
                          "name": item.name}) as entry:
         item.delete()
-        count = _recompute(office, item.day, now)
-        entry.detail["tickets"] = count
-    return {"days": 1, "tickets": count}
+        job = _recompute(office, item.day, actor, now)
+        entry.detail["recompute"] = job.pk
+    return {"days": 1, "recompute": job}
 
 
 def calendar_years(office: Office) -> list[YearStatus]:

@@ -17,6 +17,7 @@ from talentpool.core.models import AuditEvent
 from talentpool.servicedesk import assignment, services, teams, workdays
 from talentpool.servicedesk.models import (
     CalendarException,
+    DeadlineRecompute,
     DeskOfficer,
     Office,
     OneToOne,
@@ -69,7 +70,8 @@ def test_entered_2027_days_give_open_tickets_their_deadlines(desk):
     assert deadline("--start", "2026-12-31T16:00", "--hours", "8") == "2027-01-04T17:00+08:00"
     assert deadline("--start", "2027-02-04T16:00", "--hours", "8") == "2027-02-15T17:00+08:00"
     event = AuditEvent.objects.filter(detail__op="calendar_days_save").order_by("pk").first()
-    assert event.detail["tickets"] == 1 and event.detail["name"] == "元旦"
+    job = DeadlineRecompute.objects.get(pk=event.detail["recompute"])
+    assert (job.status, job.progress_done, job.progress_total) == ("done", 1, 1) and event.detail["name"] == "元旦"
 
     day = CalendarException.objects.get(day=dt.date(2027, 1, 1))
     workdays.calendar_day_delete(actor=desk.world.admin, office=Office.objects.get(), pk=day.pk, now=LATE_2026)

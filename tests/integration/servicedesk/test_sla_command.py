@@ -62,7 +62,7 @@ def test_sweep_reports_its_counts(desk):
     import time_machine
 
     with time_machine.travel(at("2024-10-08T09:50"), tick=False):
-        assert run("sweep") == ("0 new from objections and payments; 1 talents given an officer; 1 open: "
-                                "1 warned, 0 to team leads, 0 to the office head")
+        assert run("sweep") == ("0 deadline recomputes resumed; 0 new from objections and payments; "
+                                "1 talents given an officer; 1 open: 1 warned, 0 to team leads, 0 to the office head")
     with time_machine.travel(at("2024-10-08T11:00"), tick=False):
         assert run("sweep").endswith("1 open: 0 warned, 1 to team leads, 1 to the office head")

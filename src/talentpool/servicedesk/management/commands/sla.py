@@ -4,8 +4,9 @@ working time after the start on the office calendar (China's public holidays and
 office entered beyond chinesecalendar (``--office``, by default the first office). A start without offset is read in
 the calendar's zone. A date beyond the years the calendar knows is refused with the reason.
 ``talentpool sla elapsed --start ... --end ...`` prints the working time between two instants.
-``talentpool sla sweep`` opens tickets for new objections and failed payments, then brings every open ticket's SLA
-state up to now (warnings, breaches, escalations); meant for cron every few minutes. Prints one line of counts.
+``talentpool sla sweep`` takes up again the deadline recomputes whose worker died (``servicedesk.recompute``), opens
+tickets for new objections and failed payments, then brings every open ticket's SLA state up to now (warnings,
+breaches, escalations); meant for cron every few minutes. Prints one line of counts.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.utils import timezone
 
 from talentpool.engines.sla import DEFAULT_HOURS, DEFAULT_ZONE, CalendarError, china_calendar, parse_hours
 from talentpool.servicedesk.models import Office
+from talentpool.servicedesk.recompute import recompute_resume
 from talentpool.servicedesk.sla import office_exceptions
 from talentpool.servicedesk.tasks import inbound_tickets, one_to_one_keep, sla_sweep
 
@@ -55,6 +57,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, action, **options):
         if action == "sweep":
+            resumed = recompute_resume()
             now = timezone.now()
             try:
                 made = inbound_tickets(now)
@@ -62,7 +65,8 @@ class Command(BaseCommand):
                 counts = sla_sweep(now)
             except CalendarError as exc:
                 raise CommandError(str(exc)) from None
-            self.stdout.write(f"{made} new from objections and payments; {named} talents given an officer; "
+            self.stdout.write(f"{resumed} deadline recomputes resumed; "
+                              f"{made} new from objections and payments; {named} talents given an officer; "
                               f"{counts['open']} open: {counts['warned']} "
                               f"warned, {counts['escalated_1']} to team leads, {counts['escalated_2']} to the "
                               "office head")
