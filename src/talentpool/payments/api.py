@@ -135,8 +135,9 @@ def entitlement_list(request, filters: Query[QueueQuery], limit: limit_at_most(5
         raise ApplicationError(gettext("No such status."), field="status", code="invalid")
     if filters.review not in ("", "yes", "no"):
         raise ApplicationError(gettext('Review is "yes", "no" or empty.'), field="review", code="invalid")
-    qs = selectors.entitlement_queue(request.user, selectors.QueueFilter(**filters.dict()))
-    totals = selectors.queue_totals(qs)
+    f = selectors.QueueFilter(**filters.dict())
+    qs = selectors.entitlement_queue(request.user, f)
+    totals = selectors.queue_totals(request.user, f, qs)
     start, end = _page(limit, offset, 500)
     return {
         "count": totals["count"],

@@ -123,7 +123,7 @@ def queue(request):
     body; ``back`` (this page's own token) is where the decision returns."""
     f = _queue_filter(request.search)
     qs = selectors.entitlement_queue(request.user, f)
-    totals = selectors.queue_totals(qs)
+    totals = selectors.queue_totals(request.user, f, qs)
     paginator = Paginator(qs, PAGE)
     paginator.count = totals["count"]  # the totals counted the same lines: no second scan for the pager
     page = paginator.get_page(request.GET.get("page"))
@@ -226,7 +226,7 @@ def batch_list(request):
     batches = Paginator(selectors.batches_visible_to(request.user), 20).get_page(request.GET.get("page"))
     ready = eligibility_selectors.entitlements_visible_to(request.user).filter(status=Status.APPROVED, batch__isnull=True)
     return render(request, "payments/batch_list.html", {
-        "page": batches, "ready": selectors.queue_totals(ready),
+        "page": batches, "ready": selectors.lines_totals(ready),
         "without_account": ready.filter(talent__bank_account__isnull=True).count(),
         "policies": Policy.objects.order_by("code"), "threshold": services.two_person_above(),
     })
