@@ -51,6 +51,9 @@ class QueueFilter:
                     or self.mine or self.run or self.q)
 
 
+_TALENT_UNSHOWN = ("id_number_encrypted", "honours")
+
+
 def _queue_base(user) -> QuerySet[Entitlement]:
     """An officer's queue holds the lines recorded in the scope's districts (the talent's district when the run
     made the line, as the maintained totals count them: the list, its totals and "all shown" agree); a decision
@@ -61,7 +64,10 @@ def _queue_base(user) -> QuerySet[Entitlement]:
 
 
 def entitlement_queue(user, f: QueueFilter) -> QuerySet[Entitlement]:
-    qs = _queue_base(user).select_related("talent", "policy", "assigned_to", "batch")
+    # a list shows the person's name and masked number only: the rest of the talent row and the line's stored
+    # explanation (decoded per row) are left in the database
+    qs = (_queue_base(user).select_related("talent", "policy", "assigned_to", "batch")
+          .defer("explanation", *(f"talent__{name}" for name in _TALENT_UNSHOWN)))
     if f.status:
         qs = qs.filter(status=f.status)
     if f.policy:
