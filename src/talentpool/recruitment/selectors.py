@@ -194,13 +194,14 @@ def candidate_slice(user, *, start: int, end: int, after: int = 0) -> CandidateS
     if not (_active(user) and user.role == Role.ENTERPRISE and user.enterprise_id):
         return None
     consenting = JobProfile.objects.filter(consent_search=True)
-    applied = set(Application.objects.filter(job__enterprise_id=user.enterprise_id).values_list("talent_id", flat=True))
+    consent_of = dict(Application.objects.filter(job__enterprise_id=user.enterprise_id)  # applicant -> consents?
+                      .values_list("talent_id", "talent__job_profile__consent_search"))
+    applied = set(consent_of)
     first = list(consenting.filter(talent_id__gt=after).order_by("talent_id").values_list("talent_id", flat=True)[:end])
     ids = sorted(set(first) | {t for t in applied if t > after})[start:end]
     guess = planner_rows(consenting)
     estimated = guess is not None and guess >= EXACT_BELOW
-    count = (guess if estimated else consenting.count()) + len(applied) - (
-        consenting.filter(talent_id__in=applied).count() if applied else 0)
+    count = (guess if estimated else consenting.count()) + sum(1 for consents in consent_of.values() if not consents)
     talents = list(Talent.objects.filter(pk__in=ids).select_related("job_profile").order_by("pk")) if ids else []
     return CandidateSlice(talents, count, estimated, applied & set(ids))
 
