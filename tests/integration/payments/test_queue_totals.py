@@ -18,6 +18,7 @@ from openpyxl import Workbook
 
 from talentpool.core.crypto import encrypt_text
 from talentpool.core.errors import ApplicationError
+from talentpool.eligibility import totals
 from talentpool.eligibility.models import Entitlement, LedgerTotal, Status
 from talentpool.eligibility.runs import run_create, run_execute
 from talentpool.eligibility.totals import FOLD_ABOVE, ledger_totals_compact, ledger_totals_rebuild
@@ -209,3 +210,20 @@ def test_the_queue_reads_the_totals_not_the_ledger(world, living):
     assert len(ctx.captured_queries) == 1
     assert "ledgertotal" in ctx.captured_queries[0]["sql"] and "payments_entitlement" not in ctx.captured_queries[0]["sql"]
     assert totals["count"] == Entitlement.objects.filter(status=Status.CANDIDATE, district__startswith="330106").count()
+
+
+def test_a_read_over_many_delta_rows_folds_them(world, living, monkeypatch):
+    """Past ``FOLD_ABOVE`` rows a read folds the deltas (PostgreSQL: one row per key left; SQLite: empty keys
+    dropped), and what it reads is the same before and after."""
+    ops = Ops(world, living, random.Random(11), None)
+    for _ in range(4):
+        ops.insert()
+    ops.approve_some()
+    ops.reject()
+    exact = _exact()
+    before = totals.ledger_totals(district="330106")
+    monkeypatch.setattr(totals, "FOLD_ABOVE", 0)
+    assert totals.ledger_totals(district="330106") == before
+    keys = list(LedgerTotal.objects.values_list(*KEY))
+    assert len(keys) == len(set(keys)) == len(exact) and _counted() == exact
+    assert totals.ledger_totals(district="330106") == before
