@@ -44,6 +44,7 @@ from talentpool.engines.tabular.validation import row_key, scope_prefix, validat
 from talentpool.reference.selectors import reference_codes, reference_names
 
 from .identity import talent_id_lookup, talent_identity_columns
+from .import_family import FAMILY_KINDS
 from .import_selectors import OFFICE_ROLES, UNFINISHED, import_job_visible_to
 from .import_uploads import import_job_end
 from .models import (
@@ -234,8 +235,12 @@ class _Runner:
         outcome = _Outcome()
         accepted = self.validate(rows, outcome)
         if accepted:
-            plans = getattr(self, f"_plan_{self.spec.kind}")(accepted, outcome)
+            family = FAMILY_KINDS.get(self.spec.kind)
+            plans = ([_Plan(*parts) for parts in family.plan(self, accepted, outcome)] if family
+                     else getattr(self, f"_plan_{self.spec.kind}")(accepted, outcome))
             self.upsert(plans, outcome)
+            if family and family.after:
+                family.after(self, plans)
         return outcome
 
     # -- people and enterprises by key, one query per chunk --------------------------------------------------------
@@ -332,6 +337,8 @@ class _Runner:
         if kind == "enterprises":
             return {(e.credit_code,): e
                     for e in Enterprise.objects.filter(values_in("credit_code", (p.key[0] for p in plans)))}
+        if kind in FAMILY_KINDS:
+            return FAMILY_KINDS[kind].existing(p.key[0] for p in plans)
         of_talents = values_in("talent_id", (p.key[0] for p in plans))
         if kind == "education":
             return {(e.talent_id, e.degree, e.graduation_date): e for e in Education.objects.filter(of_talents)}
@@ -350,6 +357,8 @@ class _Runner:
             qs = (Enterprise.objects.filter(values_in("credit_code", (p.key[0] for p in plans)))
                   .values_list("credit_code", "id"))
             return {(code,): pk for code, pk in qs}
+        if kind in FAMILY_KINDS:
+            return FAMILY_KINDS[kind].created_pks(p.key[0] for p in plans)
         model, names = {
             "education": (Education, ("talent_id", "degree", "graduation_date")),
             "employment": (Employment, ("talent_id", "enterprise_id", "start_date")),
@@ -368,8 +377,9 @@ class _Runner:
             identity = talent_identity_columns(id_type=plan.create_only["id_type"],
                                                id_number=plan.create_only["id_number"])
             return Talent(**identity, **plan.fields)
-        model = {"education": Education, "employment": Employment, "insurance": InsuranceRecord,
-                 "enterprises": Enterprise, "household": HouseholdFacts}[kind]
+        model = FAMILY_KINDS[kind].model if kind in FAMILY_KINDS else {
+            "education": Education, "employment": Employment, "insurance": InsuranceRecord,
+            "enterprises": Enterprise, "household": HouseholdFacts}[kind]
         return model(**plan.create_only, **plan.fields)
 
     def _check_scope(self, plan: _Plan, obj: Any, outcome: _Outcome) -> bool:
