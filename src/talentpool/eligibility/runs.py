@@ -323,6 +323,7 @@ class Reconciled:
     creates: list[tuple[Due, int | None]] = field(default_factory=list)
     withdraw: list[int] = field(default_factory=list)
     withdraw_household: list[int] = field(default_factory=list)
+    withdraw_committed: list[int] = field(default_factory=list)  # approved duplicates of a merged household
     flags: list[tuple[int, str]] = field(default_factory=list)
     unchanged: int = 0
 
@@ -341,13 +342,19 @@ def _live_lines(policy_id: int) -> tuple[dict[tuple[str, int], LiveLine], set[in
     return existing, talents_with_lines
 
 
+_ADVANCED = {Status.PAID: 4, Status.ISSUED: 4, Status.BATCHED: 3, Status.FAILED: 2, Status.APPROVED: 1}
+
+
 def _stale_household_lines(run: Run, existing: dict[tuple[str, int], LiveLine], household_of: dict[int, str],
                            out: Reconciled) -> set[tuple[str, int]]:
     """A household policy's lines whose subject is no longer the person's household (a marriage was recorded
-    after both spouses got lines): a candidate is withdrawn (the household's one line is computed anew), a
-    committed line is flagged for an officer and holds the household's key, so nothing is paid twice. Returns
-    the household keys held by such committed lines."""
+    after both spouses got lines). A candidate is withdrawn (the household's one line is computed anew). Of the
+    committed lines the household now holds for one instalment, one is kept: the furthest along (paid, in a
+    batch, approved), then the one under the household's key, then the oldest. Another approved line, not in a
+    batch yet, is withdrawn, so nothing is paid twice; one already in a batch or paid is flagged for an officer.
+    A kept line under a stale key is flagged and holds the household's key. Returns the keys so held."""
     held: set[tuple[str, int]] = set()
+    claims: dict[tuple[str, int], list[LiveLine]] = {}
     for (subject, instalment), line in sorted(existing.items(), key=lambda kv: kv[1].id):
         now = household_of.get(line.talent_id)
         if now is None or now == subject:
@@ -355,10 +362,24 @@ def _stale_household_lines(run: Run, existing: dict[tuple[str, int], LiveLine], 
         if line.status == Status.CANDIDATE:
             out.withdraw_household.append(line.id)
         else:
-            held.add((now, instalment))
-            out.flags.append((line.id, f"run {run.pk}: the household is now {now} (marriage recorded); "
-                                       f"instalment {instalment} is held by this line, not paid again"))
-    for key in sorted(held):  # the household's own candidate for the same instalment gives way to the paid line
+            claims.setdefault((now, instalment), []).append(line)
+    for key in sorted(claims):
+        own = existing.get(key)
+        lines = ([own] if own is not None and own.status != Status.CANDIDATE else []) + claims[key]
+        keep = min(lines, key=lambda ln: (-_ADVANCED.get(ln.status, 0), ln is not own, ln.id))
+        for line in lines:
+            if line is keep:
+                continue
+            if line.status == Status.APPROVED:
+                out.withdraw_committed.append(line.id)
+            else:
+                out.flags.append((line.id, f"run {run.pk}: the household {key[0]} (marriage recorded) already holds "
+                                           f"instalment {key[1]} on line {keep.id}; check this line"))
+        if keep is not own:
+            held.add(key)
+            out.flags.append((keep.id, f"run {run.pk}: the household is now {key[0]} (marriage recorded); "
+                                       f"instalment {key[1]} is held by this line, not paid again"))
+    for key in sorted(held):  # the household's own candidate for the same instalment gives way to the kept line
         line = existing.get(key)
         if line is not None and line.status == Status.CANDIDATE:
             out.withdraw_household.append(line.id)
@@ -422,6 +443,8 @@ def _write_policy(run: Run, oc: PolicyOutcome, inputs: RunInputs, progress: Call
         stats["withdrawn"] += _withdraw(run, plan.withdraw[start:start + CHUNK])
     for start in range(0, len(plan.withdraw_household), CHUNK):
         stats["withdrawn"] += _withdraw(run, plan.withdraw_household[start:start + CHUNK], REASON_HOUSEHOLD_MERGED)
+    if plan.withdraw_committed:
+        stats["withdrawn"] += _withdraw(run, plan.withdraw_committed, REASON_HOUSEHOLD_MERGED, status=Status.APPROVED)
     for lid, note in plan.flags:
         Entitlement.objects.filter(pk=lid).update(changed=True, flag=note[:300])
     stats["flagged"] = len(plan.flags)
@@ -599,12 +622,13 @@ def _insert_new_lines(rows: list[tuple]) -> int:
         return cursor.rowcount
 
 
-def _withdraw(run: Run, ids: list[int], reason: str = REASON_NOT_ELIGIBLE) -> int:
+def _withdraw(run: Run, ids: list[int], reason: str = REASON_NOT_ELIGIBLE, status: str = Status.CANDIDATE) -> int:
+    """Withdraw the lines among ``ids`` still in ``status`` (and in no batch)."""
     with transaction.atomic():
-        found = list(Entitlement.objects.select_for_update().filter(pk__in=ids, status=Status.CANDIDATE)
+        found = list(Entitlement.objects.select_for_update().filter(pk__in=ids, status=status, batch__isnull=True)
                      .values_list("pk", flat=True))
         Entitlement.objects.filter(pk__in=found).update(status=Status.WITHDRAWN, updated_at=timezone.now())
         EntitlementEvent.objects.bulk_create([
-            EntitlementEvent(entitlement_id=pk, from_status=Status.CANDIDATE, to_status=Status.WITHDRAWN, run=run,
+            EntitlementEvent(entitlement_id=pk, from_status=status, to_status=Status.WITHDRAWN, run=run,
                              reason=reason) for pk in found])
     return len(found)
