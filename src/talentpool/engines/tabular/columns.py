@@ -156,10 +156,10 @@ MEMBERS = KindSpec("members", "家庭成员", _("Household members"), (
     Column("member_id_type", "成员证件类型", _("Kind of the member's identity document"), "居民身份证",
            _("居民身份证, 护照, 其他; empty means 居民身份证")),
     Column("member_id_number", "成员证件号码", _("The member's ID number; required for a spouse. A spouse in the "
-                                           "registry is linked to the person"), "330106199901010012",
+                                           "registry is linked to the person"), "330106199901010013",
            _("as for the person's ID number; format the column as text"), aliases=("成员身份证号",)),
     Column("member_birth_date", "成员出生日期", _("The member's birth date; required for a child without a resident ID"),
-           "2022-03-08", aliases=("出生日期",)),
+           "", _("a date; read from a resident ID when empty"), aliases=("出生日期",)),
     Column("married_on", "结婚登记日期", _("Day the marriage was registered; required for a spouse"), "2024-10-01",
            aliases=("结婚日期", "marriage date")),
 ), key_columns=("id_type", "id_number", "relation", "member_id_number", "member_name"))
