@@ -20,7 +20,12 @@ from talentpool.core.errors import ApplicationError, NotFoundError, PermissionDe
 from talentpool.core.models import AuditAction, ChangeRecord, ChangeSource
 from talentpool.core.permissions import has_role
 from talentpool.core.roles import Role
-from talentpool.engines.identity import IdentityError, normalise_other_id, normalise_passport, parse_resident_id
+from talentpool.engines.identity import (
+    IdentityError,
+    normalise_other_id,
+    normalise_passport,
+    parse_resident_id,
+)
 from talentpool.engines.tabular.family import RELATIONS
 
 from .identity import talent_id_lookup

@@ -10,7 +10,12 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from talentpool.engines.identity import IdentityError, normalise_other_id, normalise_passport, parse_resident_id
+from talentpool.engines.identity import (
+    IdentityError,
+    normalise_other_id,
+    normalise_passport,
+    parse_resident_id,
+)
 
 from .messages import gettext_noop as _
 from .normalise import cell_text, compact, text
