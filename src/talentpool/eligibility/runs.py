@@ -51,6 +51,7 @@ from talentpool.policies.selectors import (
     policy_versions_in_force,
 )
 
+from .household_lines import stale_household_lines
 from .ledger import ledger_table
 from .models import (
     LIVE,
@@ -342,54 +343,10 @@ def _live_lines(policy_id: int) -> tuple[dict[tuple[str, int], LiveLine], set[in
     return existing, talents_with_lines
 
 
-_ADVANCED = {Status.PAID: 4, Status.ISSUED: 4, Status.BATCHED: 3, Status.FAILED: 2, Status.APPROVED: 1}
-
-
-def _stale_household_lines(run: Run, existing: dict[tuple[str, int], LiveLine], household_of: dict[int, str],
-                           out: Reconciled) -> set[tuple[str, int]]:
-    """A household policy's lines whose subject is no longer the person's household (a marriage was recorded
-    after both spouses got lines). A candidate is withdrawn (the household's one line is computed anew). Of the
-    committed lines the household now holds for one instalment, one is kept: the furthest along (paid, in a
-    batch, approved), then the one under the household's key, then the oldest. Another approved line, not in a
-    batch yet, is withdrawn, so nothing is paid twice; one already in a batch or paid is flagged for an officer.
-    A kept line under a stale key is flagged and holds the household's key. Returns the keys so held."""
-    held: set[tuple[str, int]] = set()
-    claims: dict[tuple[str, int], list[LiveLine]] = {}
-    for (subject, instalment), line in sorted(existing.items(), key=lambda kv: kv[1].id):
-        now = household_of.get(line.talent_id)
-        if now is None or now == subject:
-            continue
-        if line.status == Status.CANDIDATE:
-            out.withdraw_household.append(line.id)
-        else:
-            claims.setdefault((now, instalment), []).append(line)
-    for key in sorted(claims):
-        own = existing.get(key)
-        lines = ([own] if own is not None and own.status != Status.CANDIDATE else []) + claims[key]
-        keep = min(lines, key=lambda ln: (-_ADVANCED.get(ln.status, 0), ln is not own, ln.id))
-        for line in lines:
-            if line is keep:
-                continue
-            if line.status == Status.APPROVED:
-                out.withdraw_committed.append(line.id)
-            else:
-                out.flags.append((line.id, f"run {run.pk}: the household {key[0]} (marriage recorded) already holds "
-                                           f"instalment {key[1]} on line {keep.id}; check this line"))
-        if keep is not own:
-            held.add(key)
-            out.flags.append((keep.id, f"run {run.pk}: the household is now {key[0]} (marriage recorded); "
-                                       f"instalment {key[1]} is held by this line, not paid again"))
-    for key in sorted(held):  # the household's own candidate for the same instalment gives way to the kept line
-        line = existing.get(key)
-        if line is not None and line.status == Status.CANDIDATE:
-            out.withdraw_household.append(line.id)
-    return held
-
-
 def _reconcile(run: Run, oc: PolicyOutcome, existing: dict[tuple[str, int], LiveLine],
                in_scope: set[int], household_of: dict[int, str] | None = None) -> Reconciled:
     out = Reconciled()
-    held = _stale_household_lines(run, existing, household_of, out) if household_of else set()
+    held = stale_household_lines(run, existing, household_of, out) if household_of else set()
     for d in oc.due:
         if (d.subject, d.instalment) in held:
             out.unchanged += 1
