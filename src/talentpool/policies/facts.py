@@ -77,7 +77,8 @@ _TALENTS = ("registry_talent t LEFT JOIN registry_talent s ON s.id = t.spouse_id
      "'%%academician_cae%%' THEN 1 ELSE 0 END", "is_academician", _B),
     ("t.spouse_id", "spouse_id", _I), ("t.owns_property", "owns_property", _B),
     ("t.property_division", "property_division", _S), ("t.property_purchase_date", "property_purchase_date", _D),
-    ("t.housing", "housing", _S), ("s.owns_property", "spouse_owns_property", _B),
+    ("t.housing", "housing", _S), ("t.housing_since", "housing_since", _D),
+    ("s.housing_since", "spouse_housing_since", _D), ("s.owns_property", "spouse_owns_property", _B),
     ("s.property_division", "spouse_property_division", _S), ("s.housing", "spouse_housing", _S),
     ("s.property_purchase_date", "spouse_purchase_date", _D),
     ("h.house_price", "house_price", _M),
@@ -298,7 +299,7 @@ SELECT
        ELSE t.property_purchase_date END AS property_purchase_date,
   CASE WHEN hh.own_rec AND NOT hh.own_held THEN NULL WHEN NOT hh.own_rec AND t.property_purchase_date > {day} THEN NULL
        ELSE CAST(t.house_price AS DECIMAL(14, 2)) END AS house_price,
-  NULLIF(t.housing, '') AS housing,
+  CASE WHEN t.housing_since > {day} THEN 'none' ELSE NULLIF(t.housing, '') END AS housing,
   hh.has_spouse,
   hh.married_on AS marriage_date,
   hh.minors AS minor_children,
@@ -307,7 +308,7 @@ SELECT
   CASE WHEN NOT (hh.has_spouse AND t.spouse_id IS NOT NULL) THEN NULL WHEN hh.sp_rec THEN hh.sp_div
        WHEN t.spouse_purchase_date > {day} THEN NULL
        ELSE NULLIF(t.spouse_property_division, '') END AS spouse_property_division,
-  CASE WHEN NOT (hh.has_spouse AND t.spouse_id IS NOT NULL) THEN 'none'
+  CASE WHEN NOT (hh.has_spouse AND t.spouse_id IS NOT NULL) OR t.spouse_housing_since > {day} THEN 'none'
        ELSE NULLIF(t.spouse_housing, '') END AS spouse_housing,
   CASE WHEN hh.has_spouse AND t.spouse_id IS NOT NULL THEN LEAST(t.talent_id, t.spouse_id)
        ELSE t.talent_id END AS household_id,
@@ -397,7 +398,6 @@ def facts_from_rows(tables: dict[str, pa.Table], *, as_of: dt.date) -> list[dict
             "hukou_division": t["hukou_division"], "residence_division": t["residence_division"],
             "district": t["district"], "arrival_date": t["arrival_date"], "tier": "" if tier_later else t["tier"] or "",
             "tier_date": None if tier_later else t["tier_date"], "is_academician": bool(t["is_academician"]),
-            "housing": t["housing"],
         }
         facts.update(household_row(t, by_talent["members"].get(tid, []), by_talent["properties"].get(tid, []),
                                    as_of))

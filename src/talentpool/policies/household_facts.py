@@ -11,6 +11,8 @@
   held, the latest acquired gives ``property_division`` and ``property_purchase_date``. Without any record, the
   talent's own fields (``Talent.owns_property``, ``property_division``, ``property_purchase_date``) are read as
   before (a purchase after the date not yet held). The spouse's the same way, from the spouse's records.
+- *public housing*: the public or talent rental housing on the record counts from the day moved in
+  (``Talent.housing_since``; ``none`` before it, held when no day is recorded); the spouse's the same way.
 - *income*: ``household_income_per_capita`` (yuan a year) from the day assessed; ``household_income_low`` the
   office's yes/no from the same day (policies compare the amount with the city's average and fall back on it).
 """
@@ -73,7 +75,8 @@ def household_row(t: dict, members: list[dict], properties: list[dict], as_of: d
                     "spouse_property_division": None if later else t["spouse_property_division"]})
     assessed_later = _after(t["income_assessed_on"], as_of)
     out.update({
-        "spouse_housing": t["spouse_housing"] if linked else "none",
+        "housing": "none" if _after(t["housing_since"], as_of) else t["housing"],
+        "spouse_housing": t["spouse_housing"] if linked and not _after(t["spouse_housing_since"], as_of) else "none",
         "household_id": min(tid, t["spouse_id"]) if linked else tid,
         "settling_allowance_received": (Decimal("0.00") if _after(t["settling_allowance_on"], as_of)
                                         else t["settling_allowance"]),

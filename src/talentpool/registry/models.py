@@ -117,6 +117,7 @@ class Talent(models.Model):
     property_division = models.CharField(_("property division"), max_length=6, blank=True)
     property_purchase_date = models.DateField(_("property purchase date"), null=True, blank=True)
     housing = models.CharField(_("public housing"), max_length=20, choices=Housing.choices, default=Housing.NONE)
+    housing_since = models.DateField(_("living in the public housing since"), null=True, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="talent"
     )

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 MEMBERS = ["姓名", "证件号码", "关系", "成员姓名", "成员证件号码", "成员出生日期", "结婚登记日期"]
 HOMES = ["姓名", "证件号码", "房产所在地", "取得日期", "出售日期", "建筑面积"]
 FACTS = ("has_spouse", "marriage_date", "household_id", "minor_children", "owns_property", "property_division",
-         "property_purchase_date", "spouse_owns_property", "spouse_property_division")
+         "property_purchase_date", "spouse_owns_property", "spouse_property_division", "housing", "spouse_housing")
 
 
 def _known_id(talent: Talent) -> str:
@@ -102,7 +102,12 @@ def test_members_and_homes_are_loaded_linked_and_read_as_of_the_date(references,
     }
     for day, want in expect.items():
         got = _facts(wang, day)
-        assert tuple(got[k] for k in FACTS) == want, day
+        assert tuple(got[k] for k in FACTS[:9]) == want, day
+    # public housing counts from the day moved in, the spouse's from the marriage on (both on the talents' records)
+    Talent.objects.filter(pk=li.pk).update(housing="talent_rental", housing_since=date(2024, 3, 1))
+    assert [_facts(li, d)["housing"] for d in (date(2024, 2, 29), date(2024, 3, 1))] == ["none", "talent_rental"]
+    assert [_facts(wang, d)["spouse_housing"] for d in (date(2024, 9, 30), date(2024, 10, 1))] == [
+        "none", "talent_rental"]
     # the spouse's side reads the same marriage (recorded under 王芳 only)
     assert (_facts(li, date(2024, 9, 30))["has_spouse"], _facts(li, date(2024, 10, 1))["has_spouse"]) == (False, True)
     assert _facts(li, date(2024, 10, 1))["household_id"] == min(wang.pk, li.pk)

@@ -72,6 +72,8 @@ TALENTS = KindSpec("talents", "人才", _("Talents"), (
            aliases=("荣誉称号",)),
     Column("housing", "公共住房", _("Public housing the person lives in"), "无",
            _("无 (none), 公租房 (public_rental), 人才租赁房 (talent_rental)")),
+    Column("housing_since", "入住日期", _("Day the person moved into that public or talent rental housing"),
+           "2024-03-01", aliases=("公共住房入住日期", "housing since")),
     Column("owns_property", "是否有房产", _("Owns residential property"), "否", _("是 or 否"), aliases=("有房产", "房产")),
     Column("property_division", "房产所在地", _("Division of the property, GB/T 2260 code"), "330106"),
     Column("property_purchase_date", "购房日期", _("Date the property was bought (the house purchase)"), "2024-05-10",

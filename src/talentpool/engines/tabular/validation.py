@@ -327,6 +327,7 @@ def _talent(r: _Row) -> None:
     r.set("tier_date", r.date("tier_date"), None)
     r.set("honours", _honours(r), [])
     r.set("housing", r.choice("housing", HOUSING, "无, 公租房, 人才租赁房"), "none")
+    r.set("housing_since", r.date("housing_since", past=True), None)
     r.set("owns_property", r.bool("owns_property"), False)
     r.set("property_division", r.division("property_division"), "")
     r.set("property_purchase_date", r.date("property_purchase_date", past=True), None)
