@@ -46,6 +46,7 @@ from talentpool.reference.selectors import reference_codes, reference_names
 from .identity import talent_id_lookup, talent_identity_columns
 from .import_family import FAMILY_KINDS
 from .import_selectors import OFFICE_ROLES, UNFINISHED, import_job_visible_to
+from .import_statistics import PlannerStatistics
 from .import_uploads import import_job_end
 from .models import (
     Education,
@@ -178,7 +179,7 @@ class _Runner:
     def __init__(self, job: ImportJob, table: Table) -> None:
         self.job = job
         self.table = table
-        self.statistics = _Statistics()
+        self.statistics = PlannerStatistics()
         self.spec = KINDS[job.kind]
         actor = job.created_by
         self.actor = actor
@@ -459,33 +460,6 @@ class _Runner:
                 entity_id=obj.pk, subject_talent_id=obj.pk if kind == "talents" else plan.subject_talent_id,
                 created=False, changes=changes))
         insert_many(ChangeRecord, history)
-
-
-ANALYZE_AFTER_ROWS = 10_000
-
-
-class _Statistics:
-    """Keeps PostgreSQL's planner statistics in step with a large import. A registry that was nearly empty when
-    autovacuum last analysed it is planned as tiny: the next chunk's 5,000-key look-up then runs as a nested loop
-    over a table that has grown by tens of thousands of rows (minutes instead of milliseconds). So a table is
-    analysed once the rows this job added reach both ``ANALYZE_AFTER_ROWS`` and the size it had when last analysed
-    here (doubling steps: a handful of ANALYZEs per import, each sampling at most 30,000 rows). SQLite plans from
-    its indexes and needs none of this."""
-
-    def __init__(self) -> None:
-        self.added: dict[type, int] = {}
-        self.base: dict[type, int] = {}
-
-    def grown(self, model: type, rows: int) -> None:
-        if connection.vendor != "postgresql":
-            return
-        self.added[model] = self.added.get(model, 0) + rows
-        if self.added[model] < max(ANALYZE_AFTER_ROWS, self.base.get(model, 0)):
-            return
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE " + connection.ops.quote_name(model._meta.db_table))
-        self.base[model] = self.base.get(model, 0) + self.added[model]
-        self.added[model] = 0
 
 
 _PLAIN_FIELDS = (models.CharField, models.TextField, models.BooleanField, models.IntegerField, models.ForeignKey)
