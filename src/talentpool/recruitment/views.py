@@ -315,7 +315,7 @@ DISTRICT_JOBS_PAGE = 50
 @require_role(Role.OFFICER)
 def district_jobs(request):
     g = request.GET
-    hidden = {"yes": True, "no": False}.get(g.get("hidden", ""))
+    hidden = {"yes": True, "no": False}.get(g.get("hidden", ""))  # the page's checkbox sends "yes"
     rows = selectors.job_search(request.user, selectors.JobFilters(q=g.get("q", "").strip(), status=g.get("status", ""),
                                                                    hidden=hidden))
     after = g.get("after", "")
@@ -370,10 +370,9 @@ def partners(request):
                                             request=request)
                 messages.success(request, _("Partner deactivated: its key no longer works."))
                 return redirect("recruitment:partners")
-            enterprise = request.POST.get("enterprise", "").strip()
             partner, key = services.partner_create(
                 actor=request.user, name=request.POST.get("name", ""), scopes=request.POST.getlist("scope"),
-                enterprise_id=int(enterprise) if enterprise.isdigit() else None, request=request)
+                enterprise_code=request.POST.get("enterprise", ""), request=request)
         except ApplicationError as exc:
             _fail(request, exc)
             return redirect("recruitment:partners")

@@ -15,7 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from talentpool.core.audit import audited
-from talentpool.core.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
+from talentpool.core.errors import (
+    ApplicationError,
+    ConflictError,
+    FieldErrors,
+    NotFoundError,
+    PermissionDeniedError,
+)
 from talentpool.core.models import AuditAction
 from talentpool.core.notices import Message, notify
 from talentpool.core.permissions import OFFICE_ROLES, ensure_role, has_role
@@ -120,6 +126,23 @@ def _save(ticket: Ticket, now: dt.datetime) -> None:
     ticket.save()
 
 
+def ticket_fields_check(*, body: str, priority: str = "normal", uploads: list[Upload] | None = None) -> None:
+    """Every field of a new ticket checked at once: the refusals together (``core.errors.FieldErrors``), so the
+    form shows each beside its field in one round trip."""
+    errors = FieldErrors("body")
+    if priority not in PRIORITIES:
+        errors.refuse("priority", _("Unknown priority"), "bad_priority")
+    if not (body or "").strip():
+        errors.refuse("body", _("Write a message"), "empty_message")
+    errors.check("files", lambda: [attachment_check(up.name, up.data) for up in _counted(uploads or [])])
+    errors.raise_any()
+
+
+def _counted(uploads: list) -> list:
+    _check_count(uploads)
+    return uploads
+
+
 def ticket_raise(*, actor, talent: Talent, service: Service, subject: str, body: str, priority: str = "normal",
                  uploads: list[Upload] | None = None, origin: str = Origin.CATALOGUE, origin_ref: str = "",
                  request=None, now: dt.datetime | None = None) -> Ticket:
@@ -143,8 +166,7 @@ def ticket_raise(*, actor, talent: Talent, service: Service, subject: str, body:
             raise NotFoundError()
         if origin == Origin.CATALOGUE:
             origin = Origin.OFFICER
-    if priority not in PRIORITIES:
-        raise ApplicationError(_("Unknown priority"), code="bad_priority", field="priority")
+    ticket_fields_check(body=body, priority=priority, uploads=uploads)
     subject = (subject or "").strip() or service.name_zh
     response, resolution = _targets(service, priority)
     with audited(actor=actor, action=AuditAction.RECORD_CHANGE, subject_talent_id=talent.pk, request=request,
