@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from talentpool.accounts.models import Role
 from talentpool.core.downloads import file_response
-from talentpool.core.errors import ApplicationError
+from talentpool.core.errors import ApplicationError, field_errors
 from talentpool.core.permissions import require_role
 from talentpool.engines.tabular.writing import Sheet, xlsx_bytes
 from talentpool.registry.models import Cluster, Degree
@@ -46,19 +46,21 @@ def _office_fair(request, pk: int):
 
 @require_role(*OFFICE)
 def office(request):
+    form, errors = {}, {}
     if request.method == "POST":
-        p = request.POST
+        form = p = request.POST
         try:
             fair = services.fair_create(actor=request.user, kind=p.get("kind", ""), title=p.get("title", ""),
                                         venue=p.get("venue", ""), starts_at=p.get("starts_at", ""),
-                                        ends_at=p.get("ends_at", ""), capacity=int(p.get("capacity") or 300),
-                                        slot_minutes=int(p.get("slot_minutes") or 20),
-                                        walk_minutes=int(p.get("walk_minutes") or 0), request=request)
+                                        ends_at=p.get("ends_at", ""), capacity=p.get("capacity") or 300,
+                                        slot_minutes=p.get("slot_minutes") or 20,
+                                        walk_minutes=p.get("walk_minutes") or 0, request=request)
             return redirect("fairs:office-fair", fair.pk)
-        except (ApplicationError, ValueError) as exc:
-            messages.error(request, str(getattr(exc, "message", exc)))
+        except ApplicationError as exc:
+            errors = field_errors(exc, "title")  # each beside its field, what was typed kept
     fairs = selectors.fairs_visible_to(request.user).order_by("-starts_at")[:200]
-    return render(request, "fairs/office.html", {"fairs": fairs, "kinds": FairKind.choices})
+    return render(request, "fairs/office.html", {"fairs": fairs, "kinds": FairKind.choices, "form": form,
+                                                 "errors": errors}, status=400 if errors else 200)
 
 
 @require_role(*OFFICE)
@@ -129,26 +131,29 @@ def _report_labelled(rows: dict) -> dict:
 
 @require_role(Role.ENTERPRISE)
 def booths(request):
+    form, errors = {}, {}
     if request.method == "POST":
-        p = request.POST
+        form = p = request.POST
         try:
-            services.booth_apply(actor=request.user, fair_id=int(p.get("fair") or 0),
-                                 interviewers=int(p.get("interviewers") or 1),
+            services.booth_apply(actor=request.user, fair_id=int(p["fair"]) if p.get("fair", "").isdigit() else 0,
+                                 interviewers=p.get("interviewers") or 1,
                                  job_ids=[int(j) for j in p.getlist("jobs") if j.isdigit()],
                                  stand=p.get("stand", ""), video_link=p.get("video_link", ""),
                                  opens_at=p.get("opens_at") or None, closes_at=p.get("closes_at") or None,
-                                 slot_minutes=int(p["slot_minutes"]) if p.get("slot_minutes") else None,
-                                 request=request)
+                                 slot_minutes=p.get("slot_minutes") or None, request=request)
             messages.success(request, _("Booth application sent; the office will approve it."))
             return redirect("fairs:booths")
-        except (ApplicationError, ValueError) as exc:
-            if getattr(exc, "status", 400) == 404:
+        except ApplicationError as exc:
+            if exc.status == 404:
                 raise Http404 from exc
-            messages.error(request, str(getattr(exc, "message", exc)))
+            errors = field_errors(exc, "fair")  # each beside its field, what was typed kept
     mine = Booth.objects.filter(enterprise_id=request.user.enterprise_id).select_related("fair").order_by("-id")
     fairs = selectors.fairs_visible_to(request.user).exclude(booths__enterprise_id=request.user.enterprise_id)
     jobs = request.user.enterprise.jobs.filter(status="open") if request.user.enterprise_id else []
-    return render(request, "fairs/booths.html", {"booths": mine[:100], "fairs": fairs[:100], "jobs": jobs})
+    return render(request, "fairs/booths.html", {"booths": mine[:100], "fairs": fairs[:100], "jobs": jobs,
+                                                 "form": form, "errors": errors,
+                                                 "ticked": {int(j) for j in form.getlist("jobs") if j.isdigit()}
+                                                 if form else set()}, status=400 if errors else 200)
 
 
 @require_role(Role.ENTERPRISE)
