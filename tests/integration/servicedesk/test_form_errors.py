@@ -8,7 +8,7 @@ import re
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from talentpool.servicedesk.models import Ticket
+from talentpool.servicedesk.models import Team, Ticket
 
 
 def login(user) -> Client:
@@ -49,3 +49,24 @@ def test_asking_shows_the_message_and_the_file_refused_and_keeps_the_subject(des
     assert response.status_code == 400 and not Ticket.objects.exists()
     assert _beside(html) == {"body", "files"} and "virus.pdf" in html
     assert 'value="简历修改"' in html
+
+
+def test_a_new_team_with_a_bad_code_and_an_empty_name_shows_both_and_keeps_the_lead(desk, clock):
+    before = Team.objects.count()
+    response = login(desk.head).post("/services/teams/", {"code": "IP Desk!", "name": " ",
+                                                          "lead": desk.lead.user.username})
+    html = response.content.decode()
+    assert response.status_code == 400 and Team.objects.count() == before
+    assert _beside(html) == {"code", "name"}
+    assert 'value="IP Desk!"' in html and f'<option value="{desk.lead.user.username}" selected>' in html
+
+
+def test_renaming_a_team_to_nothing_with_an_unknown_lead_shows_both(desk, clock):
+    team = Team.objects.first()
+    response = login(desk.head).post(f"/services/teams/{team.pk}/", {"action": "rename", "name": "x" * 81,
+                                                                      "lead": "nobody"})
+    html = response.content.decode()
+    assert response.status_code == 400 and _beside(html) == {"name", "lead"}
+    assert f'value="{"x" * 81}"' in html
+    team.refresh_from_db()
+    assert team.name != "x" * 81
