@@ -1,0 +1,26 @@
+"""The form adding a station, event or space shows all of its refusals at once, each beside its field, and keeps
+what was typed (an event with no name, no day and no places is one round trip, not three)."""
+
+from __future__ import annotations
+
+import re
+
+from talentpool.bookings.models import Resource
+
+
+def test_an_event_without_name_day_or_places_shows_all_three_and_keeps_the_rest(world, client_for):
+    before = Resource.objects.count()
+    response = client_for(world.officer).post("/bookings/console/new/", {
+        "kind": "event", "name": " ", "address": "西溪路 88 号", "category": "salon", "day": "", "hour": "15",
+        "capacity": "", "series": "创业沙龙", "audience": "区内初创企业"})
+    html = response.content.decode()
+    assert response.status_code == 400 and Resource.objects.count() == before
+    assert set(re.findall(r'class="bad field-error" role="alert" data-field="([a-z_]+)"', html)) == {
+        "name", "starts_at", "capacity"}
+    assert 'value="西溪路 88 号"' in html and 'value="创业沙龙"' in html and 'value="区内初创企业"' in html
+    assert 'value="15"' in html and '<option value="event" selected>' in html
+
+
+def test_a_space_with_a_name_is_made(world, client_for):
+    response = client_for(world.officer).post("/bookings/console/new/", {"kind": "space", "name": "直播间"})
+    assert response.status_code == 302 and Resource.objects.filter(name="直播间", capacity=1).exists()
