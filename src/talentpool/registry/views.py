@@ -116,10 +116,11 @@ class CorrectionForm(forms.Form):
     field = forms.ChoiceField(label=gettext_lazy("Which field?"), required=False,
                               choices=[("", gettext_lazy("Something else (describe it below)"))]
                               + CorrectableField.choices)
+    # the lengths are the service's checks (every field refused at once), stated on the inputs as maxlength
     requested_value = forms.CharField(
-        label=gettext_lazy("The right value"), required=False, max_length=200,
+        label=gettext_lazy("The right value"), required=False,
         help_text=gettext_lazy("Dates as 2024-07-01; at most 200 characters."),
-        widget=forms.TextInput(attrs={"data-show-when": "field:" + ",".join(_TYPED_FIELDS)}))
+        widget=forms.TextInput(attrs={"maxlength": 200, "data-show-when": "field:" + ",".join(_TYPED_FIELDS)}))
     requested_division = forms.CharField(
         label=gettext_lazy("The right division"), required=False, max_length=6,
         help_text=gettext_lazy("Type 西湖 or 330106 and choose."),
@@ -128,9 +129,9 @@ class CorrectionForm(forms.Form):
     requested_owns = forms.BooleanField(
         label=gettext_lazy("I own property in my name"), required=False,
         widget=forms.CheckboxInput(attrs={"data-show-when": f"field:{CorrectableField.OWNS_PROPERTY}"}))
-    message = forms.CharField(label=gettext_lazy("What is wrong or missing?"), max_length=2000, required=False,
+    message = forms.CharField(label=gettext_lazy("What is wrong or missing?"), required=False,
                               help_text=gettext_lazy("At most 2,000 characters."),
-                              widget=forms.Textarea(attrs={"rows": 3}))
+                              widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000}))
 
     def request_values(self) -> dict:
         """What the correction service takes: the field, the value as text and the message."""
