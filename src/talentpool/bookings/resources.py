@@ -127,18 +127,20 @@ def referral_create(*, actor, name: str, phone: str, target: str, event: Resourc
     partner = partner_of(actor)
     if partner is None:
         raise PermissionDeniedError(_("Only partners of the talent partner programme can refer talents."))
+    errors = FieldErrors("phone")  # every field checked: the form shows each refusal beside its field at once
     if target not in ReferralTarget.values:
-        raise ApplicationError(_("Refer to an event, a job or a service."), field="target")
+        errors.refuse("target", _("Refer to an event, a job or a service."))
     if target == ReferralTarget.EVENT and (event is None or event.kind != Kind.EVENT):
-        raise ApplicationError(_("Choose the event."), field="event")
+        errors.refuse("event", _("Choose the event."))
     if target == ReferralTarget.JOB and job is None:
-        raise ApplicationError(_("Choose the job."), field="job")
+        errors.refuse("job", _("Choose the job."))
     if target == ReferralTarget.SERVICE and not service.strip():
-        raise ApplicationError(_("Name the service."), field="service")
+        errors.refuse("service", _("Name the service."))
     talent = Talent.objects.filter(name=name.strip(), phone=phone.strip()).first() if phone.strip() else None
     if talent is None:
-        raise ApplicationError(_("No registered talent has this name and phone number: ask them to register first."),
-                               field="phone", code="not_found")
+        errors.refuse("phone", _("No registered talent has this name and phone number: ask them to register first."),
+                      "not_found")
+    errors.raise_any()
     if Referral.objects.filter(partner=partner, talent=talent, target=target, event=event, job=job,
                                status=ReferralStatus.ASKED).exists():
         raise ApplicationError(_("This referral is already waiting for the talent's answer."), code="duplicate")

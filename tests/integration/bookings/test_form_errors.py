@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from talentpool.bookings.models import Resource
+from talentpool.bookings import resources
+from talentpool.bookings.models import PartnerKind, Referral, Resource
 
 
 def test_an_event_without_name_day_or_places_shows_all_three_and_keeps_the_rest(world, client_for):
@@ -24,3 +25,16 @@ def test_an_event_without_name_day_or_places_shows_all_three_and_keeps_the_rest(
 def test_a_space_with_a_name_is_made(world, client_for):
     response = client_for(world.officer).post("/bookings/console/new/", {"kind": "space", "name": "直播间"})
     assert response.status_code == 302 and Resource.objects.filter(name="直播间", capacity=1).exists()
+
+
+def test_a_referral_without_its_service_to_an_unknown_person_shows_both_and_keeps_the_note(world, client_for):
+    resources.partner_create(actor=world.officer, name="西湖人力资源服务协会", kind=PartnerKind.ASSOCIATION,
+                             enterprise=world.hr.enterprise)
+    response = client_for(world.hr).post("/bookings/partner/", {
+        "name": "无名氏", "phone": "13900000009", "target": "service", "service": " ", "note": "周三上午来访"})
+    html = response.content.decode()
+    assert response.status_code == 400 and not Referral.objects.exists()
+    assert set(re.findall(r'class="bad field-error" role="alert" data-field="([a-z_]+)"', html)) == {
+        "phone", "service"}
+    assert 'value="无名氏"' in html and 'value="13900000009"' in html and 'value="周三上午来访"' in html
+    assert '<option value="service" selected>' in html
