@@ -409,25 +409,26 @@ def service_update(*, actor, service: Service, changes: dict, request=None) -> S
     the SLA must give whole working minutes for every priority."""
     ensure_role(actor, *OFFICE_ROLES)
     changes = {k: v for k, v in changes.items() if k in EDITABLE}
-    problems = criterion_problems(changes.get("criterion", service.criterion))
+    for key, value in changes.items():  # on a refusal the caller's copy shows what was typed; nothing is saved
+        setattr(service, key, value)
+    errors = FieldErrors("name_zh")  # every field checked: the form shows each refusal beside its field at once
+    problems = criterion_problems(service.criterion)
     if problems:
-        raise ApplicationError(_("Who may ask: %(p)s") % {"p": "; ".join(problems)}, code="bad_criterion",
-                               field="criterion")
-    sla = changes.get("sla", service.sla)
+        errors.refuse("criterion", _("Who may ask: %(p)s") % {"p": "; ".join(problems)}, "bad_criterion")
     for p in PRIORITIES:
-        values = sla.get(p) if isinstance(sla, dict) else None
+        values = service.sla.get(p) if isinstance(service.sla, dict) else None
         if not (isinstance(values, dict) and all(isinstance(values.get(k), int) and values[k] > 0
                                                  for k in ("response", "resolution"))):
-            raise ApplicationError(_("SLA for %(p)s: whole working minutes above 0 for response and resolution")
-                                   % {"p": Priority(p).label}, code="bad_sla", field="sla")
+            errors.refuse("sla", _("SLA for %(p)s: whole working minutes above 0 for response and resolution")
+                          % {"p": Priority(p).label}, "bad_sla")
+    try:
+        service.full_clean(exclude=list(errors.errors))
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            errors.refuse(name if name != "__all__" else "name_zh", " ".join(messages))
+    errors.raise_any()
     with audited(actor=actor, action=AuditAction.RECORD_CHANGE, target=f"service:{service.code}", request=request,
                  detail={"op": "service_update", "fields": sorted(changes)}):
-        for key, value in changes.items():
-            setattr(service, key, value)
-        try:
-            service.full_clean()
-        except ValidationError as exc:
-            raise ApplicationError(str(exc), code="invalid") from None
         service.save()
     return service
 

@@ -285,6 +285,7 @@ def service_edit(request, pk: int):
     service = Service.objects.filter(pk=pk).first()
     if service is None:
         raise Http404
+    errors = {}
     if request.method == "POST":
         p = request.POST
         sla = _sla_from_form(p)
@@ -298,15 +299,18 @@ def service_edit(request, pk: int):
         try:
             services.service_update(actor=request.user, service=service, changes=changes, request=request)
         except ApplicationError as exc:
-            _fail(request, exc)
-            service.refresh_from_db()
+            if exc.status != 400:
+                _fail(request, exc)
+                return redirect("servicedesk:services")
+            errors = field_errors(exc, "name_zh")  # each beside its field; ``service`` holds what was typed
         else:
-            messages.success(request, _("Saved."))
+            messages.success(request, _("Saved %(name)s.") % {"name": service.name_zh})
             return redirect("servicedesk:services")
     return render(request, "servicedesk/service_edit.html", {
-        "service": service, "teams": Team.objects.all(),
+        "service": service, "teams": Team.objects.all(), "errors": errors,
         "sla_rows": [(code, label, (service.sla or {}).get(code, {})) for code, label in Priority.choices],
-        "materials": "\n".join(f"{m.get('zh', '')} | {m.get('en', '')}" for m in service.materials)})
+        "materials": "\n".join(f"{m.get('zh', '')} | {m.get('en', '')}" for m in service.materials)},
+        status=400 if errors else 200)
 
 
 def _material(line: str) -> dict[str, str]:

@@ -8,7 +8,7 @@ import re
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from talentpool.servicedesk.models import Team, Ticket
+from talentpool.servicedesk.models import Service, Team, Ticket
 
 
 def login(user) -> Client:
@@ -70,3 +70,17 @@ def test_renaming_a_team_to_nothing_with_an_unknown_lead_shows_both(desk, clock)
     assert f'value="{"x" * 81}"' in html
     team.refresh_from_db()
     assert team.name != "x" * 81
+
+
+def test_a_catalogue_edit_with_a_bad_criterion_and_a_missing_time_shows_both_and_keeps_the_rest(desk, clock):
+    service = Service.objects.get(code="resume-clinic")
+    form = {"name_zh": "简历诊断（新）", "name_en": "CV review", "criterion": "salary > 1", "active": "1",
+            **{f"sla-{code}-{part}": minutes for code in ("low", "normal", "high", "urgent")
+               for part, minutes in (("response", "1"), ("resolution", "2"))},
+            "sla-low-response": "", "materials": "简历 | CV", "team": service.team_id}
+    response = login(desk.world.officer).post(f"/services/catalogue/{service.pk}/", form)
+    html = response.content.decode()
+    assert response.status_code == 400 and _beside(html) == {"criterion", "sla"}
+    assert 'value="简历诊断（新）"' in html and 'value="salary &gt; 1"' in html and "简历 | CV" in html
+    service.refresh_from_db()
+    assert service.name_zh != "简历诊断（新）"
