@@ -242,13 +242,16 @@ def register(*, actor, fair_id: int, consent: bool, train_number: str = "", arri
              request=None) -> Registration:
     """A talent registers for a published fair: confirmed while places last, waitlisted after."""
     talent = talent_of(actor)
+    errors = FieldErrors("consent")  # every field checked: the form shows each refusal beside its field at once
     if not consent:
-        raise ApplicationError(_("Registration needs your consent to share your profile with the booths."),
-                               code="consent_required", field="consent")
-    arrival = _when(arrival_at, "arrival_at") if arrival_at else None
-    departure = _when(departure_at, "departure_at") if departure_at else None
+        errors.refuse("consent", _("Registration needs your consent to share your profile with the booths."),
+                      "consent_required")
+    train_number = errors.check("train_number", _text, train_number, 10, "train_number")
+    arrival = errors.check("arrival_at", _when, arrival_at, "arrival_at") if arrival_at else None
+    departure = errors.check("departure_at", _when, departure_at, "departure_at") if departure_at else None
     if arrival and departure and departure <= arrival:
-        raise ApplicationError(_("The departure must be after the arrival."), field="departure_at")
+        errors.refuse("departure_at", _("The departure must be after the arrival."))
+    errors.raise_any()
     with audited(actor=actor, action=AuditAction.RECORD_CHANGE, subject_talent_id=talent.pk, request=request,
                  detail={"registration": "create", "fair": fair_id}) as entry:
         fair = Fair.objects.filter(pk=fair_id, status=FairStatus.PUBLISHED).first()
@@ -263,7 +266,7 @@ def register(*, actor, fair_id: int, consent: bool, train_number: str = "", arri
         state = RegistrationState.CONFIRMED if taken else RegistrationState.WAITLISTED
         registration = Registration.objects.create(
             fair=fair, talent=talent, state=state, consent_at=timezone.now(),
-            train_number=_text(train_number, 10, "train_number"), arrival_at=arrival, departure_at=departure,
+            train_number=train_number, arrival_at=arrival, departure_at=departure,
             qr_token=secrets.token_urlsafe(18)[:24])
         entry.target = f"registration:{registration.pk}"
         entry.detail["state"] = state

@@ -182,11 +182,14 @@ def booth_queue(request, pk: int):
 # --- talent (phone pages) ---------------------------------------------------------------------------------------
 
 @require_role(Role.TALENT)
-def mine(request):
+def mine(request, *, refused: int | None = None, errors=None):
+    """``refused``: the fair whose registration form comes back with ``errors`` beside its fields, input kept."""
     talent = services.talent_of(request.user)
     regs = Registration.objects.filter(talent=talent).select_related("fair").order_by("-id")
     fairs = selectors.fairs_visible_to(request.user).exclude(registrations__talent=talent)
-    return render(request, "fairs/mine.html", {"registrations": regs[:50], "fairs": fairs[:50]})
+    return render(request, "fairs/mine.html", {"registrations": regs[:50], "fairs": fairs[:50], "refused": refused,
+                                               "errors": errors or {}, "form": request.POST if errors else {}},
+                  status=400 if errors else 200)
 
 
 @require_role(Role.TALENT)
@@ -199,8 +202,10 @@ def register(request, pk: int):
                                 departure_at=p.get("departure_at") or None, request=request)
         return redirect("fairs:registration-timetable", reg.pk)
     except ApplicationError as exc:
-        _fail(request, exc)
-    return redirect("fairs:mine")
+        if exc.status != 400:
+            _fail(request, exc)
+            return redirect("fairs:mine")
+        return mine(request, refused=pk, errors=field_errors(exc, "consent"))
 
 
 @require_role(Role.TALENT)

@@ -7,7 +7,7 @@ import re
 from django.test import Client
 
 from talentpool.fairs import services
-from talentpool.fairs.models import Booth, Fair
+from talentpool.fairs.models import Booth, Fair, Registration
 
 
 def _login(user) -> Client:
@@ -44,3 +44,15 @@ def test_a_booth_with_too_many_interviewers_and_a_bad_link_shows_both_and_keeps_
     assert _beside(html) == {"interviewers", "video_link", "opens_at"}
     assert 'value="B12"' in html and 'value="meet.example.cn"' in html and 'value="99"' in html
     assert f'value="{fw.job.pk}" checked' in html and re.search(rf'value="{fair.pk}" selected', html)
+
+
+def test_registering_without_consent_and_leaving_before_arriving_shows_both_and_keeps_the_train(fw):
+    fair = services.fair_create(actor=fw.world.officer, kind="station", title="南站招聘会",
+                                starts_at="2026-04-01T09:00", ends_at="2026-04-01T13:00")
+    services.fair_publish(actor=fw.world.officer, fair_id=fair.pk)
+    response = _login(fw.world.talent_user).post(f"/fairs/{fair.pk}/register/", {
+        "train_number": "G7311", "arrival_at": "2026-04-01T10:00", "departure_at": "2026-04-01T09:00"})
+    html = response.content.decode()
+    assert response.status_code == 400 and not Registration.objects.filter(fair=fair).exists()
+    assert _beside(html) == {"consent", "departure_at"}
+    assert 'value="G7311"' in html and 'value="2026-04-01T10:00"' in html
