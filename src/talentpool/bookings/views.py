@@ -19,6 +19,7 @@ from talentpool.core.errors import ApplicationError, field_errors
 from talentpool.core.permissions import require_role
 from talentpool.fairs.models import FairKind, Registration
 from talentpool.recruitment.models import Job
+from talentpool.recruitment.selectors import open_jobs
 from talentpool.registry import selectors as registry_selectors
 from talentpool.registry import services as registry_services
 
@@ -324,5 +325,8 @@ def partner(request):
     return render(request, "bookings/partner.html", {
         "partner": partner, "referrals": selectors.referrals_of_partner(partner),
         "events": selectors.event_list(now=timezone.now()), "targets": ReferralTarget.choices,
-        "cohosted": partner.events.order_by("-starts_at")[:50], "form": form, "errors": errors},
+        "cohosted": partner.events.order_by("-starts_at")[:50], "form": form, "errors": errors,
+        # a job is chosen by its title, never typed as a record number
+        "jobs": open_jobs().select_related("enterprise").only("id", "title", "enterprise__name").order_by(
+            "-created_at")[:200]},
         status=400 if errors else 200)

@@ -7,6 +7,7 @@ import re
 
 from talentpool.bookings import resources
 from talentpool.bookings.models import PartnerKind, Referral, Resource
+from talentpool.recruitment.models import Job, JobStatus
 
 
 def test_an_event_without_name_day_or_places_shows_all_three_and_keeps_the_rest(world, client_for):
@@ -38,3 +39,17 @@ def test_a_referral_without_its_service_to_an_unknown_person_shows_both_and_keep
         "phone", "service"}
     assert 'value="无名氏"' in html and 'value="13900000009"' in html and 'value="周三上午来访"' in html
     assert '<option value="service" selected>' in html
+
+
+def test_a_partner_chooses_the_job_by_title_not_by_record_number(world, client_for):
+    resources.partner_create(actor=world.officer, name="西湖人力资源服务协会", kind=PartnerKind.ASSOCIATION,
+                             enterprise=world.hr.enterprise)
+    job = Job.objects.create(enterprise=world.hr_other.enterprise, title="数据分析师", occupation_code="2-02-10-03",
+                             division="330110", status=JobStatus.OPEN)
+    page = client_for(world.hr)
+    html = page.get("/bookings/partner/").content.decode()
+    assert '<select name="job">' in html and f'<option value="{job.pk}">数据分析师 · ' in html
+    assert 'name="job" inputmode="numeric"' not in html
+    response = page.post("/bookings/partner/", {"name": "李明", "phone": "13800000001", "target": "job",
+                                                "job": job.pk})
+    assert response.status_code == 302 and Referral.objects.get().job == job
