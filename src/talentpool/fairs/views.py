@@ -20,6 +20,8 @@ from talentpool.core.downloads import file_response
 from talentpool.core.errors import ApplicationError, field_errors
 from talentpool.core.permissions import require_role
 from talentpool.engines.tabular.writing import Sheet, xlsx_bytes
+from talentpool.recruitment.models import JobStatus
+from talentpool.recruitment.selectors import jobs_visible_to
 from talentpool.registry.models import Cluster, Degree
 
 from . import cloud, scheduling, selectors, services, tours
@@ -298,9 +300,16 @@ def tour_planner(request):
             first_day = dt.date.fromisoformat(from_form.get("first_day") or "")
             proposal = tours.tour_propose(
                 actor=request.user, cluster=from_form.get("cluster", ""), stops=int(from_form.get("stops") or 5),
-                job_ids=[int(j) for j in from_form.get("jobs", "").replace("，", ",").split(",") if j.strip().isdigit()],
-                first_day=first_day)
+                job_ids=_job_ids(from_form), first_day=first_day)
         except (ApplicationError, ValueError) as exc:
             messages.error(request, str(getattr(exc, "message", exc)))
-    return render(request, "fairs/tour_planner.html", {"proposal": proposal, "clusters": Cluster.choices,
-                                                        "form": from_form})
+    return render(request, "fairs/tour_planner.html", {
+        "proposal": proposal, "clusters": Cluster.choices, "form": from_form, "chosen": set(_job_ids(from_form)),
+        # the district's open jobs, chosen by title (never typed as record numbers)
+        "jobs": jobs_visible_to(request.user).filter(status=JobStatus.OPEN).select_related("enterprise")
+        .only("id", "title", "enterprise__name").order_by("-created_at")[:200]})
+
+
+def _job_ids(form) -> list[int]:
+    """The jobs chosen in the planner's list (an address written by hand may still list them as "12, 15")."""
+    return [int(j) for raw in form.getlist("jobs") for j in raw.replace("，", ",").split(",") if j.strip().isdigit()]
