@@ -47,6 +47,8 @@ def template_problems(rel: str, html: str) -> list[str]:
             continue
         if tag == "input" and kind in TEXT_TYPES and CODE_NAME.search(name) and "data-picker" not in attrs:
             problems.append(f"{rel}: the code field {name!r} is typed, not picked (add data-picker)")
+        if "data-picker" in attrs and attrs.get("inputmode") == "numeric":
+            problems.append(f"{rel}: the picker {name!r} offers a phone only digits (西湖 cannot be typed)")
         if tag == "select":
             values = {v.lower() for v in re.findall(r"<option[^>]*value=\"([^\"]*)\"", m.group(3) or "")} - {""}
             if values and values <= BOOLEAN_VALUES:
@@ -93,6 +95,8 @@ def form_problems(cls: type[forms.BaseForm]) -> list[str]:
         if isinstance(field, forms.CharField) and type(widget) is forms.TextInput and CODE_NAME.search(name) \
                 and "data-picker" not in widget.attrs:
             problems.append(f"{where}: the code field {name!r} is typed, not picked (add data-picker)")
+        if "data-picker" in widget.attrs and widget.attrs.get("inputmode") == "numeric":
+            problems.append(f"{where}: the picker {name!r} offers a phone only digits")
     return problems
 
 
@@ -129,6 +133,7 @@ def test_every_allowance_is_still_needed():
      '{% endfor %}</select>', "yes/no field 'flag'"),
     ('<select name="status"><option value="open">开放</option><option value="closed">关闭</option></select>', None),
     ('<input type="checkbox" name="mine" value="1">', None),
+    ('<input name="division" data-picker="/api/v1/reference/divisions" inputmode="numeric">', "only digits"),
 ])
 def test_the_scan_finds_what_it_should(html, found):
     problems = template_problems("x.html", html)
