@@ -63,10 +63,12 @@ def ask(request, code: str):
                                            subject=request.POST.get("subject", ""), body=request.POST.get("body", ""),
                                            uploads=uploads, request=request)
         except ApplicationError as exc:
-            if exc.status == 404:
-                raise Http404 from exc
+            errors = field_errors(exc, "body")
+            if exc.status != 400 or not set(errors) <= {"subject", "body", "files"}:
+                _fail(request, exc)  # not about a field of this form (who may ask): said above it
+                return render(request, "servicedesk/ask.html", {"service": service, "form": request.POST})
             return render(request, "servicedesk/ask.html", {"service": service, "form": request.POST,
-                                                            "errors": field_errors(exc, "body")}, status=400)
+                                                            "errors": errors}, status=400)
         messages.success(request, _("Your request is sent; you will be told when an officer replies."))
         return redirect("servicedesk:my-ticket", pk=ticket.pk)
     return render(request, "servicedesk/ask.html", {"service": service})
