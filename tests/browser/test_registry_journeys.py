@@ -86,6 +86,17 @@ def test_talent_sees_profile_and_asks_for_a_correction(page, shot, login, world)
     page.click("#correction button[type=submit]")
     assert CorrectionRequest.objects.filter(talent=world.talent, field="birth_date").count() == 1
 
+    # the value is given as its field wants it: a division is picked, owning property is a checkbox
+    page.select_option("#id_field", "residence_division")
+    assert page.locator("#id_requested_division").is_visible() and not page.locator("#id_requested_value").is_visible()
+    assert page.locator("#id_requested_division").get_attribute("data-picker") == "/api/v1/reference/divisions"
+    page.select_option("#id_field", "owns_property")
+    assert page.locator("#id_requested_owns").is_visible() and not page.locator("#id_requested_division").is_visible()
+    shot(page, "correction-owns-property-checkbox")
+    page.check("#id_requested_owns")
+    page.click("#correction button[type=submit]")
+    assert CorrectionRequest.objects.get(talent=world.talent, field="owns_property").requested_value == "yes"
+
     # the officer of the district decides it beside the current value
     page.context.clear_cookies()
     page.set_viewport_size({"width": 1280, "height": 900})

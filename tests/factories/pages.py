@@ -233,6 +233,7 @@ PAGES: list[Page] = [
     Page("admin", "registry:account-link", "/registry/accounts/{user}/link/"),
     Page("admin", "registry:enterprise-pick", "/registry/enterprises/pick.json?q=科技"),
     Page("admin", "registry:talent-pick", "/registry/talents/pick.json?q=李"),
+    Page("officer", "registry:talent-pick", "/registry/talents/pick.json?q=李"),
     Page("admin", "reference:source-list", "/reference/"),
     Page("admin", "recruitment:partners", "/recruitment/partners/"),
     Page("admin", "servicedesk:teams", "/services/teams/"),

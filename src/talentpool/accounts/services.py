@@ -42,8 +42,9 @@ def user_save(*, actor, user: User, changed_fields: list[str], request=None) -> 
     ensure_role(actor, Role.ADMIN)
     problems = user_role_problems(user)
     if problems:
-        field, message = next(iter(problems.items()))
-        raise ApplicationError(message, field=field, code="role_inconsistent")
+        field, message = next(iter(problems.items()))  # the first as it is, every one in extra["errors"]
+        raise ApplicationError(message, field=field, code="role_inconsistent",
+                               extra={"errors": problems} if len(problems) > 1 else None)
     created = user.pk is None
     with audited(actor=actor, action=AuditAction.USER_CHANGE, request=request,
                  detail={"created": created, "fields": sorted(changed_fields), "role": user.role}) as entry:

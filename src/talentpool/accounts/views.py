@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
-from talentpool.core.errors import ApplicationError
+from talentpool.core.errors import ApplicationError, field_errors
 from talentpool.core.permissions import require_role
 
 from . import services
@@ -98,7 +98,8 @@ def _user_form_view(request, user: User | None):
             saved = services.user_save(actor=request.user, user=form.save(commit=False),
                                        changed_fields=form.changed_data, request=request)
         except ApplicationError as exc:
-            form.add_error(exc.field, exc.message)
+            for field, message in field_errors(exc).items():  # every refusal beside its field
+                form.add_error(field if field in form.fields else None, message)
         else:
             messages.success(request, _("Saved %(user)s.") % {"user": saved.username})
             return redirect("accounts:user-edit", pk=saved.pk)

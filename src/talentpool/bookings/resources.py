@@ -5,12 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from talentpool.core.audit import audited
-from talentpool.core.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
+from talentpool.core.errors import (
+    ApplicationError,
+    ConflictError,
+    FieldErrors,
+    NotFoundError,
+    PermissionDeniedError,
+)
 from talentpool.core.models import AuditAction
 from talentpool.core.permissions import OFFICE_ROLES, ensure_role
 from talentpool.core.roles import Role
@@ -33,21 +40,36 @@ def _office_district(actor, district: str) -> str:
 def resource_create(*, actor, kind: str, name: str, district: str = "", request=None, **fields) -> Resource:
     """A station (capacity comes from its beds), an event (capacity = its places) or a space (capacity 1)."""
     district = _office_district(actor, district)
+    errors = FieldErrors("name")  # every field checked: the form shows each refusal beside its field at once
     if kind not in Kind.values:
-        raise ApplicationError(_("Unknown kind of resource."), field="kind")
+        errors.refuse("kind", _("Unknown kind of resource."))
     if kind == Kind.SPACE:
         fields["capacity"] = 1
     if kind == Kind.LODGING:
         fields["capacity"] = 0
-    if kind == Kind.EVENT and (not fields.get("starts_at") or not fields.get("capacity")):
-        raise ApplicationError(_("An event needs a start time and a number of places."), field="starts_at")
+    if kind == Kind.EVENT and not fields.get("starts_at"):
+        errors.refuse("starts_at", _("An event needs its day (and hour)."), "required")
+    if kind == Kind.EVENT and not fields.get("capacity"):
+        errors.refuse("capacity", _("An event needs its number of places."), "required")
     resource = Resource(kind=kind, name=name.strip(), district=district, **fields)
-    resource.full_clean()
+    errors.check("name", _cleaned, resource, exclude=list(errors.errors))
+    errors.raise_any()
     with audited(actor=actor, action=AuditAction.RECORD_CHANGE, request=request,
                  detail={"op": "resource_create", "kind": kind}) as entry:
         resource.save()
         entry.target = f"resource:{resource.pk}"
     return resource
+
+
+def _cleaned(record, exclude: list[str]) -> None:
+    """``full_clean`` with every refused field named (``extra["errors"]``), as the form shows them."""
+    try:
+        record.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        found = {name: " ".join(str(m) for m in messages) for name, messages in exc.message_dict.items()}
+        first = next(iter(found))
+        raise ApplicationError(found[first], field=first if first != "__all__" else None,
+                               extra={"errors": found} if len(found) > 1 else None) from None
 
 
 def room_add(*, actor, station: Resource, name: str, beds: int, request=None) -> Room:
@@ -105,18 +127,20 @@ def referral_create(*, actor, name: str, phone: str, target: str, event: Resourc
     partner = partner_of(actor)
     if partner is None:
         raise PermissionDeniedError(_("Only partners of the talent partner programme can refer talents."))
+    errors = FieldErrors("phone")  # every field checked: the form shows each refusal beside its field at once
     if target not in ReferralTarget.values:
-        raise ApplicationError(_("Refer to an event, a job or a service."), field="target")
+        errors.refuse("target", _("Refer to an event, a job or a service."))
     if target == ReferralTarget.EVENT and (event is None or event.kind != Kind.EVENT):
-        raise ApplicationError(_("Choose the event."), field="event")
+        errors.refuse("event", _("Choose the event."))
     if target == ReferralTarget.JOB and job is None:
-        raise ApplicationError(_("Choose the job."), field="job")
+        errors.refuse("job", _("Choose the job."))
     if target == ReferralTarget.SERVICE and not service.strip():
-        raise ApplicationError(_("Name the service."), field="service")
+        errors.refuse("service", _("Name the service."))
     talent = Talent.objects.filter(name=name.strip(), phone=phone.strip()).first() if phone.strip() else None
     if talent is None:
-        raise ApplicationError(_("No registered talent has this name and phone number: ask them to register first."),
-                               field="phone", code="not_found")
+        errors.refuse("phone", _("No registered talent has this name and phone number: ask them to register first."),
+                      "not_found")
+    errors.raise_any()
     if Referral.objects.filter(partner=partner, talent=talent, target=target, event=event, job=job,
                                status=ReferralStatus.ASKED).exists():
         raise ApplicationError(_("This referral is already waiting for the talent's answer."), code="duplicate")

@@ -15,10 +15,11 @@ from django.views.decorators.http import require_POST
 
 from talentpool.accounts.models import Role
 from talentpool.core.downloads import file_response
-from talentpool.core.errors import ApplicationError
+from talentpool.core.errors import ApplicationError, field_errors
 from talentpool.core.permissions import require_role
 from talentpool.fairs.models import FairKind, Registration
 from talentpool.recruitment.models import Job
+from talentpool.recruitment.selectors import open_jobs
 from talentpool.registry import selectors as registry_selectors
 from talentpool.registry import services as registry_services
 
@@ -303,6 +304,7 @@ def partner(request):
     partner = resources.partner_of(request.user)
     if partner is None:
         raise Http404
+    form, errors = {}, {}
     if request.method == "POST":
         p = request.POST
         target = p.get("target", "")
@@ -313,11 +315,18 @@ def partner(request):
                                       target=target, event=event if target == ReferralTarget.EVENT else None,
                                       job=job, service=p.get("service", ""), note=p.get("note", ""), request=request)
         except ApplicationError as exc:
-            _fail(request, exc)
+            if exc.status != 400 or not exc.field:
+                _fail(request, exc)
+                return redirect("bookings:partner")
+            form, errors = p, field_errors(exc, "phone")  # each beside its field, what was typed kept
         else:
             messages.success(request, _("Referral sent: the talent is asked to consent."))
-        return redirect("bookings:partner")
+            return redirect("bookings:partner")
     return render(request, "bookings/partner.html", {
         "partner": partner, "referrals": selectors.referrals_of_partner(partner),
         "events": selectors.event_list(now=timezone.now()), "targets": ReferralTarget.choices,
-        "cohosted": partner.events.order_by("-starts_at")[:50]})
+        "cohosted": partner.events.order_by("-starts_at")[:50], "form": form, "errors": errors,
+        # a job is chosen by its title, never typed as a record number
+        "jobs": open_jobs().select_related("enterprise").only("id", "title", "enterprise__name").order_by(
+            "-created_at")[:200]},
+        status=400 if errors else 200)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from talentpool.core.errors import ApplicationError
+from talentpool.core.errors import ApplicationError, field_errors
 from talentpool.core.permissions import OFFICE_ROLES, require_role
 from talentpool.registry.models import Enterprise
 
@@ -29,11 +29,12 @@ def _resource(request, pk: int):
 
 
 @require_role(*OFFICE_ROLES)
-def console(request):
+def console(request, *, form=None, errors=None):
     return render(request, "bookings/console.html", {
         "pending": selectors.pending_for_office(request.user)[:200],
         "resources": selectors.resources_for_office(request.user).order_by("kind", "name")[:300],
-        "kinds": Kind.choices, "categories": EventCategory.choices})
+        "kinds": Kind.choices, "categories": EventCategory.choices, "form": form or {}, "errors": errors or {}},
+        status=400 if errors else 200)
 
 
 @require_role(*OFFICE_ROLES)
@@ -54,8 +55,11 @@ def resource_new(request):
         made = resources.resource_create(actor=request.user, kind=kind, name=p.get("name", ""), request=request,
                                          **fields)
     except ApplicationError as exc:
-        _fail(request, exc)
-        return redirect("bookings:console")
+        if exc.status != 400 or exc.field == "district":  # not a field of the form: said above it, as before
+            _fail(request, exc)
+            return redirect("bookings:console")
+        # the console again, each refusal beside its field and what was typed kept
+        return console(request, form=p, errors=field_errors(exc, "name"))
     return redirect("bookings:resource", pk=made.pk)
 
 

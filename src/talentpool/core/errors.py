@@ -57,8 +57,13 @@ class FieldErrors:
             return fn(*args, **kwargs)
         except ApplicationError as exc:
             self.first = self.first or exc
-            self.errors.setdefault(exc.field or field or self.default_field, str(exc.message))
+            for name, message in field_errors(exc, field or self.default_field).items():
+                self.errors.setdefault(name, message)  # a refusal that collected several keeps each
             return None
+
+    def refuse(self, field: str, message: str, code: str = "invalid") -> None:
+        """Record a refusal of ``field`` found by the caller itself (no check function to run)."""
+        self.check(field, _raise, ApplicationError(message, code=code, field=field))
 
     def raise_any(self) -> None:
         if self.first is None:
@@ -66,6 +71,10 @@ class FieldErrors:
         if len(self.errors) > 1:
             self.first.extra = {**self.first.extra, "errors": dict(self.errors)}
         raise self.first
+
+
+def _raise(exc: ApplicationError) -> None:
+    raise exc
 
 
 def field_errors(exc: ApplicationError, default_field: str = "") -> dict[str, str]:

@@ -23,7 +23,13 @@ from django.utils.translation import gettext as _
 
 from talentpool.accounts.models import Role
 from talentpool.core.audit import audited
-from talentpool.core.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
+from talentpool.core.errors import (
+    ApplicationError,
+    ConflictError,
+    FieldErrors,
+    NotFoundError,
+    PermissionDeniedError,
+)
 from talentpool.core.models import AuditAction
 from talentpool.core.permissions import ensure_role
 from talentpool.engines.matching import clean_text
@@ -68,6 +74,17 @@ def _text(value: str | None, limit: int, field: str, *, required: bool = False) 
     if required and not text:
         raise ApplicationError(_("This field is required."), code="required", field=field)
     return text
+
+
+def _whole(value, field: str, low: int, high: int, message: str) -> int:
+    """A whole number typed into a form, within its bounds; the message says the bounds."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise ApplicationError(message, field=field) from None
+    if not low <= number <= high:
+        raise ApplicationError(message, field=field)
+    return number
 
 
 def _video_link(value: str | None) -> str:
@@ -116,24 +133,28 @@ def fair_create(*, actor, kind: str, title: str, starts_at, ends_at, venue: str 
                 slot_minutes: int = 20, walk_minutes: int = 5, stops: Iterable[dict] = (), request=None) -> Fair:
     """An officer creates a draft fair in its district (a campus tour with its stops)."""
     ensure_role(actor, Role.OFFICER, Role.ADMIN)
+    errors = FieldErrors("title")  # every field checked: the form shows each refusal beside its field at once
     if kind not in FairKind.values:
-        raise ApplicationError(_("Choose a station fair, a campus tour or a cloud fair."), field="kind")
-    start, end = _when(starts_at, "starts_at"), _when(ends_at, "ends_at")
-    if end <= start:
-        raise ApplicationError(_("The fair must end after it starts."), field="ends_at")
-    if not 1 <= int(capacity) <= 100_000:
-        raise ApplicationError(_("Places are between 1 and 100,000."), field="capacity")
-    if not 5 <= int(slot_minutes) <= 120:
-        raise ApplicationError(_("An interview slot is 5 to 120 minutes."), field="slot_minutes")
-    if not 0 <= int(walk_minutes) <= 60:
-        raise ApplicationError(_("The walk between booths is 0 to 60 minutes."), field="walk_minutes")
+        errors.refuse("kind", _("Choose a station fair, a campus tour or a cloud fair."))
+    title = errors.check("title", _text, title, 120, "title", required=True)
+    venue = errors.check("venue", _text, venue, 200, "venue")
+    start, end = errors.check("starts_at", _when, starts_at, "starts_at"), errors.check("ends_at", _when, ends_at,
+                                                                                           "ends_at")
+    if start and end and end <= start:
+        errors.refuse("ends_at", _("The fair must end after it starts."))
+    capacity = errors.check("capacity", _whole, capacity, "capacity", 1, 100_000,
+                            _("Places are between 1 and 100,000."))
+    slot_minutes = errors.check("slot_minutes", _whole, slot_minutes, "slot_minutes", 5, 120,
+                                _("An interview slot is 5 to 120 minutes."))
+    walk_minutes = errors.check("walk_minutes", _whole, walk_minutes, "walk_minutes", 0, 60,
+                                _("The walk between booths is 0 to 60 minutes."))
+    errors.raise_any()
     division = actor.scope_division or "000000"
     with audited(actor=actor, action=AuditAction.RECORD_CHANGE, request=request,
                  detail={"fair": "create", "kind": kind}) as entry:
-        fair = Fair.objects.create(kind=kind, title=_text(title, 120, "title", required=True),
-                                   venue=_text(venue, 200, "venue"), division=division, starts_at=start,
-                                   ends_at=end, capacity=int(capacity), slot_minutes=int(slot_minutes),
-                                   walk_minutes=int(walk_minutes), created_by=actor)
+        fair = Fair.objects.create(kind=kind, title=title, venue=venue, division=division, starts_at=start,
+                                   ends_at=end, capacity=capacity, slot_minutes=slot_minutes,
+                                   walk_minutes=walk_minutes, created_by=actor)
         for n, stop in enumerate(stops, start=1):
             TourStop.objects.create(fair=fair, order=n, university=_text(stop.get("university"), 120,
                                                                           f"stops[{n}].university", required=True),
@@ -161,38 +182,48 @@ def booth_apply(*, actor, fair_id: int, interviewers: int = 1, opens_at=None, cl
     ensure_role(actor, Role.ENTERPRISE)
     if actor.enterprise_id is None:
         raise PermissionDeniedError()
-    if not 1 <= int(interviewers) <= 20:
-        raise ApplicationError(_("A booth has 1 to 20 interviewers."), field="interviewers")
-    if slot_minutes is not None and not 5 <= int(slot_minutes) <= 120:
-        raise ApplicationError(_("An interview slot is 5 to 120 minutes."), field="slot_minutes")
-    video_link = _video_link(video_link)
     with audited(actor=actor, action=AuditAction.RECORD_CHANGE, request=request,
                  detail={"booth": "apply", "fair": fair_id}) as entry:
         fair = Fair.objects.filter(pk=fair_id, status=FairStatus.PUBLISHED).first()
         if fair is None:
             raise NotFoundError()
-        opens = _when(opens_at, "opens_at") if opens_at else fair.starts_at
-        closes = _when(closes_at, "closes_at") if closes_at else fair.ends_at
-        if not fair.starts_at <= opens < closes <= fair.ends_at:
-            raise ApplicationError(_("Booth hours must lie within the fair's window."), field="opens_at")
-        if fair.kind == FairKind.CLOUD and not video_link:
-            raise ApplicationError(_("An online booth needs its video link."), code="required", field="video_link")
-        ids = sorted({int(i) for i in job_ids})
-        jobs = list(Job.objects.filter(pk__in=ids, enterprise_id=actor.enterprise_id, status=JobStatus.OPEN))
-        if len(jobs) != len(ids):
-            raise ApplicationError(_("Bring only your own open jobs."), field="job_ids")
+        values = _booth_values(actor, fair, interviewers=interviewers, slot_minutes=slot_minutes, stand=stand,
+                               video_link=video_link, opens_at=opens_at, closes_at=closes_at, job_ids=job_ids)
+        jobs = values.pop("jobs")
         try:
             with transaction.atomic():
-                booth = Booth.objects.create(fair=fair, enterprise_id=actor.enterprise_id,
-                                             interviewers=int(interviewers), opens_at=opens, closes_at=closes,
-                                             stand=_text(stand, 20, "stand"), video_link=video_link,
-                                             slot_minutes=int(slot_minutes) if slot_minutes else None)
+                booth = Booth.objects.create(fair=fair, enterprise_id=actor.enterprise_id, **values)
         except IntegrityError:
             raise ConflictError(_("Your enterprise has already applied for a booth at this fair."),
                                 code="booth_exists") from None
         booth.jobs.set(jobs)
         entry.target = f"booth:{booth.pk}"
     return booth
+
+
+def _booth_values(actor, fair: Fair, *, interviewers, slot_minutes, stand, video_link, opens_at, closes_at,
+                  job_ids) -> dict:
+    """A booth application's fields, every one checked: the refusals together (``core.errors.FieldErrors``)."""
+    errors = FieldErrors("interviewers")
+    out = {"interviewers": errors.check("interviewers", _whole, interviewers, "interviewers", 1, 20,
+                                        _("A booth has 1 to 20 interviewers.")),
+           "slot_minutes": errors.check("slot_minutes", _whole, slot_minutes, "slot_minutes", 5, 120,
+                                        _("An interview slot is 5 to 120 minutes.")) if slot_minutes else None,
+           "stand": errors.check("stand", _text, stand, 20, "stand"),
+           "video_link": errors.check("video_link", _video_link, video_link)}
+    opens = errors.check("opens_at", _when, opens_at, "opens_at") if opens_at else fair.starts_at
+    closes = errors.check("closes_at", _when, closes_at, "closes_at") if closes_at else fair.ends_at
+    if opens and closes and not fair.starts_at <= opens < closes <= fair.ends_at:
+        errors.refuse("opens_at", _("Booth hours must lie within the fair's window."))
+    out["opens_at"], out["closes_at"] = opens, closes
+    if fair.kind == FairKind.CLOUD and not out["video_link"] and "video_link" not in errors.errors:
+        errors.refuse("video_link", _("An online booth needs its video link."), "required")
+    ids = sorted({int(i) for i in job_ids})
+    out["jobs"] = list(Job.objects.filter(pk__in=ids, enterprise_id=actor.enterprise_id, status=JobStatus.OPEN))
+    if len(out["jobs"]) != len(ids):
+        errors.refuse("job_ids", _("Bring only your own open jobs."))
+    errors.raise_any()
+    return out
 
 
 def booth_decide(*, actor, booth_id: int, approve: bool, request=None) -> Booth:
@@ -211,13 +242,16 @@ def register(*, actor, fair_id: int, consent: bool, train_number: str = "", arri
              request=None) -> Registration:
     """A talent registers for a published fair: confirmed while places last, waitlisted after."""
     talent = talent_of(actor)
+    errors = FieldErrors("consent")  # every field checked: the form shows each refusal beside its field at once
     if not consent:
-        raise ApplicationError(_("Registration needs your consent to share your profile with the booths."),
-                               code="consent_required", field="consent")
-    arrival = _when(arrival_at, "arrival_at") if arrival_at else None
-    departure = _when(departure_at, "departure_at") if departure_at else None
+        errors.refuse("consent", _("Registration needs your consent to share your profile with the booths."),
+                      "consent_required")
+    train_number = errors.check("train_number", _text, train_number, 10, "train_number")
+    arrival = errors.check("arrival_at", _when, arrival_at, "arrival_at") if arrival_at else None
+    departure = errors.check("departure_at", _when, departure_at, "departure_at") if departure_at else None
     if arrival and departure and departure <= arrival:
-        raise ApplicationError(_("The departure must be after the arrival."), field="departure_at")
+        errors.refuse("departure_at", _("The departure must be after the arrival."))
+    errors.raise_any()
     with audited(actor=actor, action=AuditAction.RECORD_CHANGE, subject_talent_id=talent.pk, request=request,
                  detail={"registration": "create", "fair": fair_id}) as entry:
         fair = Fair.objects.filter(pk=fair_id, status=FairStatus.PUBLISHED).first()
@@ -232,7 +266,7 @@ def register(*, actor, fair_id: int, consent: bool, train_number: str = "", arri
         state = RegistrationState.CONFIRMED if taken else RegistrationState.WAITLISTED
         registration = Registration.objects.create(
             fair=fair, talent=talent, state=state, consent_at=timezone.now(),
-            train_number=_text(train_number, 10, "train_number"), arrival_at=arrival, departure_at=departure,
+            train_number=train_number, arrival_at=arrival, departure_at=departure,
             qr_token=secrets.token_urlsafe(18)[:24])
         entry.target = f"registration:{registration.pk}"
         entry.detail["state"] = state

@@ -17,9 +17,11 @@ from django.views.decorators.http import require_POST
 
 from talentpool.accounts.models import Role
 from talentpool.core.downloads import file_response
-from talentpool.core.errors import ApplicationError
+from talentpool.core.errors import ApplicationError, field_errors
 from talentpool.core.permissions import require_role
 from talentpool.engines.tabular.writing import Sheet, xlsx_bytes
+from talentpool.recruitment.models import JobStatus
+from talentpool.recruitment.selectors import jobs_visible_to
 from talentpool.registry.models import Cluster, Degree
 
 from . import cloud, scheduling, selectors, services, tours
@@ -46,19 +48,21 @@ def _office_fair(request, pk: int):
 
 @require_role(*OFFICE)
 def office(request):
+    form, errors = {}, {}
     if request.method == "POST":
-        p = request.POST
+        form = p = request.POST
         try:
             fair = services.fair_create(actor=request.user, kind=p.get("kind", ""), title=p.get("title", ""),
                                         venue=p.get("venue", ""), starts_at=p.get("starts_at", ""),
-                                        ends_at=p.get("ends_at", ""), capacity=int(p.get("capacity") or 300),
-                                        slot_minutes=int(p.get("slot_minutes") or 20),
-                                        walk_minutes=int(p.get("walk_minutes") or 0), request=request)
+                                        ends_at=p.get("ends_at", ""), capacity=p.get("capacity") or 300,
+                                        slot_minutes=p.get("slot_minutes") or 20,
+                                        walk_minutes=p.get("walk_minutes") or 0, request=request)
             return redirect("fairs:office-fair", fair.pk)
-        except (ApplicationError, ValueError) as exc:
-            messages.error(request, str(getattr(exc, "message", exc)))
+        except ApplicationError as exc:
+            errors = field_errors(exc, "title")  # each beside its field, what was typed kept
     fairs = selectors.fairs_visible_to(request.user).order_by("-starts_at")[:200]
-    return render(request, "fairs/office.html", {"fairs": fairs, "kinds": FairKind.choices})
+    return render(request, "fairs/office.html", {"fairs": fairs, "kinds": FairKind.choices, "form": form,
+                                                 "errors": errors}, status=400 if errors else 200)
 
 
 @require_role(*OFFICE)
@@ -129,26 +133,29 @@ def _report_labelled(rows: dict) -> dict:
 
 @require_role(Role.ENTERPRISE)
 def booths(request):
+    form, errors = {}, {}
     if request.method == "POST":
-        p = request.POST
+        form = p = request.POST
         try:
-            services.booth_apply(actor=request.user, fair_id=int(p.get("fair") or 0),
-                                 interviewers=int(p.get("interviewers") or 1),
+            services.booth_apply(actor=request.user, fair_id=int(p["fair"]) if p.get("fair", "").isdigit() else 0,
+                                 interviewers=p.get("interviewers") or 1,
                                  job_ids=[int(j) for j in p.getlist("jobs") if j.isdigit()],
                                  stand=p.get("stand", ""), video_link=p.get("video_link", ""),
                                  opens_at=p.get("opens_at") or None, closes_at=p.get("closes_at") or None,
-                                 slot_minutes=int(p["slot_minutes"]) if p.get("slot_minutes") else None,
-                                 request=request)
+                                 slot_minutes=p.get("slot_minutes") or None, request=request)
             messages.success(request, _("Booth application sent; the office will approve it."))
             return redirect("fairs:booths")
-        except (ApplicationError, ValueError) as exc:
-            if getattr(exc, "status", 400) == 404:
+        except ApplicationError as exc:
+            if exc.status == 404:
                 raise Http404 from exc
-            messages.error(request, str(getattr(exc, "message", exc)))
+            errors = field_errors(exc, "fair")  # each beside its field, what was typed kept
     mine = Booth.objects.filter(enterprise_id=request.user.enterprise_id).select_related("fair").order_by("-id")
     fairs = selectors.fairs_visible_to(request.user).exclude(booths__enterprise_id=request.user.enterprise_id)
     jobs = request.user.enterprise.jobs.filter(status="open") if request.user.enterprise_id else []
-    return render(request, "fairs/booths.html", {"booths": mine[:100], "fairs": fairs[:100], "jobs": jobs})
+    return render(request, "fairs/booths.html", {"booths": mine[:100], "fairs": fairs[:100], "jobs": jobs,
+                                                 "form": form, "errors": errors,
+                                                 "ticked": {int(j) for j in form.getlist("jobs") if j.isdigit()}
+                                                 if form else set()}, status=400 if errors else 200)
 
 
 @require_role(Role.ENTERPRISE)
@@ -177,11 +184,14 @@ def booth_queue(request, pk: int):
 # --- talent (phone pages) ---------------------------------------------------------------------------------------
 
 @require_role(Role.TALENT)
-def mine(request):
+def mine(request, *, refused: int | None = None, errors=None):
+    """``refused``: the fair whose registration form comes back with ``errors`` beside its fields, input kept."""
     talent = services.talent_of(request.user)
     regs = Registration.objects.filter(talent=talent).select_related("fair").order_by("-id")
     fairs = selectors.fairs_visible_to(request.user).exclude(registrations__talent=talent)
-    return render(request, "fairs/mine.html", {"registrations": regs[:50], "fairs": fairs[:50]})
+    return render(request, "fairs/mine.html", {"registrations": regs[:50], "fairs": fairs[:50], "refused": refused,
+                                               "errors": errors or {}, "form": request.POST if errors else {}},
+                  status=400 if errors else 200)
 
 
 @require_role(Role.TALENT)
@@ -194,8 +204,10 @@ def register(request, pk: int):
                                 departure_at=p.get("departure_at") or None, request=request)
         return redirect("fairs:registration-timetable", reg.pk)
     except ApplicationError as exc:
-        _fail(request, exc)
-    return redirect("fairs:mine")
+        if exc.status != 400:
+            _fail(request, exc)
+            return redirect("fairs:mine")
+        return mine(request, refused=pk, errors=field_errors(exc, "consent"))
 
 
 @require_role(Role.TALENT)
@@ -288,9 +300,16 @@ def tour_planner(request):
             first_day = dt.date.fromisoformat(from_form.get("first_day") or "")
             proposal = tours.tour_propose(
                 actor=request.user, cluster=from_form.get("cluster", ""), stops=int(from_form.get("stops") or 5),
-                job_ids=[int(j) for j in from_form.get("jobs", "").replace("，", ",").split(",") if j.strip().isdigit()],
-                first_day=first_day)
+                job_ids=_job_ids(from_form), first_day=first_day)
         except (ApplicationError, ValueError) as exc:
             messages.error(request, str(getattr(exc, "message", exc)))
-    return render(request, "fairs/tour_planner.html", {"proposal": proposal, "clusters": Cluster.choices,
-                                                        "form": from_form})
+    return render(request, "fairs/tour_planner.html", {
+        "proposal": proposal, "clusters": Cluster.choices, "form": from_form, "chosen": set(_job_ids(from_form)),
+        # the district's open jobs, chosen by title (never typed as record numbers)
+        "jobs": jobs_visible_to(request.user).filter(status=JobStatus.OPEN).select_related("enterprise")
+        .only("id", "title", "enterprise__name").order_by("-created_at")[:200]})
+
+
+def _job_ids(form) -> list[int]:
+    """The jobs chosen in the planner's list (an address written by hand may still list them as "12, 15")."""
+    return [int(j) for raw in form.getlist("jobs") for j in raw.replace("，", ",").split(",") if j.strip().isdigit()]

@@ -22,7 +22,7 @@ from stdnum import luhn
 from talentpool.accounts.models import Role
 from talentpool.core.audit import audit_record, audited
 from talentpool.core.crypto import decrypt_text, encrypt_text
-from talentpool.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
+from talentpool.core.errors import ApplicationError, FieldErrors, NotFoundError, PermissionDeniedError
 from talentpool.core.models import AuditAction
 from talentpool.core.notices import Message, notify
 from talentpool.core.permissions import ensure_role
@@ -416,16 +416,17 @@ def bank_account_set(*, actor, talent, holder: str, bank_name: str, number: str,
     holder = (holder or "").strip()
     bank_name = clean_text(bank_name, 100, single_line=True, fold=False)
     number = re.sub(r"[\s-]", "", number or "")
+    errors = FieldErrors("number")  # every field checked: the form shows each refusal beside its field at once
     if holder != talent.name:
-        raise ApplicationError(_("The account holder must be %(name)s, the person the subsidy is paid to.") % {
-            "name": talent.name}, field="holder", code="holder_mismatch")
+        errors.refuse("holder", _("The account holder must be %(name)s, the person the subsidy is paid to.") % {
+            "name": talent.name}, "holder_mismatch")
     if not bank_name:
-        raise ApplicationError(_("Name the bank (and branch)."), field="bank_name", code="required")
+        errors.refuse("bank_name", _("Name the bank (and branch)."), "required")
     if not number.isdigit() or not 12 <= len(number) <= 30:
-        raise ApplicationError(_("An account number is 12 to 30 digits."), field="number", code="account_invalid")
-    if 16 <= len(number) <= 19 and not luhn.is_valid(number):
-        raise ApplicationError(_("The card number's check digit is wrong; please copy it again."), field="number",
-                               code="account_invalid")
+        errors.refuse("number", _("An account number is 12 to 30 digits."), "account_invalid")
+    elif 16 <= len(number) <= 19 and not luhn.is_valid(number):
+        errors.refuse("number", _("The card number's check digit is wrong; please copy it again."), "account_invalid")
+    errors.raise_any()
     masked = account_number_masked(number)
     with audited(actor=actor, action=AuditAction.BANK_ACCOUNT, target=f"talent:{talent.pk}",
                  subject_talent_id=talent.pk, request=request, detail={"account": masked}):

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from talentpool.accounts.models import Role, User
 from talentpool.core.audit import audit_record
 from talentpool.core.downloads import file_response
-from talentpool.core.errors import ApplicationError
+from talentpool.core.errors import ApplicationError, field_errors
 from talentpool.core.i18n import bilingual
 from talentpool.core.models import AuditAction
 from talentpool.core.permissions import require_role
@@ -422,8 +422,8 @@ def mine(request):
             return redirect("payments:mine")
         except ApplicationError as exc:
             return render(request, "payments/mine.html", {
-                "talent": talent, "lines": _mine_lines(request.user), "account": account, "error": exc,
-                "form": request.POST}, status=400)
+                "talent": talent, "lines": _mine_lines(request.user), "account": account,
+                "errors": field_errors(exc, "number"), "form": request.POST}, status=400)
     return render(request, "payments/mine.html", {"talent": talent, "lines": _mine_lines(request.user),
                                                   "account": account, "form": {}})
 

@@ -286,15 +286,24 @@ def application(request, pk: int):
                 raise Http404
             messages.success(request, _done_message(action, app, p))
         except ApplicationError as exc:
-            _fail(request, exc)
+            if action != "interview" or exc.status != 400:
+                _fail(request, exc)
+                return redirect("recruitment:application-detail", pk=pk)
+            # the interview form again, each refusal beside its field and what was typed kept
+            return _application_page(request, app, form=p, errors=field_errors(exc, "starts_at"))
         return redirect("recruitment:application-detail", pk=pk)
     services.candidate_viewed(actor=request.user, talent=app.talent, request=request)
+    return _application_page(request, app)
+
+
+def _application_page(request, app, *, form=None, errors=None):
     stages = selectors.pipeline_stages(app.job.enterprise_id)
     return render(request, "recruitment/application.html", {
         "app": app, "history": app.history.select_related("actor"), "stages": stages,
         "stage_names": {s["code"]: s for s in stages}, "notes": selectors.application_notes(request.user, app),
         "interviews": app.interviews.order_by("round", "pk"), "profile": getattr(app.talent, "job_profile", None),
-        "educations": app.talent.educations.order_by("-graduation_date")})
+        "educations": app.talent.educations.order_by("-graduation_date"), "form": form or {},
+        "errors": errors or {}}, status=400 if errors else 200)
 
 
 # --- officer ------------------------------------------------------------------------------------------------------
@@ -315,7 +324,7 @@ DISTRICT_JOBS_PAGE = 50
 @require_role(Role.OFFICER)
 def district_jobs(request):
     g = request.GET
-    hidden = {"yes": True, "no": False}.get(g.get("hidden", ""))
+    hidden = {"yes": True, "no": False}.get(g.get("hidden", ""))  # the page's checkbox sends "yes"
     rows = selectors.job_search(request.user, selectors.JobFilters(q=g.get("q", "").strip(), status=g.get("status", ""),
                                                                    hidden=hidden))
     after = g.get("after", "")
@@ -370,10 +379,9 @@ def partners(request):
                                             request=request)
                 messages.success(request, _("Partner deactivated: its key no longer works."))
                 return redirect("recruitment:partners")
-            enterprise = request.POST.get("enterprise", "").strip()
             partner, key = services.partner_create(
                 actor=request.user, name=request.POST.get("name", ""), scopes=request.POST.getlist("scope"),
-                enterprise_id=int(enterprise) if enterprise.isdigit() else None, request=request)
+                enterprise_code=request.POST.get("enterprise", ""), request=request)
         except ApplicationError as exc:
             _fail(request, exc)
             return redirect("recruitment:partners")

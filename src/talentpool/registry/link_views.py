@@ -25,12 +25,13 @@ def enterprise_pick(request):
                          for e in rows], safe=False)
 
 
-@require_role(Role.ADMIN)
+@require_role(Role.ADMIN, Role.OFFICER)
 def talent_pick(request):
     """``[{"value": "李明 330106********1234", "label": "李明 · 330106********1234 · 西湖区"}]``: a person chosen by
-    name and masked ID number (what the audit filter reads back), never by record number."""
+    name and masked ID number (what the audit filter and the ticket form read back), never by record number;
+    an officer finds the people of their scope."""
     q = request.GET.get("q", "")[:40].strip()
-    found = selectors.talent_pick_for_account(user=request.user, q=q)
+    found = selectors.talent_pick(user=request.user, q=q)
     if found:
         audit_record(actor=request.user, action=AuditAction.SEARCH_REGISTRY, target="picker", request=request,
                      detail={"event": "talent_pick", "found": len(found)})

@@ -105,6 +105,32 @@ def talent_pick_for_account(*, user, q: str, limit: int = 20) -> list[Talent]:
                 .only("id", "name", "id_masked", "district", "birth_date", "user__username").order_by("name", "id")[:limit])
 
 
+def talent_pick(*, user, q: str, limit: int = 20) -> list[Talent]:
+    """People for a picker: an administrator anyone (linking an account, filtering the audit trail), an officer
+    the people of their scope (raising a ticket on someone's behalf); nobody for an empty search."""
+    if user and user.is_authenticated and user.role == Role.ADMIN:
+        return talent_pick_for_account(user=user, q=q, limit=limit)
+    if not normalise_text(q):
+        return []
+    return list(_matching(talent_visible_to(user), q).only("id", "name", "id_masked", "district")
+                .order_by("name", "id")[:limit])
+
+
+def talent_chosen(*, user, text: str) -> Talent | None:
+    """The one person of the officer's scope a picker's choice names ('李明 330106********1234', as the picker
+    offers it), or a full ID number; None when it names nobody or several."""
+    parts = [normalise_text(p) for p in (text or "").split()]
+    qs = talent_visible_to(user)
+    if len(parts) == 2 and _query_kind(parts[1])[0] in ("masked", "id", "tail"):
+        qs = _matching(qs.filter(name=parts[0]), parts[1])
+    elif parts:
+        qs = _matching(qs, " ".join(parts))
+    else:
+        return None
+    found = list(qs.order_by("id")[:2])
+    return found[0] if len(found) == 1 else None
+
+
 def talent_ids_for_audit(*, user, text: str, limit: int = 500) -> list[int]:
     """The people an administrator filters the audit trail by: a picker's choice ('李明 330106********1234': the
     name and the masked ID number as shown), a name, or a full or masked ID number; across districts."""

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from talentpool.core.audit import audit_record, audited
 from talentpool.core.crypto import decrypt_text
-from talentpool.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
+from talentpool.core.errors import ApplicationError, FieldErrors, NotFoundError, PermissionDeniedError
 from talentpool.core.models import AuditAction, ChangeRecord, ChangeSource
 from talentpool.core.permissions import has_role
 from talentpool.core.roles import Role
@@ -47,16 +47,23 @@ def correction_request_create(*, talent: Talent, message: str, field: str = "",
     message = (message or "").strip()
     field = (field or "").strip()
     requested_value = (requested_value or "").strip()
+    errors = FieldErrors("message")  # every field checked: the form shows each refusal beside its field at once
+
+    def refuse(text: str, code: str, name: str) -> None:
+        raise ApplicationError(text, code=code, field=name)
+
     if field:
         if field not in CorrectableField.values:
-            raise ApplicationError(_("This field cannot be corrected here."), code="invalid", field="field")
-        correction_value_parse(field, requested_value)
+            errors.check("field", refuse, _("This field cannot be corrected here."), "invalid", "field")
+        else:
+            errors.check("requested_value", correction_value_parse, field, requested_value)
         if len(requested_value) > 200:
-            raise ApplicationError(_("Keep it under 200 characters."), code="too_long", field="requested_value")
+            errors.check("requested_value", refuse, _("Keep it under 200 characters."), "too_long", "requested_value")
     elif not message:
-        raise ApplicationError(_("Describe what is wrong."), code="required", field="message")
+        errors.check("message", refuse, _("Describe what is wrong."), "required", "message")
     if len(message) > 2000:
-        raise ApplicationError(_("Keep it under 2,000 characters."), code="too_long", field="message")
+        errors.check("message", refuse, _("Keep it under 2,000 characters."), "too_long", "message")
+    errors.raise_any()
     with audited(actor=talent.user, action=AuditAction.RECORD_CHANGE, subject_talent_id=talent.pk,
                  detail={"event": "correction_request", "field": field}) as entry:
         correction = CorrectionRequest(talent=talent, message=message, field=field, requested_value=requested_value)
@@ -186,19 +193,26 @@ def _household_value(name: str, text: str):
         raise ApplicationError(_("A date such as 2024-07-01."), code="invalid", field=name) from None
 
 
+def _refuse(message: str, field: str) -> None:
+    raise ApplicationError(message, code="invalid", field=field)
+
+
 def household_facts_record(*, actor, talent: Talent, values: dict[str, str], request=None) -> HouseholdFacts:
     """An officer records a person's household and housing facts (``HouseholdFacts``): each field as text, empty
     clears it. Refused unless the officer's scope holds the person; a value that does not read is refused naming
     its field, and nothing changes. The change history and the audit event are written in one transaction."""
     if not has_role(actor, Role.OFFICER) or not talent_visible_to(actor).filter(pk=talent.pk).exists():
         raise PermissionDeniedError()
-    parsed = {name: _household_value(name, values.get(name, "")) for name in HOUSEHOLD_FIELDS}
-    if parsed["settling_allowance_on"] is not None and parsed["settling_allowance"] is None:
-        raise ApplicationError(_("Give the amount received with its date."), code="invalid", field="settling_allowance")
+    errors = FieldErrors("house_price")  # every field checked: the form shows each refusal beside its field at once
+    parsed = {name: errors.check(name, _household_value, name, values.get(name, "")) for name in HOUSEHOLD_FIELDS}
+    if parsed["settling_allowance_on"] is not None and parsed["settling_allowance"] is None \
+            and "settling_allowance" not in errors.errors:
+        errors.check("settling_allowance", _refuse, _("Give the amount received with its date."), "settling_allowance")
     if parsed["income_assessed_on"] is not None and parsed["income_low"] is None \
-            and parsed["income_per_capita"] is None:
-        raise ApplicationError(_("Give the per-capita income, or say whether it is below the average, on the day "
-                                 "assessed."), code="invalid", field="income_per_capita")
+            and parsed["income_per_capita"] is None and "income_per_capita" not in errors.errors:
+        errors.check("income_per_capita", _refuse, _("Give the per-capita income, or say whether it is below the "
+                                                     "average, on the day assessed."), "income_per_capita")
+    errors.raise_any()
     with audited(actor=actor, action=AuditAction.RECORD_CHANGE, target=f"talent:{talent.pk}", request=request,
                  subject_talent_id=talent.pk, detail={"event": "household_facts"}) as entry:
         record, _created = HouseholdFacts.objects.select_for_update().get_or_create(talent=talent)

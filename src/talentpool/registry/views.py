@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from talentpool.accounts.models import Role
 from talentpool.core.crypto import decrypt_text, encrypt_text
-from talentpool.core.errors import ApplicationError
+from talentpool.core.errors import ApplicationError, field_errors
 from talentpool.core.models import ChangeRecord
 from talentpool.core.paging import EstimatingPaginator
 from talentpool.core.permissions import require_role
@@ -23,10 +23,14 @@ from .models import Cluster, CorrectableField, Employment, HouseholdFacts, IdTyp
 class TalentSearchForm(forms.Form):
     q = forms.CharField(label=gettext_lazy("Name or ID number"), required=False, max_length=40,
                         widget=forms.TextInput(attrs={"type": "search", "placeholder": gettext_lazy("张三 / 330106********1234 / last 4")}))
-    university = forms.CharField(label=gettext_lazy("University"), required=False, max_length=60)
+    university = forms.CharField(label=gettext_lazy("University"), required=False, max_length=60, widget=forms.TextInput(
+        attrs={"data-picker": reverse_lazy("api:universities"), "autocomplete": "off",
+               "placeholder": gettext_lazy("e.g. 浙江大学 or 10335")}))
     major = forms.CharField(label=gettext_lazy("Major code"), required=False, max_length=8, widget=forms.TextInput(
         attrs={"data-picker": reverse_lazy("api:majors"), "autocomplete": "off"}))
-    enterprise = forms.CharField(label=gettext_lazy("Enterprise"), required=False, max_length=60)
+    enterprise = forms.CharField(label=gettext_lazy("Enterprise"), required=False, max_length=60, widget=forms.TextInput(
+        attrs={"data-picker": reverse_lazy("registry:enterprise-pick"), "autocomplete": "off",
+               "placeholder": gettext_lazy("e.g. 西湖 or 91330106…")}))
     tier = forms.ChoiceField(label=gettext_lazy("Tier"), required=False, choices=[("", gettext_lazy("Any"))] + Tier.choices)
     division = forms.CharField(label=gettext_lazy("Division code"), required=False, max_length=6, widget=forms.TextInput(
         attrs={"data-picker": reverse_lazy("api:divisions"), "autocomplete": "off"}))
@@ -101,17 +105,43 @@ def enterprise_detail(request, pk: int):
     return render(request, "registry/enterprise_detail.html", {"enterprise": enterprise, "page": staff, "portal": False})
 
 
+_DIVISION_FIELDS = (CorrectableField.HUKOU_DIVISION, CorrectableField.RESIDENCE_DIVISION)
+_TYPED_FIELDS = [f for f in CorrectableField.values if f not in (*_DIVISION_FIELDS, CorrectableField.OWNS_PROPERTY)]
+
+
 class CorrectionForm(forms.Form):
+    """The value is given as its field wants it: a division picked from the reference table, owning property as a
+    checkbox, anything else typed (app.js shows only the input the chosen field needs)."""
+
     field = forms.ChoiceField(label=gettext_lazy("Which field?"), required=False,
                               choices=[("", gettext_lazy("Something else (describe it below)"))]
                               + CorrectableField.choices)
+    # the lengths are the service's checks (every field refused at once), stated on the inputs as maxlength
     requested_value = forms.CharField(
-        label=gettext_lazy("The right value"), required=False, max_length=200,
-        help_text=gettext_lazy("Dates as 2024-07-01, divisions as their six-digit code (e.g. 330106); "
-                               "at most 200 characters."))
-    message = forms.CharField(label=gettext_lazy("What is wrong or missing?"), max_length=2000, required=False,
+        label=gettext_lazy("The right value"), required=False,
+        help_text=gettext_lazy("Dates as 2024-07-01; at most 200 characters."),
+        widget=forms.TextInput(attrs={"maxlength": 200, "data-show-when": "field:" + ",".join(_TYPED_FIELDS)}))
+    requested_division = forms.CharField(
+        label=gettext_lazy("The right division"), required=False, max_length=6,
+        help_text=gettext_lazy("Type 西湖 or 330106 and choose."),
+        widget=forms.TextInput(attrs={"data-picker": reverse_lazy("api:divisions"), "autocomplete": "off",
+                                      "data-show-when": "field:" + ",".join(_DIVISION_FIELDS)}))
+    requested_owns = forms.BooleanField(
+        label=gettext_lazy("I own property in my name"), required=False,
+        widget=forms.CheckboxInput(attrs={"data-show-when": f"field:{CorrectableField.OWNS_PROPERTY}"}))
+    message = forms.CharField(label=gettext_lazy("What is wrong or missing?"), required=False,
                               help_text=gettext_lazy("At most 2,000 characters."),
-                              widget=forms.Textarea(attrs={"rows": 3}))
+                              widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000}))
+
+    def request_values(self) -> dict:
+        """What the correction service takes: the field, the value as text and the message."""
+        data = self.cleaned_data
+        value = data["requested_value"]
+        if data["field"] in _DIVISION_FIELDS:
+            value = data["requested_division"] or value
+        elif data["field"] == CorrectableField.OWNS_PROPERTY:
+            value = value or ("yes" if data["requested_owns"] else "no")
+        return {"field": data["field"], "requested_value": value, "message": data["message"]}
 
 
 @require_role(Role.TALENT)
@@ -120,9 +150,13 @@ def my_profile(request):
     form = CorrectionForm(request.POST or None)
     if talent and request.method == "POST" and form.is_valid():
         try:
-            services.correction_request_create(talent=talent, **form.cleaned_data)
+            services.correction_request_create(talent=talent, **form.request_values())
         except ApplicationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else "message", exc.message)
+            for name, message in field_errors(exc, "message").items():
+                name = name if name in form.fields else "message"
+                if name == "requested_value" and form.cleaned_data["field"] in _DIVISION_FIELDS:
+                    name = "requested_division"
+                form.add_error(name, message)
         else:
             messages.success(request, _("Your request was sent to the talent office."))
             return redirect("registry:my-profile")
@@ -159,18 +193,17 @@ def talent_household(request, pk: int):
     if talent is None:
         raise Http404
     record = HouseholdFacts.objects.filter(talent=talent).first()
-    status, error_field = 200, ""
+    status, errors, form = 200, {}, None
     if request.method == "POST":
+        form = {k: request.POST.get(k, "")[:40] for k in services.HOUSEHOLD_FIELDS}
         try:
-            services.household_facts_record(actor=request.user, talent=talent, request=request,
-                                            values={k: request.POST.get(k, "")[:40] for k in services.HOUSEHOLD_FIELDS})
+            services.household_facts_record(actor=request.user, talent=talent, request=request, values=form)
         except ApplicationError as exc:
-            messages.error(request, exc.message)
-            status, error_field = 400, exc.field or ""
+            status, errors = 400, field_errors(exc, "house_price")
         else:
             messages.success(request, _("Household facts saved."))
             return redirect("registry:talent-household", pk=talent.pk)
     return render(request, "registry/talent_household.html", {
-        "talent": talent, "record": record, "error_field": error_field,
+        "talent": talent, "record": record, "form": form, "errors": errors,
         "members": talent.household_members.select_related("linked_talent"), "properties": talent.properties.all(),
         "relations": MemberRelation.choices, "id_types": IdType.choices}, status=status)

@@ -15,7 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from talentpool.core.audit import audited
-from talentpool.core.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
+from talentpool.core.errors import (
+    ApplicationError,
+    ConflictError,
+    FieldErrors,
+    NotFoundError,
+    PermissionDeniedError,
+)
 from talentpool.core.models import AuditAction
 from talentpool.core.notices import Message, notify
 from talentpool.core.permissions import OFFICE_ROLES, ensure_role, has_role
@@ -122,6 +128,23 @@ def _save(ticket: Ticket, now: dt.datetime) -> None:
     ticket.save()
 
 
+def ticket_fields_check(*, body: str, priority: str = "normal", uploads: list[Upload] | None = None) -> None:
+    """Every field of a new ticket checked at once: the refusals together (``core.errors.FieldErrors``), so the
+    form shows each beside its field in one round trip."""
+    errors = FieldErrors("body")
+    if priority not in PRIORITIES:
+        errors.refuse("priority", _("Unknown priority"), "bad_priority")
+    if not (body or "").strip():
+        errors.refuse("body", _("Write a message"), "empty_message")
+    errors.check("files", lambda: [attachment_check(up.name, up.data) for up in _counted(uploads or [])])
+    errors.raise_any()
+
+
+def _counted(uploads: list) -> list:
+    _check_count(uploads)
+    return uploads
+
+
 def ticket_raise(*, actor, talent: Talent, service: Service, subject: str, body: str, priority: str = "normal",
                  uploads: list[Upload] | None = None, origin: str = Origin.CATALOGUE, origin_ref: str = "",
                  request=None, now: dt.datetime | None = None) -> Ticket:
@@ -145,8 +168,7 @@ def ticket_raise(*, actor, talent: Talent, service: Service, subject: str, body:
             raise NotFoundError()
         if origin == Origin.CATALOGUE:
             origin = Origin.OFFICER
-    if priority not in PRIORITIES:
-        raise ApplicationError(_("Unknown priority"), code="bad_priority", field="priority")
+    ticket_fields_check(body=body, priority=priority, uploads=uploads)
     subject = (subject or "").strip() or service.name_zh
     response, resolution = _targets(service, priority)
     with audited(actor=actor, action=AuditAction.RECORD_CHANGE, subject_talent_id=talent.pk, request=request,
@@ -389,25 +411,26 @@ def service_update(*, actor, service: Service, changes: dict, request=None) -> S
     the SLA must give whole working minutes for every priority."""
     ensure_role(actor, *OFFICE_ROLES)
     changes = {k: v for k, v in changes.items() if k in EDITABLE}
-    problems = criterion_problems(changes.get("criterion", service.criterion))
+    for key, value in changes.items():  # on a refusal the caller's copy shows what was typed; nothing is saved
+        setattr(service, key, value)
+    errors = FieldErrors("name_zh")  # every field checked: the form shows each refusal beside its field at once
+    problems = criterion_problems(service.criterion)
     if problems:
-        raise ApplicationError(_("Who may ask: %(p)s") % {"p": "; ".join(problems)}, code="bad_criterion",
-                               field="criterion")
-    sla = changes.get("sla", service.sla)
+        errors.refuse("criterion", _("Who may ask: %(p)s") % {"p": "; ".join(problems)}, "bad_criterion")
     for p in PRIORITIES:
-        values = sla.get(p) if isinstance(sla, dict) else None
+        values = service.sla.get(p) if isinstance(service.sla, dict) else None
         if not (isinstance(values, dict) and all(isinstance(values.get(k), int) and values[k] > 0
                                                  for k in ("response", "resolution"))):
-            raise ApplicationError(_("SLA for %(p)s: whole working minutes above 0 for response and resolution")
-                                   % {"p": Priority(p).label}, code="bad_sla", field="sla")
+            errors.refuse("sla", _("SLA for %(p)s: whole working minutes above 0 for response and resolution")
+                          % {"p": Priority(p).label}, "bad_sla")
+    try:
+        service.full_clean(exclude=list(errors.errors))
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            errors.refuse(name if name != "__all__" else "name_zh", " ".join(messages))
+    errors.raise_any()
     with audited(actor=actor, action=AuditAction.RECORD_CHANGE, target=f"service:{service.code}", request=request,
                  detail={"op": "service_update", "fields": sorted(changes)}):
-        for key, value in changes.items():
-            setattr(service, key, value)
-        try:
-            service.full_clean()
-        except ValidationError as exc:
-            raise ApplicationError(str(exc), code="invalid") from None
         service.save()
     return service
 

@@ -16,7 +16,13 @@ from django.utils.translation import gettext as _
 
 from talentpool.accounts.models import User
 from talentpool.core.audit import audited
-from talentpool.core.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
+from talentpool.core.errors import (
+    ApplicationError,
+    ConflictError,
+    FieldErrors,
+    NotFoundError,
+    PermissionDeniedError,
+)
 from talentpool.core.models import AuditAction
 from talentpool.core.permissions import OFFICE_ROLES, ensure_role
 from talentpool.core.roles import Role
@@ -48,15 +54,22 @@ def _name(name: str) -> str:
     return name
 
 
+def _raise(exc: ApplicationError) -> None:
+    raise exc
+
+
 def team_create(*, actor, office: Office, code: str, name: str, lead_username: str = "", request=None) -> Team:
     ensure_office_manager(actor, office)
     code = (code or "").strip().lower()
+    errors = FieldErrors("code")  # every field checked: the form shows each refusal beside its field at once
     if not CODE.match(code):
-        raise ApplicationError(_("A code of 2 to 30 lower-case letters, digits or hyphens"), code="bad_code",
-                               field="code")
-    if Team.objects.filter(code=code).exists():
-        raise ConflictError(_("There is already a team %(c)s") % {"c": code}, code="taken")
-    team = Team(office=office, code=code, name=_name(name), lead=_lead(lead_username))
+        errors.refuse("code", _("A code of 2 to 30 lower-case letters, digits or hyphens"), "bad_code")
+    elif Team.objects.filter(code=code).exists():
+        errors.check("code", _raise, ConflictError(_("There is already a team %(c)s") % {"c": code}, code="taken",
+                                                   field="code"))
+    name, lead = errors.check("name", _name, name), errors.check("lead", _lead, lead_username)
+    errors.raise_any()
+    team = Team(office=office, code=code, name=name, lead=lead)
     with audited(actor=actor, action=AuditAction.RECORD_CHANGE, target=f"team:{code}", request=request,
                  detail={"op": "team_create", "name": team.name, "lead": team.lead_id}):
         team.save()
@@ -66,7 +79,9 @@ def team_create(*, actor, office: Office, code: str, name: str, lead_username: s
 def team_update(*, actor, team: Team, name: str, lead_username: str, request=None) -> Team:
     """Rename the team and set its lead (office head or administrator)."""
     ensure_office_manager(actor, team.office)
-    name, lead = _name(name), _lead(lead_username)
+    errors = FieldErrors("name")
+    name, lead = errors.check("name", _name, name), errors.check("lead", _lead, lead_username)
+    errors.raise_any()
     with audited(actor=actor, action=AuditAction.RECORD_CHANGE, target=f"team:{team.code}", request=request,
                  detail={"op": "team_update", "name": [team.name, name], "lead": [team.lead_id, lead and lead.pk]}):
         team.name, team.lead = name, lead

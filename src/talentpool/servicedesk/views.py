@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from talentpool.core.downloads import file_response
-from talentpool.core.errors import ApplicationError
+from talentpool.core.errors import ApplicationError, FieldErrors, field_errors
 from talentpool.core.permissions import require_role
 from talentpool.core.roles import Role
-from talentpool.registry.selectors import talent_visible_to
+from talentpool.registry.selectors import talent_chosen, talent_visible_to
 
 from . import assignment, selectors, services
 from .models import DeskOfficer, LifeStage, Office, Priority, Service, SlaState, Team
@@ -56,15 +56,23 @@ def ask(request, code: str):
     if talent is None:
         raise Http404
     if request.method == "POST":
+        errors = FieldErrors("body")  # the text and the files checked together, each refusal beside its field
+        uploads = errors.check("files", _uploads, request) or []
+        errors.check("body", services.ticket_fields_check, body=request.POST.get("body", ""), uploads=uploads)
         try:
+            errors.raise_any()
             ticket = services.ticket_raise(actor=request.user, talent=talent, service=service,
                                            subject=request.POST.get("subject", ""), body=request.POST.get("body", ""),
-                                           uploads=_uploads(request), request=request)
+                                           uploads=uploads, request=request)
         except ApplicationError as exc:
-            _fail(request, exc)
-        else:
-            messages.success(request, _("Your request is sent; you will be told when an officer replies."))
-            return redirect("servicedesk:my-ticket", pk=ticket.pk)
+            errors = field_errors(exc, "body")
+            if exc.status != 400 or not set(errors) <= {"subject", "body", "files"}:
+                _fail(request, exc)  # not about a field of this form (who may ask): said above it
+                return render(request, "servicedesk/ask.html", {"service": service, "form": request.POST})
+            return render(request, "servicedesk/ask.html", {"service": service, "form": request.POST,
+                                                            "errors": errors}, status=400)
+        messages.success(request, _("Your request is sent; you will be told when an officer replies."))
+        return redirect("servicedesk:my-ticket", pk=ticket.pk)
     return render(request, "servicedesk/ask.html", {"service": service})
 
 
@@ -168,26 +176,35 @@ def _ticket_action(request, item) -> None:
 
 @require_role(*OFFICE)
 def raise_for(request):
-    """An officer raises a ticket on a talent's behalf (the talent by record number, never the ID number)."""
+    """An officer raises a ticket on a talent's behalf (the talent picked by name and masked ID number)."""
     if request.method == "POST":
         p = request.POST
-        talent = talent_visible_to(request.user).filter(pk=int(p["talent"]) if p.get("talent", "").isdigit()
-                                                        else 0).first()
+        errors = FieldErrors("body")  # every field checked: each refusal shown beside its field, the input kept
+        chosen = p.get("talent", "").strip()[:60]
+        talent = (talent_visible_to(request.user).filter(pk=int(chosen)).first() if chosen.isdigit() and len(chosen) < 10
+                  else talent_chosen(user=request.user, text=chosen))
         service = Service.objects.filter(code=p.get("service", ""), active=True).first()
-        if talent is None or service is None:
-            messages.error(request, _("Choose a talent of your district (record number) and a service."))
-        else:
-            try:
-                item = services.ticket_raise(actor=request.user, talent=talent, service=service,
-                                             subject=p.get("subject", ""), body=p.get("body", ""),
-                                             priority=p.get("priority", "normal"), uploads=_uploads(request),
-                                             request=request)
-            except ApplicationError as exc:
-                _fail(request, exc)
-            else:
-                return redirect("servicedesk:ticket", pk=item.pk)
+        if talent is None:
+            errors.refuse("talent", _("Choose a talent of your district: type a name or ID number and pick one."))
+        if service is None:
+            errors.refuse("service", _("Choose a service of the catalogue."))
+        uploads = errors.check("files", _uploads, request) or []
+        errors.check("body", services.ticket_fields_check, body=p.get("body", ""),
+                     priority=p.get("priority", "normal"), uploads=uploads)
+        try:
+            errors.raise_any()
+            item = services.ticket_raise(actor=request.user, talent=talent, service=service,
+                                         subject=p.get("subject", ""), body=p.get("body", ""),
+                                         priority=p.get("priority", "normal"), uploads=uploads, request=request)
+        except ApplicationError as exc:
+            if exc.status == 404:
+                raise Http404 from exc
+            return render(request, "servicedesk/raise.html", {
+                "services": Service.objects.filter(active=True), "priorities": Priority.choices, "form": p,
+                "errors": field_errors(exc, "body")}, status=400)
+        return redirect("servicedesk:ticket", pk=item.pk)
     return render(request, "servicedesk/raise.html", {
-        "services": Service.objects.filter(active=True), "priorities": Priority.choices, "form": request.POST})
+        "services": Service.objects.filter(active=True), "priorities": Priority.choices, "form": {}})
 
 
 @require_role(*OFFICE)
@@ -276,6 +293,7 @@ def service_edit(request, pk: int):
     service = Service.objects.filter(pk=pk).first()
     if service is None:
         raise Http404
+    errors = {}
     if request.method == "POST":
         p = request.POST
         sla = _sla_from_form(p)
@@ -289,15 +307,18 @@ def service_edit(request, pk: int):
         try:
             services.service_update(actor=request.user, service=service, changes=changes, request=request)
         except ApplicationError as exc:
-            _fail(request, exc)
-            service.refresh_from_db()
+            if exc.status != 400:
+                _fail(request, exc)
+                return redirect("servicedesk:services")
+            errors = field_errors(exc, "name_zh")  # each beside its field; ``service`` holds what was typed
         else:
-            messages.success(request, _("Saved."))
+            messages.success(request, _("Saved %(name)s.") % {"name": service.name_zh})
             return redirect("servicedesk:services")
     return render(request, "servicedesk/service_edit.html", {
-        "service": service, "teams": Team.objects.all(),
+        "service": service, "teams": Team.objects.all(), "errors": errors,
         "sla_rows": [(code, label, (service.sla or {}).get(code, {})) for code, label in Priority.choices],
-        "materials": "\n".join(f"{m.get('zh', '')} | {m.get('en', '')}" for m in service.materials)})
+        "materials": "\n".join(f"{m.get('zh', '')} | {m.get('en', '')}" for m in service.materials)},
+        status=400 if errors else 200)
 
 
 def _material(line: str) -> dict[str, str]:

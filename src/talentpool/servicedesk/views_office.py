@@ -12,7 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from talentpool.core.errors import ApplicationError
+from talentpool.core.errors import ApplicationError, field_errors
 from talentpool.core.permissions import require_role
 from talentpool.core.roles import Role
 from talentpool.registry.selectors import talent_visible_to
@@ -49,20 +49,23 @@ def _manager(user, office: Office) -> bool:
 @require_role(*READERS)
 def team_list(request):
     office = _office()
+    form, errors = {}, {}
     if request.method == "POST":
-        p = request.POST
+        form = p = request.POST
         try:
             team = teams.team_create(actor=request.user, office=office, code=p.get("code", ""),
                                      name=p.get("name", ""), lead_username=p.get("lead", ""), request=request)
         except ApplicationError as exc:
-            _fail(request, exc)
+            if exc.status in (403, 404):
+                _fail(request, exc)
+                return redirect("servicedesk:teams")
+            errors = field_errors(exc, "code")  # each beside its field, what was typed kept
         else:
-            messages.success(request, _("Saved."))
+            messages.success(request, _("Team %(name)s created.") % {"name": team.name})
             return redirect("servicedesk:team-edit", pk=team.pk)
-        return redirect("servicedesk:teams")
     return render(request, "servicedesk/teams.html", {
         "teams": selectors.teams_with_members(), "office": office, "manager": _manager(request.user, office),
-        "leads": selectors.lead_candidates()})
+        "leads": selectors.lead_candidates(), "form": form, "errors": errors}, status=400 if errors else 200)
 
 
 def _members_from(post) -> dict[int, list[str]]:
@@ -74,6 +77,7 @@ def team_edit(request, pk: int):
     team = Team.objects.select_related("office", "lead").filter(pk=pk).first()
     if team is None:
         raise Http404
+    form, errors = {}, {}
     if request.method == "POST":
         p = request.POST
         try:
@@ -83,17 +87,21 @@ def team_edit(request, pk: int):
             else:
                 teams.team_members_set(actor=request.user, team=team, members=_members_from(p), request=request)
         except ApplicationError as exc:
-            _fail(request, exc)
+            if p.get("action") != "rename" or exc.status in (403, 404):
+                _fail(request, exc)
+                return redirect("servicedesk:team-edit", pk=pk)
+            form, errors = p, field_errors(exc, "name")  # each beside its field, what was typed kept
+            team.refresh_from_db()
         else:
             messages.success(request, _("Saved."))
-        return redirect("servicedesk:team-edit", pk=pk)
+            return redirect("servicedesk:team-edit", pk=pk)
     members = set(team.officers.values_list("pk", flat=True))
     officers = DeskOfficer.objects.filter(active=True).select_related("user").order_by("user__username")
     return render(request, "servicedesk/team_edit.html", {
         "team": team, "manager": _manager(request.user, team.office),
         "may_members": team.lead_id == request.user.pk or _manager(request.user, team.office),
         "rows": [(o, o.pk in members) for o in officers], "stages": LifeStage.choices,
-        "leads": selectors.lead_candidates()})
+        "leads": selectors.lead_candidates(), "form": form, "errors": errors}, status=400 if errors else 200)
 
 
 @require_role(Role.OFFICER)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from talentpool.accounts.models import User
+from talentpool.accounts.services import user_save
 from talentpool.core.errors import ApplicationError
 from talentpool.core.models import AuditEvent, ChangeRecord
 from talentpool.registry import services
@@ -84,3 +85,18 @@ def test_an_account_linked_to_another_record_moves(world):
     services.talent_account_link(actor=world.admin, talent=world.colleague, user=world.talent_user)
     assert Talent.objects.get(pk=world.talent.pk).user is None
     assert Talent.objects.get(pk=world.colleague.pk).user == world.talent_user
+
+
+def test_a_bad_email_and_a_role_problem_are_shown_together_and_the_rest_kept(client, world):
+    response = _post(client, world, username="t3", role="talent", email="not-an-address", scope_division="330106",
+                     display_name="王小明")
+    html = response.content.decode()
+    assert set(response.context["form"].errors) == {"email", "scope_division"}
+    assert 'value="t3"' in html and 'value="王小明"' in html and not User.objects.filter(username="t3").exists()
+
+
+def test_the_service_names_every_role_problem_at_once(world):
+    probe = User(username="t4", role="talent", scope_division="330106", is_payment_officer=True)
+    with pytest.raises(ApplicationError) as info:
+        user_save(actor=world.admin, user=probe, changed_fields=["role"])
+    assert set(info.value.extra["errors"]) == {"scope_division", "is_payment_officer"}

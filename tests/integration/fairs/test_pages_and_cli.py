@@ -111,6 +111,7 @@ def test_tour_planner_proposes_from_the_registrys_graduates_and_publishes_a_camp
                                                 "first_day": "2026-04-01"}).content.decode()
     assert 'value="浙江大学"' in page and 'value="南京大学"' in page  # 李明 (0809) at 浙大, 王芳 (080902) at 南大
     assert page.index("浙江大学") < page.index("南京大学")  # from 杭州 first
+    assert f'<option value="{fw.job.pk}" selected>{fw.job.title} · ' in page  # chosen from a list, not typed
     response = officer.post("/fairs/office/tours/", {
         "title": "春季巡回", "university": ["浙江大学", "南京大学"], "city": ["杭州", "南京"],
         "date": ["2026-04-01", "2026-04-02"]})

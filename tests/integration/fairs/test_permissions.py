@@ -47,7 +47,7 @@ PAGES = [
     ("get", "/fairs/office/{fair}/live/", None, OWN_FAIR),
     ("get", "/fairs/office/{fair}/report/", None, OWN_FAIR),
     ("get", "/fairs/booths/", None, {"enterprise": 200, "enterprise_other": 200}),
-    ("post", "/fairs/booths/", {"fair": "{fair}", "interviewers": "2"}, {"enterprise": 200, "enterprise_other": 200}),
+    ("post", "/fairs/booths/", {"fair": "{fair}", "interviewers": "2"}, {"enterprise": 400, "enterprise_other": 400}),
     ("get", "/fairs/booths/{booth}/", None, {"enterprise": 200, "enterprise_other": 404}),
     ("post", "/fairs/booths/{booth}/", {"slot": "{slot}", "level": "strong"},
      {"enterprise": 302, "enterprise_other": 404}),

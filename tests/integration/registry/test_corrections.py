@@ -132,3 +132,22 @@ def test_values_are_parsed_to_what_the_registry_stores(db, field, raw, stored):
 def test_invalid_values_are_refused(db, field, raw):
     with pytest.raises(ApplicationError):
         corrections.correction_value_parse(field, raw)
+
+
+def test_a_bad_value_and_a_too_long_message_are_refused_together_beside_each(client, world):
+    client.force_login(world.talent_user)
+    response = client.post("/registry/me/", {"field": "birth_date", "requested_value": "19/03/2001",
+                                             "message": "错" * 2001})
+    errors = response.context["form"].errors
+    assert set(errors) == {"requested_value", "message"} and "2000" in errors["message"][0]
+    assert 'value="19/03/2001"' in response.content.decode() and not CorrectionRequest.objects.exists()
+
+
+def test_a_division_is_picked_and_owning_property_is_a_checkbox(client, world):
+    client.force_login(world.talent_user)
+    page = client.get("/registry/me/").content.decode()
+    assert 'type="checkbox" name="requested_owns"' in page and 'data-show-when="field:owns_property"' in page
+    client.post("/registry/me/", {"field": "owns_property", "requested_owns": "on", "message": ""})
+    client.post("/registry/me/", {"field": "residence_division", "requested_division": "330110"})
+    asked = dict(CorrectionRequest.objects.values_list("field", "requested_value"))
+    assert asked == {"owns_property": "yes", "residence_division": "330110"}

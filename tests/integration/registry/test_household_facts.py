@@ -75,7 +75,7 @@ def test_the_form_is_scoped_refuses_by_field_and_changes_nothing_then(world, cli
     url = f"/registry/talents/{buyer.pk}/household/"
     assert page.get(url).status_code == 200
     refused = page.post(url, {"house_price": "lots"})
-    assert refused.status_code == 400 and refused.context["error_field"] == "house_price"
+    assert refused.status_code == 400 and list(refused.context["errors"]) == ["house_price"]
     saved = page.post(url, {"house_price": "880000", "income_low": "false", "income_assessed_on": "2025-02-01"})
     assert saved.status_code == 302
     record = HouseholdFacts.objects.get(talent=buyer)
@@ -83,3 +83,18 @@ def test_the_form_is_scoped_refuses_by_field_and_changes_nothing_then(world, cli
     assert client_for(world.officer_other).get(url).status_code == 404
     assert client_for(world.talent_user).get(url).status_code == 403
     assert 'id="household-link"' in page.get(f"/registry/talents/{buyer.pk}/").content.decode()
+
+
+def test_every_refused_field_is_shown_beside_itself_and_the_input_kept(world, client_for):
+    buyer = _buyer(world)
+    page = client_for(world.officer)
+    refused = page.post(f"/registry/talents/{buyer.pk}/household/", {
+        "house_price": "lots", "settling_allowance": "-3", "settling_allowance_on": "2024-09-01",
+        "income_low": "true", "income_assessed_on": "2025-02-01"})
+    html = refused.content.decode()
+    assert refused.status_code == 400
+    assert set(refused.context["errors"]) == {"house_price", "settling_allowance"}
+    assert 'data-field="house_price"' in html and 'data-field="settling_allowance"' in html
+    assert 'value="lots"' in html and 'value="2024-09-01"' in html and 'value="2025-02-01"' in html
+    assert '<option value="true" selected>' in html
+    assert not HouseholdFacts.objects.exists()

@@ -38,7 +38,7 @@ PAGES = [
     ("get", "/registry/me/", {"talent": 200}),
     ("get", "/registry/corrections/", {"officer": 200, "officer_other": 200}),
     ("get", "/registry/enterprises/pick.json", {"officer": 200, "officer_other": 200, "admin": 200}),
-    ("get", "/registry/talents/pick.json", {"admin": 200}),
+    ("get", "/registry/talents/pick.json", {"officer": 200, "officer_other": 200, "admin": 200}),
     ("get", "/registry/accounts/{user}/link/", {"admin": 200}),
     ("post", "/registry/accounts/{user}/link/", {"admin": 302}),
     ("get", "/registry/corrections/{correction}/", {"officer": 200, "officer_other": 404}),

@@ -17,7 +17,9 @@ def _pickers(html: str) -> dict[str, str]:
 def test_code_fields_are_pickers(client, world):
     client.force_login(world.officer)
     assert _pickers(client.get("/registry/talents/").content.decode()) == {
-        "major": "/api/v1/reference/majors", "division": "/api/v1/reference/divisions"}
+        "major": "/api/v1/reference/majors", "division": "/api/v1/reference/divisions",
+        "university": "/api/v1/reference/universities", "enterprise": "/registry/enterprises/pick.json"}
+    assert _pickers(client.get("/services/console/new/").content.decode()) == {"talent": "/registry/talents/pick.json"}
     client.force_login(world.hr)
     form = _pickers(client.get("/recruitment/my-jobs/new/").content.decode())
     assert form == {"occupation_code": "/api/v1/reference/occupations", "division": "/api/v1/reference/divisions",
@@ -27,6 +29,8 @@ def test_code_fields_are_pickers(client, world):
         "division": "/api/v1/reference/divisions", "occupation": "/api/v1/reference/occupations"}
     assert _pickers(client.get("/recruitment/profile/").content.decode()) == {
         "desired_occupations": "/api/v1/reference/occupations", "desired_divisions": "/api/v1/reference/divisions"}
+    assert _pickers(client.get("/registry/me/").content.decode()) == {
+        "requested_division": "/api/v1/reference/divisions"}
     client.force_login(world.admin)
     assert _pickers(client.get("/accounts/users/new/").content.decode()) == {
         "enterprise": "/registry/enterprises/pick.json", "scope_division": "/api/v1/reference/divisions"}

@@ -73,7 +73,7 @@ def test_officer_raises_for_a_talent_changes_priority_and_assigns(desk, clock):
     assert (ticket.priority, ticket.assignee) == ("urgent", desk.second)
     other = login(desk.world.officer_other).post("/services/console/new/", {
         "talent": desk.world.colleague.pk, "service": "legal-aid", "body": "x"})
-    assert other.status_code == 200 and Ticket.objects.count() == 1  # not of their district
+    assert other.status_code == 400 and Ticket.objects.count() == 1  # not of their district
 
 
 def test_the_queue_is_sorted_by_time_to_breach(desk, clock):

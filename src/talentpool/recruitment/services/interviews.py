@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from talentpool.core.audit import audited
-from talentpool.core.errors import ApplicationError, NotFoundError
+from talentpool.core.errors import ApplicationError, FieldErrors, NotFoundError
 from talentpool.core.models import AuditAction
 from talentpool.core.notices import notify
 from talentpool.engines.matching import clean_text
@@ -43,9 +43,11 @@ def interview_schedule(*, actor, application_id: int, starts_at, ends_at, locati
                        video_link: str = "", interviewers: Iterable[str] = (), request=None) -> Interview:
     """Schedule the next interview round; the talent gets a notice linking the .ics invitation. An application
     before the ``interview`` stage (when the pipeline has one) moves to it."""
-    start, end = check.interview_slot(starts_at, ends_at)
-    location, video_link = check.interview_place(location, video_link)
-    names = check.interviewer_names(interviewers)
+    errors = FieldErrors("starts_at")  # every field checked: the form shows each refusal beside its field at once
+    start, end = errors.check("starts_at", check.interview_slot, starts_at, ends_at) or (None, None)
+    location, video_link = errors.check("location", check.interview_place, location, video_link) or ("", "")
+    names = errors.check("interviewers", check.interviewer_names, interviewers)
+    errors.raise_any()
     with audited(actor=actor, action=AuditAction.RECORD_CHANGE, request=request,
                  detail={"interview": "schedule", "starts_at": start.isoformat()}) as entry:
         app = own_application(actor, application_id)

@@ -39,14 +39,18 @@ def _scopes(scopes: Iterable[str]) -> list[str]:
 
 
 def partner_create(*, actor, name: str, scopes: Iterable[str], enterprise_id: int | None = None,
-                   request=None) -> tuple[Partner, str]:
+                   enterprise_code: str = "", request=None) -> tuple[Partner, str]:
     """An administrator registers a partner. Returns the partner and its key, which is shown this once: only
-    its SHA-256 hash is kept."""
+    its SHA-256 hash is kept. Its enterprise is given by record number (API) or credit code (the page's picker)."""
     ensure_role(actor, Role.ADMIN)
     name = clean_text(name, 100, single_line=True)
     if not name:
         raise ApplicationError(_("Name the partner."), code="required", field="name")
     scopes = _scopes(scopes)
+    enterprise_code = (enterprise_code or "").strip().upper()[:18]
+    if enterprise_code:
+        enterprise = Enterprise.objects.filter(credit_code=enterprise_code).first()
+        enterprise_id = enterprise.pk if enterprise else -1
     enterprise = Enterprise.objects.filter(pk=enterprise_id).first() if enterprise_id else None
     if enterprise_id and enterprise is None:
         raise ApplicationError(_("No such enterprise."), code="invalid", field="enterprise_id")

@@ -13,7 +13,11 @@
                              reference tables (JSON list of {code, name} or {value, label}); the code is what is sent
    maxlength="N"             text input or textarea: its limit is stated beside it as "used / N", kept up to date
    data-picker-multi         with data-picker: the field holds several codes separated by commas; the picker looks
-                             up the last one and a choice replaces only it (the codes before it are kept) */
+                             up the last one and a choice replaces only it (the codes before it are kept)
+   data-picker-value="name"  with data-picker: the property of a match put in the field (default: value or code),
+                             for a field that holds a name chosen from the table (a campus tour's universities)
+   data-show-when="f:a,b"    element: shown (and its inputs enabled) only while the field named f holds a or b;
+                             without script every such element stays shown */
 (function () {
   "use strict";
 
@@ -124,7 +128,8 @@
         list.replaceChildren();
         (Array.isArray(rows) ? rows : []).slice(0, 20).forEach(function (row) {
           var option = document.createElement("option");
-          option.value = kept + (row.value || row.code);
+          var key = input.dataset.pickerValue;
+          option.value = kept + (key ? row[key] : (row.value || row.code));
           option.label = row.label || row.full_name || row.name || "";
           option.textContent = option.label;
           list.appendChild(option);
@@ -169,7 +174,27 @@
     if (field.limitCounter) limitCount(field);
   });
 
+  function showWhen(root) {
+    root.querySelectorAll("[data-show-when]").forEach(function (el) {
+      var rule = el.dataset.showWhen.split(":"), form = el.closest("form");
+      var field = form && form.elements[rule[0]];
+      if (!field) return;
+      var on = (rule[1] || "").split(",").indexOf(field.value) >= 0;
+      var box = el.closest(".field") || el;
+      box.hidden = !on;
+      [el].concat(Array.prototype.slice.call(box.querySelectorAll("input, select, textarea"))).forEach(function (i) {
+        if (i.matches && i.matches("input, select, textarea")) i.disabled = !on;
+      });
+    });
+  }
+
+  document.addEventListener("change", function (event) {
+    var form = event.target.form;
+    if (form && form.querySelector("[data-show-when]")) showWhen(form);
+  });
+
   window.tpSetWidths = setWidths;
+  showWhen(document);
   limitsStated(document);
   document.querySelectorAll("[data-poll-url]").forEach(poll);
   if (document.readyState === "loading") {
