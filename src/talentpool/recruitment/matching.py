@@ -414,7 +414,7 @@ class LiveIndex:
             return False
         top = MatchChange.objects.aggregate(m=Max("id"))["m"] or 0
         if (timezone.now() - saved_at > SAVED_MAX_AGE or meta["seen"] < after or meta["seen"] > top
-                or meta.get("database") != _database_name()):
+                or not _same_database(meta.get("database", ""))):
             return False  # too old, older than a rebuild request, or saved from another database
         try:
             index = MatchIndex.load(path, mmap=True)
@@ -467,8 +467,18 @@ def _save(directory: Path, index: MatchIndex, mark: Watermark, day: dt.date) -> 
 
 
 def _database_name() -> str:
+    """The database as named, not where it is reached: the same database behind another address (a new port, a
+    moved server, the bench's throwaway cluster started on a free port) keeps its saved index."""
     db = settings.DATABASES["default"]
-    return f"{db['ENGINE']}:{db.get('HOST', '')}:{db.get('PORT', '')}:{db['NAME']}"
+    return f"{db['ENGINE']}:{db['NAME']}"
+
+
+def _same_database(saved: str) -> bool:
+    """Whether a saved watermark's database is this one; indexes saved before the address was left out of the
+    name wrote ``ENGINE:HOST:PORT:NAME``."""
+    db = settings.DATABASES["default"]
+    return saved == _database_name() or (saved.startswith(f"{db['ENGINE']}:") and saved.endswith(f":{db['NAME']}")
+                                         and saved.count(":") >= 3)
 
 
 _live = LiveIndex()
