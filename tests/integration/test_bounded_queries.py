@@ -16,12 +16,11 @@ from talentpool.engines.tabular import RowResult, Table
 from talentpool.recruitment.demo import demo_recruitment_clear, talent_career_facts
 from talentpool.recruitment.models import JobProfile
 from talentpool.registry.identity import talent_id_lookup
+from talentpool.registry.import_statistics import ANALYZE_AFTER_ROWS, PlannerStatistics
 from talentpool.registry.importing import (
-    ANALYZE_AFTER_ROWS,
     _Outcome,
     _Plan,
     _Runner,
-    _Statistics,
     insert_many,
 )
 from talentpool.registry.models import Education, Employment, Enterprise, ImportJob, Talent
@@ -118,7 +117,7 @@ def test_an_import_that_grows_a_table_refreshes_its_planner_statistics(db):
     with connection.cursor() as cursor:  # an earlier test's ANALYZE outlives its rolled-back rows: start from empty
         cursor.execute(f"ANALYZE {Talent._meta.db_table}")
     assert planner_rows() <= 0
-    statistics = _Statistics()
+    statistics = PlannerStatistics()
     rows = ANALYZE_AFTER_ROWS + 2_000
     for start in range(0, rows, 4_000):
         batch = range(start, min(rows, start + 4_000))

@@ -42,7 +42,13 @@ PINNED = {
     "officer /recruitment/applications/": 5,    # the stage names of every employer shown in one query
     "enterprise /recruitment/applications/": 5,
     "officer /registry/talents/": 6,             # counted by estimate above 10,000 rows (PostgreSQL)
-    "officer /payments/queue/": 6,              # the totals and the page: two scans of the filtered lines
+    "officer /payments/queue/": 6,              # the maintained totals (a few rows), the page, the policies
+    "officer /payments/lines/{line}/": 7,        # the line, its events, the bank account, the audit record
+    "talent /payments/lines/{my_line}/": 6,
+    "officer /api/v1/payments/entitlements": 5,  # the totals, the page, its versions
+    "officer /api/v1/payments/entitlements/{line}": 6,
+    "enterprise /api/v1/recruitment/candidates": 7,  # applicants, a page of consenting ids, the count, the talents
+    "officer /insights/early-warning/": 6,       # the rows are kept per snapshot: the people and their officers
     "admin /audit/": 10,                         # the page and its estimate, one query per kind of record named
     "officer /services/console/": 5,             # a keyset page on the open-queue index: with, then without deadline
     "officer /services/dashboard/": 10,          # open tickets in one grouped query, closed ones in one aggregate

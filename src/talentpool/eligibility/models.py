@@ -249,3 +249,28 @@ class ReviewRoute(models.Model):
     class Meta:
         db_table = "payments_reviewroute"
         ordering = ["policy__code", "tier", "id"]
+
+
+class LedgerTotal(models.Model):
+    """Maintained totals of the ledger per (status, policy, district, degree, manual review): how many lines and
+    their amount in cents, so the payment queue's totals read a few hundred rows instead of aggregating the ledger.
+
+    Written only by database triggers on ``Entitlement`` (migration ``0006``), inside the statement that changes
+    a line, whoever writes it (services, runs, imports, the admin, raw SQL): never stale. On PostgreSQL each
+    statement adds one delta row per key it touched (no row is updated, so concurrent writers never wait on each
+    other) and ``totals.ledger_totals_compact`` folds the deltas; on SQLite (one writer) a row per key is updated in
+    place. A key's figure is the sum of its rows. Read through ``totals``; never written by application code."""
+
+    status = models.CharField(max_length=12)
+    policy = models.ForeignKey("policies.Policy", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    district = models.CharField(max_length=6)
+    degree = models.CharField(max_length=16)
+    review_required = models.BooleanField()
+    lines = models.BigIntegerField()
+    cents = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "district"], name="ledger_total_status_district")]
+
+    def __str__(self) -> str:
+        return f"{self.status} {self.policy_id} {self.district} {self.degree} {self.review_required}: {self.lines}"

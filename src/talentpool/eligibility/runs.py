@@ -51,6 +51,7 @@ from talentpool.policies.selectors import (
     policy_versions_in_force,
 )
 
+from .household_lines import stale_household_lines
 from .ledger import ledger_table
 from .models import (
     LIVE,
@@ -323,6 +324,7 @@ class Reconciled:
     creates: list[tuple[Due, int | None]] = field(default_factory=list)
     withdraw: list[int] = field(default_factory=list)
     withdraw_household: list[int] = field(default_factory=list)
+    withdraw_committed: list[int] = field(default_factory=list)  # approved duplicates of a merged household
     flags: list[tuple[int, str]] = field(default_factory=list)
     unchanged: int = 0
 
@@ -341,34 +343,10 @@ def _live_lines(policy_id: int) -> tuple[dict[tuple[str, int], LiveLine], set[in
     return existing, talents_with_lines
 
 
-def _stale_household_lines(run: Run, existing: dict[tuple[str, int], LiveLine], household_of: dict[int, str],
-                           out: Reconciled) -> set[tuple[str, int]]:
-    """A household policy's lines whose subject is no longer the person's household (a marriage was recorded
-    after both spouses got lines): a candidate is withdrawn (the household's one line is computed anew), a
-    committed line is flagged for an officer and holds the household's key, so nothing is paid twice. Returns
-    the household keys held by such committed lines."""
-    held: set[tuple[str, int]] = set()
-    for (subject, instalment), line in sorted(existing.items(), key=lambda kv: kv[1].id):
-        now = household_of.get(line.talent_id)
-        if now is None or now == subject:
-            continue
-        if line.status == Status.CANDIDATE:
-            out.withdraw_household.append(line.id)
-        else:
-            held.add((now, instalment))
-            out.flags.append((line.id, f"run {run.pk}: the household is now {now} (marriage recorded); "
-                                       f"instalment {instalment} is held by this line, not paid again"))
-    for key in sorted(held):  # the household's own candidate for the same instalment gives way to the paid line
-        line = existing.get(key)
-        if line is not None and line.status == Status.CANDIDATE:
-            out.withdraw_household.append(line.id)
-    return held
-
-
 def _reconcile(run: Run, oc: PolicyOutcome, existing: dict[tuple[str, int], LiveLine],
                in_scope: set[int], household_of: dict[int, str] | None = None) -> Reconciled:
     out = Reconciled()
-    held = _stale_household_lines(run, existing, household_of, out) if household_of else set()
+    held = stale_household_lines(run, existing, household_of, out) if household_of else set()
     for d in oc.due:
         if (d.subject, d.instalment) in held:
             out.unchanged += 1
@@ -422,6 +400,8 @@ def _write_policy(run: Run, oc: PolicyOutcome, inputs: RunInputs, progress: Call
         stats["withdrawn"] += _withdraw(run, plan.withdraw[start:start + CHUNK])
     for start in range(0, len(plan.withdraw_household), CHUNK):
         stats["withdrawn"] += _withdraw(run, plan.withdraw_household[start:start + CHUNK], REASON_HOUSEHOLD_MERGED)
+    if plan.withdraw_committed:
+        stats["withdrawn"] += _withdraw(run, plan.withdraw_committed, REASON_HOUSEHOLD_MERGED, status=Status.APPROVED)
     for lid, note in plan.flags:
         Entitlement.objects.filter(pk=lid).update(changed=True, flag=note[:300])
     stats["flagged"] = len(plan.flags)
@@ -599,12 +579,13 @@ def _insert_new_lines(rows: list[tuple]) -> int:
         return cursor.rowcount
 
 
-def _withdraw(run: Run, ids: list[int], reason: str = REASON_NOT_ELIGIBLE) -> int:
+def _withdraw(run: Run, ids: list[int], reason: str = REASON_NOT_ELIGIBLE, status: str = Status.CANDIDATE) -> int:
+    """Withdraw the lines among ``ids`` still in ``status`` (and in no batch)."""
     with transaction.atomic():
-        found = list(Entitlement.objects.select_for_update().filter(pk__in=ids, status=Status.CANDIDATE)
+        found = list(Entitlement.objects.select_for_update().filter(pk__in=ids, status=status, batch__isnull=True)
                      .values_list("pk", flat=True))
         Entitlement.objects.filter(pk__in=found).update(status=Status.WITHDRAWN, updated_at=timezone.now())
         EntitlementEvent.objects.bulk_create([
-            EntitlementEvent(entitlement_id=pk, from_status=Status.CANDIDATE, to_status=Status.WITHDRAWN, run=run,
+            EntitlementEvent(entitlement_id=pk, from_status=status, to_status=Status.WITHDRAWN, run=run,
                              reason=reason) for pk in found])
     return len(found)

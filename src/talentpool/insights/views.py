@@ -4,6 +4,7 @@ the snapshot, build chart options with ``charts``, render. Every chart has its t
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +21,9 @@ from talentpool.registry.models import Cluster, Degree, Tier
 from . import charts, exports, selectors
 from .figures import AGE_BANDS
 from .tiles import city_districts, tile_positions
+
+WARNINGS_PER_PAGE = 100
+"""Rows of the early-warning list per page (at 400,000 talents a district has several hundred a month)."""
 
 REASONS = {"insurance_stopped": gettext_noop("Insurance in the district stopped last month"),
            "employment_ended": gettext_noop("Employment ended in the last month"),
@@ -239,8 +243,9 @@ def early_warning(request):
         return _preparing(request, _("Retention early warning"))
     as_of = selectors.as_of_from(request.GET, timezone.localdate())
     officer = request.GET.get("officer", "")
-    rows = selectors.early_warning_list(request.user, snap, as_of=as_of,
+    rows = selectors.early_warning_rows(request.user, snap, as_of=as_of,
                                         officer=selectors.officer_filter_from(request.user, officer))
+    page = Paginator(rows, WARNINGS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "insights/early_warning.html", {
-        "rows": rows, "as_of": as_of, "snap": snap, "reasons": {k: _(v) for k, v in REASONS.items()},
+        "rows": selectors.early_warning_people(request.user, page.object_list), "page": page, "as_of": as_of, "snap": snap, "reasons": {k: _(v) for k, v in REASONS.items()},
         "officers": selectors.early_warning_officers(), "officer": officer})

@@ -123,17 +123,23 @@ def queue(request):
     body; ``back`` (this page's own token) is where the decision returns."""
     f = _queue_filter(request.search)
     qs = selectors.entitlement_queue(request.user, f)
-    totals = selectors.queue_totals(qs)
+    totals = selectors.queue_totals(request.user, f, qs)
     paginator = Paginator(qs, PAGE)
     paginator.count = totals["count"]  # the totals counted the same lines: no second scan for the pager
     page = paginator.get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
     query = request.search.copy()
     query.pop("page", None)
+    # names looked up once per page, not once per row (a filter per row cost more than the rows' query)
+    statuses, degrees = [(v, str(label)) for v, label in Status.choices], [(v, str(label)) for v, label in Degree.choices]
+    districts = {line.district for line in page.object_list}
     return render(request, "payments/queue.html", {
         "page": page, "f": f, "totals": totals, "query": query.urlencode(),
         "back": search_query(request),
-        "policies": Policy.objects.order_by("code"), "degrees": Degree.choices, "statuses": Status.choices,
-        "degree_names": dict(Degree.choices),
+        "policies": Policy.objects.order_by("code"), "degrees": degrees, "statuses": statuses,
+        "degree_names": dict(degrees), "status_names": dict(statuses),
+        "district_names": {code: division_name(code) or code for code in districts if code},
+        "line_url": reverse("payments:line-detail", args=[0]).removesuffix("0/"),
     })
 
 
@@ -226,7 +232,7 @@ def batch_list(request):
     batches = Paginator(selectors.batches_visible_to(request.user), 20).get_page(request.GET.get("page"))
     ready = eligibility_selectors.entitlements_visible_to(request.user).filter(status=Status.APPROVED, batch__isnull=True)
     return render(request, "payments/batch_list.html", {
-        "page": batches, "ready": selectors.queue_totals(ready),
+        "page": batches, "ready": selectors.lines_totals(ready),
         "without_account": ready.filter(talent__bank_account__isnull=True).count(),
         "policies": Policy.objects.order_by("code"), "threshold": services.two_person_above(),
     })

@@ -21,9 +21,13 @@ How each fact is derived (``as_of`` is the evaluation date; ``as_of month`` its 
 - *employment*: the employment in progress on ``as_of`` (start ≤ as_of, no end or end ≥ as_of; the latest start
   wins); ``employer_tax_division`` is the enterprise's tax-registration division, or its division when blank.
   Not employed on ``as_of``: ``employed`` FALSE and the employer facts NULL.
-- *household*: ``has_spouse`` when the spouse is in the registry (``Talent.spouse``); then the spouse's property
-  and public housing. Without a registered spouse, ``spouse_owns_property`` is FALSE and ``spouse_housing`` is
-  ``none`` (nothing to count), and ``household_id`` is the talent's own id; otherwise the smaller of the two ids.
+- *household*: ``has_spouse`` from the day of marriage of a spouse recorded as a household member (either side
+  of a linked pair; without a member record, ``Talent.spouse`` alone, undated); then the registered spouse's
+  property and public housing. Without a registered spouse married by the date, ``spouse_owns_property`` is
+  FALSE and ``spouse_housing`` is ``none`` (nothing to count), and ``household_id`` is the talent's own id;
+  otherwise the smaller of the two ids. ``minor_children``: children under 18 on the date. Property is read from
+  the property records (held from the day acquired to the day before the sale) or, without any, from the
+  talent's own fields; see ``policies.household_facts``, the same rules person by person.
 - *tier*: the registry tier, ``''`` when the talent has none (a known "no tier", not a missing fact).
 - *is_academician*: honours include a CAS or CAE academicianship.
 - *insurance*, per area of ``engines.policy.facts.AREAS``: spans of months (from..to inclusive) not back-paid, in a
@@ -36,7 +40,8 @@ How each fact is derived (``as_of`` is the evaluation date; ``as_of month`` its 
 - ``house_price``, ``settling_allowance_received`` and ``household_income_low`` come from the household facts an
   officer records for the person (``registry.HouseholdFacts``), as of the date: the price counts from the purchase
   date (``property_purchase_date``), the settling allowance from the day received (0.00 before it), the income
-  assessment from the day assessed (NULL before it). Nothing recorded: NULL (unknown).
+  assessment (yes/no and the per-capita amount) from the day assessed (NULL before it). Nothing recorded: NULL
+  (unknown).
 """
 
 from __future__ import annotations
@@ -44,7 +49,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Sequence
-from decimal import Decimal
 
 import duckdb
 import pyarrow as pa
@@ -54,6 +58,8 @@ from django.db import connection
 from talentpool.engines.policy.evaluate import facts_schema
 from talentpool.engines.policy.facts import AREAS
 from talentpool.engines.vocab import DEGREE_RANK
+
+from .household_facts import household_row, minor_cutoff
 
 _CHUNK = 900  # ids per IN (...) when a list of talents is given
 
@@ -71,13 +77,28 @@ _TALENTS = ("registry_talent t LEFT JOIN registry_talent s ON s.id = t.spouse_id
      "'%%academician_cae%%' THEN 1 ELSE 0 END", "is_academician", _B),
     ("t.spouse_id", "spouse_id", _I), ("t.owns_property", "owns_property", _B),
     ("t.property_division", "property_division", _S), ("t.property_purchase_date", "property_purchase_date", _D),
-    ("t.housing", "housing", _S), ("s.owns_property", "spouse_owns_property", _B),
+    ("t.housing", "housing", _S), ("t.housing_since", "housing_since", _D),
+    ("s.housing_since", "spouse_housing_since", _D), ("s.owns_property", "spouse_owns_property", _B),
     ("s.property_division", "spouse_property_division", _S), ("s.housing", "spouse_housing", _S),
     ("s.property_purchase_date", "spouse_purchase_date", _D),
     ("h.house_price", "house_price", _M),
     ("h.settling_allowance", "settling_allowance", _M), ("h.settling_allowance_on", "settling_allowance_on", _D),
     ("CASE WHEN h.income_low THEN 1 WHEN NOT h.income_low THEN 0 END", "income_low", _B),
-    ("h.income_assessed_on", "income_assessed_on", _D),
+    ("h.income_assessed_on", "income_assessed_on", _D), ("h.income_per_capita", "income_per_capita", _M),
+])
+# household members, each spouse row also under the linked talent (a marriage is read from either side)
+_MEMBERS = ("(SELECT talent_id AS tid, relation, married_on, birth_date FROM registry_householdmember UNION ALL "
+            "SELECT linked_talent_id, relation, married_on, birth_date FROM registry_householdmember "
+            "WHERE linked_talent_id IS NOT NULL AND relation = 'spouse') m", "m.tid", [
+    ("m.tid", "talent_id", _I), ("m.relation", "relation", _S), ("m.married_on", "married_on", _D),
+    ("m.birth_date", "birth_date", _D),
+])
+# property records, the person's own ('self') and the registered spouse's ('spouse')
+_PROPERTIES = ("(SELECT p.talent_id AS tid, 'self' AS side, p.division, p.acquired_on, p.sold_on "
+               "FROM registry_propertyrecord p UNION ALL SELECT x.id, 'spouse', p.division, p.acquired_on, p.sold_on "
+               "FROM registry_propertyrecord p JOIN registry_talent x ON x.spouse_id = p.talent_id) q", "q.tid", [
+    ("q.tid", "talent_id", _I), ("q.side", "side", _S), ("q.division", "division", _S),
+    ("q.acquired_on", "acquired_on", _D), ("q.sold_on", "sold_on", _D),
 ])
 _EDUCATIONS = ("registry_education e LEFT JOIN reference_university u ON u.code = e.university_code",
                "e.talent_id", [
@@ -126,9 +147,10 @@ def _read(spec: tuple[str, str, list[tuple[str, str, pa.DataType]]], talent_ids:
 
 
 def registry_tables(*, talent_ids: Sequence[int] | None = None) -> dict[str, pa.Table]:
-    """The four raw reads as Arrow tables (talents, educations, jobs, insurance)."""
+    """The raw reads as Arrow tables (talents, educations, jobs, insurance, household members, properties)."""
     return {"talents": _read(_TALENTS, talent_ids), "educations": _read(_EDUCATIONS, talent_ids),
-            "jobs": _read(_JOBS, talent_ids), "insurance": _read(_INSURANCE, talent_ids)}
+            "jobs": _read(_JOBS, talent_ids), "insurance": _read(_INSURANCE, talent_ids),
+            "members": _read(_MEMBERS, talent_ids), "properties": _read(_PROPERTIES, talent_ids)}
 
 
 def _area_table() -> pa.Table:
@@ -140,6 +162,7 @@ def facts_sql(as_of: dt.date) -> str:
     """The DuckDB statement deriving the facts from the registered tables talents, educations, jobs, insurance
     and areas. Public so that its logic can be read and tested on its own."""
     day = f"DATE '{as_of.isoformat()}'"
+    minor = f"DATE '{minor_cutoff(as_of).isoformat()}'"
     asof_m = as_of.year * 12 + as_of.month - 1
     area_cols = []
     for area in AREAS:
@@ -210,6 +233,29 @@ WITH edu AS (
   FROM runs_g GROUP BY talent_id, area
 ), ins AS (
   SELECT talent_id, {", ".join(area_cols)} FROM per_area GROUP BY talent_id
+), mem AS (
+  SELECT talent_id, BOOL_OR(relation = 'spouse') AS spouse_recorded,
+         BOOL_OR(relation = 'spouse' AND (married_on IS NULL OR married_on <= {day})) AS married,
+         MIN(CASE WHEN relation = 'spouse' AND married_on <= {day} THEN married_on END) AS married_on,
+         COUNT(CASE WHEN relation = 'child' AND birth_date <= {day} AND birth_date > {minor} THEN 1 END) AS minors
+  FROM members GROUP BY talent_id
+), held AS (
+  SELECT * FROM (
+    SELECT *, row_number() OVER (PARTITION BY talent_id, side ORDER BY acquired_on DESC, division DESC) AS rn
+    FROM properties WHERE acquired_on <= {day} AND (sold_on IS NULL OR sold_on > {day})) WHERE rn = 1
+), recorded AS (
+  SELECT DISTINCT talent_id, side FROM properties
+), hh AS (
+  SELECT t.talent_id, m.married_on, COALESCE(m.minors, 0) AS minors,
+         CASE WHEN m.spouse_recorded THEN m.married ELSE t.spouse_id IS NOT NULL END AS has_spouse,
+         rs.talent_id IS NOT NULL AS own_rec, hs.talent_id IS NOT NULL AS own_held, hs.division AS own_div,
+         hs.acquired_on AS own_on, rp.talent_id IS NOT NULL AS sp_rec, hp.talent_id IS NOT NULL AS sp_held,
+         hp.division AS sp_div
+  FROM talents t LEFT JOIN mem m ON m.talent_id = t.talent_id
+  LEFT JOIN recorded rs ON rs.talent_id = t.talent_id AND rs.side = 'self'
+  LEFT JOIN held hs ON hs.talent_id = t.talent_id AND hs.side = 'self'
+  LEFT JOIN recorded rp ON rp.talent_id = t.talent_id AND rp.side = 'spouse'
+  LEFT JOIN held hp ON hp.talent_id = t.talent_id AND hp.side = 'spouse'
 )
 SELECT
   t.talent_id,
@@ -245,27 +291,39 @@ SELECT
   NULLIF(c.division, '') AS employer_division,
   COALESCE(NULLIF(c.tax_division, ''), NULLIF(c.division, '')) AS employer_tax_division,
   NULLIF(c.cluster, '') AS employer_cluster,
-  CASE WHEN t.property_purchase_date > {day} THEN FALSE ELSE t.owns_property END AS owns_property,
-  CASE WHEN t.property_purchase_date > {day} THEN NULL ELSE NULLIF(t.property_division, '') END AS property_division,
-  CASE WHEN t.property_purchase_date > {day} THEN NULL ELSE t.property_purchase_date END AS property_purchase_date,
-  CASE WHEN t.property_purchase_date > {day} THEN NULL ELSE CAST(t.house_price AS DECIMAL(14, 2)) END AS house_price,
-  NULLIF(t.housing, '') AS housing,
-  t.spouse_id IS NOT NULL AS has_spouse,
-  CASE WHEN t.spouse_id IS NULL OR t.spouse_purchase_date > {day} THEN FALSE
-       ELSE t.spouse_owns_property END AS spouse_owns_property,
-  CASE WHEN t.spouse_purchase_date > {day} THEN NULL
+  CASE WHEN hh.own_rec THEN hh.own_held WHEN t.property_purchase_date > {day} THEN FALSE
+       ELSE t.owns_property END AS owns_property,
+  CASE WHEN hh.own_rec THEN hh.own_div WHEN t.property_purchase_date > {day} THEN NULL
+       ELSE NULLIF(t.property_division, '') END AS property_division,
+  CASE WHEN hh.own_rec THEN hh.own_on WHEN t.property_purchase_date > {day} THEN NULL
+       ELSE t.property_purchase_date END AS property_purchase_date,
+  CASE WHEN hh.own_rec AND NOT hh.own_held THEN NULL WHEN NOT hh.own_rec AND t.property_purchase_date > {day} THEN NULL
+       ELSE CAST(t.house_price AS DECIMAL(14, 2)) END AS house_price,
+  CASE WHEN t.housing_since > {day} THEN 'none' ELSE NULLIF(t.housing, '') END AS housing,
+  hh.has_spouse,
+  hh.married_on AS marriage_date,
+  hh.minors AS minor_children,
+  CASE WHEN NOT (hh.has_spouse AND t.spouse_id IS NOT NULL) THEN FALSE WHEN hh.sp_rec THEN hh.sp_held
+       WHEN t.spouse_purchase_date > {day} THEN FALSE ELSE t.spouse_owns_property END AS spouse_owns_property,
+  CASE WHEN NOT (hh.has_spouse AND t.spouse_id IS NOT NULL) THEN NULL WHEN hh.sp_rec THEN hh.sp_div
+       WHEN t.spouse_purchase_date > {day} THEN NULL
        ELSE NULLIF(t.spouse_property_division, '') END AS spouse_property_division,
-  CASE WHEN t.spouse_id IS NULL THEN 'none' ELSE NULLIF(t.spouse_housing, '') END AS spouse_housing,
-  CASE WHEN t.spouse_id IS NULL THEN t.talent_id ELSE LEAST(t.talent_id, t.spouse_id) END AS household_id,
+  CASE WHEN NOT (hh.has_spouse AND t.spouse_id IS NOT NULL) OR t.spouse_housing_since > {day} THEN 'none'
+       ELSE NULLIF(t.spouse_housing, '') END AS spouse_housing,
+  CASE WHEN hh.has_spouse AND t.spouse_id IS NOT NULL THEN LEAST(t.talent_id, t.spouse_id)
+       ELSE t.talent_id END AS household_id,
   CASE WHEN t.settling_allowance_on > {day} THEN CAST(0 AS DECIMAL(14, 2))
        ELSE CAST(t.settling_allowance AS DECIMAL(14, 2)) END AS settling_allowance_received,
   CASE WHEN t.income_assessed_on > {day} THEN NULL ELSE t.income_low END AS household_income_low,
+  CASE WHEN t.income_assessed_on > {day} THEN NULL
+       ELSE CAST(t.income_per_capita AS DECIMAL(14, 2)) END AS household_income_per_capita,
   {", ".join(area_select)}
 FROM talents t
 LEFT JOIN best b ON b.talent_id = t.talent_id
 LEFT JOIN study st ON st.talent_id = t.talent_id
 LEFT JOIN cur c ON c.talent_id = t.talent_id
 LEFT JOIN ins ON ins.talent_id = t.talent_id
+LEFT JOIN hh ON hh.talent_id = t.talent_id
 ORDER BY t.talent_id
 """
 
@@ -325,7 +383,7 @@ def _runs(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 def facts_from_rows(tables: dict[str, pa.Table], *, as_of: dt.date) -> list[dict]:
     """The facts of ``facts_sql`` computed person by person in Python (for a few people)."""
     by_talent: dict[str, dict[int, list[dict]]] = {}
-    for name in ("educations", "jobs", "insurance"):
+    for name in ("educations", "jobs", "insurance", "members", "properties"):
         groups: dict[int, list[dict]] = {}
         for row in tables[name].to_pylist():
             groups.setdefault(row["talent_id"], []).append(row)
@@ -335,29 +393,14 @@ def facts_from_rows(tables: dict[str, pa.Table], *, as_of: dt.date) -> list[dict
     for t in sorted(tables["talents"].to_pylist(), key=lambda r: r["talent_id"]):
         tid = t["talent_id"]
         tier_later = _after(t["tier_date"], as_of)
-        bought_later = _after(t["property_purchase_date"], as_of)
-        spouse_bought_later = _after(t["spouse_purchase_date"], as_of)
         facts: dict = {
             "talent_id": tid, "birth_date": t["birth_date"], "gender": t["gender"], "id_type": t["id_type"],
             "hukou_division": t["hukou_division"], "residence_division": t["residence_division"],
             "district": t["district"], "arrival_date": t["arrival_date"], "tier": "" if tier_later else t["tier"] or "",
             "tier_date": None if tier_later else t["tier_date"], "is_academician": bool(t["is_academician"]),
-            "owns_property": False if bought_later else t["owns_property"],
-            "property_division": None if bought_later else t["property_division"],
-            "property_purchase_date": None if bought_later else t["property_purchase_date"],
-            "house_price": None if bought_later else t["house_price"], "housing": t["housing"],
-            "settling_allowance_received": (Decimal("0.00") if _after(t["settling_allowance_on"], as_of)
-                                            else t["settling_allowance"]),
-            "household_income_low": None if _after(t["income_assessed_on"], as_of) else t["income_low"],
         }
-        spouse = t["spouse_id"]
-        facts.update({
-            "has_spouse": spouse is not None,
-            "spouse_owns_property": False if spouse is None or spouse_bought_later else t["spouse_owns_property"],
-            "spouse_property_division": None if spouse_bought_later else t["spouse_property_division"],
-            "spouse_housing": "none" if spouse is None else t["spouse_housing"],
-            "household_id": tid if spouse is None else min(tid, spouse),
-        })
+        facts.update(household_row(t, by_talent["members"].get(tid, []), by_talent["properties"].get(tid, []),
+                                   as_of))
         edus = [e for e in by_talent["educations"].get(tid, []) if not _after(e["graduation_date"], as_of)]
         best = max(edus, key=lambda e: (_RANK.get(e["degree"], 0), e["graduation_date"], e["id"])) if edus else None
         jobs = by_talent["jobs"].get(tid, [])

@@ -410,25 +410,26 @@ def interview_calendar(request, pk: int):
 @router.get("/candidates", response=CandidatePage,
             summary="Talents I may see: applicants to my jobs and talents who let enterprises find them "
                     "(enterprises)")
-def candidate_list(request, q: str = "", skill: str = "", limit: Limit = 50, offset: Offset = 0):
+def candidate_list(request, q: str = "", skill: str = "", limit: Limit = 50, offset: Offset = 0, after: Offset = 0):
+    """Without a text filter, read by keyset from the candidates' two sources (``after``: the last id seen)."""
     ensure_role(request.user, Role.ENTERPRISE)
-    qs = selectors.candidates_visible_to(request.user).select_related("job_profile")
-    if q:
-        qs = qs.filter(job_profile__resume__icontains=q)
-    if skill:
-        qs = qs.filter(job_profile__skills__icontains=skill.lower())
-    qs = qs.order_by("pk")
     start, end = _page(limit, offset)
-    rows = list(qs[start:end])
-    applied = set(selectors.applications_visible_to(request.user).filter(talent__in=rows)
-                  .values_list("talent_id", flat=True))
+    found = None if q or skill else selectors.candidate_slice(request.user, start=start, end=end, after=after)
+    if found is None:  # text filters read every visible profile: counted exactly
+        qs = selectors.candidates_visible_to(request.user).select_related("job_profile").filter(pk__gt=after)
+        qs = (qs.filter(job_profile__resume__icontains=q) if q else qs).order_by("pk")
+        qs = qs.filter(job_profile__skills__icontains=skill.lower()) if skill else qs
+        found = selectors.CandidateSlice(list(qs[start:end]), qs.count(), False, set())
+        found.applied = set(selectors.applications_visible_to(request.user).filter(talent__in=found.talents)
+                            .values_list("talent_id", flat=True))
+    rows, applied = found.talents, found.applied
     items = []
     for t in rows:
         p = getattr(t, "job_profile", None)
         items.append({"id": t.pk, "name": t.name, "gender": t.gender, "skills": p.skills if p else [],
                       "desired_occupations": p.desired_occupations if p else [],
                       "consent_search": bool(p and p.consent_search), "applied": t.pk in applied})
-    return {"count": qs.count(), "items": items}
+    return {"count": found.count, "count_estimated": found.estimated, "items": items}
 
 
 @router.get("/candidates/{int:pk}", response=CandidateDetail,

@@ -117,6 +117,9 @@ class JobProfile(models.Model):
     class Meta:
         verbose_name = _("job profile")
         verbose_name_plural = _("job profiles")
+        indexes = [  # the enterprises' candidate list reads consenting profiles in talent order (keyset)
+            models.Index(fields=["talent"], condition=Q(consent_search=True), name="jobprofile_consenting"),
+        ]
         constraints = [
             models.CheckConstraint(name="profile_salary_ordered", condition=Q(salary_min__isnull=True)
                                    | Q(salary_max__isnull=True) | Q(salary_min__lte=F("salary_max"))),

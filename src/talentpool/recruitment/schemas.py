@@ -257,6 +257,7 @@ class CandidateRow(Schema):
 
 class CandidatePage(Schema):
     count: int
+    count_estimated: bool = Field(False, description="the count is the database's estimate (over 10,000)")
     items: list[CandidateRow]
 
 

@@ -19,6 +19,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 
 from talentpool.accounts.models import Role
+from talentpool.core.paging import EXACT_BELOW, planner_rows
 from talentpool.engines.matching import MatchIndex
 from talentpool.engines.vocab import division_prefix
 from talentpool.reference.selectors import reference_names
@@ -171,6 +172,38 @@ def candidates_visible_to(user) -> QuerySet[Talent]:
     if user.role == Role.TALENT:
         return qs.filter(user=user)
     return qs.none()
+
+
+@dataclass
+class CandidateSlice:
+    """A slice of an enterprise's candidates in id order: the talents (with their job profiles), how many
+    candidates there are (``estimated``: the planner's figure, above ``EXACT_BELOW`` consenting talents), and
+    which of the slice applied to the enterprise's jobs."""
+
+    talents: list[Talent]
+    count: int
+    estimated: bool
+    applied: set[int]
+
+
+def candidate_slice(user, *, start: int, end: int, after: int = 0) -> CandidateSlice | None:
+    """The ``start``:``end`` slice of an enterprise's candidates with an id above ``after`` (keyset paging), read
+    from its two sources in id order instead of testing every talent of the registry: talents who let
+    enterprises find them (an index of consenting profiles) and applicants to its jobs (a few). The slice of the
+    union is among the first ``end`` of each source. None for anyone but an enterprise."""
+    if not (_active(user) and user.role == Role.ENTERPRISE and user.enterprise_id):
+        return None
+    consenting = JobProfile.objects.filter(consent_search=True)
+    consent_of = dict(Application.objects.filter(job__enterprise_id=user.enterprise_id)  # applicant -> consents?
+                      .values_list("talent_id", "talent__job_profile__consent_search"))
+    applied = set(consent_of)
+    first = list(consenting.filter(talent_id__gt=after).order_by("talent_id").values_list("talent_id", flat=True)[:end])
+    ids = sorted(set(first) | {t for t in applied if t > after})[start:end]
+    guess = planner_rows(consenting)
+    estimated = guess is not None and guess >= EXACT_BELOW
+    count = (guess if estimated else consenting.count()) + sum(1 for consents in consent_of.values() if not consents)
+    talents = list(Talent.objects.filter(pk__in=ids).select_related("job_profile").order_by("pk")) if ids else []
+    return CandidateSlice(talents, count, estimated, applied & set(ids))
 
 
 def candidate_get(user, talent_id: int) -> Talent | None:

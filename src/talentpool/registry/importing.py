@@ -44,7 +44,9 @@ from talentpool.engines.tabular.validation import row_key, scope_prefix, validat
 from talentpool.reference.selectors import reference_codes, reference_names
 
 from .identity import talent_id_lookup, talent_identity_columns
+from .import_family import FAMILY_KINDS
 from .import_selectors import OFFICE_ROLES, UNFINISHED, import_job_visible_to
+from .import_statistics import PlannerStatistics
 from .import_uploads import import_job_end
 from .models import (
     Education,
@@ -177,7 +179,7 @@ class _Runner:
     def __init__(self, job: ImportJob, table: Table) -> None:
         self.job = job
         self.table = table
-        self.statistics = _Statistics()
+        self.statistics = PlannerStatistics()
         self.spec = KINDS[job.kind]
         actor = job.created_by
         self.actor = actor
@@ -234,8 +236,12 @@ class _Runner:
         outcome = _Outcome()
         accepted = self.validate(rows, outcome)
         if accepted:
-            plans = getattr(self, f"_plan_{self.spec.kind}")(accepted, outcome)
+            family = FAMILY_KINDS.get(self.spec.kind)
+            plans = ([_Plan(*parts) for parts in family.plan(self, accepted, outcome)] if family
+                     else getattr(self, f"_plan_{self.spec.kind}")(accepted, outcome))
             self.upsert(plans, outcome)
+            if family and family.after:
+                family.after(self, plans)
         return outcome
 
     # -- people and enterprises by key, one query per chunk --------------------------------------------------------
@@ -332,6 +338,8 @@ class _Runner:
         if kind == "enterprises":
             return {(e.credit_code,): e
                     for e in Enterprise.objects.filter(values_in("credit_code", (p.key[0] for p in plans)))}
+        if kind in FAMILY_KINDS:
+            return FAMILY_KINDS[kind].existing(p.key[0] for p in plans)
         of_talents = values_in("talent_id", (p.key[0] for p in plans))
         if kind == "education":
             return {(e.talent_id, e.degree, e.graduation_date): e for e in Education.objects.filter(of_talents)}
@@ -350,6 +358,8 @@ class _Runner:
             qs = (Enterprise.objects.filter(values_in("credit_code", (p.key[0] for p in plans)))
                   .values_list("credit_code", "id"))
             return {(code,): pk for code, pk in qs}
+        if kind in FAMILY_KINDS:
+            return FAMILY_KINDS[kind].created_pks(p.key[0] for p in plans)
         model, names = {
             "education": (Education, ("talent_id", "degree", "graduation_date")),
             "employment": (Employment, ("talent_id", "enterprise_id", "start_date")),
@@ -368,8 +378,9 @@ class _Runner:
             identity = talent_identity_columns(id_type=plan.create_only["id_type"],
                                                id_number=plan.create_only["id_number"])
             return Talent(**identity, **plan.fields)
-        model = {"education": Education, "employment": Employment, "insurance": InsuranceRecord,
-                 "enterprises": Enterprise, "household": HouseholdFacts}[kind]
+        model = FAMILY_KINDS[kind].model if kind in FAMILY_KINDS else {
+            "education": Education, "employment": Employment, "insurance": InsuranceRecord,
+            "enterprises": Enterprise, "household": HouseholdFacts}[kind]
         return model(**plan.create_only, **plan.fields)
 
     def _check_scope(self, plan: _Plan, obj: Any, outcome: _Outcome) -> bool:
@@ -449,33 +460,6 @@ class _Runner:
                 entity_id=obj.pk, subject_talent_id=obj.pk if kind == "talents" else plan.subject_talent_id,
                 created=False, changes=changes))
         insert_many(ChangeRecord, history)
-
-
-ANALYZE_AFTER_ROWS = 10_000
-
-
-class _Statistics:
-    """Keeps PostgreSQL's planner statistics in step with a large import. A registry that was nearly empty when
-    autovacuum last analysed it is planned as tiny: the next chunk's 5,000-key look-up then runs as a nested loop
-    over a table that has grown by tens of thousands of rows (minutes instead of milliseconds). So a table is
-    analysed once the rows this job added reach both ``ANALYZE_AFTER_ROWS`` and the size it had when last analysed
-    here (doubling steps: a handful of ANALYZEs per import, each sampling at most 30,000 rows). SQLite plans from
-    its indexes and needs none of this."""
-
-    def __init__(self) -> None:
-        self.added: dict[type, int] = {}
-        self.base: dict[type, int] = {}
-
-    def grown(self, model: type, rows: int) -> None:
-        if connection.vendor != "postgresql":
-            return
-        self.added[model] = self.added.get(model, 0) + rows
-        if self.added[model] < max(ANALYZE_AFTER_ROWS, self.base.get(model, 0)):
-            return
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE " + connection.ops.quote_name(model._meta.db_table))
-        self.base[model] = self.base.get(model, 0) + self.added[model]
-        self.added[model] = 0
 
 
 _PLAIN_FIELDS = (models.CharField, models.TextField, models.BooleanField, models.IntegerField, models.ForeignKey)

@@ -117,6 +117,7 @@ class Talent(models.Model):
     property_division = models.CharField(_("property division"), max_length=6, blank=True)
     property_purchase_date = models.DateField(_("property purchase date"), null=True, blank=True)
     housing = models.CharField(_("public housing"), max_length=20, choices=Housing.choices, default=Housing.NONE)
+    housing_since = models.DateField(_("living in the public housing since"), null=True, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="talent"
     )
@@ -145,12 +146,69 @@ class HouseholdFacts(models.Model):
                                              decimal_places=2, null=True, blank=True)
     settling_allowance_on = models.DateField(_("settling allowance received on"), null=True, blank=True)
     income_low = models.BooleanField(_("household income below the city average"), null=True, blank=True)
+    income_per_capita = models.DecimalField(_("household per-capita income (yuan a year)"), max_digits=14,
+                                            decimal_places=2, null=True, blank=True)
     income_assessed_on = models.DateField(_("income assessed on"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("household facts")
         verbose_name_plural = _("household facts")
+
+
+class MemberRelation(models.TextChoices):
+    SPOUSE = "spouse", _("Spouse")
+    CHILD = "child", _("Child")
+
+
+class HouseholdMember(models.Model):
+    """A member of a talent's household: the spouse (with the ID number and the day of marriage) or a child (with
+    the birth date). The ID number is stored like a talent's (encrypted, a look-up hash, a masked form); a spouse
+    whose number is in the registry is linked (``linked_talent``) and both talents' ``Talent.spouse`` point at
+    each other. Policies read a spouse from the day of marriage on and a child as a minor until the 18th
+    birthday (``policies.facts``)."""
+
+    talent = models.ForeignKey(Talent, on_delete=models.CASCADE, related_name="household_members")
+    relation = models.CharField(_("relation"), max_length=8, choices=MemberRelation.choices)
+    member_key = models.CharField(max_length=80, help_text="The ID look-up hash, or name|birth date for a child "
+                                                           "without an ID number: the natural key with talent")
+    name = models.CharField(_("name"), max_length=60)
+    id_type = models.CharField(_("ID type"), max_length=12, choices=IdType.choices, blank=True)
+    id_number_encrypted = models.TextField(blank=True)
+    id_masked = models.CharField(_("ID number"), max_length=40, blank=True)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    married_on = models.DateField(_("date of marriage"), null=True, blank=True)
+    linked_talent = models.ForeignKey(Talent, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["relation", "birth_date", "id"]
+        verbose_name = _("household member")
+        verbose_name_plural = _("household members")
+        constraints = [models.UniqueConstraint(fields=["talent", "relation", "member_key"], name="member_natural_key")]
+        indexes = [models.Index(fields=["linked_talent"], name="member_linked_talent")]
+
+
+class PropertyRecord(models.Model):
+    """A home a talent owns or owned: where, when acquired and, once sold, when sold. Policies read it as held
+    from the day acquired up to the day before the sale (``policies.facts``)."""
+
+    talent = models.ForeignKey(Talent, on_delete=models.CASCADE, related_name="properties")
+    division = models.CharField(_("property division"), max_length=6)
+    acquired_on = models.DateField(_("acquired on"))
+    sold_on = models.DateField(_("sold on"), null=True, blank=True)
+    area_m2 = models.DecimalField(_("floor area (m²)"), max_digits=8, decimal_places=2, null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["acquired_on", "id"]
+        verbose_name = _("property record")
+        verbose_name_plural = _("property records")
+        constraints = [
+            models.UniqueConstraint(fields=["talent", "division", "acquired_on"], name="property_natural_key"),
+            models.CheckConstraint(name="property_sold_after_acquired",
+                                   condition=models.Q(sold_on__isnull=True) | models.Q(sold_on__gte=models.F("acquired_on"))),
+        ]
 
 
 class Education(models.Model):
@@ -217,6 +275,8 @@ class ImportKind(models.TextChoices):
     INSURANCE = "insurance", _("Social insurance")
     ENTERPRISES = "enterprises", _("Enterprises")
     HOUSEHOLD = "household", _("Household and housing")
+    MEMBERS = "members", _("Household members")
+    PROPERTIES = "properties", _("Property owned and sold")
 
 
 class ImportStatus(models.TextChoices):

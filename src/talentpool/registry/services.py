@@ -160,14 +160,15 @@ def talent_account_link(*, actor, talent: Talent, user, request=None) -> Talent:
 
 # --- household and housing facts ------------------------------------------------------------------------------------
 
-HOUSEHOLD_FIELDS = ("house_price", "settling_allowance", "settling_allowance_on", "income_low", "income_assessed_on")
+HOUSEHOLD_FIELDS = ("house_price", "settling_allowance", "settling_allowance_on", "income_low", "income_per_capita",
+                    "income_assessed_on")
 
 
 def _household_value(name: str, text: str):
     text = (text or "").strip()
     if not text:
         return None
-    if name in ("house_price", "settling_allowance"):
+    if name in ("house_price", "settling_allowance", "income_per_capita"):
         try:
             value = Decimal(text.replace(",", "")).quantize(Decimal("0.01"))
         except (InvalidOperation, ValueError):
@@ -194,9 +195,10 @@ def household_facts_record(*, actor, talent: Talent, values: dict[str, str], req
     parsed = {name: _household_value(name, values.get(name, "")) for name in HOUSEHOLD_FIELDS}
     if parsed["settling_allowance_on"] is not None and parsed["settling_allowance"] is None:
         raise ApplicationError(_("Give the amount received with its date."), code="invalid", field="settling_allowance")
-    if parsed["income_assessed_on"] is not None and parsed["income_low"] is None:
-        raise ApplicationError(_("Say whether the income is below the average on the day assessed."), code="invalid",
-                               field="income_low")
+    if parsed["income_assessed_on"] is not None and parsed["income_low"] is None \
+            and parsed["income_per_capita"] is None:
+        raise ApplicationError(_("Give the per-capita income, or say whether it is below the average, on the day "
+                                 "assessed."), code="invalid", field="income_per_capita")
     with audited(actor=actor, action=AuditAction.RECORD_CHANGE, target=f"talent:{talent.pk}", request=request,
                  subject_talent_id=talent.pk, detail={"event": "household_facts"}) as entry:
         record, _created = HouseholdFacts.objects.select_for_update().get_or_create(talent=talent)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import correction_views, import_views, link_views, views
+from . import correction_views, household_views, import_views, link_views, views
 
 app_name = "registry"
 urlpatterns = [
@@ -9,6 +9,12 @@ urlpatterns = [
     path("talents/<int:pk>/", views.talent_detail, name="talent-detail"),
     path("talents/<int:pk>/reveal/", views.talent_reveal_id, name="talent-reveal-id"),
     path("talents/<int:pk>/household/", views.talent_household, name="talent-household"),
+    path("talents/<int:pk>/household/members/", household_views.member_add, name="household-member-add"),
+    path("talents/<int:pk>/household/members/<int:member_id>/remove/", household_views.member_remove,
+         name="household-member-remove"),
+    path("talents/<int:pk>/household/properties/", household_views.property_add, name="household-property-add"),
+    path("talents/<int:pk>/household/properties/<int:record_id>/remove/", household_views.property_remove,
+         name="household-property-remove"),
     path("enterprises/", views.enterprise_list, name="enterprise-list"),
     path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise-detail"),
     path("corrections/", correction_views.correction_list, name="correction-list"),

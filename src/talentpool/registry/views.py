@@ -17,7 +17,7 @@ from talentpool.core.permissions import require_role
 from talentpool.core.searches import search_by_post
 
 from . import selectors, services
-from .models import Cluster, CorrectableField, Employment, HouseholdFacts, Tier
+from .models import Cluster, CorrectableField, Employment, HouseholdFacts, IdType, MemberRelation, Tier
 
 
 class TalentSearchForm(forms.Form):
@@ -170,5 +170,7 @@ def talent_household(request, pk: int):
         else:
             messages.success(request, _("Household facts saved."))
             return redirect("registry:talent-household", pk=talent.pk)
-    return render(request, "registry/talent_household.html", {"talent": talent, "record": record,
-                                                               "error_field": error_field}, status=status)
+    return render(request, "registry/talent_household.html", {
+        "talent": talent, "record": record, "error_field": error_field,
+        "members": talent.household_members.select_related("linked_talent"), "properties": talent.properties.all(),
+        "relations": MemberRelation.choices, "id_types": IdType.choices}, status=status)

@@ -8,9 +8,12 @@ import json
 
 import openpyxl
 import pytest
+from django.core.cache import cache
 from django.utils.html import escape
 from factories.matrix import check_page_headers
 from factories.pdf import pdf_pages
+
+from talentpool.insights import figures, views
 
 PAGES = ["/insights/", "/insights/talents/", "/insights/industry/", "/insights/early-warning/"]
 APIS = ["/api/v1/insights/kpis", "/api/v1/insights/talent-map", "/api/v1/insights/industry-map",
@@ -203,3 +206,19 @@ def test_schematic_district_tiles_and_ranked_streets(client, snapshot, registry,
     assert len(density) == 13
     district = _client(client, registry["world"].officer).get("/insights/talents/").content.decode()
     assert "density-tiles" not in _options(district)  # a district officer sees one district: no tile map
+
+
+def test_early_warning_reads_the_snapshot_once_and_pages(client, snapshot, registry, monkeypatch):
+    """The rows are kept under the snapshot's name: a second request opens no DuckDB connection; a page holds
+    ``WARNINGS_PER_PAGE`` rows and the pager leads to the others."""
+    cache.clear()
+    opened = []
+    connect = figures.connect
+    monkeypatch.setattr(figures, "connect", lambda folder: opened.append(folder) or connect(folder))
+    monkeypatch.setattr(views, "WARNINGS_PER_PAGE", 1)
+    c = _client(client, registry["world"].officer)
+    first = c.get("/insights/early-warning/").content.decode()
+    second = c.get("/insights/early-warning/?page=2").content.decode()
+    assert len(opened) == 1
+    assert ("新人0" in first) != ("新人0" in second) and ("新人5" in first) != ("新人5" in second)
+    assert "page=2" in first and "page=1" in second

@@ -90,5 +90,6 @@ def test_a_marriage_recorded_after_both_spouses_hold_lines_keeps_one_line_per_ho
     plan = _reconcile(Run(pk=7), oc, existing, set(range(1, 7)), household_of)
     assert plan.creates == []                           # nothing is paid twice
     assert sorted(plan.withdraw_household) == [11, 14]  # the spouse's candidate; the candidate of a paid household
-    assert sorted(lid for lid, _note in plan.flags) == [13, 15]  # committed lines under a stale household: flagged
+    assert plan.withdraw_committed == [13]  # both approved: the household's own line (12) stays, the other goes
+    assert sorted(lid for lid, _note in plan.flags) == [15]  # a committed line under a stale household: flagged
     assert all("marriage recorded" in note for _lid, note in plan.flags)

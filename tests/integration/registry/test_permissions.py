@@ -16,7 +16,7 @@ from talentpool.api import api
 from talentpool.core.models import AuditEvent, ChangeRecord
 from talentpool.policies.approvals import policy_retire_request
 from talentpool.policies.models import Objection, Policy, PolicyVersion
-from talentpool.registry.models import CorrectionRequest, ImportJob
+from talentpool.registry.models import CorrectionRequest, HouseholdMember, ImportJob, PropertyRecord
 
 ROLES = ["anonymous", "talent", "enterprise", "officer", "officer_other", "admin"]
 
@@ -28,6 +28,11 @@ PAGES = [
     ("post", "/registry/talents/{talent}/reveal/", {"officer": 302, "officer_other": 404}),
     ("get", "/registry/talents/{talent}/household/", {"officer": 200, "officer_other": 404}),
     ("post", "/registry/talents/{talent}/household/", {"officer": 302, "officer_other": 404}),
+    ("post", "/registry/talents/{talent}/household/members/", {"officer": 302, "officer_other": 404}),
+    ("post", "/registry/talents/{talent}/household/members/{member}/remove/", {"officer": 302, "officer_other": 404}),
+    ("post", "/registry/talents/{talent}/household/properties/", {"officer": 302, "officer_other": 404}),
+    ("post", "/registry/talents/{talent}/household/properties/{property}/remove/",
+     {"officer": 302, "officer_other": 404}),
     ("get", "/registry/enterprises/", {"officer": 200, "officer_other": 200}),
     ("get", "/registry/enterprises/{enterprise}/", {"officer": 200, "officer_other": 404}),
     ("get", "/registry/me/", {"talent": 200}),
@@ -104,6 +109,8 @@ API = [
 ]
 
 BODIES = {
+    "/registry/talents/{talent}/household/members/": {"relation": "child", "name": "李小", "birth_date": "2020-01-01"},
+    "/registry/talents/{talent}/household/properties/": {"division": "330106", "acquired_on": "2020-01-01"},
     "/registry/talents/{talent}/reveal/": {"reason": "核对身份"},
     "/api/v1/registry/talents/{talent}/reveal": {"reason": "核对身份"},
     "/api/v1/registry/me/corrections": {"message": "学历信息有误"},
@@ -140,7 +147,10 @@ def _path(template, world):
         approval = policy_retire_request(actor=second, version=version).pk
     correction = CorrectionRequest.objects.get_or_create(talent=world.talent, field="phone",
                                                          defaults={"requested_value": "13900000000"})[0]
-    return template.format(correction=correction.pk, talent=world.talent.pk, enterprise=employment.enterprise_id, employment=employment.pk,
+    member = HouseholdMember.objects.get_or_create(talent=world.talent, relation="child", member_key="李大|2019-01-01",
+                                                   defaults={"name": "李大", "birth_date": "2019-01-01"})[0]
+    home = PropertyRecord.objects.get_or_create(talent=world.talent, division="330106", acquired_on="2019-01-01")[0]
+    return template.format(member=member.pk, property=home.pk, correction=correction.pk, talent=world.talent.pk, enterprise=employment.enterprise_id, employment=employment.pk,
                            user=world.talent_user.pk, job=job.pk, code=version.policy.code, draft=draft.pk,
                            version=version.pk, objection=objection.pk, approval=approval)
 
@@ -226,6 +236,7 @@ def test_every_page_and_endpoint_is_in_the_matrix():
               .replace("template/talents.xlsx", "template/<str:kind>.xlsx").replace("{code}", "<str:code>")
               .replace("{draft}", "<int:pk>").replace("{version}", "<int:pk>").replace("{objection}", "<int:pk>")
               .replace("{approval}", "<int:pk>").replace("{correction}", "<int:pk>")
+              .replace("{member}", "<int:member_id>").replace("{property}", "<int:record_id>")
               .replace("explain/<int:pk>/", "explain/<int:talent_pk>/") for _, t, _ in PAGES}
     missing = []
     for route, _pattern in _url_patterns(get_resolver()):

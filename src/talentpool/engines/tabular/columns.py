@@ -72,6 +72,8 @@ TALENTS = KindSpec("talents", "人才", _("Talents"), (
            aliases=("荣誉称号",)),
     Column("housing", "公共住房", _("Public housing the person lives in"), "无",
            _("无 (none), 公租房 (public_rental), 人才租赁房 (talent_rental)")),
+    Column("housing_since", "入住日期", _("Day the person moved into that public or talent rental housing"),
+           "2024-03-01", aliases=("公共住房入住日期", "housing since")),
     Column("owns_property", "是否有房产", _("Owns residential property"), "否", _("是 or 否"), aliases=("有房产", "房产")),
     Column("property_division", "房产所在地", _("Division of the property, GB/T 2260 code"), "330106"),
     Column("property_purchase_date", "购房日期", _("Date the property was bought (the house purchase)"), "2024-05-10",
@@ -143,9 +145,42 @@ HOUSEHOLD = KindSpec("household", "家庭住房", _("Household and housing"), (
            _("是 or 否"), aliases=("家庭人均收入低于全市平均", "低收入", "income low")),
     Column("income_assessed_on", "收入认定日期", _("Day the per-capita income was assessed"), "2025-01-15",
            aliases=("收入核定日期", "income assessed on")),
+    Column("income_per_capita", "家庭人均年收入", _("Household per-capita income a year (yuan), as assessed on that day; "
+                                              "policies compare it with the city's average"), "52000", _AMOUNT,
+           aliases=("家庭人均收入", "人均收入", "income per capita")),
 ), key_columns=("id_type", "id_number"))
 
-KINDS: dict[str, KindSpec] = {k.kind: k for k in (TALENTS, EDUCATION, EMPLOYMENT, INSURANCE, ENTERPRISES, HOUSEHOLD)}
+MEMBERS = KindSpec("members", "家庭成员", _("Household members"), (
+    _ID_TYPE, _ID_NUMBER, _PERSON_NAME,
+    Column("relation", "关系", _("The member's relation to the person"), "配偶", _("配偶 (spouse) or 子女 (child)"),
+           required=True, aliases=("与本人关系", "relation")),
+    Column("member_name", "成员姓名", _("The member's name"), "李四", required=True, aliases=("家庭成员姓名",)),
+    Column("member_id_type", "成员证件类型", _("Kind of the member's identity document"), "居民身份证",
+           _("居民身份证, 护照, 其他; empty means 居民身份证")),
+    Column("member_id_number", "成员证件号码", _("The member's ID number; required for a spouse. A spouse in the "
+                                           "registry is linked to the person"), "330106199901010013",
+           _("as for the person's ID number; format the column as text"), aliases=("成员身份证号",)),
+    Column("member_birth_date", "成员出生日期", _("The member's birth date; required for a child without a resident ID"),
+           "", _("a date; read from a resident ID when empty"), aliases=("出生日期",)),
+    Column("married_on", "结婚登记日期", _("Day the marriage was registered; required for a spouse"), "2024-10-01",
+           aliases=("结婚日期", "marriage date")),
+), key_columns=("id_type", "id_number", "relation", "member_id_number", "member_name"))
+
+PROPERTIES = KindSpec("properties", "房产", _("Property owned and sold"), (
+    _ID_TYPE, _ID_NUMBER, _PERSON_NAME,
+    Column("division", "房产所在地", _("Division of the home, GB/T 2260 county-level code"), "330106", required=True,
+           aliases=("房产所在区县", "property division")),
+    Column("acquired_on", "取得日期", _("Day the home was bought or otherwise acquired"), "2024-05-10", required=True,
+           aliases=("购房日期", "购买日期", "acquired on")),
+    Column("sold_on", "出售日期", _("Day the home was sold or transferred; empty while owned"), "",
+           aliases=("转让日期", "sold on")),
+    Column("area_m2", "建筑面积", _("Floor area in square metres"), "89.5", _("a number such as 89.5"),
+           aliases=("面积", "area")),
+), key_columns=("id_type", "id_number", "division", "acquired_on"))
+
+KINDS: dict[str, KindSpec] = {k.kind: k for k in (TALENTS, EDUCATION, EMPLOYMENT, INSURANCE, ENTERPRISES, HOUSEHOLD,
+                                                  MEMBERS, PROPERTIES)}
+
 SHEET_KINDS: dict[str, str] = {k.sheet: k.kind for k in KINDS.values()}
 
 def header_token(header: str) -> str:

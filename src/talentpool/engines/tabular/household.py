@@ -13,7 +13,8 @@ from .normalise import parse_money
 
 
 def validate_household(r: Any, person: Callable[[Any], None]) -> None:
-    """Blank cells clear a fact (unknown), as on the officer's form. A date without its amount or answer is refused
+    """Blank cells clear a fact (unknown), as on the officer's form. An income assessment gives the per-capita
+    income (yuan a year), the yes/no answer, or both. A date without its amount or answer is refused
     on the amount's or answer's column: the policies could not read it."""
     person(r)
     r.set("house_price", r.parse("house_price", parse_money), None)
@@ -26,10 +27,17 @@ def validate_household(r: Any, person: Callable[[Any], None]) -> None:
     r.set("settling_allowance_on", allowance_on, None)
     low = r.bool("income_low")
     assessed = r.date("income_assessed_on", past=True)
-    if assessed is not None and low is None and not _refused(r, "income_low"):
-        r.problem("income_low", _("Say whether the income is below the average (是 or 否) on the day assessed "
-                                  "%(day)s"), day=assessed.isoformat())
+    per_capita = r.parse("income_per_capita", parse_money)
+    if assessed is not None and low is None and per_capita is None and not _refused(r, "income_low") \
+            and not _refused(r, "income_per_capita"):
+        if r.present("income_per_capita"):
+            r.problem("income_per_capita", _("Give the per-capita income, or say whether it is below the average (是 "
+                                             "or 否), on the day assessed %(day)s"), day=assessed.isoformat())
+        else:
+            r.problem("income_low", _("Say whether the income is below the average (是 or 否) on the day assessed "
+                                      "%(day)s"), day=assessed.isoformat())
     r.set("income_low", low, None)
+    r.set("income_per_capita", per_capita, None)
     r.set("income_assessed_on", assessed, None)
 
 

@@ -27,6 +27,7 @@ from talentpool.engines.identity import (
 from talentpool.engines.vocab import division_prefix
 
 from .columns import KindSpec
+from .family import validate_member, validate_property
 from .household import validate_household
 from .messages import Problem
 from .messages import gettext_noop as _
@@ -326,6 +327,7 @@ def _talent(r: _Row) -> None:
     r.set("tier_date", r.date("tier_date"), None)
     r.set("honours", _honours(r), [])
     r.set("housing", r.choice("housing", HOUSING, "无, 公租房, 人才租赁房"), "none")
+    r.set("housing_since", r.date("housing_since", past=True), None)
     r.set("owns_property", r.bool("owns_property"), False)
     r.set("property_division", r.division("property_division"), "")
     r.set("property_purchase_date", r.date("property_purchase_date", past=True), None)
@@ -538,7 +540,9 @@ def _enterprise(r: _Row) -> None:
 
 _VALIDATORS = {"talents": _talent, "education": _education, "employment": _employment,
                "insurance": _insurance, "enterprises": _enterprise,
-               "household": lambda r: validate_household(r, _person)}
+               "household": lambda r: validate_household(r, _person),
+               "members": lambda r: validate_member(r, _person, ID_TYPES),
+               "properties": lambda r: validate_property(r, _person)}
 
 
 def validate_row(spec: KindSpec, *, row: int, values: Mapping[str, Any], headers: Mapping[str, str],
@@ -557,7 +561,7 @@ def validate_row(spec: KindSpec, *, row: int, values: Mapping[str, Any], headers
 def _key_part(key: str, value: Any) -> Any:
     if key == "id_type":
         return ID_TYPES.get(text(value).lower(), text(value).lower()) if text(value) else "resident_id"
-    if key in {"graduation_date", "start_date"}:
+    if key in {"graduation_date", "start_date", "acquired_on"}:
         return parse_date(value)
     if key == "from_month":
         return parse_month(value)
