@@ -412,10 +412,13 @@ class LiveIndex:
             saved_at = dt.datetime.fromisoformat(meta["saved_at"])
         except (OSError, ValueError, KeyError):
             return False
-        top = MatchChange.objects.aggregate(m=Max("id"))["m"] or 0
-        if (timezone.now() - saved_at > SAVED_MAX_AGE or meta["seen"] < after or meta["seen"] > top
+        if (timezone.now() - saved_at > SAVED_MAX_AGE or meta["seen"] < after
                 or not _same_database(meta.get("database", ""))):
             return False  # too old, older than a rebuild request, or saved from another database
+        # (the log's top is asked only now: a worker waiting for a rebuild tries each request, and the saved index
+        # is usually still the old one)
+        if meta["seen"] > (MatchChange.objects.aggregate(m=Max("id"))["m"] or 0):
+            return False  # saved from another database whose log is longer
         try:
             index = MatchIndex.load(path, mmap=True)
         except (OSError, ValueError):
