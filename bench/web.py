@@ -12,7 +12,7 @@ What it does, in a throwaway TALENTPOOL_HOME (or --home DIR, kept and reused bet
    --talents N``, then what the demo lacks for some pages: an eligibility run, a payment batch, an import with a
    rejected row, a policy draft, an objection and an open-API partner (``--prepare`` steps, in bench/web_prepare.py);
 3. the production server: ``gunicorn talentpool.wsgi:application`` with the command of docs/operations.md (2 sync
-   workers, --max-requests 2000) and ``talentpool.settings.prod`` with its documented environment, on 127.0.0.1.
+   workers, --max-requests 20000) and ``talentpool.settings.prod`` with its documented environment, on 127.0.0.1.
    Requests carry ``X-Forwarded-Proto: https`` and ``X-Forwarded-For`` as nginx sets them, so the HTTPS redirect
    and secure cookies behave as behind the proxy;
 4. signs in as each role through the login page (demo logins, password demo12345; the partner sends its key);
@@ -218,7 +218,7 @@ class Gunicorn:
                "--access-logfile", str(self.home / "bench-access.log"), "--forwarded-allow-ips", HOST,
                "--error-logfile", str(self.home / "bench-gunicorn.log")]
         if self.recycle:
-            cmd += ["--max-requests", "2000", "--max-requests-jitter", "200"]
+            cmd += ["--max-requests", "20000", "--max-requests-jitter", "10000"]  # docs/operations.md
         started = time.perf_counter()
         self.proc = subprocess.Popen(cmd, env=self.env, cwd=self.home, stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL, start_new_session=True)
@@ -404,7 +404,7 @@ def main() -> None:
     parser.add_argument("--first-hit", choices=("each", "once"), default="each",
                         help="restart gunicorn before each page's first hit (each) or once (once)")
     parser.add_argument("--no-recycle", action="store_true",
-                        help="leave out --max-requests (production recycles each worker every ~2,000 requests)")
+                        help="leave out --max-requests (production recycles each worker every 20,000-30,000 requests)")
     parser.add_argument("--json", help="write the figures to this file")
     parser.add_argument("--only", metavar="REGEX", help="only the pages whose label (role path) matches")
     parser.add_argument("--smoke", action="store_true", help="300 talents, 1 s per page, one restart")

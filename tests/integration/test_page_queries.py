@@ -52,6 +52,13 @@ PINNED = {
     "admin /audit/": 10,                         # the page and its estimate, one query per kind of record named
     "officer /services/console/": 5,             # a keyset page on the open-queue index: with, then without deadline
     "officer /services/dashboard/": 10,          # open tickets in one grouped query, closed ones in one aggregate
+    "officer /policies/past-payments/": 4,     # the imported lines by their partial index: count, page
+    "admin /accounts/users/": 6,                # the locked accounts of the page in one query
+    "talent /api/v1/recruitment/me/recommended": 6,  # the change log read once, even while a rebuild is awaited
+    "enterprise /api/v1/recruitment/jobs/{job}/candidates": 9,
+    "officer /": 7,                              # the maintained ledger totals; unread notices counted once
+    "talent /accounts/password/done/": 3,        # what every page pays: session, user, unread notices
+    "officer /api/v1/reference/divisions": 3,    # what every API read pays: session, user; then the page
 }
 
 

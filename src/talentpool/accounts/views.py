@@ -86,7 +86,7 @@ def user_list(request):
     if role:
         users = users.filter(role=role)
     page = Paginator(users, 50).get_page(request.GET.get("page"))
-    locked = {u.pk for u in page if services.user_is_locked(u)}
+    locked = services.users_locked(page)
     return render(request, "accounts/user_list.html",
                   {"page": page, "q": q, "role": role, "roles": Role.choices, "locked": locked})
 

@@ -64,5 +64,10 @@ def notices_email_task(notice_ids: list[int]) -> int:
     return notices_email(notice_ids=notice_ids)
 
 
-def unread_count(user) -> int:
-    return Notice.objects.filter(user=user, read_at__isnull=True).count()
+def unread_count(user, *, fresh: bool = False) -> int:
+    """The user's unread notices. Counted once per request: the figure is kept on the user object, which lives as
+    long as its request, so the navigation badge and the home page share one query. ``fresh=True`` counts again
+    (after marking notices read in the same request)."""
+    if fresh or not hasattr(user, "_unread_notices"):
+        user._unread_notices = Notice.objects.filter(user=user, read_at__isnull=True).count()
+    return user._unread_notices

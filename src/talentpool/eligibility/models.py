@@ -202,6 +202,9 @@ class Entitlement(models.Model):
             models.Index(fields=["district", "status"], name="entitlement_district_status"),
             models.Index(fields=["batch"], name="entitlement_batch"),
             models.Index(fields=["paid_on"], name="entitlement_paid_on"),
+            # the past-payments page: the few imported lines, newest first, without reading the whole ledger
+            models.Index(fields=["-paid_on", "-id"], name="entitlement_imported_paid",
+                         condition=Q(imported=True)),
         ]
         verbose_name = _("entitlement")
         verbose_name_plural = _("entitlements")

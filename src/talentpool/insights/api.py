@@ -17,7 +17,7 @@ from talentpool.accounts.models import Role
 from talentpool.core.errors import ConflictError
 from talentpool.core.permissions import ensure_role
 
-from . import maps, selectors
+from . import selectors
 from .snapshot import Snapshot
 
 router = Router(tags=["insights"])
@@ -55,9 +55,8 @@ def talent_map(request, as_of: dt.date | None = None, degree: str = "", discipli
             summary="Where to recruit for a cluster: universities ranked by talents employed in it (officers)")
 def recruit_sources(request, cluster: str):
     ensure_role(request.user, Role.OFFICER)
-    with selectors.snapshot_connection(_snapshot()) as con:
-        return maps.recruit_sources(con, cluster=cluster, as_of=_as_of(None),
-                                    scope=selectors.insights_scope(request.user))
+    return selectors.recruit_sources(_snapshot(), cluster=cluster, as_of=_as_of(None),
+                                     scope=selectors.insights_scope(request.user))
 
 
 @router.get("/industry-map", response=dict[str, Any], summary="The industry map of the officer's scope (officers)")

@@ -425,4 +425,4 @@ def notice_read(request, payload: NoticesReadIn):
     if payload.ids is not None:
         qs = qs.filter(pk__in=payload.ids)
     marked = qs.update(read_at=timezone.now())
-    return {"marked": marked, "unread": unread_count(request.user)}
+    return {"marked": marked, "unread": unread_count(request.user, fresh=True)}

@@ -412,10 +412,13 @@ class LiveIndex:
             saved_at = dt.datetime.fromisoformat(meta["saved_at"])
         except (OSError, ValueError, KeyError):
             return False
-        top = MatchChange.objects.aggregate(m=Max("id"))["m"] or 0
-        if (timezone.now() - saved_at > SAVED_MAX_AGE or meta["seen"] < after or meta["seen"] > top
-                or meta.get("database") != _database_name()):
+        if (timezone.now() - saved_at > SAVED_MAX_AGE or meta["seen"] < after
+                or not _same_database(meta.get("database", ""))):
             return False  # too old, older than a rebuild request, or saved from another database
+        # (the log's top is asked only now: a worker waiting for a rebuild tries each request, and the saved index
+        # is usually still the old one)
+        if meta["seen"] > (MatchChange.objects.aggregate(m=Max("id"))["m"] or 0):
+            return False  # saved from another database whose log is longer
         try:
             index = MatchIndex.load(path, mmap=True)
         except (OSError, ValueError):
@@ -467,8 +470,18 @@ def _save(directory: Path, index: MatchIndex, mark: Watermark, day: dt.date) -> 
 
 
 def _database_name() -> str:
+    """The database as named, not where it is reached: the same database behind another address (a new port, a
+    moved server, the bench's throwaway cluster started on a free port) keeps its saved index."""
     db = settings.DATABASES["default"]
-    return f"{db['ENGINE']}:{db.get('HOST', '')}:{db.get('PORT', '')}:{db['NAME']}"
+    return f"{db['ENGINE']}:{db['NAME']}"
+
+
+def _same_database(saved: str) -> bool:
+    """Whether a saved watermark's database is this one; indexes saved before the address was left out of the
+    name wrote ``ENGINE:HOST:PORT:NAME``."""
+    db = settings.DATABASES["default"]
+    return saved == _database_name() or (saved.startswith(f"{db['ENGINE']}:") and saved.endswith(f":{db['NAME']}")
+                                         and saved.count(":") >= 3)
 
 
 _live = LiveIndex()

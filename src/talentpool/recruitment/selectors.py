@@ -351,9 +351,8 @@ def index_for_request() -> MatchIndex:
     a worker's timeout). When there is none yet, or only one older than a rebuild request, the background build is
     asked for; with none at all, ``IndexPreparing`` (503: "recommendations are being prepared")."""
     index, stale = live_index().ready_index()
-    if stale:
-        match_index_build_enqueue()
-        index, _stale = live_index().ready_index()  # an in-process backend (tests) has built it already
+    if stale and match_index_build_enqueue():  # asked now: an in-process backend (tests) has built it already
+        index, _stale = live_index().ready_index()
     if index is None:
         raise IndexPreparing()
     return index

@@ -1,8 +1,9 @@
 """Reading reference data. Forms, imports and pages call these; the tables are small and cached in-process.
 
 The caches are cleared by ``reference_load`` in the process that loaded. Other processes (web workers) notice a
-load through a stamp file under ``HOME_DIR`` that the loader touches: each read compares its modification time
-(one ``stat``), so no query is spent on staleness. Tests that load data in one test and expect an empty table in
+load through a stamp file under ``HOME_DIR`` that the loader touches: a read compares its modification time (one
+``stat``), so no query is spent on staleness; within a request the first read checks and the others trust it (a
+list page names fifty districts: fifty ``stat`` calls before), so a load is seen from the next request on. Tests that load data in one test and expect an empty table in
 another should call ``reference_cache_clear()`` between them.
 """
 
@@ -16,6 +17,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from django.conf import settings
+from django.core.signals import request_finished, request_started
 from django.db.models import Q, QuerySet
 
 from talentpool.engines.vocab import division_prefix
@@ -35,6 +37,20 @@ KINDS: dict[str, type] = {
 _PLACEHOLDER_CITY_NAMES = frozenset({"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"})
 
 _stamp_seen: float | None = None
+_request = {"serial": 0, "open": False, "checked": -1}  # the request being served, and the last one checked in
+
+
+def _request_started(**_kw) -> None:
+    _request["serial"] += 1
+    _request["open"] = True
+
+
+def _request_finished(**_kw) -> None:
+    _request["open"] = False
+
+
+request_started.connect(_request_started, dispatch_uid="reference-stamp-request-started")
+request_finished.connect(_request_finished, dispatch_uid="reference-stamp-request-finished")
 
 
 def _stamp_path() -> Path | None:
@@ -52,6 +68,10 @@ def _stamp_mtime() -> float | None:
 
 def _ensure_fresh() -> None:
     global _stamp_seen
+    if _request["open"]:
+        if _request["checked"] == _request["serial"]:
+            return
+        _request["checked"] = _request["serial"]
     mtime = _stamp_mtime()
     if mtime != _stamp_seen:
         _clear_caches()

@@ -241,14 +241,20 @@ def lead_candidates() -> QuerySet[User]:
 
 
 def one_to_one_rows(user, *, q: str = "", limit: int = 100) -> list[Talent]:
-    """Talents of the officer's district with a named officer or a tier (A–E), by tier; with ``q`` (a record
+    """Talents of the officer's district with a tier (A–E), by tier, then those named without one; with ``q`` (a record
     number or part of a name) any talent of the district that matches. Each with ``service_officer`` loaded."""
     qs = talent_visible_to(user).select_related("service_officer__officer__user", "service_officer__backup__user")
     if q:
         qs = qs.filter(pk=int(q)) if q.isdigit() else qs.filter(name__icontains=q)
-    else:
-        qs = qs.filter(Q(tier__in=Tier.values) | Q(service_officer__isnull=False))
-    return list(qs.order_by("tier", "pk")[:limit])
+        return list(qs.order_by("tier", "pk")[:limit])
+    # Tiered talents first (A to E, by the tier index), then the named talents without a tier (by the one-to-one
+    # table, a row per named talent; only when the page is not full). One query on "tier in A-E or named" sorted
+    # by tier put the blank tier first and made PostgreSQL test each of the 270,000 untiered talents of a
+    # 400,000-talent district for a named officer (1.2 s per request).
+    rows = list(qs.filter(tier__in=Tier.values).order_by("tier", "pk")[:limit])
+    if len(rows) < limit:
+        rows += qs.filter(tier="", service_officer__isnull=False).order_by("service_officer__id")[:limit - len(rows)]
+    return rows
 
 
 def calendar_days(office: Office) -> list[CalendarException]:

@@ -10,6 +10,8 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from talentpool.core.errors import ApplicationError, field_errors
@@ -123,9 +125,31 @@ def one_to_one(request):
             messages.success(request, _("Saved."))
         return redirect(f"{request.path}?{urlencode({'q': p.get('q', '')[:40]})}")
     q = request.GET.get("q", "").strip()[:40]
-    return render(request, "servicedesk/one_to_one.html", {
-        "rows": selectors.one_to_one_rows(request.user, q=q), "q": q,
-        "officers": selectors.officers_for(request.user), "may_name": teams.may_name_officers(request.user)})
+    rows = selectors.one_to_one_rows(request.user, q=q)
+    may_name = teams.may_name_officers(request.user)
+    if may_name:
+        _attach_officer_options(rows, list(selectors.officers_for(request.user)))
+    return render(request, "servicedesk/one_to_one.html", {"rows": rows, "q": q, "may_name": may_name})
+
+
+def _attach_officer_options(rows, officers: list[DeskOfficer]) -> None:
+    """Each row's two drop-downs of every officer, rendered once per officer chosen instead of once per row and
+    officer in the template (100 rows of two lists made the page's template cost most of its time)."""
+    away = _("away")
+    labels = [(o.pk, f"{o} ({away})" if o.away else str(o)) for o in officers]
+
+    def options(chosen: int | None) -> str:
+        return "".join(format_html('<option value="{}"{}>{}</option>', pk, mark_safe(" selected") if pk == chosen
+                                   else "", label) for pk, label in labels)
+
+    rendered: dict[int | None, str] = {}
+    for t in rows:
+        pair = getattr(t, "service_officer", None)
+        for attr, chosen in (("officer_options", pair.officer_id if pair else None),
+                             ("backup_options", pair.backup_id if pair else None)):
+            if chosen not in rendered:
+                rendered[chosen] = mark_safe(options(chosen))
+            setattr(t, attr, rendered[chosen])
 
 
 def _date(text: str, field: str) -> dt.date | None:

@@ -14,7 +14,8 @@ from talentpool.core.i18n import bilingual
 from talentpool.core.notices import unread_count
 from talentpool.core.roles import Role
 from talentpool.eligibility.models import Status
-from talentpool.eligibility.selectors import entitlements_visible_to, runs_visible_to
+from talentpool.eligibility.selectors import runs_visible_to
+from talentpool.eligibility.totals import ledger_totals
 from talentpool.payments.selectors import talent_lines
 from talentpool.policies.selectors import approvals_waiting_for
 from talentpool.recruitment.models import FIRST_STAGE, InterviewStatus
@@ -54,7 +55,9 @@ def _enterprise(user) -> list[Item]:
 
 
 def _officer(user) -> list[Item]:
-    queue = entitlements_visible_to(user).filter(status=Status.CANDIDATE).count()
+    # the maintained ledger totals (kept by database triggers, never stale) in the district recorded on the line,
+    # as the payment queue scopes them: counting the candidate lines of a 400,000-talent district took ~0.7 s
+    queue = ledger_totals(district=user.scope_prefix, status=Status.CANDIDATE).count if user.scope_prefix else 0
     corrections = correction_queue_for(user).count()
     approvals = approvals_waiting_for(user).count()
     items = [Item(_("%(n)s payment lines wait for review") % {"n": queue}, reverse("payments:queue"), bool(queue)),

@@ -4,8 +4,10 @@ the whole product is visible from the start and each later feature lands in its 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from django.urls import NoReverseMatch, reverse
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 from talentpool.core.notices import unread_count
@@ -77,16 +79,26 @@ def navigation(request) -> dict:
     if not user or not user.is_authenticated:
         return {"nav_items": []}
     current = getattr(getattr(request, "resolver_match", None), "view_name", "")
-    items = []
-    for item in NAVIGATION.get(user.role, []):
+    items = [{"label": item.label, "url": url, "active": bool(url) and current == item.url_name}
+             for item, url in _role_urls(user.role, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)]
+    return {"nav_items": items, "unread_notices": unread_count(user)}
+
+
+@lru_cache(maxsize=64)
+def _role_urls(role: str, _prefix: str, _urlconf) -> tuple[tuple[NavItem, str | None], ...]:
+    """Each navigation item of a role with its URL, reversed once per process (and script prefix): the URL
+    configuration (part of the key, as tests override it) does not change while a process runs, and every page
+    rendered a dozen ``reverse`` calls."""
+    out = []
+    for item in NAVIGATION.get(role, []):
         url = None
         if item.url_name:
             try:
                 url = reverse(item.url_name)
             except NoReverseMatch:
                 url = None
-        items.append({"label": item.label, "url": url, "active": bool(url) and current == item.url_name})
-    return {"nav_items": items, "unread_notices": unread_count(user)}
+        out.append((item, url))
+    return tuple(out)
 
 
 def home_url_for(user) -> str:

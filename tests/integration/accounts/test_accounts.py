@@ -44,6 +44,18 @@ def test_admin_unlocks_a_locked_account(client, world):
     assert _login(client, "grad", PASSWORD).status_code == 302
 
 
+def test_the_user_list_marks_the_locked_accounts_in_one_query(client, world, django_assert_max_num_queries):
+    for _ in range(5):
+        _login(client, "grad", "nope-nope")
+    admin = client.__class__()
+    admin.force_login(world.admin)
+    admin.get("/accounts/users/")
+    with django_assert_max_num_queries(6):  # session, user, count, page, locked accounts, unread notices
+        response = admin.get("/accounts/users/")
+    assert response.context["locked"] == {world.talent_user.pk}
+    assert len(response.context["page"]) > 3
+
+
 def _reset(client, world, user):
     client.force_login(world.admin)
     response = client.post(f"/accounts/users/{user.pk}/password/")

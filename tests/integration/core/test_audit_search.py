@@ -43,6 +43,9 @@ def test_a_person_chosen_from_the_picker_filters_the_trail_and_records_are_named
     page = response.content.decode()
     assert "李明的档案" in page and f"talent:{world.talent.pk}" not in page
     assert f"李明 {world.talent.id_masked}" in page  # the input is kept
+    with translation.override("zh-hans"):
+        label = rows[0]["event"].get_action_display()
+    assert rows[0]["action"] == label and f"<td>{label}</td>" in page  # the action's name, in the page's language
 
 
 def test_a_name_alone_finds_the_person_too(world, admin, client_for):

@@ -222,3 +222,18 @@ def test_early_warning_reads_the_snapshot_once_and_pages(client, snapshot, regis
     assert len(opened) == 1
     assert ("新人0" in first) != ("新人0" in second) and ("新人5" in first) != ("新人5" in second)
     assert "page=2" in first and "page=1" in second
+
+
+def test_recruit_sources_read_the_snapshot_once(client, snapshot, registry, monkeypatch):
+    """Kept under the snapshot's name like the other figures: the second request opens no DuckDB connection and
+    answers the same; a cluster that is not a choice answers an empty list without opening one."""
+    cache.clear()
+    opened = []
+    connect = figures.connect
+    monkeypatch.setattr(figures, "connect", lambda folder: opened.append(folder) or connect(folder))
+    c = _client(client, registry["world"].officer)
+    first = c.get("/api/v1/insights/recruit-sources?cluster=life_health").json()
+    assert first and first == c.get("/api/v1/insights/recruit-sources?cluster=life_health").json()
+    assert len(opened) == 1
+    assert c.get("/api/v1/insights/recruit-sources?cluster=no_such").json() == []
+    assert len(opened) == 1

@@ -3,9 +3,13 @@ applications, the officer's queues, the administrator's reference data; each ite
 with it."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
+from factories.policies import publish_living_policy
 
 from talentpool.core.roles import Role
+from talentpool.eligibility.models import Entitlement
 
 
 @pytest.fixture
@@ -44,3 +48,29 @@ def test_the_office_sees_its_queues(zh, rec, role):
     urls = set(_items(response).values())
     assert ({"/payments/queue/", "/registry/corrections/"} <= urls if role == Role.OFFICER
             else "/reference/" in urls or any(u.startswith("/reference") for u in urls))
+
+
+def test_the_officer_counts_the_candidate_lines_of_its_district_at_once(zh, rec):
+    w = rec.world
+    version = publish_living_policy()
+
+    def line(talent, n, status="candidate"):
+        return Entitlement.objects.create(subject=f"t{talent.pk}", talent=talent, policy=version.policy,
+                                          policy_version=version, instalment=n, amount="1000.00",
+                                          due=rec.job.created_at.date(), status=status, district=talent.district)
+
+    first = line(w.talent, 1)
+    line(w.colleague, 1)
+    line(w.talent, 2, status="approved")
+    line(w.talent_other_district, 1)  # another district's line
+    zh.force_login(w.officer)
+
+    def queue() -> str:
+        return next(t for t, url in _items(zh.get("/")).items() if url == "/payments/queue/")
+
+    assert queue().startswith("2 ")
+    Entitlement.objects.filter(pk=first.pk).update(status="approved")  # any write reaches the maintained totals
+    assert queue().startswith("1 ")
+    with CaptureQueriesContext(connection) as queries:
+        zh.get("/")
+    assert sum("core_notice" in q["sql"] for q in queries.captured_queries) == 1  # badge and list share it

@@ -6,6 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.conf import settings as settings_module
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from talentpool.recruitment import matching, services
 from talentpool.recruitment.matching import LiveIndex, match_index, talent_docs
@@ -178,6 +181,37 @@ def test_a_saved_index_of_another_database_or_too_old_is_not_loaded(rec, setting
     fresh = LiveIndex()
     fresh.index()
     assert fresh.last_build.source == "database"
+
+
+def test_a_saved_index_is_loaded_when_the_database_is_reached_at_another_address(rec, monkeypatch):
+    matching.live_index().rebuild(save=True)
+    db = settings_module.DATABASES["default"]
+    monkeypatch.setitem(db, "HOST", "db.elsewhere.example")
+    monkeypatch.setitem(db, "PORT", "6543")  # e.g. a throwaway cluster started again on another free port
+    fresh = LiveIndex()
+    index, wanted = fresh.ready_index()
+    assert index is not None and not wanted
+    assert fresh.last_build.source == "saved"
+
+
+def test_while_a_rebuild_is_awaited_a_request_does_not_ask_the_log_for_its_top(rec):
+    matching.live_index().rebuild(save=True)
+    fresh = LiveIndex()
+    assert fresh.ready_index()[0] is not None
+    MatchChange.objects.create(kind=ChangeKind.ALL)  # a rebuild asked for; the saved index is still the old one
+    index, wanted = fresh.ready_index()
+    assert index is not None and wanted
+    with CaptureQueriesContext(connection) as queries:
+        assert fresh.ready_index() == (index, True)  # served from what it has
+    assert [q["sql"] for q in queries.captured_queries if "MAX(" in q["sql"].upper()] == []
+    assert len(queries) == 1  # the changes not seen yet
+
+
+def test_a_saved_index_of_another_database_name_is_not_loaded(rec, monkeypatch):
+    matching.live_index().rebuild(save=True)
+    monkeypatch.setitem(settings_module.DATABASES["default"], "NAME", "another_district")
+    fresh = LiveIndex()
+    assert fresh.ready_index() == (None, True)
 
 
 def test_jobs_whose_deadline_passes_close_at_the_change_of_day(rec, clock):

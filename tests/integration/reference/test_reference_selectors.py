@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from django.core.signals import request_finished, request_started
 
 from talentpool.reference import selectors
+from talentpool.reference.models import Division
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +81,25 @@ def test_status_tells_loaded_from_outdated(reference_loaded):
     status = {s.key: s for s in selectors.reference_status()}
     assert status["divisions"].up_to_date and status["divisions"].loaded
     assert not status["majors"].up_to_date and status["majors"].loaded
+
+
+def test_a_load_by_another_process_is_seen_from_the_next_request_with_one_stat_per_request(
+        reference_loaded, settings, tmp_path, monkeypatch):
+    settings.HOME_DIR = tmp_path
+    selectors.reference_cache_clear()
+    assert selectors.division_name("330106") == "浙江省杭州市西湖区"
+    stats = []
+    stamp_mtime = selectors._stamp_mtime
+    monkeypatch.setattr(selectors, "_stamp_mtime", lambda: stats.append(1) or stamp_mtime())
+    request_started.send(sender=None)
+    for _ in range(50):
+        selectors.division_name("330106")
+    assert len(stats) == 1
+    Division.objects.filter(code="330106").update(name="西湖新区")  # another process loads and touches the stamp
+    (tmp_path / "reference-loaded.stamp").touch()
+    assert selectors.division_name("330106") == "浙江省杭州市西湖区"  # this request keeps what it checked
+    request_finished.send(sender=None)
+    request_started.send(sender=None)
+    assert selectors.division_name("330106") == "浙江省杭州市西湖新区"
+    request_finished.send(sender=None)
+    selectors.reference_cache_clear()

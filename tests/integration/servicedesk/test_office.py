@@ -11,10 +11,11 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 from django.test import Client
+from factories.registry import make_talent
 
 from talentpool.core.errors import ApplicationError, PermissionDeniedError
 from talentpool.core.models import AuditEvent
-from talentpool.servicedesk import assignment, services, teams, workdays
+from talentpool.servicedesk import assignment, selectors, services, teams, workdays
 from talentpool.servicedesk.models import (
     CalendarException,
     DeadlineRecompute,
@@ -190,6 +191,26 @@ def test_the_one_to_one_page_names_officers_by_hand(desk):
     pair = OneToOne.objects.get(talent=desk.star)
     assert (pair.officer, pair.backup, pair.manual) == (desk.second, desk.lead, True)
     assert "by hand" in lead.get("/services/one-to-one/").content.decode()
+
+
+def test_the_one_to_one_list_shows_tiered_talents_by_tier_then_those_named_without_a_tier(desk):
+    first_e = make_talent(name="E甲", district="330106", tier="E")
+    a = make_talent(name="A乙", district="330106", tier="A")
+    second_e = make_talent(name="E丙", district="330106", tier="E")
+    make_talent(name="无级", district="330106")  # neither tiered nor named: not listed
+    assignment.one_to_one_fill()
+    untiered = make_talent(name="手选", district="330106")
+    teams.one_to_one_set(actor=desk.head, talent=untiered, officer=desk.second, backup=desk.lead)
+    rows = selectors.one_to_one_rows(desk.world.officer)
+    assert [t.pk for t in rows] == [a.pk, desk.star.pk, first_e.pk, second_e.pk, untiered.pk]
+    assert [t.pk for t in selectors.one_to_one_rows(desk.world.officer, limit=2)] == [a.pk, desk.star.pk]
+    page = login(desk.head).get("/services/one-to-one/").content.decode()
+    row = page[page.index(f'data-talent="{untiered.pk}"'):]
+    officer = row[row.index('name="officer"'):row.index("</select>")]
+    backup = row[row.index('name="backup"'):]
+    backup = backup[:backup.index("</select>")]
+    assert f'<option value="{desk.second.pk}" selected>' in officer and officer.count(" selected") == 1
+    assert f'<option value="{desk.lead.pk}" selected>' in backup and backup.count(" selected") == 1
 
 
 def test_the_lead_reassigns_a_ticket_at_risk_from_the_dashboard(desk):
