@@ -88,8 +88,8 @@ def generate(folder: Path, n: int) -> None:
             [{mj}[1 + h(i, 35) % {len(MAJORS)}], {mj}[1 + h(i, 36) % {len(MAJORS)}]] AS majors,
             CAST(NULL AS DATE) AS deadline FROM range(1, 2 * {e} + 1) t(i)""",
         "hires": f"""SELECT i * 7 % {n} + 1 AS talent_id, 1 + i % (2 * {e}) AS job_id, 1 + h(i, 37) % {e}
-            AS enterprise_id, TIMESTAMPTZ '2025-01-01 00:00:00+00' + to_days(CAST(h(i, 38) % 700 AS INTEGER))
-            AS hired_at FROM range(0, {n} // 50) t(i)""",
+            AS enterprise_id, DATE '2025-01-01' + CAST(h(i, 38) % 700 AS INTEGER)
+            AS hired_on FROM range(0, {n} // 50) t(i)""",
         "seekers": f"SELECT i * 11 % {n} + 1 AS talent_id FROM range(0, {n} // 10) t(i)",
         "one_to_one": f"""SELECT id AS talent_id, 1 + h(id, 39) % 50 AS officer_id FROM read_parquet('{f}/talents.parquet')
             WHERE tier <> ''""",

@@ -159,7 +159,7 @@ def test_industry_clusters_and_gap(con, scope):
         j AS (SELECT e.cluster, count(*) AS jobs, sum(j.headcount) AS positions FROM jobs j JOIN e ON e.id = j.enterprise_id
               WHERE j.status = 'open' AND NOT j.hidden AND (j.deadline IS NULL OR j.deadline >= $d) GROUP BY 1),
         h AS (SELECT e.cluster, count(*) AS hires FROM hires h JOIN e ON e.id = h.enterprise_id
-              WHERE h.hired_at::DATE BETWEEN $y AND $d GROUP BY 1),
+              WHERE h.hired_on BETWEEN $y AND $d GROUP BY 1),
         w AS (SELECT cluster, count(DISTINCT talent_id) AS employed FROM staff WHERE starts_with(division, $s) GROUP BY 1),
         n AS (SELECT cluster, count(*) AS enterprises FROM e GROUP BY 1)
         SELECT n.cluster, n.enterprises, coalesce(j.jobs, 0), coalesce(j.positions, 0), coalesce(h.hires, 0),
