@@ -31,7 +31,12 @@ def test_the_picker_offers_people_by_name_and_masked_id_never_a_record_number(wo
     rows = admin.get("/registry/talents/pick.json", {"q": "李明"}).json()
     assert [r["value"] for r in rows] == [f"李明 {world.talent.id_masked}"]
     assert rows[0]["label"].startswith(f"李明 · {world.talent.id_masked} · ")  # and the district
-    assert client_for(world.officer).get("/registry/talents/pick.json", {"q": "李明"}).status_code == 403
+    # an officer picks within their own scope only (raising a ticket on someone's behalf); talents and HR never
+    assert [r["value"] for r in client_for(world.officer).get("/registry/talents/pick.json", {"q": "李明"}).json()] \
+        == [f"李明 {world.talent.id_masked}"]
+    assert client_for(world.officer_other).get("/registry/talents/pick.json", {"q": "李明"}).json() == []
+    for outsider in (world.talent.user, world.hr):
+        assert client_for(outsider).get("/registry/talents/pick.json", {"q": "李明"}).status_code == 403
 
 
 def test_a_person_chosen_from_the_picker_filters_the_trail_and_records_are_named(world, admin, client_for):
