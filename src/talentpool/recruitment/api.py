@@ -17,6 +17,7 @@ from ninja.security import APIKeyHeader
 from talentpool.accounts.models import Role
 from talentpool.core.downloads import file_response
 from talentpool.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
+from talentpool.core.paging import EstimatingPaginator
 from talentpool.core.permissions import ensure_role
 from talentpool.core.schema_types import Id, Instant, Limit, Offset, limit_at_most
 from talentpool.reference.selectors import reference_names
@@ -594,4 +595,5 @@ def partner_candidate_list(request, limit: limit_at_most(500) = 100, offset: Off
                           "salary_max": p.salary_max, "available_from": p.available_from,
                           "updated_at": p.updated_at})
         record["ids"] = [p.talent_id for p in profiles]
-        return {"count": qs.count(), "items": items}
+        found = EstimatingPaginator(qs, limit)  # the planner's estimate above 10,000: no count of every profile
+        return {"count": found.count, "count_estimated": found.estimated, "items": items}

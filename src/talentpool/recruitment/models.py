@@ -119,6 +119,10 @@ class JobProfile(models.Model):
         verbose_name_plural = _("job profiles")
         indexes = [  # the enterprises' candidate list reads consenting profiles in talent order (keyset)
             models.Index(fields=["talent"], condition=Q(consent_search=True), name="jobprofile_consenting"),
+            # the partners' candidate list: consenting profiles, most recently updated first (a page of them read
+            # from the index instead of sorting every consenting profile per request)
+            models.Index(fields=["-updated_at", "-id"], condition=Q(consent_search=True),
+                         name="jobprofile_consenting_newest"),
         ]
         constraints = [
             models.CheckConstraint(name="profile_salary_ordered", condition=Q(salary_min__isnull=True)

@@ -619,4 +619,5 @@ class PartnerCandidateOut(Schema):
 
 class PartnerCandidatePage(Schema):
     count: int
+    count_estimated: bool = Field(False, description="the count is the database's estimate (over 10,000)")
     items: list[PartnerCandidateOut]
