@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 
 from talentpool.reference import selectors
 from talentpool.reference.models import Division
@@ -87,6 +88,18 @@ def test_a_load_by_another_process_is_seen_from_the_next_request_with_one_stat_p
         reference_loaded, settings, tmp_path, monkeypatch):
     settings.HOME_DIR = tmp_path
     selectors.reference_cache_clear()
+    # Django's own receivers close the test's database connection at a request's start and end (PostgreSQL);
+    # the test client disconnects them around its requests, and so does this test around its simulated ones
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        _one_stat_per_request(tmp_path, monkeypatch)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def _one_stat_per_request(tmp_path, monkeypatch):
     assert selectors.division_name("330106") == "浙江省杭州市西湖区"
     stats = []
     stamp_mtime = selectors._stamp_mtime
