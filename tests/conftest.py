@@ -31,8 +31,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """For scripts/test's second database: with TALENTPOOL_DESELECT_BROWSER=1 (set when TALENTPOOL_BROWSER_ONCE=1)
     the browser journeys are left out, and with TALENTPOOL_DATABASE_TESTS_ONLY=1 the unit tests that touch no
     database (engines, parsers, source checks): their results cannot depend on which database is configured, and
-    they already ran on the first. (Only under tests/unit: integration tests reach the database through shared
-    fixtures and subprocesses that pytest-django's markers do not show.)"""
+    they already ran on the first (only under tests/unit: integration tests reach the database through shared
+    fixtures and subprocesses that pytest-django's markers do not show), and the tests marked ``once``, whose
+    subject is what a page says rather than what the database does."""
     no_browser = os.environ.get("TALENTPOOL_DESELECT_BROWSER") == "1"
     database_only = os.environ.get("TALENTPOOL_DATABASE_TESTS_ONLY") == "1"
     if not (no_browser or database_only):
@@ -40,7 +41,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     kept, dropped = [], []
     for item in items:
         is_browser = item.get_closest_marker("browser") or item.nodeid.startswith("tests/browser/")
-        engine_only = item.nodeid.startswith("tests/unit/") and not _uses_database(item)
+        engine_only = (item.nodeid.startswith("tests/unit/") and not _uses_database(item)) or bool(
+            item.get_closest_marker("once"))
         drop = (no_browser and is_browser) or (database_only and engine_only)
         (dropped if drop else kept).append(item)
     if dropped:

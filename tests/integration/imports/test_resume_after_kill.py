@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
+from factories.homes import clone_home
 from import_helpers import TALENT_HEADER, rid, talent_row, write_xlsx
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -114,14 +115,14 @@ def test_sigkill_mid_import_then_resume_equals_an_uninterrupted_import(tmp_path,
     rows.append(talent_row("坏", "123", gender="男"))  # one rejected row, so the error rows must survive the crash too
     path = write_xlsx(tmp_path / "t.xlsx", rows)
 
-    straight = tmp_path / "straight"
+    straight, crashed = databases_made
     _prepare(straight)
+    clone_home(straight, crashed, source_url=_pg_url(straight) if PG_URL else "",
+               target_url=_pg_url(crashed) if PG_URL else "")
     done = _tp(straight, "import", "talents", str(path))
     assert done.returncode == 1, done.stderr
     assert done.stdout.strip().splitlines()[-1] == f"{ROWS + 1} rows: {ROWS} new, 0 updated, 0 unchanged, 1 rejected"
 
-    crashed = tmp_path / "crashed"
-    _prepare(crashed)
     proc = subprocess.Popen([sys.executable, "-m", "talentpool", "import", "talents", str(path)],
                             env=_env(crashed, TALENTPOOL_IMPORT_SLEEP_AFTER_CHUNK="30",
                                      TALENTPOOL_HEARTBEAT_SECONDS="0.2"), cwd=ROOT,
