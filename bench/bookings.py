@@ -146,7 +146,7 @@ def main() -> None:
     today = timezone.localdate()
     station = _fill(args.talents, args.bookings, today)
     client = Client()
-    client.force_login(User.objects.get(username="bench-talent"), backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(User.objects.get(username="bench-talent"), backend="talentpool.accounts.backends.AccountBackend")
     month = f"{today:%Y-%m}"
     figures = {
         "month availability (selector)": _median_ms(

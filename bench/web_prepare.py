@@ -139,7 +139,7 @@ def targets() -> None:
             client = clients[page.role] = Client(HTTP_HOST=HOST, HTTP_X_FORWARDED_PROTO="https",
                                                  HTTP_X_FORWARDED_FOR=HOST, HTTP_ACCEPT_LANGUAGE="zh-hans")
             if page.role in users:
-                client.force_login(users[page.role], backend="django.contrib.auth.backends.ModelBackend")
+                client.force_login(users[page.role], backend="talentpool.accounts.backends.AccountBackend")
         headers = {"X-Partner-Key": key} if page.role == "partner" and key else {}
         with CaptureQueriesContext(connection) as first:
             client.get(url, headers=headers)

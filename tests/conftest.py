@@ -87,7 +87,7 @@ def client_for(db) -> Callable[[User], Client]:
 
     def make(user: User) -> Client:
         client = Client()
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(user, backend="talentpool.accounts.backends.AccountBackend")
         return client
 
     return make

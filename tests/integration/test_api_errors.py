@@ -121,7 +121,7 @@ def test_an_unauthenticated_write_is_401_in_the_error_shape_not_a_csrf_refusal(d
 
 def test_a_signed_in_write_without_its_csrf_token_is_403_in_the_error_shape(world):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(world.talent_user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(world.talent_user, backend="talentpool.accounts.backends.AccountBackend")
     read = f"{API}/payments/notices/read"
     _refused(client.post(read, "{}", content_type="application/json"), 403, "csrf_failed")
     client.cookies["csrftoken"] = token = "t" * 32

@@ -68,7 +68,7 @@ def _credentials(world) -> dict[str, tuple[dict, dict]]:
     users = {"talent": world.talent_user, "enterprise": world.hr, "officer": world.officer, "admin": world.admin}
     for role, user in users.items():
         client = Client()
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(user, backend="talentpool.accounts.backends.AccountBackend")
         out[role] = ({"X-CSRFToken": CSRF}, {"sessionid": client.cookies["sessionid"].value, "csrftoken": CSRF})
     _, key = partner_create(actor=world.admin, name="fuzz partner", enterprise_id=world.hr.enterprise_id,
                             scopes=["jobs:read", "jobs:write", "candidates:read"])

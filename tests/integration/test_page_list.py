@@ -90,7 +90,7 @@ def test_an_excluded_route_answers_a_get_as_its_reason_says(route, make_user):
     roles = getattr(match.func, "allowed_roles", (Role.ADMIN,))
     user = make_user(roles[0])
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="talentpool.accounts.backends.AccountBackend")
     kwargs = {name: (user.pk if isinstance(value, int) else value) for name, value in match.kwargs.items()}
     response = client.get(reverse(route, kwargs=kwargs))
     assert response.status_code == expected, (route, reason, response.status_code)

@@ -66,8 +66,11 @@ def notices_email_task(notice_ids: list[int]) -> int:
 
 def unread_count(user, *, fresh: bool = False) -> int:
     """The user's unread notices. Counted once per request: the figure is kept on the user object, which lives as
-    long as its request, so the navigation badge and the home page share one query. ``fresh=True`` counts again
-    (after marking notices read in the same request)."""
+    long as its request, so the navigation badge and the home page share one query, which is the request's user
+    load itself when the sign-in backend counted them there (``unread_notices_at_load``, accounts/backends.py).
+    ``fresh=True`` counts again (after marking notices read in the same request)."""
+    if not fresh and not hasattr(user, "_unread_notices") and hasattr(user, "unread_notices_at_load"):
+        user._unread_notices = user.unread_notices_at_load
     if fresh or not hasattr(user, "_unread_notices"):
         user._unread_notices = Notice.objects.filter(user=user, read_at__isnull=True).count()
     return user._unread_notices

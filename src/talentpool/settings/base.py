@@ -116,7 +116,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's model backend, also counting the unread notices in the user's load (accounts/backends.py)
+    "talentpool.accounts.backends.AccountBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -167,7 +168,17 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
     "verdicts": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "verdicts",
                  "TIMEOUT": 86400, "OPTIONS": {"MAX_ENTRIES": 5000}},
+    # Sessions (below): files under the home, shared by every worker of this host.
+    "sessions": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                 "LOCATION": str(HOME_DIR / "cache" / "sessions"), "OPTIONS": {"MAX_ENTRIES": 200_000}},
 }
+# Sessions are read from the "sessions" cache and written through to the database (cached_db): a signed-in request
+# costs no session query. Signing out or changing the password deletes the entry in both, and the cache is one
+# directory that every worker reads, so no worker keeps accepting an ended session. Entries expire with the
+# session; a missing entry (culled above MAX_ENTRIES, or a new host) is read from the database again. Several web
+# servers must point "sessions" at one shared cache (docs/operations.md).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_CACHE_ALIAS = "sessions"
 
 # Payments: a batch above this total (yuan) needs a second officer's approval before it goes to the bank.
 TALENTPOOL_TWO_PERSON_ABOVE = os.environ.get("TALENTPOOL_TWO_PERSON_ABOVE", "100000.00")

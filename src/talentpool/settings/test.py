@@ -1,7 +1,7 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import DATABASES, HOME_DIR
+from .base import CACHES, DATABASES, HOME_DIR
 
 # pytest-xdist runs the suite in several processes at once (gw0, gw1, ...): each gets its own home, so uploads,
 # the reference stamp file and saved match indexes of one worker never meet another's.
@@ -10,6 +10,7 @@ if XDIST_WORKER:
     HOME_DIR = HOME_DIR / XDIST_WORKER
     HOME_DIR.mkdir(parents=True, exist_ok=True)
     MEDIA_ROOT = HOME_DIR / "media"
+    CACHES["sessions"]["LOCATION"] = str(HOME_DIR / "cache" / "sessions")
     if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         DATABASES["default"]["NAME"] = str(HOME_DIR / "talentpool.sqlite3")
 

@@ -50,7 +50,7 @@ def test_the_user_list_marks_the_locked_accounts_in_one_query(client, world, dja
     admin = client.__class__()
     admin.force_login(world.admin)
     admin.get("/accounts/users/")
-    with django_assert_max_num_queries(6):  # session, user, count, page, locked accounts, unread notices
+    with django_assert_max_num_queries(4):  # the user with its unread notices, count, page, locked accounts
         response = admin.get("/accounts/users/")
     assert response.context["locked"] == {world.talent_user.pk}
     assert len(response.context["page"]) > 3

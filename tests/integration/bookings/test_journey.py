@@ -29,7 +29,7 @@ from .conftest import NOW, TODAY, at
 
 def _client(user) -> Client:
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="talentpool.accounts.backends.AccountBackend")
     return client
 
 

@@ -146,7 +146,7 @@ def _fill(text: str, ids: dict) -> str:
 def _client(world, role: str) -> Client:
     client = Client()
     if role != "anonymous":
-        client.force_login(world.users()[role], backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(world.users()[role], backend="talentpool.accounts.backends.AccountBackend")
     return client
 
 

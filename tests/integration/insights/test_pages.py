@@ -21,7 +21,7 @@ APIS = ["/api/v1/insights/kpis", "/api/v1/insights/talent-map", "/api/v1/insight
 
 
 def _client(client, user):
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="talentpool.accounts.backends.AccountBackend")
     return client
 
 

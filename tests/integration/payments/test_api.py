@@ -123,7 +123,7 @@ def people(transactional_db, make_user) -> People:
 
 def _client(user: User) -> Client:
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="talentpool.accounts.backends.AccountBackend")
     return client
 
 

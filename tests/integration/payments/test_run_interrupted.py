@@ -53,7 +53,7 @@ def killed(world, living, monkeypatch):
 
 def _client(user) -> Client:
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="talentpool.accounts.backends.AccountBackend")
     return client
 
 
