@@ -97,6 +97,9 @@ TEMPLATES = [
     },
 ]
 
+# Widgets, options and labels written in Python, the same HTML as Django's templates (core/form_renderer.py).
+FORM_RENDERER = "talentpool.core.form_renderer.FastFormRenderer"
+
 _default_sqlite = f"sqlite:///{HOME_DIR / 'talentpool.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
