@@ -55,7 +55,8 @@ PINNED = {
     "officer /policies/past-payments/": 4,     # the imported lines by their partial index: count, page
     "admin /accounts/users/": 6,                # the locked accounts of the page in one query
     "talent /api/v1/recruitment/me/recommended": 6,  # the change log read once, even while a rebuild is awaited
-    "enterprise /api/v1/recruitment/jobs/{job}/candidates": 9,
+    "enterprise /api/v1/recruitment/jobs/{job}/candidates": 9,  # the ranking is kept per index revision: the
+    "enterprise /recruitment/jobs/{job}/": 11,   # applicants, consent of the ranked, the shown talents, their records
     "officer /": 7,                              # the maintained ledger totals; unread notices counted once
     "talent /accounts/password/done/": 3,        # what every page pays: session, user, unread notices
     "officer /api/v1/reference/divisions": 3,    # what every API read pays: session, user; then the page
