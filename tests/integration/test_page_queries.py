@@ -48,7 +48,7 @@ PINNED = {
     "officer /api/v1/payments/entitlements": 5,  # the totals, the page, its versions
     "officer /api/v1/payments/entitlements/{line}": 6,
     "enterprise /api/v1/recruitment/candidates": 7,  # applicants, a page of consenting ids, the count, the talents
-    "officer /insights/early-warning/": 6,       # the rows are kept per snapshot: the people and their officers
+    "officer /insights/early-warning/": 5,       # the rows are kept per snapshot: the people; the officers in one
     "admin /audit/": 10,                         # the page and its estimate, one query per kind of record named
     "officer /services/console/": 5,             # a keyset page on the open-queue index: with, then without deadline
     "officer /services/dashboard/": 10,          # open tickets in one grouped query, closed ones in one aggregate

@@ -134,6 +134,29 @@ def test_early_warning_filtered_by_one_to_one_officer(client, snapshot, registry
     assert c.get("/insights/early-warning/?officer=x'1").status_code == 200  # ignored, not an error
 
 
+def test_early_warning_rows_kept_per_snapshot_show_people_as_they_are_now(client, snapshot, registry):
+    """The rows are kept per snapshot; the names, masked ID numbers and officers are read on every request, so a
+    change shows at once (and a deactivated officer still names their rows, but is no longer offered as a
+    filter)."""
+    from django.urls import reverse
+
+    from talentpool.registry.models import Talent
+
+    c = _client(client, registry["world"].officer)
+    desk = registry["desk"]
+    first = c.get("/insights/early-warning/").content.decode()
+    new0 = Talent.objects.get(name="新人0")
+    assert f'<a href="{reverse("registry:talent-detail", args=[new0.pk])}">新人0</a>' in first
+    assert f'<option value="{desk["other"].pk}">周敏</option>' in first
+    Talent.objects.filter(pk=new0.pk).update(name="新人零")
+    desk["other"].active = False
+    desk["other"].save()
+    again = c.get("/insights/early-warning/").content.decode()
+    assert "新人零" in again and "新人0<" not in again
+    assert "<td>周敏</td>" in again  # 新人5's officer, inactive now
+    assert f'<option value="{desk["other"].pk}">' not in again
+
+
 def test_dashboard_shows_fairs_and_tickets_within_sla(client, snapshot, registry):
     html = _client(client, registry["world"].officer).get("/insights/?as_of=2026-06-15").content.decode()
     assert '<dd id="kpi-sla">66.7%' in html
