@@ -174,6 +174,23 @@ def test_pages_say_preparing_and_enqueue_a_refresh(client, registry, tmp_path, s
     assert c.get("/insights/").status_code == 200  # the refresh ran (immediate backend in tests)
 
 
+def test_a_refresh_asked_for_again_builds_only_while_the_snapshot_is_stale(snapshot, registry, time_machine):
+    """Each web process asks for a refresh when it finds the snapshot stale; the builds queue on the snapshot's
+    lock, and a refresh that finds the snapshot fresh once it holds the lock does not build it again (at 400,000
+    talents a build is minutes of a web process's CPU)."""
+    from talentpool.insights.snapshot import snapshot_current
+    from talentpool.insights.tasks import snapshot_refresh_task
+
+    snapshot_refresh_task.enqueue()  # the immediate backend in tests
+    assert snapshot_current().path == snapshot.path
+    time_machine.move_to("2026-06-15 11:30:00+08:00", tick=False)  # the snapshot is 90 minutes old
+    snapshot_refresh_task.enqueue()
+    refreshed = snapshot_current()
+    assert refreshed.path != snapshot.path
+    snapshot_refresh_task.enqueue()
+    assert snapshot_current().path == refreshed.path
+
+
 def test_figures_are_cached_per_snapshot_and_a_new_snapshot_is_a_new_key(client, snapshot, registry, settings):
     from talentpool.insights.snapshot import snapshot_build
     from talentpool.registry.models import Talent
