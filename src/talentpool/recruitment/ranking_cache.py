@@ -27,7 +27,8 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
-MAX_ENTRIES = 512
+MAX_ENTRIES = 256
+"""Rankings kept per process (one of 20 candidates and 3 near misses is ~50 rows, ~20 KB pickled)."""
 
 
 @dataclass(frozen=True)
