@@ -49,14 +49,15 @@ PINNED = {
     "officer /api/v1/payments/entitlements": 4,  # the totals, the page, its versions
     "officer /api/v1/payments/entitlements/{line}": 5,
     "enterprise /api/v1/recruitment/candidates": 6,  # applicants, a page of consenting ids, the count, the talents
-    "officer /insights/early-warning/": 4,       # the rows are kept per snapshot: the people and their officers
+    "officer /insights/early-warning/": 3,       # the rows are kept per snapshot: the people; the officers in one
     "admin /audit/": 8,                         # the page and its estimate, one query per kind of record named
     "officer /services/console/": 3,             # a keyset page on the open-queue index: with, then without deadline
     "officer /services/dashboard/": 8,          # open tickets in one grouped query, closed ones in one aggregate
     "officer /policies/past-payments/": 2,     # the imported lines by their partial index: count, page
     "admin /accounts/users/": 4,                # the locked accounts of the page in one query
     "talent /api/v1/recruitment/me/recommended": 5,  # the change log read once, even while a rebuild is awaited
-    "enterprise /api/v1/recruitment/jobs/{job}/candidates": 8,
+    "enterprise /api/v1/recruitment/jobs/{job}/candidates": 8,  # the ranking is kept per index revision: the
+    "enterprise /recruitment/jobs/{job}/": 9,    # applicants, consent of the ranked, the shown talents, their records
     "officer /": 5,                              # the maintained ledger totals; unread notices counted once
     "talent /accounts/password/done/": 1,        # what every page pays: the user with its unread notices
     "officer /api/v1/reference/divisions": 2,    # what every API read pays: the user; then the page

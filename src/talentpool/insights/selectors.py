@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from talentpool.accounts.models import Role
@@ -16,7 +17,7 @@ from talentpool.reference.models import Division, DivisionLevel
 from talentpool.registry.models import Cluster, Degree, Tier
 from talentpool.registry.selectors import talent_visible_to
 from talentpool.servicedesk.models import DeskOfficer
-from talentpool.servicedesk.selectors import desk_officer_of, officers_for
+from talentpool.servicedesk.selectors import desk_officer_of
 
 from . import figures, maps
 from .snapshot import Snapshot, kpis_of_the_day, snapshot_current, snapshot_stale, talent_map_of_the_day
@@ -152,11 +153,6 @@ def officer_filter_from(user, value: str) -> int | str | None:
     return int(value) if value.isdigit() and len(value) < 10 else None
 
 
-def early_warning_officers() -> list[tuple[int, str]]:
-    """The desk officers one may filter the list by (active ones, by name)."""
-    return [(o.pk, str(o)) for o in officers_for(None)]
-
-
 def early_warning_rows(user, snap: Snapshot, *, as_of: dt.date, officer: int | str | None = None,
                        limit: int = 500) -> list[dict[str, Any]]:
     """The early-warning rows of the officer's scope as the snapshot gives them (talent id, reasons, desk
@@ -167,16 +163,29 @@ def early_warning_rows(user, snap: Snapshot, *, as_of: dt.date, officer: int | s
         con, as_of=as_of, scope=scope, limit=limit, officer=officer))
 
 
-def early_warning_people(user, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rows joined to the people the officer may see (names, masked ID numbers) and to their one-to-one officer
-    (the service desk's assignment as of the snapshot): two queries, whatever the number of rows."""
-    people = talent_visible_to(user).filter(pk__in=[r["talent_id"] for r in rows]).only(
-        "pk", "name", "id_masked", "district")
-    by_id = {t.pk: t for t in people}
-    officers = {o.pk: o for o in DeskOfficer.objects.filter(pk__in={r["officer_id"] for r in rows} - {None})
-                .select_related("user")}
+def early_warning_people(user, rows: list[dict[str, Any]], *,
+                         officers: dict[int, DeskOfficer] | None = None) -> list[dict[str, Any]]:
+    """Rows joined to the people the officer may see (names, masked ID numbers: read afresh, never kept with the
+    snapshot's rows) and to their one-to-one officer (the service desk's assignment as of the snapshot): two
+    queries whatever the number of rows, one when ``officers`` (by id) already holds the rows' officers."""
+    people = talent_visible_to(user).filter(pk__in=[r["talent_id"] for r in rows]).values_list(
+        "pk", "name", "id_masked")
+    by_id = {pk: {"pk": pk, "name": name, "id_masked": masked} for pk, name, masked in people}
+    wanted = {r["officer_id"] for r in rows} - {None}
+    if officers is None or not wanted <= officers.keys():
+        officers = {o.pk: o for o in DeskOfficer.objects.filter(pk__in=wanted).select_related("user")}
     return [{"talent": by_id[r["talent_id"]], "reasons": r["reasons"], "officer": officers.get(r["officer_id"])}
             for r in rows if r["talent_id"] in by_id]
+
+
+def early_warning_page(user, rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[tuple[int, str]]]:
+    """One page of the list: its rows joined as ``early_warning_people`` does, and the desk officers one may
+    filter by (the active ones, by name), the active officers and the rows' officers read in one query."""
+    wanted = {r["officer_id"] for r in rows} - {None}
+    found = list(DeskOfficer.objects.filter(Q(active=True) | Q(pk__in=wanted)).select_related("user")
+                 .order_by("user__username"))
+    choices = [(o.pk, str(o)) for o in found if o.active]
+    return early_warning_people(user, rows, officers={o.pk: o for o in found}), choices
 
 
 def early_warning_list(user, snap: Snapshot, *, as_of: dt.date, officer: int | str | None = None,

@@ -141,14 +141,19 @@ def _batch(rows: list[tuple], schema: pa.Schema, convert: list) -> pa.RecordBatc
                                       schema=schema)
 
 
-def snapshot_build(*, root: Path | None = None, now: dt.datetime | None = None) -> Snapshot:
+def snapshot_build(*, root: Path | None = None, now: dt.datetime | None = None,
+                   only_if_stale: bool = False) -> Snapshot:
     """Write a new snapshot and make it current. Safe to run twice at once: the second waits for the first's lock
-    and then builds its own (newer) snapshot."""
+    and then builds its own (newer) snapshot — unless ``only_if_stale`` (the refresh a page asks for: every web
+    process asks once when it finds the snapshot stale), when it returns the snapshot the first has just made."""
     root = root or snapshot_root()
     root.mkdir(parents=True, exist_ok=True)
-    now = now or timezone.now()
     with open(root / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
+        current = snapshot_current(root=root) if only_if_stale else None
+        if current is not None and not snapshot_stale(current, now=now):
+            return current
+        now = now or timezone.now()
         folder = root / f"{now:%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}"  # unique: figures are cached by it
         tmp = root / (folder.name + ".tmp")
         shutil.rmtree(tmp, ignore_errors=True)

@@ -11,5 +11,5 @@ from .snapshot import snapshot_build
 
 @task()
 def snapshot_refresh_task() -> dict:
-    snap = snapshot_build()
+    snap = snapshot_build(only_if_stale=True)  # another web process may have refreshed it meanwhile
     return {"folder": snap.path.name, "rows": snap.rows}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -246,6 +247,17 @@ def early_warning(request):
     rows = selectors.early_warning_rows(request.user, snap, as_of=as_of,
                                         officer=selectors.officer_filter_from(request.user, officer))
     page = Paginator(rows, WARNINGS_PER_PAGE).get_page(request.GET.get("page"))
+    people, officers = selectors.early_warning_page(request.user, page.object_list)
     return render(request, "insights/early_warning.html", {
-        "rows": selectors.early_warning_people(request.user, page.object_list), "page": page, "as_of": as_of, "snap": snap, "reasons": {k: _(v) for k, v in REASONS.items()},
-        "officers": selectors.early_warning_officers(), "officer": officer})
+        "rows": _warning_cells(people), "page": page, "as_of": as_of, "snap": snap, "officers": officers,
+        "officer": officer})
+
+
+def _warning_cells(rows: list[dict]) -> list[dict]:
+    """What each row of the early-warning table prints, worked out once per page rather than by the template per
+    row: the reasons in words, and the link to the talent (the URL reversed once, the id put in its place)."""
+    labels = {key: _(text) for key, text in REASONS.items()}
+    marker = 987654321
+    link = reverse("registry:talent-detail", args=[marker])
+    return [{**r, "href": link.replace(str(marker), str(r["talent"]["pk"])),
+             "reason_text": "; ".join(labels[k] for k in r["reasons"] if k in labels)} for r in rows]

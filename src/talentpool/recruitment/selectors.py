@@ -41,6 +41,7 @@ from .models import (
     PipelineSettings,
     StageChange,
 )
+from .ranking_cache import RankedTalent, ranked_talents
 from .tasks import match_index_build_enqueue
 
 
@@ -406,29 +407,39 @@ def talents_for_job(job: Job, k: int = 20, *, near_misses: int = 0,
     """The best talents for a job among those its enterprise may see: talents who let enterprises find them, and
     those who applied to any of its jobs (passed to the engine as ``include_ids``). The result is checked again
     against the database (consent may have been withdrawn a moment ago) before anything is returned. Without
-    ``index``, this process's index, built here if need be (the CLI)."""
-    applicants = set(Application.objects.filter(job__enterprise_id=job.enterprise_id)
-                     .values_list("talent_id", flat=True))
+    ``index``, this process's index, built here if need be (the CLI). The engine's ranking is kept per index
+    revision, job version and applicant set (``ranking_cache``: what invalidates it is listed there); the talents,
+    their consent and applications are read afresh on every call."""
+    applicants = frozenset(Application.objects.filter(job__enterprise_id=job.enterprise_id).order_by()
+                           .values_list("talent_id", flat=True).distinct())
     index = index if index is not None else match_index()
-    query: int | Any = job.pk
-    if not index.has_job(job.pk):
-        query = job_docs([job.pk])[0]
-    matches = index.talents_for_job(query, k=k * 2 + 10, include_ids=applicants, near_misses=near_misses)
+
+    def rank() -> list[RankedTalent]:
+        query: int | Any = job.pk
+        if not index.has_job(job.pk):
+            query = job_docs([job.pk])[0]
+        found = index.talents_for_job(query, k=k * 2 + 10, include_ids=applicants, near_misses=near_misses)
+        return [RankedTalent(m.id, m.score, m.near_miss, m.explanation.to_dict()) for m in found]
+
+    key = (index.revision, job.pk, job.updated_at, applicants, k, near_misses)
+    matches = ranked_talents.get_or_compute(key, rank)
     ids = [m.id for m in matches]
     consenting = set(JobProfile.objects.filter(talent_id__in=ids, consent_search=True)
                      .values_list("talent_id", flat=True))
-    allowed = (consenting | applicants) & set(ids)
-    visible = {t.pk: t for t in Talent.objects.filter(pk__in=allowed).select_related("job_profile")
+    allowed = consenting | applicants  # both sets hold only existing talents (their rows cascade)
+    full = [m for m in matches if not m.near_miss and m.id in allowed][:k]
+    near = [m for m in matches if m.near_miss and m.id in allowed][:near_misses]
+    shown = [m.id for m in full + near]
+    visible = {t.pk: t for t in Talent.objects.filter(pk__in=shown).select_related("job_profile")
                .prefetch_related(Prefetch("educations", queryset=Education.objects.order_by("graduation_date")))}
-    own = {a.talent_id: a for a in Application.objects.filter(job=job, talent_id__in=ids)}
-    full = [m for m in matches if not m.near_miss and m.id in visible][:k]
-    near = [m for m in matches if m.near_miss and m.id in visible][:near_misses]
+    own = {a.talent_id: a for a in Application.objects.filter(job=job, talent_id__in=shown)}
+    full = [m for m in full if m.id in visible]
+    near = [m for m in near if m.id in visible]
     out: list[CandidateMatch] = []
     for m in full + near:
         talent = visible[m.id]
-        explanation = m.explanation.to_dict()
-        out.append(CandidateMatch(talent, getattr(talent, "job_profile", None), m.score, m.near_miss, explanation,
-                                  match_reasons(explanation), own.get(m.id), m.id in applicants))
+        out.append(CandidateMatch(talent, getattr(talent, "job_profile", None), m.score, m.near_miss,
+                                  m.explanation, match_reasons(m.explanation), own.get(m.id), m.id in applicants))
     return out
 
 

@@ -134,6 +134,29 @@ def test_early_warning_filtered_by_one_to_one_officer(client, snapshot, registry
     assert c.get("/insights/early-warning/?officer=x'1").status_code == 200  # ignored, not an error
 
 
+def test_early_warning_rows_kept_per_snapshot_show_people_as_they_are_now(client, snapshot, registry):
+    """The rows are kept per snapshot; the names, masked ID numbers and officers are read on every request, so a
+    change shows at once (and a deactivated officer still names their rows, but is no longer offered as a
+    filter)."""
+    from django.urls import reverse
+
+    from talentpool.registry.models import Talent
+
+    c = _client(client, registry["world"].officer)
+    desk = registry["desk"]
+    first = c.get("/insights/early-warning/").content.decode()
+    new0 = Talent.objects.get(name="新人0")
+    assert f'<a href="{reverse("registry:talent-detail", args=[new0.pk])}">新人0</a>' in first
+    assert f'<option value="{desk["other"].pk}">周敏</option>' in first
+    Talent.objects.filter(pk=new0.pk).update(name="新人零")
+    desk["other"].active = False
+    desk["other"].save()
+    again = c.get("/insights/early-warning/").content.decode()
+    assert "新人零" in again and "新人0<" not in again
+    assert "<td>周敏</td>" in again  # 新人5's officer, inactive now
+    assert f'<option value="{desk["other"].pk}">' not in again
+
+
 def test_dashboard_shows_fairs_and_tickets_within_sla(client, snapshot, registry):
     html = _client(client, registry["world"].officer).get("/insights/?as_of=2026-06-15").content.decode()
     assert '<dd id="kpi-sla">66.7%' in html
@@ -149,6 +172,23 @@ def test_pages_say_preparing_and_enqueue_a_refresh(client, registry, tmp_path, s
     assert r.status_code == 503 and 'id="preparing"' in r.content.decode()
     assert len(callbacks) == 1
     assert c.get("/insights/").status_code == 200  # the refresh ran (immediate backend in tests)
+
+
+def test_a_refresh_asked_for_again_builds_only_while_the_snapshot_is_stale(snapshot, registry, time_machine):
+    """Each web process asks for a refresh when it finds the snapshot stale; the builds queue on the snapshot's
+    lock, and a refresh that finds the snapshot fresh once it holds the lock does not build it again (at 400,000
+    talents a build is minutes of a web process's CPU)."""
+    from talentpool.insights.snapshot import snapshot_current
+    from talentpool.insights.tasks import snapshot_refresh_task
+
+    snapshot_refresh_task.enqueue()  # the immediate backend in tests
+    assert snapshot_current().path == snapshot.path
+    time_machine.move_to("2026-06-15 11:30:00+08:00", tick=False)  # the snapshot is 90 minutes old
+    snapshot_refresh_task.enqueue()
+    refreshed = snapshot_current()
+    assert refreshed.path != snapshot.path
+    snapshot_refresh_task.enqueue()
+    assert snapshot_current().path == refreshed.path
 
 
 def test_figures_are_cached_per_snapshot_and_a_new_snapshot_is_a_new_key(client, snapshot, registry, settings):

@@ -18,6 +18,7 @@ are in ``scan``, step 4 in ``score``. Constants are documented in docs/algorithm
 
 from __future__ import annotations
 
+import itertools
 import json
 import multiprocessing as mp
 import shutil
@@ -40,6 +41,8 @@ from .taxonomy import division_key, load_taxonomies, occupation_key
 from .tokenizer import get_tokenizer
 
 FORMAT_VERSION = 1
+_REVISIONS = itertools.count(1)
+"""Revision numbers, unique in this process: a new index and every update take the next one."""
 
 
 class _Side:
@@ -160,6 +163,14 @@ class MatchIndex:
         self._lock = threading.RLock()
         self._boilerplate: tuple[object, np.ndarray] | None = None  # (the jobs' main segment, its stop mask)
         self.build_timings: dict[str, float] = {}  # seconds per build phase (set by ``build``)
+        self._revision = next(_REVISIONS)
+
+    @property
+    def revision(self) -> int:
+        """A number that changes with every update of this index (upsert, removal, compaction) and differs between
+        index objects of one process: a result computed at one revision holds while the revision is the same, so
+        callers may key caches of query results by it."""
+        return self._revision
 
     # --- construction --------------------------------------------------------------------------------------------
 
@@ -210,19 +221,23 @@ class MatchIndex:
         enc = encode_talents([doc], self._tokenizer(), self._taxonomies())
         with self._lock:
             self._talents.upsert(_merge(enc, self._vocab, self._skills))
+            self._revision = next(_REVISIONS)
 
     def upsert_job(self, doc: JobDoc) -> None:
         """Add or replace a job; visible to the next query."""
         enc = encode_jobs([doc], self._tokenizer(), self._taxonomies())
         with self._lock:
             self._jobs.upsert(_merge(enc, self._vocab, self._skills))
+            self._revision = next(_REVISIONS)
 
     def remove_talent(self, talent_id: int) -> bool:
         with self._lock:
+            self._revision = next(_REVISIONS)
             return self._talents.remove(int(talent_id))
 
     def remove_job(self, job_id: int) -> bool:
         with self._lock:
+            self._revision = next(_REVISIONS)
             return self._jobs.remove(int(job_id))
 
     def compact(self) -> None:
@@ -234,6 +249,7 @@ class MatchIndex:
                 side.main = Segment(live, Stats.of(live, n_vocab), n_vocab, vocab=self._vocab.ids)
                 side.pending.clear()
                 side._delta = None
+            self._revision = next(_REVISIONS)
 
     @property
     def talent_count(self) -> int:
