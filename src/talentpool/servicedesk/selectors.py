@@ -242,10 +242,17 @@ def lead_candidates() -> QuerySet[User]:
             .order_by("username"))
 
 
+# what a one-to-one row shows: the talent's record number, name and tier, and the pair (its officers are named from
+# the office's few officers, read once: not two officers and two accounts built per row)
+ONE_TO_ONE_FIELDS = ("id", "name", "tier", "service_officer__id", "service_officer__talent_id",
+                     "service_officer__officer_id", "service_officer__backup_id", "service_officer__manual")
+
+
 def one_to_one_rows(user, *, q: str = "", limit: int = 100) -> list[Talent]:
     """Talents of the officer's district with a tier (A–E), by tier, then those named without one; with ``q`` (a record
-    number or part of a name) any talent of the district that matches. Each with ``service_officer`` loaded."""
-    qs = talent_visible_to(user).select_related("service_officer__officer__user", "service_officer__backup__user")
+    number or part of a name) any talent of the district that matches. Each with ``service_officer`` loaded (its
+    officer and backup by id only)."""
+    qs = talent_visible_to(user).select_related("service_officer").only(*ONE_TO_ONE_FIELDS)
     if q:
         qs = qs.filter(pk=int(q)) if q.isdigit() else qs.filter(name__icontains=q)
         return list(qs.order_by("tier", "pk")[:limit])
