@@ -51,7 +51,9 @@ PINNED = {
     "officer /insights/early-warning/": 6,       # the rows are kept per snapshot: the people and their officers
     "admin /audit/": 10,                         # the page and its estimate, one query per kind of record named
     "officer /services/console/": 5,             # a keyset page on the open-queue index: with, then without deadline
-    "officer /services/dashboard/": 10,          # open tickets in one grouped query, closed ones in one aggregate
+    "officer /services/dashboard/": 9,           # the open tickets' maintained counts (a few rows), the closed
+                                                 # ones in one aggregate, the tickets at risk; officers read once
+    "officer /services/one-to-one/": 8,          # tiered, then named untiered talents; the officers read once
     "officer /policies/past-payments/": 4,     # the imported lines by their partial index: count, page
     "admin /accounts/users/": 6,                # the locked accounts of the page in one query
     "talent /api/v1/recruitment/me/recommended": 6,  # the change log read once, even while a rebuild is awaited

@@ -195,6 +195,10 @@ def officers_for(user) -> QuerySet[DeskOfficer]:
     return DeskOfficer.objects.filter(active=True).select_related("user").order_by("user__username")
 
 
+# what a ticket at risk shows on the dashboard (its assignee chosen in the officers' list, not loaded)
+AT_RISK_FIELDS = ("id", "subject", "sla_state", "escalation", "due_at", "created_at", "assignee_id")
+
+
 def dashboard_for(user) -> dict:
     """Workload and SLA per officer and per team, for the team lead (tickets in the officer's scope): the open
     tickets from the maintained counts (``load.open_load``: exact, a few rows whatever the number of tickets), the
@@ -220,7 +224,8 @@ def dashboard_for(user) -> dict:
         n=Count("pk"), met=Count("pk", filter=Q(sla_state=SlaState.MET)), rating=Avg("rating"))
     at_risk = (visible.filter(Q(sla_state__in=(SlaState.WARNING, SlaState.BREACHED)) | Q(assignee__isnull=True),
                               status__in=OPEN_STATUSES)
-               .order_by(F("due_at").asc(nulls_last=True), "created_at", "id")[:50])
+               .order_by(F("due_at").asc(nulls_last=True), "created_at", "id")
+               .select_related(None).only(*AT_RISK_FIELDS)[:50])
     return {"officers": officers, "teams": teams, "at_risk": list(at_risk),
             "met_share": round(100 * done["met"] / done["n"]) if done["n"] else None, "done": done["n"],
             "rating": done["rating"], "unassigned": unassigned}

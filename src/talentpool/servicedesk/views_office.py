@@ -149,24 +149,31 @@ def _row_labels(rows, names: dict[int, str]) -> None:
         t.named, t.named_label = named[pair.manual if pair else None]
 
 
+class OfficerOptions:
+    """The ``<option>`` list of every officer given, with one of them selected: made once per officer chosen and
+    reused for every row choosing them (a list of every officer per row in the template made most of a page's time:
+    the one-to-one page, the dashboard's tickets at risk)."""
+
+    def __init__(self, officers: list[DeskOfficer]):
+        away = _("away")
+        self.labels = [(o.pk, f"{o} ({away})" if o.away else str(o)) for o in officers]
+        self.made: dict[int | None, str] = {}
+
+    def __call__(self, chosen: int | None) -> str:
+        if chosen not in self.made:
+            self.made[chosen] = mark_safe("".join(  # each option escaped by format_html
+                format_html('<option value="{}"{}>{}</option>', pk, mark_safe(" selected") if pk == chosen else "",
+                            label) for pk, label in self.labels))
+        return self.made[chosen]
+
+
 def _attach_officer_options(rows, officers: list[DeskOfficer]) -> None:
-    """Each row's two drop-downs of every officer, rendered once per officer chosen instead of once per row and
-    officer in the template (100 rows of two lists made the page's template cost most of its time)."""
-    away = _("away")
-    labels = [(o.pk, f"{o} ({away})" if o.away else str(o)) for o in officers]
-
-    def options(chosen: int | None) -> str:
-        return "".join(format_html('<option value="{}"{}>{}</option>', pk, mark_safe(" selected") if pk == chosen
-                                   else "", label) for pk, label in labels)
-
-    rendered: dict[int | None, str] = {}
+    """Each row's two drop-downs of every officer (see ``OfficerOptions``)."""
+    options = OfficerOptions(officers)
     for t in rows:
         pair = getattr(t, "service_officer", None)
-        for attr, chosen in (("officer_options", pair.officer_id if pair else None),
-                             ("backup_options", pair.backup_id if pair else None)):
-            if chosen not in rendered:
-                rendered[chosen] = mark_safe(options(chosen))
-            setattr(t, attr, rendered[chosen])
+        t.officer_options = options(pair.officer_id if pair else None)
+        t.backup_options = options(pair.backup_id if pair else None)
 
 
 def _date(text: str, field: str) -> dt.date | None:
