@@ -54,6 +54,8 @@ PINNED = {
     "officer /services/dashboard/": 9,           # the open tickets' maintained counts (a few rows), the closed
                                                  # ones in one aggregate, the tickets at risk; officers read once
     "officer /services/one-to-one/": 8,          # tiered, then named untiered talents; the officers read once
+    "officer /api/v1/services/tickets/{desk_ticket}": 4,  # the ticket's shown columns, its thread (no files)
+    "talent /api/v1/services/tickets/{my_desk_ticket}": 4,
     "officer /policies/past-payments/": 4,     # the imported lines by their partial index: count, page
     "admin /accounts/users/": 6,                # the locked accounts of the page in one query
     "talent /api/v1/recruitment/me/recommended": 6,  # the change log read once, even while a rebuild is awaited

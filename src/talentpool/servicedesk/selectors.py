@@ -90,8 +90,11 @@ def ticket_get(user, pk: int) -> Ticket:
     return ticket
 
 
-def ticket_messages(user, ticket: Ticket) -> list:
-    qs = ticket.messages.select_related("author").prefetch_related("attachments")
+def ticket_messages(user, ticket: Ticket, *, files: bool = True) -> list:
+    """The thread its reader may see (a talent: no internal notes); with ``files`` each message's attachments."""
+    qs = ticket.messages.select_related("author")
+    if files:
+        qs = qs.prefetch_related("attachments")
     if not has_role(user, *OFFICE_ROLES):
         qs = qs.exclude(kind=MessageKind.NOTE)
     return list(qs)
