@@ -111,3 +111,17 @@ def test_the_dashboard_shows_a_new_or_closed_ticket_at_once(desk, clock):
     assert shown() == (0, 1, "1")
     services.ticket_resolve(actor=desk.world.officer, ticket=Ticket.objects.get(pk=ticket.pk), body="done", now=NOW)
     assert shown() == (0, 0, "1")
+
+
+def test_a_read_over_many_rows_folds_them(desk, clock, monkeypatch):
+    from talentpool.servicedesk import load
+
+    first = _raise(desk)
+    _raise(desk)
+    services.ticket_assign(actor=desk.world.officer, ticket=first, officer=desk.second)
+    services.ticket_resolve(actor=desk.world.officer, ticket=Ticket.objects.get(pk=first.pk), body="done", now=NOW)
+    before = _kept(XIHU)
+    monkeypatch.setattr(load, "FOLD_ABOVE", 0)
+    assert _kept(XIHU) == before == _direct(XIHU)  # this read folds; the figures are the same
+    keys = DeskLoad.objects.values_list("district", "assignee_id", "team_id", "sla_state")
+    assert len(keys) == len(set(keys)) and not DeskLoad.objects.filter(tickets=0).exists()
