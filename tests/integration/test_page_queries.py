@@ -52,7 +52,11 @@ PINNED = {
     "officer /insights/early-warning/": 3,       # the rows are kept per snapshot: the people; the officers in one
     "admin /audit/": 8,                         # the page and its estimate, one query per kind of record named
     "officer /services/console/": 3,             # a keyset page on the open-queue index: with, then without deadline
-    "officer /services/dashboard/": 8,          # open tickets in one grouped query, closed ones in one aggregate
+    "officer /services/dashboard/": 7,           # the open tickets' maintained counts (a few rows), the closed
+                                                 # ones in one aggregate, the tickets at risk; officers read once
+    "officer /services/one-to-one/": 6,          # tiered, then named untiered talents; the officers read once
+    "officer /api/v1/services/tickets/{desk_ticket}": 3,  # the ticket's shown columns, its thread (no files)
+    "talent /api/v1/services/tickets/{my_desk_ticket}": 3,
     "officer /policies/past-payments/": 2,     # the imported lines by their partial index: count, page
     "admin /accounts/users/": 4,                # the locked accounts of the page in one query
     "talent /api/v1/recruitment/me/recommended": 5,  # the change log read once, even while a rebuild is awaited

@@ -58,11 +58,17 @@ def _ticket(t: Ticket, officer: bool) -> dict:
 
 def _detail(request, pk: int) -> dict:
     ensure_role(request.user, Role.TALENT, Role.OFFICER)
-    t = selectors.ticket_get(request.user, pk)
+    # the ticket's columns the answer shows (not the talent's, team's and accounts' whole rows), its thread without
+    # the files (they have their own endpoint)
+    t = (selectors.tickets_visible_to(request.user).select_related(None).select_related("service", "assignee__user")
+         .only(*API_ROW_FIELDS).filter(pk=pk).first())
+    if t is None:
+        raise NotFoundError()
     officer = request.user.role == Role.OFFICER
     return {"ticket": _ticket(t, officer),
             "messages": [{"kind": m.kind, "author": (m.author.display_name or m.author.username) if m.author else "",
-                          "body": m.body, "at": m.at} for m in selectors.ticket_messages(request.user, t)]}
+                          "body": m.body, "at": m.at}
+                         for m in selectors.ticket_messages(request.user, t, files=False)]}
 
 
 @router.get("/catalogue", response=list[ServiceOut], summary="The service catalogue by life stage (talents: with "

@@ -306,3 +306,27 @@ class Attachment(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     internal = models.BooleanField(default=False)
     at = models.DateTimeField()
+
+
+class DeskLoad(models.Model):
+    """Maintained counts of the open tickets (new, open, waiting) per (talent's district, assignee, team, SLA
+    state), so the dashboard reads a few rows instead of counting every open ticket joined to the talents.
+
+    Written only by database triggers (migration ``0011``) inside the statement that changes a ticket or moves a
+    talent to another district, whoever writes it (services, the sweep's UPDATE, the recompute's raw SQL, bulk
+    inserts): never stale. On PostgreSQL each ticket statement adds one delta row per key it touched (insert only:
+    concurrent writers never wait on a counter row) and ``load.desk_load_compact`` folds them; on SQLite a row per
+    key is updated in place. ``assignee_id`` 0 is "unassigned". Read through ``load``; never written by
+    application code."""
+
+    district = models.CharField(max_length=6)
+    assignee_id = models.BigIntegerField()
+    team_id = models.BigIntegerField()
+    sla_state = models.CharField(max_length=10)
+    tickets = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["district"], name="desk_load_district")]
+
+    def __str__(self) -> str:
+        return f"{self.district} {self.assignee_id} {self.team_id} {self.sla_state}: {self.tickets}"

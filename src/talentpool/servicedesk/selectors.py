@@ -18,6 +18,7 @@ from talentpool.registry.models import Talent, Tier
 from talentpool.registry.selectors import talent_visible_to
 
 from .attachments import unseal
+from .load import open_load
 from .models import (
     OPEN_STATUSES,
     Attachment,
@@ -89,8 +90,11 @@ def ticket_get(user, pk: int) -> Ticket:
     return ticket
 
 
-def ticket_messages(user, ticket: Ticket) -> list:
-    qs = ticket.messages.select_related("author").prefetch_related("attachments")
+def ticket_messages(user, ticket: Ticket, *, files: bool = True) -> list:
+    """The thread its reader may see (a talent: no internal notes); with ``files`` each message's attachments."""
+    qs = ticket.messages.select_related("author")
+    if files:
+        qs = qs.prefetch_related("attachments")
     if not has_role(user, *OFFICE_ROLES):
         qs = qs.exclude(kind=MessageKind.NOTE)
     return list(qs)
@@ -194,15 +198,20 @@ def officers_for(user) -> QuerySet[DeskOfficer]:
     return DeskOfficer.objects.filter(active=True).select_related("user").order_by("user__username")
 
 
+# what a ticket at risk shows on the dashboard (its assignee chosen in the officers' list, not loaded)
+AT_RISK_FIELDS = ("id", "subject", "sla_state", "escalation", "due_at", "created_at", "assignee_id")
+
+
 def dashboard_for(user) -> dict:
     """Workload and SLA per officer and per team, for the team lead (tickets in the officer's scope): the open
-    tickets counted in one grouped query (by assignee, team and SLA state), the closed ones in one aggregate."""
+    tickets from the maintained counts (``load.open_load``: exact, a few rows whatever the number of tickets), the
+    closed ones in one aggregate over their partial index."""
     visible = tickets_visible_to(user)
     per_officer: dict[int, Counter] = defaultdict(Counter)
     per_team: dict[int, Counter] = defaultdict(Counter)
     unassigned = 0
-    for row in (visible.filter(status__in=OPEN_STATUSES).order_by().values("assignee_id", "team_id", "sla_state")
-                .annotate(n=Count("pk"))):
+    scoped = has_role(user, Role.OFFICER) and bool(user.scope_prefix)
+    for row in open_load(user.scope_prefix if scoped else ""):
         for counter in (per_officer[row["assignee_id"]], per_team[row["team_id"]]):
             counter["open"] += row["n"]
             counter[row["sla_state"]] += row["n"]
@@ -218,7 +227,8 @@ def dashboard_for(user) -> dict:
         n=Count("pk"), met=Count("pk", filter=Q(sla_state=SlaState.MET)), rating=Avg("rating"))
     at_risk = (visible.filter(Q(sla_state__in=(SlaState.WARNING, SlaState.BREACHED)) | Q(assignee__isnull=True),
                               status__in=OPEN_STATUSES)
-               .order_by(F("due_at").asc(nulls_last=True), "created_at", "id")[:50])
+               .order_by(F("due_at").asc(nulls_last=True), "created_at", "id")
+               .select_related(None).only(*AT_RISK_FIELDS)[:50])
     return {"officers": officers, "teams": teams, "at_risk": list(at_risk),
             "met_share": round(100 * done["met"] / done["n"]) if done["n"] else None, "done": done["n"],
             "rating": done["rating"], "unassigned": unassigned}
@@ -240,10 +250,17 @@ def lead_candidates() -> QuerySet[User]:
             .order_by("username"))
 
 
+# what a one-to-one row shows: the talent's record number, name and tier, and the pair (its officers are named from
+# the office's few officers, read once: not two officers and two accounts built per row)
+ONE_TO_ONE_FIELDS = ("id", "name", "tier", "service_officer__id", "service_officer__talent_id",
+                     "service_officer__officer_id", "service_officer__backup_id", "service_officer__manual")
+
+
 def one_to_one_rows(user, *, q: str = "", limit: int = 100) -> list[Talent]:
     """Talents of the officer's district with a tier (A–E), by tier, then those named without one; with ``q`` (a record
-    number or part of a name) any talent of the district that matches. Each with ``service_officer`` loaded."""
-    qs = talent_visible_to(user).select_related("service_officer__officer__user", "service_officer__backup__user")
+    number or part of a name) any talent of the district that matches. Each with ``service_officer`` loaded (its
+    officer and backup by id only)."""
+    qs = talent_visible_to(user).select_related("service_officer").only(*ONE_TO_ONE_FIELDS)
     if q:
         qs = qs.filter(pk=int(q)) if q.isdigit() else qs.filter(name__icontains=q)
         return list(qs.order_by("tier", "pk")[:limit])

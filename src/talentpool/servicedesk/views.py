@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,6 +22,7 @@ from . import assignment, selectors, services
 from .models import DeskOfficer, LifeStage, Office, Priority, Service, SlaState, Team
 from .recompute import recomputes_active
 from .services import Upload
+from .views_office import OfficerOptions
 
 OFFICE = (Role.OFFICER,)
 
@@ -226,9 +228,15 @@ def dashboard(request):
         else:
             messages.success(request, _("Saved."))
         return redirect("servicedesk:dashboard")
-    return render(request, "servicedesk/dashboard.html", {"data": selectors.dashboard_for(request.user),
-                                                          "teams": Team.objects.all(),
-                                                          "officers": selectors.officers_for(request.user)})
+    data = selectors.dashboard_for(request.user)
+    options = OfficerOptions([o for o in data["officers"] if o.active])  # as selectors.officers_for
+    states = {v: str(label) for v, label in SlaState.choices}
+    for t in data["at_risk"]:  # each row's labels and officer list made once per page, not per row in the template
+        t.sla_label = states.get(t.sla_state, t.sla_state)
+        t.due_label = timezone.localtime(t.due_at).strftime("%Y-%m-%d %H:%M") if t.due_at else "—"
+        t.officer_options = options(t.assignee_id)
+    return render(request, "servicedesk/dashboard.html", {"data": data, "teams": Team.objects.all(),
+                                                          "base": reverse("servicedesk:console")})
 
 
 def _reassign(request) -> None:

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -127,29 +128,52 @@ def one_to_one(request):
     q = request.GET.get("q", "").strip()[:40]
     rows = selectors.one_to_one_rows(request.user, q=q)
     may_name = teams.may_name_officers(request.user)
+    officers = list(DeskOfficer.objects.select_related("user").order_by("user__username"))  # the office's few
+    _row_labels(rows, {o.pk: str(o) for o in officers})
     if may_name:
-        _attach_officer_options(rows, list(selectors.officers_for(request.user)))
+        _attach_officer_options(rows, [o for o in officers if o.active])  # as selectors.officers_for
     return render(request, "servicedesk/one_to_one.html", {"rows": rows, "q": q, "may_name": may_name})
 
 
-def _attach_officer_options(rows, officers: list[DeskOfficer]) -> None:
-    """Each row's two drop-downs of every officer, rendered once per officer chosen instead of once per row and
-    officer in the template (100 rows of two lists made the page's template cost most of its time)."""
-    away = _("away")
-    labels = [(o.pk, f"{o} ({away})" if o.away else str(o)) for o in officers]
-
-    def options(chosen: int | None) -> str:
-        return "".join(format_html('<option value="{}"{}>{}</option>', pk, mark_safe(" selected") if pk == chosen
-                                   else "", label) for pk, label in labels)
-
-    rendered: dict[int | None, str] = {}
+def _row_labels(rows, names: dict[int, str]) -> None:
+    """Each row's link, tier, officers' names and how they were named, as plain text made once per page (a
+    ``{% url %}``, a ``default`` filter and two translations per row made most of the page's template time)."""
+    head, _sep, tail = reverse("registry:talent-detail", args=[0]).rpartition("0")
+    named = {True: ("hand", _("by hand")), False: ("rules", _("by the rules")), None: ("", "—")}
     for t in rows:
         pair = getattr(t, "service_officer", None)
-        for attr, chosen in (("officer_options", pair.officer_id if pair else None),
-                             ("backup_options", pair.backup_id if pair else None)):
-            if chosen not in rendered:
-                rendered[chosen] = mark_safe(options(chosen))
-            setattr(t, attr, rendered[chosen])
+        t.url = f"{head}{t.pk}{tail}"
+        t.tier_label = t.tier or "—"
+        t.officer_name = names.get(pair.officer_id, "—") if pair else "—"
+        t.backup_name = names.get(pair.backup_id, "—") if pair and pair.backup_id else "—"
+        t.named, t.named_label = named[pair.manual if pair else None]
+
+
+class OfficerOptions:
+    """The ``<option>`` list of every officer given, with one of them selected: made once per officer chosen and
+    reused for every row choosing them (a list of every officer per row in the template made most of a page's time:
+    the one-to-one page, the dashboard's tickets at risk)."""
+
+    def __init__(self, officers: list[DeskOfficer]):
+        away = _("away")
+        self.labels = [(o.pk, f"{o} ({away})" if o.away else str(o)) for o in officers]
+        self.made: dict[int | None, str] = {}
+
+    def __call__(self, chosen: int | None) -> str:
+        if chosen not in self.made:
+            self.made[chosen] = mark_safe("".join(  # each option escaped by format_html
+                format_html('<option value="{}"{}>{}</option>', pk, mark_safe(" selected") if pk == chosen else "",
+                            label) for pk, label in self.labels))
+        return self.made[chosen]
+
+
+def _attach_officer_options(rows, officers: list[DeskOfficer]) -> None:
+    """Each row's two drop-downs of every officer (see ``OfficerOptions``)."""
+    options = OfficerOptions(officers)
+    for t in rows:
+        pair = getattr(t, "service_officer", None)
+        t.officer_options = options(pair.officer_id if pair else None)
+        t.backup_options = options(pair.backup_id if pair else None)
 
 
 def _date(text: str, field: str) -> dt.date | None:

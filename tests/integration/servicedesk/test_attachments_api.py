@@ -78,3 +78,26 @@ def test_a_talent_cannot_upload_an_internal_file_nor_to_a_closed_ticket(desk, cl
     closed = talent.post(f"{API}/tickets/{ticket.pk}/attachments", {"files": [SimpleUploadedFile("cv.pdf", PDF)]})
     assert closed.status_code == 409 and closed.json()["error"]["code"] == "closed"
     assert not Attachment.objects.exists()
+
+
+def test_the_ticket_detail_answers_its_fields_and_thread_in_three_queries(desk, clock):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ticket = _ticket(desk)
+    services.ticket_assign(actor=desk.world.officer, ticket=ticket, officer=desk.second)
+    services.ticket_reply(actor=desk.world.officer, ticket=ticket, body="内部", internal=True, now=NOW)
+    services.ticket_reply(actor=desk.world.officer, ticket=ticket, body="请上传简历", now=NOW)
+    talent, officer = login(desk.world.talent_user), login(desk.world.officer)
+    talent.post(f"{API}/tickets/{ticket.pk}/attachments", {"files": [SimpleUploadedFile("cv.pdf", PDF)]})
+    for client, notes in ((officer, True), (talent, False)):
+        with CaptureQueriesContext(connection) as ctx:
+            body = client.get(f"{API}/tickets/{ticket.pk}").json()
+        assert len(ctx.captured_queries) == 3  # the user, the ticket, its thread: no file nor talent read
+        t = body["ticket"]
+        assert (t["id"], t["service"], t["status"], t["assignee"]) == (ticket.pk, "resume-clinic", "open", "周敏")
+        assert t["priority"] == "normal" and t["reopened"] == 0
+        assert [(m["kind"], m["body"]) for m in body["messages"] if m["kind"] != "event"] == (
+            [("reply", "请帮我"), ("note", "内部"), ("reply", "请上传简历")] if notes
+            else [("reply", "请帮我"), ("reply", "请上传简历")])
+    assert login(desk.world.officer_other).get(f"{API}/tickets/{ticket.pk}").status_code == 404

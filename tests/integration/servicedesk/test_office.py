@@ -245,3 +245,30 @@ def test_in_a_year_nobody_knows_a_ticket_is_raised_without_deadlines_and_a_reply
     services.ticket_reply(actor=desk.world.officer, ticket=ticket, body="收到", now=at("2027-01-05T11:00"))
     ticket.refresh_from_db()
     assert ticket.response_consumed == 3600 and ticket.response_stopped
+
+
+def test_the_one_to_one_rows_show_names_tier_link_and_how_named_in_a_fixed_number_of_queries(desk):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    assignment.one_to_one_fill()
+    teams.one_to_one_set(actor=desk.head, talent=desk.star, officer=desk.second, backup=desk.lead)
+    reader = login(desk.second.user)  # sees the pairs, may not name them
+
+    def page() -> tuple[str, int]:
+        with CaptureQueriesContext(connection) as ctx:
+            text = reader.get("/services/one-to-one/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        return text, len(ctx.captured_queries)
+
+    text, few = page()
+    row = text[text.index(f'<tr data-talent="{desk.star.pk}">'):]
+    row = row[:row.index("</tr>")]
+    assert f'<a href="/registry/talents/{desk.star.pk}/">钱院士</a>' in row and "<td>B</td>" in row
+    assert f"<td>{desk.second}</td><td>{desk.lead}</td>" in row and 'data-named="hand">by hand<' in row
+    assert "<form" not in row
+    for n in range(5):
+        teams.one_to_one_set(actor=desk.head, talent=make_talent(name=f"甲{n}", district="330106", tier="C"),
+                             officer=desk.lead, backup=None)
+    text, more = page()
+    assert text.count("<tr data-talent=") == 6 and more == few
+    assert text.count('data-named="hand">by hand<') == 6 and text.count("<td>—</td>") >= 5  # no backup named
