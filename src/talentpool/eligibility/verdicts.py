@@ -7,13 +7,16 @@ afresh on every request:
 
 - the as-of day and the policy codes asked for;
 - every non-draft policy version: id, policy, status, dates in force, ``updated_at`` and a hash of its document
-  (publishing, retiring or editing a version changes the key of everyone);
+  (publishing, retiring or editing a version changes the key of everyone). The hash of a document is worked out
+  once per process for each (id, ``updated_at``), as the compiled versions are
+  (``policies.selectors.version_document_hashes``: every save changes ``updated_at``), so a request reads the
+  versions' few columns and not their ~100 KB of text;
 - the person's facts exactly as the engine receives them (``facts``, derived from the registry rows on the day),
   and the id of the newest change-history record (``core.ChangeRecord``) of the person and of the spouse;
 - every column of every ledger line (``Entitlement``) of the person's household, in id order.
 
 A change to any of these gives a new key, so the next request computes afresh: the answer is never stale and
-nothing has to be invalidated. Reading the key costs four small queries and ~5 ms; a hit returns a copy of the
+nothing has to be invalidated. Reading the key costs four small queries and ~2 ms; a hit returns a copy of the
 stored explanations without touching DuckDB. Old entries are never read again and age out of the cache
 (``CACHES["verdicts"]``: per process, bounded, one day at most). An explanation asked with other inputs than the
 stored registry (parameter overrides, a draft) does not go through here.
@@ -32,6 +35,7 @@ from django.db.models import Max
 from talentpool.core.models import ChangeRecord
 from talentpool.engines.policy import Explanation
 from talentpool.policies.models import PolicyVersion, VersionStatus
+from talentpool.policies.selectors import version_document_hashes
 
 from .models import Entitlement
 
@@ -47,6 +51,15 @@ def _household(talent) -> list[int]:
     return [talent.pk] + ([talent.spouse_id] if talent.spouse_id else [])
 
 
+def _versions() -> list[tuple]:
+    """Every non-draft version's key columns with the hash of its document (documents read only when new)."""
+    rows = list(PolicyVersion.objects.exclude(status=VersionStatus.DRAFT).order_by("pk").values_list(
+        "pk", "policy_id", "status", "effective_from", "effective_to", "updated_at"))
+    hashes = version_document_hashes([(row[0], row[5]) for row in rows])
+    # a version saved between the two reads has no hash under its older updated_at: None, a key nobody else makes
+    return [row + (hashes[(row[0], row[5])],) for row in rows]
+
+
 def verdicts_key(*, talent, as_of: dt.date, facts: dict, codes: Iterable[str] | None) -> str:
     """The cache key of one person's explanations: a hash of every input the explanation is computed from."""
     digest = hashlib.sha256()
@@ -56,10 +69,8 @@ def verdicts_key(*, talent, as_of: dt.date, facts: dict, codes: Iterable[str] | 
         digest.update(b"\x1f")
 
     feed(("as_of", as_of.isoformat(), sorted(codes) if codes is not None else None))
-    for pk, policy_id, status, start, end, updated, source in (
-            PolicyVersion.objects.exclude(status=VersionStatus.DRAFT).order_by("pk").values_list(
-                "pk", "policy_id", "status", "effective_from", "effective_to", "updated_at", "source")):
-        feed((pk, policy_id, status, start, end, updated, hashlib.sha256(source.encode()).hexdigest()))
+    for version in _versions():
+        feed(version)
     feed(sorted(facts.items()))
     members = _household(talent)
     feed(ChangeRecord.objects.filter(subject_talent_id__in=members).aggregate(last=Max("pk"))["last"])

@@ -9,6 +9,7 @@ versions from the database. Every save of a version changes ``updated_at``, so a
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ from .models import ApprovalStatus, Objection, Policy, PolicyApproval, PolicyVer
 _LOCK = threading.Lock()
 _DOCUMENTS: dict[tuple[int, Any], EngineVersion] = {}
 _COMPILED: OrderedDict[tuple[int, Any, dt.date], CompiledPolicy] = OrderedDict()
+_HASHES: dict[tuple[int, Any], str] = {}
 _COMPILED_MAX = 1024
 
 
@@ -47,6 +49,24 @@ def policy_cache_clear() -> None:
     with _LOCK:
         _DOCUMENTS.clear()
         _COMPILED.clear()
+        _HASHES.clear()
+
+
+def version_document_hashes(keys: list[tuple[int, Any]]) -> dict[tuple[int, Any], str | None]:
+    """The sha256 of each version's document by (id, ``updated_at``), kept like the parsed documents: the text is
+    read from the database only for a key not seen before in this process. A key whose version has been saved
+    since (a newer ``updated_at``) answers None."""
+    with _LOCK:
+        missing = {pk for pk, updated in keys if (pk, updated) not in _HASHES}
+    if missing:
+        read = list(PolicyVersion.objects.filter(pk__in=missing).values_list("pk", "updated_at", "source"))
+        with _LOCK:
+            if len(_HASHES) > 10_000:  # versions are few; only a process that sees many edits gets here
+                _HASHES.clear()
+            for pk, updated, source in read:
+                _HASHES[(pk, updated)] = hashlib.sha256(source.encode()).hexdigest()
+    with _LOCK:
+        return {key: _HASHES.get(key) for key in keys}
 
 
 def policy_version_document(version: PolicyVersion) -> EngineVersion:

@@ -91,6 +91,8 @@ def test_a_change_of_facts_ledger_or_version_shows_at_once(world, shipped, monke
     with CaptureQueriesContext(connection) as hit:
         selectors.eligibility_for_talent(talent=talent, as_of=DAY)
     assert len(calls) == made and len(hit) <= 10
+    # the key hashes every published document, known to the process by (id, updated_at): no text is read again
+    assert not any('"source"' in q["sql"] for q in hit.captured_queries)
 
     # a fact: the master's degree becomes a bachelor's (the amount follows the degree)
     Education.objects.filter(talent=talent).update(degree="bachelor")
