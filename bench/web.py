@@ -162,6 +162,7 @@ def production_env(home: Path, database_url: str, port: int) -> dict[str, str]:
 
 
 MATCH_INDEX_FRESH_SECONDS = 3 * 86400
+"""A reused home's saved match index older than this is rebuilt before measuring (it expires after 7 days)."""
 INSIGHTS_FRESH_SECONDS = 1800  # INSIGHTS_MAX_AGE (one hour) less the half hour a run may take
 
 
@@ -173,7 +174,6 @@ def _snapshot_age(home: Path) -> float:
         return time.time() - dt.datetime.fromisoformat(meta["built_at"]).timestamp()
     except (FileNotFoundError, ValueError, KeyError):
         return float("inf")
-"""A reused home's saved match index older than this is rebuilt before measuring (it expires after 7 days)."""
 
 
 def build_demo(env: dict[str, str], home: Path, talents: int, db: str) -> None:
