@@ -322,11 +322,18 @@ def partner(request):
         else:
             messages.success(request, _("Referral sent: the talent is asked to consent."))
             return redirect("bookings:partner")
+    local = timezone.localtime
+    referrals = selectors.referrals_of_partner(partner)
+    for r in referrals:
+        r.sent = local(r.created_at).date().isoformat()
     return render(request, "bookings/partner.html", {
-        "partner": partner, "referrals": selectors.referrals_of_partner(partner),
-        "events": selectors.event_list(now=timezone.now()), "targets": ReferralTarget.choices,
-        "cohosted": partner.events.order_by("-starts_at")[:50], "form": form, "errors": errors,
+        "partner": partner, "referrals": referrals, "targets": ReferralTarget.choices, "form": form, "errors": errors,
+        # the options as (value, words) worked out once per page, not with a filter per option
+        "events": [(str(e.pk), f"{e.name} ({local(e.starts_at):%m-%d})")
+                   for e in selectors.event_list(now=timezone.now())],
+        "cohosted": [(name, local(at).date().isoformat() if at else "") for name, at in partner.events.order_by("-starts_at")
+                     .values_list("name", "starts_at")[:50]],
         # a job is chosen by its title, never typed as a record number
-        "jobs": open_jobs().select_related("enterprise").only("id", "title", "enterprise__name").order_by(
-            "-created_at")[:200]},
+        "jobs": [(str(pk), f"{title} · {name}") for pk, title, name in open_jobs().order_by("-created_at")
+                 .values_list("pk", "title", "enterprise__name")[:200]]},
         status=400 if errors else 200)
