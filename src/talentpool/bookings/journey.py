@@ -201,6 +201,13 @@ def _tickets(talent: Talent, audience: str) -> list[Step]:
     return steps
 
 
+def source_names() -> dict[str, str]:
+    """Each source's badge in the active language, worked out once per page (not an ``{% if %}`` chain per step)."""
+    return {"registry": _("Registry"), "lodging": _("Lodging"), "event": _("Events"), "fair": _("Fairs"),
+            "application": _("Application"), "interview": _("Interview"), "subsidy": _("Subsidy"),
+            "payment": _("Payment"), "ticket": _("Service"), "referral": _("Referral")}
+
+
 SOURCES = (_registry, _bookings, _referrals, _fairs, _recruitment, _subsidies, _tickets)
 
 

@@ -142,7 +142,8 @@ def my_journey(request):
     if talent is None:
         raise Http404
     return render(request, "bookings/journey.html", {
-        "talent": talent, "steps": journey.talent_journey(talent, audience=journey.TALENT), "officer": False})
+        "talent": talent, "steps": journey.talent_journey(talent, audience=journey.TALENT), "officer": False,
+        "source_names": journey.source_names()})
 
 
 @require_role(Role.OFFICER)
@@ -153,7 +154,8 @@ def talent_journey(request, pk: int):
         raise Http404
     registry_services.talent_record_viewed(actor=request.user, talent=talent, request=request, channel="journey")
     return render(request, "bookings/journey.html", {
-        "talent": talent, "steps": journey.talent_journey(talent, audience=journey.OFFICER), "officer": True})
+        "talent": talent, "steps": journey.talent_journey(talent, audience=journey.OFFICER), "officer": True,
+        "source_names": journey.source_names()})
 
 
 # --- talent: events -----------------------------------------------------------------------------------------------
