@@ -7,6 +7,7 @@ records."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 from decimal import Decimal
 
@@ -94,6 +95,9 @@ def test_the_talent_reads_their_journey_on_the_portal_and_the_api(full):
     page = client.get("/bookings/journey/").content.decode()
     assert 'id="journey"' in page and "驿站招聘会0" in page and "青荷驿站·西溪站" in page and "落户咨询0" in page
     assert page.index("算法工程师0") < page.index("青荷驿站·西溪站")  # the interview (ahead) before the stay
+    badges = dict(re.findall(r'data-source="(\w+)"><strong>[^<]*</strong>\s*<span class="badge">([^<]*)</span>', page))
+    assert badges == {"registry": "人才库", "lodging": "住宿", "event": "活动", "fair": "招聘会", "application": "求职申请",
+                      "interview": "面试", "subsidy": "补贴", "payment": "发放", "ticket": "服务", "referral": "伙伴推荐"}
     body = client.get("/api/v1/bookings/journey/me").json()
     assert {"source": "payment", "amount": "1500.00"}.items() <= next(s for s in body
                                                                       if s["source"] == "payment").items()
