@@ -65,6 +65,20 @@ PINNED = {
     "officer /": 5,                              # the maintained ledger totals; unread notices counted once
     "talent /accounts/password/done/": 1,        # what every page pays: the user with its unread notices
     "officer /api/v1/reference/divisions": 2,    # what every API read pays: the user; then the page
+    # bookings: the journey reads each source once (at most 50 rows each, on the source's talent index): the
+    # talent, hires, bookings, referrals, fair registrations, applications with their employers' stage names,
+    # interviews, subsidy lines, tickets; an officer's read is also written to the audit trail
+    "talent /bookings/journey/": 11,
+    "talent /api/v1/bookings/journey/me": 11,
+    "officer /bookings/journey/{talent}/": 12,
+    "officer /api/v1/bookings/journey/{talent}": 12,
+    "officer /bookings/console/": 3,             # the pending bookings with their places, the resources
+    "officer /bookings/console/resources/{station}/": 5,  # the station, its rooms, their beds, its bookings
+    "enterprise /bookings/partner/": 8,          # referrals with their applications in one query; events, jobs
+    "talent /bookings/mine/{stay}/": 2,          # the booking; its QR code drawn once per process
+    "talent /api/v1/bookings/stations/{station}/availability": 3,
+    "enterprise /bookings/spaces/": 4,
+    "officer /bookings/console/report/": 4,
 }
 
 

@@ -13,6 +13,7 @@ two requests (or a request and the offer task) race for it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 
 import segno
@@ -161,7 +162,13 @@ def ticket_read(token: str, *, resource: Resource) -> Booking:
 
 
 def ticket_svg(booking: Booking) -> str:
-    """The ticket's QR code as an inline SVG element."""
+    """The ticket's QR code as an inline SVG element. Drawn once per booking and process: drawing it (choosing the
+    mask) costs more than the rest of the ticket page, and any token of the booking checks in (the token's signing
+    time is not read), so the first one drawn is kept."""
+    return _ticket_svg(booking.pk, booking.resource_id)
 
 
-    return segno.make(ticket_token(booking), error="m").svg_inline(scale=4, border=2)
+@functools.lru_cache(maxsize=2048)  # ~4 KB each; what invalidates it: nothing needs to (a booking's ticket is for
+def _ticket_svg(pk: int, resource_id: int) -> str:  # good; a new signing key restarts the process)
+    token = signing.dumps({"b": pk, "r": resource_id}, salt=TICKET_SALT, compress=True)
+    return segno.make(token, error="m").svg_inline(scale=4, border=2)

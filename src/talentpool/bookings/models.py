@@ -199,6 +199,8 @@ class Booking(models.Model):
             models.Index(fields=["enterprise", "first_day"], name="bookings_enterprise_day"),
             models.Index(fields=["status", "offer_expires_at"], name="bookings_offers"),
             models.Index(fields=["status", "first_day"], name="bookings_status_day"),
+            # a resource's page: its first 300 bookings in date order, read off the index (no sort of them all)
+            models.Index(fields=["resource", "first_day", "hour", "id"], name="bookings_resource_day"),
         ]
 
     def __str__(self) -> str:

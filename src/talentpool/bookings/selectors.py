@@ -148,14 +148,18 @@ def station_report(user, first: dt.date, last: dt.date) -> list[dict]:
 
 # --- partners -----------------------------------------------------------------------------------------------------
 
-def referral_outcome(referral: Referral) -> str:
-    """What became of a referral, in words the partner may see (no personal data)."""
+def referral_outcome(referral: Referral, applications: dict | None = None) -> str:
+    """What became of a referral, in words the partner may see (no personal data). ``applications``: the
+    (job, talent) -> application of a page of referrals, read in one query (else the application is read here)."""
     if referral.status != "accepted":
         return referral.get_status_display()
     if referral.target == ReferralTarget.EVENT and referral.booking_id:
         return referral.booking.get_status_display()
     if referral.target == ReferralTarget.JOB and referral.job_id:
-        app = Application.objects.filter(job_id=referral.job_id, talent_id=referral.talent_id).first()
+        if applications is None:
+            app = Application.objects.filter(job_id=referral.job_id, talent_id=referral.talent_id).first()
+        else:
+            app = applications.get((referral.job_id, referral.talent_id))
         if app is None:
             return _("Accepted; not applied yet")
         return str(app.get_outcome_display() if app.outcome else app.stage)
@@ -163,9 +167,20 @@ def referral_outcome(referral: Referral) -> str:
 
 
 def referrals_of_partner(partner: Partner) -> list[Referral]:
-    rows = list(Referral.objects.filter(partner=partner).select_related("event", "job", "booking", "talent")[:200])
+    """The partner's newest 200 referrals, each with its outcome and the talent's initial: the applications of the
+    accepted job referrals in one query, not one per row; of the talent only the name is read."""
+    rows = list(Referral.objects.filter(partner=partner).select_related("event", "job", "booking", "talent")
+                .only("target", "service", "status", "created_at", "partner", "event", "job", "booking", "talent",
+                      "event__name", "job__title", "booking__status", "talent__name")[:200])
+    asked = [r for r in rows if r.status == "accepted" and r.target == ReferralTarget.JOB and r.job_id]
+    applications = {}
+    if asked:
+        found = Application.objects.filter(job_id__in={r.job_id for r in asked},
+                                           talent_id__in={r.talent_id for r in asked}).only(
+            "job_id", "talent_id", "stage", "outcome")
+        applications = {(a.job_id, a.talent_id): a for a in found}
     for r in rows:
-        r.outcome = referral_outcome(r)
+        r.outcome = referral_outcome(r, applications)
         r.talent_initial = (r.talent.name or "?")[:1] + "*"
     return rows
 

@@ -142,7 +142,8 @@ def my_journey(request):
     if talent is None:
         raise Http404
     return render(request, "bookings/journey.html", {
-        "talent": talent, "steps": journey.talent_journey(talent, audience=journey.TALENT), "officer": False})
+        "talent": talent, "steps": journey.talent_journey(talent, audience=journey.TALENT), "officer": False,
+        "source_names": journey.source_names()})
 
 
 @require_role(Role.OFFICER)
@@ -153,7 +154,8 @@ def talent_journey(request, pk: int):
         raise Http404
     registry_services.talent_record_viewed(actor=request.user, talent=talent, request=request, channel="journey")
     return render(request, "bookings/journey.html", {
-        "talent": talent, "steps": journey.talent_journey(talent, audience=journey.OFFICER), "officer": True})
+        "talent": talent, "steps": journey.talent_journey(talent, audience=journey.OFFICER), "officer": True,
+        "source_names": journey.source_names()})
 
 
 # --- talent: events -----------------------------------------------------------------------------------------------
@@ -322,11 +324,18 @@ def partner(request):
         else:
             messages.success(request, _("Referral sent: the talent is asked to consent."))
             return redirect("bookings:partner")
+    local = timezone.localtime
+    referrals = selectors.referrals_of_partner(partner)
+    for r in referrals:
+        r.sent = local(r.created_at).date().isoformat()
     return render(request, "bookings/partner.html", {
-        "partner": partner, "referrals": selectors.referrals_of_partner(partner),
-        "events": selectors.event_list(now=timezone.now()), "targets": ReferralTarget.choices,
-        "cohosted": partner.events.order_by("-starts_at")[:50], "form": form, "errors": errors,
+        "partner": partner, "referrals": referrals, "targets": ReferralTarget.choices, "form": form, "errors": errors,
+        # the options as (value, words) worked out once per page, not with a filter per option
+        "events": [(str(e.pk), f"{e.name} ({local(e.starts_at):%m-%d})")
+                   for e in selectors.event_list(now=timezone.now())],
+        "cohosted": [(name, local(at).date().isoformat() if at else "") for name, at in partner.events.order_by("-starts_at")
+                     .values_list("name", "starts_at")[:50]],
         # a job is chosen by its title, never typed as a record number
-        "jobs": open_jobs().select_related("enterprise").only("id", "title", "enterprise__name").order_by(
-            "-created_at")[:200]},
+        "jobs": [(str(pk), f"{title} · {name}") for pk, title, name in open_jobs().order_by("-created_at")
+                 .values_list("pk", "title", "enterprise__name")[:200]]},
         status=400 if errors else 200)

@@ -8,6 +8,7 @@ import datetime as dt
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,7 +18,7 @@ from talentpool.core.permissions import OFFICE_ROLES, require_role
 from talentpool.registry.models import Enterprise
 
 from . import resources, selectors, services
-from .models import EventCategory, Kind, PartnerKind
+from .models import Booking, EventCategory, Kind, PartnerKind, Resource
 from .views import _date, _fail, _int
 
 
@@ -28,11 +29,34 @@ def _resource(request, pk: int):
     return found
 
 
+_MARK = 987654321  # a record number no table reaches: replaced in a link reversed once per page
+
+
+def _links(name: str, rows, attribute: str) -> None:
+    """Each row's link to ``name`` set as ``attribute``: the URL reversed once per page, not once per row."""
+    url = reverse(name, args=[_MARK])
+    for row in rows:
+        setattr(row, attribute, url.replace(str(_MARK), str(row.pk)))
+
+
+def _labels(model, field: str) -> dict:
+    """A choice field's labels in the active language, looked up once per page (not ``get_<field>_display``
+    per row)."""
+    return {value: str(label) for value, label in model._meta.get_field(field).flatchoices}
+
+
 @require_role(*OFFICE_ROLES)
 def console(request, *, form=None, errors=None):
+    # the columns shown, not the whole talent and enterprise rows
+    pending = list(selectors.pending_for_office(request.user).only(
+        "first_day", "hour", "units", "talent_id", "enterprise_id", "resource__name", "resource__kind",
+        "talent__name", "enterprise__name")[:200])
+    _links("bookings:decide", pending, "decide_url")
+    shown = list(selectors.resources_for_office(request.user).only("kind", "name", "capacity", "active")
+                 .order_by("kind", "name")[:300])
+    _links("bookings:resource", shown, "url")
     return render(request, "bookings/console.html", {
-        "pending": selectors.pending_for_office(request.user)[:200],
-        "resources": selectors.resources_for_office(request.user).order_by("kind", "name")[:300],
+        "pending": pending, "resources": shown, "kind_names": _labels(Resource, "kind"),
         "kinds": Kind.choices, "categories": EventCategory.choices, "form": form or {}, "errors": errors or {}},
         status=400 if errors else 200)
 
@@ -73,8 +97,13 @@ def resource(request, pk: int):
         except ApplicationError as exc:
             _fail(request, exc)
         return redirect("bookings:resource", pk=pk)
+    bookings = list(selectors.bookings_at(found).only(
+        "status", "first_day", "end_day", "hour", "units", "partner_id", "checked_out_at", "talent_id",
+        "enterprise_id", "bed_id", "talent__name", "enterprise__name", "bed__label", "bed__room__name")[:300])
+    _links("bookings:decide", bookings, "decide_url")
+    _links("bookings:check-out", bookings, "check_out_url")
     return render(request, "bookings/resource.html", {
-        "resource": found, "bookings": selectors.bookings_at(found)[:300],
+        "resource": found, "bookings": bookings, "status_names": _labels(Booking, "status"),
         "rooms": found.rooms.prefetch_related("beds") if found.kind == Kind.LODGING else []})
 
 

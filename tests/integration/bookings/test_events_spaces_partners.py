@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from factories.pdf import pdf_pages
 from factories.registry import make_talent
 
@@ -16,6 +18,7 @@ from talentpool.bookings.certificates import certificate_pdf
 from talentpool.bookings.models import Booking, PartnerKind, ReferralStatus, Slot, Status
 from talentpool.core.errors import ApplicationError
 from talentpool.core.models import Notice
+from talentpool.recruitment.models import Application, Job
 
 from .conftest import NOW, TODAY, at
 
@@ -171,3 +174,29 @@ def test_a_partner_refers_a_talent_who_consents_and_sees_the_outcome(world, plac
     assert selectors.partner_activity(world.officer_other) == []
     with pytest.raises(ApplicationError):
         resources.referral_answer(actor=world.talent_user, referral=referral, accept=False)
+
+
+def test_a_partner_sees_each_job_referral_s_own_application_in_a_fixed_number_of_queries(world, places):
+    """The outcome of an accepted job referral is the application of that job by that talent: the applications
+    of the page are read in one query, and a talent's application of one job is not another's outcome."""
+    partner = resources.partner_create(actor=world.officer, name="西湖人力资源服务协会", kind=PartnerKind.ASSOCIATION,
+                                       enterprise=world.hr.enterprise)
+    other_user = _talent_user("王芳", "wangfang")
+    other_user.talent.phone = "13900000002"
+    other_user.talent.save(update_fields=["phone"])
+    jobs = [Job.objects.create(enterprise=world.hr.enterprise, title=f"数据分析师{i}", occupation_code="2-02-10-03",
+                               division="330106", status="open") for i in range(2)]
+    for user, name, phone, job in [(world.talent_user, "李明", "13800000001", jobs[0]),
+                                   (world.talent_user, "李明", "13800000001", jobs[1]),
+                                   (other_user, "王芳", "13900000002", jobs[0])]:
+        referral = resources.referral_create(actor=world.hr, name=name, phone=phone, target="job", job=job)
+        resources.referral_answer(actor=user, referral=referral, accept=True)
+    Application.objects.create(job=jobs[0], talent=world.talent, stage="interview")
+    Application.objects.create(job=jobs[1], talent=other_user.talent, outcome="rejected")  # not referred there
+    with CaptureQueriesContext(connection) as queries:
+        rows = selectors.referrals_of_partner(partner)
+    assert len(queries) == 2  # the referrals, then their applications
+    assert [(r.talent_initial, r.job.title, r.outcome) for r in rows] == [
+        ("王*", "数据分析师0", "已同意，尚未投递"),
+        ("李*", "数据分析师1", "已同意，尚未投递"),
+        ("李*", "数据分析师0", "interview")]

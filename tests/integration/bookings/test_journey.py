@@ -7,6 +7,7 @@ records."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 from decimal import Decimal
 
@@ -94,6 +95,9 @@ def test_the_talent_reads_their_journey_on_the_portal_and_the_api(full):
     page = client.get("/bookings/journey/").content.decode()
     assert 'id="journey"' in page and "驿站招聘会0" in page and "青荷驿站·西溪站" in page and "落户咨询0" in page
     assert page.index("算法工程师0") < page.index("青荷驿站·西溪站")  # the interview (ahead) before the stay
+    badges = dict(re.findall(r'data-source="(\w+)"><strong>[^<]*</strong>\s*<span class="badge">([^<]*)</span>', page))
+    assert badges == {"registry": "人才库", "lodging": "住宿", "event": "活动", "fair": "招聘会", "application": "求职申请",
+                      "interview": "面试", "subsidy": "补贴", "payment": "发放", "ticket": "服务", "referral": "伙伴推荐"}
     body = client.get("/api/v1/bookings/journey/me").json()
     assert {"source": "payment", "amount": "1500.00"}.items() <= next(s for s in body
                                                                       if s["source"] == "payment").items()
@@ -135,3 +139,54 @@ def test_the_journey_reads_a_fixed_number_of_queries(full, places):
     after = (_queries(talent_client, me), _queries(officer_client, theirs))
     assert after == before
     assert len(journey.talent_journey(full.talent)) > 40
+
+
+def test_each_step_says_what_it_did_in_the_reader_s_language_with_its_own_link(full, places):
+    """Every field of every step, word for word: the choice labels, the links and the titles are looked up once
+    per journey (not per row), and must still be each row's own."""
+    from django.utils import translation
+
+    booking = {b.resource_id: b.pk for b in places["station"].bookings.all()} | {
+        b.resource_id: b.pk for b in places["event"].bookings.all()}
+    app, registration = Application.objects.get(talent=full.talent), Registration.objects.get(talent=full.talent)
+    line, ticket = Entitlement.objects.get(talent=full.talent), Ticket.objects.get(talent=full.talent)
+    station, event = places["station"].pk, places["event"].pk
+    with translation.override("en"):
+        mine = [(s.source, s.title, s.detail, s.status, s.link, s.whole_day)
+                for s in journey.talent_journey(full.talent, audience=journey.TALENT)]
+    with translation.override("zh-hans"):
+        theirs = [(s.source, s.title, s.detail, s.status, s.link)
+                  for s in journey.talent_journey(full.talent, audience=journey.OFFICER)]
+    assert mine == [
+        ("interview", "Interview for 算法工程师0", "西湖智造科技有限公司", "Scheduled",
+         f"/recruitment/applications/mine/{app.pk}/", False),
+        ("registry", "Registered with the talent office", "", "", "/registry/me/", False),
+        ("event", "西湖英才学堂 第一讲", "2025-03-10 14:00", "Confirmed", f"/bookings/mine/{booking[event]}/", False),
+        ("lodging", "青荷驿站·西溪站", "2025-03-03 to 2025-03-05, 2 nights", "Confirmed",
+         f"/bookings/mine/{booking[station]}/", False),
+        ("referral", "青年企业家协会 referred you to 落户", "Service", "Waiting for the talent's consent",
+         "/bookings/mine/", False),
+        ("fair", "驿站招聘会0", "2025-03-06", "Confirmed", f"/fairs/mine/{registration.pk}/", False),
+        ("application", "Applied to 算法工程师0", "西湖智造科技有限公司", "Applied",
+         f"/recruitment/applications/mine/{app.pk}/", False),
+        ("subsidy", "Free stay for job seekers in Hangzhou youth stations", "instalment 1", "Paid", "/payments/mine/",
+         False),
+        ("payment", "Free stay for job seekers in Hangzhou youth stations", "", "Paid", "/payments/mine/", True),
+        ("ticket", "落户咨询0", "Company registration", "New", f"/services/mine/{ticket.pk}/", False),
+        ("registry", "Started at 西湖智造科技有限公司", "算法工程师", "", "/registry/me/", True),
+        ("registry", "Arrived in the district", "", "", "/registry/me/", True)]
+    record = f"/registry/talents/{full.talent.pk}/"
+    assert theirs == [
+        ("interview", "面试：算法工程师0", "西湖智造科技有限公司", "已安排", ""),
+        ("registry", "在人才办登记", "", "", record),
+        ("event", "西湖英才学堂 第一讲", "2025-03-10 14:00", "已确认", f"/bookings/console/resources/{event}/"),
+        ("lodging", "青荷驿站·西溪站", "2025-03-03 至 2025-03-05，共 2 晚", "已确认",
+         f"/bookings/console/resources/{station}/"),
+        ("referral", "青年企业家协会 推荐其参加：落户", "服务", "等待人才同意", ""),
+        ("fair", "驿站招聘会0", "2025-03-06", "已确认", f"/fairs/office/{registration.fair_id}/"),
+        ("application", "投递岗位：算法工程师0", "西湖智造科技有限公司", "已投递", ""),
+        ("subsidy", "杭州青荷驿站求职免费住宿", "第 1 期", "已发放", f"/payments/lines/{line.pk}/"),
+        ("payment", "杭州青荷驿站求职免费住宿", "", "已发放", f"/payments/lines/{line.pk}/"),
+        ("ticket", "落户咨询0", "企业设立登记", "新建", f"/services/console/{ticket.pk}/"),
+        ("registry", "入职 西湖智造科技有限公司", "算法工程师", "", record),
+        ("registry", "来区", "", "", record)]

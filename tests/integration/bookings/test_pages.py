@@ -9,14 +9,17 @@ import datetime as dt
 import re
 from io import StringIO
 
+import pytest
+import segno
 import time_machine
 from django.core.management import call_command
 from factories.pdf import pdf_pages
 
-from talentpool.bookings import capacity, resources
+from talentpool.bookings import capacity, resources, services
 from talentpool.bookings.models import Booking, PartnerKind, Status
+from talentpool.core.errors import ApplicationError
 
-from .conftest import TODAY, at
+from .conftest import NOW, TODAY, at
 
 D = dt.timedelta
 
@@ -114,3 +117,19 @@ def test_the_report_page_and_the_upkeep_command(world, places, client_for):
     assert out.getvalue().strip() == "0 offers expired, 1 no-shows marked"
     page = client_for(world.officer).get(f"/bookings/console/report/?from={TODAY}&to={TODAY + D(days=9)}")
     assert page.status_code == 200 and f'data-station="{places["station"].pk}"' in page.content.decode()
+
+
+def test_the_ticket_s_qr_code_is_drawn_once_and_stays_a_valid_ticket(world, places):
+    """The QR code is kept per booking: drawn later it is the same picture, and the code drawn is a ticket that
+    checks in at its own station only."""
+    booking = services.lodging_book(actor=world.talent_user, station=places["station"], first_day=TODAY, nights=1)
+    capacity._ticket_svg.cache_clear()
+    with time_machine.travel(NOW, tick=False):
+        drawn = capacity.ticket_svg(booking)
+        token = capacity.ticket_token(booking)
+    assert drawn == segno.make(token, error="m").svg_inline(scale=4, border=2)
+    with time_machine.travel(NOW + D(hours=5), tick=False):
+        assert capacity.ticket_svg(booking) == drawn
+    assert capacity.ticket_read(token, resource=places["station"]).pk == booking.pk
+    with pytest.raises(ApplicationError):
+        capacity.ticket_read(token, resource=places["event"])
