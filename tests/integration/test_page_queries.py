@@ -37,7 +37,7 @@ SMALL = 40
 CEILING = 25  # the busiest page (the officer's explain page) makes 18 today
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "web_prepare.py"
 # The busy lists, pinned below the ceiling (issue 12). Sessions are read from a cache and the unread notices are
-# counted in the user's load, so a page's fixed cost is one query (the user) and an API read's too. Each officer page's
+# counted in the user's load, so a page's fixed cost is one query (the user) and an API read's too.
 PINNED = {
     "officer /recruitment/district-jobs/": 3,   # the page of jobs, their application counts in one query
     "officer /recruitment/applications/": 3,    # the stage names of every employer shown in one query
