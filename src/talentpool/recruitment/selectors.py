@@ -510,8 +510,22 @@ def partner_jobs(partner: Partner) -> QuerySet[Job]:
     return open_jobs().select_related("enterprise").order_by("-created_at", "-pk")
 
 
+PARTNER_PROFILE_FIELDS = ("talent_id", "years_experience", "skills", "desired_occupations", "desired_divisions",
+                          "salary_min", "salary_max", "available_from", "updated_at")
+
+
 def partner_candidates(partner: Partner) -> QuerySet[JobProfile]:
-    """Profiles a partner may read: only of talents who let enterprises and partners find them."""
-    return (JobProfile.objects.filter(consent_search=True).select_related("talent")
-            .prefetch_related(Prefetch("talent__educations", queryset=Education.objects.order_by("graduation_date")))
+    """Profiles a partner may read: only of talents who let enterprises and partners find them, as rows of the
+    fields a partner receives (no résumé, no talent row: a page is read from the partial index, newest first)."""
+    return (JobProfile.objects.filter(consent_search=True).values(*PARTNER_PROFILE_FIELDS)
             .order_by("-updated_at", "-pk"))
+
+
+def educations_of(talent_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    """(degree, major code) of each talent's educations, in graduation order, for a page of talents in one query."""
+    out: dict[int, list[tuple[str, str]]] = {}
+    rows = (Education.objects.filter(talent_id__in=talent_ids).order_by("talent_id", "graduation_date", "pk")
+            .values_list("talent_id", "degree", "major_code"))
+    for talent_id, degree, major in rows:
+        out.setdefault(talent_id, []).append((degree, major))
+    return out

@@ -3,11 +3,15 @@ exchange logged."""
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 import pytest
 from django.test import Client
 
 from talentpool.recruitment import services
 from talentpool.recruitment.models import Job, PartnerExchange
+from talentpool.registry.models import Education
 
 from .conftest import SOFTWARE_JOB
 
@@ -79,6 +83,25 @@ def test_candidates_only_with_consent_and_without_personal_data(rec):
     assert (again["count"], again["count_estimated"], body["count"]) == (2, False, 1)
     exchange = PartnerExchange.objects.filter(partner=rec.partner, object_type="talent").order_by("pk").last()
     assert sorted(exchange.object_ids) == sorted([w.talent.pk, w.talent_other_district.pk])
+
+
+def test_each_candidate_carries_its_own_highest_degree_and_latest_major(rec):
+    """The page's educations are read for all its talents at once: each row gets its own talent's, none gets a
+    neighbour's, a talent without education gets empty fields, and the profile's own numbers are kept."""
+    w = rec.world
+    Education.objects.create(talent=w.talent_other_district, degree="master", major_code="081200",
+                             graduation_date=dt.date(2010, 6, 30))  # earlier, but the higher degree
+    w.talent.educations.all().delete()
+    services.profile_save(actor=w.talent_user, consent_search=True, salary_min=9000, salary_max=12000,
+                          years_experience=Decimal("3.5"), skills=["Python", "机器学习"], desired_divisions=["330100"])
+    body = _partner_client(rec.partner_key).get(f"{API}/candidates").json()
+    rows = {c["ref"]: c for c in body["items"]}
+    assert (rows[w.talent_other_district.pk]["degree"], rows[w.talent_other_district.pk]["major_code"]) == (
+        "master", "080902")  # the highest degree; the major of the latest graduation
+    own = rows[w.talent.pk]
+    assert (own["degree"], own["major_code"]) == ("", "")
+    assert (own["salary_min"], own["salary_max"], own["years_experience"]) == (9000, 12000, "3.5")
+    assert own["skills"] == ["python", "机器学习"] and own["desired_divisions"] == ["330100"]
 
 
 def test_jobs_write_posts_for_the_partners_enterprise_only(rec):
