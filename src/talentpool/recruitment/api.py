@@ -589,7 +589,8 @@ def partner_candidate_list(request, limit: limit_at_most(500) = 100, offset: Off
             own = educations.get(p["talent_id"], [])
             top = max(own, key=lambda e: DEGREE_RANK.get(e[0], 0)) if own else None
             years = p["years_experience"]
-            items.append({"ref": p["talent_id"], "degree": top[0] if top else "", "major_code": own[-1][1] if own else "",
+            items.append({"ref": p["talent_id"], "degree": top[0] if top else "",
+                          "major_code": own[-1][1] if own else "",
                           "years_experience": None if years is None else f"{years:.1f}", "skills": p["skills"],
                           "desired_occupations": p["desired_occupations"], "desired_divisions": p["desired_divisions"],
                           "salary_min": p["salary_min"], "salary_max": p["salary_max"],
