@@ -9,7 +9,6 @@ import re
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
@@ -254,7 +253,7 @@ def _application_cells(user, rows: list) -> list[dict]:
     mark = str(_MARK)
     return [{"name": a.talent.name, "name_href": app_link.replace(mark, str(a.pk)), "title": a.job.title,
              "job_href": job_link.replace(mark, str(a.job_id)),
-             "applied": date_filter(localtime(a.created_at), "Y-m-d"),
+             "applied": localtime(a.created_at).strftime("%Y-%m-%d"),
              "status": outcomes.get(a.outcome, a.outcome) if a.outcome else lang(a.stage_name)} for a in rows]
 
 
@@ -368,7 +367,7 @@ def _district_job_cells(jobs: list) -> list[dict]:
     link, mark = reverse("recruitment:job-detail", args=[_MARK]), str(_MARK)
     return [{"pk": j.pk, "href": link.replace(mark, str(j.pk)), "title": j.title, "hidden": j.hidden,
              "enterprise": j.enterprise.name, "status": statuses.get(j.status, j.status),
-             "applications": j.application_count, "posted": date_filter(localtime(j.created_at), "Y-m-d")}
+             "applications": j.application_count, "posted": localtime(j.created_at).strftime("%Y-%m-%d")}
             for j in jobs]
 
 
