@@ -517,9 +517,15 @@ def partner_exchanges(user, partner_id: int) -> QuerySet[PartnerExchange] | None
     return PartnerExchange.objects.filter(partner_id=partner_id)
 
 
+PARTNER_JOB_FIELDS = ("title", "description", "enterprise__name", "occupation_code", "min_degree", "accepted_majors",
+                      "skills", "min_years", "salary_min", "salary_max", "division", "headcount", "deadline",
+                      "status", "updated_at", "created_at")
+
+
 def partner_jobs(partner: Partner) -> QuerySet[Job]:
-    """Jobs a partner may read: every open, visible job."""
-    return open_jobs().select_related("enterprise").order_by("-created_at", "-pk")
+    """Jobs a partner may read: every open, visible job (the columns a partner receives, its employer's name)."""
+    return (open_jobs().select_related("enterprise").only(*PARTNER_JOB_FIELDS)
+            .order_by("-created_at", "-pk"))
 
 
 PARTNER_PROFILE_FIELDS = ("talent_id", "years_experience", "skills", "desired_occupations", "desired_divisions",

@@ -36,6 +36,11 @@ def test_a_key_reads_open_jobs_and_each_exchange_is_logged(rec, reader):
     assert response.status_code == 200
     ids = [j["id"] for j in response.json()["items"]]
     assert set(ids) == {rec.job.pk, rec.job_offer.pk, rec.job_other.pk}
+    item = next(j for j in response.json()["items"] if j["id"] == rec.job.pk)
+    job = Job.objects.select_related("enterprise").get(pk=rec.job.pk)
+    assert (item["title"], item["description"], item["enterprise"], item["min_years"], item["skills"],
+            item["headcount"], item["status"]) == (job.title, job.description, job.enterprise.name,
+                                                  f"{job.min_years:.1f}", job.skills, job.headcount, "open")
     assert client.get(f"{API}/jobs/{rec.job_open.pk}").status_code == 404
     log = list(PartnerExchange.objects.filter(partner=partner).order_by("pk"))
     assert [(e.method, e.direction, e.object_type, sorted(e.object_ids), e.count, e.status) for e in log] == [
