@@ -61,9 +61,9 @@ PINNED = {
     "officer /": 5,                              # the maintained ledger totals; unread notices counted once
     "talent /accounts/password/done/": 1,        # what every page pays: the user with its unread notices
     "officer /api/v1/reference/divisions": 2,    # what every API read pays: the user; then the page
-    # the key (one row, then its last use), the page, its educations in one query, the count, the exchange logged
-    "partner /api/v1/recruitment/partner/candidates": 6,
-    "partner /api/v1/recruitment/partner/jobs": 5,  # the key, its last use, the page, the count, the exchange
+    # the key (its last use written once a minute), the page, its educations in one query, the count, the exchange
+    "partner /api/v1/recruitment/partner/candidates": 5,
+    "partner /api/v1/recruitment/partner/jobs": 4,  # the key, the page, the count, the exchange logged
     "officer /recruitment/overview/": 6,         # jobs by cluster, by occupation, hidden; applications in one
     "officer /api/v1/recruitment/overview": 6,   # grouped query; upcoming interviews
     "talent /api/v1/recruitment/interviews/{interview}.ics": 2,  # the interview with its job, talent, user

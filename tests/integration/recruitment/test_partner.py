@@ -7,7 +7,10 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from talentpool.recruitment import services
 from talentpool.recruitment.models import Job, PartnerExchange
@@ -66,6 +69,27 @@ def test_unknown_or_stopped_keys_are_refused(rec):
     response = _partner_client(rec.partner_key).get(f"{API}/jobs")
     assert response.status_code == 401 and response.json()["error"]["code"] == "unauthenticated"
     assert not PartnerExchange.objects.exists()
+
+
+def test_a_keys_last_use_is_kept_to_the_minute_with_one_write_a_minute(rec, reader):
+    partner, key = reader
+    client = _partner_client(key)
+    with time_machine.travel(dt.datetime(2026, 3, 11, 9, 0, tzinfo=dt.UTC), tick=False) as clock:
+        assert client.get(f"{API}/jobs").status_code == 200
+        partner.refresh_from_db()
+        first = partner.last_used_at
+        assert first == dt.datetime(2026, 3, 11, 9, 0, tzinfo=dt.UTC)
+        clock.shift(dt.timedelta(seconds=59))
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"{API}/jobs").status_code == 200
+        assert not [q for q in queries if q["sql"].startswith('UPDATE "recruitment_partner"')]
+        partner.refresh_from_db()
+        assert partner.last_used_at == first
+        clock.shift(dt.timedelta(seconds=1))
+        assert client.get(f"{API}/jobs").status_code == 200
+        partner.refresh_from_db()
+        assert partner.last_used_at == first + dt.timedelta(minutes=1)
+    assert PartnerExchange.objects.filter(partner=partner).count() == 3  # every call is still logged
 
 
 def test_candidates_only_with_consent_and_without_personal_data(rec):
