@@ -79,6 +79,16 @@ PINNED = {
     "talent /api/v1/bookings/stations/{station}/availability": 3,
     "enterprise /bookings/spaces/": 4,
     "officer /bookings/console/report/": 4,
+    # the key (its last use written once a minute), the page, its educations in one query, the count, the exchange
+    "partner /api/v1/recruitment/partner/candidates": 5,
+    "partner /api/v1/recruitment/partner/jobs": 4,  # the key, the page, the count, the exchange logged
+    "officer /recruitment/overview/": 6,         # jobs by cluster, by occupation, hidden; applications in one
+    "officer /api/v1/recruitment/overview": 6,   # grouped query; upcoming interviews
+    "talent /api/v1/recruitment/interviews/{interview}.ics": 2,  # the interview with its job, talent, user
+    "admin /api/v1/recruitment/partners/{partner}/exchanges": 3,  # the partner exists; a page of its log
+    "admin /api/v1/audit/events": 2,
+    "admin /accounts/users/new/": 1,
+    "enterprise /recruitment/stages/": 2,
 }
 
 

@@ -583,17 +583,18 @@ def partner_candidate_list(request, limit: limit_at_most(500) = 100, offset: Off
         qs = selectors.partner_candidates(request.auth)
         start, end = _page(limit, offset, 500)
         profiles = list(qs[start:end])
+        educations = selectors.educations_of([p["talent_id"] for p in profiles]) if profiles else {}
         items = []
         for p in profiles:
-            educations = list(p.talent.educations.all())
-            top = max(educations, key=lambda e: DEGREE_RANK.get(e.degree, 0)) if educations else None
-            items.append({"ref": p.talent_id, "degree": top.degree if top else "",
-                          "major_code": educations[-1].major_code if educations else "",
-                          "years_experience": None if p.years_experience is None else f"{p.years_experience:.1f}",
-                          "skills": p.skills, "desired_occupations": p.desired_occupations,
-                          "desired_divisions": p.desired_divisions, "salary_min": p.salary_min,
-                          "salary_max": p.salary_max, "available_from": p.available_from,
-                          "updated_at": p.updated_at})
-        record["ids"] = [p.talent_id for p in profiles]
+            own = educations.get(p["talent_id"], [])
+            top = max(own, key=lambda e: DEGREE_RANK.get(e[0], 0)) if own else None
+            years = p["years_experience"]
+            items.append({"ref": p["talent_id"], "degree": top[0] if top else "",
+                          "major_code": own[-1][1] if own else "",
+                          "years_experience": None if years is None else f"{years:.1f}", "skills": p["skills"],
+                          "desired_occupations": p["desired_occupations"], "desired_divisions": p["desired_divisions"],
+                          "salary_min": p["salary_min"], "salary_max": p["salary_max"],
+                          "available_from": p["available_from"], "updated_at": p["updated_at"]})
+        record["ids"] = [p["talent_id"] for p in profiles]
         found = EstimatingPaginator(qs, limit)  # the planner's estimate above 10,000: no count of every profile
         return {"count": found.count, "count_estimated": found.estimated, "items": items}

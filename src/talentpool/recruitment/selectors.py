@@ -453,7 +453,7 @@ def recruitment_overview(user, *, today: dt.date | None = None) -> dict[str, Any
         return {}
     today = today or timezone.localdate()
     jobs = jobs_visible_to(user)
-    live = jobs.filter(pk__in=open_jobs(today).values("pk")).order_by()
+    live = (jobs & open_jobs(today)).order_by()
     clusters = {row["enterprise__cluster"]: row for row in
                 live.values("enterprise__cluster").annotate(jobs=Count("pk"), headcount=Sum("headcount"))}
     by_cluster = [{"cluster": c.value, "label": str(c.label), "jobs": clusters.get(c.value, {}).get("jobs", 0),
@@ -464,26 +464,38 @@ def recruitment_overview(user, *, today: dt.date | None = None) -> dict[str, Any
          "headcount": row["headcount"] or 0}
         for row in live.annotate(category=Substr("occupation_code", 1, 4)).values("category")
         .annotate(jobs=Count("pk"), headcount=Sum("headcount")).order_by("-jobs", "category")]
-    apps = applications_visible_to(user).order_by()
-    month_start = today.replace(day=1)
-    stage_rows = apps.filter(outcome="").values("stage").annotate(n=Count("pk")).order_by("stage")
-    outcome_rows = apps.exclude(outcome="").values("outcome").annotate(n=Count("pk")).order_by("outcome")
-    start_dt = timezone.make_aware(dt.datetime.combine(month_start, dt.time.min))
+    start_dt = timezone.make_aware(dt.datetime.combine(today.replace(day=1), dt.time.min))
     return {
         "as_of": today,
-        "open_jobs": live.count(),
+        "open_jobs": sum(row["jobs"] for row in clusters.values()),  # every job has an enterprise, so a cluster
         "open_headcount": sum(r["headcount"] for r in by_cluster),
         "hidden_jobs": jobs.filter(hidden=True).count(),
         "jobs_by_cluster": by_cluster,
         "jobs_by_occupation": by_occupation,
-        "applications": apps.count(),
-        "applications_this_month": apps.filter(created_at__gte=start_dt).count(),
-        "applications_by_stage": {r["stage"]: r["n"] for r in stage_rows},
-        "applications_by_outcome": {r["outcome"]: r["n"] for r in outcome_rows},
+        **_application_figures(applications_visible_to(user), start_dt),
         "interviews_upcoming": interviews_visible_to(user).filter(status=InterviewStatus.SCHEDULED,
                                                                   starts_at__gte=timezone.now()).count(),
-        "hires_this_month": apps.filter(outcome=Outcome.HIRED, outcome_at__gte=start_dt).count(),
     }
+
+
+def _application_figures(apps: QuerySet[Application], month_start: dt.datetime) -> dict[str, Any]:
+    """The overview's application figures from one grouped query (by stage and outcome, with this month's
+    applications and hires counted alongside) instead of five counts over the district's applications."""
+    rows = (apps.order_by().values("stage", "outcome")
+            .annotate(n=Count("pk"), month=Count("pk", filter=Q(created_at__gte=month_start)),
+                      hired=Count("pk", filter=Q(outcome=Outcome.HIRED, outcome_at__gte=month_start))))
+    by_stage: dict[str, int] = {}
+    by_outcome: dict[str, int] = {}
+    total = month = hired = 0
+    for row in rows:
+        total, month, hired = total + row["n"], month + row["month"], hired + row["hired"]
+        if row["outcome"]:
+            by_outcome[row["outcome"]] = by_outcome.get(row["outcome"], 0) + row["n"]
+        else:
+            by_stage[row["stage"]] = by_stage.get(row["stage"], 0) + row["n"]
+    return {"applications": total, "applications_this_month": month,
+            "applications_by_stage": dict(sorted(by_stage.items())),
+            "applications_by_outcome": dict(sorted(by_outcome.items())), "hires_this_month": hired}
 
 
 # --- partners -----------------------------------------------------------------------------------------------------
@@ -505,13 +517,33 @@ def partner_exchanges(user, partner_id: int) -> QuerySet[PartnerExchange] | None
     return PartnerExchange.objects.filter(partner_id=partner_id)
 
 
+PARTNER_JOB_FIELDS = ("title", "description", "enterprise__name", "occupation_code", "min_degree", "accepted_majors",
+                      "skills", "min_years", "salary_min", "salary_max", "division", "headcount", "deadline",
+                      "status", "updated_at", "created_at")
+
+
 def partner_jobs(partner: Partner) -> QuerySet[Job]:
-    """Jobs a partner may read: every open, visible job."""
-    return open_jobs().select_related("enterprise").order_by("-created_at", "-pk")
+    """Jobs a partner may read: every open, visible job (the columns a partner receives, its employer's name)."""
+    return (open_jobs().select_related("enterprise").only(*PARTNER_JOB_FIELDS)
+            .order_by("-created_at", "-pk"))
+
+
+PARTNER_PROFILE_FIELDS = ("talent_id", "years_experience", "skills", "desired_occupations", "desired_divisions",
+                          "salary_min", "salary_max", "available_from", "updated_at")
 
 
 def partner_candidates(partner: Partner) -> QuerySet[JobProfile]:
-    """Profiles a partner may read: only of talents who let enterprises and partners find them."""
-    return (JobProfile.objects.filter(consent_search=True).select_related("talent")
-            .prefetch_related(Prefetch("talent__educations", queryset=Education.objects.order_by("graduation_date")))
+    """Profiles a partner may read: only of talents who let enterprises and partners find them, as rows of the
+    fields a partner receives (no résumé, no talent row: a page is read from the partial index, newest first)."""
+    return (JobProfile.objects.filter(consent_search=True).values(*PARTNER_PROFILE_FIELDS)
             .order_by("-updated_at", "-pk"))
+
+
+def educations_of(talent_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    """(degree, major code) of each talent's educations, in graduation order, for a page of talents in one query."""
+    out: dict[int, list[tuple[str, str]]] = {}
+    rows = (Education.objects.filter(talent_id__in=talent_ids).order_by("talent_id", "graduation_date", "pk")
+            .values_list("talent_id", "degree", "major_code"))
+    for talent_id, degree, major in rows:
+        out.setdefault(talent_id, []).append((degree, major))
+    return out

@@ -9,6 +9,8 @@ import re
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -230,8 +232,29 @@ def pipeline(request, pk: int):
 @require_role(Role.ENTERPRISE, Role.OFFICER)
 def applications(request):
     rows = list(selectors.applications_visible_to(request.user).select_related("job", "talent")
-                .order_by("-created_at")[:200])
-    return render(request, "recruitment/applications.html", {"applications": _with_stage_names(rows)})
+                .only(*APPLICATION_ROW_FIELDS).order_by("-created_at")[:200])
+    return render(request, "recruitment/applications.html",
+                  {"applications": _application_cells(request.user, _with_stage_names(rows))})
+
+
+APPLICATION_ROW_FIELDS = ("stage", "outcome", "created_at", "job_id", "talent_id", "job__title",
+                          "job__enterprise_id", "talent__name")
+_MARK = 987654321  # an id put in a URL reversed once per page, then replaced by each row's
+
+
+def _application_cells(user, rows: list) -> list[dict]:
+    """What each row of the applications table prints, worked out once per page rather than by the template per
+    row: an employer's row links the name to the application, an officer's the job to the job (each URL reversed
+    once), the date in the active time zone (as the template's date filter does), and the outcome or the
+    employer's name for the stage."""
+    outcomes = {code: str(label) for code, label in Outcome.choices}
+    app_link = reverse("recruitment:application-detail", args=[_MARK]) if user.role == Role.ENTERPRISE else ""
+    job_link = reverse("recruitment:job-detail", args=[_MARK]) if user.role == Role.OFFICER else ""
+    mark = str(_MARK)
+    return [{"name": a.talent.name, "name_href": app_link.replace(mark, str(a.pk)), "title": a.job.title,
+             "job_href": job_link.replace(mark, str(a.job_id)),
+             "applied": localtime(a.created_at).strftime("%Y-%m-%d"),
+             "status": outcomes.get(a.outcome, a.outcome) if a.outcome else lang(a.stage_name)} for a in rows]
 
 
 def _done_message(action: str, app, p) -> str:
@@ -328,11 +351,24 @@ def district_jobs(request):
     rows = selectors.job_search(request.user, selectors.JobFilters(q=g.get("q", "").strip(), status=g.get("status", ""),
                                                                    hidden=hidden))
     after = g.get("after", "")
+    rows = rows.only("title", "hidden", "status", "created_at", "enterprise__name")
     page, next_after = selectors.jobs_page_after(rows, int(after) if after.isdigit() else None, DISTRICT_JOBS_PAGE)
     return render(request, "recruitment/district_jobs.html", {
-        "jobs": selectors.jobs_with_application_counts(page), "next_after": next_after, "paged": bool(after),
+        "jobs": _district_job_cells(selectors.jobs_with_application_counts(page)), "next_after": next_after,
+        "paged": bool(after),
         "statuses": JobStatus.choices, "q": g.get("q", ""), "status": g.get("status", ""),
         "hidden": g.get("hidden", "")})
+
+
+def _district_job_cells(jobs: list) -> list[dict]:
+    """What each row of the district's job table prints, worked out once per page: the link (reversed once), the
+    status in words, the posting date in the active time zone."""
+    statuses = {code: str(label) for code, label in JobStatus.choices}
+    link, mark = reverse("recruitment:job-detail", args=[_MARK]), str(_MARK)
+    return [{"pk": j.pk, "href": link.replace(mark, str(j.pk)), "title": j.title, "hidden": j.hidden,
+             "enterprise": j.enterprise.name, "status": statuses.get(j.status, j.status),
+             "applications": j.application_count, "posted": localtime(j.created_at).strftime("%Y-%m-%d")}
+            for j in jobs]
 
 
 @require_role(Role.OFFICER)

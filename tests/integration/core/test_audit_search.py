@@ -1,12 +1,16 @@
 """The audit trail is searched by person (a name or a masked ID number chosen from a picker), names its records
 ("李明的档案", not ``talent:1``), and answers an invalid filter with its error, never with the whole log."""
 
+import datetime as dt
+import re
+
 import pytest
 from django.utils import translation
 from factories.world import build_world
 
 from talentpool.core.audit_names import target_names
-from talentpool.core.models import AuditEvent
+from talentpool.core.models import AuditAction, AuditEvent
+from talentpool.core.roles import Role
 
 
 @pytest.fixture
@@ -51,6 +55,20 @@ def test_a_person_chosen_from_the_picker_filters_the_trail_and_records_are_named
     with translation.override("zh-hans"):
         label = rows[0]["event"].get_action_display()
     assert rows[0]["action"] == label and f"<td>{label}</td>" in page  # the action's name, in the page's language
+
+
+def test_each_row_shows_its_own_time_in_shanghai_user_role_action_and_address(world, admin, client_for):
+    _viewed(world, client_for)
+    AuditEvent.objects.filter(target=f"talent:{world.colleague.pk}").update(
+        at=dt.datetime(2026, 3, 10, 23, 30, 5, tzinfo=dt.UTC), ip_address=None)
+    page = admin.get("/audit/").content.decode()
+    body = re.search(r'<table id="audit-table">.*?<tbody>(.*?)</tbody>', page, re.S).group(1)
+    rows = [re.findall(r"<td>(.*?)</td>", r) for r in re.findall(r"<tr>(.*?)</tr>", body)]
+    with translation.override("zh-hans"):
+        role, viewed = str(Role.OFFICER.label), str(AuditAction.VIEW_PERSON.label)
+    mine = [r for r in rows if r[4] == "李明的档案"]
+    assert mine and all(r[1:4] == [world.officer.username, role, viewed] and r[5] for r in mine)
+    assert ["2026-03-11 07:30:05", world.officer.username, role, viewed, "王芳的档案", ""] in rows
 
 
 def test_a_name_alone_finds_the_person_too(world, admin, client_for):

@@ -14,6 +14,8 @@ from icalendar import Calendar
 
 from talentpool.core.models import Notice
 from talentpool.recruitment import services
+from talentpool.recruitment.models import Application, Job
+from talentpool.recruitment.selectors import recruitment_overview
 from talentpool.registry.models import Employment
 
 from .conftest import SOFTWARE_JOB, TODAY, future
@@ -177,3 +179,27 @@ def test_lists_read_a_fixed_number_of_queries(rec):
     services.application_move(actor=w.hr, application_id=rec.application.pk, to="offer")
     assert (_queries(hr, f"{API}/jobs"), _queries(hr, f"{API}/applications"), _queries(me, f"{API}/me/applications"),
             _queries(hr, f"{API}/jobs/{rec.job.pk}/pipeline"), _queries(me, f"{API}/me/interviews")) == counts
+
+
+def test_the_overview_counts_each_application_once_by_stage_outcome_and_month(rec):
+    """The application figures come from one grouped query: each application lands in exactly one stage or
+    outcome, this month's and this month's hires are counted apart from older ones, and a hidden job is not open."""
+    w = rec.world
+    base = recruitment_overview(w.officer, today=TODAY)
+    old = Application.objects.filter(job__division__startswith="330106").order_by("pk")
+    month_start = dt.datetime.combine(TODAY.replace(day=1), dt.time.min, tzinfo=dt.UTC)
+    last_month = month_start - dt.timedelta(days=3)
+    first = old.first()
+    Application.objects.filter(pk=first.pk).update(created_at=last_month, outcome="hired", outcome_at=last_month)
+    second = old.exclude(pk=first.pk).first()
+    Application.objects.filter(pk=second.pk).update(outcome="hired", outcome_at=month_start + dt.timedelta(days=1))
+    Job.objects.filter(pk=rec.job_open.pk).update(hidden=True)
+    o = recruitment_overview(w.officer, today=TODAY)
+    assert o["applications"] == base["applications"] == old.count() >= 2
+    assert o["applications_this_month"] == base["applications_this_month"] - 1
+    assert (base["hires_this_month"], o["hires_this_month"]) == (0, 1)  # the older hire is not this month's
+    assert o["applications_by_outcome"] == {"hired": 2}
+    assert sum(o["applications_by_stage"].values()) == o["applications"] - 2
+    assert list(o["applications_by_stage"]) == sorted(o["applications_by_stage"])
+    assert (o["open_jobs"], o["hidden_jobs"]) == (base["open_jobs"] - 1, base["hidden_jobs"] + 1)
+    assert o["open_jobs"] == sum(c["jobs"] for c in o["jobs_by_cluster"])

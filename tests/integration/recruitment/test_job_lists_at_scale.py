@@ -7,9 +7,10 @@ import re
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from talentpool.recruitment import services
-from talentpool.recruitment.models import DEFAULT_STAGES, Job
+from talentpool.recruitment.models import DEFAULT_STAGES, Application, Job
 
 from .conftest import SOFTWARE_JOB
 
@@ -89,3 +90,52 @@ def test_the_district_list_pages_by_keyset_newest_first_keeping_the_filters(clie
     second = client.get(f"/recruitment/district-jobs/?{link}").content.decode()
     assert list(_rows(second)) == [str(newest[2])]
     assert 'id="older-jobs"' not in second and 'id="newest-jobs"' in second
+
+
+def _cells(html: str, table: str) -> list[list[str]]:
+    body = re.search(rf'<table id="{table}">.*?<tbody>(.*?)</tbody>', html, re.S).group(1)
+    return [re.findall(r"<td>(.*?)</td>", row) for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body)]
+
+
+def test_each_application_row_links_names_and_dates_its_own_application(client, rec):
+    """The rows are worked out once per page: each gets its own link, name, job, date (Shanghai) and state."""
+    w = rec.world
+    services.job_moderate(actor=w.officer, job_id=rec.job_open.pk, hidden=True, note="重复发布")
+    expected = {}
+    for app in Application.objects.filter(job__enterprise=w.hr.enterprise).select_related("job", "talent"):
+        day = timezone.localtime(app.created_at).date().isoformat()
+        stage = {s["code"]: s["zh"] for s in DEFAULT_STAGES}[app.stage]
+        expected[app.pk] = (app.talent.name, app.job_id, app.job.title, day, "已录用" if app.outcome else stage)
+    assert len(expected) >= 2
+    client.force_login(w.hr)
+    rows = _cells(client.get("/recruitment/applications/").content.decode(), "applications")
+    mine = {}
+    for name, job, day, state in rows:
+        pk, shown = re.fullmatch(r'<a href="/recruitment/applications/(\d+)/">(.*)</a>', name).groups()
+        mine[int(pk)] = (shown, job, day, re.sub(r"<.*?>", "", state))
+    assert mine == {pk: (n, title, day, state) for pk, (n, _, title, day, state) in expected.items()}
+    client.force_login(w.officer)
+    rows = _cells(client.get("/recruitment/applications/").content.decode(), "applications")
+    shown = sorted((name, re.fullmatch(r'<a href="/recruitment/jobs/(\d+)/">(.*)</a>', job).groups(), day)
+                   for name, job, day, _state in rows)
+    assert shown == sorted((n, (str(job), title), day) for n, job, title, day, _ in expected.values())
+
+
+def test_each_district_job_row_shows_its_own_job(client, rec):
+    w = rec.world
+    services.job_moderate(actor=w.officer, job_id=rec.job_open.pk, hidden=True, note="重复发布")
+    services.job_set_status(actor=w.hr, job_id=rec.job_offer.pk, status="paused")
+    client.force_login(w.officer)
+    rows = _cells(client.get("/recruitment/district-jobs/").content.decode(), "district-jobs")
+    found = {}
+    for title, employer, status, count, day in rows:
+        pk, text, rest = re.fullmatch(r'<a href="/recruitment/jobs/(\d+)/">(.*?)</a>(.*)', title).groups()
+        found[int(pk)] = (text, "hidden by the office" in rest or "已被办公室隐藏" in rest or bool(rest), employer,
+                          status, count, day)
+    jobs = Job.objects.filter(division__startswith="330106").select_related("enterprise")
+    labels = {"open": "招聘中", "paused": "已暂停"}
+    assert found == {j.pk: (j.title, j.hidden, j.enterprise.name, labels.get(j.status, found[j.pk][3]),
+                            str(j.applications.count()), timezone.localtime(j.created_at).date().isoformat())
+                     for j in jobs}
+    assert found[rec.job_open.pk][1] and not found[rec.job.pk][1]
+    assert found[rec.job_offer.pk][3] == "已暂停"

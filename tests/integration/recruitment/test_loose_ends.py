@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import translation
-from icalendar import Calendar
+from icalendar import Calendar, Timezone
 
 from talentpool.recruitment import services
 from talentpool.recruitment.ics import interview_ics
@@ -49,6 +49,18 @@ def test_the_ics_carries_the_talents_acceptance(rec):
     rec.interview.refresh_from_db()
     attendee = Calendar.from_ical(interview_ics(rec.interview)).walk("VEVENT")[0]["ATTENDEE"]
     assert (attendee.params["PARTSTAT"], attendee.params["RSVP"]) == ("ACCEPTED", "FALSE")
+
+
+def test_each_ics_carries_the_vtimezone_of_its_own_zone_as_icalendar_makes_it(rec):
+    """The VTIMEZONE is kept per zone: a file in another zone gets that zone's, never the last one made."""
+    for zone in ("Asia/Shanghai", "Europe/Berlin", "Asia/Shanghai"):
+        rec.interview.timezone = zone
+        cal = Calendar.from_ical(interview_ics(rec.interview))
+        zones = cal.walk("VTIMEZONE")
+        assert [str(z["TZID"]) for z in zones] == [zone]
+        assert zones[0].to_ical() == Timezone.from_tzid(zone).to_ical()
+        assert str(cal.walk("VEVENT")[0]["DTSTART"].params["TZID"]) == zone
+        assert cal.walk("VEVENT")[0].decoded("DTSTART") == rec.interview.starts_at
 
 
 def test_the_hired_stage_and_the_hired_outcome_have_one_name():

@@ -3,11 +3,18 @@ exchange logged."""
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 import pytest
+import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from talentpool.recruitment import services
 from talentpool.recruitment.models import Job, PartnerExchange
+from talentpool.registry.models import Education
 
 from .conftest import SOFTWARE_JOB
 
@@ -32,6 +39,11 @@ def test_a_key_reads_open_jobs_and_each_exchange_is_logged(rec, reader):
     assert response.status_code == 200
     ids = [j["id"] for j in response.json()["items"]]
     assert set(ids) == {rec.job.pk, rec.job_offer.pk, rec.job_other.pk}
+    item = next(j for j in response.json()["items"] if j["id"] == rec.job.pk)
+    job = Job.objects.select_related("enterprise").get(pk=rec.job.pk)
+    assert (item["title"], item["description"], item["enterprise"], item["min_years"], item["skills"],
+            item["headcount"], item["status"]) == (job.title, job.description, job.enterprise.name,
+                                                  f"{job.min_years:.1f}", job.skills, job.headcount, "open")
     assert client.get(f"{API}/jobs/{rec.job_open.pk}").status_code == 404
     log = list(PartnerExchange.objects.filter(partner=partner).order_by("pk"))
     assert [(e.method, e.direction, e.object_type, sorted(e.object_ids), e.count, e.status) for e in log] == [
@@ -59,6 +71,27 @@ def test_unknown_or_stopped_keys_are_refused(rec):
     assert not PartnerExchange.objects.exists()
 
 
+def test_a_keys_last_use_is_kept_to_the_minute_with_one_write_a_minute(rec, reader):
+    partner, key = reader
+    client = _partner_client(key)
+    with time_machine.travel(dt.datetime(2026, 3, 11, 9, 0, tzinfo=dt.UTC), tick=False) as clock:
+        assert client.get(f"{API}/jobs").status_code == 200
+        partner.refresh_from_db()
+        first = partner.last_used_at
+        assert first == dt.datetime(2026, 3, 11, 9, 0, tzinfo=dt.UTC)
+        clock.shift(dt.timedelta(seconds=59))
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"{API}/jobs").status_code == 200
+        assert not [q for q in queries if q["sql"].startswith('UPDATE "recruitment_partner"')]
+        partner.refresh_from_db()
+        assert partner.last_used_at == first
+        clock.shift(dt.timedelta(seconds=1))
+        assert client.get(f"{API}/jobs").status_code == 200
+        partner.refresh_from_db()
+        assert partner.last_used_at == first + dt.timedelta(minutes=1)
+    assert PartnerExchange.objects.filter(partner=partner).count() == 3  # every call is still logged
+
+
 def test_candidates_only_with_consent_and_without_personal_data(rec):
     w = rec.world
     client = _partner_client(rec.partner_key)
@@ -79,6 +112,25 @@ def test_candidates_only_with_consent_and_without_personal_data(rec):
     assert (again["count"], again["count_estimated"], body["count"]) == (2, False, 1)
     exchange = PartnerExchange.objects.filter(partner=rec.partner, object_type="talent").order_by("pk").last()
     assert sorted(exchange.object_ids) == sorted([w.talent.pk, w.talent_other_district.pk])
+
+
+def test_each_candidate_carries_its_own_highest_degree_and_latest_major(rec):
+    """The page's educations are read for all its talents at once: each row gets its own talent's, none gets a
+    neighbour's, a talent without education gets empty fields, and the profile's own numbers are kept."""
+    w = rec.world
+    Education.objects.create(talent=w.talent_other_district, degree="master", major_code="081200",
+                             graduation_date=dt.date(2010, 6, 30))  # earlier, but the higher degree
+    w.talent.educations.all().delete()
+    services.profile_save(actor=w.talent_user, consent_search=True, salary_min=9000, salary_max=12000,
+                          years_experience=Decimal("3.5"), skills=["Python", "机器学习"], desired_divisions=["330100"])
+    body = _partner_client(rec.partner_key).get(f"{API}/candidates").json()
+    rows = {c["ref"]: c for c in body["items"]}
+    assert (rows[w.talent_other_district.pk]["degree"], rows[w.talent_other_district.pk]["major_code"]) == (
+        "master", "080902")  # the highest degree; the major of the latest graduation
+    own = rows[w.talent.pk]
+    assert (own["degree"], own["major_code"]) == ("", "")
+    assert (own["salary_min"], own["salary_max"], own["years_experience"]) == (9000, 12000, "3.5")
+    assert own["skills"] == ["python", "机器学习"] and own["desired_divisions"] == ["330100"]
 
 
 def test_jobs_write_posts_for_the_partners_enterprise_only(rec):
