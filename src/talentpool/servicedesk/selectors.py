@@ -246,7 +246,7 @@ def dashboard_for(user) -> dict:
 
 def teams_with_members() -> list[Team]:
     """The teams with their members, each member with ``skill_labels`` (the life stages they know, by name)."""
-    members = Prefetch("officers", queryset=DeskOfficer.objects.select_related("user"))  # with their accounts
+    members = Prefetch("officers", queryset=DeskOfficer.objects.select_related("user").order_by("pk"))  # + accounts
     teams = list(Team.objects.select_related("office", "lead").prefetch_related(members).order_by("code"))
     labels = dict(LifeStage.choices)
     for team in teams:
