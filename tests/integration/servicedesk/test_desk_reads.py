@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.template import Context, Template
 from django.test import Client
+from django.utils import translation
 
 from talentpool.accounts.models import User
-from talentpool.servicedesk import api, selectors, services, workdays
+from talentpool.servicedesk import api, selectors, services, views, workdays
 from talentpool.servicedesk.catalogue import criteria_evaluate
 from talentpool.servicedesk.models import CalendarException, Office, Service, Team, Ticket
 from talentpool.servicedesk.schemas import OfficerTicketOut
@@ -96,3 +98,30 @@ def test_a_tickets_files_are_listed_to_its_readers_only(desk, clock):
     assert selectors.ticket_reachable(desk.world.talent_user, ticket.pk) == ticket.pk
     assert login(desk.world.talent_user).get(f"/api/v1/services/tickets/{ticket.pk}/attachments").json() == []
     assert login(desk.world.officer).get(f"/api/v1/services/tickets/{ticket.pk + 99}/attachments").status_code == 404
+
+
+# the catalogue's service loop as the template had it before the cards were made in Python
+TEMPLATE_CARDS = """{% load i18n talentpool %}{% for s, may in services %}<div class="card service" \
+data-service="{{ s.code }}" data-may="{{ may|yesno:'yes,no,unknown' }}"><h3>{{ s|lang:"name" }}</h3><p>\
+{{ s|lang:"description" }}</p>
+{% if s.criterion %}<p class="muted">{% translate "Who may ask" %}: {{ s|lang:"criterion" }}</p>{% endif %}
+{% if may %}<p><a class="button" href="{% url 'servicedesk:ask' s.code %}">{% translate "Ask for this" %}</a></p>\
+{% elif may is None %}<p class="muted">{% translate "Your record does not say whether you may ask; an officer can \
+raise it for you." %}</p>{% else %}<p class="muted">{% translate "Not open to you" %}</p>{% endif %}</div>{% endfor %}"""
+
+
+def test_the_catalogues_cards_are_the_templates_html(desk, clock):
+    Service.objects.filter(code="resume-clinic").update(name_en='CV <b>"clinic"</b> & more',
+                                                        description_zh="简历<i>诊断</i>")
+    Service.objects.filter(code="tier-recognition").update(criterion="no_such_fact > 1")  # may: unknown
+    for language in ("en", "zh-hans"):
+        with translation.override(language):
+            groups = selectors.catalogue_for(desk.world.talent_user, as_of=NOW.date())
+            views._service_cards(groups)
+            pairs = [pair for g in groups for pair in g.services]
+            assert {may for _s, may in pairs} == {True, False, None}
+            expected = Template(TEMPLATE_CARDS).render(Context({"services": pairs}))
+            assert "".join(s.card for s, _may in pairs) == expected
+            page = Client(HTTP_ACCEPT_LANGUAGE=language)
+            page.force_login(desk.world.talent_user)
+            assert pairs[0][0].card in page.get("/services/").content.decode()
