@@ -8,7 +8,9 @@ that person's facts (``policies.facts.talent_facts``), all services in one query
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,6 +89,38 @@ def _connection() -> duckdb.DuckDBPyConnection:
     return con
 
 
+@functools.lru_cache(maxsize=1024)
+def _criterion_sql(text: str, as_of: dt.date) -> str | None:
+    """A criterion compiled to DuckDB SQL, None when it does not compile: the same text on the same day always
+    compiles alike (a criterion has no parameters), so each is parsed and checked once per day, not per page."""
+    problems: list[tuple[int, str]] = []
+    compiled = compile_expression(text, _Params(), as_of, line=1, problems=problems)
+    return None if problems else compiled.sql("duckdb")
+
+
+# The answers for one person's facts, kept by the compiled criteria and the facts they were computed from (a pure
+# function of both: a changed fact or criterion is another key). A talent opening the catalogue again, or asking for
+# a service after reading it, pays a dict lookup instead of a DuckDB query.
+_ANSWERS_KEPT = 2048
+_answers: OrderedDict[tuple, tuple] = OrderedDict()
+_answers_lock = threading.Lock()
+
+
+def _answers_get(key: tuple) -> tuple | None:
+    with _answers_lock:
+        row = _answers.get(key)
+        if row is not None:
+            _answers.move_to_end(key)
+        return row
+
+
+def _answers_put(key: tuple, row: tuple) -> None:
+    with _answers_lock:
+        _answers[key] = row
+        while len(_answers) > _ANSWERS_KEPT:
+            _answers.popitem(last=False)
+
+
 def criteria_evaluate(criteria: dict[str, str], facts: dict | None, as_of: dt.date) -> dict[str, bool | None]:
     """Each criterion (by key) for one person's facts: True, False, or None when a fact it reads is unknown.
     An empty criterion is True; without facts (no registry record) every non-empty criterion is None."""
@@ -95,20 +129,24 @@ def criteria_evaluate(criteria: dict[str, str], facts: dict | None, as_of: dt.da
     for key, text in criteria.items():
         if key in out:
             continue
-        problems: list[tuple[int, str]] = []
-        compiled = compile_expression(text, _Params(), as_of, line=1, problems=problems)
-        if problems or facts is None:
+        sql = _criterion_sql(text, as_of)
+        if sql is None or facts is None:
             out[key] = None
         else:
-            exprs[key] = compiled.sql("duckdb")
+            exprs[key] = sql
     if exprs:
-        con = _connection()
-        con.register("facts", facts_table([{k: v for k, v in facts.items() if k in FACTS}]))
-        try:
-            keys = list(exprs)
-            row = con.sql("SELECT " + ", ".join(f"({exprs[k]}) AS c{i}" for i, k in enumerate(keys))
-                          + " FROM facts").fetchall()[0]
-        finally:
-            con.unregister("facts")
+        keys = list(exprs)
+        known = {k: v for k, v in facts.items() if k in FACTS}
+        cache_key = (tuple(exprs[k] for k in keys), repr(sorted(known.items())))
+        row = _answers_get(cache_key)
+        if row is None:
+            con = _connection()
+            con.register("facts", facts_table([known]))
+            try:
+                row = con.sql("SELECT " + ", ".join(f"({exprs[k]}) AS c{i}" for i, k in enumerate(keys))
+                              + " FROM facts").fetchall()[0]
+            finally:
+                con.unregister("facts")
+            _answers_put(cache_key, tuple(row))
         out.update({k: (None if v is None else bool(v)) for k, v in zip(keys, row, strict=True)})
     return out

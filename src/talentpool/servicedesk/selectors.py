@@ -7,7 +7,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, F, Q, QuerySet
+from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from talentpool.accounts.models import User
@@ -23,6 +23,7 @@ from .models import (
     OPEN_STATUSES,
     Attachment,
     CalendarException,
+    DayKind,
     DeskOfficer,
     LifeStage,
     MessageKind,
@@ -83,6 +84,14 @@ def tickets_visible_to(user) -> QuerySet[Ticket]:
     return base.none()
 
 
+def ticket_reachable(user, pk: int) -> int:
+    """The ticket's id when ``user`` may read it (404 otherwise), without loading it (its files' pages need no more)."""
+    found = tickets_visible_to(user).select_related(None).filter(pk=pk).values_list("pk", flat=True).first()
+    if found is None:
+        raise NotFoundError()
+    return found
+
+
 def ticket_get(user, pk: int) -> Ticket:
     ticket = tickets_visible_to(user).filter(pk=pk).first()
     if ticket is None:
@@ -100,8 +109,9 @@ def ticket_messages(user, ticket: Ticket, *, files: bool = True) -> list:
     return list(qs)
 
 
-def ticket_files(user, ticket: Ticket) -> list[Attachment]:
-    qs = ticket.attachments.defer("sealed")
+def ticket_files(user, ticket: Ticket | int) -> list[Attachment]:
+    """The ticket's files (by the ticket or its id) without their content, those of internal notes to the office."""
+    qs = Attachment.objects.filter(ticket=ticket).defer("sealed")
     if not has_role(user, *OFFICE_ROLES):
         qs = qs.filter(internal=False)
     return list(qs)
@@ -116,10 +126,10 @@ def attachment_content(user, pk: int) -> tuple[Attachment, bytes]:
 
 
 def my_officer(user) -> OneToOne | None:
-    talent = talent_of(user)
-    if talent is None:
+    """The talent's pair, read by the talent's account (one query: the talent's row is not needed)."""
+    if not has_role(user, Role.TALENT):
         return None
-    return OneToOne.objects.filter(talent=talent).select_related("officer__user", "backup__user").first()
+    return OneToOne.objects.filter(talent__user=user).select_related("officer__user", "backup__user").first()
 
 
 def desk_officer_of(user) -> DeskOfficer | None:
@@ -236,7 +246,8 @@ def dashboard_for(user) -> dict:
 
 def teams_with_members() -> list[Team]:
     """The teams with their members, each member with ``skill_labels`` (the life stages they know, by name)."""
-    teams = list(Team.objects.select_related("office", "lead").prefetch_related("officers__user").order_by("code"))
+    members = Prefetch("officers", queryset=DeskOfficer.objects.select_related("user").order_by("pk"))  # + accounts
+    teams = list(Team.objects.select_related("office", "lead").prefetch_related(members).order_by("code"))
     labels = dict(LifeStage.choices)
     for team in teams:
         for officer in team.officers.all():
@@ -275,4 +286,8 @@ def one_to_one_rows(user, *, q: str = "", limit: int = 100) -> list[Talent]:
 
 
 def calendar_days(office: Office) -> list[CalendarException]:
-    return list(CalendarException.objects.filter(office=office).select_related("updated_by").order_by("day"))
+    """The office's entered days by date; they also become the office's exceptions (``sla.office_exceptions``,
+    what the years' table counts), so a page showing both reads them once."""
+    days = list(CalendarException.objects.filter(office=office).select_related("updated_by").order_by("day"))
+    office._calendar_exceptions = tuple((d.day, d.kind == DayKind.WORKDAY) for d in days)
+    return days
