@@ -3,6 +3,7 @@ templates. Thin: each view checks the role, calls ``registry.importing`` and ren
 
 from __future__ import annotations
 
+import functools
 import io
 
 from django import forms
@@ -11,7 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -134,12 +135,21 @@ def import_errors_download(request, pk: int):
 
 @require_role(*OFFICE)
 def import_template(request, kind: str):
-    spec = KINDS.get(kind)
-    if spec is None:
+    if kind not in KINDS:
         raise Http404
+    data = _template_bytes(kind, get_language() or "")
+    return file_response(data, filename=f"talentpool-{kind}-template.xlsx", content_type=XLSX)
+
+
+@functools.lru_cache(maxsize=64)
+def _template_bytes(kind: str, language: str) -> bytes:
+    """The empty workbook of one kind in one language, built once per process: it depends only on the kind's
+    column list (module constants of engines.tabular) and the translation catalogue, both fixed for the life of
+    the process, so nothing invalidates it but a restart (a deploy). ``language`` is part of the key because
+    ``gettext`` translates into the active one."""
     buf = io.BytesIO()
-    write_template(spec, buf, gettext)
-    return file_response(buf.getvalue(), filename=f"talentpool-{kind}-template.xlsx", content_type=XLSX)
+    write_template(KINDS[kind], buf, gettext)
+    return buf.getvalue()
 
 
 def _job_or_404(request, pk: int) -> ImportJob:

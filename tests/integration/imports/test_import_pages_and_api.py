@@ -88,6 +88,19 @@ def test_template_download(make_user, client_for, kind):
     assert len(wb.sheetnames) == 2 and wb.worksheets[0]["A1"].comment is not None
 
 
+def test_template_is_built_once_per_language(make_user, client_for):
+    """The workbook is kept per process and language: the second download is the same bytes, and the other
+    language's download has its own (translated) help sheet, not the first one's."""
+    client = client_for(make_user("officer"))
+    zh = [client.get("/registry/imports/template/talents.xlsx", headers={"accept-language": "zh-hans"})
+          for _ in range(2)]
+    en = client.get("/registry/imports/template/talents.xlsx", headers={"accept-language": "en"})
+    assert zh[0].content == zh[1].content
+    help_zh = openpyxl.load_workbook(io.BytesIO(zh[0].content)).worksheets[1]
+    help_en = openpyxl.load_workbook(io.BytesIO(en.content)).worksheets[1]
+    assert help_en["C1"].value == "Required" and help_zh["C1"].value != "Required"
+
+
 def test_officers_see_only_their_districts_jobs(references, make_user, client_for, tmp_path):
     xihu, yuhang, admin = make_user("officer"), make_user("officer", scope_division="330110"), make_user("admin")
     client_for(xihu).post("/registry/imports/", {"kind": "talents",
