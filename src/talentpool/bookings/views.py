@@ -9,6 +9,7 @@ import datetime as dt
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -25,7 +26,7 @@ from talentpool.registry import services as registry_services
 
 from . import capacity, journey, resources, selectors, services
 from .certificates import certificate_pdf
-from .models import Kind, Referral, ReferralTarget, Resource, Status
+from .models import Booking, Kind, Referral, ReferralTarget, Resource, Status
 
 
 def _fail(request, exc: ApplicationError) -> None:
@@ -44,6 +45,22 @@ def _date(text):
         return dt.date.fromisoformat((text or "").strip())
     except ValueError:
         return None
+
+
+_MARK = 987654321  # a record number no table reaches: replaced in a link reversed once per page
+
+
+def _links(name: str, rows, attribute: str) -> None:
+    """Each row's link to ``name`` set as ``attribute``: the URL reversed once per page, not once per row."""
+    url = reverse(name, args=[_MARK])
+    for row in rows:
+        setattr(row, attribute, url.replace(str(_MARK), str(row.pk)))
+
+
+def _labels(model, field: str) -> dict:
+    """A choice field's labels in the active language, looked up once per page (not ``get_<field>_display``
+    per row)."""
+    return {value: str(label) for value, label in model._meta.get_field(field).flatchoices}
 
 
 def _month(text: str, today: dt.date) -> tuple[int, int]:
@@ -268,9 +285,13 @@ def referral_answer(request, pk: int):
 
 @require_role(Role.ENTERPRISE)
 def spaces(request):
+    # each row's link and status words worked out once per page, not a {% url %} and a display per row
+    shown = list(selectors.resources(Kind.SPACE).order_by("name", "pk")[:100])
+    _links("bookings:space", shown, "url")
+    bookings = list(selectors.bookings_of_enterprise(request.user.enterprise_id)[:100])
+    _links("bookings:cancel", bookings, "cancel_url")
     return render(request, "bookings/spaces.html", {
-        "spaces": selectors.resources(Kind.SPACE).order_by("name", "pk")[:100],
-        "bookings": selectors.bookings_of_enterprise(request.user.enterprise_id)[:100],
+        "spaces": shown, "bookings": bookings, "status_names": _labels(Booking, "status"),
         "partner": resources.partner_of(request.user)})
 
 

@@ -8,7 +8,6 @@ import datetime as dt
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,7 +18,7 @@ from talentpool.registry.models import Enterprise
 
 from . import resources, selectors, services
 from .models import Booking, EventCategory, Kind, PartnerKind, Resource
-from .views import _date, _fail, _int
+from .views import _date, _fail, _int, _labels, _links
 
 
 def _resource(request, pk: int):
@@ -27,22 +26,6 @@ def _resource(request, pk: int):
     if found is None:
         raise Http404
     return found
-
-
-_MARK = 987654321  # a record number no table reaches: replaced in a link reversed once per page
-
-
-def _links(name: str, rows, attribute: str) -> None:
-    """Each row's link to ``name`` set as ``attribute``: the URL reversed once per page, not once per row."""
-    url = reverse(name, args=[_MARK])
-    for row in rows:
-        setattr(row, attribute, url.replace(str(_MARK), str(row.pk)))
-
-
-def _labels(model, field: str) -> dict:
-    """A choice field's labels in the active language, looked up once per page (not ``get_<field>_display``
-    per row)."""
-    return {value: str(label) for value, label in model._meta.get_field(field).flatchoices}
 
 
 @require_role(*OFFICE_ROLES)
