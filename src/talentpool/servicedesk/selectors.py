@@ -55,7 +55,8 @@ def catalogue_for(user, *, stage: str = "", as_of: dt.date | None = None) -> lis
     qs = Service.objects.filter(active=True).select_related("team")
     if stage:
         qs = qs.filter(life_stage=stage)
-    talent = talent_of(user)
+    # the talent's id is all "who may ask" needs (not the whole registry row)
+    talent = Talent.objects.filter(user=user).only("id").first() if has_role(user, Role.TALENT) else None
     if talent is not None:
         qs = qs.filter(internal=False)
     services = list(qs)
