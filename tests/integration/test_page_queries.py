@@ -44,11 +44,11 @@ PINNED = {
     "enterprise /recruitment/applications/": 3,
     "officer /registry/talents/": 4,             # counted by estimate above 10,000 rows (PostgreSQL)
     "officer /payments/queue/": 4,              # the maintained totals (a few rows), the page, the policies
-    "officer /payments/lines/{line}/": 5,
+    "officer /payments/lines/{line}/": 5,        # the line, its events, the bank account, the audit record
+    "officer /payments/batches/{batch}/": 6,     # the batch, its lines counted, a page of them with only the
+                                                 # shown columns (no deferred batch id per row), failed, returns
     "talent /fairs/mine/{registration}/": 6,     # the registration with its talent link in one query
     "officer /fairs/office/{fair}/report/": 8,   # each table of figures in one aggregate, no ids read
-    "officer /payments/batches/{batch}/": 6,     # the batch, its lines counted, a page of them with only the
-                                                 # shown columns (no deferred batch id per row), failed, returns        # the line, its events, the bank account, the audit record
     "talent /payments/lines/{my_line}/": 4,
     "officer /api/v1/payments/entitlements": 4,  # the totals, the page, its versions
     "officer /api/v1/payments/entitlements/{line}": 5,
@@ -61,13 +61,6 @@ PINNED = {
     "officer /services/one-to-one/": 6,          # tiered, then named untiered talents; the officers read once
     "officer /api/v1/services/tickets/{desk_ticket}": 3,  # the ticket's shown columns, its thread (no files)
     "talent /api/v1/services/tickets/{my_desk_ticket}": 3,
-    "officer /api/v1/services/tickets": 3,     # the count (an estimate above 10,000 on PostgreSQL), the rows' values
-    "officer /api/v1/services/tickets/{desk_ticket}/attachments": 3,  # the ticket's id where visible, its files
-    "talent /services/": 5,                     # the talent, the services, the facts (one statement), the pair
-    "admin /services/teams/": 5,                # the office, the teams, their members with accounts, the leads
-    "officer /services/teams/": 4,
-    "admin /services/calendar/": 4,             # the office, its days (read once: the years are counted from them),
-    "officer /services/calendar/": 4,           # the recomputes
     "officer /policies/past-payments/": 2,     # the imported lines by their partial index: count, page
     "admin /accounts/users/": 4,                # the locked accounts of the page in one query
     "talent /api/v1/recruitment/me/recommended": 5,  # the change log read once, even while a rebuild is awaited

@@ -9,13 +9,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from talentpool.core.downloads import file_response
 from talentpool.core.errors import ApplicationError, FieldErrors, field_errors
-from talentpool.core.i18n import bilingual
 from talentpool.core.permissions import require_role
 from talentpool.core.roles import Role
 from talentpool.registry.selectors import talent_chosen, talent_visible_to
@@ -45,32 +43,9 @@ def _fail(request, exc: ApplicationError) -> None:
 def catalogue(request):
     stage = request.GET.get("stage", "")
     stage = stage if stage in LifeStage.values else ""
-    groups = selectors.catalogue_for(request.user, stage=stage)
-    _service_cards(groups)
     return render(request, "servicedesk/catalogue.html", {
-        "groups": groups, "stage": stage, "stages": LifeStage.choices, "pair": selectors.my_officer(request.user)})
-
-
-def _service_cards(groups) -> None:
-    """Each service's card (``s.card``: its texts in the page's language, "who may ask", the link or why not) made in
-    Python once per page, each text escaped by ``format_html``: the template's tags and filters per service (a
-    ``{% url %}``, three ``lang`` filters, a ``yesno``, translations) made most of the catalogue's time."""
-    head, _sep, tail = reverse("servicedesk:ask", args=["x"]).rpartition("x")
-    who = _("Who may ask")
-    answers = {False: format_html('<p class="muted">{}</p>', _("Not open to you")),
-               None: format_html('<p class="muted">{}</p>', _("Your record does not say whether you may ask; an "
-                                                               "officer can raise it for you."))}
-    ask = _("Ask for this")
-    marks = {True: "yes", False: "no", None: "unknown"}
-    for group in groups:
-        for s, may in group.services:
-            criterion = (format_html('<p class="muted">{}: {}</p>', who, bilingual(s, "criterion"))
-                         if s.criterion else "")
-            answer = (format_html('<p><a class="button" href="{}{}{}">{}</a></p>', head, s.code, tail, ask) if may
-                      else answers[None if may is None else False])
-            s.card = format_html('<div class="card service" data-service="{}" data-may="{}"><h3>{}</h3><p>{}</p>\n'
-                                 '{}\n{}</div>', s.code, marks[may], bilingual(s, "name"),
-                                 bilingual(s, "description"), criterion, answer)
+        "groups": selectors.catalogue_for(request.user, stage=stage), "stage": stage, "stages": LifeStage.choices,
+        "pair": selectors.my_officer(request.user)})
 
 
 @require_role(Role.TALENT)
