@@ -75,31 +75,27 @@ def timetable(registration: Registration) -> QuerySet[Slot]:
 
 def report_rows(fair: Fair) -> dict:
     """Enterprises, registrants, arrived, interviews, intents, offers and hires; by degree and by cluster
-    (the enterprise's industry)."""
-    regs = Registration.objects.filter(fair=fair)
+    (the enterprise's industry). Each table's figures in one aggregate, bounded whatever the fair's size (no slot
+    or talent id is read into Python)."""
     slots = Slot.objects.filter(fair=fair)
-    pairs = list(slots.values_list("registration__talent_id", "booth__enterprise_id"))
-    talent_ids = {t for t, _e in pairs}
-    offers = hires = 0
-    if pairs:
-        from_apps = (Slot.objects.filter(fair=fair, interview__isnull=False)
-                     .values_list("interview__application__offer_sent_at", "interview__application__outcome"))
-        offers = sum(1 for sent, _o in from_apps if sent)
-        hires = sum(1 for _s, outcome in from_apps if outcome == Outcome.HIRED)
+    regs = Registration.objects.filter(fair=fair).aggregate(
+        registrants=Count("id"), arrived=Count("id", filter=Q(checked_in_at__isnull=False)))
+    interviews = slots.aggregate(
+        interviews=Count("id"), held=Count("id", filter=Q(status=SlotStatus.HELD)),
+        offers=Count("id", filter=Q(interview__application__offer_sent_at__isnull=False)),
+        hires=Count("id", filter=Q(interview__application__outcome=Outcome.HIRED)))
+    intents = Intent.objects.filter(slot__fair=fair).aggregate(
+        intents=Count("id"), strong=Count("id", filter=Q(level=IntentLevel.STRONG)))
     totals = {
         "enterprises": Booth.objects.filter(fair=fair, status=BoothStatus.APPROVED).count(),
-        "registrants": regs.count(),
-        "arrived": regs.filter(checked_in_at__isnull=False).count(),
-        "interviews": slots.count(),
-        "held": slots.filter(status=SlotStatus.HELD).count(),
-        "intents": Intent.objects.filter(slot__fair=fair).count(),
-        "strong": Intent.objects.filter(slot__fair=fair, level=IntentLevel.STRONG).count(),
-        "offers": offers,
-        "hires": hires,
+        "registrants": regs["registrants"], "arrived": regs["arrived"],
+        "interviews": interviews["interviews"], "held": interviews["held"],
+        "intents": intents["intents"], "strong": intents["strong"],
+        "offers": interviews["offers"], "hires": interviews["hires"],
     }
-    degrees: dict[str, int] = {}
-    for degree in Education.objects.filter(talent_id__in=talent_ids).values_list("degree", flat=True):
-        degrees[degree] = degrees.get(degree, 0) + 1
+    # the education records of everyone with an interview at the fair, by degree
+    degrees = dict(Education.objects.filter(talent_id__in=slots.values("registration__talent_id"))
+                   .values("degree").annotate(n=Count("id")).order_by().values_list("degree", "n"))
     clusters = list(slots.values("booth__enterprise__cluster").annotate(
         interviews=Count("id"), intents=Count("intent")).order_by("-interviews"))
     return {"totals": totals, "degrees": sorted(degrees.items()), "clusters": clusters}

@@ -274,9 +274,12 @@ def register(*, actor, fair_id: int, consent: bool, train_number: str = "", arri
 
 
 def own_registration(actor, registration_id: int) -> Registration:
-    talent = talent_of(actor)
-    registration = Registration.objects.select_related("fair").filter(pk=registration_id, talent=talent).first()
+    """One of the acting talent's registrations (read with the talent's link in one query)."""
+    ensure_role(actor, Role.TALENT)
+    registration = (Registration.objects.select_related("fair")
+                    .filter(pk=registration_id, talent__user=actor).first())
     if registration is None:
+        talent_of(actor)  # an account with no registry record is told so
         raise NotFoundError()
     return registration
 

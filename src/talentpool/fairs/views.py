@@ -5,9 +5,11 @@ enterprise's booths (apply, queue, intents, invitations, a cloud booth's slots) 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import segno
 from django.contrib import messages
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,7 +22,7 @@ from talentpool.core.downloads import file_response
 from talentpool.core.errors import ApplicationError, field_errors
 from talentpool.core.permissions import require_role
 from talentpool.engines.tabular.writing import Sheet, xlsx_bytes
-from talentpool.recruitment.models import JobStatus
+from talentpool.recruitment.models import Job, JobStatus
 from talentpool.recruitment.selectors import jobs_visible_to
 from talentpool.registry.models import Cluster, Degree
 
@@ -246,14 +248,21 @@ def registration(request, pk: int):
             _fail(request, exc)
         return redirect("fairs:registration-timetable", reg.pk)
     check_in_url = request.build_absolute_uri(reverse("fairs:check-in", args=[reg.qr_token]))
-    qr = segno.make(check_in_url, error="m").svg_inline(scale=4)
+    qr = _qr_svg(check_in_url)
     chosen = {c.booth_id: c for c in reg.choices.select_related("booth__enterprise")}
     booths = list(Booth.objects.filter(fair=reg.fair, status=BoothStatus.APPROVED).select_related("enterprise")
-                  .prefetch_related("jobs")[:200])
+                  .prefetch_related(Prefetch("jobs", Job.objects.only("id", "title")))[:200])
     for booth in booths:  # the job to talk about at each booth (the one chosen, else the first)
         booth.job_list, booth.chosen_job = list(booth.jobs.all()), getattr(chosen.get(booth.pk), "job_id", None)
     return render(request, "fairs/registration.html", {
         "reg": reg, "slots": selectors.timetable(reg), "qr": qr, "booths": booths, "chosen": chosen, "openings": cloud.openings(reg, timezone.now())})
+
+
+@functools.lru_cache(maxsize=1024)
+def _qr_svg(url: str) -> str:
+    """The ticket's QR code drawn once per process and address (a pure function of the address: a registration's
+    token never changes, so nothing invalidates it; the bound keeps the memory small)."""
+    return segno.make(url, error="m").svg_inline(scale=4)
 
 
 @require_role(Role.TALENT, Role.OFFICER, Role.ADMIN)

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from talentpool.core.i18n import bilingual
 from talentpool.eligibility.models import Entitlement
 
+from .models import BankAccount
+
 # the queue reads only what its cells show (the selector's queryset also serves the totals and "decide all")
 QUEUE_COLUMNS = ("id", "talent__name", "talent__id_masked", "policy__title_zh", "policy__title_en", "instalment",
                  "kind", "amount", "due", "degree", "district", "first_time", "changed", "review_required",
@@ -53,4 +55,33 @@ def queue_rows(lines: Iterable[Entitlement], *, line_url: str, degree_names: dic
             status=status_names.get(e.status),
             bank_reason=format_html('<div class="small bad">{}</div>', e.bank_reason) if e.bank_reason else "",
             reason=format_html('<div class="small muted">{}</div>', e.reason) if e.reason else ""))
+    return rows
+
+
+# a batch's page shows the line's reference, person, policy, amount, masked account and status
+BATCH_COLUMNS = ("id", "batch", "talent__name", "talent__bank_account__number_masked", "policy__title_zh", "policy__title_en",
+                 "instalment", "amount", "status", "bank_reason")
+
+_BATCH_ROW = ('<tr data-line="{pk}"><td><a href="{url}{pk}/">{reference}</a></td><td>{name}</td>'
+              '<td>{policy} · {instalment}</td><td class="num">{amount}</td><td>{account}</td>'
+              '<td><span class="badge">{status}</span>{bank_reason}</td></tr>')
+
+
+def batch_rows(lines: Iterable[Entitlement], *, line_url: str) -> list[SafeString]:
+    """Each line of a payment batch's page as a table row (the template's loop wrote the same HTML)."""
+    statuses = {value: str(label) for value, label in Entitlement._meta.get_field("status").flatchoices}
+    titles: dict[int, str] = {}
+    rows = []
+    for e in lines:
+        if e.policy_id not in titles:
+            titles[e.policy_id] = bilingual(e.policy, "title")
+        try:
+            account = e.talent.bank_account.number_masked
+        except BankAccount.DoesNotExist:
+            account = ""
+        rows.append(format_html(
+            _BATCH_ROW, pk=e.pk, url=line_url, reference=e.reference, name=e.talent.name, policy=titles[e.policy_id],
+            instalment=e.instalment, amount=f"¥{e.amount:,.2f}", account=account,
+            status=statuses.get(e.status, e.status),
+            bank_reason=format_html(' <span class="small bad">{}</span>', e.bank_reason) if e.bank_reason else ""))
     return rows

@@ -39,7 +39,7 @@ from talentpool.registry.services import talent_record_viewed
 
 from . import selectors, services
 from .models import BankAccount, BatchStatus
-from .rows import QUEUE_COLUMNS, queue_rows
+from .rows import BATCH_COLUMNS, QUEUE_COLUMNS, batch_rows, queue_rows
 
 PAGE = 50
 
@@ -260,9 +260,10 @@ def batch_detail(request, pk: int):
     batch = selectors.batches_visible_to(request.user).filter(pk=pk).first()
     if batch is None:
         raise Http404
-    lines = Paginator(selectors.batch_lines(batch), 100).get_page(request.GET.get("page"))
+    lines = Paginator(selectors.batch_lines(batch).only(*BATCH_COLUMNS), 100).get_page(request.GET.get("page"))
+    rows = batch_rows(lines, line_url=reverse("payments:line-detail", args=[0]).removesuffix("0/"))
     return render(request, "payments/batch_detail.html", {
-        "batch": batch, "page": lines, "returns": batch.returns.select_related("imported_by"),
+        "batch": batch, "page": lines, "rows": rows, "returns": batch.returns.select_related("imported_by"),
         "failed": batch.lines.filter(status=Status.FAILED).count(),
         "may_approve": batch.status == BatchStatus.AWAITING_APPROVAL and batch.created_by_id != request.user.pk,
         "may_export": request.user.is_payment_officer and batch.status in (

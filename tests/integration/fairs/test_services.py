@@ -13,7 +13,7 @@ from talentpool.core.models import AuditEvent, Notice
 from talentpool.fairs import scheduling, selectors, services
 from talentpool.fairs.models import Booth, BoothStatus, Choice, Fair, Intent, Registration, Slot, SlotStatus
 from talentpool.recruitment.ics import interview_ics
-from talentpool.recruitment.models import Application, Interview, InterviewStatus, Job, JobStatus
+from talentpool.recruitment.models import Application, Interview, InterviewStatus, Job, JobStatus, Outcome
 from talentpool.registry.models import Talent
 
 from .conftest import NOW, at
@@ -206,10 +206,21 @@ def test_intent_marks_the_interview_held_and_feeds_the_live_figures_and_report(f
     assert (live["checked_in"], live["interviews_done"], live["intents"]["strong"]) == (1, 1, 1)
     report = selectors.report_rows(fw.fair)
     assert report["totals"]["strong"] == 1 and report["totals"]["arrived"] == 1
+    assert (report["totals"]["offers"], report["totals"]["hires"]) == (0, 0)
     assert report["degrees"] == [("master", 1)]
     page = client_for(fw.world.officer).get(f"/fairs/office/{fw.fair.pk}/report/", HTTP_ACCEPT_LANGUAGE="zh-hans")
     text = page.content.decode()
     assert "强烈意向</dt><dd>1</dd>" in text and "硕士 · 1" in text and "master" not in text
+
+
+def test_report_counts_the_offers_and_hires_of_the_fairs_interviews(fw):
+    _plan(fw)
+    scheduling.booth_invitations_send(actor=fw.world.hr, booth_id=fw.booth.pk)
+    assert selectors.report_rows(fw.fair)["totals"]["offers"] == 0
+    Application.objects.filter(talent=fw.world.talent, job=fw.job).update(offer_sent_at=at(11), outcome=Outcome.HIRED)
+    assert selectors.report_rows(fw.fair)["totals"] == {
+        "enterprises": 1, "registrants": 1, "arrived": 0, "interviews": 1, "held": 0, "intents": 0, "strong": 0,
+        "offers": 1, "hires": 1}
 
 
 def test_choices_are_replaced_not_added(fw):

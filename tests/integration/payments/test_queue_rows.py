@@ -13,7 +13,8 @@ from django.utils import translation
 
 from talentpool.accounts.models import User
 from talentpool.eligibility.models import Entitlement, Status
-from talentpool.payments.rows import queue_rows
+from talentpool.payments.models import BankAccount
+from talentpool.payments.rows import batch_rows, queue_rows
 from talentpool.policies.models import Policy
 from talentpool.registry.models import Degree, Talent
 
@@ -60,3 +61,23 @@ def test_queue_rows_are_the_template_rows(language):
                                  district_names=names, status_names=statuses))
     assert new == old
     assert "&lt;b&gt;O&#x27;Neil&lt;/b&gt;" in new and "王 &amp; 李" in new and "购房&lt;补贴&gt;" in new
+
+
+OLD_BATCH_ROWS = """{% load i18n talentpool %}{% for e in page %}<tr data-line="{{ e.pk }}"><td><a href="{% url 'payments:line-detail' e.pk %}">{{ e.reference }}</a></td><td>{{ e.talent.name }}</td><td>{{ e.policy|lang:"title" }} · {{ e.instalment }}</td><td class="num">{{ e.amount|yuan }}</td><td>{{ e.talent.bank_account.number_masked }}</td><td><span class="badge">{{ e.get_status_display }}</span>{% if e.bank_reason %} <span class="small bad">{{ e.bank_reason }}</span>{% endif %}</td></tr>{% endfor %}"""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_batch_rows_are_the_template_rows(language):
+    """A person without a bank account on record (the template showed nothing) and one with one."""
+    def lines():
+        out = _lines()
+        out[0].talent.bank_account = BankAccount(number_masked="6222 **** 9876 <", talent_id=1)
+        out[1].bank_reason = "户名不符 <b>"
+        return out
+
+    with translation.override(language):
+        old = engines["django"].from_string(OLD_BATCH_ROWS).render({"page": lines()})
+        new = "".join(batch_rows(lines(), line_url="/payments/lines/"))
+    assert new == old
+    assert "6222 **** 9876 &lt;" in new and "E0000000101" in new and "户名不符 &lt;b&gt;" in new
