@@ -11,8 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connection, connections, transaction
+from django.db import connections, transaction
 from django.db.models import Count, Q, Sum
+
+from talentpool.core.counters import counters_fold
 
 from .models import Entitlement, LedgerTotal
 
@@ -53,18 +55,9 @@ def ledger_totals(*, district: str, status: str = "", policy_code: str = "", deg
 
 
 def ledger_totals_compact() -> int:
-    """Fold the delta rows into one row per key and drop keys that add up to nothing; returns the rows left.
-    Safe beside writers and beside another fold (PostgreSQL, read committed): the DELETE takes only the rows it
-    sees and locks, and a row another fold took first is skipped, so every delta is counted exactly once. SQLite
-    keeps one row per key already; only empty keys are dropped."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"WITH gone AS (DELETE FROM {_TABLE} RETURNING {_KEY}, lines, cents) "
-                f"INSERT INTO {_TABLE} ({_KEY}, lines, cents) SELECT {_KEY}, sum(lines), sum(cents) FROM gone "
-                f"GROUP BY {_KEY} HAVING sum(lines) <> 0 OR sum(cents) <> 0")
-        else:
-            cursor.execute(f"DELETE FROM {_TABLE} WHERE lines = 0 AND cents = 0")
+    """Fold the delta rows into one row per key and drop keys that add up to nothing (``core.counters``);
+    returns the rows left."""
+    counters_fold(_TABLE, _KEY, ("lines", "cents"))
     return LedgerTotal.objects.count()
 
 

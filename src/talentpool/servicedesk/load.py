@@ -8,8 +8,10 @@ any write (the triggers run inside the writing statement).
 
 from __future__ import annotations
 
-from django.db import connection, connections, transaction
+from django.db import connections, transaction
 from django.db.models import Count, Sum
+
+from talentpool.core.counters import counters_fold
 
 from .models import DeskLoad
 
@@ -37,17 +39,9 @@ def open_load(prefix: str) -> list[dict]:
 
 
 def desk_load_compact() -> int:
-    """Fold the delta rows into one row per key and drop keys that add up to nothing; returns the rows left.
-    Safe beside writers and another fold (PostgreSQL, read committed): the DELETE takes only the rows it sees and
-    locks, so every delta is counted once. SQLite keeps one row per key already; only empty keys are dropped."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"WITH gone AS (DELETE FROM {_TABLE} RETURNING {_KEY}, tickets) "
-                f"INSERT INTO {_TABLE} ({_KEY}, tickets) SELECT {_KEY}, sum(tickets) FROM gone "
-                f"GROUP BY {_KEY} HAVING sum(tickets) <> 0")
-        else:
-            cursor.execute(f"DELETE FROM {_TABLE} WHERE tickets = 0")
+    """Fold the delta rows into one row per key and drop keys that add up to nothing (``core.counters``);
+    returns the rows left."""
+    counters_fold(_TABLE, _KEY, ("tickets",))
     return DeskLoad.objects.count()
 
 
