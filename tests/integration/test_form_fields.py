@@ -16,6 +16,8 @@ from django import forms
 
 import talentpool
 
+pytestmark = pytest.mark.once  # scans of the source and the form classes: no database
+
 SRC = Path(talentpool.__file__).parent
 CODE_NAME = re.compile(r"(^|_)(code|codes|division|divisions|district|occupation|occupations|major|majors|"
                        r"industry|industries|university|universities|discipline|enterprise|talent)(_|$)")

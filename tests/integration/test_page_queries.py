@@ -61,7 +61,7 @@ PINNED = {
     "officer /services/one-to-one/": 6,          # tiered, then named untiered talents; the officers read once
     "officer /api/v1/services/tickets/{desk_ticket}": 3,  # the ticket's shown columns, its thread (no files)
     "talent /api/v1/services/tickets/{my_desk_ticket}": 3,
-    "officer /api/v1/services/tickets": 3,     # the count (an estimate above 10,000 on PostgreSQL), the rows' values
+    "officer /api/v1/services/tickets": 4,     # the count (PostgreSQL asks the planner first), the rows' values
     "officer /api/v1/services/tickets/{desk_ticket}/attachments": 3,  # the ticket's id where visible, its files
     "talent /services/": 5,                     # the talent, the services, the facts (one statement), the pair
     "admin /services/teams/": 5,                # the office, the teams, their members with accounts, the leads
@@ -90,8 +90,9 @@ PINNED = {
     "talent /api/v1/bookings/stations/{station}/availability": 3,
     "enterprise /bookings/spaces/": 4,
     "officer /bookings/console/report/": 4,
-    # the key (its last use written once a minute), the page, its educations in one query, the count, the exchange
-    "partner /api/v1/recruitment/partner/candidates": 5,
+    # the key (its last use written once a minute), the page, its educations in one query, the count (PostgreSQL
+    # asks the planner first), the exchange
+    "partner /api/v1/recruitment/partner/candidates": 6,
     "partner /api/v1/recruitment/partner/jobs": 4,  # the key, the page, the count, the exchange logged
     "officer /recruitment/overview/": 6,         # jobs by cluster, by occupation, hidden; applications in one
     "officer /api/v1/recruitment/overview": 6,   # grouped query; upcoming interviews
