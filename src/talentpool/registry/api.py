@@ -6,6 +6,7 @@ from ninja import Router, Status
 
 from talentpool.accounts.models import Role
 from talentpool.core.errors import ApplicationError, NotFoundError
+from talentpool.core.paging import EXACT_BELOW, planner_rows
 from talentpool.core.permissions import ensure_role
 from talentpool.core.schema_types import Limit, Offset
 
@@ -37,7 +38,9 @@ def _talent_page(user, *, limit: int, offset: int, **fields) -> dict:
     qs = selectors.talent_search(user=user, filters=selectors.TalentFilters(**fields))
     limit = max(1, min(limit, 200))
     offset = max(0, offset)
-    return {"count": qs.count(), "items": list(qs[offset: offset + limit])}
+    guess = planner_rows(qs)  # a district holds ~60,000 people: the page's exact count cost 21 ms at 400,000
+    count, estimated = (guess, True) if guess is not None and guess >= EXACT_BELOW else (qs.count(), False)
+    return {"count": count, "count_estimated": estimated, "items": list(qs[offset: offset + limit])}
 
 
 @router.get("/talents", response=TalentPage,

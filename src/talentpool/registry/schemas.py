@@ -80,6 +80,7 @@ class TalentDetail(TalentRow):
 
 class TalentPage(Schema):
     count: int
+    count_estimated: bool = Field(False, description="the count is the database's estimate (over 10,000)")
     items: list[TalentRow]
 
 
