@@ -65,3 +65,27 @@ def test_a_session_missing_from_the_cache_is_read_from_the_database(world):
     _other_worker().delete(KEY_PREFIX + key)  # culled, or a host that never saw it
     assert client.get("/accounts/password/done/").status_code == 200
     assert _other_worker().get(KEY_PREFIX + key) is not None  # put back for the next request
+
+
+def test_the_user_a_request_loads_is_the_user_the_orm_loads(world):
+    """The backend loads the user with a statement of its own: every field must come back as the ORM gives it
+    (dates as datetimes, flags as booleans, the enterprise link), with only this user's unread notices counted."""
+    from django.utils import timezone
+
+    from talentpool.accounts.backends import AccountBackend
+    from talentpool.accounts.models import User
+
+    hr = world.hr
+    User.objects.filter(pk=hr.pk).update(last_login=timezone.now(), must_change_password=True)
+    notify([Message(user_id=hr.pk, kind="test", title="a"), Message(user_id=hr.pk, kind="test", title="b"),
+            Message(user_id=world.officer.pk, kind="test", title="not hers")])
+    loaded, expected = AccountBackend().get_user(hr.pk), User.objects.get(pk=hr.pk)
+    for field in User._meta.concrete_fields:
+        assert getattr(loaded, field.attname) == getattr(expected, field.attname), field.name
+        assert type(getattr(loaded, field.attname)) is type(getattr(expected, field.attname)), field.name
+    assert loaded.unread_notices_at_load == 2 and loaded.enterprise == world.hr.enterprise
+    assert loaded._state.adding is False and loaded._state.db == expected._state.db
+
+    assert AccountBackend().get_user(10**9) is None
+    User.objects.filter(pk=hr.pk).update(is_active=False)
+    assert AccountBackend().get_user(hr.pk) is None
