@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
+from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,6 +24,7 @@ from talentpool.recruitment.models import Job
 from talentpool.recruitment.selectors import open_jobs
 from talentpool.registry import selectors as registry_selectors
 from talentpool.registry import services as registry_services
+from talentpool.registry.models import Enterprise
 
 from . import capacity, journey, resources, selectors, services
 from .certificates import certificate_pdf
@@ -357,6 +359,14 @@ def partner(request):
         "cohosted": [(name, local(at).date().isoformat() if at else "") for name, at in partner.events.order_by("-starts_at")
                      .values_list("name", "starts_at")[:50]],
         # a job is chosen by its title, never typed as a record number
-        "jobs": [(str(pk), f"{title} · {name}") for pk, title, name in open_jobs().order_by("-created_at")
-                 .values_list("pk", "title", "enterprise__name")[:200]]},
+        "jobs": _job_options()},
         status=400 if errors else 200)
+
+
+def _job_options() -> list[tuple[str, str]]:
+    """The 200 newest open jobs as (value, "title · enterprise"). The enterprise is named by a subquery per job
+    row: joined, PostgreSQL hashed all of a district's 20,000 enterprises to name 200 jobs (4-9 ms at 400k
+    talents, against 1.3 ms)."""
+    name = Enterprise.objects.filter(pk=OuterRef("enterprise_id")).order_by().values("name")[:1]
+    return [(str(pk), f"{title} · {enterprise}") for pk, title, enterprise in open_jobs().order_by("-created_at")
+            .annotate(enterprise_name=Subquery(name)).values_list("pk", "title", "enterprise_name")[:200]]

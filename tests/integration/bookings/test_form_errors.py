@@ -48,7 +48,8 @@ def test_a_partner_chooses_the_job_by_title_not_by_record_number(world, client_f
                              division="330110", status=JobStatus.OPEN)
     page = client_for(world.hr)
     html = page.get("/bookings/partner/").content.decode()
-    assert '<select name="job">' in html and f'<option value="{job.pk}">数据分析师 · ' in html
+    named = f'<option value="{job.pk}">数据分析师 · {world.hr_other.enterprise.name}</option>'
+    assert '<select name="job">' in html and named in html
     assert 'name="job" inputmode="numeric"' not in html
     response = page.post("/bookings/partner/", {"name": "李明", "phone": "13800000001", "target": "job",
                                                 "job": job.pk})
