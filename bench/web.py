@@ -397,6 +397,15 @@ def _fmt(value, spec: str) -> str:
     return format(value, spec) if value is not None else "-".rjust(int(spec.split(".")[0].rstrip("dfs")))
 
 
+def targets(measured: list[Result]) -> str:
+    """How many measured pages meet each of issue 12's goals: p99 under 250 ms, at least a quarter of /healthz's
+    throughput, a first hit after a restart under 1 s."""
+    timed = [r for r in measured if r.first_hit_ms is not None]
+    return (f"goals: p99 < 250 ms {sum(r.p99_ms is not None and r.p99_ms < 250 for r in measured)} of {len(measured)}"
+            f"; >= 0.25 of /healthz {sum(r.ratio is not None and r.ratio >= 0.25 for r in measured)} of {len(measured)}"
+            f"; first hit < 1 s {sum(r.first_hit_ms < 1000 for r in timed)} of {len(timed)}")
+
+
 def print_table(results: list[Result], args) -> None:
     print(f"\n{'page (role path)':<62} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6} {'SQL':>4} "
           f"{'1st ms':>8}  note")
@@ -409,6 +418,7 @@ def print_table(results: list[Result], args) -> None:
         slowest = min(measured, key=lambda r: r.rps)
         print(f"\n{len(measured)} of {len(results) - 1} pages measured; slowest: {slowest.label} "
               f"({slowest.rps:.1f} req/s, {slowest.ratio:.3f} of /healthz)")
+        print(targets(measured))
     print(f"({args.talents:,} talents, {args.db}, {args.seconds:g} s per page, {args.connections} connections, "
           f"first hit: {args.first_hit})")
 

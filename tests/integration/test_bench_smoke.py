@@ -105,3 +105,4 @@ def test_the_web_bench_runs_in_its_smoke_size(seed, tmp_path):
     out = _run("web", tmp_path, seed)
     assert re.search(r"^healthz \(baseline\)\s+[\d.]+", out, re.M)
     assert re.search(r"\d+ of \d+ pages measured; slowest: .* of /healthz\)", out)
+    assert re.search(r"^goals: p99 < 250 ms \d+ of \d+; >= 0.25 of /healthz \d+ of \d+; first hit < 1 s \d+ of \d+$", out, re.M)

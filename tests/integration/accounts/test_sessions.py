@@ -70,13 +70,14 @@ def test_a_session_missing_from_the_cache_is_read_from_the_database(world):
 def test_the_user_a_request_loads_is_the_user_the_orm_loads(world):
     """The backend loads the user with a statement of its own: every field must come back as the ORM gives it
     (dates as datetimes, flags as booleans, the enterprise link), with only this user's unread notices counted."""
-    from django.utils import timezone
+    import datetime as dt
 
     from talentpool.accounts.backends import AccountBackend
     from talentpool.accounts.models import User
 
     hr = world.hr
-    User.objects.filter(pk=hr.pk).update(last_login=timezone.now(), must_change_password=True)
+    User.objects.filter(pk=hr.pk).update(last_login=dt.datetime(2026, 3, 9, 8, 30, tzinfo=dt.UTC),
+                                          must_change_password=True)
     notify([Message(user_id=hr.pk, kind="test", title="a"), Message(user_id=hr.pk, kind="test", title="b"),
             Message(user_id=world.officer.pk, kind="test", title="not hers")])
     loaded, expected = AccountBackend().get_user(hr.pk), User.objects.get(pk=hr.pk)
