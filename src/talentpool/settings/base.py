@@ -115,6 +115,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and os.environ.get("TALENTPOOL_DB_PREPARE", "1") != "0":
+    # Parameters bound by the server, so that psycopg prepares a statement the fifth time a connection runs it:
+    # PostgreSQL then reuses its parse and plan instead of planning it again on every request (at 400,000 talents
+    # 1-5 ms of the database's CPU per page, docs/operations.md). Behind a pooler in transaction mode that cannot
+    # keep prepared statements (PgBouncer before 1.21), set TALENTPOOL_DB_PREPARE=0.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 5})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
