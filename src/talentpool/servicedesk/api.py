@@ -93,7 +93,9 @@ def catalogue(request, stage: str = ""):
     return [{**{f: getattr(s, f) for f in ("code", "life_stage", "name_zh", "name_en", "description_zh",
                                            "description_en", "criterion_zh", "criterion_en", "materials")},
              "team": s.team.code, "may_ask": may}
-            for g in selectors.catalogue_for(request.user, stage=stage[:16]) for s, may in g.services]
+            for g in selectors.catalogue_for(request.user, stage=stage[:16],
+                                             fields=(*selectors.CARD_FIELDS, "materials", "team__code"))
+            for s, may in g.services]
 
 
 @router.get("/me/officer", response=OfficerOut, summary="My one-to-one service officer (talents)")

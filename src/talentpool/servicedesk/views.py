@@ -45,7 +45,7 @@ def _fail(request, exc: ApplicationError) -> None:
 def catalogue(request):
     stage = request.GET.get("stage", "")
     stage = stage if stage in LifeStage.values else ""
-    groups = selectors.catalogue_for(request.user, stage=stage)
+    groups = selectors.catalogue_for(request.user, stage=stage, fields=selectors.CARD_FIELDS)
     _service_cards(groups)
     return render(request, "servicedesk/catalogue.html", {
         "groups": groups, "stage": stage, "stages": LifeStage.choices, "pair": selectors.my_officer(request.user)})
