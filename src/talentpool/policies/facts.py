@@ -49,7 +49,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Sequence
-from decimal import Decimal
 
 import duckdb
 import pyarrow as pa
@@ -140,36 +139,6 @@ def _table(columns: list[tuple[str, str, pa.DataType]], lines: list[str]) -> pa.
     ).select(schema.names)
 
 
-# what the CSV reader of ``_table`` takes for NULL (in every column) and for a boolean: the rows of a few talents
-# are parsed in Python alike, without the reader's set-up (0.7 ms a table, six tables per single-person page)
-_NULLS = frozenset(pa_csv.ConvertOptions().null_values)
-_TRUE, _FALSE = frozenset(pa_csv.ConvertOptions().true_values), frozenset(pa_csv.ConvertOptions().false_values)
-
-
-def _bool(text: str) -> bool:
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    raise ValueError(f"not a boolean: {text!r}")
-
-
-_PARSE = {pa.string(): str, pa.date32(): dt.date.fromisoformat, pa.int64(): int, pa.bool_(): _bool,
-          pa.decimal128(14, 2): Decimal}
-
-
-def _table_few(columns: list[tuple[str, str, pa.DataType]], lines: list[str]) -> pa.Table:
-    """``_table`` for the lines of a few talents, parsed in Python (the same values, types and NULLs)."""
-    if not lines:
-        return pa.schema([(name, kind) for _, name, kind in columns]).empty_table()
-    cells = [line.split("|") for line in lines]
-    for row in cells:
-        if len(row) != len(columns):
-            raise ValueError(f"expected {len(columns)} columns, got {len(row)}: {row!r}")
-    return pa.table({name: pa.array([None if row[i] in _NULLS else _PARSE[kind](row[i]) for row in cells], kind)
-                     for i, (_, name, kind) in enumerate(columns)})
-
-
 def _read(spec: tuple[str, str, list[tuple[str, str, pa.DataType]]], talent_ids: Sequence[int] | None) -> pa.Table:
     """Run one read (for every talent, or for the given ids in chunks) and return its rows as an Arrow table."""
     sql, id_column = _line_sql(spec), spec[1]
@@ -202,7 +171,7 @@ def _read_few(talent_ids: list[int]) -> dict[str, pa.Table]:
         cursor.execute(sql, talent_ids * len(_SPECS))
         for n, line in cursor.fetchall():
             lines[n].append(line)
-    return {name: _table_few(spec[2], lines[n]) for n, (name, spec) in enumerate(_SPECS.items())}
+    return {name: _table(spec[2], lines[n]) for n, (name, spec) in enumerate(_SPECS.items())}
 
 
 def registry_tables(*, talent_ids: Sequence[int] | None = None) -> dict[str, pa.Table]:
