@@ -101,6 +101,10 @@ PINNED = {
     "admin /api/v1/audit/events": 2,
     "admin /accounts/users/new/": 1,
     "enterprise /recruitment/stages/": 2,
+    # the catalogue: the user, the talent's id, the services' shown columns, the facts (one statement)
+    "talent /api/v1/services/catalogue": 4,
+    "enterprise /fairs/booths/{booth}/": 3,      # the booth with its fair, its interviews with registrants and intents
+    "officer /fairs/office/{fair}/": 5,          # the fair, its latest schedule run, tour stops, booths' shown columns
 }
 
 

@@ -11,6 +11,7 @@ import segno
 from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import Http404
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +28,8 @@ from talentpool.recruitment.selectors import jobs_visible_to
 from talentpool.registry.models import Cluster, Degree
 
 from . import cloud, scheduling, selectors, services, tours
-from .models import Booth, BoothStatus, FairKind, IntentLevel, Registration
+from .models import Booth, BoothStatus, FairKind, Registration
+from .rows import BOOTH_COLUMNS, QUEUE_COLUMNS, booth_queue_rows, office_booth_rows
 
 OFFICE = (Role.OFFICER, Role.ADMIN)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -70,9 +72,13 @@ def office(request):
 @require_role(*OFFICE)
 def office_fair(request, pk: int):
     fair = _office_fair(request, pk)
-    booths = Booth.objects.filter(fair=fair).select_related("enterprise").order_by("id")[:500]
+    booths = (Booth.objects.filter(fair=fair).select_related("enterprise").only(*BOOTH_COLUMNS)
+              .order_by("id")[:500])
+    token = get_token(request)  # the page's forms and the rows' share one token, as the template's tag gave them
     return render(request, "fairs/office_fair.html", {
-        "fair": fair, "booths": booths, "run": selectors.latest_run(fair), "stops": fair.stops.all()})
+        "fair": fair, "csrf_token": token, "run": selectors.latest_run(fair), "stops": fair.stops.all(),
+        "rows": office_booth_rows(booths, action_url=reverse("fairs:office-action", args=[fair.pk]),
+                                       csrf_token=token)})
 
 
 @require_role(*OFFICE)
@@ -178,9 +184,11 @@ def booth_queue(request, pk: int):
         except ApplicationError as exc:
             _fail(request, exc)
         return redirect("fairs:booth-queue", booth.pk)
+    token = get_token(request)  # the page's forms and the rows' share one token, as the template's tag gave them
+    slots = selectors.booth_queue(booth).only(*QUEUE_COLUMNS)[:500]
     return render(request, "fairs/booth_queue.html", {
-        "booth": booth, "slots": selectors.booth_queue(booth)[:500], "levels": IntentLevel.choices,
-        "now": timezone.now(), "grid": cloud.booth_grid(booth) if booth.fair.kind == FairKind.CLOUD else []})
+        "booth": booth, "csrf_token": token, "rows": booth_queue_rows(slots, csrf_token=token),
+        "grid": cloud.booth_grid(booth) if booth.fair.kind == FairKind.CLOUD else []})
 
 
 # --- talent (phone pages) ---------------------------------------------------------------------------------------

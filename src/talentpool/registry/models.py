@@ -128,7 +128,12 @@ class Talent(models.Model):
         ordering = ["id"]
         verbose_name = _("talent")
         verbose_name_plural = _("talents")
-        indexes = [models.Index(fields=["district", "name"], name="talent_district_name")]
+        indexes = [
+            models.Index(fields=["district", "name"], name="talent_district_name"),
+            # the tiered few (~4% of a district) in tier and record order: the one-to-one page reads its first 100
+            # off this index instead of sorting every tiered talent's row (10 ms per request at 400,000 talents)
+            models.Index(fields=["tier", "id"], name="talent_tiered", condition=models.Q(tier__in=Tier.values)),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.id_masked})"

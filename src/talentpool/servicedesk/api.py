@@ -9,8 +9,12 @@ note. Others get 403; a ticket or file out of reach 404."""
 
 from __future__ import annotations
 
+import json
+
+from django.http import HttpResponse
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
+from ninja.responses import NinjaJSONEncoder
 
 from talentpool.core.downloads import file_response
 from talentpool.core.errors import NotFoundError
@@ -86,14 +90,23 @@ def _detail(request, pk: int) -> dict:
                          for m in selectors.ticket_messages(request.user, t, files=False)]}
 
 
+# the answer's fields in the order of ``ServiceOut`` (the service's own columns, then its team and "may ask")
+CATALOGUE_OUT = ("code", "life_stage", "name_zh", "name_en", "description_zh", "description_en", "criterion_zh",
+                 "criterion_en", "materials")
+
+
 @router.get("/catalogue", response=list[ServiceOut], summary="The service catalogue by life stage (talents: with "
                                                             "whether they may ask)")
 def catalogue(request, stage: str = ""):
+    """Answered as JSON text made here: every value is already of its ``ServiceOut`` type (text, the materials'
+    list, a yes/no/unknown), and ninja's check of 40 services against the schema cost more than reading them
+    (tests/integration/servicedesk/test_desk_reads.py checks the answer against the schema)."""
     ensure_role(request.user, Role.TALENT, Role.OFFICER)
-    return [{**{f: getattr(s, f) for f in ("code", "life_stage", "name_zh", "name_en", "description_zh",
-                                           "description_en", "criterion_zh", "criterion_en", "materials")},
-             "team": s.team.code, "may_ask": may}
-            for g in selectors.catalogue_for(request.user, stage=stage[:16]) for s, may in g.services]
+    items = [{**{f: getattr(s, f) for f in CATALOGUE_OUT}, "team": s.team.code, "may_ask": may}
+             for g in selectors.catalogue_for(request.user, stage=stage[:16],
+                                              fields=(*selectors.CARD_FIELDS, "materials", "team__code"))
+             for s, may in g.services]
+    return HttpResponse(json.dumps(items, cls=NinjaJSONEncoder), content_type="application/json; charset=utf-8")
 
 
 @router.get("/me/officer", response=OfficerOut, summary="My one-to-one service officer (talents)")

@@ -50,9 +50,22 @@ class StageGroup:
     services: list[tuple[Service, bool | None]]
 
 
-def catalogue_for(user, *, stage: str = "", as_of: dt.date | None = None) -> list[StageGroup]:
-    """Active services by life stage; for a talent, with whether they may ask for each (internal ones hidden)."""
-    qs = Service.objects.filter(active=True).select_related("team")
+# what a catalogue card shows of a service (the talent's page): not its SLA, materials or team
+CARD_FIELDS = ("id", "code", "life_stage", "name_zh", "name_en", "description_zh", "description_en",
+               "criterion", "criterion_zh", "criterion_en")
+
+
+def catalogue_for(user, *, stage: str = "", as_of: dt.date | None = None,
+                  fields: tuple[str, ...] | None = None) -> list[StageGroup]:
+    """Active services by life stage; for a talent, with whether they may ask for each (internal ones hidden).
+    ``fields``: only these columns of each service (``team__code`` for its team's code), else whole rows."""
+    qs = Service.objects.filter(active=True)
+    if fields is None:
+        qs = qs.select_related("team")
+    else:
+        qs = qs.only(*fields)
+        if any(f.startswith("team__") for f in fields):
+            qs = qs.select_related("team")
     if stage:
         qs = qs.filter(life_stage=stage)
     # the talent's id is all "who may ask" needs (not the whole registry row)
@@ -126,11 +139,17 @@ def attachment_content(user, pk: int) -> tuple[Attachment, bytes]:
     return item, unseal(item.sealed)
 
 
+# what is shown of a talent's pair: each officer's name (``DeskOfficer.__str__``) and whether they are away
+PAIR_FIELDS = ("id", "officer__away", "officer__user__display_name", "officer__user__username",
+               "backup__away", "backup__user__display_name", "backup__user__username")
+
+
 def my_officer(user) -> OneToOne | None:
     """The talent's pair, read by the talent's account (one query: the talent's row is not needed)."""
     if not has_role(user, Role.TALENT):
         return None
-    return OneToOne.objects.filter(talent__user=user).select_related("officer__user", "backup__user").first()
+    return (OneToOne.objects.filter(talent__user=user).select_related("officer__user", "backup__user")
+            .only(*PAIR_FIELDS).first())
 
 
 def desk_officer_of(user) -> DeskOfficer | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from talentpool.accounts.models import User
@@ -126,8 +127,9 @@ def may_name_officers(actor) -> bool:
     """The office head or the lead of the high-level team (officers who see the talents)."""
     if actor.role != Role.OFFICER:
         return False
-    return (Office.objects.filter(head=actor).exists()
-            or Team.objects.filter(code=HIGH_LEVEL_TEAM, lead=actor).exists())
+    return User.objects.filter(  # both asked in one statement
+        Exists(Office.objects.filter(head=OuterRef("pk"))) |
+        Exists(Team.objects.filter(code=HIGH_LEVEL_TEAM, lead=OuterRef("pk"))), pk=actor.pk).exists()
 
 
 def one_to_one_set(*, actor, talent: Talent, officer: DeskOfficer, backup: DeskOfficer | None,

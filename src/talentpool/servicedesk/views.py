@@ -4,12 +4,15 @@ catalogue editing. Thin: parse, call a service or selector, render."""
 
 from __future__ import annotations
 
+from html import escape
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -45,7 +48,7 @@ def _fail(request, exc: ApplicationError) -> None:
 def catalogue(request):
     stage = request.GET.get("stage", "")
     stage = stage if stage in LifeStage.values else ""
-    groups = selectors.catalogue_for(request.user, stage=stage)
+    groups = selectors.catalogue_for(request.user, stage=stage, fields=selectors.CARD_FIELDS)
     _service_cards(groups)
     return render(request, "servicedesk/catalogue.html", {
         "groups": groups, "stage": stage, "stages": LifeStage.choices, "pair": selectors.my_officer(request.user)})
@@ -53,24 +56,25 @@ def catalogue(request):
 
 def _service_cards(groups) -> None:
     """Each service's card (``s.card``: its texts in the page's language, "who may ask", the link or why not) made in
-    Python once per page, each text escaped by ``format_html``: the template's tags and filters per service (a
-    ``{% url %}``, three ``lang`` filters, a ``yesno``, translations) made most of the catalogue's time."""
+    Python once per page: the template's tags and filters per service (a ``{% url %}``, three ``lang`` filters, a
+    ``yesno``, translations) made most of the catalogue's time. What the cards share is made once by
+    ``format_html``; each card's texts are escaped as the template escaped them (``html.escape``)."""
     head, _sep, tail = reverse("servicedesk:ask", args=["x"]).rpartition("x")
-    who = _("Who may ask")
+    who = escape(_("Who may ask"))
     answers = {False: format_html('<p class="muted">{}</p>', _("Not open to you")),
                None: format_html('<p class="muted">{}</p>', _("Your record does not say whether you may ask; an "
                                                                "officer can raise it for you."))}
-    ask = _("Ask for this")
+    ask = escape(_("Ask for this"))
     marks = {True: "yes", False: "no", None: "unknown"}
     for group in groups:
         for s, may in group.services:
-            criterion = (format_html('<p class="muted">{}: {}</p>', who, bilingual(s, "criterion"))
-                         if s.criterion else "")
-            answer = (format_html('<p><a class="button" href="{}{}{}">{}</a></p>', head, s.code, tail, ask) if may
+            criterion = (f'<p class="muted">{who}: {escape(bilingual(s, "criterion"))}</p>' if s.criterion else "")
+            answer = (f'<p><a class="button" href="{escape(head)}{escape(s.code)}{escape(tail)}">{ask}</a></p>' if may
                       else answers[None if may is None else False])
-            s.card = format_html('<div class="card service" data-service="{}" data-may="{}"><h3>{}</h3><p>{}</p>\n'
-                                 '{}\n{}</div>', s.code, marks[may], bilingual(s, "name"),
-                                 bilingual(s, "description"), criterion, answer)
+            s.card = mark_safe(  # every text escaped above
+                f'<div class="card service" data-service="{escape(s.code)}" data-may="{marks[may]}"><h3>'
+                f'{escape(bilingual(s, "name"))}</h3><p>{escape(bilingual(s, "description"))}</p>\n{criterion}\n'
+                f'{answer}</div>')
 
 
 @require_role(Role.TALENT)

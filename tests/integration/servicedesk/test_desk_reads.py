@@ -5,16 +5,18 @@ page lists, the teams' members read with their accounts, a ticket's files checke
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from django.template import Context, Template
 from django.test import Client
 from django.utils import translation
+from ninja.responses import NinjaJSONEncoder
 
 from talentpool.accounts.models import User
 from talentpool.servicedesk import api, selectors, services, views, workdays
 from talentpool.servicedesk.catalogue import criteria_evaluate
 from talentpool.servicedesk.models import CalendarException, Office, Service, Team, Ticket
-from talentpool.servicedesk.schemas import OfficerTicketOut
+from talentpool.servicedesk.schemas import OfficerTicketOut, ServiceOut
 
 from .conftest import NOW, at
 
@@ -125,3 +127,23 @@ def test_the_catalogues_cards_are_the_templates_html(desk, clock):
             page = Client(HTTP_ACCEPT_LANGUAGE=language)
             page.force_login(desk.world.talent_user)
             assert pairs[0][0].card in page.get("/services/").content.decode()
+
+
+def test_the_catalogue_answer_is_the_schema_checked_one_and_shows_an_edit_at_once(desk, clock):
+    """The catalogue's JSON is made without ninja's check: the same text as the schema-checked answer (every field
+    of ``ServiceOut``, in its order, of its type), for a talent (may ask: yes, no, unknown) and an officer."""
+    Service.objects.filter(code="resume-clinic").update(name_en='CV <b>"clinic"</b> & more',
+                                                        materials=[{"zh": "简历", "en": "CV & \"letter\""}])
+    Service.objects.filter(code="tier-recognition").update(criterion="no_such_fact > 1")  # may: unknown
+    for user in (desk.world.talent_user, desk.world.officer):
+        response = login(user).get("/api/v1/services/catalogue")
+        assert response["Content-Type"] == "application/json; charset=utf-8"
+        checked = [ServiceOut.model_validate(item).model_dump() for item in response.json()]
+        assert json.dumps(checked, cls=NinjaJSONEncoder).encode() == response.content
+    assert {item["may_ask"] for item in login(desk.world.talent_user).get("/api/v1/services/catalogue").json()} == {
+        True, False, None}
+    clinic = next(i for i in response.json() if i["code"] == "resume-clinic")
+    assert clinic["name_en"] == 'CV <b>"clinic"</b> & more' and clinic["materials"][0]["en"] == 'CV & "letter"'
+    Service.objects.filter(code="resume-clinic").update(name_en="Resume clinic")
+    answer = login(desk.world.officer).get("/api/v1/services/catalogue?stage=" + clinic["life_stage"]).json()
+    assert next(i for i in answer if i["code"] == "resume-clinic")["name_en"] == "Resume clinic"
