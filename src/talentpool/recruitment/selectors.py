@@ -566,6 +566,11 @@ def partner_jobs(partner: Partner) -> QuerySet[Job]:
             .order_by("-created_at", "-pk"))
 
 
+PARTNER_JOB_VALUES = ("id", "title", "description", "enterprise__name", "occupation_code", "min_degree",
+                      "accepted_majors", "skills", "min_years", "salary_min", "salary_max", "division", "headcount",
+                      "deadline", "status", "updated_at")
+
+
 PARTNER_PROFILE_FIELDS = ("talent_id", "years_experience", "skills", "desired_occupations", "desired_divisions",
                           "salary_min", "salary_max", "available_from", "updated_at")
 
