@@ -259,7 +259,8 @@ def applications_visible_to(user) -> QuerySet[Application]:
 
 
 def application_get(user, pk: int) -> Application | None:
-    return (applications_visible_to(user).select_related("job__enterprise", "talent__job_profile", "employment")
+    return (applications_visible_to(user).select_related("job__enterprise__pipeline", "talent__job_profile",
+                                                         "employment")
             .prefetch_related(Prefetch("history", queryset=StageChange.objects.select_related("actor")),
                               Prefetch("interviews", queryset=Interview.objects.order_by("round", "id")))
             .filter(pk=pk).first())
@@ -301,6 +302,16 @@ def my_interviews(user, *, upcoming: bool = False) -> QuerySet[Interview]:
 def pipeline_stages(enterprise_id: int | None) -> list[dict[str, str]]:
     """The enterprise's stages, or the defaults."""
     settings_row = PipelineSettings.objects.filter(enterprise_id=enterprise_id).first() if enterprise_id else None
+    return _stages(settings_row)
+
+
+def application_stages(application: Application) -> list[dict[str, str]]:
+    """``pipeline_stages`` of the application's employer, from its settings read with the application
+    (``application_get``): no query."""
+    return _stages(getattr(application.job.enterprise, "pipeline", None))
+
+
+def _stages(settings_row: PipelineSettings | None) -> list[dict[str, str]]:
     return [dict(s) for s in (settings_row.stages if settings_row and settings_row.stages else DEFAULT_STAGES)]
 
 
@@ -348,6 +359,10 @@ def job_pipeline(user, job: Job) -> Pipeline:
 # --- matching ----------------------------------------------------------------------------------------------------
 
 
+JOB_CARD_COLUMNS = ("title", "division", "salary_min", "salary_max", "enterprise__name")
+"""What a job card of the talent's job list shows (``rows.job_match_rows``)."""
+
+
 @dataclass
 class JobMatch:
     job: Job
@@ -383,14 +398,15 @@ def index_for_request() -> MatchIndex:
 
 
 def recommended_jobs(user, k: int = 20, *, division: str | None = None, occupation: str | None = None,
-                     near_misses: int = 0) -> list[JobMatch]:
+                     near_misses: int = 0, columns: tuple[str, ...] | None = None) -> list[JobMatch]:
     """Open jobs best for the talent user, with the engine's explanation and reasons in words. Raises
-    ``IndexPreparing`` while the match index is being built."""
+    ``IndexPreparing`` while the match index is being built. ``columns``: only these of each job (and its
+    employer, as ``enterprise__...``) are read, for a caller that shows no more (e.g. ``JOB_CARD_COLUMNS``)."""
     ref = talent_ref(user)
     if ref is None:
         return []
     return _jobs_for_talent_id(ref.id, k, division=division, occupation=occupation, near_misses=near_misses,
-                               index=index_for_request())
+                               index=index_for_request(), columns=columns)
 
 
 def jobs_for_talent(talent: Talent, k: int = 20, *, division: str | None = None, occupation: str | None = None,
@@ -399,11 +415,11 @@ def jobs_for_talent(talent: Talent, k: int = 20, *, division: str | None = None,
     profile, never applied) is matched from its registry records as they are. ``ValueError`` for a malformed
     division or occupation filter. Without ``index``, this process's index, built here if need be (the CLI)."""
     return _jobs_for_talent_id(talent.pk, k, division=division, occupation=occupation, near_misses=near_misses,
-                               index=index)
+                               index=index, columns=None)
 
 
 def _jobs_for_talent_id(talent_id: int, k: int, *, division: str | None, occupation: str | None, near_misses: int,
-                        index: MatchIndex | None) -> list[JobMatch]:
+                        index: MatchIndex | None, columns: tuple[str, ...] | None) -> list[JobMatch]:
     """``jobs_for_talent`` by the talent's id. The engine's answer for an indexed talent is kept per index revision
     (``ranking_cache.ranked_jobs``: what invalidates it is listed there); the jobs and the talent's applications are
     read afresh on every call."""
@@ -424,7 +440,8 @@ def _jobs_for_talent_id(talent_id: int, k: int, *, division: str | None, occupat
     else:  # matched from the registry's records as they are now: nothing in the key would say they changed
         matches = rank()
     ids = [m.id for m in matches]
-    jobs = {j.pk: j for j in open_jobs().filter(pk__in=ids).select_related("enterprise")}
+    found = open_jobs().filter(pk__in=ids).select_related("enterprise")
+    jobs = {j.pk: j for j in (found.only(*columns) if columns else found)}
     applied = set(Application.objects.filter(talent_id=talent_id, job_id__in=ids).values_list("job_id", flat=True))
     full = [m for m in matches if not m.near_miss and m.id in jobs][:k]
     near = [m for m in matches if m.near_miss and m.id in jobs][:near_misses]

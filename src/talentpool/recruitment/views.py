@@ -83,7 +83,8 @@ def jobs(request):
         context["results"] = list(selectors.job_search(request.user, filters)[:50])
     else:
         try:
-            context["match_rows"] = job_match_rows(selectors.recommended_jobs(request.user, 20, near_misses=3))
+            context["match_rows"] = job_match_rows(selectors.recommended_jobs(
+                request.user, 20, near_misses=3, columns=selectors.JOB_CARD_COLUMNS))
         except IndexPreparing as exc:  # built in the background, never in this request
             context["preparing"] = exc
     return render(request, "recruitment/jobs.html", context)
@@ -323,9 +324,10 @@ def application(request, pk: int):
 
 
 def _application_page(request, app, *, form=None, errors=None):
-    stages = selectors.pipeline_stages(app.job.enterprise_id)
+    stages = selectors.application_stages(app)
     return render(request, "recruitment/application.html", {
-        # the history (with its actors), the interviews (by round) and the job profile came with the application
+        # the history (with its actors), the interviews (by round), the job profile and the employer's stages came
+        # with the application
         "app": app, "history": app.history.all(), "stages": stages,
         "stage_names": {s["code"]: s for s in stages}, "notes": selectors.application_notes(request.user, app),
         "interviews": app.interviews.all(), "profile": getattr(app.talent, "job_profile", None),
