@@ -73,6 +73,11 @@ PINNED = {
     "talent /api/v1/recruitment/me/recommended": 5,  # the change log read once, even while a rebuild is awaited
     "enterprise /api/v1/recruitment/jobs/{job}/candidates": 8,  # the ranking is kept per index revision: the
     "enterprise /recruitment/jobs/{job}/": 9,    # applicants, consent of the ranked, the shown talents, their records
+    "talent /recruitment/jobs/": 5,              # the talent with whether it has a profile (one statement), the
+                                                 # change log, the ranked jobs (kept per index revision), applied
+    "enterprise /recruitment/applications/{app}/": 7,  # the application with its talent's profile and its
+                                                 # employer's stages, its history, interviews; the view audited;
+                                                 # the notes, the educations
     "officer /": 5,                              # the maintained ledger totals; unread notices counted once
     "talent /accounts/password/done/": 1,        # what every page pays: the user with its unread notices
     "officer /api/v1/reference/divisions": 2,    # what every API read pays: the user; then the page

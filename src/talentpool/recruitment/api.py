@@ -537,9 +537,10 @@ def partner_job_list(request, limit: limit_at_most(500) = 100, offset: Offset = 
         if since:
             qs = qs.filter(updated_at__gte=since)
         start, end = _page(limit, offset, 500)
-        items = list(qs[start:end])
-        record["ids"] = [j.pk for j in items]
-        return {"count": qs.count(), "items": items}
+        rows = list(qs.values(*selectors.PARTNER_JOB_VALUES)[start:end])  # rows, not model instances
+        record["ids"] = [row["id"] for row in rows]
+        # a page model as ninja would validate it, built from the typed rows: ninja only dumps it
+        return PartnerJobPage.model_construct(count=qs.count(), items=[PartnerJobOut.from_row(r) for r in rows])
 
 
 @router.get("/partner/jobs/{int:pk}", auth=partner_auth, response=PartnerJobOut,

@@ -51,7 +51,7 @@ from talentpool.engines.matching import DEGREE_RANKS, JobDoc, MatchIndex, Talent
 from talentpool.registry.models import Education, Employment
 
 from .models import Application, ChangeKind, Job, JobProfile, JobStatus, MatchChange
-from .ranking_cache import ranked_talents
+from .ranking_cache import rankings_clear
 
 GAP_SECONDS = 300.0
 """How long an id skipped in the change log is asked for again (an uncommitted transaction's change)."""
@@ -507,7 +507,7 @@ def index_sync() -> None:
 def index_reset(directory: Path | None = None, *, load_saved: bool = True) -> LiveIndex:
     """Forget this process's index and the rankings kept from it (tests; a new database)."""
     global _live
-    ranked_talents.clear()
+    rankings_clear()
     _live = LiveIndex(directory, load_saved=load_saved)
     return _live
 

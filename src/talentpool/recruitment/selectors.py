@@ -41,7 +41,7 @@ from .models import (
     PipelineSettings,
     StageChange,
 )
-from .ranking_cache import RankedTalent, ranked_talents
+from .ranking_cache import Ranked, RankedTalent, ranked_jobs, ranked_talents
 from .tasks import match_index_build_enqueue
 
 
@@ -153,6 +153,29 @@ def talent_of(user) -> Talent | None:
     return Talent.objects.filter(user=user).first()
 
 
+@dataclass(frozen=True)
+class TalentRef:
+    """The registry talent a talent user is bound to, by id, and whether it has a job profile."""
+
+    id: int
+    has_profile: bool
+
+
+def talent_ref(user) -> TalentRef | None:
+    """The user's talent id and whether it has a job profile, in one statement; kept on the user object for the
+    rest of the request (the user is loaded afresh for every request, and which talent it is bound to never changes
+    within one)."""
+    if not _role(user, Role.TALENT):
+        return None
+    memo = user.__dict__.get("_recruitment_talent_ref", False)
+    if memo is False:
+        row = (Talent.objects.filter(user=user)
+               .annotate(has_profile=Exists(JobProfile.objects.filter(talent=OuterRef("pk"))))
+               .values_list("pk", "has_profile").first())
+        memo = user.__dict__["_recruitment_talent_ref"] = TalentRef(*row) if row else None
+    return memo
+
+
 def profile_of(user) -> JobProfile | None:
     talent = talent_of(user)
     return JobProfile.objects.filter(talent=talent).first() if talent else None
@@ -236,7 +259,8 @@ def applications_visible_to(user) -> QuerySet[Application]:
 
 
 def application_get(user, pk: int) -> Application | None:
-    return (applications_visible_to(user).select_related("job__enterprise", "talent", "employment")
+    return (applications_visible_to(user).select_related("job__enterprise__pipeline", "talent__job_profile",
+                                                         "employment")
             .prefetch_related(Prefetch("history", queryset=StageChange.objects.select_related("actor")),
                               Prefetch("interviews", queryset=Interview.objects.order_by("round", "id")))
             .filter(pk=pk).first())
@@ -278,6 +302,16 @@ def my_interviews(user, *, upcoming: bool = False) -> QuerySet[Interview]:
 def pipeline_stages(enterprise_id: int | None) -> list[dict[str, str]]:
     """The enterprise's stages, or the defaults."""
     settings_row = PipelineSettings.objects.filter(enterprise_id=enterprise_id).first() if enterprise_id else None
+    return _stages(settings_row)
+
+
+def application_stages(application: Application) -> list[dict[str, str]]:
+    """``pipeline_stages`` of the application's employer, from its settings read with the application
+    (``application_get``): no query."""
+    return _stages(getattr(application.job.enterprise, "pipeline", None))
+
+
+def _stages(settings_row: PipelineSettings | None) -> list[dict[str, str]]:
     return [dict(s) for s in (settings_row.stages if settings_row and settings_row.stages else DEFAULT_STAGES)]
 
 
@@ -325,6 +359,10 @@ def job_pipeline(user, job: Job) -> Pipeline:
 # --- matching ----------------------------------------------------------------------------------------------------
 
 
+JOB_CARD_COLUMNS = ("title", "division", "salary_min", "salary_max", "enterprise__name")
+"""What a job card of the talent's job list shows (``rows.job_match_rows``)."""
+
+
 @dataclass
 class JobMatch:
     job: Job
@@ -360,14 +398,15 @@ def index_for_request() -> MatchIndex:
 
 
 def recommended_jobs(user, k: int = 20, *, division: str | None = None, occupation: str | None = None,
-                     near_misses: int = 0) -> list[JobMatch]:
+                     near_misses: int = 0, columns: tuple[str, ...] | None = None) -> list[JobMatch]:
     """Open jobs best for the talent user, with the engine's explanation and reasons in words. Raises
-    ``IndexPreparing`` while the match index is being built."""
-    talent = talent_of(user)
-    if talent is None:
+    ``IndexPreparing`` while the match index is being built. ``columns``: only these of each job (and its
+    employer, as ``enterprise__...``) are read, for a caller that shows no more (e.g. ``JOB_CARD_COLUMNS``)."""
+    ref = talent_ref(user)
+    if ref is None:
         return []
-    return jobs_for_talent(talent, k, division=division, occupation=occupation, near_misses=near_misses,
-                           index=index_for_request())
+    return _jobs_for_talent_id(ref.id, k, division=division, occupation=occupation, near_misses=near_misses,
+                               index=index_for_request(), columns=columns)
 
 
 def jobs_for_talent(talent: Talent, k: int = 20, *, division: str | None = None, occupation: str | None = None,
@@ -375,23 +414,39 @@ def jobs_for_talent(talent: Talent, k: int = 20, *, division: str | None = None,
     """Open jobs best for a talent (no permission check: callers check). A talent not in the index yet (no
     profile, never applied) is matched from its registry records as they are. ``ValueError`` for a malformed
     division or occupation filter. Without ``index``, this process's index, built here if need be (the CLI)."""
+    return _jobs_for_talent_id(talent.pk, k, division=division, occupation=occupation, near_misses=near_misses,
+                               index=index, columns=None)
+
+
+def _jobs_for_talent_id(talent_id: int, k: int, *, division: str | None, occupation: str | None, near_misses: int,
+                        index: MatchIndex | None, columns: tuple[str, ...] | None) -> list[JobMatch]:
+    """``jobs_for_talent`` by the talent's id. The engine's answer for an indexed talent is kept per index revision
+    (``ranking_cache.ranked_jobs``: what invalidates it is listed there); the jobs and the talent's applications are
+    read afresh on every call."""
     index = index if index is not None else match_index()
-    query: int | Any = talent.pk
-    if not index.has_talent(talent.pk):
-        query = talent_docs([talent.pk], only_indexed=False)[0]
-    matches = index.jobs_for_talent(query, k=k * 2 + 10, near_misses=near_misses, division=division or None,
-                                    occupation=occupation or None)
+    division, occupation = division or None, occupation or None
+
+    def rank() -> list[Ranked]:
+        query: int | Any = talent_id
+        if not index.has_talent(talent_id):
+            query = talent_docs([talent_id], only_indexed=False)[0]
+        found = index.jobs_for_talent(query, k=k * 2 + 10, near_misses=near_misses, division=division,
+                                      occupation=occupation)
+        return [Ranked(m.id, m.score, m.near_miss, m.explanation.to_dict()) for m in found]
+
+    if index.has_talent(talent_id):
+        key = (index.revision, talent_id, k, near_misses, division, occupation)
+        matches = ranked_jobs.get_or_compute(key, rank)
+    else:  # matched from the registry's records as they are now: nothing in the key would say they changed
+        matches = rank()
     ids = [m.id for m in matches]
-    jobs = {j.pk: j for j in open_jobs().filter(pk__in=ids).select_related("enterprise")}
-    applied = set(Application.objects.filter(talent=talent, job_id__in=ids).values_list("job_id", flat=True))
+    found = open_jobs().filter(pk__in=ids).select_related("enterprise")
+    jobs = {j.pk: j for j in (found.only(*columns) if columns else found)}
+    applied = set(Application.objects.filter(talent_id=talent_id, job_id__in=ids).values_list("job_id", flat=True))
     full = [m for m in matches if not m.near_miss and m.id in jobs][:k]
     near = [m for m in matches if m.near_miss and m.id in jobs][:near_misses]
-    out: list[JobMatch] = []
-    for m in full + near:
-        explanation = m.explanation.to_dict()
-        out.append(JobMatch(jobs[m.id], m.score, m.near_miss, explanation, match_reasons(explanation),
-                            m.id in applied))
-    return out
+    return [JobMatch(jobs[m.id], m.score, m.near_miss, m.explanation, match_reasons(m.explanation), m.id in applied)
+            for m in full + near]
 
 
 def ranked_candidates(user, job: Job, k: int = 20, *, near_misses: int = 0) -> list[CandidateMatch]:
@@ -526,6 +581,11 @@ def partner_jobs(partner: Partner) -> QuerySet[Job]:
     """Jobs a partner may read: every open, visible job (the columns a partner receives, its employer's name)."""
     return (open_jobs().select_related("enterprise").only(*PARTNER_JOB_FIELDS)
             .order_by("-created_at", "-pk"))
+
+
+PARTNER_JOB_VALUES = ("id", "title", "description", "enterprise__name", "occupation_code", "min_degree",
+                      "accepted_majors", "skills", "min_years", "salary_min", "salary_max", "division", "headcount",
+                      "deadline", "status", "updated_at")
 
 
 PARTNER_PROFILE_FIELDS = ("talent_id", "years_experience", "skills", "desired_occupations", "desired_divisions",

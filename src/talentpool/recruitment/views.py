@@ -23,6 +23,7 @@ from talentpool.registry.models import Degree
 from . import selectors, services
 from .matching import IndexPreparing
 from .models import DEFAULT_STAGES, JobStatus, Outcome
+from .rows import candidate_rows, job_match_rows
 
 
 def _fail(request, exc: ApplicationError) -> None:
@@ -76,12 +77,14 @@ def jobs(request):
                                    division=g.get("division", "").strip(),
                                    salary_at_least=int(g["salary"]) if g.get("salary", "").isdigit() else None)
     searching = any([filters.q, filters.occupation, filters.division, filters.salary_at_least])
-    context = {"filters": filters, "searching": searching, "profile": selectors.profile_of(request.user)}
+    ref = selectors.talent_ref(request.user)  # the talent and whether it has a profile, read once for the page
+    context = {"filters": filters, "searching": searching, "profile": bool(ref and ref.has_profile)}
     if searching:
         context["results"] = list(selectors.job_search(request.user, filters)[:50])
     else:
         try:
-            context["matches"] = selectors.recommended_jobs(request.user, 20, near_misses=3)
+            context["match_rows"] = job_match_rows(selectors.recommended_jobs(
+                request.user, 20, near_misses=3, columns=selectors.JOB_CARD_COLUMNS))
         except IndexPreparing as exc:  # built in the background, never in this request
             context["preparing"] = exc
     return render(request, "recruitment/jobs.html", context)
@@ -100,7 +103,8 @@ def job(request, pk: int):
         return render(request, "recruitment/job_talent.html", context)
     if request.user.role == Role.ENTERPRISE:
         try:
-            context["candidates"] = selectors.ranked_candidates(request.user, found, 20, near_misses=3)
+            context["candidate_rows"] = candidate_rows(
+                selectors.ranked_candidates(request.user, found, 20, near_misses=3))
         except IndexPreparing as exc:  # built in the background, never in this request
             context["preparing"] = exc
         context["statuses"] = JobStatus.choices
@@ -320,11 +324,13 @@ def application(request, pk: int):
 
 
 def _application_page(request, app, *, form=None, errors=None):
-    stages = selectors.pipeline_stages(app.job.enterprise_id)
+    stages = selectors.application_stages(app)
     return render(request, "recruitment/application.html", {
-        "app": app, "history": app.history.select_related("actor"), "stages": stages,
+        # the history (with its actors), the interviews (by round), the job profile and the employer's stages came
+        # with the application
+        "app": app, "history": app.history.all(), "stages": stages,
         "stage_names": {s["code"]: s for s in stages}, "notes": selectors.application_notes(request.user, app),
-        "interviews": app.interviews.order_by("round", "pk"), "profile": getattr(app.talent, "job_profile", None),
+        "interviews": app.interviews.all(), "profile": getattr(app.talent, "job_profile", None),
         "educations": app.talent.educations.order_by("-graduation_date"), "form": form or {},
         "errors": errors or {}}, status=400 if errors else 200)
 

@@ -8,6 +8,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from factories.matrix import check_page_headers
 
+from talentpool.recruitment import services
 from talentpool.recruitment.models import (
     Application,
     ApplicationNote,
@@ -154,3 +155,18 @@ def test_a_bad_job_is_refused_naming_the_field(client, rec):
         "title": "<b>测试</b>工程师", "description": "负责测试", "occupation_code": "9-99-99-99"})
     assert response.status_code == 400 and 'data-field="occupation_code"' in response.content.decode()
     assert not Job.objects.filter(title__contains="测试").exists()
+
+
+def test_the_application_page_names_the_stage_by_the_employers_own_stages(client, rec):
+    """The employer's stages come with the application (one read): renamed or added, the next page shows them."""
+    hr = rec.world.hr
+    client.force_login(hr)
+    page = f"/recruitment/applications/{rec.application.pk}/"
+    assert 'data-stage="interview"' in client.get(page).content.decode()
+    stages = [{"code": "applied", "zh": "已投递", "en": "Applied"}, {"code": "tech_test", "zh": "笔试", "en": "Test"},
+              {"code": "interview", "zh": "技术面谈", "en": "Tech talk"}, {"code": "offer", "zh": "录用通知", "en": "Offer"},
+              {"code": "hired", "zh": "录用", "en": "Hired"}]
+    services.pipeline_stages_set(actor=hr, stages=stages)
+    html = client.get(page, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'data-outcome="">技术面谈</span>' in html
+    assert '<option value="tech_test">笔试</option>' in html

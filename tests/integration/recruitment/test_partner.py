@@ -170,3 +170,22 @@ def test_administrators_see_the_exchange_log(rec):
     assert created["key"].startswith("tpk_") and created["key_prefix"] in created["key"]
     assert "key" not in admin.get("/api/v1/recruitment/partners").json()[0]
     assert _partner_client(created["key"]).get(f"{API}/candidates").status_code == 200
+
+
+def test_the_job_list_items_are_the_validated_jobs(rec, reader):
+    """The list's items are built from typed rows without validation (``PartnerJobOut.from_row``): each is the JSON
+    the validated detail answer gives for that job, key for key, with a deadline or none, a salary or none, and
+    text that needs escaping."""
+    _partner, key = reader
+    client = _partner_client(key)
+    services.job_update(actor=rec.world.hr, job_id=rec.job_open.pk, title='会计 "主管" <急招>', salary_min=None,
+                        salary_max=None, min_years=Decimal("2.5"))
+    items = client.get(f"{API}/jobs").json()["items"]
+    assert {rec.job.pk, rec.job_open.pk} <= {item["id"] for item in items}
+    for item in items:
+        detail = client.get(f"{API}/jobs/{item['id']}")
+        assert detail.status_code == 200
+        assert list(item.items()) == list(detail.json().items())
+    edited = next(item for item in items if item["id"] == rec.job_open.pk)
+    assert edited["salary_min"] is None and edited["min_years"] == "2.5" and edited["title"] == '会计 "主管" <急招>'
+    assert next(item for item in items if item["id"] == rec.job.pk)["deadline"]
