@@ -8,6 +8,7 @@ versions from the database. Every save of a version changes ``updated_at``, so a
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import threading
@@ -50,6 +51,7 @@ def policy_cache_clear() -> None:
         _DOCUMENTS.clear()
         _COMPILED.clear()
         _HASHES.clear()
+        _PUBLISHED[:] = [None, []]
 
 
 def version_document_hashes(keys: list[tuple[int, Any]]) -> dict[tuple[int, Any], str | None]:
@@ -98,12 +100,40 @@ def policy_version_compiled(version: PolicyVersion, as_of: dt.date) -> CompiledP
     return found
 
 
+# what identifies the published set: each published version's id and ``updated_at`` with its policy's columns
+_PUBLISHED_KEY = ("pk", "updated_at", "policy_id", "policy__code", "policy__title_zh", "policy__title_en",
+                  "policy__owner_division", "policy__created_at")
+_PUBLISHED: list = [None, []]  # [key, [(row, document), ...]] of the last published set read
+
+
+def _published_key(row: PolicyVersion) -> tuple:
+    p = row.policy
+    return (row.pk, row.updated_at, row.policy_id, p.code, p.title_zh, p.title_en, p.owner_division, p.created_at)
+
+
 def _published(as_of: dt.date | None = None) -> list[tuple[PolicyVersion, EngineVersion]]:
-    rows = PolicyVersion.objects.filter(status=VersionStatus.PUBLISHED).select_related("policy").order_by(
-        "policy__code", "version")
+    """Every published version (in force on ``as_of`` when given) with its policy, by policy code and number.
+
+    The rows with their ~100 KB of documents are kept per process under the key of the published set: each
+    published version's id and ``updated_at`` and its policy's columns, read in one small query on every call.
+    Publishing, retiring or saving a version (every save changes ``updated_at``) or changing a policy gives a
+    new key, so the rows are read afresh: never stale. Callers get copies of the rows (a change made to one does
+    not reach the next request)."""
+    key = tuple(PolicyVersion.objects.filter(status=VersionStatus.PUBLISHED).order_by("policy__code", "version")
+                .values_list(*_PUBLISHED_KEY))
+    with _LOCK:
+        found = _PUBLISHED[1] if _PUBLISHED[0] == key else None
+    if found is None:
+        rows = list(PolicyVersion.objects.filter(status=VersionStatus.PUBLISHED).select_related("policy")
+                    .order_by("policy__code", "version"))
+        found = [(row, policy_version_document(row)) for row in rows]
+        if tuple(_published_key(row) for row in rows) == key:  # else saved between the two reads: not kept
+            with _LOCK:
+                _PUBLISHED[:] = [key, found]
     if as_of is not None:
-        rows = rows.filter(effective_from__lte=as_of).exclude(effective_to__lt=as_of)
-    return [(row, policy_version_document(row)) for row in rows]
+        found = [(row, doc) for row, doc in found
+                 if row.effective_from <= as_of and (row.effective_to is None or row.effective_to >= as_of)]
+    return [(copy.copy(row), doc) for row, doc in found]
 
 
 def policy_versions_in_force(as_of: dt.date) -> list[tuple[PolicyVersion, EngineVersion]]:
