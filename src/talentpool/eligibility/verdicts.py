@@ -30,7 +30,7 @@ import json
 from collections.abc import Callable, Iterable
 
 from django.core.cache import caches
-from django.db.models import Max
+from django.db import connection
 
 from talentpool.core.models import ChangeRecord
 from talentpool.engines.policy import Explanation
@@ -72,11 +72,24 @@ def verdicts_key(*, talent, as_of: dt.date, facts: dict, codes: Iterable[str] | 
     for version in _versions():
         feed(version)
     feed(sorted(facts.items()))
-    members = _household(talent)
-    feed(ChangeRecord.objects.filter(subject_talent_id__in=members).aggregate(last=Max("pk"))["last"])
-    for line in Entitlement.objects.filter(talent_id__in=members).order_by("pk").values_list():
-        feed(line)
+    for row in _household_state(_household(talent)):
+        feed(row)
     return _PREFIX + digest.hexdigest()
+
+
+def _household_state(members: list[int]) -> list[tuple]:
+    """The id of the household's newest change-history record beside every column of each of its ledger lines
+    (one row with NULL lines when there are none), in id order: one raw statement (the ORM's compiling and typing
+    of the lines' 33 columns cost ~2 ms of the ~3 ms this read took as two queries)."""
+    marks = ", ".join(["%s"] * len(members))
+    changes, lines = ChangeRecord._meta, Entitlement._meta
+    sql = (f"SELECT m.last, e.* FROM (SELECT MAX({changes.pk.column}) AS last FROM {changes.db_table} "
+           f"WHERE {changes.get_field('subject_talent_id').column} IN ({marks})) m "
+           f"LEFT JOIN {lines.db_table} e ON e.{lines.get_field('talent').column} IN ({marks}) "
+           f"ORDER BY e.{lines.pk.column}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, members + members)
+        return cursor.fetchall()
 
 
 def explanations_cached(*, talent, as_of: dt.date, facts: dict, codes: Iterable[str] | None,

@@ -35,7 +35,7 @@ def _as_of(request) -> dt.date:
 
 @require_role(Role.OFFICER)
 def talent_explain(request, talent_pk: int, code: str):
-    talent = registry_selectors.talent_detail_for(user=request.user, pk=talent_pk)
+    talent = registry_selectors.talent_get_for(user=request.user, pk=talent_pk)
     if talent is None:
         raise Http404
     registry_services.talent_record_viewed(actor=request.user, talent=talent, request=request, channel="explain")
@@ -47,7 +47,8 @@ def talent_explain(request, talent_pk: int, code: str):
         shown = selectors.eligibility_explain(talent=talent, code=code, as_of=as_of)
     except ApplicationError as exc:
         raise Http404(exc.message) from exc
-    current = {p["name"]: p["current"] for p in selectors.policy_parameter_inputs(code, shown.version, as_of)}
+    inputs = selectors.policy_parameter_inputs(code, shown.version, as_of)
+    current = {p["name"]: p["current"] for p in inputs}
     pairs = selectors.overrides_from_form(pairs, fields, current)
     overrides: dict[str, str] = {}
     try:
@@ -60,8 +61,9 @@ def talent_explain(request, talent_pk: int, code: str):
         override_error = exc.message  # the what-if could not be read: say why, explain without it
         explanation = shown
     free = [p for p in pairs if p.partition("=")[0].strip() not in current]
-    parameters = selectors.policy_parameter_inputs(code, explanation.version, as_of,
-                                                   {k: v for k, v in overrides.items() if k in current}, fields)
+    parameters = inputs if explanation.version == shown.version and not overrides and not fields else (
+        selectors.policy_parameter_inputs(code, explanation.version, as_of,
+                                          {k: v for k, v in overrides.items() if k in current}, fields))
     return render(request, "eligibility/explain.html", {"talent": talent, "x": explanation, "as_of": as_of,
                                                      "fact_labels": selectors.fact_labels(),
                                                      "policy": get_object_or_404(Policy, code=code),

@@ -9,7 +9,6 @@ import functools
 
 import segno
 from django.contrib import messages
-from django.db.models import Prefetch
 from django.http import Http404
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,12 +22,13 @@ from talentpool.core.downloads import file_response
 from talentpool.core.errors import ApplicationError, field_errors
 from talentpool.core.permissions import require_role
 from talentpool.engines.tabular.writing import Sheet, xlsx_bytes
-from talentpool.recruitment.models import Job, JobStatus
+from talentpool.recruitment.models import JobStatus
 from talentpool.recruitment.selectors import jobs_visible_to
 from talentpool.registry.models import Cluster, Degree
 
 from . import cloud, scheduling, selectors, services, tours
-from .models import Booth, BoothStatus, FairKind, Registration
+from .choice_rows import booth_choices, booth_choices_html
+from .models import Booth, FairKind, Registration
 from .rows import BOOTH_COLUMNS, QUEUE_COLUMNS, booth_queue_rows, office_booth_rows
 
 OFFICE = (Role.OFFICER, Role.ADMIN)
@@ -257,11 +257,10 @@ def registration(request, pk: int):
         return redirect("fairs:registration-timetable", reg.pk)
     check_in_url = request.build_absolute_uri(reverse("fairs:check-in", args=[reg.qr_token]))
     qr = _qr_svg(check_in_url)
-    chosen = {c.booth_id: c for c in reg.choices.select_related("booth__enterprise")}
-    booths = list(Booth.objects.filter(fair=reg.fair, status=BoothStatus.APPROVED).select_related("enterprise")
-                  .prefetch_related(Prefetch("jobs", Job.objects.only("id", "title")))[:200])
-    for booth in booths:  # the job to talk about at each booth (the one chosen, else the first)
-        booth.job_list, booth.chosen_job = list(booth.jobs.all()), getattr(chosen.get(booth.pk), "job_id", None)
+    chosen = {c.booth_id: c for c in reg.choices.select_related("booth__enterprise").only(
+        "registration_id", "booth_id", "job_id", "recommended", "reason", "booth__enterprise__name")}
+    # the job to talk about at each booth: the one chosen, else the first
+    booths = booth_choices_html(booth_choices(reg.fair_id), {pk: c.job_id for pk, c in chosen.items()})
     return render(request, "fairs/registration.html", {
         "reg": reg, "slots": selectors.timetable(reg), "qr": qr, "booths": booths, "chosen": chosen, "openings": cloud.openings(reg, timezone.now())})
 

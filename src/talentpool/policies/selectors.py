@@ -8,6 +8,7 @@ versions from the database. Every save of a version changes ``updated_at``, so a
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import threading
@@ -18,6 +19,7 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -50,6 +52,7 @@ def policy_cache_clear() -> None:
         _DOCUMENTS.clear()
         _COMPILED.clear()
         _HASHES.clear()
+        _PUBLISHED[:] = [None, []]
 
 
 def version_document_hashes(keys: list[tuple[int, Any]]) -> dict[tuple[int, Any], str | None]:
@@ -98,12 +101,41 @@ def policy_version_compiled(version: PolicyVersion, as_of: dt.date) -> CompiledP
     return found
 
 
+_PUBLISHED: list = [None, []]  # [key, [(row, document), ...]] of the last published set read
+
+
+def _published_key() -> tuple:
+    """What identifies the published set: each published version's id and ``updated_at`` with its policy's
+    columns, in the order of the set; one raw statement (the ORM's compiling of it cost ~1 ms per request)."""
+    v, p = PolicyVersion._meta, Policy._meta
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT v.id, v.updated_at, p.id, p.code, p.title_zh, p.title_en, p.owner_division, "
+                       f"p.created_at FROM {v.db_table} v JOIN {p.db_table} p ON p.id = v.policy_id "
+                       f"WHERE v.status = %s ORDER BY p.code, v.version", [VersionStatus.PUBLISHED.value])
+        return tuple(cursor.fetchall())
+
+
 def _published(as_of: dt.date | None = None) -> list[tuple[PolicyVersion, EngineVersion]]:
-    rows = PolicyVersion.objects.filter(status=VersionStatus.PUBLISHED).select_related("policy").order_by(
-        "policy__code", "version")
+    """Every published version (in force on ``as_of`` when given) with its policy, by policy code and number.
+
+    The rows with their ~100 KB of documents are kept per process under the key of the published set
+    (``_published_key``), read in one small statement on every call. Publishing, retiring or saving a version
+    (every save changes ``updated_at``) or changing a policy gives a new key, so the rows are read afresh: never
+    stale. Callers get copies of the rows (a change made to one does not reach the next request)."""
+    key = _published_key()
+    with _LOCK:
+        found = _PUBLISHED[1] if _PUBLISHED[0] == key else None
+    if found is None:
+        rows = list(PolicyVersion.objects.filter(status=VersionStatus.PUBLISHED).select_related("policy")
+                    .order_by("policy__code", "version"))
+        found = [(row, policy_version_document(row)) for row in rows]
+        if _published_key() == key:  # else saved between the reads: used, not kept
+            with _LOCK:
+                _PUBLISHED[:] = [key, found]
     if as_of is not None:
-        rows = rows.filter(effective_from__lte=as_of).exclude(effective_to__lt=as_of)
-    return [(row, policy_version_document(row)) for row in rows]
+        found = [(row, doc) for row, doc in found
+                 if row.effective_from <= as_of and (row.effective_to is None or row.effective_to >= as_of)]
+    return [(copy.copy(row), doc) for row, doc in found]
 
 
 def policy_versions_in_force(as_of: dt.date) -> list[tuple[PolicyVersion, EngineVersion]]:

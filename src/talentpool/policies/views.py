@@ -182,7 +182,9 @@ def draft_create(request, code: str):
 
 @require_role(*OFFICE)
 def draft_detail(request, pk: int):
-    draft = get_object_or_404(PolicyVersion.objects.select_related("policy", "based_on"), pk=pk)
+    # the version it is based on is read for its parameters, from the parsed-document cache: not its text or reports
+    draft = get_object_or_404(PolicyVersion.objects.select_related("policy", "based_on").defer(
+        "based_on__source", "based_on__tests_report", "based_on__validation_report"), pk=pk)
     engine = _engine(draft)
     whatif = None
     if "as_of" in request.GET and draft.based_on:
@@ -221,7 +223,9 @@ def _changes(draft: PolicyVersion, engine) -> list[dict]:
 @require_POST
 def draft_check(request, pk: int):
     """Run the draft's checks again (the published set changed since, or a check stopped)."""
-    draft = get_object_or_404(PolicyVersion.objects.select_related("policy", "based_on"), pk=pk)
+    # the version it is based on is read for its parameters, from the parsed-document cache: not its text or reports
+    draft = get_object_or_404(PolicyVersion.objects.select_related("policy", "based_on").defer(
+        "based_on__source", "based_on__tests_report", "based_on__validation_report"), pk=pk)
     _ask(request, _("The checks of version %(v)s run again; this page shows their progress.") % {"v": draft.version},
          lambda **kw: services.policy_check_request(actor=kw["actor"], draft=kw["draft"], request=kw["request"]),
          draft=draft)

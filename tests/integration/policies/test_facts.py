@@ -8,7 +8,13 @@ from datetime import date
 import pytest
 from factories.registry import make_enterprise, make_talent
 
-from talentpool.policies.facts import facts_from_rows, facts_from_tables, registry_facts, registry_tables
+from talentpool.policies.facts import (
+    facts_from_rows,
+    facts_from_tables,
+    registry_facts,
+    registry_tables,
+    talent_facts,
+)
 from talentpool.reference.models import University
 from talentpool.registry.models import Education, Employment, InsuranceRecord
 
@@ -191,6 +197,22 @@ def test_bulk_and_single_person_derivations_agree_on_a_generated_registry():
         bulk = facts_from_tables(tables, as_of=day).to_pylist()
         assert bulk == facts_from_rows(tables, as_of=day)
     assert any(r["hz_run_months"] for r in bulk) and any(r["employed"] for r in bulk)
+    # one person's facts are parsed in Python, not by pyarrow's CSV reader: the same values for everyone
+    for row in bulk:
+        assert talent_facts(talent_id=row["talent_id"], as_of=date(2021, 1, 1)) == row
+
+
+@pytest.mark.django_db
+def test_one_persons_lines_parse_as_the_csv_reader_parses_them():
+    from talentpool.policies import facts
+
+    columns = [("a", "s", facts._S), ("b", "i", facts._I), ("c", "d", facts._D), ("d", "b", facts._B),
+               ("e", "m", facts._M)]
+    lines = ["x|1|2025-06-30|true|2500000", "NA||2024-02-29|0|12.5", "|-7||1|-0.01", "null|0||false|",
+             "中文 a,b\"c|123456789012|1999-12-31|False|99999999.99"]
+    assert facts._rows(columns, lines) == facts._table(columns, lines).to_pylist()
+    with pytest.raises(ValueError):
+        facts._rows(columns, ["x|1|2025-06-30|true"])
 
 
 @pytest.mark.django_db

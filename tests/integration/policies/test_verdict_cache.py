@@ -153,3 +153,33 @@ def test_a_ledger_lines_explanation_is_kept_by_its_snapshot_and_version(world, s
     line.save()
     changed = selectors.entitlement_explanation(line)
     assert len(calls) == 3 and changed.amount != first.amount
+
+
+@pytest.mark.django_db
+def test_the_kept_published_set_follows_a_saved_version_a_retirement_and_a_policy(world, shipped, client):
+    """The published versions are kept per process by the key of the published set (policies.selectors._published):
+    a version saved (its amount edited), a policy's title changed, a version retired each show on the next page."""
+    from talentpool.policies.models import Policy
+    from talentpool.policies.selectors import _published
+
+    client.force_login(world.officer)
+    base = f"/policies/explain/{world.talent.pk}/{LIVING}/?as_of={DAY.isoformat()}"
+    listed = {p["name"]: p["current"] for p in client.get(base).context["parameters"]}
+    assert listed["amount_master"] == "30000.00"
+    with CaptureQueriesContext(connection) as again:
+        client.get(base)
+    assert not any('"source"' in q["sql"] for q in again.captured_queries)  # the documents are not read again
+
+    version = PolicyVersion.objects.get(policy__code=LIVING, status="published", version=2)
+    version.source = version.source.replace('value: "30000.00"', 'value: "31000.00"', 1)
+    version.save()  # every save changes updated_at
+    page = client.get(base)
+    assert {p["name"]: p["current"] for p in page.context["parameters"]}["amount_master"] == "31000.00"
+    assert page.context["x"].amount == Decimal("31000.00")
+
+    Policy.objects.filter(code=LIVING).update(title_zh="新的标题")  # no updated_at anywhere: the key holds it
+    assert next(row for row, _doc in _published() if row.policy.code == LIVING).policy.title_zh == "新的标题"
+
+    PolicyVersion.objects.filter(policy__code=LIVING, status="published").update(status="retired")
+    assert client.get(base).status_code == 404
+    assert LIVING not in {doc.code for _row, doc in policy_versions_applicable(DAY)}

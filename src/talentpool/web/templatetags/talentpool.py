@@ -9,6 +9,7 @@ from talentpool.core.i18n import bilingual
 from talentpool.core.roles import Role
 from talentpool.eligibility.models import Status
 from talentpool.policies import wording
+from talentpool.policies.explanation_html import explanation_html
 from talentpool.reference.selectors import division_name as full_division_name
 from talentpool.reference.selectors import reference_names
 
@@ -108,6 +109,14 @@ def yes_no(value) -> str:
 def fact_sentence(name: str, value) -> str:
     """What an explanation read, as a sentence (本人名下有住房 / 最高学历：硕士), never ``name = value``."""
     return wording.fact_sentence(name, value)
+
+
+@register.simple_tag(takes_context=True)
+def explanation(context, x, show_detail=None):
+    """One explained verdict (``policies.explanation_html``); the facts' names are the page's ``fact_labels``, and
+    ``show_detail`` (every fact and parameter read) defaults to the page's own."""
+    detail = context.get("show_detail") if show_detail is None else show_detail
+    return explanation_html(x, fact_labels=context.get("fact_labels"), show_detail=bool(detail))
 
 
 @register.filter
