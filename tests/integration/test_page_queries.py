@@ -49,7 +49,11 @@ PINNED = {
                                                  # shown columns (no deferred batch id per row), failed, returns
     "talent /fairs/mine/{registration}/": 6,     # the registration with its talent link in one query
     "officer /fairs/office/{fair}/report/": 8,   # each table of figures in one aggregate, no ids read
-    "talent /payments/lines/{my_line}/": 4,
+    "talent /payments/lines/{my_line}/": 3,     # no bank account read: a talent's page does not show it
+    "officer /api/v1/payments/batches/{batch}/file": 4,  # the batch's number and state, its lines' values, the
+    "officer /payments/batches/{batch}/file.csv": 4,     # audit record (the workbook is kept per process)
+    "officer /registry/imports/{import_errors}/errors.xlsx": 3,  # the job, its errors (the workbook kept)
+    "officer /registry/enterprises/{enterprise}/": 4,  # the enterprise, its staff counted, a page of them
     "officer /api/v1/payments/entitlements": 4,  # the totals, the page, its versions
     "officer /api/v1/payments/entitlements/{line}": 5,
     "enterprise /api/v1/recruitment/candidates": 6,  # applicants, a page of consenting ids, the count, the talents

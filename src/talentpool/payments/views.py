@@ -12,8 +12,11 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -29,6 +32,7 @@ from talentpool.eligibility import selectors as eligibility_selectors
 from talentpool.eligibility import services as eligibility_services
 from talentpool.eligibility.models import Entitlement, EntitlementEvent, ReviewRoute, RunStatus, Status
 from talentpool.eligibility.selectors import fact_labels
+from talentpool.eligibility.verdicts import line_explanation_html
 from talentpool.engines.tabular.writing import XLSX_TYPE
 from talentpool.policies.models import Policy
 from talentpool.policies.selectors import policy_versions_in_force
@@ -200,15 +204,25 @@ def line_detail(request, pk: int):
         raise Http404
     if request.user.role == Role.OFFICER:
         talent_record_viewed(actor=request.user, talent=line.talent, request=request, channel="web")
-    explanation = None if line.imported else eligibility_selectors.entitlement_explanation(line)
     return render(request, "payments/line_detail.html", {
-        "line": line, "history": selectors.entitlement_history(line), "x": explanation,
-        "fact_labels": fact_labels(), "show_detail": True,
+        "line": line, "history": selectors.entitlement_history(line),
+        "explanation_html": None if line.imported else _explanation_html(line),
         "may_decide": request.user.role == Role.OFFICER and line.status == Status.CANDIDATE and (
             not line.review_required or line.assigned_to_id in (None, request.user.pk)),
-        "account": BankAccount.objects.filter(talent=line.talent).first(),
+        # the account is shown to officers only (one row per talent: no ORDER BY)
+        "account": (next(iter(BankAccount.objects.filter(talent_id=line.talent_id)[:1]), None)
+                    if request.user.role == Role.OFFICER else None),
         "corrections": line.corrections.all() if request.user.role == Role.OFFICER else [],
     })
+
+
+def _explanation_html(line: Entitlement) -> str:
+    """The "why" card's content, rendered once per process for each snapshot, version, language and generation of
+    the reference tables (``eligibility.verdicts.line_explanation_html`` says what makes a new one)."""
+    return mark_safe(line_explanation_html(  # noqa: S308 (the template's own autoescaped output)
+        line=line, language=get_language() or "", render=lambda: render_to_string("policies/_explanation.html", {
+            "x": eligibility_selectors.entitlement_explanation(line), "fact_labels": fact_labels(),
+            "show_detail": True})))
 
 
 @require_role(Role.OFFICER)
