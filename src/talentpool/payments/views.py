@@ -199,13 +199,13 @@ def decide(request):
 
 @require_role(Role.OFFICER, Role.TALENT)
 def line_detail(request, pk: int):
-    line = selectors.entitlement_get(request.user, pk)
+    line = selectors.entitlement_page_get(request.user, pk)
     if line is None:
         raise Http404
     if request.user.role == Role.OFFICER:
         talent_record_viewed(actor=request.user, talent=line.talent, request=request, channel="web")
     return render(request, "payments/line_detail.html", {
-        "line": line, "history": selectors.entitlement_history(line),
+        "line": line, "history": selectors.entitlement_history_shown(line),
         "explanation_html": None if line.imported else _explanation_html(line),
         "may_decide": request.user.role == Role.OFFICER and line.status == Status.CANDIDATE and (
             not line.review_required or line.assigned_to_id in (None, request.user.pk)),
