@@ -44,7 +44,7 @@ PINNED = {
     "enterprise /recruitment/applications/": 3,
     "officer /registry/talents/": 4,             # counted by estimate above 10,000 rows (PostgreSQL)
     "officer /payments/queue/": 4,              # the maintained totals (a few rows), the page, the policies
-    "officer /payments/lines/{line}/": 5,        # the line, its events, the bank account, the audit record
+    "officer /payments/lines/{line}/": 4,        # the line with the bank account, its events, the audit record
     "officer /payments/batches/{batch}/": 6,     # the batch, its lines counted, a page of them with only the
                                                  # shown columns (no deferred batch id per row), failed, returns
     "talent /fairs/mine/{registration}/": 6,     # the registration with its talent link in one query

@@ -199,19 +199,23 @@ def decide(request):
 
 @require_role(Role.OFFICER, Role.TALENT)
 def line_detail(request, pk: int):
-    line = selectors.entitlement_page_get(request.user, pk)
+    officer = request.user.role == Role.OFFICER
+    line = selectors.entitlement_page_get(request.user, pk, with_account=officer)  # the account: officers only
     if line is None:
         raise Http404
-    if request.user.role == Role.OFFICER:
+    account = None
+    if officer:
         talent_record_viewed(actor=request.user, talent=line.talent, request=request, channel="web")
+        try:
+            account = line.talent.bank_account
+        except BankAccount.DoesNotExist:
+            pass
     return render(request, "payments/line_detail.html", {
         "line": line, "history": selectors.entitlement_history_shown(line),
         "explanation_html": None if line.imported else _explanation_html(line),
         "may_decide": request.user.role == Role.OFFICER and line.status == Status.CANDIDATE and (
             not line.review_required or line.assigned_to_id in (None, request.user.pk)),
-        # the account is shown to officers only (one row per talent: no ORDER BY)
-        "account": (next(iter(BankAccount.objects.filter(talent_id=line.talent_id)[:1]), None)
-                    if request.user.role == Role.OFFICER else None),
+        "account": account,
         "corrections": line.corrections.all() if request.user.role == Role.OFFICER else [],
     })
 
