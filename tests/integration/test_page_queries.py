@@ -44,7 +44,7 @@ PINNED = {
     "enterprise /recruitment/applications/": 3,
     "officer /registry/talents/": 4,             # counted by estimate above 10,000 rows (PostgreSQL)
     "officer /payments/queue/": 4,              # the maintained totals (a few rows), the page, the policies
-    "officer /payments/lines/{line}/": 5,        # the line, its events, the bank account, the audit record
+    "officer /payments/lines/{line}/": 4,        # the line with the bank account, its events, the audit record
     "officer /payments/batches/{batch}/": 6,     # the batch, its lines counted, a page of them with only the
                                                  # shown columns (no deferred batch id per row), failed, returns
     "talent /fairs/mine/{registration}/": 6,     # the registration with its talent link in one query; its
@@ -56,7 +56,11 @@ PINNED = {
     "talent /policies/mine/": 7,                 # the talent, facts, verdict key (two), policies, objections
     "city /policies/drafts/{draft}/": 5,         # the draft with its policy and base (no text), approval, check
     "officer /fairs/office/{fair}/report/": 8,   # each table of figures in one aggregate, no ids read
-    "talent /payments/lines/{my_line}/": 4,
+    "talent /payments/lines/{my_line}/": 3,     # no bank account read: a talent's page does not show it
+    "officer /api/v1/payments/batches/{batch}/file": 4,  # the batch's number and state, its lines' values, the
+    "officer /payments/batches/{batch}/file.csv": 4,     # audit record (the workbook is kept per process)
+    "officer /registry/imports/{import_errors}/errors.xlsx": 3,  # the job, its errors (the workbook kept)
+    "officer /registry/enterprises/{enterprise}/": 4,  # the enterprise, its staff counted, a page of them
     "officer /api/v1/payments/entitlements": 4,  # the totals, the page, its versions
     "officer /api/v1/payments/entitlements/{line}": 5,
     "enterprise /api/v1/recruitment/candidates": 6,  # applicants, a page of consenting ids, the count, the talents

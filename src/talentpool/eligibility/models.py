@@ -215,7 +215,12 @@ class Entitlement(models.Model):
     @property
     def reference(self) -> str:
         """The line's reference on bank files."""
-        return f"E{self.pk:010d}"
+        return line_reference(self.pk)
+
+
+def line_reference(pk: int) -> str:
+    """A ledger line's reference on bank files, from its id (for reads that hold no model instance)."""
+    return f"E{pk:010d}"
 
 
 class EntitlementEvent(models.Model):

@@ -36,6 +36,7 @@ from talentpool.core.models import ChangeRecord
 from talentpool.engines.policy import Explanation
 from talentpool.policies.models import PolicyVersion, VersionStatus
 from talentpool.policies.selectors import version_document_hashes
+from talentpool.reference.selectors import reference_generation
 
 from .models import Entitlement
 
@@ -105,18 +106,36 @@ def explanations_cached(*, talent, as_of: dt.date, facts: dict, codes: Iterable[
     return result
 
 
-def line_explanation_cached(*, line, compute: Callable[[], Explanation]) -> Explanation:
-    """The explanation of a ledger line, rebuilt from what the line stored (facts, day) under the version it was
-    made with: kept under a hash of the stored snapshot and of the version (id, ``updated_at``, document)."""
+def line_explanation_key(line) -> str:
+    """The key of a ledger line's explanation: a hash of the stored snapshot and of the version (id,
+    ``updated_at``, document)."""
     version = line.policy_version
     digest = hashlib.sha256(repr((
         line.pk, version.pk, version.updated_at, hashlib.sha256(version.source.encode()).hexdigest(),
         line.due, json.dumps(line.explanation or {}, sort_keys=True, default=str))).encode())
     # (sort_keys at every depth: PostgreSQL's jsonb hands keys back in its own order, not the order written)
-    key = _PREFIX + "line:" + digest.hexdigest()
+    return _PREFIX + "line:" + digest.hexdigest()
+
+
+def line_explanation_cached(*, line, compute: Callable[[], Explanation]) -> Explanation:
+    """The explanation of a ledger line, rebuilt from what the line stored (facts, day) under the version it was
+    made with: kept under ``line_explanation_key``."""
+    key = line_explanation_key(line)
     found = _cache().get(key)
     if found is None:
         found = compute()
+        _cache().set(key, found)
+    return found
+
+
+def line_explanation_html(*, line, language: str, render: Callable[[], str]) -> str:
+    """The line's explanation as its page shows it (``render`` makes the HTML), kept under the explanation's key
+    (``line_explanation_key``: a changed snapshot or version is a new key), the language, and the generation of
+    the reference tables (the trace names divisions and universities: a reference load is a new key)."""
+    key = f"{line_explanation_key(line)}:html:{language}:{reference_generation()}"
+    found = _cache().get(key)
+    if found is None:
+        found = str(render())
         _cache().set(key, found)
     return found
 

@@ -124,14 +124,47 @@ def entitlement_get(user, pk: int) -> Entitlement | None:
     """One line with what its page and the API show. Six joins, not nine: PostgreSQL spent longer planning the
     nine-way join (~12 ms) than running it; the run, the corrected and the replaced line are shown by id (a
     correction's original is read when the page names it)."""
-    return (entitlements_visible_to(user).select_related("talent", "policy", "policy_version", "assigned_to",
-                                                         "batch", "decided_by")
-            .filter(pk=pk).order_by().first())
+    found = list(entitlements_visible_to(user).select_related("talent", "policy", "policy_version", "assigned_to",
+                                                              "batch", "decided_by").filter(pk=pk).order_by()[:1])
+    return found[0] if found else None  # (the id is unique: no ORDER BY, which ``first()`` would add)
+
+
+# what a line's page reads: the line's shown columns, the person's name and masked number, the policy's titles,
+# the version's number (and what its explanation is kept under), who the line is routed to, the batch's number
+LINE_PAGE_COLUMNS = (
+    "id", "talent_id", "policy_id", "policy_version_id", "instalment", "kind", "corrects_id", "amount", "due",
+    "status", "reason", "bank_reason", "explanation", "review_required", "assigned_to_id", "first_time", "changed",
+    "flag", "run_id", "batch_id", "paid_on", "imported", "created_at", "talent__name", "talent__id_masked",
+    "policy__code", "policy__title_zh", "policy__title_en", "policy_version__version", "policy_version__source",
+    "policy_version__updated_at", "assigned_to__username", "assigned_to__display_name", "batch__number")
+
+
+def entitlement_page_get(user, pk: int, *, with_account: bool = False) -> Entitlement | None:
+    """One line with what its page shows (``LINE_PAGE_COLUMNS``; the API reads ``entitlement_get``): 34 columns
+    of five tables rather than ~135 of seven, which cost ~1 ms more to compile and build per request. With
+    ``with_account`` the person's bank account (bank and masked number) comes in the same statement
+    (``line.talent.bank_account``, raising ``BankAccount.DoesNotExist`` when there is none)."""
+    related = ["talent", "policy", "policy_version", "assigned_to", "batch"]
+    columns = list(LINE_PAGE_COLUMNS)
+    if with_account:
+        related.append("talent__bank_account")
+        columns += ["talent__bank_account__bank_name", "talent__bank_account__number_masked"]
+    found = list(entitlements_visible_to(user).select_related(*related).only(*columns).filter(pk=pk).order_by()[:1])
+    return found[0] if found else None
 
 
 def entitlement_history(line: Entitlement) -> list[EntitlementEvent]:
     """The line's events, oldest first, with who made each (the page and the API show no more of them)."""
     return list(EntitlementEvent.objects.filter(entitlement=line).select_related("actor"))
+
+
+def entitlement_history_shown(line: Entitlement) -> list[dict[str, Any]]:
+    """The line's events as its page shows them, oldest first: ``at``, ``to_status``, ``reason`` and ``actor`` (the
+    name a user is shown by, or None), read as plain values (no model instances)."""
+    rows = EntitlementEvent.objects.filter(entitlement_id=line.pk).values_list(
+        "at", "to_status", "reason", "actor__display_name", "actor__username")
+    return [{"at": at, "to_status": to_status, "reason": reason, "actor": display_name or username or None}
+            for at, to_status, reason, display_name, username in rows]
 
 
 def talent_lines(user) -> QuerySet[Entitlement]:

@@ -38,6 +38,7 @@ from talentpool.eligibility.models import (
     EntitlementEvent,
     Kind,
     Status,
+    line_reference,
 )
 from talentpool.engines.tabular.messages import FileProblem
 from talentpool.engines.tabular.reading import read_table
@@ -299,25 +300,32 @@ def batch_file(*, actor, batch_id: int, fmt: str, request=None) -> tuple[str, by
     purpose, batch. Only payment officers; each download is audited. Reading the file changes nothing: the
     officer marks the batch sent (``batch_mark_sent``) once the bank has it. Returns (name, bytes, type)."""
     _officer(actor)
-    batch = _batch_for(actor, batch_id)
+    # the batch's number and state, and its lines as plain values: no user joins, no model instances (a file of
+    # 20 lines spent more on compiling and building the ORM's rows than on reading them)
+    found = batches_visible_to(actor).filter(pk=batch_id).values_list("number", "status")[:1]
+    if not found:
+        raise NotFoundError()
+    number, status = found[0]
     if not actor.is_payment_officer:
         raise PermissionDeniedError(_("Only payment officers may export bank files, which carry account numbers."),
                                     code="not_payment_officer")
     if fmt not in ("xlsx", "csv"):
         raise ApplicationError(_("Choose xlsx or csv."), field="format")
-    if batch.status not in (BatchStatus.READY, BatchStatus.SENT, BatchStatus.CLOSED):
+    if status not in (BatchStatus.READY, BatchStatus.SENT, BatchStatus.CLOSED):
         raise ApplicationError(_("This batch needs a second officer's approval before it goes to the bank."),
                                code="batch_state")
-    lines = (batch.lines.select_related("talent__bank_account", "policy").order_by("pk"))
+    lines = (Entitlement.objects.filter(batch_id=batch_id).order_by("pk").values_list(
+        "pk", "amount", "instalment", "policy__title_zh", "talent__bank_account__holder",
+        "talent__bank_account__number_encrypted", "talent__bank_account__bank_name"))
     rows = []
-    for line in lines:
-        account = getattr(line.talent, "bank_account", None)
-        rows.append([line.reference, account.holder if account else "", decrypt_text(account.number_encrypted)
-                     if account else "", account.bank_name if account else "", line.amount,
-                     f"{line.policy.title_zh} 第{line.instalment}期", batch.number])
-    audit_record(actor=actor, action=AuditAction.EXPORT, target=f"batch:{batch.number}", request=request,
+    for pk, amount, instalment, title, holder, number_encrypted, bank_name in lines:
+        has_account = number_encrypted is not None
+        rows.append([line_reference(pk), holder if has_account else "",
+                     decrypt_text(number_encrypted) if has_account else "", bank_name if has_account else "",
+                     amount, f"{title} 第{instalment}期", number])
+    audit_record(actor=actor, action=AuditAction.EXPORT, target=f"batch:{number}", request=request,
                  detail={"file": "bank payment file", "format": fmt, "lines": len(rows)})
-    name = f"{batch.number}.{fmt}"
+    name = f"{number}.{fmt}"
     if fmt == "csv":
         return name, csv_bytes(BANK_FILE_HEADERS, rows), CSV_TYPE
     sheet = Sheet("代发", BANK_FILE_HEADERS, rows, widths={"B": 12, "C": 24, "D": 28, "E": 14, "F": 36},

@@ -14,6 +14,8 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -29,7 +31,9 @@ from talentpool.eligibility import selectors as eligibility_selectors
 from talentpool.eligibility import services as eligibility_services
 from talentpool.eligibility.models import Entitlement, EntitlementEvent, ReviewRoute, RunStatus, Status
 from talentpool.eligibility.selectors import fact_labels
+from talentpool.eligibility.verdicts import line_explanation_html
 from talentpool.engines.tabular.writing import XLSX_TYPE
+from talentpool.policies.explanation_html import explanation_html as explained
 from talentpool.policies.models import Policy
 from talentpool.policies.selectors import policy_versions_in_force
 from talentpool.reference.selectors import division_name
@@ -195,20 +199,33 @@ def decide(request):
 
 @require_role(Role.OFFICER, Role.TALENT)
 def line_detail(request, pk: int):
-    line = selectors.entitlement_get(request.user, pk)
+    officer = request.user.role == Role.OFFICER
+    line = selectors.entitlement_page_get(request.user, pk, with_account=officer)  # the account: officers only
     if line is None:
         raise Http404
-    if request.user.role == Role.OFFICER:
+    account = None
+    if officer:
         talent_record_viewed(actor=request.user, talent=line.talent, request=request, channel="web")
-    explanation = None if line.imported else eligibility_selectors.entitlement_explanation(line)
+        try:
+            account = line.talent.bank_account
+        except BankAccount.DoesNotExist:
+            pass
     return render(request, "payments/line_detail.html", {
-        "line": line, "history": selectors.entitlement_history(line), "x": explanation,
-        "fact_labels": fact_labels(), "show_detail": True,
+        "line": line, "history": selectors.entitlement_history_shown(line),
+        "explanation_html": None if line.imported else _explanation_html(line),
         "may_decide": request.user.role == Role.OFFICER and line.status == Status.CANDIDATE and (
             not line.review_required or line.assigned_to_id in (None, request.user.pk)),
-        "account": BankAccount.objects.filter(talent=line.talent).first(),
+        "account": account,
         "corrections": line.corrections.all() if request.user.role == Role.OFFICER else [],
     })
+
+
+def _explanation_html(line: Entitlement) -> str:
+    """The "why" card's content, rendered once per process for each snapshot, version, language and generation of
+    the reference tables (``eligibility.verdicts.line_explanation_html`` says what makes a new one)."""
+    return mark_safe(line_explanation_html(  # noqa: S308 (policies.explanation_html's escaped output)
+        line=line, language=get_language() or "", render=lambda: explained(
+            eligibility_selectors.entitlement_explanation(line), fact_labels=fact_labels(), show_detail=True)))
 
 
 @require_role(Role.OFFICER)

@@ -81,6 +81,17 @@ def _ensure_fresh() -> None:
 def _clear_caches() -> None:
     for fn in (_codes, _names, _divisions, _universities_by_name, _parents):
         fn.cache_clear()
+    _generation[0] += 1
+
+
+_generation = [0]
+
+
+def reference_generation() -> int:
+    """A number that changes whenever this process's cached tables are dropped (a load here, or another process's
+    load seen through the stamp file): text made from reference names may be kept under it."""
+    _ensure_fresh()
+    return _generation[0]
 
 
 def reference_cache_clear(*, notify: bool = False) -> None:

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from talentpool.core.searches import search_by_post
 
 from . import selectors, services
 from .models import Cluster, CorrectableField, Employment, HouseholdFacts, IdType, MemberRelation, Tier
+from .rows import STAFF_COLUMNS, staff_rows
 
 
 class TalentSearchForm(forms.Form):
@@ -101,8 +103,7 @@ def enterprise_list(request):
 @require_role(Role.OFFICER)
 def enterprise_detail(request, pk: int):
     enterprise = get_object_or_404(selectors.enterprise_visible_to(request.user), pk=pk)
-    staff = Paginator(selectors.enterprise_staff(enterprise), 50).get_page(request.GET.get("page"))
-    return render(request, "registry/enterprise_detail.html", {"enterprise": enterprise, "page": staff, "portal": False})
+    return _enterprise_page(request, enterprise, portal=False)
 
 
 _DIVISION_FIELDS = (CorrectableField.HUKOU_DIVISION, CorrectableField.RESIDENCE_DIVISION)
@@ -168,8 +169,16 @@ def my_profile(request):
 @require_role(Role.ENTERPRISE)
 def my_enterprise(request):
     enterprise = request.user.enterprise
-    staff = Paginator(selectors.enterprise_staff(enterprise), 50).get_page(request.GET.get("page"))
-    return render(request, "registry/enterprise_detail.html", {"enterprise": enterprise, "page": staff, "portal": True})
+    return _enterprise_page(request, enterprise, portal=True)
+
+
+def _enterprise_page(request, enterprise, *, portal: bool):
+    """The enterprise's facts and a page of its current staff, the rows made in Python (``registry.rows``)."""
+    staff = Paginator(selectors.enterprise_staff(enterprise).values(*STAFF_COLUMNS), 50).get_page(
+        request.GET.get("page"))
+    return render(request, "registry/enterprise_detail.html", {
+        "enterprise": enterprise, "page": staff, "portal": portal,
+        "rows": staff_rows(staff, portal=portal, csrf_token=lambda: get_token(request))})
 
 
 @require_role(Role.ENTERPRISE)

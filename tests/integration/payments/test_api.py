@@ -804,3 +804,20 @@ def test_every_payments_operation_is_in_the_role_matrix():
     listed = {(m, API + re.sub(r"\{\w+\}", "{pk}", t.split("?")[0])) for m, t, _ in OFFICER_ENDPOINTS + TALENT_ENDPOINTS}
     listed.add(("post", f"{API}/batches/{{pk}}/return"))
     assert {(m, re.sub(r"\{\w+\}", "{pk}", p)) for m, p in operations} - listed == set()
+
+
+def test_the_line_page_shows_a_changed_snapshot_at_once(people):
+    """The "why" card is rendered once per process under the line's snapshot and version: a changed snapshot (a
+    fact the run read) is a new card on the very next request, never the kept one."""
+    officer = _client(people.officer)
+    _run(officer)
+    line = Entitlement.objects.get(pk=_lines(officer)["李明"]["id"])
+    officer.cookies["django_language"] = "en"
+    page = officer.get(f"/payments/lines/{line.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    assert "Highest degree earned in China" in page.content.decode()
+    snapshot = dict(line.explanation)
+    snapshot["facts"] = {**snapshot["facts"], "overseas": True}
+    Entitlement.objects.filter(pk=line.pk).update(explanation=snapshot)
+    again = officer.get(f"/payments/lines/{line.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Highest degree earned abroad" in again and "Highest degree earned in China" not in again

@@ -104,3 +104,17 @@ def test_the_paid_report_download_is_not_stored(client, ready):
     assert response.status_code == 200 and response["Cache-Control"] == "no-store"
     cells = [c for ws in load_workbook(io.BytesIO(response.content)).worksheets for r in ws.iter_rows() for c in r]
     assert cells and not [c for c in cells if c.data_type == "f"]
+
+
+def test_a_kept_bank_file_follows_a_changed_account_at_once(client, ready, world):
+    """The workbook is kept per process under what its cells hold: downloading twice gives the kept file, and a
+    new account number (or bank) is a new file on the very next download, never the stale one."""
+    batch, line = ready
+    first = client.get(f"/api/v1/payments/batches/{batch.pk}/file")
+    again = client.get(f"/api/v1/payments/batches/{batch.pk}/file")
+    assert first.content == again.content
+    BankAccount.objects.filter(talent=world.talent).update(bank_name="中国银行杭州分行")
+    changed = client.get(f"/api/v1/payments/batches/{batch.pk}/file")
+    sheet = load_workbook(io.BytesIO(changed.content)).active
+    assert [c.value for c in sheet[2]][:4] == [line.reference, "李明", ACCOUNT, "中国银行杭州分行"]
+    assert AuditEvent.objects.filter(action="export", target=f"batch:{batch.number}").count() == 3

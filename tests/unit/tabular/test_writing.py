@@ -96,3 +96,35 @@ def test_templates_hold_no_formula():
     cells = _cells(out.getvalue())
     assert cells and not [c for c in cells if c.data_type == "f"]
     assert load_workbook(io.BytesIO(out.getvalue())).worksheets[0]["A1"].comment is not None
+
+
+def test_a_workbook_is_kept_under_what_its_cells_hold():
+    """The same cells give the kept file; any change of a cell (even 1.0 to 1.00, or 1 to True) is another file."""
+    from talentpool.engines.tabular.writing import kept_files_clear
+
+    kept_files_clear()
+
+    def book(rows):
+        return xlsx_bytes([Sheet("s", ["a", "b"], iter(rows), number_formats={1: "0.00"})])
+
+    first = book([["x", Decimal("1.0")]])
+    assert book([["x", Decimal("1.0")]]) is first
+    for other in ([["x", Decimal("1.00")]], [["y", Decimal("1.0")]], [["x", 1]], [["x", True]], [["x", Decimal("1.0")], []]):
+        made = book(other)
+        assert made is not first
+        sheet = load_workbook(io.BytesIO(made)).active
+        assert [[c.value for c in row] for row in sheet.iter_rows(min_row=2)][0][0] == other[0][0]
+
+
+def test_a_kept_file_follows_the_language_of_its_lazy_headers():
+    """Headers given as lazy translations are keyed by their text in the active language, not by the object."""
+    from django.utils import translation
+    from django.utils.translation import gettext_lazy
+
+    header = gettext_lazy("Reason")
+    with translation.override("en"):
+        english = errors_xlsx_bytes([(2, "B", "x", "bad")], ["row", header])
+    with translation.override("zh-hans"):
+        chinese = errors_xlsx_bytes([(2, "B", "x", "bad")], ["row", header])
+    values = [load_workbook(io.BytesIO(data)).active["B1"].value for data in (english, chinese)]
+    assert values[0] == "Reason" and values[1] != "Reason"
