@@ -92,7 +92,7 @@ def kpi_xlsx(d: dict[str, Any]) -> bytes:
               [[r["month"].strftime("%Y-%m"), r["arrivals"], r["stops"], r["net"], r["talents"], r["paid"]]
                for r in d["monthly"]], widths={"F": 16}, number_formats={5: "#,##0.00"}),
     ]
-    return xlsx_bytes(sheets)
+    return xlsx_bytes(sheets, keep=True)  # district figures: no person in it
 
 
 def _money(value: Decimal | None) -> str:  # None: withheld (paid to fewer than 5 people)

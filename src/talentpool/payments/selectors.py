@@ -214,4 +214,4 @@ def paid_report_xlsx(report: dict[str, list[dict[str, Any]]], *, year: int, labe
                                                      labels["amount"]], rows, widths={"A": 36, "D": 16},
                             number_formats={3: "#,##0.00"}, bold_headers=False))
     sheets.append(Sheet(labels["about"], [labels["year"], year], [], bold_headers=False))
-    return xlsx_bytes(sheets)
+    return xlsx_bytes(sheets, keep=True)  # totals per policy, degree and district: no person in it

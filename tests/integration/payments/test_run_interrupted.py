@@ -16,6 +16,7 @@ import time_machine
 from django.core.management import call_command
 from django.test import Client
 
+from talentpool.core.errors import ApplicationError
 from talentpool.core.models import AuditEvent
 from talentpool.eligibility import runs
 from talentpool.eligibility.models import Entitlement, Run, RunStatus
@@ -132,5 +133,6 @@ def test_the_command_line_resumes_an_interrupted_run_itself(world, killed):
     assert run.new == Entitlement.objects.count() and run.unchanged == 0
     event = AuditEvent.objects.get(target=f"run:{run.pk}", detail__resumed=True)
     assert event.actor is None
-    with pytest.raises(Exception, match="has ended"):
+    with pytest.raises(ApplicationError) as ended:  # by its code: the message is in the active language
         run_resume(actor=None, run_id=run.pk, enqueue=False)
+    assert ended.value.code == "finished"

@@ -105,7 +105,7 @@ def test_a_workbook_is_kept_under_what_its_cells_hold():
     kept_files_clear()
 
     def book(rows):
-        return xlsx_bytes([Sheet("s", ["a", "b"], iter(rows), number_formats={1: "0.00"})])
+        return xlsx_bytes([Sheet("s", ["a", "b"], iter(rows), number_formats={1: "0.00"})], keep=True)
 
     first = book([["x", Decimal("1.0")]])
     assert book([["x", Decimal("1.0")]]) is first
@@ -122,9 +122,27 @@ def test_a_kept_file_follows_the_language_of_its_lazy_headers():
     from django.utils.translation import gettext_lazy
 
     header = gettext_lazy("Reason")
+
+    def book():
+        return xlsx_bytes([Sheet("s", ["row", header], [[2, "bad"]])], keep=True)
+
     with translation.override("en"):
-        english = errors_xlsx_bytes([(2, "B", "x", "bad")], ["row", header])
+        english = book()
     with translation.override("zh-hans"):
-        chinese = errors_xlsx_bytes([(2, "B", "x", "bad")], ["row", header])
+        chinese = book()
     values = [load_workbook(io.BytesIO(data)).active["B1"].value for data in (english, chinese)]
     assert values[0] == "Reason" and values[1] != "Reason"
+
+
+def test_files_naming_people_are_never_kept():
+    """Only a caller's ``keep=True`` (aggregate reports) keeps a file: a bank file and an import's error file are
+    written each time and gone from the process after the response."""
+    from talentpool.engines.tabular import writing
+
+    writing.kept_files_clear()
+    bank = [Sheet("代发", ["户名", "账号"], [["李明", "6222020200112233445"]])]
+    assert load_workbook(io.BytesIO(xlsx_bytes(bank))).active["B2"].value == "6222020200112233445"
+    errors_xlsx_bytes([(2, "B", "330106199001011234", "bad")], ["row", "column", "value", "reason"])
+    assert not writing._kept_files
+    xlsx_bytes([Sheet("s", ["total"], [[1]])], keep=True)
+    assert len(writing._kept_files) == 1

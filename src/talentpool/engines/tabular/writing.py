@@ -141,10 +141,16 @@ def write_xlsx(out: IO[bytes], sheets: Iterable[Sheet]) -> None:
     wb.save(out)
 
 
-def xlsx_bytes(sheets: Iterable[Sheet]) -> bytes:
-    """The workbook as bytes; the same cells give the same file, made once per process (``_kept``)."""
+def xlsx_bytes(sheets: Iterable[Sheet], *, keep: bool = False) -> bytes:
+    """The workbook as bytes. With ``keep`` the same cells give the same file, made once per process (``_kept``):
+    only for files without personal data (aggregate reports). A file naming people (a bank file's accounts, an
+    import's rejected rows) is written each time and never held in the process after its response."""
     sheets = [Sheet(s.title, list(s.headers), [list(r) for r in s.rows], dict(s.widths), dict(s.number_formats),
                     s.bold_headers) for s in sheets]
+    if not keep:
+        out = io.BytesIO()
+        write_xlsx(out, sheets)
+        return out.getvalue()
     return _kept(sheets, lambda out: write_xlsx(out, sheets))
 
 
@@ -266,5 +272,5 @@ def write_errors_csv(rows: Iterable[ErrorRow], out: IO[str], headers: list[str])
 
 
 def errors_xlsx_bytes(rows: Iterable[ErrorRow], headers: list[str]) -> bytes:
-    """The error file as bytes, kept per process like ``xlsx_bytes`` (the same errors give the same file)."""
+    """The error file as bytes. Never kept: it repeats the uploaded rows, which are not kept in clear."""
     return xlsx_bytes([Sheet("errors", headers, rows, widths=_ERROR_WIDTHS, bold_headers=False)])
