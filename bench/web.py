@@ -17,7 +17,8 @@ What it does, in a throwaway TALENTPOOL_HOME (or --home DIR, kept and reused bet
    and secure cookies behave as behind the proxy;
 4. signs in as each role through the login page (demo logins, password demo12345; the partner sends its key);
 5. per page of tests/factories/pages.py: one GET for its status, then ``wrk`` (16 connections, --seconds each,
-   loopback only) for req/s, p50 and p99; /healthz first, as the ratio's baseline in the same run;
+   loopback only) for req/s, p50 and p99; /healthz first, as the ratio's baseline in the same run, and again before every 20th page (each ratio is to
+   the latest, so a machine whose speed drifts over the run does not skew the later pages);
 6. SQL queries per request: counted in a separate process on the same database with Django's test client under
    ``CaptureQueriesContext``, second request of each page (the first warms per-process caches; both counts are
    kept), so the figure is what each request of the load costs;
@@ -56,6 +57,8 @@ PG_BIN = Path("/usr/lib/postgresql/15/bin")
 HOST = "127.0.0.1"
 PASSWORD = "demo12345"
 BUILT = "bench-web-built.json"
+HEALTH_EVERY = 20
+"""/healthz is measured again before every 20th page, and each page's ratio is to the latest measurement."""
 
 
 @dataclass
@@ -354,7 +357,14 @@ def measure(args, wrk: str, env: dict[str, str], home: Path, port: int) -> list[
         sessions["partner"] = {"X-Partner-Key": targets["partner_key"]} if targets.get("partner_key") else {}
         health = run_wrk(wrk, port, "/healthz", proxy_headers(port), seconds=args.seconds,
                          connections=args.connections)
-        for r in results:
+        baseline, baselines = health["rps"], [health["rps"]]
+        for i, r in enumerate(results):
+            if i and i % HEALTH_EVERY == 0:  # the machine's speed drifts over a long run: ratios to a recent one
+                again = run_wrk(wrk, port, "/healthz", proxy_headers(port), seconds=args.seconds,
+                                connections=args.connections)["rps"]
+                if again:
+                    baseline = again
+                    baselines.append(again)
             if r.url is None:
                 continue
             headers = proxy_headers(port) | sessions.get(r.role, {})
@@ -368,14 +378,16 @@ def measure(args, wrk: str, env: dict[str, str], home: Path, port: int) -> list[
             if r.rps is None:
                 r.note = (r.note + f" no request finished within {args.seconds:g} s").strip()
                 continue
-            r.ratio = r.rps / health["rps"] if health["rps"] else None
+            r.ratio = r.rps / baseline if baseline else None
             print(f"  {r.label:<60} {r.rps:8.1f} req/s  p99 {_fmt(r.p99_ms, '8.1f')} ms", flush=True)
         first_hits(server, results, sessions, port, each=args.first_hit == "each")
     finally:
         server.stop()
+    drift = (f"re-measured every {HEALTH_EVERY} pages: {min(baselines):.0f}-{max(baselines):.0f} req/s"
+             if len(baselines) > 1 else "")
     return [Result("healthz (baseline)", "anonymous", "core:healthz", "/healthz", status=200,
                    rps=health["rps"], p50_ms=health["p50_ms"], p99_ms=health["p99_ms"], ratio=1.0,
-                   errors=health["errors"]), *results]
+                   errors=health["errors"], note=drift), *results]
 
 
 def first_hits(server: Gunicorn, results: list[Result], sessions: dict, port: int, *, each: bool) -> None:
