@@ -21,7 +21,9 @@ What it does, in a throwaway TALENTPOOL_HOME (or --home DIR, kept and reused bet
    the latest, so a machine whose speed drifts over the run does not skew the later pages);
 6. SQL queries per request: counted in a separate process on the same database with Django's test client under
    ``CaptureQueriesContext``, second request of each page (the first warms per-process caches; both counts are
-   kept), so the figure is what each request of the load costs;
+   kept), so the figure is what each request of the load costs. A signed-in GET that writes nothing is served
+   from the worker's kept responses after its first request (``core.pagecache``): its steady figure is the user
+   load plus one count of writes (2), and its first figure is what making it costs (plus that count);
 7. first hit after a restart: gunicorn is restarted (its workers report ready through a ``post_worker_init``
    hook) and the page's first request is timed; with ``--first-hit each`` (default) a restart per page, with
    ``once`` one restart and the pages in list order (then the first page also pays for the shared warm-up).

@@ -93,11 +93,20 @@ def client_for(db) -> Callable[[User], Client]:
     return make
 
 
+@pytest.fixture
+def no_page_cache(settings):
+    """Every request makes its page afresh (core.pagecache off): for tests that pin what making a page costs in
+    queries. A kept page costs the user load and one count of writes; test_pagecache.py tests that."""
+    settings.TALENTPOOL_PAGE_CACHE_MB = 0
+
+
 @pytest.fixture(autouse=True)
 def _fresh_reference_cache():
     """Reference names are cached per process; a test's database must not see another test's cache."""
+    from talentpool.core.pagecache import page_cache_clear
     from talentpool.reference.selectors import reference_cache_clear
 
     reference_cache_clear()
+    page_cache_clear()  # kept pages are exact for one database; a test's database starts over
     yield
     reference_cache_clear()

@@ -165,6 +165,7 @@ def test_no_page_makes_more_queries_when_the_district_triples(settings, tmp_path
     monkeypatch.setenv("TALENTPOOL_HOME", str(tmp_path))
     settings.HOME_DIR = tmp_path
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.TALENTPOOL_PAGE_CACHE_MB = 0  # the pins are what making each page costs; a kept page costs two
     prepare = _prepare_module()
     quiet = io.StringIO()
     with time_machine.travel(NOW, tick=False), contextlib.redirect_stdout(quiet):

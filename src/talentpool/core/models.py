@@ -85,3 +85,15 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class TableWrite(models.Model):
+    """Writes counted per table by the triggers ``core.pagecache.install_triggers`` puts on every table: a table's
+    count is the sum of its rows (on PostgreSQL one delta row per writing statement, folded from time to time; on
+    SQLite one row per table). A kept page is served again only while the counts of the tables it read stand."""
+
+    name = models.CharField(max_length=63, db_index=True)
+    n = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.n}"

@@ -35,6 +35,7 @@ from django.utils import timezone
 from talentpool.eligibility.models import Entitlement, Status
 from talentpool.fairs.models import Fair, FairStatus, Registration, Slot
 from talentpool.insights import figures, maps
+from talentpool.insights.pointer import snapshot_root
 from talentpool.recruitment.models import Application, Job, JobProfile, Outcome
 from talentpool.reference.models import Division, Major, University
 from talentpool.registry.models import Education, Employment, Enterprise, InsuranceRecord, Talent
@@ -113,10 +114,6 @@ class Snapshot:
 
     def file(self, table: str) -> Path:
         return self.path / f"{table}.parquet"
-
-
-def snapshot_root() -> Path:
-    return Path(getattr(settings, "INSIGHTS_SNAPSHOT_DIR", None) or settings.HOME_DIR / "insights")
 
 
 def _chunks(table: str) -> Iterator[pa.RecordBatch]:

@@ -19,6 +19,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 
 from talentpool.accounts.models import Role
+from talentpool.core.pagecache import not_kept
 from talentpool.core.paging import EXACT_BELOW, planner_rows
 from talentpool.engines.matching import MatchIndex
 from talentpool.engines.vocab import division_prefix
@@ -390,8 +391,10 @@ def index_for_request() -> MatchIndex:
     a worker's timeout). When there is none yet, or only one older than a rebuild request, the background build is
     asked for; with none at all, ``IndexPreparing`` (503: "recommendations are being prepared")."""
     index, stale = live_index().ready_index()
-    if stale and match_index_build_enqueue():  # asked now: an in-process backend (tests) has built it already
-        index, _stale = live_index().ready_index()
+    if stale:
+        not_kept()  # this process's index is missing or behind a rebuild: the next request may see another one
+        if match_index_build_enqueue():  # asked now: an in-process backend (tests) has built it already
+            index, _stale = live_index().ready_index()
     if index is None:
         raise IndexPreparing()
     return index

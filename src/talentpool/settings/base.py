@@ -55,7 +55,12 @@ MIDDLEWARE = [
     "talentpool.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "talentpool.core.pagecache.PageCacheMiddleware",
 ]
+
+# Whole responses of signed-in GET requests kept per process while the tables they read are unwritten
+# (core/pagecache.py says what invalidates them); the store's size per process, 0 to turn it off.
+TALENTPOOL_PAGE_CACHE_MB = float(os.environ.get("TALENTPOOL_PAGE_CACHE_MB", "32"))
 
 # Content-Security-Policy of every response (core/security.py): scripts, styles, images, fonts and fetches from this
 # site only; nothing inline (templates wire behaviour from data- attributes in static/js/app.js); no frames, plugins

@@ -44,6 +44,7 @@ def test_admin_unlocks_a_locked_account(client, world):
     assert _login(client, "grad", PASSWORD).status_code == 302
 
 
+@pytest.mark.usefixtures("no_page_cache")
 def test_the_user_list_marks_the_locked_accounts_in_one_query(client, world, django_assert_max_num_queries):
     for _ in range(5):
         _login(client, "grad", "nope-nope")

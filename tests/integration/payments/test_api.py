@@ -774,6 +774,7 @@ def _queries(client: Client, path: str) -> int:
     return len(captured)
 
 
+@pytest.mark.usefixtures("no_page_cache")
 def test_lists_read_a_fixed_number_of_queries_whatever_the_rows(people):
     officer = _client(people.officer)
     _run(officer)

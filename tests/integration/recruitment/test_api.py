@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -165,6 +166,7 @@ def _queries(client, path) -> int:
     return len(captured)
 
 
+@pytest.mark.usefixtures("no_page_cache")
 def test_lists_read_a_fixed_number_of_queries(rec):
     w = rec.world
     hr, me = _client(w.hr), _client(w.talent_user)

@@ -10,6 +10,7 @@ from types import SimpleNamespace
 import pytest
 from django_tasks import task_backends
 
+from talentpool.core.pagecache import page_cache_clear
 from talentpool.recruitment import matching
 from talentpool.recruitment.models import ChangeKind, MatchChange
 from talentpool.recruitment.tasks import match_index_build_task
@@ -57,6 +58,7 @@ def test_with_no_saved_index_the_page_answers_at_once_and_a_task_builds_it(rec, 
     assert not (matching.matching_dir() / "build.claimed").exists()  # released
 
     matching.index_reset()  # another web process: it loads the saved copy, builds nothing
+    page_cache_clear()  # (and has kept no page of its own)
     assert f'data-job="{rec.job.pk}"' in talent.get("/recruitment/jobs/").content.decode()
     assert matching.live_index().last_build.source == "saved"
     assert len(_builds(queued)) == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -30,6 +31,7 @@ def _queries(client, url: str) -> tuple[int, str]:
     return len(queries), response.content.decode()
 
 
+@pytest.mark.usefixtures("no_page_cache")
 def test_the_district_list_shows_each_jobs_applications_with_queries_independent_of_the_jobs(client, rec):
     w = rec.world
     client.force_login(w.officer)
@@ -58,6 +60,7 @@ def test_the_api_and_the_enterprise_list_count_the_same_applications(client, rec
     assert cells == {str(pk): str(n) for pk, n in expected.items()}
 
 
+@pytest.mark.usefixtures("no_page_cache")
 def test_the_officers_application_list_names_each_employers_stages_in_a_fixed_number_of_queries(client, rec,
                                                                                                 make_user):
     w = rec.world

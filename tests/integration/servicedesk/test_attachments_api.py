@@ -4,6 +4,7 @@ entry nor the content of an internal note's file, and cannot upload one."""
 
 from __future__ import annotations
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -80,6 +81,7 @@ def test_a_talent_cannot_upload_an_internal_file_nor_to_a_closed_ticket(desk, cl
     assert not Attachment.objects.exists()
 
 
+@pytest.mark.usefixtures("no_page_cache")
 def test_the_ticket_detail_answers_its_fields_and_thread_in_three_queries(desk, clock):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -10,11 +10,12 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 
-from talentpool.core.audit import audit_record, audited
+from talentpool.core.audit import audited
 from talentpool.core.errors import FieldErrors
 from talentpool.core.models import AuditAction
 from talentpool.engines.matching import MAX_RESUME_CHARS, clean_text
 from talentpool.registry.models import Talent
+from talentpool.registry.services import talent_record_viewed
 
 from ..matching import changes_record
 from ..models import ChangeKind, JobProfile
@@ -82,6 +83,6 @@ def profile_save(*, actor, resume: str = "", skills: Iterable[str] = (), desired
 
 
 def candidate_viewed(*, actor, talent: Talent, request=None) -> None:
-    """An enterprise read a candidate's profile: written to the audit trail like an officer's read."""
-    audit_record(actor=actor, action=AuditAction.VIEW_PERSON, target=f"talent:{talent.pk}",
-                 subject_talent_id=talent.pk, request=request, detail={"channel": "recruitment:candidate"})
+    """An enterprise read a candidate's profile: written to the audit trail like an officer's read (again each
+    time a kept response is served)."""
+    talent_record_viewed(actor=actor, talent=talent, request=request, channel="recruitment:candidate")

@@ -1,0 +1,347 @@
+"""Whole responses of signed-in GET requests, kept per process and served again while nothing they read changed.
+
+What a response depends on, and so what invalidates it:
+
+- **The database, table by table.** Every table carries a trigger (installed after each ``migrate``, see
+  ``install_triggers``) that counts the writes to it in ``core_tablewrite``: on PostgreSQL one delta row per
+  statement (inserts only, so writers never wait on a counter row; folded from time to time), on SQLite one row per
+  table counted up in place. While a response is made, every statement it runs is watched: the tables it names are
+  its dependencies, and the write counts of all tables were read *before* it began. It is served again only while
+  those tables' counts are unchanged, so a write committed before, during or after the render, by this process or any
+  other (a service, a bulk update, raw SQL, a trigger, a task), makes the next request render afresh.
+- **Who asks and how.** The key holds the path with its query, the active language, the user's loaded row (its
+  columns and the unread notice count loaded with it), the session's key and data, the CSRF secret, the
+  ``Accept`` and ``HX-Request`` headers, and the minute (pages count SLA time, "today" and "stale after a minute";
+  nothing shown is finer than a minute).
+- **State outside the database.** An owner of such state registers a function whose value joins every key
+  (``vary_every_page``): the reference stamp file, the insights snapshot in use.
+
+Never kept: a response that wrote anything (a refresh it queued, a notice marked read) other than through ``each_time``
+(the audit event of an officer's read of a person's record, written again each time the response is served), that read
+a table without the trigger, that changed the session, that showed or left a flash message, that set a cookie, that
+is not a 200 HTML or JSON answer, that says ``Cache-Control: no-store`` (every file download: bank files, exports
+are written for each download and not held), or whose making called ``not_kept``. Requests of visitors, and every
+method but GET, pass by.
+
+The store is a plain LRU per process bounded in bytes (``TALENTPOOL_PAGE_CACHE_MB``, 0 turns it off); a restart
+or a deploy empties it. A hit costs the session and user load every page pays and one statement reading the
+dependencies' counts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import timezone
+
+from talentpool.core.counters import counters_fold
+
+TABLE = "core_tablewrite"
+TRIGGER = "core_table_written"
+FOLD_AT = 64  # delta rows of one table (PostgreSQL) past which a read folds them
+MAX_ENTRY = 1 << 20
+_NOT_TRACKED = frozenset({TABLE, "django_migrations"})
+_KEPT_TYPES = ("text/html", "application/json")
+
+_NEUTRAL = re.compile(r"^\s*(SAVEPOINT|RELEASE|ROLLBACK|BEGIN|COMMIT|SET|SHOW)\b", re.IGNORECASE)
+_READ = re.compile(r"^\s*(SELECT|WITH|VALUES|\()", re.IGNORECASE)
+_WRITE = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE|COPY|CREATE|DROP|ALTER|TRUNCATE|LOCK|NOTIFY|SHARE)\b",
+                    re.IGNORECASE)
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+_key_parts: list[Callable[[], object]] = []
+_current: ContextVar[_Watch | None] = ContextVar("page_watch", default=None)
+
+
+def vary_every_page(part: Callable[[], object]) -> None:
+    """Make ``part()`` (cheap: it runs on every signed-in GET) a part of every key: for state pages read outside
+    the database. Registered once, from the owning app's ``ready``."""
+    if part not in _key_parts:
+        _key_parts.append(part)
+
+
+def each_time(request, fn: Callable[..., object], **data) -> None:
+    """Run ``fn(request, **data)`` now and again each time this response is served from the store: a write that
+    belongs to every read (the audit event of an officer's read of a person's record). Its statements do not count
+    as the response's own writes; ``data`` must be plain values (it is kept with the response)."""
+    watch = _current.get()
+    if watch is None:
+        fn(request, **data)
+        return
+    watch.paused += 1
+    try:
+        fn(request, **data)
+    finally:
+        watch.paused -= 1
+    watch.replay.append((fn, data))
+
+
+def not_kept() -> None:
+    """The response being made is made afresh each time: it shows state no key holds (a match index still being
+    prepared in this process, say). A no-op outside a request."""
+    watch = _current.get()
+    if watch is not None:
+        watch.wrote = True
+
+
+# --- the write counts -------------------------------------------------------------------------------------------
+
+
+def install_triggers(using: str = DEFAULT_DB_ALIAS, **_kwargs) -> None:
+    """Give every table that lacks it the trigger counting its writes (``post_migrate``: after ``migrate`` and
+    ``flush``, so a table a migration adds or rebuilds gets it too)."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        tables = set(connection.introspection.table_names(cursor)) - _NOT_TRACKED
+        if TABLE not in connection.introspection.table_names(cursor):
+            return
+        have = _tracked(cursor, connection.vendor)
+        quote = connection.ops.quote_name
+        for table in sorted(tables - have):
+            if connection.vendor == "postgresql":
+                cursor.execute(f"CREATE TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "
+                               f"{quote(table)} FOR EACH STATEMENT EXECUTE FUNCTION {TRIGGER}()")
+            elif connection.vendor == "sqlite":
+                bump = (f"INSERT INTO {TABLE} (name, n) VALUES ('{table}', 1) "
+                        f"ON CONFLICT (name) DO UPDATE SET n = n + 1;")
+                for op, word in (("i", "INSERT"), ("u", "UPDATE"), ("d", "DELETE")):
+                    cursor.execute(f"CREATE TRIGGER {TRIGGER}_{op}_{table} AFTER {word} ON {quote(table)} "
+                                   f"BEGIN {bump} END")
+    _tables.pop(using, None)
+
+
+def _tracked(cursor, vendor: str) -> set[str]:
+    if vendor == "postgresql":
+        cursor.execute("SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                       "WHERE t.tgname = %s AND NOT t.tgisinternal", [TRIGGER])
+        return {row[0] for row in cursor.fetchall()}
+    if vendor == "sqlite":
+        cursor.execute("SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s",
+                       [f"{TRIGGER}_d_%"])
+        return {row[0] for row in cursor.fetchall()}
+    return set()
+
+
+_tables: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+
+
+def _known(connection) -> tuple[frozenset[str], frozenset[str]]:
+    """(every table of the database, the tables whose writes are counted), read once per process."""
+    known = _tables.get(connection.alias)
+    if known is None:
+        with connection.cursor() as cursor:
+            every = frozenset(connection.introspection.table_names(cursor))
+            known = _tables[connection.alias] = (every, frozenset(_tracked(cursor, connection.vendor)))
+    return known
+
+
+def write_counts(connection, tables: tuple[str, ...] | None = None) -> dict[str, tuple[int, int]]:
+    """Each table's write count and its number of rows in ``core_tablewrite`` (all tables when ``tables`` is None;
+    a table never written is absent)."""
+    with connection.cursor() as cursor:
+        if tables is None:
+            cursor.execute(f"SELECT name, SUM(n), COUNT(*) FROM {TABLE} GROUP BY name")
+        else:
+            marks = ", ".join(["%s"] * len(tables))
+            cursor.execute(f"SELECT name, SUM(n), COUNT(*) FROM {TABLE} WHERE name IN ({marks}) GROUP BY name",
+                           list(tables))
+        return {name: (int(total), count) for name, total, count in cursor.fetchall()}
+
+
+def fold(connection) -> None:
+    """Fold PostgreSQL's delta rows into one row per table (safe beside writers and another fold)."""
+    if connection.vendor == "postgresql":
+        counters_fold(TABLE, "name", ("n",))
+
+
+# --- the store ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Kept:
+    body: bytes
+    headers: tuple[tuple[str, str], ...]
+    tables: tuple[str, ...]
+    counts: tuple[int, ...]
+    csrf: bool
+    replay: tuple[tuple[Callable[..., object], dict], ...] = ()
+    vary: tuple[tuple[str, str | None], ...] = ()  # request headers the view's Vary names, as they were
+
+
+class Store:
+    """An LRU of kept responses bounded by the bytes of their bodies."""
+
+    def __init__(self, budget: int):
+        self.budget = budget
+        self.used = 0
+        self.entries: OrderedDict[bytes, Kept] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: bytes) -> Kept | None:
+        with self.lock:
+            kept = self.entries.get(key)
+            if kept is not None:
+                self.entries.move_to_end(key)
+            return kept
+
+    def put(self, key: bytes, kept: Kept) -> None:
+        with self.lock:
+            self._drop(key)
+            self.entries[key] = kept
+            self.used += len(kept.body)
+            while self.used > self.budget and self.entries:
+                self._drop(next(iter(self.entries)))
+
+    def drop(self, key: bytes) -> None:
+        with self.lock:
+            self._drop(key)
+
+    def _drop(self, key: bytes) -> None:
+        old = self.entries.pop(key, None)
+        if old is not None:
+            self.used -= len(old.body)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+            self.used = 0
+
+
+_store = Store(int(float(getattr(settings, "TALENTPOOL_PAGE_CACHE_MB", 32)) * (1 << 20)))
+
+
+def page_cache_clear() -> None:
+    """Forget every kept response of this process (tests; nothing else needs it: stale entries are never served)."""
+    _store.clear()
+
+
+def page_cache_store() -> Store:
+    return _store
+
+
+# --- the middleware ------------------------------------------------------------------------------------------------
+
+
+def _key(request) -> bytes:
+    user = request.user
+    user = getattr(user, "_wrapped", user)  # the loaded user behind the request's lazy object (already set up)
+    session = request.session
+    meta = request.META
+    parts = (
+        request.get_full_path(), request.scheme, meta.get("HTTP_HOST"), getattr(request, "LANGUAGE_CODE", ""),
+        sorted((k, v) for k, v in vars(user).items() if not k.startswith("_")),
+        session.session_key, sorted(session.items()), meta.get("CSRF_COOKIE"),
+        meta.get("HTTP_ACCEPT"), meta.get("HTTP_HX_REQUEST"),
+        timezone.now().replace(second=0, microsecond=0).isoformat(),
+        [part() for part in _key_parts],
+    )
+    return hashlib.blake2b(repr(parts).encode(), digest_size=20).digest()
+
+
+class _Watch:
+    """Every statement run while a response is made: the tables named, and whether any wrote."""
+
+    __slots__ = ("words", "wrote", "paused", "replay")
+
+    def __init__(self):
+        self.words: set[str] = set()
+        self.wrote = False
+        self.paused = 0
+        self.replay: list[tuple[Callable[..., object], dict]] = []
+
+    def __call__(self, execute, sql, params, many, context):
+        text = sql if isinstance(sql, str) else str(sql)
+        if not self.paused and not _NEUTRAL.match(text):
+            if not _READ.match(text) or _WRITE.search(text):
+                self.wrote = True
+            self.words.update(word.lower() for word in _WORD.findall(text))
+        return execute(sql, params, many, context)
+
+
+def _header(request, name: str) -> str | None:
+    return request.META.get("HTTP_" + name.upper().replace("-", "_"))
+
+
+def _vary(response) -> list[str]:
+    """The request headers the view said its answer varies by, beyond those every key holds."""
+    return [name for name in (h.strip() for h in response.get("Vary", "").split(",") if h.strip())
+            if name.lower() not in {"cookie", "accept-language", "accept", "hx-request"}]
+
+
+def _flash_pending(request) -> bool:
+    storage = getattr(request, "_messages", None)
+    return storage is not None and len(storage) > 0
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.on = float(getattr(settings, "TALENTPOOL_PAGE_CACHE_MB", 32)) > 0
+
+    def __call__(self, request):
+        if not self.on or request.method != "GET" or not request.user.is_authenticated or _flash_pending(request):
+            return self.get_response(request)
+        connection = connections[DEFAULT_DB_ALIAS]
+        key = _key(request)
+        kept = _store.get(key)
+        if kept is not None and all(_header(request, name) == value for name, value in kept.vary):
+            now = write_counts(connection, kept.tables) if kept.tables else {}
+            if tuple(now.get(t, (0, 0))[0] for t in kept.tables) == kept.counts:
+                if max((c for _, c in now.values()), default=0) > FOLD_AT:
+                    fold(connection)
+                return _replay(request, kept)
+            _store.drop(key)
+        before = write_counts(connection)
+        if max((c for _, c in before.values()), default=0) > FOLD_AT:
+            fold(connection)
+        watch = _Watch()
+        token = _current.set(watch)
+        try:
+            with connection.execute_wrapper(watch):
+                response = self.get_response(request)
+        finally:
+            _current.reset(token)
+        kept = self._keepable(request, response, watch, before, connection)
+        if kept is not None:
+            _store.put(key, kept)
+        return response
+
+    @staticmethod
+    def _keepable(request, response, watch: _Watch, before: dict, connection) -> Kept | None:
+        if (watch.wrote or response.status_code != 200 or response.streaming or response.cookies
+                or request.session.modified
+                or getattr(getattr(request, "_messages", None), "used", False)
+                or getattr(getattr(request, "_messages", None), "added_new", False)
+                or "no-store" in response.get("Cache-Control", "")
+                or not response.get("Content-Type", "").startswith(_KEPT_TYPES)
+                or len(response.content) > MAX_ENTRY):
+            return None
+        every, tracked = _known(connection)
+        tables = tuple(sorted(watch.words & every))
+        if not set(tables) <= tracked:
+            return None
+        return Kept(body=response.content, headers=tuple(response.headers.items()), tables=tables,
+                    counts=tuple(before.get(t, (0, 0))[0] for t in tables),
+                    csrf=bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE")), replay=tuple(watch.replay),
+                    vary=tuple((name, _header(request, name)) for name in _vary(response)))
+
+
+def _replay(request, kept: Kept) -> HttpResponse:
+    response = HttpResponse(kept.body)
+    for name, value in kept.headers:
+        response[name] = value
+    if kept.csrf:
+        get_token(request)  # the page carries a form: its cookie goes out as when it was made
+    for fn, data in kept.replay:
+        fn(request, **data)
+    return response
