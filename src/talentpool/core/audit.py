@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import transaction
 
 from .models import AuditAction, AuditEvent
+from .pagecache import each_time
 
 
 def client_ip(request) -> str | None:
@@ -53,6 +54,18 @@ def audit_record(
         ip_address=client_ip(request),
         detail=detail or {},
     )
+
+
+def audit_read(request, *, action: AuditAction | str, target: str = "", subject_talent_id: int | None = None,
+               detail: dict[str, Any] | None = None) -> None:
+    """A read by the request's user, written to the audit trail: again each time the response is served from the
+    kept responses (``core.pagecache.each_time``), with that request's address."""
+    each_time(request, _audit_read, action=str(action), target=target, subject_talent_id=subject_talent_id,
+              detail=dict(detail or {}))
+
+
+def _audit_read(request, **fields) -> None:
+    audit_record(actor=request.user, request=request, **fields)
 
 
 @dataclass

@@ -9,9 +9,9 @@ What a response depends on, and so what invalidates it:
   its dependencies, and the write counts of all tables were read *before* it began. It is served again only while
   those tables' counts are unchanged, so a write committed before, during or after the render, by this process or any
   other (a service, a bulk update, raw SQL, a trigger, a task), makes the next request render afresh.
-- **Who asks and how.** The key holds the path with its query, the active language, the user's loaded row (its
-  columns and the unread notice count loaded with it), the session's key and data, the CSRF secret, the
-  ``Accept`` and ``HX-Request`` headers, and the minute (pages count SLA time, "today" and "stale after a minute";
+- **Who asks and how.** The key holds the path with its query, scheme and host, the active language, the user's
+  loaded row (its columns and the unread notice count loaded with it), the session's key and data, the ``Accept``
+  and ``HX-Request`` headers (and any the view's ``Vary`` names), and the minute (pages count SLA time, "today" and "stale after a minute";
   nothing shown is finer than a minute).
 - **State outside the database.** An owner of such state registers a function whose value joins every key
   (``vary_every_page``): the reference stamp file, the insights snapshot in use.
@@ -20,8 +20,9 @@ Never kept: a response that wrote anything (a refresh it queued, a notice marked
 (the audit event of an officer's read of a person's record, written again each time the response is served), that read
 a table without the trigger, that changed the session, that showed or left a flash message, that set a cookie, that
 is not a 200 HTML or JSON answer, that says ``Cache-Control: no-store`` (every file download: bank files, exports
-are written for each download and not held), or whose making called ``not_kept``. Requests of visitors, and every
-method but GET, pass by.
+are written for each download and not held), or whose making called ``not_kept``. Requests of visitors (unless
+the view is ``kept_for_visitors``), and every method but GET, pass by. A kept page's forms get a CSRF token of the
+serving request's secret.
 
 The store is a plain LRU per process bounded in bytes (``TALENTPOOL_PAGE_CACHE_MB``, 0 turns it off); a restart
 or a deploy empties it. A hit costs the session and user load every page pays and one statement reading the
@@ -54,10 +55,11 @@ _NOT_TRACKED = frozenset({TABLE, "django_migrations"})
 _KEPT_TYPES = ("text/html", "application/json")
 
 _NEUTRAL = re.compile(r"^\s*(SAVEPOINT|RELEASE|ROLLBACK|BEGIN|COMMIT|SET|SHOW)\b", re.IGNORECASE)
-_READ = re.compile(r"^\s*(SELECT|WITH|VALUES|\()", re.IGNORECASE)
+_READ = re.compile(r"^\s*(SELECT|WITH|VALUES|EXPLAIN|\()", re.IGNORECASE)  # EXPLAIN: the planner's row estimates
 _WRITE = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE|COPY|CREATE|DROP|ALTER|TRUNCATE|LOCK|NOTIFY|SHARE)\b",
                     re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]*"')
 
 _key_parts: list[Callable[[], object]] = []
 _current: ContextVar[_Watch | None] = ContextVar("page_watch", default=None)
@@ -84,6 +86,13 @@ def each_time(request, fn: Callable[..., object], **data) -> None:
     finally:
         watch.paused -= 1
     watch.replay.append((fn, data))
+
+
+def kept_for_visitors(view):
+    """Keep this view's responses for visitors too (public pages that read much, such as the investors' map):
+    by default only signed-in requests are kept."""
+    view.kept_for_visitors = True
+    return view
 
 
 def not_kept() -> None:
@@ -186,6 +195,7 @@ class Store:
         self.used = 0
         self.entries: OrderedDict[bytes, Kept] = OrderedDict()
         self.lock = threading.Lock()
+        self.served = 0  # responses served from the store since the process started
 
     def get(self, key: bytes) -> Kept | None:
         with self.lock:
@@ -214,7 +224,7 @@ class Store:
     def clear(self) -> None:
         with self.lock:
             self.entries.clear()
-            self.used = 0
+            self.used = self.served = 0
 
 
 _store = Store(int(float(getattr(settings, "TALENTPOOL_PAGE_CACHE_MB", 32)) * (1 << 20)))
@@ -240,7 +250,7 @@ def _key(request) -> bytes:
     parts = (
         request.get_full_path(), request.scheme, meta.get("HTTP_HOST"), getattr(request, "LANGUAGE_CODE", ""),
         sorted((k, v) for k, v in vars(user).items() if not k.startswith("_")),
-        session.session_key, sorted(session.items()), meta.get("CSRF_COOKIE"),
+        session.session_key, sorted(session.items()),
         meta.get("HTTP_ACCEPT"), meta.get("HTTP_HX_REQUEST"),
         timezone.now().replace(second=0, microsecond=0).isoformat(),
         [part() for part in _key_parts],
@@ -284,13 +294,33 @@ def _flash_pending(request) -> bool:
 
 
 class PageCacheMiddleware:
+    """Last in ``MIDDLEWARE``: the kept response is looked up once the URL is resolved (``process_view``, so a
+    visitor's request costs nothing here unless its view is ``kept_for_visitors``), and a response made afresh is
+    judged when it comes back."""
+
     def __init__(self, get_response):
         self.get_response = get_response
         self.on = float(getattr(settings, "TALENTPOOL_PAGE_CACHE_MB", 32)) > 0
 
     def __call__(self, request):
-        if not self.on or request.method != "GET" or not request.user.is_authenticated or _flash_pending(request):
-            return self.get_response(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            making = request.__dict__.pop("_page_making", None)
+            if making is not None:
+                key, watch, before, token, connection = making
+                connection.execute_wrappers.remove(watch)
+                _current.reset(token)
+        if making is not None:
+            kept = self._keepable(request, response, watch, before, connection)
+            if kept is not None:
+                _store.put(key, kept)
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if (not self.on or request.method != "GET" or _flash_pending(request)
+                or not (request.user.is_authenticated or getattr(view_func, "kept_for_visitors", False))):
+            return None
         connection = connections[DEFAULT_DB_ALIAS]
         key = _key(request)
         kept = _store.get(key)
@@ -299,25 +329,20 @@ class PageCacheMiddleware:
             if tuple(now.get(t, (0, 0))[0] for t in kept.tables) == kept.counts:
                 if max((c for _, c in now.values()), default=0) > FOLD_AT:
                     fold(connection)
+                _store.served += 1
                 return _replay(request, kept)
             _store.drop(key)
         before = write_counts(connection)
         if max((c for _, c in before.values()), default=0) > FOLD_AT:
             fold(connection)
         watch = _Watch()
-        token = _current.set(watch)
-        try:
-            with connection.execute_wrapper(watch):
-                response = self.get_response(request)
-        finally:
-            _current.reset(token)
-        kept = self._keepable(request, response, watch, before, connection)
-        if kept is not None:
-            _store.put(key, kept)
-        return response
+        connection.execute_wrappers.append(watch)
+        request._page_making = (key, watch, before, _current.set(watch), connection)
+        return None
 
     @staticmethod
     def _keepable(request, response, watch: _Watch, before: dict, connection) -> Kept | None:
+        csrf = bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
         if (watch.wrote or response.status_code != 200 or response.streaming or response.cookies
                 or request.session.modified
                 or getattr(getattr(request, "_messages", None), "used", False)
@@ -332,16 +357,18 @@ class PageCacheMiddleware:
             return None
         return Kept(body=response.content, headers=tuple(response.headers.items()), tables=tables,
                     counts=tuple(before.get(t, (0, 0))[0] for t in tables),
-                    csrf=bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE")), replay=tuple(watch.replay),
+                    csrf=csrf, replay=tuple(watch.replay),
                     vary=tuple((name, _header(request, name)) for name in _vary(response)))
 
 
 def _replay(request, kept: Kept) -> HttpResponse:
-    response = HttpResponse(kept.body)
+    body = kept.body
+    if kept.csrf:  # the page carries forms: each gets a token of this request's secret, whose cookie goes out
+        token = get_token(request).encode()
+        body = _CSRF_FIELD.sub(lambda m: m.group(1) + token + b'"', body)
+    response = HttpResponse(body)
     for name, value in kept.headers:
         response[name] = value
-    if kept.csrf:
-        get_token(request)  # the page carries a form: its cookie goes out as when it was made
     for fn, data in kept.replay:
         fn(request, **data)
     return response

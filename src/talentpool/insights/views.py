@@ -15,6 +15,7 @@ from talentpool.accounts.models import Role
 from talentpool.core.audit import audit_record
 from talentpool.core.downloads import file_response
 from talentpool.core.models import AuditAction
+from talentpool.core.pagecache import kept_for_visitors
 from talentpool.core.permissions import require_role
 from talentpool.engines.tabular.writing import XLSX_TYPE
 from talentpool.registry.models import Cluster, Degree, Tier
@@ -232,6 +233,7 @@ def industry_map(request):
                      template="insights/industry_map.html", drill=True, districts=selectors.districts_for(request.user))
 
 
+@kept_for_visitors
 def investors(request):
     """The public investor view: anyone, signed in or not; aggregates of the city only, small cells suppressed."""
     return _industry(request, scope=selectors.PUBLIC_SCOPE, shared=True, template="insights/investors.html")

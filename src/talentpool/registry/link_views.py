@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from talentpool.accounts.models import Role, User
-from talentpool.core.audit import audit_record
+from talentpool.core.audit import audit_read
 from talentpool.core.errors import ApplicationError
 from talentpool.core.models import AuditAction
 from talentpool.core.permissions import require_role
@@ -33,8 +33,8 @@ def talent_pick(request):
     q = request.GET.get("q", "")[:40].strip()
     found = selectors.talent_pick(user=request.user, q=q)
     if found:
-        audit_record(actor=request.user, action=AuditAction.SEARCH_REGISTRY, target="picker", request=request,
-                     detail={"event": "talent_pick", "found": len(found)})
+        audit_read(request, action=AuditAction.SEARCH_REGISTRY, target="picker",
+                   detail={"event": "talent_pick", "found": len(found)})
     return JsonResponse([{"value": f"{t.name} {t.id_masked}",
                           "label": f"{t.name} · {t.id_masked} · {division_name(t.district) or t.district}"}
                          for t in found], safe=False)
@@ -56,8 +56,8 @@ def account_link(request, pk: int):
     q = request.GET.get("q", "")[:40].strip()
     found = selectors.talent_pick_for_account(user=request.user, q=q) if account.role == Role.TALENT else []
     if q:
-        audit_record(actor=request.user, action=AuditAction.SEARCH_REGISTRY, target=f"user:{account.pk}",
-                     request=request, detail={"event": "account_link_search", "found": len(found)})
+        audit_read(request, action=AuditAction.SEARCH_REGISTRY, target=f"user:{account.pk}",
+                   detail={"event": "account_link_search", "found": len(found)})
     linked = Talent.objects.filter(user=account).only("id", "name", "id_masked").first()
     return render(request, "registry/account_link.html",
                   {"account": account, "q": q, "found": found, "linked": linked})

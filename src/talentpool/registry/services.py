@@ -9,11 +9,10 @@ from decimal import Decimal, InvalidOperation
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from talentpool.core.audit import audit_record, audited
+from talentpool.core.audit import audit_read, audit_record, audited
 from talentpool.core.crypto import decrypt_text
 from talentpool.core.errors import ApplicationError, FieldErrors, NotFoundError, PermissionDeniedError
 from talentpool.core.models import AuditAction, ChangeRecord, ChangeSource
-from talentpool.core.pagecache import each_time
 from talentpool.core.permissions import has_role
 from talentpool.core.roles import Role
 
@@ -26,15 +25,11 @@ def talent_record_viewed(*, actor, talent: Talent, request=None, channel: str = 
     """Every officer read of a person's record is written to the audit trail: a page or API read served again from
     the kept responses (``core.pagecache``) writes its event again, with that request's address."""
     if request is not None and request.user is actor:
-        each_time(request, _viewed, talent_id=talent.pk, channel=channel)
+        audit_read(request, action=AuditAction.VIEW_PERSON, target=f"talent:{talent.pk}",
+                   subject_talent_id=talent.pk, detail={"channel": channel})
     else:
         audit_record(actor=actor, action=AuditAction.VIEW_PERSON, target=f"talent:{talent.pk}",
                      subject_talent_id=talent.pk, request=request, detail={"channel": channel})
-
-
-def _viewed(request, *, talent_id: int, channel: str) -> None:
-    audit_record(actor=request.user, action=AuditAction.VIEW_PERSON, target=f"talent:{talent_id}",
-                 subject_talent_id=talent_id, request=request, detail={"channel": channel})
 
 
 def talent_id_reveal(*, actor, talent: Talent, reason: str, request=None) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import openpyxl
 import pytest
@@ -277,3 +278,27 @@ def test_recruit_sources_read_the_snapshot_once(client, snapshot, registry, monk
     assert len(opened) == 1
     assert c.get("/api/v1/insights/recruit-sources?cluster=no_such").json() == []
     assert len(opened) == 1
+
+
+def test_visitors_share_the_kept_investor_view_until_a_new_snapshot(snapshot, db):
+    from django.test import Client
+
+    from talentpool.core.pagecache import page_cache_store
+    from talentpool.insights.snapshot import snapshot_build
+
+    token = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    one = first.get("/insights/investors/").content.decode()
+    two = second.get("/insights/investors/").content.decode()
+    store = page_cache_store()
+    assert len(store.entries) == 1 and store.served == 1
+    assert token.sub("", one) == token.sub("", two)
+    # the second visitor's copy carries a token of its own secret: its language form posts, the first's token not
+    assert second.post("/i18n/setlang/", {"language": "en", "csrfmiddlewaretoken": token.search(one).group(1)}
+                       ).status_code == 403
+    assert second.post("/i18n/setlang/", {"language": "en", "csrfmiddlewaretoken": token.search(two).group(1)}
+                       ).status_code == 302
+
+    snapshot_build()  # a new snapshot is current: the view is made again
+    Client().get("/insights/investors/")
+    assert store.served == 1 and len(store.entries) == 2
