@@ -31,7 +31,6 @@ dependencies' counts.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import threading
 from collections import OrderedDict
@@ -193,18 +192,18 @@ class Store:
     def __init__(self, budget: int):
         self.budget = budget
         self.used = 0
-        self.entries: OrderedDict[bytes, Kept] = OrderedDict()
+        self.entries: OrderedDict[tuple, Kept] = OrderedDict()
         self.lock = threading.Lock()
         self.served = 0  # responses served from the store since the process started
 
-    def get(self, key: bytes) -> Kept | None:
+    def get(self, key: tuple) -> Kept | None:
         with self.lock:
             kept = self.entries.get(key)
             if kept is not None:
                 self.entries.move_to_end(key)
             return kept
 
-    def put(self, key: bytes, kept: Kept) -> None:
+    def put(self, key: tuple, kept: Kept) -> None:
         with self.lock:
             self._drop(key)
             self.entries[key] = kept
@@ -212,11 +211,11 @@ class Store:
             while self.used > self.budget and self.entries:
                 self._drop(next(iter(self.entries)))
 
-    def drop(self, key: bytes) -> None:
+    def drop(self, key: tuple) -> None:
         with self.lock:
             self._drop(key)
 
-    def _drop(self, key: bytes) -> None:
+    def _drop(self, key: tuple) -> None:
         old = self.entries.pop(key, None)
         if old is not None:
             self.used -= len(old.body)
@@ -242,20 +241,29 @@ def page_cache_store() -> Store:
 # --- the middleware ------------------------------------------------------------------------------------------------
 
 
-def _key(request) -> bytes:
+def _plain(values: tuple) -> tuple | str:
+    """``values`` as a dictionary key: themselves when hashable (compared for equality on lookup, so two keys are
+    one only when every part is equal), else their text."""
+    try:
+        hash(values)
+    except TypeError:
+        return repr(values)
+    return values
+
+
+def _key(request) -> tuple:
     user = request.user
     user = getattr(user, "_wrapped", user)  # the loaded user behind the request's lazy object (already set up)
     session = request.session
     meta = request.META
-    parts = (
+    return (
         request.get_full_path(), request.scheme, meta.get("HTTP_HOST"), getattr(request, "LANGUAGE_CODE", ""),
-        sorted((k, v) for k, v in vars(user).items() if not k.startswith("_")),
-        session.session_key, sorted(session.items()),
+        user.pk, _plain(tuple(v for k, v in vars(user).items() if k[0] != "_")),
+        session.session_key, _plain(tuple(sorted(session.items()))),
         meta.get("HTTP_ACCEPT"), meta.get("HTTP_HX_REQUEST"),
-        timezone.now().replace(second=0, microsecond=0).isoformat(),
-        [part() for part in _key_parts],
+        timezone.now().replace(second=0, microsecond=0),
+        tuple(part() for part in _key_parts),
     )
-    return hashlib.blake2b(repr(parts).encode(), digest_size=20).digest()
 
 
 class _Watch:

@@ -16,8 +16,9 @@ def snapshot_root() -> Path:
 def snapshot_mark() -> tuple[int, int] | None:
     """Which snapshot is current (its pointer file is replaced, never rewritten, by each build): a part of every
     kept page's key, so the maps and figures are made afresh once a new snapshot is in."""
+    folder = getattr(settings, "INSIGHTS_SNAPSHOT_DIR", None) or os.path.join(settings.HOME_DIR, "insights")
     try:
-        stat = os.stat(snapshot_root() / "current")
+        stat = os.stat(os.path.join(folder, "current"))  # strings, not paths: this runs on every signed-in GET
     except OSError:
         return None
     return stat.st_ino, stat.st_mtime_ns
