@@ -148,7 +148,8 @@ def _known(connection) -> tuple[frozenset[str], frozenset[str]]:
     known = _tables.get(connection.alias)
     if known is None:
         with connection.cursor() as cursor:
-            every = frozenset(connection.introspection.table_names(cursor))
+            # views too: they carry no trigger, so a response reading one is never kept
+            every = frozenset(connection.introspection.table_names(cursor, include_views=True))
             known = _tables[connection.alias] = (every, frozenset(_tracked(cursor, connection.vendor)))
     return known
 

@@ -131,6 +131,7 @@ def _queries(client, url: str) -> int:
     return len(ctx.captured_queries)
 
 
+@pytest.mark.usefixtures("no_page_cache")
 def test_the_journey_reads_a_fixed_number_of_queries(full, places):
     talent_client, officer_client = _client(full.talent_user), _client(full.officer)
     me, theirs = "/bookings/journey/", f"/bookings/journey/{full.talent.pk}/"

@@ -247,6 +247,7 @@ def test_in_a_year_nobody_knows_a_ticket_is_raised_without_deadlines_and_a_reply
     assert ticket.response_consumed == 3600 and ticket.response_stopped
 
 
+@pytest.mark.usefixtures("no_page_cache")
 def test_the_one_to_one_rows_show_names_tier_link_and_how_named_in_a_fixed_number_of_queries(desk):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -4,6 +4,7 @@ officer away and retires another; catalogue editing refuses a criterion the poli
 
 from __future__ import annotations
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -126,6 +127,7 @@ def test_catalogue_editing_checks_the_criterion(desk, clock):
     assert 'name="sla-urgent-resolution"' in page and "urgent" not in page.replace('name="sla-urgent', "")
 
 
+@pytest.mark.usefixtures("no_page_cache")
 def test_list_pages_do_not_query_per_ticket(desk, clock):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
