@@ -31,6 +31,7 @@ dependencies' counts.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections import OrderedDict
@@ -279,12 +280,21 @@ class _Watch:
         self.replay: list[tuple[Callable[..., object], dict]] = []
 
     def __call__(self, execute, sql, params, many, context):
-        text = sql if isinstance(sql, str) else str(sql)
-        if not self.paused and not _NEUTRAL.match(text):
-            if not _READ.match(text) or _WRITE.search(text):
-                self.wrote = True
-            self.words.update(word.lower() for word in _WORD.findall(text))
+        if not self.paused:
+            writes, words = _statement(sql if isinstance(sql, str) else str(sql))
+            self.wrote |= writes
+            self.words |= words
         return execute(sql, params, many, context)
+
+
+@functools.lru_cache(maxsize=8192)
+def _statement(text: str) -> tuple[bool, frozenset[str]]:
+    """Whether a statement writes, and the words it names (its tables among them): worked out once per statement
+    text, since a page runs the same texts request after request."""
+    if _NEUTRAL.match(text):
+        return False, frozenset()
+    writes = not _READ.match(text) or bool(_WRITE.search(text))
+    return writes, frozenset(word.lower() for word in _WORD.findall(text))
 
 
 def _header(request, name: str) -> str | None:
