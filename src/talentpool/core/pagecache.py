@@ -111,9 +111,10 @@ def install_triggers(using: str = DEFAULT_DB_ALIAS, **_kwargs) -> None:
     ``flush``, so a table a migration adds or rebuilds gets it too)."""
     connection = connections[using]
     with connection.cursor() as cursor:
-        tables = set(connection.introspection.table_names(cursor)) - _NOT_TRACKED
-        if TABLE not in connection.introspection.table_names(cursor):
+        present = set(connection.introspection.table_names(cursor))
+        if TABLE not in present:
             return
+        tables = present - _NOT_TRACKED
         have = _tracked(cursor, connection.vendor)
         quote = connection.ops.quote_name
         for table in sorted(tables - have):
