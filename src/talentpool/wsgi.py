@@ -1,3 +1,4 @@
+import gc
 import logging
 import os
 import time
@@ -81,3 +82,8 @@ def warm_caches() -> None:
 
 if os.environ.get("TALENTPOOL_WARM_CACHES", "1") == "1":
     warm_caches()
+
+# What is loaded by now (Django, the URLconf, every template, the compiled policies) lives as long as the worker:
+# frozen out of the garbage collector's generations, so the collections that each request's allocations trigger no
+# longer walk it (about a tenth of a kept page's CPU, measured in process).
+gc.freeze()

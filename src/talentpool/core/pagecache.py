@@ -22,7 +22,8 @@ a table without the trigger, that changed the session, that showed or left a fla
 is not a 200 HTML or JSON answer, that says ``Cache-Control: no-store`` (every file download: bank files, exports
 are written for each download and not held), or whose making called ``not_kept``. Requests of visitors (unless
 the view is ``kept_for_visitors``), and every method but GET, pass by. A kept page's forms get a CSRF token of the
-serving request's secret.
+serving request's secret. A path whose answer was a download is remembered (the last 4,096), and its next
+requests skip the write counts read that only a response being kept needs.
 
 The store is a plain LRU per process bounded in bytes (``TALENTPOOL_PAGE_CACHE_MB``, 0 turns it off); a restart
 or a deploy empties it. A hit costs the session and user load every page pays and one statement reading the
@@ -229,12 +230,38 @@ class Store:
             self.used = self.served = 0
 
 
+class _Paths:
+    """The last few thousand paths (with their query) whose answer was a download: ``Cache-Control: no-store``,
+    never kept. Their next requests skip the write counts read before the view (one statement each)."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.paths: OrderedDict[str, None] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def __contains__(self, path: str) -> bool:
+        return path in self.paths
+
+    def remember(self, path: str) -> None:
+        with self.lock:
+            self.paths[path] = None
+            self.paths.move_to_end(path)
+            while len(self.paths) > self.size:
+                self.paths.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.paths.clear()
+
+
+_downloads = _Paths(4096)
 _store = Store(int(float(getattr(settings, "TALENTPOOL_PAGE_CACHE_MB", 32)) * (1 << 20)))
 
 
 def page_cache_clear() -> None:
     """Forget every kept response of this process (tests; nothing else needs it: stale entries are never served)."""
     _store.clear()
+    _downloads.clear()
 
 
 def page_cache_store() -> Store:
@@ -335,6 +362,8 @@ class PageCacheMiddleware:
             kept = self._keepable(request, response, watch, before, connection)
             if kept is not None:
                 _store.put(key, kept)
+            elif "no-store" in response.get("Cache-Control", ""):
+                _downloads.remember(key[0])
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
@@ -343,6 +372,8 @@ class PageCacheMiddleware:
             return None
         connection = connections[DEFAULT_DB_ALIAS]
         key = _key(request)
+        if key[0] in _downloads:
+            return None
         kept = _store.get(key)
         if kept is not None and all(_header(request, name) == value for name, value in kept.vary):
             now = write_counts(connection, kept.tables) if kept.tables else {}
