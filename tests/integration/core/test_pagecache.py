@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from factories.world import build_world
 
 from talentpool.core import pagecache
+from talentpool.core.audit import audit_record
 from talentpool.core.models import AuditEvent, ChangeRecord, Notice
 from talentpool.registry.models import Employment
 
@@ -101,6 +102,18 @@ def test_an_audited_read_is_audited_each_time_it_is_served(client, world, clock)
     assert made == [True, False, False]
     events = AuditEvent.objects.filter(action="view_person", subject_talent_id=world.talent.pk).order_by("pk")
     assert [(e.actor, e.ip_address) for e in events] == [(world.officer, a) for a in ("10.0.0.1", "10.0.0.2", "10.0.0.3")]
+    # each written by one prepared INSERT: the same event the ORM's audit_record writes
+    expected = audit_record(actor=world.officer, action="view_person", target=events[0].target,
+                            subject_talent_id=world.talent.pk, detail=events[0].detail, request=None)
+
+    def fields(event):
+        return {f.attname: getattr(event, f.attname) for f in AuditEvent._meta.concrete_fields
+                if f.attname not in ("id", "ip_address")}
+
+    for event in events:
+        event.refresh_from_db()
+        assert fields(event) == fields(expected)
+        assert event.at == NOW
 
 
 def test_a_response_that_wrote_or_was_marked_is_not_kept(client, world, clock, settings):
