@@ -11,7 +11,7 @@ What a response depends on, and so what invalidates it:
   other (a service, a bulk update, raw SQL, a trigger, a task), makes the next request render afresh.
 - **Who asks and how.** The key holds the path with its query, scheme and host, the active language, the user's
   loaded row (its columns and the unread notice count loaded with it), the session's key and data, the ``Accept``
-  and ``HX-Request`` headers (and any the view's ``Vary`` names), and the minute (pages count SLA time, "today" and "stale after a minute";
+  and ``HX-Request`` headers (and any the view's ``Vary`` names), a digest of an API key header, and the minute (pages count SLA time, "today" and "stale after a minute";
   nothing shown is finer than a minute).
 - **State outside the database.** An owner of such state registers a function whose value joins every key
   (``vary_every_page``): the reference stamp file, the insights snapshot in use.
@@ -21,7 +21,8 @@ Never kept: a response that wrote anything (a refresh it queued, a notice marked
 a table without the trigger, that changed the session, that showed or left a flash message, that set a cookie, that
 is not a 200 HTML or JSON answer, that says ``Cache-Control: no-store`` (every file download: bank files, exports
 are written for each download and not held), or whose making called ``not_kept``. Requests of visitors (unless
-the view is ``kept_for_visitors``), and every method but GET, pass by. A kept page's forms get a CSRF token of the
+the view is ``kept_for_visitors``, or they carry an API key registered with ``credential_header``: the open API's
+partners, keyed by a digest of their key), and every method but GET, pass by. A kept page's forms get a CSRF token of the
 serving request's secret. A path whose answer was a download is remembered (the last 4,096), and its next
 requests skip the write counts read that only a response being kept needs.
 
@@ -33,6 +34,7 @@ dependencies' counts.
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import threading
 from collections import OrderedDict
@@ -63,6 +65,7 @@ _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]*"')
 
 _key_parts: list[Callable[[], object]] = []
+_credentials: list[str] = []  # request.META names of the headers that carry an API key (``credential_header``)
 _current: ContextVar[_Watch | None] = ContextVar("page_watch", default=None)
 
 
@@ -71,6 +74,16 @@ def vary_every_page(part: Callable[[], object]) -> None:
     the database. Registered once, from the owning app's ``ready``."""
     if part not in _key_parts:
         _key_parts.append(part)
+
+
+def credential_header(name: str) -> None:
+    """Keep the answers to requests that carry the header ``name`` (an API key the view authenticates) like those
+    of a signed-in user, each keyed by a digest of the header's value. A kept answer was made for that very value,
+    and the view's check of it read the key's row, so a key stopped or changed makes the next answer afresh.
+    Registered once, from the owning app's ``ready``."""
+    meta = "HTTP_" + name.upper().replace("-", "_")
+    if meta not in _credentials:
+        _credentials.append(meta)
 
 
 def each_time(request, fn: Callable[..., object], **data) -> None:
@@ -293,6 +306,7 @@ def _key(request) -> tuple:
         meta.get("HTTP_ACCEPT"), meta.get("HTTP_HX_REQUEST"),
         timezone.now().replace(second=0, microsecond=0),
         tuple(part() for part in _key_parts),
+        tuple(hashlib.sha256(meta[name].encode()).digest() if name in meta else None for name in _credentials),
     )
 
 
@@ -368,7 +382,8 @@ class PageCacheMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if (not self.on or request.method != "GET" or _flash_pending(request)
-                or not (request.user.is_authenticated or getattr(view_func, "kept_for_visitors", False))):
+                or not (request.user.is_authenticated or getattr(view_func, "kept_for_visitors", False)
+                        or any(name in request.META for name in _credentials))):
             return None
         connection = connections[DEFAULT_DB_ALIAS]
         key = _key(request)

@@ -17,6 +17,7 @@ from ninja.security import APIKeyHeader
 from talentpool.accounts.models import Role
 from talentpool.core.downloads import file_response
 from talentpool.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
+from talentpool.core.pagecache import each_time
 from talentpool.core.paging import EstimatingPaginator
 from talentpool.core.permissions import ensure_role
 from talentpool.core.schema_types import Id, Instant, Limit, Offset, limit_at_most
@@ -523,9 +524,13 @@ def _exchange(request, scope: str, direction: str, object_type: str):
         record["status"], record["ids"] = exc.status, []
         raise
     finally:
-        services.partner_exchange_log(partner=partner, method=request.method, path=request.path,
-                                      direction=direction, object_type=object_type, object_ids=record["ids"],
-                                      status=record["status"])
+        # a read's answer may be kept (core.pagecache, per key): its call is then logged again on each serve
+        each_time(request, _exchange_log, partner_id=partner.pk, direction=str(direction), object_type=object_type,
+                  object_ids=list(record["ids"]), status=record["status"])
+
+
+def _exchange_log(request, *, partner_id: int, **call) -> None:
+    services.partner_exchange_log(partner_id=partner_id, method=request.method, path=request.path, **call)
 
 
 @router.get("/partner/jobs", auth=partner_auth, response=PartnerJobPage,

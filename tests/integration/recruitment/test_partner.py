@@ -189,3 +189,33 @@ def test_the_job_list_items_are_the_validated_jobs(rec, reader):
     edited = next(item for item in items if item["id"] == rec.job_open.pk)
     assert edited["salary_min"] is None and edited["min_years"] == "2.5" and edited["title"] == '会计 "主管" <急招>'
     assert next(item for item in items if item["id"] == rec.job.pk)["deadline"]
+
+
+def test_a_keys_reads_are_kept_per_key_logged_each_time_and_dropped_when_the_key_stops(rec, reader):
+    """core.pagecache keeps a partner's reads by a digest of its key: a serve is logged like a call, another key
+    gets its own answer, and a stopped key is refused at once."""
+    partner, key = reader
+    other, other_key = services.partner_create(actor=rec.world.admin, name="另一家", scopes=["jobs:read"])
+    client = _partner_client(key)
+
+    def get(c):
+        with CaptureQueriesContext(connection) as queries:
+            response = c.get(f"{API}/jobs")
+        made = any('"recruitment_job"' in q["sql"] for q in queries.captured_queries)
+        return response, made
+
+    with time_machine.travel(dt.datetime(2026, 3, 11, 9, 0, 5, tzinfo=dt.UTC), tick=False):
+        get(client)  # marks the key's last use: a write, so this answer is not kept
+        first, made_first = get(client)
+        again, made_again = get(client)
+        assert (made_first, made_again) == (True, False)
+        assert again.content == first.content and again["Content-Type"] == "application/json; charset=utf-8"
+        log = PartnerExchange.objects.filter(partner=partner).order_by("pk")
+        assert [(e.path, sorted(e.object_ids), e.status) for e in log][1:] == [
+            (f"{API}/jobs", sorted(j["id"] for j in first.json()["items"]), 200)] * 2
+        # another partner's key is another key, with its own call logged under its own name
+        assert get(_partner_client(other_key))[1] is True
+        assert PartnerExchange.objects.filter(partner=other).count() == 1
+        services.partner_deactivate(actor=rec.world.admin, partner_id=partner.pk)
+        assert client.get(f"{API}/jobs").status_code == 401
+    assert PartnerExchange.objects.filter(partner=partner).count() == 3

@@ -102,10 +102,10 @@ def partner_authenticate(token: str | None) -> Partner | None:
     return partner
 
 
-def partner_exchange_log(*, partner: Partner, method: str, path: str, direction: str, object_type: str = "",
+def partner_exchange_log(*, partner_id: int, method: str, path: str, direction: str, object_type: str = "",
                          object_ids: Iterable[int] = (), status: int = 200) -> PartnerExchange:
     """One call of a partner: what it read or wrote (the partner's own audit trail)."""
     ids = [int(i) for i in object_ids]
-    return PartnerExchange.objects.create(partner=partner, method=method[:8], path=path[:300],
+    return PartnerExchange.objects.create(partner_id=partner_id, method=method[:8], path=path[:300],
                                           direction=ExchangeDirection(direction), object_type=object_type,
                                           object_ids=ids, count=len(ids), status=status)
