@@ -61,6 +61,8 @@ def test_demo_fills_the_registry_and_prints_the_logins(reference):
         assert DEMO_PASSWORD in line and users[username].role in line
 
 
+# once: signing in reads the users the first run made; the database's part is the fill, checked on both
+@pytest.mark.once
 def test_each_demo_user_can_log_in(reference):
     run_demo()
     for username in DEMO_USERNAMES:
@@ -83,6 +85,8 @@ def test_stored_identities_are_encrypted_valid_and_findable(reference):
         assert talent.spouse.spouse_id == talent.id
 
 
+# once: what the seed decides is made in Python before any row is written
+@pytest.mark.once
 def test_the_same_seed_gives_the_same_people(reference):
     run_demo("--seed", "5")
     first = list(Talent.objects.order_by("id").values_list("name", "birth_date", "id_lookup", "district"))
@@ -91,6 +95,8 @@ def test_the_same_seed_gives_the_same_people(reference):
     assert first == again
 
 
+# once: the command's own check of an existing district, a count read
+@pytest.mark.once
 def test_a_second_run_skips_and_changes_nothing(reference):
     run_demo()
     before = (Talent.objects.count(), Enterprise.objects.count(), User.objects.count())
@@ -108,6 +114,8 @@ def test_reset_replaces_the_registry(reference):
     assert Talent.objects.filter(user__username="talent").exists()
 
 
+# once: the command checks the references itself before it deletes anything
+@pytest.mark.once
 def test_reset_stops_at_a_real_hr_user(reference):
     run_demo()
     firm = Enterprise.objects.order_by("id").last()
