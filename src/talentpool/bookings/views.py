@@ -233,7 +233,7 @@ def certificate(request, pk: int):
     booking = selectors.booking_for_owner(request.user, pk)
     if booking is None or booking.resource.kind != Kind.EVENT or booking.status != Status.ATTENDED:
         raise Http404
-    return file_response(certificate_pdf(booking), filename=f"certificate-{booking.pk}.pdf",
+    return file_response(certificate_pdf(booking), filename=f"certificate-{booking.pk}.pdf", kept=True,
                          content_type="application/pdf")
 
 

@@ -19,8 +19,9 @@ What a response depends on, and so what invalidates it:
 Never kept: a response that wrote anything (a refresh it queued, a notice marked read) other than through ``each_time``
 (the audit event of an officer's read of a person's record, written again each time the response is served), that read
 a table without the trigger, that changed the session, that showed or left a flash message, that set a cookie, that
-is not a 200 HTML or JSON answer, that says ``Cache-Control: no-store`` (every file download: bank files, exports
-are written for each download and not held), or whose making called ``not_kept``. Requests of visitors (unless
+is not a 200 HTML or JSON answer, that says ``Cache-Control: no-store`` (file downloads: bank files, exports, error
+files and attachments are written for each download and not held; only a file ``core.downloads`` marks ``kept``,
+one holding no secret such as a calendar invitation or a certificate, may be), or whose making called ``not_kept``. Requests of visitors (unless
 the view is ``kept_for_visitors``, or they carry an API key registered with ``credential_header``: the open API's
 partners, keyed by a digest of their key), and every method but GET, pass by. A kept page's forms get a CSRF token of the
 serving request's secret. A path whose answer was a download is remembered (the last 4,096), and its next
@@ -376,7 +377,7 @@ class PageCacheMiddleware:
             kept = self._keepable(request, response, watch, before, connection)
             if kept is not None:
                 _store.put(key, kept)
-            elif "no-store" in response.get("Cache-Control", ""):
+            elif "no-store" in response.get("Cache-Control", "") and not getattr(response, "kept_on_server", False):
                 _downloads.remember(key[0])
         return response
 
@@ -409,12 +410,13 @@ class PageCacheMiddleware:
     @staticmethod
     def _keepable(request, response, watch: _Watch, before: dict, connection) -> Kept | None:
         csrf = bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
+        download = getattr(response, "kept_on_server", False)  # a file with no secret (core.downloads)
         if (watch.wrote or response.status_code != 200 or response.streaming or response.cookies
                 or request.session.modified
                 or getattr(getattr(request, "_messages", None), "used", False)
                 or getattr(getattr(request, "_messages", None), "added_new", False)
-                or "no-store" in response.get("Cache-Control", "")
-                or not response.get("Content-Type", "").startswith(_KEPT_TYPES)
+                or ("no-store" in response.get("Cache-Control", "") and not download)
+                or not (download or response.get("Content-Type", "").startswith(_KEPT_TYPES))
                 or len(response.content) > MAX_ENTRY):
             return None
         every, tracked = _known(connection)

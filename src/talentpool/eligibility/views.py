@@ -162,4 +162,5 @@ def past_payments(request):
 
 @require_role(Role.OFFICER)
 def past_payments_template(request):
-    return file_response("\ufeff" + TEMPLATE, filename="past-payments.csv", content_type="text/csv; charset=utf-8")
+    return file_response("\ufeff" + TEMPLATE, filename="past-payments.csv", content_type="text/csv; charset=utf-8",
+                         kept=True)

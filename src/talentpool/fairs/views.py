@@ -119,7 +119,8 @@ def report(request, pk: int):
             Sheet(_("By degree"), [_("Degree"), _("Registrants")], rows["degrees"]),
             Sheet(_("By cluster"), [_("Industry cluster"), _("Interviews"), _("Intents")], rows["clusters"]),
         ]
-        return file_response(xlsx_bytes(sheets, keep=True), filename=f"fair-{fair.pk}-report.xlsx", content_type=XLSX)
+        return file_response(xlsx_bytes(sheets, keep=True), filename=f"fair-{fair.pk}-report.xlsx", content_type=XLSX,
+                             kept=True)  # totals only
     return render(request, "fairs/report.html", {"fair": fair, **rows})
 
 

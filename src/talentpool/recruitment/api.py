@@ -403,7 +403,7 @@ def interview_calendar(request, pk: int):
         raise NotFoundError()
     method = "CANCEL" if interview.status == InterviewStatus.CANCELLED else "REQUEST"
     return file_response(interview_ics(interview), filename=interview_ics_filename(interview),
-                         content_type=f"text/calendar; charset=utf-8; method={method}")
+                         content_type=f"text/calendar; charset=utf-8; method={method}", kept=True)
 
 
 # --- candidates ---------------------------------------------------------------------------------------------------

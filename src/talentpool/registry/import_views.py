@@ -138,7 +138,8 @@ def import_template(request, kind: str):
     if kind not in KINDS:
         raise Http404
     data = _template_bytes(kind, get_language() or "")
-    return file_response(data, filename=f"talentpool-{kind}-template.xlsx", content_type=XLSX)
+    return file_response(data, filename=f"talentpool-{kind}-template.xlsx", content_type=XLSX,
+                         kept=True)  # headings and examples
 
 
 @functools.lru_cache(maxsize=64)

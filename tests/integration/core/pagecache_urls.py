@@ -1,9 +1,11 @@
-"""Views for the kept-page tests: one that writes on GET, one a view marks as never kept, one reading a table."""
+"""Views for the kept-page tests: one that writes on GET, one a view marks as never kept, one reading a table, and
+two downloads reading it: one with a secret (never kept), one without (``kept``)."""
 
 from django.http import HttpResponse
 from django.urls import path
 
 from talentpool.core import pagecache
+from talentpool.core.downloads import file_response
 from talentpool.core.models import ChangeRecord
 
 
@@ -21,4 +23,14 @@ def reads(request):
     return HttpResponse(f"records: {ChangeRecord.objects.count()}")
 
 
-urlpatterns = [path("writes/", writes), path("marked/", marked), path("reads/", reads)]
+def secret_file(request):
+    return file_response(f"records: {ChangeRecord.objects.count()}", filename="secret.txt", content_type="text/plain")
+
+
+def open_file(request):
+    return file_response(f"records: {ChangeRecord.objects.count()}", filename="open.txt", content_type="text/plain",
+                         kept=True)
+
+
+urlpatterns = [path("writes/", writes), path("marked/", marked), path("reads/", reads),
+               path("secret.txt", secret_file), path("open.txt", open_file)]
