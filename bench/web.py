@@ -17,8 +17,9 @@ What it does, in a throwaway TALENTPOOL_HOME (or --home DIR, kept and reused bet
    and secure cookies behave as behind the proxy;
 4. signs in as each role through the login page (demo logins, password demo12345; the partner sends its key);
 5. per page of tests/factories/pages.py: one GET for its status, then ``wrk`` (16 connections, --seconds each,
-   loopback only) for req/s, p50 and p99; /healthz first, as the ratio's baseline in the same run, and again before every 20th page (each ratio is to
-   the latest, so a machine whose speed drifts over the run does not skew the later pages);
+   loopback only) for req/s, p50 and p99; /healthz first, as the ratio's baseline in the same run, and again (1 s)
+   before every page: each page's ratio is to the mean of /healthz just before and just after it, since this
+   machine's speed drifts by half within minutes (``--health-every N`` re-measures before every Nth page only);
 6. SQL queries per request: counted in a separate process on the same database with Django's test client under
    ``CaptureQueriesContext``, second request of each page (the first warms per-process caches; both counts are
    kept), so the figure is what each request of the load costs. A signed-in GET that writes nothing is served
@@ -59,8 +60,9 @@ PG_BIN = Path("/usr/lib/postgresql/15/bin")
 HOST = "127.0.0.1"
 PASSWORD = "demo12345"
 BUILT = "bench-web-built.json"
-HEALTH_EVERY = 20
-"""/healthz is measured again before every 20th page, and each page's ratio is to the latest measurement."""
+HEALTH_SECONDS = 1.0
+"""/healthz is measured again (for this long) before every page (``--health-every``, default 1), and each page's
+ratio is to the mean of the measurements just before and just after it."""
 
 
 @dataclass
@@ -374,16 +376,22 @@ def measure(args, wrk: str, env: dict[str, str], home: Path, port: int) -> list[
         sessions["partner"] = {"X-Partner-Key": targets["partner_key"]} if targets.get("partner_key") else {}
         health = run_wrk(wrk, port, "/healthz", proxy_headers(port), seconds=args.seconds,
                          connections=args.connections)
-        baseline, baselines = health["rps"], [health["rps"]]
+        baselines = [health["rps"]]
+
+        def healthz_again() -> float | None:
+            return run_wrk(wrk, port, "/healthz", proxy_headers(port), seconds=min(args.seconds, HEALTH_SECONDS),
+                           connections=args.connections)["rps"]
+
+        # each page's ratio is to /healthz measured just before it and just after it (the next page's "before"):
+        # this machine's speed drifts by half within minutes, so a baseline taken a few pages earlier skews a ratio
+        before = health["rps"]
+        measured: list[tuple[Result, float | None]] = []
         for i, r in enumerate(results):
-            if i and i % HEALTH_EVERY == 0:  # the machine's speed drifts over a long run: ratios to a recent one
-                again = run_wrk(wrk, port, "/healthz", proxy_headers(port), seconds=args.seconds,
-                                connections=args.connections)["rps"]
-                if again:
-                    baseline = again
-                    baselines.append(again)
             if r.url is None:
                 continue
+            if i and args.health_every and i % args.health_every == 0:
+                before = healthz_again() or before
+                baselines.append(before)
             headers = proxy_headers(port) | sessions.get(r.role, {})
             r.status = _request(port, r.url, headers)[0]
             if r.status != 200:
@@ -395,12 +403,20 @@ def measure(args, wrk: str, env: dict[str, str], home: Path, port: int) -> list[
             if r.rps is None:
                 r.note = (r.note + f" no request finished within {args.seconds:g} s").strip()
                 continue
-            r.ratio = r.rps / baseline if baseline else None
+            measured.append((r, before))
             print(f"  {r.label:<60} {r.rps:8.1f} req/s  p99 {_fmt(r.p99_ms, '8.1f')} ms", flush=True)
+        after = healthz_again() or before
+        baselines.append(after)
+        for k, (r, base) in enumerate(measured):
+            following = measured[k + 1][1] if k + 1 < len(measured) else after
+            if args.health_every == 1 and base and following:
+                base = (base + following) / 2
+            r.ratio = r.rps / base if base else None
         first_hits(server, results, sessions, port, each=args.first_hit == "each")
     finally:
         server.stop()
-    drift = (f"re-measured every {HEALTH_EVERY} pages: {min(baselines):.0f}-{max(baselines):.0f} req/s"
+    every = "page" if args.health_every == 1 else f"{args.health_every} pages"
+    drift = (f"re-measured every {every}: {min(baselines):.0f}-{max(baselines):.0f} req/s"
              if len(baselines) > 1 else "")
     return [Result("healthz (baseline)", "anonymous", "core:healthz", "/healthz", status=200,
                    rps=health["rps"], p50_ms=health["p50_ms"], p99_ms=health["p99_ms"], ratio=1.0,
@@ -463,6 +479,9 @@ def main() -> None:
                         help="restart gunicorn before each page's first hit (each) or once (once)")
     parser.add_argument("--no-recycle", action="store_true",
                         help="leave out --max-requests (production recycles each worker every 20,000-30,000 requests)")
+    parser.add_argument("--health-every", type=int, default=1, metavar="N",
+                        help="measure /healthz again before every Nth page (default 1: each page's ratio is to the "
+                             "mean of /healthz just before and just after it; 0: only at the start)")
     parser.add_argument("--json", help="write the figures to this file")
     parser.add_argument("--only", metavar="REGEX", help="only the pages whose label (role path) matches")
     parser.add_argument("--smoke", action="store_true", help="300 talents, 1 s per page, one restart")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from talentpool.core.audit import audited
 from talentpool.core.errors import ApplicationError, NotFoundError
+from talentpool.core.inserts import insert_row
 from talentpool.core.models import AuditAction
 from talentpool.core.permissions import ensure_role
 from talentpool.core.roles import Role
@@ -103,9 +104,10 @@ def partner_authenticate(token: str | None) -> Partner | None:
 
 
 def partner_exchange_log(*, partner_id: int, method: str, path: str, direction: str, object_type: str = "",
-                         object_ids: Iterable[int] = (), status: int = 200) -> PartnerExchange:
-    """One call of a partner: what it read or wrote (the partner's own audit trail)."""
+                         object_ids: Iterable[int] = (), status: int = 200) -> None:
+    """One call of a partner: what it read or wrote (the partner's own audit trail). One prepared INSERT
+    (``core.inserts``): a kept read writes it again on each serve."""
     ids = [int(i) for i in object_ids]
-    return PartnerExchange.objects.create(partner_id=partner_id, method=method[:8], path=path[:300],
-                                          direction=ExchangeDirection(direction), object_type=object_type,
-                                          object_ids=ids, count=len(ids), status=status)
+    insert_row(PartnerExchange, partner_id=partner_id, method=method[:8], path=path[:300],
+               direction=ExchangeDirection(direction).value, object_type=object_type, object_ids=ids, count=len(ids),
+               status=status)
