@@ -370,11 +370,14 @@ class PageCacheMiddleware:
         finally:
             making = request.__dict__.pop("_page_making", None)
             if making is not None:
-                key, watch, before, token, connection = making
+                key, watch, before, token, connection, by_key = making
                 connection.execute_wrappers.remove(watch)
                 _current.reset(token)
         if making is not None:
-            kept = self._keepable(request, response, watch, before, connection)
+            # a request kept by its API key is kept only once the view accepted the key (django-ninja's
+            # request.auth): a stranger's made-up keys fill no room in the store
+            kept = (None if by_key and getattr(request, "auth", None) is None
+                    else self._keepable(request, response, watch, before, connection))
             if kept is not None:
                 _store.put(key, kept)
             elif "no-store" in response.get("Cache-Control", "") and not getattr(response, "kept_on_server", False):
@@ -382,9 +385,10 @@ class PageCacheMiddleware:
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if (not self.on or request.method != "GET" or _flash_pending(request)
-                or not (request.user.is_authenticated or getattr(view_func, "kept_for_visitors", False)
-                        or any(name in request.META for name in _credentials))):
+        if not self.on or request.method != "GET" or _flash_pending(request):
+            return None
+        by_key = not (request.user.is_authenticated or getattr(view_func, "kept_for_visitors", False))
+        if by_key and not any(name in request.META for name in _credentials):
             return None
         connection = connections[DEFAULT_DB_ALIAS]
         key = _key(request)
@@ -404,7 +408,7 @@ class PageCacheMiddleware:
             fold(connection)
         watch = _Watch()
         connection.execute_wrappers.append(watch)
-        request._page_making = (key, watch, before, _current.set(watch), connection)
+        request._page_making = (key, watch, before, _current.set(watch), connection, by_key)
         return None
 
     @staticmethod

@@ -174,6 +174,11 @@ def test_visitors_are_not_kept_by_default(db):
     for _ in range(2):
         assert Client().get("/accounts/login/").status_code == 200
     assert not pagecache.page_cache_store().entries
+    # nor with an API key header no view accepted (the open API's keys are kept per key once accepted)
+    for key in ("tpk_made_up_one", "tpk_made_up_two"):
+        assert Client(HTTP_X_PARTNER_KEY=key).get("/api/v1/openapi.json").status_code == 200
+        assert Client(HTTP_X_PARTNER_KEY=key).get("/api/v1/recruitment/partner/jobs").status_code == 401
+    assert not pagecache.page_cache_store().entries
 
 
 def test_a_kept_pages_form_posts(world, clock):
