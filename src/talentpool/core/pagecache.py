@@ -16,16 +16,17 @@ What a response depends on, and so what invalidates it:
 - **State outside the database.** An owner of such state registers a function whose value joins every key
   (``vary_every_page``): the reference stamp file, the insights snapshot in use.
 
-Never kept: a response that wrote anything (a refresh it queued, a notice marked read) other than through ``each_time``
-(the audit event of an officer's read of a person's record, written again each time the response is served), that read
-a table without the trigger, that changed the session, that showed or left a flash message, that set a cookie, that
-is not a 200 HTML or JSON answer, that says ``Cache-Control: no-store`` (file downloads: bank files, exports, error
-files and attachments are written for each download and not held; only a file ``core.downloads`` marks ``kept``,
-one holding no secret such as a calendar invitation or a certificate, may be), or whose making called ``not_kept``. Requests of visitors (unless
-the view is ``kept_for_visitors``, or they carry an API key registered with ``credential_header``: the open API's
-partners, keyed by a digest of their key), and every method but GET, pass by. A kept page's forms get a CSRF token of the
-serving request's secret. A path whose answer was a download is remembered (the last 4,096), and its next
-requests skip the write counts read that only a response being kept needs.
+Never kept: a response that wrote anything (a refresh it queued, a notice marked read) other than through
+``each_time`` (the audit event of an officer's read of a person's record, written again each time the response is
+served), that read a table without the trigger, that changed the session, that showed or left a flash message, that
+set a cookie, that is not a 200 HTML or JSON answer, that says ``Cache-Control: no-store`` (file downloads: bank
+files, exports, error files and attachments are written for each download and not held; only a file
+``core.downloads`` marks ``kept``, one holding no secret such as a calendar invitation or a certificate, may be), or
+whose making called ``not_kept``. Requests of visitors (unless the view is ``kept_for_visitors``, or they carry an
+API key registered with ``credential_header``: the open API's partners, keyed by a digest of their key and kept only
+once the view accepted it), and every method but GET, pass by. A kept page's forms get a CSRF token of the serving
+request's secret. A path whose answer was a download is remembered (the last 4,096), and its next requests skip the
+write counts read that only a response being kept needs.
 
 The store is a plain LRU per process bounded in bytes (``TALENTPOOL_PAGE_CACHE_MB``, 0 turns it off); a restart
 or a deploy empties it. A hit costs the session and user load every page pays and one statement reading the
