@@ -64,7 +64,8 @@ def test_api_matrix(client, world, make_user, role, method, template, allowed):
 
     v1 = publish_living_policy(owner="330106")
     draft = policy_draft_create(actor=world.officer, version=v1)
-    run_draft_checks()  # as the task does once the draft's transaction commits
+    if "/drafts/{draft}/" in template:  # its checks and publishing read the checks' outcome
+        run_draft_checks()  # as the task does once the draft's transaction commits
     approval = None
     if "{approval}" in template:  # a second Xihu officer asked to retire v1; the officer decides
         approval = policy_retire_request(actor=make_user("officer", scope_division="330106"), version=v1).pk
