@@ -57,9 +57,6 @@ TRIGGER = "core_table_written"
 FOLD_AT = 64  # delta rows of one table (PostgreSQL) past which a read folds them
 MAX_ENTRY = 1 << 20
 _NOT_TRACKED = frozenset({TABLE, "django_migrations"})
-# append-only logs written on every serve of a kept response (``each_time``): counting them would add a delta row
-# per read and make every count read scan them; a page that reads one (the audit log) is made afresh each time
-_uncounted: set[str] = {"core_auditevent"}
 _KEPT_TYPES = ("text/html", "application/json")
 
 _NEUTRAL = re.compile(r"^\s*(SAVEPOINT|RELEASE|ROLLBACK|BEGIN|COMMIT|SET|SHOW)\b", re.IGNORECASE)
@@ -89,13 +86,6 @@ def credential_header(name: str) -> None:
     meta = "HTTP_" + name.upper().replace("-", "_")
     if meta not in _credentials:
         _credentials.append(meta)
-
-
-def uncounted(table: str) -> None:
-    """Leave ``table`` without the write-counting trigger: an append-only log written on every serve of a kept
-    response (``each_time``), such as a partner's call log. A response that reads it is never kept. Registered
-    from the owning app's ``ready``; the next ``migrate`` drops a trigger it had."""
-    _uncounted.add(table)
 
 
 def each_time(request, fn: Callable[..., object], **data) -> None:
@@ -140,15 +130,9 @@ def install_triggers(using: str = DEFAULT_DB_ALIAS, **_kwargs) -> None:
         present = set(connection.introspection.table_names(cursor))
         if TABLE not in present:
             return
-        tables = present - _NOT_TRACKED - _uncounted
+        tables = present - _NOT_TRACKED
         have = _tracked(cursor, connection.vendor)
         quote = connection.ops.quote_name
-        for table in sorted(have & _uncounted):
-            if connection.vendor == "postgresql":
-                cursor.execute(f"DROP TRIGGER IF EXISTS {TRIGGER} ON {quote(table)}")
-            elif connection.vendor == "sqlite":
-                for op in ("i", "u", "d"):
-                    cursor.execute(f"DROP TRIGGER IF EXISTS {TRIGGER}_{op}_{table}")
         for table in sorted(tables - have):
             if connection.vendor == "postgresql":
                 cursor.execute(f"CREATE TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "
@@ -184,7 +168,7 @@ def _known(connection) -> tuple[frozenset[str], frozenset[str]]:
         with connection.cursor() as cursor:
             # views too: they carry no trigger, so a response reading one is never kept
             every = frozenset(connection.introspection.table_names(cursor, include_views=True))
-            known = _tables[connection.alias] = (every, frozenset(_tracked(cursor, connection.vendor) - _uncounted))
+            known = _tables[connection.alias] = (every, frozenset(_tracked(cursor, connection.vendor)))
     return known
 
 

@@ -197,9 +197,7 @@ def test_every_table_counts_its_writes(world):
     with connection.cursor() as cursor:
         tables = set(connection.introspection.table_names(cursor))
         tracked = pagecache._tracked(cursor, connection.vendor)
-    # the logs written on every serve are not counted (an audited read adds no delta row)
-    assert tracked == tables - {"core_tablewrite", "django_migrations", "core_auditevent",
-                                "recruitment_partnerexchange"}
+    assert tracked == tables - {"core_tablewrite", "django_migrations"}
 
     before = pagecache.write_counts(connection, ("registry_employment",)).get("registry_employment", (0, 0))[0]
     with connection.cursor() as cursor:
@@ -226,24 +224,6 @@ def test_a_page_reading_a_table_without_the_trigger_is_not_kept(client, world, c
         assert _get(client, "/registry/me/")[1] is True
     finally:
         pagecache._tables.clear()
-
-
-def test_the_audit_log_is_not_counted_and_its_page_is_made_each_time(client, world, clock):
-    """Audited reads write the log on every serve: it carries no counting trigger (no delta row per read), and the
-    page that reads it is never kept, so it shows every event at once."""
-    officer = Client()
-    _login(officer, world.officer)
-    for _ in range(3):
-        _get(officer, f"/registry/talents/{world.talent.pk}/")
-    assert "core_auditevent" not in pagecache.write_counts(connection)
-    _login(client, world.admin)
-    made = []
-    for _ in range(2):  # nothing written in between: a kept page would be served the second time
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get("/audit/").status_code == 200
-        made.append(any("core_auditevent" in q["sql"] for q in queries.captured_queries
-                        if "core_tablewrite" not in q["sql"]))
-    assert made == [True, True]
 
 
 def test_the_store_drops_the_least_recently_used_past_its_budget():
