@@ -55,6 +55,7 @@ from talentpool.core.counters import counters_fold
 TABLE = "core_tablewrite"
 TRIGGER = "core_table_written"
 FOLD_AT = 64  # delta rows of one table (PostgreSQL) past which a read folds them
+FOLD_ROWS = 512  # delta rows of all tables past which a kept response's check folds them
 MAX_ENTRY = 1 << 20
 _NOT_TRACKED = frozenset({TABLE, "django_migrations"})
 _KEPT_TYPES = ("text/html", "application/json")
@@ -172,16 +173,22 @@ def _known(connection) -> tuple[frozenset[str], frozenset[str]]:
     return known
 
 
+ALL_ROWS = ""
+"""The key under which ``write_counts(connection, tables)`` gives the number of rows of ``core_tablewrite``."""
+
+
 def write_counts(connection, tables: tuple[str, ...] | None = None) -> dict[str, tuple[int, int]]:
     """Each table's write count and its number of rows in ``core_tablewrite`` (all tables when ``tables`` is None;
-    a table never written is absent)."""
+    a table never written is absent). With ``tables``, also ``ALL_ROWS``: (0, the rows of every table), so a reader
+    sees when other tables' delta rows pile up (the audit trail's, one per audited serve) and folds them before
+    its reads scan them."""
     with connection.cursor() as cursor:
         if tables is None:
             cursor.execute(f"SELECT name, SUM(n), COUNT(*) FROM {TABLE} GROUP BY name")
         else:
             marks = ", ".join(["%s"] * len(tables))
-            cursor.execute(f"SELECT name, SUM(n), COUNT(*) FROM {TABLE} WHERE name IN ({marks}) GROUP BY name",
-                           list(tables))
+            cursor.execute(f"SELECT name, SUM(n), COUNT(*) FROM {TABLE} WHERE name IN ({marks}) GROUP BY name "
+                           f"UNION ALL SELECT %s, 0, COUNT(*) FROM {TABLE}", [*tables, ALL_ROWS])
         return {name: (int(total), count) for name, total, count in cursor.fetchall()}
 
 
@@ -398,14 +405,16 @@ class PageCacheMiddleware:
         kept = _store.get(key)
         if kept is not None and all(_header(request, name) == value for name, value in kept.vary):
             now = write_counts(connection, kept.tables) if kept.tables else {}
+            rows = now.pop(ALL_ROWS, (0, 0))[1]
             if tuple(now.get(t, (0, 0))[0] for t in kept.tables) == kept.counts:
-                if max((c for _, c in now.values()), default=0) > FOLD_AT:
+                if rows > FOLD_ROWS or max((c for _, c in now.values()), default=0) > FOLD_AT:
                     fold(connection)
                 _store.served += 1
                 return _replay(request, kept)
             _store.drop(key)
         before = write_counts(connection)
-        if max((c for _, c in before.values()), default=0) > FOLD_AT:
+        if (max((c for _, c in before.values()), default=0) > FOLD_AT
+                or sum(c for _, c in before.values()) > FOLD_ROWS):
             fold(connection)
         watch = _Watch()
         connection.execute_wrappers.append(watch)

@@ -210,6 +210,23 @@ def test_every_table_counts_its_writes(world):
     assert folded == (counts[0], 1)  # one row per table after a fold, the same count
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="delta rows are PostgreSQL's")
+def test_a_hit_folds_the_delta_rows_other_tables_piled_up(client, world, clock):
+    """The audit trail gains a delta row per audited serve; a kept page that never reads it still folds them once
+    they pass FOLD_ROWS, so its count read never scans an ever longer table."""
+    _login(client, world.talent_user)
+    _get(client, "/registry/me/")
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO core_tablewrite (name, n) SELECT 'core_auditevent', 1 "
+                       "FROM generate_series(1, %s)", [pagecache.FOLD_ROWS + 10])
+    assert pagecache.write_counts(connection)["core_auditevent"][1] > pagecache.FOLD_ROWS
+    total = pagecache.write_counts(connection)["core_auditevent"][0]
+    assert _get(client, "/registry/me/")[1] is False  # still served from the store
+    folded = pagecache.write_counts(connection)
+    assert folded["core_auditevent"] == (total, 1)
+    assert sum(rows for _, rows in folded.values()) == len(folded)
+
+
 def test_a_page_reading_a_table_without_the_trigger_is_not_kept(client, world, clock):
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
