@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,5 +13,8 @@ class RecruitmentConfig(AppConfig):
         from talentpool.core.pagecache import credential_header
 
         from . import tasks  # noqa: F401
+        from .partner_calls import partner_calls_after_migrate
+
+        post_migrate.connect(partner_calls_after_migrate, sender=self, dispatch_uid="recruitment_partner_calls")
 
         credential_header("X-Partner-Key")  # the open API's reads are kept per key (core.pagecache)

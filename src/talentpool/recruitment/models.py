@@ -338,6 +338,26 @@ class PartnerExchange(models.Model):
         ]
 
 
+class PartnerCalls(models.Model):
+    """Maintained counts of each partner's logged calls, so the administrators' list reads a row or a few per
+    partner instead of counting a call log that grows by one row per call.
+
+    Written only by database triggers (migration ``0007``) inside the statement that writes
+    ``recruitment_partnerexchange``, whoever writes it: never stale. On PostgreSQL each statement adds one delta
+    row per partner it touched (insert only: concurrent calls never wait on a counter row) and
+    ``partner_calls.partner_calls_compact`` folds them; on SQLite the row of the partner is updated in place. Read
+    through ``partner_calls``; never written by application code."""
+
+    partner_id = models.BigIntegerField()
+    calls = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["partner_id"], name="partner_calls_partner")]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id}: {self.calls}"
+
+
 class ChangeKind(models.TextChoices):
     TALENT = "talent", "talent"
     JOB = "job", "job"

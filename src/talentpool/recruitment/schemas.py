@@ -551,6 +551,11 @@ class PartnerOut(Schema):
     active: bool
     created_at: datetime
     last_used_at: datetime | None
+    calls: int = Field(0, description="calls logged since the partner was registered")
+
+    @staticmethod
+    def resolve_calls(obj) -> int:
+        return getattr(obj, "exchange_count", 0)
 
 
 class PartnerCreated(PartnerOut):

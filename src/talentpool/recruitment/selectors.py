@@ -42,6 +42,7 @@ from .models import (
     PipelineSettings,
     StageChange,
 )
+from .partner_calls import calls_by_partner
 from .ranking_cache import Ranked, RankedTalent, ranked_jobs, ranked_talents
 from .tasks import match_index_build_enqueue
 
@@ -559,10 +560,16 @@ def _application_figures(apps: QuerySet[Application], month_start: dt.datetime) 
 # --- partners -----------------------------------------------------------------------------------------------------
 
 
-def partners_visible_to(user) -> QuerySet[Partner]:
+def partners_visible_to(user) -> list[Partner]:
+    """Every partner (administrators), each with ``exchange_count``: its logged calls, read from the maintained
+    counts (``partner_calls``), not counted from the call log."""
     if not _role(user, Role.ADMIN):
-        return Partner.objects.none()
-    return Partner.objects.select_related("enterprise").annotate(exchange_count=Count("exchanges"))
+        return []
+    calls = calls_by_partner()
+    partners = list(Partner.objects.select_related("enterprise"))
+    for partner in partners:
+        partner.exchange_count = calls.get(partner.pk, 0)
+    return partners
 
 
 def partner_exchanges(user, partner_id: int) -> QuerySet[PartnerExchange] | None:
