@@ -11,7 +11,11 @@ from django.test.utils import CaptureQueriesContext
 
 from talentpool.recruitment import partner_calls, services
 from talentpool.recruitment.models import Partner, PartnerCalls, PartnerExchange
-from talentpool.recruitment.partner_calls import calls_by_partner, partner_calls_compact, partner_calls_rebuild
+from talentpool.recruitment.partner_calls import (
+    calls_by_partner,
+    partner_calls_compact,
+    partner_calls_rebuild,
+)
 
 API = "/api/v1/recruitment/partner"
 
