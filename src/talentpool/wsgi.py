@@ -20,6 +20,7 @@ from django.utils import timezone, translation  # noqa: E402
 from talentpool.api import api  # noqa: E402
 from talentpool.eligibility.selectors import eligibility_for_talent, fact_labels  # noqa: E402
 from talentpool.eligibility.verdicts import verdicts_cache_clear  # noqa: E402
+from talentpool.engines.matching import MatchIndex  # noqa: E402, F401 (jieba, bm25s: loaded now, not on a first hit)
 from talentpool.engines.policy import explain  # noqa: E402
 from talentpool.policies.selectors import policy_version_compiled, policy_versions_applicable  # noqa: E402
 from talentpool.registry.models import Talent  # noqa: E402

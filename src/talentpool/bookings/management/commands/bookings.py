@@ -12,6 +12,9 @@ from talentpool.bookings.services import no_shows_mark, offers_expire
 
 
 class Command(BaseCommand):
+    # Django's system checks load the URLconf and with it every API schema (~2.5 s a command): they are
+    # `talentpool check`'s job, run at deploy (docs/operations.md), not every command's.
+    requires_system_checks: list[str] = []
     help = "Bookings upkeep: `tick` expires waitlist offers past their time and marks no-shows."
 
     def add_arguments(self, parser):

@@ -60,6 +60,9 @@ def _value(value, w: dict[str, str]) -> str:
 
 
 class Command(BaseCommand):
+    # Django's system checks load the URLconf and with it every API schema (~2.5 s a command): they are
+    # `talentpool check`'s job, run at deploy (docs/operations.md), not every command's.
+    requires_system_checks: list[str] = []
     help = "Explain a talent's eligibility for a policy on a date, criterion by criterion."
 
     def add_arguments(self, parser):

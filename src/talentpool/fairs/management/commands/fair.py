@@ -20,6 +20,9 @@ from talentpool.fairs.scheduling import fair_schedule, local
 
 
 class Command(BaseCommand):
+    # Django's system checks load the URLconf and with it every API schema (~2.5 s a command): they are
+    # `talentpool check`'s job, run at deploy (docs/operations.md), not every command's.
+    requires_system_checks: list[str] = []
     help = "List fairs, or plan a station fair's interviews."
 
     def add_arguments(self, parser):

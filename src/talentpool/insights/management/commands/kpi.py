@@ -20,6 +20,9 @@ from talentpool.insights.snapshot import snapshot_build, snapshot_current
 
 
 class Command(BaseCommand):
+    # Django's system checks load the URLconf and with it every API schema (~2.5 s a command): they are
+    # `talentpool check`'s job, run at deploy (docs/operations.md), not every command's.
+    requires_system_checks: list[str] = []
     help = "Print the KPI dashboard's figures as of a date (from the columnar snapshot)."
 
     def add_arguments(self, parser):

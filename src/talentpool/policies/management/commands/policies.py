@@ -54,6 +54,9 @@ def _plain(value):
 
 
 class Command(BaseCommand):
+    # Django's system checks load the URLconf and with it every API schema (~2.5 s a command): they are
+    # `talentpool check`'s job, run at deploy (docs/operations.md), not every command's.
+    requires_system_checks: list[str] = []
     help = "Policies as code: run their test cases, load the shipped set, simulate a parameter change."
 
     def add_arguments(self, parser):

@@ -48,6 +48,9 @@ def _cut(text: str, most: int) -> str:
 
 
 class Command(BaseCommand):
+    # Django's system checks load the URLconf and with it every API schema (~2.5 s a command): they are
+    # `talentpool check`'s job, run at deploy (docs/operations.md), not every command's.
+    requires_system_checks: list[str] = []
     help = "Match jobs and talents from the command line, or rebuild the match index."
 
     def add_arguments(self, parser):

@@ -13,6 +13,9 @@ from talentpool.reference.services import TABLES, reference_load_tables
 
 
 class Command(BaseCommand):
+    # Django's system checks load the URLconf and with it every API schema (~2.5 s a command): they are
+    # `talentpool check`'s job, run at deploy (docs/operations.md), not every command's.
+    requires_system_checks: list[str] = []
     help = "Load the shipped reference data (GB/T 2260, universities, majors, GB/T 4754, occupations) or show it."
 
     def add_arguments(self, parser):

@@ -37,6 +37,9 @@ EXIT_OK, EXIT_REJECTED, EXIT_UNUSABLE = 0, 1, 2
 
 
 class Command(BaseCommand):
+    # Django's system checks load the URLconf and with it every API schema (~2.5 s a command): they are
+    # `talentpool check`'s job, run at deploy (docs/operations.md), not every command's.
+    requires_system_checks: list[str] = []
     help = ("Import talents, education, employment, insurance or enterprises from an XLSX, XLS, ODS or CSV file. "
             "Exit 0 when every row was accepted, 1 when some were rejected, 2 when the file is unusable. Re-running "
             "an interrupted import of the same file resumes it.")

@@ -20,6 +20,9 @@ from talentpool.registry.models import ImportJob
 
 
 class Command(BaseCommand):
+    # Django's system checks load the URLconf and with it every API schema (~2.5 s a command): they are
+    # `talentpool check`'s job, run at deploy (docs/operations.md), not every command's.
+    requires_system_checks: list[str] = []
     help = ("List the newest import jobs with their status (interrupted: the worker running it stopped); "
             "'purge' deletes uploaded files no longer needed (they hold ID numbers in clear): those of finished "
             "imports and those no import refers to.")

@@ -34,6 +34,9 @@ def _instant(text: str, zone) -> dt.datetime:
 
 
 class Command(BaseCommand):
+    # Django's system checks load the URLconf and with it every API schema (~2.5 s a command): they are
+    # `talentpool check`'s job, run at deploy (docs/operations.md), not every command's.
+    requires_system_checks: list[str] = []
     help = "Working-time arithmetic on the office calendar (SLA deadlines)."
 
     def add_arguments(self, parser):

@@ -21,6 +21,9 @@ from talentpool.servicedesk.demo import demo_servicedesk
 
 
 class Command(BaseCommand):
+    # Django's system checks load the URLconf and with it every API schema (~2.5 s a command): they are
+    # `talentpool check`'s job, run at deploy (docs/operations.md), not every command's.
+    requires_system_checks: list[str] = []
     help = (
         "Generate a demo district: enterprises, talents with education, employment, social insurance, households "
         f"and housing, plus one login per role (password {DEMO_PASSWORD}). Refuses to touch a registry that "
