@@ -84,9 +84,11 @@ def _as_engine(problem: engine.Problem, slot: Slot) -> engine.Interview:
     return engine.Interview(f"r{slot.registration_id}", f"b{slot.booth_id}", index, slot.starts_at, slot.ends_at)
 
 
-def _write(fair: Fair, plan: engine.Plan, now: dt.datetime, greedy: engine.Plan, seconds_extra: float = 0.0
-           ) -> ScheduleRun:
-    """Replace the planned future slots by the plan's (held or started ones stay)."""
+def _write(fair: Fair, plan: engine.Plan, now: dt.datetime, greedy: engine.Plan, seconds_extra: float = 0.0,
+           told: set[int] | None = None) -> ScheduleRun:
+    """Replace the planned future slots by the plan's (held or started ones stay). ``told`` collects the
+    registrations whose sent invitation recruitment moved or cancelled, with its own notice."""
+    told = set() if told is None else told
     kept = {(s.registration_id, s.booth_id) for s in Slot.objects.filter(fair=fair).exclude(
         status=SlotStatus.PLANNED, starts_at__gte=now)}
     Slot.objects.filter(fair=fair, status=SlotStatus.PLANNED, starts_at__gte=now, interview__isnull=True).delete()
@@ -102,11 +104,13 @@ def _write(fair: Fair, plan: engine.Plan, now: dt.datetime, greedy: engine.Plan,
             if (slot.starts_at, slot.ends_at) != (item.start, item.end):
                 slot.starts_at, slot.ends_at = item.start, item.end
                 slot.save(update_fields=["starts_at", "ends_at"])
-                _invitation_moved(slot)
+                if _invitation_moved(slot):
+                    told.add(slot.registration_id)
             continue
         rows.append(Slot(fair=fair, registration_id=key[0], booth_id=key[1], starts_at=item.start, ends_at=item.end))
     for slot in linked.values():  # an invited interview the new plan has no room for: cancelled, not left behind
-        _invitation_moved(slot, cancel=True)
+        if _invitation_moved(slot, cancel=True):
+            told.add(slot.registration_id)
         slot.delete()
     Slot.objects.bulk_create(rows, batch_size=1000)
     unreachable = [int(r[1:]) for r in plan.unreachable]
@@ -128,14 +132,15 @@ def _hr_of(slot: Slot) -> User | None:
                                is_active=True).order_by("id").first()
 
 
-def _invitation_moved(slot: Slot, *, cancel: bool = False) -> None:
+def _invitation_moved(slot: Slot, *, cancel: bool = False) -> bool:
     """A re-plan moved (or dropped) a slot whose invitation was sent: recruitment's interview follows through its
-    own service, which raises the .ics SEQUENCE and tells the talent."""
+    own service, which raises the .ics SEQUENCE and tells the talent. Returns whether it did (the talent was
+    told)."""
     if slot.interview is None or slot.interview.status != InterviewStatus.SCHEDULED:
-        return
+        return False
     hr = _hr_of(slot)
     if hr is None:
-        return
+        return False
     try:
         if cancel:
             interview_cancel(actor=hr, interview_id=slot.interview_id,
@@ -146,7 +151,8 @@ def _invitation_moved(slot: Slot, *, cancel: bool = False) -> None:
     except ApplicationError:
         # recruitment refuses (the application was closed meanwhile): its savepoint is rolled back, and the
         # re-plan of everyone else goes on; the registrant still gets the fair's own notice of the new time
-        return
+        return False
+    return True
 
 
 def fair_schedule(*, actor, fair_id: int, time_limit: float = engine.DEFAULT_TIME_LIMIT,
@@ -202,14 +208,18 @@ def late_train(*, actor, registration_id: int, arrival_at, train_number: str | N
         _updated, plan = engine.replan_late_arrival(problem, before, now=now, arrivals={f"r{registration.pk}": arrival},
                                                     time_limit=time_limit)
         greedy = engine.schedule_greedy(problem, fixed=tuple(i for i in before.interviews if i.start < now))
-        run = _write(fair, plan, now, greedy)
+        told: set[int] = set()
+        run = _write(fair, plan, now, greedy, told=told)
         entry.detail.update(moved=len(plan.moved))
-        _tell_moved(fair, plan)
+        _tell_moved(fair, plan, told)
     return Scheduled(run, plan, problem)
 
 
-def _tell_moved(fair: Fair, plan: engine.Plan) -> None:
-    ids = {int(r[1:]) for r in plan.moved} | {int(r[1:]) for r in plan.unreachable}
+def _tell_moved(fair: Fair, plan: engine.Plan, told: set[int]) -> None:
+    """The fair's notice to each registrant the re-plan moved, but not to one recruitment has just told of the
+    move with its own notice and updated invitation (one change, one notice); no slot fitting is always told."""
+    unreachable = {int(r[1:]) for r in plan.unreachable}
+    ids = ({int(r[1:]) for r in plan.moved} - told) | unreachable
     people = Registration.objects.filter(pk__in=ids).select_related("talent")
     messages = []
     for reg in people:

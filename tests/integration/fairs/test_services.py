@@ -263,6 +263,7 @@ def test_late_train_reschedules_a_sent_invitation_in_recruitment(fw, clock):
     assert (slot.interview_id, slot.starts_at) == (interview.pk, at(10, 40))
     assert (interview.starts_at, interview.ends_at, interview.sequence) == (at(10, 40), at(11), 1)
     assert Notice.objects.filter(user=fw.world.talent_user, kind="interview_rescheduled").count() == 1
+    assert not Notice.objects.filter(user=fw.world.talent_user, kind="fair_slot_moved").exists()  # one notice
     assert b"SEQUENCE:1" in interview_ics(interview)
 
 
@@ -275,6 +276,7 @@ def test_an_invitation_the_replan_cannot_keep_is_cancelled_in_recruitment(fw, cl
     assert interview.status == InterviewStatus.CANCELLED
     assert not Slot.objects.filter(registration=fw.registration).exists()
     assert Notice.objects.filter(user=fw.world.talent_user, kind="interview_cancelled").count() == 1
+    assert not Notice.objects.filter(user=fw.world.talent_user, kind="fair_slot_moved").exists()
 
 
 def test_the_schedule_leaves_the_fairs_walk_between_booths_and_keeps_each_booths_length(fw):
