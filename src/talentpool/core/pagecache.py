@@ -398,10 +398,10 @@ class PageCacheMiddleware:
         by_key = not (request.user.is_authenticated or getattr(view_func, "kept_for_visitors", False))
         if by_key and not any(name in request.META for name in _credentials):
             return None
+        if request.get_full_path() in _downloads:  # before the key: a download never needs it
+            return None
         connection = connections[DEFAULT_DB_ALIAS]
         key = _key(request)
-        if key[0] in _downloads:
-            return None
         kept = _store.get(key)
         if kept is not None and all(_header(request, name) == value for name, value in kept.vary):
             now = write_counts(connection, kept.tables) if kept.tables else {}
