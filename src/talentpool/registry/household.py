@@ -10,6 +10,7 @@ event in one transaction."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from talentpool.core.audit import audited
 from talentpool.core.crypto import encrypt_text, mask_id_number
 from talentpool.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
+from talentpool.core.lookups import values_in
 from talentpool.core.models import AuditAction, ChangeRecord, ChangeSource
 from talentpool.core.permissions import has_role
 from talentpool.core.roles import Role
@@ -96,6 +98,33 @@ def spouses_link(*, actor, pairs: list[tuple[int, int]], source: str, source_ref
                                         entity_id=pk, subject_talent_id=pk, changes={"spouse": [current.get(pk), new]}))
     ChangeRecord.objects.bulk_create(history)
     return len(changed) + len(stale)
+
+
+def spouses_registered(*, actor, lookups: Iterable[str], source: str, source_ref: str = "") -> int:
+    """People just registered (``lookups``: their ID look-up hashes) who were recorded earlier as someone's spouse
+    (by the officer's form or a members import, unlinked then): each such record is linked to them and the two
+    talents become each other's ``Talent.spouse``, so the policies see one household from this import on instead
+    of from the next members import. Writes the change history; returns the records linked. Runs inside the
+    caller's transaction."""
+    lookups = set(lookups)
+    if not lookups:
+        return 0
+    found = dict(Talent.objects.filter(values_in("id_lookup", lookups)).values_list("id_lookup", "pk"))
+    waiting = list(HouseholdMember.objects.select_for_update().filter(
+        values_in("member_key", set(found)), relation=MemberRelation.SPOUSE, linked_talent__isnull=True))
+    history, pairs = [], []
+    for member in waiting:
+        spouse = found[member.member_key]
+        if spouse == member.talent_id:
+            continue
+        HouseholdMember.objects.filter(pk=member.pk).update(linked_talent_id=spouse)
+        history.append(ChangeRecord(actor=actor, source=source, source_ref=source_ref,
+                                    entity="registry.householdmember", entity_id=member.pk,
+                                    subject_talent_id=member.talent_id, changes={"linked_talent": [None, spouse]}))
+        pairs.append((member.talent_id, spouse))
+    ChangeRecord.objects.bulk_create(history)
+    spouses_link(actor=actor, pairs=pairs, source=source, source_ref=source_ref)
+    return len(pairs)
 
 
 def household_member_record(*, actor, talent: Talent, values: dict[str, str], today: dt.date,

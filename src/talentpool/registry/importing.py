@@ -43,6 +43,7 @@ from talentpool.engines.tabular.reading import Table
 from talentpool.engines.tabular.validation import row_key, scope_prefix, validate_row
 from talentpool.reference.selectors import reference_codes, reference_names
 
+from .household import spouses_registered
 from .identity import talent_id_lookup, talent_identity_columns
 from .import_family import FAMILY_KINDS
 from .import_selectors import OFFICE_ROLES, UNFINISHED, import_job_visible_to
@@ -242,6 +243,9 @@ class _Runner:
             self.upsert(plans, outcome)
             if family and family.after:
                 family.after(self, plans)
+            if self.spec.kind == "talents":  # someone's spouse, recorded before they registered
+                spouses_registered(actor=self.actor, lookups=(p.key[0] for p in plans), source=ChangeSource.IMPORT,
+                                   source_ref=self.source_ref)
         return outcome
 
     # -- people and enterprises by key, one query per chunk --------------------------------------------------------

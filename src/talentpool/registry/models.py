@@ -191,7 +191,12 @@ class HouseholdMember(models.Model):
         verbose_name = _("household member")
         verbose_name_plural = _("household members")
         constraints = [models.UniqueConstraint(fields=["talent", "relation", "member_key"], name="member_natural_key")]
-        indexes = [models.Index(fields=["linked_talent"], name="member_linked_talent")]
+        indexes = [
+            models.Index(fields=["linked_talent"], name="member_linked_talent"),
+            # spouses recorded before they registered, found by a talents import (household.spouses_registered)
+            models.Index(fields=["member_key"], condition=models.Q(relation="spouse", linked_talent__isnull=True),
+                         name="member_spouse_unlinked"),
+        ]
 
 
 class PropertyRecord(models.Model):

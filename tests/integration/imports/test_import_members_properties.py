@@ -13,7 +13,7 @@ from datetime import date
 import openpyxl
 import pytest
 from factories.world import build_world
-from import_helpers import rid, write_xlsx
+from import_helpers import TALENT_HEADER, rid, talent_row, write_xlsx
 
 from talentpool.core.crypto import decrypt_text
 from talentpool.core.models import ChangeRecord
@@ -139,3 +139,32 @@ def test_a_second_spouse_is_refused_and_the_kinds_have_templates(references, mak
         book = openpyxl.load_workbook(io.BytesIO(page.get(f"/registry/imports/template/{kind}.xlsx").content))
         assert book.worksheets[0].title == title
         assert columns <= {c.value.rstrip("*") for c in book.worksheets[0][1] if c.value}
+
+
+def test_a_spouse_recorded_before_registering_is_linked_by_the_import_that_registers_them(references, tmp_path):
+    world = build_world()
+    wang = world.colleague
+    wang_id, newcomer_id = _known_id(wang), rid(birth=date(1997, 2, 3))
+    members = _run(world.officer, "members", write_xlsx(tmp_path / "members.xlsx", [
+        MEMBERS, ["王芳", wang_id, "配偶", "陈新", newcomer_id, "", "2024-10-01"]], title="家庭成员"))
+    assert (members.new, members.rejected) == (1, 0)
+    spouse = HouseholdMember.objects.get(talent=wang, relation="spouse")
+    assert spouse.linked_talent_id is None and Talent.objects.get(pk=wang.pk).spouse_id is None  # not registered
+
+    talents = _run(world.officer, "talents", write_xlsx(tmp_path / "talents.xlsx", [
+        TALENT_HEADER, talent_row("陈新", newcomer_id), talent_row("周一", rid(birth=date(1996, 1, 1)))]))
+    assert (talents.status, talents.new, talents.rejected) == ("done", 2, 0)
+    newcomer = Talent.objects.get(name="陈新")
+    spouse.refresh_from_db()
+    assert spouse.linked_talent_id == newcomer.pk
+    assert Talent.objects.get(pk=wang.pk).spouse_id == newcomer.pk and newcomer.spouse_id == wang.pk
+    history = ChangeRecord.objects.filter(source_ref=f"import:{talents.pk}")
+    assert history.filter(entity="registry.householdmember", entity_id=spouse.pk).exists()
+    assert history.filter(entity="registry.talent", subject_talent_id=wang.pk).exists()
+    assert newcomer_id not in str(list(history.values_list("changes", flat=True)))
+    assert _facts(wang, date(2024, 10, 1))["household_id"] == min(wang.pk, newcomer.pk)  # one household at once
+
+    again = _run(world.officer, "talents", write_xlsx(tmp_path / "again.xlsx", [
+        TALENT_HEADER, talent_row("陈新", newcomer_id)]))
+    assert (again.new, again.unchanged) == (0, 1)
+    assert not ChangeRecord.objects.filter(source_ref=f"import:{again.pk}").exists()  # nothing left to link
