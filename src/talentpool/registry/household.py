@@ -109,13 +109,16 @@ def spouses_registered(*, actor, lookups: Iterable[str], source: str, source_ref
     lookups = set(lookups)
     if not lookups:
         return 0
-    found = dict(Talent.objects.filter(values_in("id_lookup", lookups)).values_list("id_lookup", "pk"))
-    waiting = list(HouseholdMember.objects.select_for_update().filter(
-        values_in("member_key", set(found)), relation=MemberRelation.SPOUSE, linked_talent__isnull=True))
+    waiting = list(HouseholdMember.objects.select_for_update().filter(  # usually none: one index probe per chunk
+        values_in("member_key", lookups), relation=MemberRelation.SPOUSE, linked_talent__isnull=True))
+    if not waiting:
+        return 0
+    found = dict(Talent.objects.filter(values_in("id_lookup", {m.member_key for m in waiting}))
+                 .values_list("id_lookup", "pk"))
     history, pairs = [], []
     for member in waiting:
-        spouse = found[member.member_key]
-        if spouse == member.talent_id:
+        spouse = found.get(member.member_key)
+        if spouse is None or spouse == member.talent_id:
             continue
         HouseholdMember.objects.filter(pk=member.pk).update(linked_talent_id=spouse)
         history.append(ChangeRecord(actor=actor, source=source, source_ref=source_ref,
