@@ -7,8 +7,9 @@ No Django here: the registry adapter (talentpool.policies.facts) hands in an Arr
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import TYPE_CHECKING
+
+from talentpool.engines.lazy import lazy_names
 
 if TYPE_CHECKING:
     from .compile import CompiledPolicy, compile_policy
@@ -56,16 +57,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):
-    if name not in _WHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(_WHERE[name], __name__), name)
-    globals()[name] = value  # once: later reads find it without this hook
-    return value
-
-
-def __dir__() -> list[str]:
-    return __all__
-
-
-assert sorted(__all__) == sorted(_WHERE)
+__getattr__, __dir__ = lazy_names(__name__, _WHERE)
