@@ -6,7 +6,7 @@ are folded from time to time. On SQLite the triggers keep one row per key alread
 
 from __future__ import annotations
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 
 
 def counters_fold(table: str, key: str, values: tuple[str, ...]) -> None:
@@ -23,3 +23,15 @@ def counters_fold(table: str, key: str, values: tuple[str, ...]) -> None:
                 f"GROUP BY {key} HAVING {' OR '.join(f'sum({v}) <> 0' for v in values)}")
         else:
             cursor.execute(f"DELETE FROM {table} WHERE {' AND '.join(f'{v} = 0' for v in values)}")
+
+
+def counters_rebuild(table: str, fill: str, *, sources: tuple[str, ...], using: str = "default") -> None:
+    """Count ``table`` afresh: empty it and run ``fill`` (an INSERT ... SELECT over ``sources``), with the sources
+    locked against writes meanwhile on PostgreSQL so no write slips between the two. The repair for a table out of
+    step with what it counts, as ``flush`` leaves it (TRUNCATE fires no trigger)."""
+    conn = connections[using]
+    with transaction.atomic(using=using), conn.cursor() as cursor:
+        if conn.vendor == "postgresql":
+            cursor.execute(f"LOCK TABLE {', '.join(sources)} IN SHARE ROW EXCLUSIVE MODE")
+        cursor.execute(f"DELETE FROM {table}")
+        cursor.execute(fill)

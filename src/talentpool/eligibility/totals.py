@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connections, transaction
+from django.db import connections
 from django.db.models import Count, Q, Sum
 
-from talentpool.core.counters import counters_fold
+from talentpool.core.counters import counters_fold, counters_rebuild
 
 from .models import Entitlement, LedgerTotal
 
@@ -69,12 +69,8 @@ def ledger_totals_rebuild(*, using: str = "default") -> None:
     cents = ("sum(round(amount * 100))::bigint" if conn.vendor == "postgresql"
              else "CAST(SUM(ROUND(amount * 100)) AS INTEGER)")
     ledger = conn.ops.quote_name(Entitlement._meta.db_table)
-    with transaction.atomic(using=using), conn.cursor() as cursor:
-        if conn.vendor == "postgresql":
-            cursor.execute(f"LOCK TABLE {ledger} IN SHARE ROW EXCLUSIVE MODE")
-        cursor.execute(f"DELETE FROM {_TABLE}")
-        cursor.execute(f"INSERT INTO {_TABLE} ({_KEY}, lines, cents) SELECT {_KEY}, count(*), {cents} FROM {ledger} "
-                       f"GROUP BY {_KEY}")
+    counters_rebuild(_TABLE, f"INSERT INTO {_TABLE} ({_KEY}, lines, cents) SELECT {_KEY}, count(*), {cents} "
+                             f"FROM {ledger} GROUP BY {_KEY}", sources=(ledger,), using=using)
 
 
 def ledger_totals_after_migrate(sender, using: str = "default", **kwargs) -> None:

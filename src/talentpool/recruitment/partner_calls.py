@@ -8,10 +8,9 @@ any call (the triggers run inside the writing statement).
 
 from __future__ import annotations
 
-from django.db import connections, transaction
 from django.db.models import Count, Sum
 
-from talentpool.core.counters import counters_fold
+from talentpool.core.counters import counters_fold, counters_rebuild
 
 from .models import PartnerCalls
 
@@ -41,12 +40,7 @@ def partner_calls_compact() -> int:
 def partner_calls_rebuild(*, using: str = "default") -> None:
     """Count afresh from the call log (locked against calls meanwhile): the repair for a table emptied out of step
     with the log, as ``flush`` does (TRUNCATE fires no trigger)."""
-    conn = connections[using]
-    with transaction.atomic(using=using), conn.cursor() as cursor:
-        if conn.vendor == "postgresql":
-            cursor.execute("LOCK TABLE recruitment_partnerexchange IN SHARE ROW EXCLUSIVE MODE")
-        cursor.execute(f"DELETE FROM {_TABLE}")
-        cursor.execute(_FILL)
+    counters_rebuild(_TABLE, _FILL, sources=("recruitment_partnerexchange",), using=using)
 
 
 def partner_calls_after_migrate(sender, using: str = "default", **kwargs) -> None:

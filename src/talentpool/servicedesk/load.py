@@ -8,10 +8,9 @@ any write (the triggers run inside the writing statement).
 
 from __future__ import annotations
 
-from django.db import connections, transaction
 from django.db.models import Count, Sum
 
-from talentpool.core.counters import counters_fold
+from talentpool.core.counters import counters_fold, counters_rebuild
 
 from .models import DeskLoad
 
@@ -48,12 +47,7 @@ def desk_load_compact() -> int:
 def desk_load_rebuild(*, using: str = "default") -> None:
     """Count afresh from the tickets (locked against writes meanwhile): the repair for a table emptied out of
     step with the tickets, as ``flush`` does (TRUNCATE fires no trigger)."""
-    conn = connections[using]
-    with transaction.atomic(using=using), conn.cursor() as cursor:
-        if conn.vendor == "postgresql":
-            cursor.execute("LOCK TABLE servicedesk_ticket, registry_talent IN SHARE ROW EXCLUSIVE MODE")
-        cursor.execute(f"DELETE FROM {_TABLE}")
-        cursor.execute(_FILL)
+    counters_rebuild(_TABLE, _FILL, sources=("servicedesk_ticket", "registry_talent"), using=using)
 
 
 def desk_load_after_migrate(sender, using: str = "default", **kwargs) -> None:
